@@ -1,0 +1,40 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+	{ ignores: ['dist/**', 'out/**', 'node_modules/**', 'test/editor/node_modules/**', 'test-results/**', '.vscode-test/**', '*.vsix'] },
+	js.configs.recommended,
+	{
+		files: ['**/*.ts'],
+		extends: [...tseslint.configs.recommendedTypeChecked],
+		languageOptions: {
+			parserOptions: {
+				project: ['./tsconfig.json', './src/webview/tsconfig.json', './test/tsconfig.json'],
+				tsconfigRootDir: import.meta.dirname,
+			},
+		},
+		rules: {
+			'@typescript-eslint/no-explicit-any': 'error',
+			'@typescript-eslint/no-floating-promises': 'error',
+			'@typescript-eslint/no-misused-promises': 'error',
+			'@typescript-eslint/consistent-type-imports': 'error',
+			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+			eqeqeq: ['error', 'always'],
+			curly: 'error',
+		},
+	},
+	{
+		files: ['**/*.mjs', '**/*.js'],
+		languageOptions: {
+			globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Buffer: 'readonly', window: 'readonly', document: 'readonly', fetch: 'readonly', AbortController: 'readonly' },
+		},
+	},
+	{
+		// The boundary that matters: the product's heart never imports the editor API.
+		files: ['src/agent/**', 'src/composio/**', 'src/protocol/**', 'src/common/**', 'src/sandbox/**'],
+		rules: {
+			'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Only src/vscode and extension.ts may import vscode.' }] }],
+		},
+	},
+);

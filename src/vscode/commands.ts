@@ -1,0 +1,16 @@
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+import { CHAT_VIEW_ID, CommandIds } from './commandIds';
+import { clearApiKeys, promptForApiKey } from './keyCommands';
+
+/** Registers every command; the caller owns the returned disposables. */
+export function registerCommands(services: Services): vscode.Disposable[] {
+	const { secrets, log } = services;
+	return [
+		vscode.commands.registerCommand(CommandIds.openChat, () => vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`)),
+		vscode.commands.registerCommand(CommandIds.setComposioApiKey, () => promptForApiKey('composioApiKey', secrets, services.prompts)),
+		vscode.commands.registerCommand(CommandIds.setOpenAiApiKey, () => promptForApiKey('openAiApiKey', secrets, services.prompts)),
+		vscode.commands.registerCommand(CommandIds.clearApiKeys, () => clearApiKeys(secrets, services.prompts)),
+		vscode.commands.registerCommand(CommandIds.showLogs, () => log.show()),
+	];
+}

@@ -1,0 +1,113 @@
+/**
+ * Helpers for browser tests: a real VS Code (code-server) with the extension under development,
+ * driven by Debian's chromium through playwright-core.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FrameLocator, Page } from 'playwright-core';
+import { type BrowserSession, launchBrowser } from '../editor/browser';
+import { type CodeServer, repoRoot, startCodeServer, workbenchUrl } from '../editor/codeServer';
+
+/** Where screenshots go (gitignored). */
+export const RESULTS_DIR = join(repoRoot, 'test-results');
+
+export interface Workbench {
+	readonly server: CodeServer;
+	readonly browser: BrowserSession;
+	readonly page: Page;
+	readonly folder: string;
+	/** URLs the workbench asked the browser to open (vscode.env.openExternal), in order. */
+	readonly openedUrls: string[];
+	close(): Promise<void>;
+}
+
+export interface WorkbenchOptions {
+	colorScheme?: 'light' | 'dark';
+	settings?: Record<string, unknown>;
+	env?: NodeJS.ProcessEnv;
+	files?: Record<string, string>;
+}
+
+/** Starts code-server and a browser, opens a fresh folder with the extension loaded, waits for the workbench. */
+export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
+	const folder = mkdtempSync(join(tmpdir(), 'composio-e2e-ws-'));
+	const files = options.files ?? { 'src/sample.ts': 'export function add(a: number, b: number): number {\n\treturn a + b;\n}\n' };
+	for (const [name, content] of Object.entries(files)) {
+		mkdirSync(join(folder, name, '..'), { recursive: true });
+		writeFileSync(join(folder, name), content);
+	}
+	const theme = options.colorScheme === 'light' ? 'Default Light Modern' : 'Default Dark Modern';
+	const server = await startCodeServer({ settings: { 'workbench.colorTheme': theme, ...options.settings }, env: options.env });
+	const browser = await launchBrowser({ colorScheme: options.colorScheme });
+	const openedUrls: string[] = [];
+	await browser.page.exposeFunction('__composioRecordOpen', (url: string) => openedUrls.push(url));
+	// vscode.env.openExternal ends in window.open; record it instead of opening a tab.
+	await browser.context.addInitScript(() => {
+		const w = globalThis as unknown as { open: (url?: string | URL) => null; __composioRecordOpen: (u: string) => void };
+		w.open = (url) => {
+			w.__composioRecordOpen(String(url));
+			return null;
+		};
+	});
+	const page = browser.page;
+	await page.goto(workbenchUrl(server, { folder }));
+	await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+	await page.waitForSelector('.activitybar a[aria-label^="Composio"]', { timeout: 60_000 });
+	return {
+		server,
+		browser,
+		page,
+		folder,
+		openedUrls,
+		async close() {
+			await browser.close();
+			await server.stop();
+		},
+	};
+}
+
+/** Opens the Composio view container from the activity bar and returns the chat webview's content frame. */
+export async function openChat(page: Page): Promise<FrameLocator> {
+	const item = page.locator('.activitybar a[aria-label^="Composio"]');
+	const expanded = await item.getAttribute('aria-expanded').catch(() => null);
+	if (expanded !== 'true') {
+		await item.click();
+	}
+	const frame = chatFrame(page);
+	await frame.getByLabel('Message').waitFor({ timeout: 60_000 });
+	return frame;
+}
+
+/** The chat webview's content, two iframes deep. */
+export function chatFrame(page: Page): FrameLocator {
+	return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+/** Runs a command through the command palette by its full label ("Composio: Set Composio API Key"). */
+export async function runCommand(page: Page, label: string): Promise<void> {
+	for (let attempt = 0; attempt < 5; attempt++) {
+		await page.keyboard.press('F1');
+		const input = page.locator('.quick-input-widget input');
+		await input.waitFor();
+		await input.fill(`>${label}`);
+		const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+		try {
+			await row.waitFor({ timeout: 5_000 });
+			await page.keyboard.press('Enter');
+			return;
+		} catch {
+			// Right after load the palette may not know the extension's commands yet.
+			await page.keyboard.press('Escape');
+		}
+	}
+	throw new Error(`Command not found in the palette: ${label}`);
+}
+
+/** Saves a screenshot of the whole workbench under test-results/. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+	mkdirSync(RESULTS_DIR, { recursive: true });
+	const path = join(RESULTS_DIR, `${name}.png`);
+	await page.screenshot({ path });
+	return path;
+}

@@ -1,0 +1,171 @@
+/**
+ * Starts a real VS Code (code-server from test/editor/node_modules) on loopback with throwaway
+ * directories, and builds workbench URLs that load this extension in development mode.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** The repository root (this file is bundled to out/test/editor/*.js). */
+export const repoRoot = resolve(__dirname, '..', '..', '..');
+const entry = join(repoRoot, 'test', 'editor', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+
+export interface CodeServer {
+	readonly port: number;
+	readonly origin: string;
+	/** The throwaway root holding user data, extensions and XDG dirs. */
+	readonly dir: string;
+	readonly userDataDir: string;
+	stop(): Promise<void>;
+}
+
+export interface CodeServerOptions {
+	/** Extra environment for the server and so for the extension host. */
+	env?: NodeJS.ProcessEnv;
+	/** User settings to seed. */
+	settings?: Record<string, unknown>;
+	/** Print the server's own log lines. */
+	verbose?: boolean;
+	port?: number;
+}
+
+/** Finds a free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+	return new Promise((res, rej) => {
+		const srv = createServer();
+		srv.once('error', rej);
+		srv.listen(0, '127.0.0.1', () => {
+			const address = srv.address();
+			const port = typeof address === 'object' && address ? address.port : 0;
+			srv.close(() => res(port));
+		});
+	});
+}
+
+async function waitForHealth(origin: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		if (child.exitCode !== null) {
+			throw new Error(`code-server exited early with code ${child.exitCode}`);
+		}
+		try {
+			const res = await fetch(`${origin}/healthz`);
+			if (res.ok) {
+				return;
+			}
+		} catch {
+			// not listening yet
+		}
+		await new Promise((r) => setTimeout(r, 200));
+	}
+	throw new Error(`code-server did not answer ${origin}/healthz within ${timeoutMs} ms`);
+}
+
+/** Starts code-server; resolves once it answers /healthz. */
+export async function startCodeServer(options: CodeServerOptions = {}): Promise<CodeServer> {
+	const dir = mkdtempSync(join(tmpdir(), 'composio-vscode-'));
+	const userDataDir = join(dir, 'ud');
+	mkdirSync(join(userDataDir, 'User'), { recursive: true });
+	mkdirSync(join(dir, 'exts'), { recursive: true });
+	writeFileSync(
+		join(userDataDir, 'User', 'settings.json'),
+		JSON.stringify(
+			{
+				'workbench.startupEditor': 'none',
+				'workbench.tips.enabled': false,
+				'telemetry.telemetryLevel': 'off',
+				'extensions.ignoreRecommendations': true,
+				'extensions.autoCheckUpdates': false,
+				'security.workspace.trust.enabled': false,
+				'update.mode': 'none',
+				...options.settings,
+			},
+			null,
+			2,
+		),
+	);
+	const port = options.port ?? (await freePort());
+	const origin = `http://127.0.0.1:${port}`;
+	const child = spawn(
+		process.execPath,
+		[
+			entry,
+			'--bind-addr', `127.0.0.1:${port}`,
+			'--auth', 'none',
+			'--config', join(dir, 'config.yaml'),
+			'--user-data-dir', userDataDir,
+			'--extensions-dir', join(dir, 'exts'),
+			'--disable-telemetry',
+			'--disable-update-check',
+			'--disable-workspace-trust',
+			'--ignore-last-opened',
+			// Lets vscode.env.openExternal resolve without a modal; the browser driver records the URL.
+			'--link-protection-trusted-domains', '*',
+		],
+		{
+			env: { ...process.env, XDG_CONFIG_HOME: join(dir, 'xdg-config'), XDG_DATA_HOME: join(dir, 'xdg-data'), XDG_CACHE_HOME: join(dir, 'xdg-cache'), ...options.env },
+			stdio: ['ignore', 'pipe', 'pipe'],
+		},
+	);
+	const output: string[] = [];
+	const collect = (chunk: Buffer) => {
+		const text = chunk.toString();
+		output.push(text);
+		if (options.verbose) {
+			process.stdout.write(`[code-server] ${text}`);
+		}
+	};
+	child.stdout?.on('data', collect);
+	child.stderr?.on('data', collect);
+	try {
+		await waitForHealth(origin, child, 60_000);
+	} catch (e) {
+		child.kill('SIGKILL');
+		throw new Error(`${e instanceof Error ? e.message : String(e)}\n${output.join('')}`);
+	}
+	return {
+		port,
+		origin,
+		dir,
+		userDataDir,
+		async stop() {
+			if (child.exitCode === null) {
+				const exited = new Promise<void>((r) => child.once('exit', () => r()));
+				child.kill('SIGTERM');
+				await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+				if (child.exitCode === null) {
+					child.kill('SIGKILL');
+				}
+			}
+			rmSync(dir, { recursive: true, force: true });
+		},
+	};
+}
+
+export interface WorkbenchTarget {
+	/** Absolute path of the folder to open. */
+	folder: string;
+	/** Load this repository as an extension under development (default true). */
+	extensionDevelopment?: boolean;
+	/** Absolute path of a compiled test index to run in the extension host. */
+	extensionTestsPath?: string;
+}
+
+/** The workbench URL that opens a folder with the extension loaded from this repository. */
+export function workbenchUrl(server: CodeServer, target: WorkbenchTarget): string {
+	const remote = (p: string) => `vscode-remote://127.0.0.1:${server.port}${p}`;
+	const payload: [string, string][] = [];
+	if (target.extensionDevelopment !== false) {
+		payload.push(['extensionDevelopmentPath', remote(repoRoot)]);
+	}
+	if (target.extensionTestsPath) {
+		payload.push(['extensionTestsPath', remote(target.extensionTestsPath)]);
+	}
+	const query = new URLSearchParams({ folder: target.folder });
+	if (payload.length > 0) {
+		query.set('payload', JSON.stringify(payload));
+	}
+	return `${server.origin}/?${query.toString()}`;
+}

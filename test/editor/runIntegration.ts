@@ -1,0 +1,94 @@
+/**
+ * Runs the mocha suites inside the extension host of a real VS Code (code-server), driven by
+ * headless chromium. Each phase opens a folder with a test index; phases share one browser
+ * profile (so SecretStorage persists between them, as it does across window reloads).
+ * Prints the suites' report and exits non-zero on a failure or a timeout.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { extensionHostLine, launchBrowser } from './browser';
+import { repoRoot, startCodeServer, workbenchUrl } from './codeServer';
+
+interface Phase {
+	readonly name: string;
+	readonly folder: string;
+	readonly index: string;
+}
+
+const PHASE_TIMEOUT_MS = 6 * 60_000;
+
+function makeWorkspace(name: string): string {
+	const dir = mkdtempSync(join(tmpdir(), `composio-ws-${name}-`));
+	mkdirSync(join(dir, 'src'), { recursive: true });
+	writeFileSync(join(dir, 'src', 'sample.ts'), 'export function add(a: number, b: number): number {\n\treturn a + b;\n}\n');
+	writeFileSync(join(dir, 'README.md'), `# ${name}\n\nA workspace for the Composio Agent tests.\n`);
+	return dir;
+}
+
+async function main(): Promise<number> {
+	const testsDir = join(repoRoot, 'out', 'test', 'integration');
+	const phases: Phase[] = [{ name: 'main', folder: makeWorkspace('main'), index: join(testsDir, 'index.js') }];
+
+	const server = await startCodeServer({ verbose: process.env.COMPOSIO_TEST_VERBOSE === '1' });
+	const browser = await launchBrowser();
+	let exitCode = 0;
+	try {
+		for (const phase of phases) {
+			console.log(`\n== In-editor tests: ${phase.name} (VS Code ${server.origin}, folder ${phase.folder})`);
+			const code = await runPhase(browser.page, workbenchUrl(server, { folder: phase.folder, extensionTestsPath: phase.index }));
+			if (code !== 0) {
+				console.error(`== Phase ${phase.name} failed (exit ${code}).`);
+				exitCode = code;
+				break;
+			}
+		}
+	} finally {
+		await browser.close();
+		await server.stop();
+	}
+	return exitCode;
+}
+
+let settle: ((code: number) => void) | undefined;
+let exposed = false;
+
+async function runPhase(page: Page, url: string): Promise<number> {
+	const done = new Promise<number>((resolve) => (settle = resolve));
+	if (!exposed) {
+		exposed = true;
+		await page.exposeFunction('codeAutomationExit', (code: number) => settle?.(code));
+		await page.exposeFunction('codeAutomationLog', () => undefined);
+		page.on('console', (msg) => {
+			void extensionHostLine(msg).then((line) => {
+				// The workbench's extension gallery query fails offline; that line is noise here.
+				if (line !== undefined && !line.includes('ENOTFOUND open-vsx.org')) {
+					console.log(line);
+				}
+			});
+		});
+		page.on('pageerror', (err) => console.error(`[workbench] ${err.message}`));
+	}
+	await page.goto(url);
+	let timer: NodeJS.Timeout | undefined;
+	const timeout = new Promise<number>((resolve) => {
+		timer = setTimeout(() => {
+			console.error(`Timed out after ${PHASE_TIMEOUT_MS / 1000} s waiting for the in-editor tests to finish.`);
+			resolve(124);
+		}, PHASE_TIMEOUT_MS);
+	});
+	const code = await Promise.race([done, timeout]);
+	clearTimeout(timer);
+	// Let the last console lines arrive.
+	await new Promise((r) => setTimeout(r, 300));
+	return code;
+}
+
+main().then(
+	(code) => process.exit(code),
+	(e: unknown) => {
+		console.error(e);
+		process.exit(1);
+	},
+);

@@ -1,0 +1,60 @@
+/**
+ * `npm start`: a real VS Code (code-server, loopback only) with the extension loaded in
+ * development mode, opened on a playground folder. Prints the URL to open; Ctrl+C stops it.
+ * With no API keys the extension runs on the sandbox (local Composio emulator + scripted model).
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot, startCodeServer, workbenchUrl } from './codeServer';
+
+const stateDir = join(repoRoot, '.sandbox-state');
+
+function playground(): string {
+	const folder = join(stateDir, 'playground');
+	if (!existsSync(folder)) {
+		mkdirSync(join(folder, 'src'), { recursive: true });
+		writeFileSync(
+			join(folder, 'src', 'checkout.ts'),
+			[
+				'// Select some code, right-click and choose "Composio: Ask About Selection".',
+				'export interface CartItem {',
+				'\tsku: string;',
+				'\tprice: number;',
+				'\tquantity: number;',
+				'}',
+				'',
+				'export function total(items: CartItem[]): number {',
+				'\t// TODO: discounts are applied twice when a coupon is present',
+				'\treturn items.reduce((sum, item) => sum + item.price * item.quantity, 0);',
+				'}',
+				'',
+			].join('\n'),
+		);
+		writeFileSync(join(folder, 'NOTES.md'), '# Playground\n\nTry: "Summarize my emails", "Create a GitHub issue titled \\"Fix checkout total\\"", "Post \\"deploy done\\" to #general on Slack".\n');
+	}
+	return folder;
+}
+
+async function main(): Promise<void> {
+	const port = Number(process.env.PORT ?? 0) || undefined;
+	const server = await startCodeServer({ port, verbose: process.env.COMPOSIO_VERBOSE === '1' });
+	const url = workbenchUrl(server, { folder: playground() });
+	const keys = process.env.COMPOSIO_API_KEY ? 'your COMPOSIO_API_KEY from the environment' : 'the sandbox (no COMPOSIO_API_KEY set)';
+	console.log('');
+	console.log('Composio Agent is running in a real VS Code, on', keys + '.');
+	console.log('Open this URL in a browser on this machine:');
+	console.log('');
+	console.log(`  ${url}`);
+	console.log('');
+	console.log('Then click the Composio icon in the activity bar. Press Ctrl+C to stop.');
+	const stop = () => {
+		void server.stop().then(() => process.exit(0));
+	};
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+}
+
+main().catch((e: unknown) => {
+	console.error(e instanceof Error ? e.message : e);
+	process.exit(1);
+});

@@ -1,9 +1,15 @@
 import * as vscode from 'vscode';
 import { DisposableBase } from './common/disposable';
 import type { SecretStore } from './common/secrets';
-import type { ChatConfigState, HostAction } from './protocol/chatProtocol';
+import { ComposioService, type ToolSession } from './composio/composioService';
+import type { LinkOpener } from './composio/linkPolicy';
+import type { ChatConfigState, HostAction, HostToWebview, WebviewToHost } from './protocol/chatProtocol';
+import { SandboxServers } from './sandbox/sandboxServers';
 import { ChatViewProvider, type ChatHost } from './vscode/chatViewProvider';
 import { CommandIds } from './vscode/commandIds';
+import { createLinkOpener } from './vscode/vsCodeLinkOpener';
+import { EnvironmentResolver, type ResolvedEnvironment } from './vscode/environment';
+import { UserIdStore } from './vscode/userIdStore';
 import { type UserPrompts, VsCodeUserPrompts } from './vscode/userPrompts';
 import { VsCodeSecretStore } from './vscode/vsCodeSecretStore';
 
@@ -15,7 +21,15 @@ export class Services extends DisposableBase implements ChatHost {
 	readonly secrets: SecretStore;
 	/** Replaceable so tests in the real editor can answer prompts. */
 	prompts: UserPrompts = new VsCodeUserPrompts();
+	readonly sandbox: SandboxServers;
+	readonly environment: EnvironmentResolver;
+	readonly userIds: UserIdStore;
+	readonly composio: ComposioService;
 	readonly chatView: ChatViewProvider;
+	/** Opens every link through the link policy (Connect Links and links in the chat). */
+	readonly linkOpener: LinkOpener;
+	/** The Composio base URL last resolved (the sandbox's while in the sandbox); the link policy trusts its host. */
+	private composioBaseUrl = 'https://backend.composio.dev';
 
 	constructor(
 		readonly context: vscode.ExtensionContext,
@@ -23,18 +37,55 @@ export class Services extends DisposableBase implements ChatHost {
 	) {
 		super();
 		this.secrets = this._register(new VsCodeSecretStore(context.secrets));
-		this.chatView = this._register(new ChatViewProvider(context.extensionUri, this, log));
-		this._register(this.secrets.onDidChange(() => void this.chatView.refreshConfig()));
+		// A browser-hosted editor rewrites 127.0.0.1 links to its own proxy; 127.0.0.2 passes through.
+		const browserHosted = vscode.env.uiKind === vscode.UIKind.Web || vscode.env.remoteName !== undefined;
+		this.sandbox = this._register(
+			new SandboxServers({
+				linkHost: browserHosted ? '127.0.0.2' : undefined,
+				stateFile: vscode.Uri.joinPath(context.globalStorageUri, 'sandbox-state.json').fsPath,
+				log: (line) => log.debug(`[sandbox] ${line}`),
+			}),
+		);
+		this.environment = this._register(new EnvironmentResolver(this.secrets, this.sandbox));
+		this.userIds = this._register(new UserIdStore(this.secrets));
+		this.composio = this._register(new ComposioService({ logger: log }));
+		this.linkOpener = createLinkOpener({ prompts: () => this.prompts, baseUrl: () => this.composioBaseUrl, logger: log });
+		this.chatView = this._register(new ChatViewProvider(context.extensionUri, log));
+		this.chatView.setHost(this);
+		this._register(this.userIds.onDidChange(() => this.composio.dropSessions()));
+		this._register(this.environment.onDidChange(() => void this.chatView.refreshConfig()));
+	}
+
+	/** The Composio session for this workspace's user in the current environment. Throws ComposioError. */
+	async session(env?: ResolvedEnvironment): Promise<ToolSession> {
+		const resolved = env ?? (await this.resolveEnvironment());
+		return this.composio.getSession(await this.userIds.get(), resolved.composio);
+	}
+
+	/** Resolves the environment and remembers its Composio base URL for the link policy. */
+	async resolveEnvironment(): Promise<ResolvedEnvironment> {
+		const env = await this.environment.resolve();
+		this.composioBaseUrl = env.composio.baseUrl;
+		return env;
 	}
 
 	async config(): Promise<ChatConfigState> {
-		const [composio, openAi] = await Promise.all([this.secrets.source('composioApiKey'), this.secrets.source('openAiApiKey')]);
-		return { sandbox: composio === 'none', hasComposioKey: composio !== 'none', hasOpenAiKey: openAi !== 'none' };
+		const [sandbox, composio, openAi] = await Promise.all([
+			this.environment.isSandbox(),
+			this.secrets.source('composioApiKey'),
+			this.secrets.source('openAiApiKey'),
+		]);
+		return { sandbox, hasComposioKey: composio !== 'none', hasOpenAiKey: openAi !== 'none' };
 	}
 
-	handleUserMessage(text: string): Promise<string> {
-		this.log.info(`Chat message received (${text.length} characters).`);
-		return Promise.resolve(`Received your message (${text.length} characters). The agent arrives in a later version.`);
+	snapshot(): Promise<HostToWebview[]> {
+		return Promise.resolve([]);
+	}
+
+	async handle(message: Exclude<WebviewToHost, { type: 'ready' }>): Promise<void> {
+		if (message.type === 'runAction') {
+			await this.runAction(message.action);
+		}
 	}
 
 	async runAction(action: HostAction): Promise<void> {
@@ -42,7 +93,13 @@ export class Services extends DisposableBase implements ChatHost {
 			setComposioKey: CommandIds.setComposioApiKey,
 			setOpenAiKey: CommandIds.setOpenAiApiKey,
 			openLogs: CommandIds.showLogs,
+			retry: undefined,
+			openSettings: 'workbench.action.openSettings',
 		}[action];
-		await vscode.commands.executeCommand(command);
+		if (command === 'workbench.action.openSettings') {
+			await vscode.commands.executeCommand(command, 'composio');
+		} else if (command) {
+			await vscode.commands.executeCommand(command);
+		}
 	}
 }

@@ -3,6 +3,7 @@
  * Both directions are discriminated unions; the host checks everything it receives with
  * `parseWebviewMessage` before acting on it. No `vscode`, no DOM here.
  */
+import type { ConversationSummary, EditorContext, NoticeAction, TranscriptItem } from './transcript';
 
 /** What the webview needs to know about the configuration. Never holds a key, only whether one is set. */
 export interface ChatConfigState {
@@ -10,34 +11,93 @@ export interface ChatConfigState {
 	readonly sandbox: boolean;
 	readonly hasComposioKey: boolean;
 	readonly hasOpenAiKey: boolean;
+	/** A key the live mode needs and doesn't have: the composer is disabled until it is set. */
+	readonly missing?: 'composioKey' | 'openAiKey';
 }
 
 /** Host actions the webview may ask for by name; the host maps each to a command. */
-export type HostAction = 'setComposioKey' | 'setOpenAiKey' | 'openLogs';
+export type HostAction = NoticeAction;
+
+/** Whether a turn is running, and whether it waits for the user to connect an account. */
+export type TurnState = 'idle' | 'running' | 'waitingForAuth';
 
 /** Messages from the webview to the host. */
 export type WebviewToHost =
 	| { readonly type: 'ready' }
-	| { readonly type: 'send'; readonly text: string }
+	| { readonly type: 'send'; readonly text: string; readonly context: readonly EditorContext[] }
+	| { readonly type: 'cancel' }
+	| { readonly type: 'newChat' }
+	| { readonly type: 'listHistory' }
+	| { readonly type: 'openConversation'; readonly id: string }
+	| { readonly type: 'deleteConversation'; readonly id: string }
+	/** A link clicked in rendered text; the host applies its link policy. */
+	| { readonly type: 'openLink'; readonly url: string }
+	/** The Connect button of an auth card: the host opens that card's link (it never takes a URL from the view for this). */
+	| { readonly type: 'connect'; readonly itemId: string }
+	| { readonly type: 'copyLink'; readonly itemId: string }
+	| { readonly type: 'renewLink'; readonly itemId: string }
+	| { readonly type: 'copyText'; readonly text: string }
+	| { readonly type: 'insertCode'; readonly code: string; readonly language: string }
+	| { readonly type: 'openToolResult'; readonly itemId: string }
 	| { readonly type: 'runAction'; readonly action: HostAction };
 
 /** Messages from the host to the webview. */
 export type HostToWebview =
 	| { readonly type: 'config'; readonly config: ChatConfigState }
-	| { readonly type: 'reply'; readonly text: string };
+	/** The whole current conversation (on ready, open, new chat). */
+	| { readonly type: 'conversation'; readonly id: string; readonly title: string; readonly items: readonly TranscriptItem[]; readonly state: TurnState }
+	| { readonly type: 'itemAdded'; readonly conversationId: string; readonly item: TranscriptItem }
+	| { readonly type: 'itemUpdated'; readonly conversationId: string; readonly item: TranscriptItem }
+	| { readonly type: 'textDelta'; readonly conversationId: string; readonly itemId: string; readonly delta: string }
+	| { readonly type: 'turnState'; readonly conversationId: string; readonly state: TurnState }
+	| { readonly type: 'history'; readonly conversations: readonly ConversationSummary[]; readonly currentId: string }
+	/** Attach editor context to the next message (Ask About Selection). */
+	| { readonly type: 'addContext'; readonly context: EditorContext }
+	/** Put text in the composer and optionally send it at once (prompt templates). */
+	| { readonly type: 'prefill'; readonly text: string; readonly send: boolean }
+	| { readonly type: 'focusComposer' };
 
 /** Longest message the webview may send; anything longer is refused by the host. */
 export const MAX_MESSAGE_LENGTH = 100_000;
+/** Most context attachments one message may carry, and the most text each may hold. */
+export const MAX_CONTEXTS = 10;
+export const MAX_CONTEXT_TEXT = 200_000;
+/** Longest URL the host will consider. */
+export const MAX_URL_LENGTH = 4096;
 
-const HOST_ACTIONS: readonly HostAction[] = ['setComposioKey', 'setOpenAiKey', 'openLogs'];
+const HOST_ACTIONS: readonly HostAction[] = ['setComposioKey', 'setOpenAiKey', 'openLogs', 'retry', 'openSettings'];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+function shortString(value: unknown, max: number): value is string {
+	return typeof value === 'string' && value.length <= max;
+}
+
+function optionalLine(value: unknown): number | undefined | false {
+	if (value === undefined) {
+		return undefined;
+	}
+	return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? value : false;
+}
+
+/** Checks one editor context attachment from the webview. */
+export function parseEditorContext(value: unknown): EditorContext | undefined {
+	if (!isRecord(value) || !shortString(value.path, 1024) || !shortString(value.languageId, 64) || !shortString(value.text, MAX_CONTEXT_TEXT)) {
+		return undefined;
+	}
+	const startLine = optionalLine(value.startLine);
+	const endLine = optionalLine(value.endLine);
+	if (startLine === false || endLine === false) {
+		return undefined;
+	}
+	return { path: value.path, languageId: value.languageId, text: value.text, ...(startLine !== undefined ? { startLine } : {}), ...(endLine !== undefined ? { endLine } : {}) };
+}
+
 /**
  * Checks a value received from the webview. Returns the typed message, or undefined when it is
- * not a well-formed message (unknown type, wrong field types, text over the limit).
+ * not a well-formed message (unknown type, wrong field types, text over its limit).
  */
 export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
 	if (!isRecord(value) || typeof value.type !== 'string') {
@@ -45,9 +105,38 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
 	}
 	switch (value.type) {
 		case 'ready':
-			return { type: 'ready' };
-		case 'send':
-			return typeof value.text === 'string' && value.text.length <= MAX_MESSAGE_LENGTH ? { type: 'send', text: value.text } : undefined;
+		case 'cancel':
+		case 'newChat':
+		case 'listHistory':
+			return { type: value.type };
+		case 'send': {
+			if (!shortString(value.text, MAX_MESSAGE_LENGTH)) {
+				return undefined;
+			}
+			const raw = value.context === undefined ? [] : value.context;
+			if (!Array.isArray(raw) || raw.length > MAX_CONTEXTS) {
+				return undefined;
+			}
+			const context = raw.map(parseEditorContext);
+			if (context.some((c) => c === undefined)) {
+				return undefined;
+			}
+			return { type: 'send', text: value.text, context: context.filter((c): c is EditorContext => c !== undefined) };
+		}
+		case 'openConversation':
+		case 'deleteConversation':
+			return shortString(value.id, 200) ? { type: value.type, id: value.id } : undefined;
+		case 'connect':
+		case 'copyLink':
+		case 'renewLink':
+		case 'openToolResult':
+			return shortString(value.itemId, 200) ? { type: value.type, itemId: value.itemId } : undefined;
+		case 'openLink':
+			return shortString(value.url, MAX_URL_LENGTH) ? { type: 'openLink', url: value.url } : undefined;
+		case 'copyText':
+			return shortString(value.text, MAX_CONTEXT_TEXT) ? { type: 'copyText', text: value.text } : undefined;
+		case 'insertCode':
+			return shortString(value.code, MAX_CONTEXT_TEXT) && shortString(value.language, 64) ? { type: 'insertCode', code: value.code, language: value.language } : undefined;
 		case 'runAction': {
 			const action = HOST_ACTIONS.find((a) => a === value.action);
 			return action ? { type: 'runAction', action } : undefined;

@@ -1,28 +1,30 @@
 import * as vscode from 'vscode';
-import { assertNever } from '../common/assertNever';
 import { DisposableBase } from '../common/disposable';
 import { Emitter } from '../common/emitter';
-import { type ChatConfigState, type HostAction, type HostToWebview, parseWebviewMessage, type WebviewToHost } from '../protocol/chatProtocol';
+import { type ChatConfigState, type HostToWebview, parseWebviewMessage, type WebviewToHost } from '../protocol/chatProtocol';
 import { renderChatHtml } from './webviewHtml';
 
 /** What the chat view asks of the rest of the extension. */
 export interface ChatHost {
 	config(): Promise<ChatConfigState>;
-	/** Handles a message typed by the user; resolves to the reply to show. */
-	handleUserMessage(text: string): Promise<string>;
-	runAction(action: HostAction): Promise<void>;
+	/** Messages that bring a freshly loaded view up to date (the current conversation, its turn state). */
+	snapshot(): Promise<HostToWebview[]>;
+	/** Handles a validated message from the view (everything but `ready`). */
+	handle(message: Exclude<WebviewToHost, { type: 'ready' }>): Promise<void>;
 }
 
 /**
  * The sidebar chat (a WebviewView). Owns the webview's document and message channel: it
  * validates every message from the webview and queues its own messages until the webview
- * says it is ready.
+ * says it is ready. A view that is hidden and shown again (or reloaded) is re-synced from
+ * the host's snapshot; turns keep running in the host meanwhile.
  */
 export class ChatViewProvider extends DisposableBase implements vscode.WebviewViewProvider {
 	private view: vscode.WebviewView | undefined;
 	private ready = false;
 	private readonly outbox: HostToWebview[] = [];
 	private readonly viewDisposables: vscode.Disposable[] = [];
+	private host: ChatHost | undefined;
 
 	private readonly readyEmitter = this._register(new Emitter<void>());
 	/** Fires when the webview has loaded and said `ready`. */
@@ -32,17 +34,29 @@ export class ChatViewProvider extends DisposableBase implements vscode.WebviewVi
 	/** Fires for every message delivered to the webview (used by tests and logs). */
 	readonly onDidPostMessage = this.postEmitter.event;
 
+	private readonly receiveEmitter = this._register(new Emitter<WebviewToHost>());
+	/** Fires for every valid message received from the webview. */
+	readonly onDidReceiveMessage = this.receiveEmitter.event;
+
 	constructor(
 		private readonly extensionUri: vscode.Uri,
-		private readonly host: ChatHost,
 		private readonly log: vscode.LogOutputChannel,
 	) {
 		super();
 		this._register({ dispose: () => this.disposeView() });
 	}
 
+	/** Connects the host that handles the view's messages (set once, by the composition root). */
+	setHost(host: ChatHost): void {
+		this.host = host;
+	}
+
 	get isReady(): boolean {
 		return this.ready;
+	}
+
+	get isVisible(): boolean {
+		return this.view?.visible ?? false;
 	}
 
 	resolveWebviewView(view: vscode.WebviewView): void {
@@ -51,10 +65,7 @@ export class ChatViewProvider extends DisposableBase implements vscode.WebviewVi
 		this.ready = false;
 		view.webview.options = {
 			enableScripts: true,
-			localResourceRoots: [
-				vscode.Uri.joinPath(this.extensionUri, 'dist'),
-				vscode.Uri.joinPath(this.extensionUri, 'media'),
-			],
+			localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
 		};
 		view.webview.html = renderChatHtml(view.webview, this.extensionUri);
 		this.viewDisposables.push(
@@ -68,9 +79,15 @@ export class ChatViewProvider extends DisposableBase implements vscode.WebviewVi
 		);
 	}
 
-	/** Sends a message to the webview, or queues it until the webview is ready. */
+	/**
+	 * Sends a message to the webview. While the view is loading, messages queue until it is
+	 * ready; while no view exists they are dropped (the snapshot re-syncs a new view).
+	 */
 	post(message: HostToWebview): void {
-		if (!this.view || !this.ready) {
+		if (!this.view) {
+			return;
+		}
+		if (!this.ready) {
 			this.outbox.push(message);
 			return;
 		}
@@ -83,7 +100,25 @@ export class ChatViewProvider extends DisposableBase implements vscode.WebviewVi
 
 	/** Pushes the current configuration (sandbox, which keys exist) to the webview. */
 	async refreshConfig(): Promise<void> {
-		this.post({ type: 'config', config: await this.host.config() });
+		if (this.host && this.view) {
+			this.post({ type: 'config', config: await this.host.config() });
+		}
+	}
+
+	/** Reveals the view (opening the sidebar if needed) and resolves once it is ready. */
+	async reveal(): Promise<void> {
+		if (this.view && this.ready) {
+			this.view.show(true);
+			return;
+		}
+		const ready = new Promise<void>((resolve) => {
+			const sub = this.onDidBecomeReady(() => {
+				sub.dispose();
+				resolve();
+			});
+		});
+		await vscode.commands.executeCommand('composio.chat.focus');
+		await ready;
 	}
 
 	private receive(raw: unknown): void {
@@ -92,33 +127,32 @@ export class ChatViewProvider extends DisposableBase implements vscode.WebviewVi
 			this.log.warn('Ignored a malformed message from the chat view.');
 			return;
 		}
-		void this.handle(message).catch((e: unknown) => {
+		this.receiveEmitter.fire(message);
+		void this.dispatch(message).catch((e: unknown) => {
 			this.log.error(e instanceof Error ? e : String(e));
 		});
 	}
 
-	private async handle(message: WebviewToHost): Promise<void> {
-		switch (message.type) {
-			case 'ready': {
-				this.ready = true;
-				await this.refreshConfig();
-				for (const queued of this.outbox.splice(0)) {
-					this.post(queued);
-				}
-				this.readyEmitter.fire();
-				return;
-			}
-			case 'send': {
-				const reply = await this.host.handleUserMessage(message.text);
-				this.post({ type: 'reply', text: reply });
-				return;
-			}
-			case 'runAction':
-				await this.host.runAction(message.action);
-				return;
-			default:
-				assertNever(message);
+	private async dispatch(message: WebviewToHost): Promise<void> {
+		if (!this.host) {
+			return;
 		}
+		if (message.type !== 'ready') {
+			await this.host.handle(message);
+			return;
+		}
+		const view = this.view;
+		const [config, snapshot] = await Promise.all([this.host.config(), this.host.snapshot()]);
+		if (!view || view !== this.view) {
+			return;
+		}
+		this.ready = true;
+		// The snapshot supersedes whatever queued while the view loaded.
+		const queued = this.outbox.splice(0).filter((m) => m.type === 'addContext' || m.type === 'prefill' || m.type === 'focusComposer');
+		for (const m of [{ type: 'config', config } as const, ...snapshot, ...queued]) {
+			this.post(m);
+		}
+		this.readyEmitter.fire();
 	}
 
 	private disposeView(): void {

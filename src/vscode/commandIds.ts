@@ -5,6 +5,9 @@ export const CommandIds = {
 	setOpenAiApiKey: 'composio.setOpenAiApiKey',
 	clearApiKeys: 'composio.clearApiKeys',
 	showLogs: 'composio.showLogs',
+	showUserId: 'composio.showUserId',
+	setUserId: 'composio.setUserId',
+	resetUserId: 'composio.resetUserId',
 } as const;
 
 /** The chat view's id (package.json `contributes.views`). */

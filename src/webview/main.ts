@@ -1,57 +1,159 @@
-import type { ChatConfigState, HostToWebview } from '../protocol/chatProtocol';
+/**
+ * The chat view's browser side: a toolbar (New chat, History), a sandbox or missing-key banner,
+ * the transcript (or an empty state with example prompts), the history list and the composer.
+ * It renders what the host sends and asks the host for everything else.
+ */
+import type { ChatConfigState, HostToWebview, TurnState, WebviewToHost } from '../protocol/chatProtocol';
+import type { ConversationSummary } from '../protocol/transcript';
+import { Composer, type ComposerDraft } from './composer';
 import { h, icon } from './dom';
+import { TranscriptView } from './transcriptView';
 import { vscodeApi } from './vscodeApi';
+
+interface ViewState {
+	readonly draft?: ComposerDraft;
+}
+
+const EXAMPLES = ['Summarize my emails from today', 'Create a GitHub issue titled "Fix checkout total"', 'Post "deploy finished" to #general on Slack', 'What can you do?'];
 
 const app = document.getElementById('app');
 if (!app) {
 	throw new Error('chat: #app missing');
 }
 
+const post = (message: WebviewToHost) => vscodeApi.postMessage(message);
+const saved = (vscodeApi.getState() ?? {}) as ViewState;
+
+const liveRegion = h('div', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' });
+let announceTimer: number | undefined;
+function announce(text: string): void {
+	// Clearing first makes screen readers repeat an identical message.
+	liveRegion.textContent = '';
+	window.clearTimeout(announceTimer);
+	announceTimer = window.setTimeout(() => (liveRegion.textContent = text), 50);
+}
+
+let conversationId = '';
+let turnState: TurnState = 'idle';
+
+const transcript = new TranscriptView({ post, announce });
+const composer = new Composer({
+	send: (text, context) => {
+		post({ type: 'send', text, context: [...context] });
+	},
+	stop: () => post({ type: 'cancel' }),
+	saveDraft: (draft) => vscodeApi.setState({ ...saved, draft } satisfies ViewState),
+	announce,
+});
+composer.restore(saved.draft);
+
+const newChatButton = h('button', { class: 'icon-button', type: 'button', 'aria-label': 'New chat', title: 'New chat' }, icon('add'));
+const historyButton = h('button', { class: 'icon-button', type: 'button', 'aria-label': 'History', title: 'Conversation history', 'aria-expanded': 'false', 'aria-controls': 'history' }, icon('history'));
+const title = h('div', { class: 'toolbar-title' }, 'New chat');
+const toolbar = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Chat' }, title, h('div', { class: 'toolbar-actions' }, newChatButton, historyButton));
 const banner = h('div', { class: 'banner', role: 'note', hidden: true });
-const transcript = h('div', { class: 'transcript', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation' });
-const input = h('textarea', { class: 'composer-input', 'aria-label': 'Message', placeholder: 'Ask the agent to act on your apps…', rows: '3' });
-const send = h('button', { class: 'button primary', type: 'submit', 'aria-label': 'Send', title: 'Send (Enter)' }, icon('send'), h('span', {}, 'Send'));
-const form = h('form', { class: 'composer' }, input, h('div', { class: 'composer-actions' }, send));
-app.append(banner, transcript, form);
+const historyPanel = h('div', { class: 'history', id: 'history', hidden: true, role: 'region', 'aria-label': 'Conversation history' });
+const empty = h(
+	'div',
+	{ class: 'empty-state' },
+	h('div', { class: 'empty-icon', 'aria-hidden': 'true' }, icon('comment-discussion')),
+	h('h2', {}, 'Ask the agent to act on your apps'),
+	h('p', {}, 'It works through Composio: Gmail, GitHub, Slack, Linear and more. When an app needs your account, a Connect card appears right here.'),
+	h(
+		'div',
+		{ class: 'examples', role: 'list', 'aria-label': 'Example prompts' },
+		...EXAMPLES.map((text) => {
+			const b = h('button', { class: 'example', type: 'button', role: 'listitem' }, icon('sparkle'), h('span', {}, text));
+			b.addEventListener('click', () => composer.prefill(text, true));
+			return b;
+		}),
+	),
+);
+app.append(toolbar, banner, historyPanel, empty, transcript.element, composer.element, liveRegion);
 
-function addMessage(role: 'user' | 'assistant', text: string): void {
-	const body = h('div', { class: 'message-body' });
-	body.textContent = text;
-	transcript.append(h('div', { class: `message ${role}`, 'data-role': role }, h('div', { class: 'message-author' }, role === 'user' ? 'You' : 'Composio'), body));
-	transcript.scrollTop = transcript.scrollHeight;
+newChatButton.addEventListener('click', () => {
+	post({ type: 'newChat' });
+	composer.focus();
+});
+historyButton.addEventListener('click', () => {
+	if (historyPanel.hidden) {
+		post({ type: 'listHistory' });
+	} else {
+		closeHistory();
+	}
+});
+
+function closeHistory(): void {
+	historyPanel.hidden = true;
+	historyButton.setAttribute('aria-expanded', 'false');
 }
 
-function showConfig(config: ChatConfigState): void {
+function showHistory(conversations: readonly ConversationSummary[], currentId: string): void {
+	historyPanel.replaceChildren(h('div', { class: 'history-title' }, 'Conversations in this workspace'));
+	if (conversations.length === 0) {
+		historyPanel.append(h('p', { class: 'history-empty' }, 'No conversations yet.'));
+	}
+	const list = h('ul', { class: 'history-list' });
+	for (const c of conversations) {
+		const open = h('button', { class: 'history-open', type: 'button', 'aria-current': c.id === currentId ? 'true' : undefined }, h('span', { class: 'history-name' }, c.title || 'Untitled'), h('span', { class: 'history-meta' }, `${new Date(c.updatedAt).toLocaleString()} · ${c.messageCount} messages`));
+		open.addEventListener('click', () => {
+			post({ type: 'openConversation', id: c.id });
+			closeHistory();
+			composer.focus();
+		});
+		const del = h('button', { class: 'icon-button', type: 'button', 'aria-label': `Delete ${c.title || 'conversation'}`, title: 'Delete' }, icon('trash'));
+		del.addEventListener('click', () => post({ type: 'deleteConversation', id: c.id }));
+		list.append(h('li', { class: 'history-item' }, open, del));
+	}
+	historyPanel.append(list);
+	historyPanel.hidden = false;
+	historyButton.setAttribute('aria-expanded', 'true');
+	historyPanel.querySelector<HTMLElement>('.history-open')?.focus();
+}
+
+historyPanel.addEventListener('keydown', (e) => {
+	if (e.key === 'Escape') {
+		closeHistory();
+		historyButton.focus();
+	}
+});
+
+function showConfig(next: ChatConfigState): void {
 	banner.replaceChildren();
-	banner.hidden = !config.sandbox;
-	if (config.sandbox) {
-		const setKeys = h('button', { class: 'link-button', type: 'button' }, 'Set API keys');
-		setKeys.addEventListener('click', () => vscodeApi.postMessage({ type: 'runAction', action: 'setComposioKey' }));
-		banner.append(icon('beaker'), h('span', {}, 'Sandbox: simulated apps and model — set your keys to use your own accounts. '), setKeys);
+	const keyButton = (label: string, action: 'setComposioKey' | 'setOpenAiKey') => {
+		const b = h('button', { class: 'link-button', type: 'button' }, label);
+		b.addEventListener('click', () => post({ type: 'runAction', action }));
+		return b;
+	};
+	if (next.sandbox) {
+		banner.className = 'banner banner-info';
+		banner.append(icon('beaker'), h('span', {}, 'Sandbox: simulated apps and model — set your keys to use your own accounts.'), h('span', { class: 'banner-actions' }, keyButton('Set Composio key', 'setComposioKey'), keyButton('Set OpenAI key', 'setOpenAiKey')));
+		banner.hidden = false;
+	} else if (next.missing) {
+		banner.className = 'banner banner-warning';
+		const which = next.missing === 'composioKey' ? 'Composio' : 'OpenAI';
+		banner.append(icon('key'), h('span', {}, `Set your ${which} API key to start.`), h('span', { class: 'banner-actions' }, keyButton(`Set ${which} key`, next.missing === 'composioKey' ? 'setComposioKey' : 'setOpenAiKey')));
+		banner.hidden = false;
+	} else {
+		banner.hidden = true;
+	}
+	composer.setDisabled(next.missing ? `Set your ${next.missing === 'composioKey' ? 'Composio' : 'OpenAI'} API key to start` : undefined);
+}
+
+function setTurnState(state: TurnState): void {
+	const was = turnState;
+	turnState = state;
+	composer.setRunning(state !== 'idle');
+	app?.setAttribute('data-turn', state);
+	if (was !== state) {
+		announce(state === 'running' ? 'The agent is working.' : state === 'waitingForAuth' ? 'Waiting for you to connect an account.' : 'The agent finished.');
 	}
 }
 
-function submit(): void {
-	const text = input.value.trim();
-	if (!text) {
-		return;
-	}
-	addMessage('user', text);
-	vscodeApi.postMessage({ type: 'send', text });
-	input.value = '';
-	input.focus();
+function updateEmpty(): void {
+	empty.hidden = !transcript.isEmpty;
+	transcript.element.hidden = transcript.isEmpty;
 }
-
-form.addEventListener('submit', (e) => {
-	e.preventDefault();
-	submit();
-});
-input.addEventListener('keydown', (e) => {
-	if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-		e.preventDefault();
-		submit();
-	}
-});
 
 window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
 	const message = event.data;
@@ -59,10 +161,50 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
 		case 'config':
 			showConfig(message.config);
 			break;
-		case 'reply':
-			addMessage('assistant', message.text);
+		case 'conversation':
+			conversationId = message.id;
+			title.textContent = message.title || 'New chat';
+			transcript.setItems(message.items);
+			setTurnState(message.state);
 			break;
+		case 'itemAdded':
+			if (message.conversationId === conversationId) {
+				transcript.add(message.item);
+			}
+			break;
+		case 'itemUpdated':
+			if (message.conversationId === conversationId) {
+				transcript.update(message.item);
+			}
+			break;
+		case 'textDelta':
+			if (message.conversationId === conversationId) {
+				transcript.appendDelta(message.itemId, message.delta);
+			}
+			break;
+		case 'turnState':
+			if (message.conversationId === conversationId) {
+				setTurnState(message.state);
+			}
+			break;
+		case 'history':
+			showHistory(message.conversations, message.currentId);
+			break;
+		case 'addContext':
+			composer.addContext(message.context);
+			composer.focus();
+			break;
+		case 'prefill':
+			composer.prefill(message.text, message.send);
+			break;
+		case 'focusComposer':
+			composer.focus();
+			break;
+	}
+	if (message.type === 'conversation' || message.type === 'itemAdded') {
+		updateEmpty();
 	}
 });
 
-vscodeApi.postMessage({ type: 'ready' });
+updateEmpty();
+post({ type: 'ready' });

@@ -29,9 +29,15 @@ function makeWorkspace(name: string): string {
 
 async function main(): Promise<number> {
 	const testsDir = join(repoRoot, 'out', 'test', 'integration');
-	const phases: Phase[] = [{ name: 'main', folder: makeWorkspace('main'), index: join(testsDir, 'index.js') }];
-
-	const server = await startCodeServer({ verbose: process.env.COMPOSIO_TEST_VERBOSE === '1' });
+	const first = makeWorkspace('first');
+	const phases: Phase[] = [
+		{ name: 'main', folder: first, index: join(testsDir, 'index.js') },
+		{ name: 'another workspace', folder: makeWorkspace('second'), index: join(testsDir, 'phases', 'otherWorkspace.js') },
+		{ name: 'first workspace, reloaded', folder: first, index: join(testsDir, 'phases', 'firstWorkspaceAgain.js') },
+	];
+	// Phases are separate windows; they pass facts (such as a workspace's user id) through this folder.
+	const shared = mkdtempSync(join(tmpdir(), 'composio-shared-'));
+	const server = await startCodeServer({ verbose: process.env.COMPOSIO_TEST_VERBOSE === '1', env: { COMPOSIO_TEST_SHARED: shared } });
 	const browser = await launchBrowser();
 	let exitCode = 0;
 	try {

@@ -33,9 +33,9 @@ export class ScriptedPrompts implements UserPrompts {
 	confirm(message: string): Promise<string | undefined> {
 		return this.next(message);
 	}
+	/** Notices take the next answer too (a button such as "Copy"), or none when the script is empty. */
 	info(message: string): Promise<string | undefined> {
-		this.asked.push(message);
-		return Promise.resolve(undefined);
+		return this.next(message);
 	}
 	error(message: string): Promise<string | undefined> {
 		this.asked.push(message);
@@ -53,4 +53,13 @@ export async function waitFor(check: () => boolean | Promise<boolean>, what: str
 		await new Promise((r) => setTimeout(r, 100));
 	}
 	throw new Error(`Timed out waiting for ${what}`);
+}
+
+/** A folder the runner shares between phases (windows) of the in-editor tests. */
+export function sharedDir(): string {
+	const dir = process.env.COMPOSIO_TEST_SHARED;
+	if (!dir) {
+		throw new Error('COMPOSIO_TEST_SHARED is not set; run through out/test/editor/runIntegration.js');
+	}
+	return dir;
 }

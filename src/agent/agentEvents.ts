@@ -1,0 +1,38 @@
+/**
+ * What the agent loop reports while it works: a discriminated union the host turns into the
+ * transcript and the view. Never carries a key.
+ */
+
+/** A user-facing error with its remedy. */
+export interface AgentFailure {
+	readonly kind: string;
+	readonly message: string;
+	readonly action?: 'setComposioKey' | 'setOpenAiKey' | 'openLogs' | 'retry' | 'openSettings';
+}
+
+export type AgentEvent =
+	/** A piece of the assistant's reply text (markdown), in order. */
+	| { readonly type: 'text'; readonly delta: string }
+	/** The model asked for a tool; it is about to run. */
+	| { readonly type: 'toolStarted'; readonly callId: string; readonly name: string; readonly toolkit?: string; readonly args: unknown }
+	/** A tool finished. `result` is the full output as JSON text; the model may have been given a shortened one. */
+	| { readonly type: 'toolFinished'; readonly callId: string; readonly ok: boolean; readonly result: string; readonly error?: string; readonly truncatedForModel: boolean }
+	/** A tool's output holds a Connect Link: the user must connect an account before the task can go on. */
+	| { readonly type: 'authRequired'; readonly toolkit: string; readonly url: string; readonly accountId?: string }
+	/** How waiting for a connection went (each change while waiting, and the end). */
+	| {
+			readonly type: 'authStatus';
+			readonly toolkit: string;
+			readonly accountId?: string;
+			readonly status: 'waiting' | 'connected' | 'expired' | 'failed' | 'cancelled';
+			readonly reason?: string;
+			/** A fresh link, when the old one expired and a new one was made. */
+			readonly url?: string;
+	  }
+	/** Informational line for the transcript ("Connected Gmail — continuing"). */
+	| { readonly type: 'notice'; readonly text: string }
+	| { readonly type: 'usage'; readonly promptTokens: number; readonly completionTokens: number }
+	/** The turn ended: answered, stopped at the turn cap, or cancelled. */
+	| { readonly type: 'done'; readonly reason: 'answered' | 'maxTurns' | 'cancelled' }
+	/** The turn failed; the conversation so far stays intact. */
+	| { readonly type: 'error'; readonly error: AgentFailure };

@@ -1,0 +1,62 @@
+/**
+ * What a conversation looks like to the user: an ordered list of items. Shared by the host
+ * (which builds and persists it) and the webview (which renders it). No `vscode`, no DOM.
+ */
+
+/** Editor context attached to a message: a selection or a whole file. */
+export interface EditorContext {
+	/** Workspace-relative path (or file name when outside the workspace). */
+	readonly path: string;
+	readonly languageId: string;
+	/** 1-based inclusive line range; absent for a whole file. */
+	readonly startLine?: number;
+	readonly endLine?: number;
+	readonly text: string;
+}
+
+/** A remedy a notice or error offers, carried out by the host. */
+export type NoticeAction = 'setComposioKey' | 'setOpenAiKey' | 'openLogs' | 'retry' | 'openSettings';
+
+export type ToolCallStatus = 'running' | 'done' | 'failed' | 'declined';
+export type AuthCardStatus = 'waiting' | 'connected' | 'expired' | 'failed' | 'cancelled';
+
+/** One item of a conversation, as shown. `id` is unique within the conversation. */
+export type TranscriptItem =
+	| { readonly kind: 'user'; readonly id: string; readonly at: number; readonly text: string; readonly context?: readonly EditorContext[] }
+	| { readonly kind: 'assistant'; readonly id: string; readonly at: number; readonly text: string; readonly streaming?: boolean }
+	| {
+			readonly kind: 'tool';
+			readonly id: string;
+			readonly at: number;
+			/** The tool slug, e.g. GMAIL_FETCH_EMAILS. */
+			readonly name: string;
+			/** The toolkit slug, e.g. gmail, when known. */
+			readonly toolkit?: string;
+			/** The arguments as pretty JSON text. */
+			readonly args: string;
+			readonly status: ToolCallStatus;
+			/** The full result as pretty JSON text (the model may have seen a shortened one). */
+			readonly result?: string;
+			readonly error?: string;
+	  }
+	| {
+			readonly kind: 'auth';
+			readonly id: string;
+			readonly at: number;
+			readonly toolkit: string;
+			readonly toolkitName: string;
+			readonly logo?: string;
+			readonly url: string;
+			readonly accountId?: string;
+			readonly status: AuthCardStatus;
+			readonly reason?: string;
+	  }
+	| { readonly kind: 'notice'; readonly id: string; readonly at: number; readonly level: 'info' | 'error'; readonly text: string; readonly action?: NoticeAction };
+
+/** A conversation's summary, for the history list. */
+export interface ConversationSummary {
+	readonly id: string;
+	readonly title: string;
+	readonly updatedAt: number;
+	readonly messageCount: number;
+}

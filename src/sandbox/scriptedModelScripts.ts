@@ -1,0 +1,998 @@
+/**
+ * The brain of the scripted sandbox model: a deterministic state machine over an OpenAI Chat
+ * Completions conversation. Given the messages and the offered tools it decides the next
+ * assistant turn (a text answer or one tool call). No I/O, no clocks, no randomness: the same
+ * conversation always gets the same answer.
+ *
+ * How it decides:
+ * 1. The task is the last user message that asks for something. Short continuations ("done",
+ *    "ok", "I've connected Gmail, continue") do not start a task; they continue the one before.
+ * 2. The task is classified into a script (email summary, GitHub issue, Slack message, list
+ *    reads, code answer, help).
+ * 3. For scripts that act on an app, the tool calls and results after the task give the state:
+ *    nothing yet → COMPOSIO_MANAGE_CONNECTIONS; 'initiated' with a link → ask the user to
+ *    connect; 'active' or a continuation after connecting → the app tool; its result → an
+ *    answer built from that result; an error result → an explanation of the error.
+ */
+
+/** What the scripted model says next. */
+export type ScriptedTurn =
+	| { type: 'text'; text: string }
+	| { type: 'toolCall'; name: string; arguments: Record<string, unknown> };
+
+/** A tool offered in the request, reduced to what the scripts look at. */
+export interface ScriptedToolSpec {
+	name: string;
+	parameters?: unknown;
+}
+
+/** The part of a Chat Completions request the scripts read. */
+export interface ScriptInput {
+	/** Raw `messages` from the request body; checked here, never trusted. */
+	messages: unknown[];
+	tools: ScriptedToolSpec[];
+}
+
+/** The meta tool that checks and starts connections. */
+export const MANAGE_CONNECTIONS = 'COMPOSIO_MANAGE_CONNECTIONS';
+/** The meta tool that runs app tools when they are not offered directly. */
+export const MULTI_EXECUTE = 'COMPOSIO_MULTI_EXECUTE_TOOL';
+
+/** Repository the GitHub scripts act on. */
+export const SANDBOX_REPO = { owner: 'acme', repo: 'webapp' } as const;
+
+type Toolkit = 'gmail' | 'github' | 'slack' | 'linear';
+
+const TOOLKIT_NAMES: Record<Toolkit, string> = { gmail: 'Gmail', github: 'GitHub', slack: 'Slack', linear: 'Linear' };
+
+// ---------------------------------------------------------------------------------------------
+// Conversation model
+
+interface ToolCallInfo {
+	id: string;
+	name: string;
+	args: Record<string, unknown>;
+}
+
+type Message =
+	| { role: 'system'; text: string }
+	| { role: 'user'; text: string }
+	| { role: 'assistant'; text: string; toolCalls: ToolCallInfo[] }
+	| { role: 'tool'; toolCallId: string; text: string };
+
+/** A tool call after the task together with its result, if one came back. */
+interface Step {
+	/** The app tool's slug; for MULTI_EXECUTE calls, the slug it ran. */
+	name: string;
+	args: Record<string, unknown>;
+	result?: ToolOutcome;
+}
+
+interface ToolOutcome {
+	ok: boolean;
+	payload: unknown;
+	error?: string;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Text of a message `content`, which may be a string or an array of parts. */
+function contentText(content: unknown): string {
+	if (typeof content === 'string') {
+		return content;
+	}
+	if (Array.isArray(content)) {
+		return content
+			.map((part) => (isRecord(part) && typeof part['text'] === 'string' ? part['text'] : ''))
+			.join('');
+	}
+	return '';
+}
+
+function parseJsonObject(text: string): Record<string, unknown> {
+	try {
+		const value: unknown = JSON.parse(text);
+		return isRecord(value) ? value : {};
+	} catch {
+		return {};
+	}
+}
+
+function normalizeMessages(raw: unknown[]): Message[] {
+	const out: Message[] = [];
+	for (const m of raw) {
+		if (!isRecord(m)) {
+			continue;
+		}
+		const text = contentText(m['content']);
+		switch (m['role']) {
+			case 'system':
+			case 'developer':
+				out.push({ role: 'system', text });
+				break;
+			case 'user':
+				out.push({ role: 'user', text });
+				break;
+			case 'assistant': {
+				const toolCalls: ToolCallInfo[] = [];
+				const calls = m['tool_calls'];
+				if (Array.isArray(calls)) {
+					for (const c of calls) {
+						if (!isRecord(c) || !isRecord(c['function'])) {
+							continue;
+						}
+						const fn = c['function'];
+						toolCalls.push({
+							id: typeof c['id'] === 'string' ? c['id'] : '',
+							name: typeof fn['name'] === 'string' ? fn['name'] : '',
+							args: typeof fn['arguments'] === 'string' ? parseJsonObject(fn['arguments']) : {},
+						});
+					}
+				}
+				out.push({ role: 'assistant', text, toolCalls });
+				break;
+			}
+			case 'tool':
+				out.push({ role: 'tool', toolCallId: typeof m['tool_call_id'] === 'string' ? m['tool_call_id'] : '', text });
+				break;
+			default:
+				break;
+		}
+	}
+	return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tool results
+
+const NOT_CONNECTED = /not connected|no (?:active )?(?:connected )?(?:account|connection)|COMPOSIO_MANAGE_CONNECTIONS|connect (?:it|the toolkit|your account) first/i;
+
+/** Reads a tool message: `{data, error}` JSON (the Composio shape), other JSON, or plain text. */
+function parseToolResult(text: string): ToolOutcome {
+	let value: unknown;
+	try {
+		value = JSON.parse(text);
+	} catch {
+		const trimmed = text.trim();
+		if (/^(error|failed|tool error)\b/i.test(trimmed) || NOT_CONNECTED.test(trimmed)) {
+			return { ok: false, payload: undefined, error: trimmed.replace(/^error:\s*/i, '') };
+		}
+		return { ok: true, payload: trimmed };
+	}
+	return outcomeOf(value, 0);
+}
+
+function outcomeOf(value: unknown, depth: number): ToolOutcome {
+	if (!isRecord(value)) {
+		return { ok: true, payload: value };
+	}
+	// COMPOSIO_MULTI_EXECUTE_TOOL wraps each run as {data: {results: [{response: {data, error}}]}, error: "1 out of 1 tools failed"};
+	// the inner response says what really happened.
+	const inner = value['data'];
+	if (depth < 2 && isRecord(inner) && Array.isArray(inner['results']) && inner['results'].length === 1) {
+		const only: unknown = inner['results'][0];
+		if (isRecord(only) && isRecord(only['response'])) {
+			return outcomeOf(only['response'], depth + 1);
+		}
+	}
+	const error = errorText(value['error']);
+	if (error) {
+		return { ok: false, payload: value['data'], error };
+	}
+	if (value['successful'] === false || value['success'] === false) {
+		return { ok: false, payload: value['data'], error: 'The tool reported a failure without details.' };
+	}
+	return { ok: true, payload: 'data' in value ? value['data'] : value };
+}
+
+function errorText(error: unknown): string | undefined {
+	if (typeof error === 'string') {
+		return error.trim().length > 0 ? error.trim() : undefined;
+	}
+	if (isRecord(error)) {
+		const message = error['message'];
+		return typeof message === 'string' && message.length > 0 ? message : 'The tool reported an error.';
+	}
+	return undefined;
+}
+
+interface ConnectionState {
+	status: string;
+	link?: string;
+	aliases: string[];
+}
+
+/** Reads COMPOSIO_MANAGE_CONNECTIONS output for one toolkit: `{results: {<toolkit>: {status, redirect_url, accounts}}}`. */
+function connectionState(payload: unknown, toolkit: Toolkit): ConnectionState | undefined {
+	if (!isRecord(payload)) {
+		return undefined;
+	}
+	let entry: unknown = payload;
+	const results = payload['results'];
+	if (isRecord(results)) {
+		const key = Object.keys(results).find((k) => k.toLowerCase() === toolkit);
+		entry = key === undefined ? undefined : results[key];
+	} else if (Array.isArray(results)) {
+		entry = results.find((r) => isRecord(r) && typeof r['toolkit'] === 'string' && r['toolkit'].toLowerCase() === toolkit);
+	}
+	if (!isRecord(entry)) {
+		return undefined;
+	}
+	const status = typeof entry['status'] === 'string' ? entry['status'].toLowerCase() : '';
+	const direct = entry['redirect_url'] ?? entry['redirectUrl'];
+	const link = typeof direct === 'string' ? direct : findUrl(entry);
+	const aliases: string[] = [];
+	if (Array.isArray(entry['accounts'])) {
+		for (const a of entry['accounts']) {
+			if (isRecord(a) && typeof a['alias'] === 'string' && a['alias'].length > 0) {
+				aliases.push(a['alias']);
+			}
+		}
+	}
+	return { status, aliases, ...(link ? { link } : {}) };
+}
+
+function findUrl(value: unknown, depth = 0): string | undefined {
+	if (typeof value === 'string') {
+		return /^https?:\/\/\S+$/.test(value) ? value : undefined;
+	}
+	if (depth > 3) {
+		return undefined;
+	}
+	const children = Array.isArray(value) ? value : isRecord(value) ? Object.values(value) : [];
+	for (const child of children) {
+		const url = findUrl(child, depth + 1);
+		if (url) {
+			return url;
+		}
+	}
+	return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading tool payloads
+
+const LIST_KEYS = ['messages', 'emails', 'items', 'issues', 'channels', 'nodes', 'results', 'data'];
+
+/** The list of records in a payload: the payload itself, a well-known key, or the first array of objects. */
+function findRecords(payload: unknown, depth = 0): Record<string, unknown>[] {
+	if (Array.isArray(payload)) {
+		return payload.filter(isRecord);
+	}
+	if (!isRecord(payload) || depth > 3) {
+		return [];
+	}
+	for (const key of LIST_KEYS) {
+		const value = payload[key];
+		if (Array.isArray(value) || isRecord(value)) {
+			const found = findRecords(value, depth + 1);
+			if (found.length > 0 || Array.isArray(value)) {
+				return found;
+			}
+		}
+	}
+	for (const value of Object.values(payload)) {
+		if (Array.isArray(value) && value.some(isRecord)) {
+			return value.filter(isRecord);
+		}
+	}
+	return [];
+}
+
+/** The first non-empty string among the given fields (dotted paths allowed). */
+function pick(record: Record<string, unknown>, ...paths: string[]): string | undefined {
+	for (const path of paths) {
+		let value: unknown = record;
+		for (const key of path.split('.')) {
+			value = isRecord(value) ? value[key] : undefined;
+		}
+		if (typeof value === 'string' && value.trim().length > 0) {
+			return value.trim();
+		}
+		if (typeof value === 'number') {
+			return String(value);
+		}
+		if (isRecord(value)) {
+			const named = pick(value, 'name', 'email', 'login', 'title');
+			if (named) {
+				return named;
+			}
+		}
+	}
+	return undefined;
+}
+
+/** A one-line gist: the first sentence, cut to a readable length. */
+function gist(text: string | undefined): string | undefined {
+	if (!text) {
+		return undefined;
+	}
+	// Skip a greeting such as "Hi," or "Hello team," so the gist starts with the point.
+	const flat = text.replace(/\s+/g, ' ').trim().replace(/^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b[^,.!:]{0,30}[,!:]\s*/i, '');
+	const sentence = /^(.+?[.!?])(\s|$)/.exec(flat)?.[1] ?? flat;
+	return sentence.length > 120 ? `${sentence.slice(0, 117).trimEnd()}…` : sentence;
+}
+
+/** Plain text for markdown contexts: no newlines, no stray emphasis markers. */
+function inline(text: string): string {
+	return text.replace(/\s+/g, ' ').replace(/[*_`]/g, '').trim();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tasks
+
+/** An app action: which tool to run with which arguments, and how to tell the user about it. */
+interface AppTask {
+	kind: 'app';
+	toolkit: Toolkit;
+	tool: string;
+	args: Record<string, unknown>;
+	/** Finishes "I'll … once it's connected", e.g. "fetch your latest emails". */
+	purpose: string;
+	render(payload: unknown): string;
+}
+
+type Task = AppTask | { kind: 'code'; request: string; code: CodeBlock[] } | { kind: 'help' };
+
+interface CodeBlock {
+	lang: string;
+	code: string;
+}
+
+const CODE_BLOCK = /```([\w+#.-]*)[^\n]*\n([\s\S]*?)```/g;
+
+function codeBlocks(text: string): CodeBlock[] {
+	return [...text.matchAll(CODE_BLOCK)].map((m) => ({ lang: m[1] ?? '', code: (m[2] ?? '').replace(/\n$/, '') }));
+}
+
+function withoutCode(text: string): string {
+	return text.replace(CODE_BLOCK, ' ').replace(/\s+/g, ' ').trim();
+}
+
+const TASK_WORDS = /\b(summari[sz]e|create|open|file|raise|post|send|list|show|write|explain|fetch|read|check|draft|what|which|how|tell|find|get|review|refactor|help)\b/i;
+const CONTINUATION = /^(?:ok(?:ay)?|done|yes|yep|yeah|sure|continue|go ahead|go on|proceed|finished|all set|ready|retry|try again|connected|thanks|thank you|great|perfect)\b|^i(?:'ve|’ve| have)?\s+(?:now\s+|just\s+)?(?:connected|authori[sz]ed|linked|finished|done|logged in|signed in|completed)\b/i;
+
+/** True for replies that carry on the previous task instead of asking something new. */
+export function isContinuation(text: string): boolean {
+	const plain = text.trim();
+	if (plain.length === 0 || plain.length > 160 || codeBlocks(plain).length > 0) {
+		return false;
+	}
+	if (CONTINUATION.test(plain) && !TASK_WORDS.test(plain.replace(CONTINUATION, ''))) {
+		return true;
+	}
+	return /\b(continue|carry on|go ahead|try again)\b/i.test(plain) && !TASK_WORDS.test(plain);
+}
+
+// Single quotes count only around words, so apostrophes ("user's") are not mistaken for quotes.
+const QUOTED = /"([^"\n]{2,200})"|“([^”\n]{2,200})”|(?:^|\s)'([^'\n]{2,200})'(?=$|[\s.,!?:;])|‘([^’\n]{2,200})’/;
+
+function quoted(text: string): string | undefined {
+	const m = QUOTED.exec(text);
+	return m ? (m[1] ?? m[2] ?? m[3] ?? m[4]) : undefined;
+}
+
+function capitalize(text: string): string {
+	return text.length > 0 ? text[0]!.toUpperCase() + text.slice(1) : text;
+}
+
+function tidyPhrase(text: string): string {
+	return text
+		.replace(/\s+(?:with|including|and (?:attach|include))\s+(?:the\s+|this\s+|my\s+)?(?:selected\s+|attached\s+|current\s+)?(?:code|snippet|selection|file|context)\b.*$/i, '')
+		.replace(/\s+(?:in|on|to)\s+(?:the\s+)?(?:github|repo(?:sitory)?|[\w.-]+\/[\w.-]+)\b.*$/i, '')
+		.replace(/\s+(?:on|in|to)\s+(?:slack|linear)\b.*$/i, '')
+		.replace(/[\s.!?:;,]+$/, '')
+		.trim();
+}
+
+/** The issue title: quoted text, else the words after "titled"/"called"/"about"/"for". */
+function titleFrom(request: string): string | undefined {
+	const q = quoted(request);
+	if (q) {
+		return q.trim();
+	}
+	const m = /\b(?:titled|called|named)\s+(.+)$/i.exec(request) ?? /\b(?:about|for|saying|that says|regarding)\s+(.+)$/i.exec(request);
+	const phrase = m?.[1] ? tidyPhrase(m[1]) : '';
+	return phrase.length > 0 ? capitalize(phrase) : undefined;
+}
+
+function repoFrom(request: string): { owner: string; repo: string } {
+	const m = /\b(?:in|on|to|for)\s+(?:the\s+)?(?:repo(?:sitory)?\s+)?([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)/.exec(request);
+	return m?.[1] && m[2] ? { owner: m[1], repo: m[2] } : { ...SANDBOX_REPO };
+}
+
+function channelFrom(request: string): string {
+	const m = /#([A-Za-z0-9_-]+)/.exec(request) ?? /\bchannel\s+([A-Za-z0-9_-]+)/i.exec(request);
+	return m?.[1] ?? 'general';
+}
+
+/** The Slack message text: quoted text, else the words between the verb and "to #channel". */
+function slackTextFrom(request: string): string {
+	const q = quoted(request);
+	if (q) {
+		return q.trim();
+	}
+	const saying =
+		/\b(?:saying|that says|with the text|the message)\s*:?\s+(.+)$/i.exec(request) ??
+		/\b(?:slack|#[\w-]+|channel)\s+(?:that|:)\s*(.+)$/i.exec(request) ??
+		/:\s+(.+)$/.exec(request);
+	const said = saying?.[1] ? tidyPhrase(saying[1].replace(/\s+(?:to|in|on)\s+(?:#[\w-]+|slack)\s*$/i, '')) : '';
+	if (said.length > 0) {
+		return capitalize(said);
+	}
+	const between = /\b(?:post|send|share|say|tell)\s+(.+?)\s+(?:to|in|on)\s+(?:#|slack|the\s+#?[\w-]+\s+channel|channel)/i.exec(request);
+	const text = between?.[1]?.replace(/^(?:a\s+message|message|this)\s*/i, '').trim();
+	return text && text.length > 0 ? capitalize(text) : 'Hello from the Composio Agent sandbox!';
+}
+
+/** The Linear team key named in the request ("for the DES team", "in ENG"), else ENG. */
+function linearTeamFrom(request: string): string {
+	return /\b(?:team|in|for)\s+([A-Z]{2,5})\b/.exec(request)?.[1] ?? /\b([A-Z]{2,5})\s+team\b/.exec(request)?.[1] ?? 'ENG';
+}
+
+function emailAddress(request: string): string | undefined {
+	return /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/.exec(request)?.[0];
+}
+
+function issueBody(request: string, code: CodeBlock[]): string {
+	const parts = [`Requested from the Composio Agent chat: "${withoutCode(request)}"`];
+	for (const block of code) {
+		parts.push(`\`\`\`${block.lang}\n${block.code}\n\`\`\``);
+	}
+	return parts.join('\n\n');
+}
+
+/** Classifies the task message into a script. Order matters: the most specific wins. */
+function classify(text: string): Task {
+	const code = codeBlocks(text);
+	const plain = withoutCode(text);
+	const lower = plain.toLowerCase();
+	const mentions = (word: RegExp): boolean => word.test(lower);
+
+	// "open an issue" asks to create one; "open issues" (plural) asks to list them.
+	const wantsIssue = /\b(?:create|open|file|raise|make|submit|log|add)\s+(?:[\w-]+\s+){0,3}?(?:issue|bug|ticket)\b|\bnew (?:issue|ticket)\b/.test(lower);
+	if (wantsIssue && mentions(/\blinear\b/)) {
+		const title = titleFrom(plain) ?? 'Issue from the Composio Agent sandbox';
+		return {
+			kind: 'app',
+			toolkit: 'linear',
+			tool: 'LINEAR_CREATE_LINEAR_ISSUE',
+			args: { team_id: linearTeamFrom(plain), title, description: issueBody(text, code) },
+			purpose: `create the Linear issue "${title}"`,
+			render: (payload) => renderCreatedIssue(payload, title, 'Linear', code.length > 0),
+		};
+	}
+	if (wantsIssue) {
+		const title = titleFrom(plain) ?? 'Issue from the Composio Agent sandbox';
+		const { owner, repo } = repoFrom(plain);
+		return {
+			kind: 'app',
+			toolkit: 'github',
+			tool: 'GITHUB_CREATE_AN_ISSUE',
+			args: { owner, repo, title, body: issueBody(text, code) },
+			purpose: `create the issue "${title}" in ${owner}/${repo}`,
+			render: (payload) => renderCreatedIssue(payload, title, `${owner}/${repo}`, code.length > 0),
+		};
+	}
+	const slackish = mentions(/\bslack\b/) || /(?:^|\s)#[a-z0-9_-]+/.test(lower);
+	if (slackish && /\b(?:post|send|share|say|tell|message|announce|notify)\b/.test(lower)) {
+		const channel = channelFrom(plain);
+		const message = slackTextFrom(plain);
+		return {
+			kind: 'app',
+			toolkit: 'slack',
+			tool: 'SLACK_SEND_MESSAGE',
+			args: { channel, text: message },
+			purpose: `post your message to #${channel}`,
+			render: (payload) => renderSlackSent(payload, channel, message),
+		};
+	}
+	const codeRequest =
+		/^(?:please\s+)?(?:write|implement|generate|create|build|make)\b.*\b(?:function|class|code|snippet|script|test|hook|component|method|regex)\b/.test(lower) ||
+		/\b(?:show me|give me|write me)\b.*\bcode\b/.test(lower) ||
+		(code.length > 0 && /\b(?:explain|review|refactor|improve|fix|document|what does|simplify)\b/.test(lower));
+	if (codeRequest) {
+		return { kind: 'code', request: plain, code };
+	}
+	if (mentions(/\bchannels?\b/) && (mentions(/\bslack\b/) || /\b(?:list|show|what|which)\b/.test(lower))) {
+		return {
+			kind: 'app',
+			toolkit: 'slack',
+			tool: 'SLACK_LIST_ALL_CHANNELS',
+			args: {},
+			purpose: 'list your Slack channels',
+			render: renderChannels,
+		};
+	}
+	if (mentions(/\blinear\b/) && mentions(/\b(?:issues?|tickets?|tasks?)\b/)) {
+		return {
+			kind: 'app',
+			toolkit: 'linear',
+			tool: 'LINEAR_LIST_LINEAR_ISSUES',
+			args: {},
+			purpose: 'list your Linear issues',
+			render: renderLinearIssues,
+		};
+	}
+	if (mentions(/\b(?:issues|bugs|tickets)\b/) || (mentions(/\bgithub\b/) && mentions(/\bissues?\b/))) {
+		const { owner, repo } = repoFrom(plain);
+		return {
+			kind: 'app',
+			toolkit: 'github',
+			tool: 'GITHUB_LIST_REPOSITORY_ISSUES',
+			args: { owner, repo },
+			purpose: `list the issues in ${owner}/${repo}`,
+			render: (payload) => renderGithubIssues(payload, `${owner}/${repo}`),
+		};
+	}
+	const address = emailAddress(plain);
+	if (address && /\b(?:send|email|mail|write)\b/.test(lower)) {
+		const subject = /\bsubject\s*:?\s*"([^"]+)"/i.exec(plain)?.[1] ?? titleFrom(plain.replace(address, '')) ?? 'Hello';
+		const body = /\b(?:saying|that says|body)\s*:?\s+(.+)$/i.exec(plain)?.[1]?.trim() ?? quoted(plain) ?? subject;
+		return {
+			kind: 'app',
+			toolkit: 'gmail',
+			tool: 'GMAIL_SEND_EMAIL',
+			args: { recipient_email: address, subject, body },
+			purpose: `send the email to ${address}`,
+			render: (payload) => renderEmailSent(payload, address, subject),
+		};
+	}
+	if (mentions(/\b(?:e-?mails?|inbox|gmail|mail|mailbox)\b/)) {
+		return {
+			kind: 'app',
+			toolkit: 'gmail',
+			tool: 'GMAIL_FETCH_EMAILS',
+			args: { max_results: 10 },
+			purpose: 'fetch your latest emails and summarize them',
+			render: renderEmailSummary,
+		};
+	}
+	return { kind: 'help' };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Renderers: every answer about app data is built from the tool result.
+
+function renderEmailSummary(payload: unknown): string {
+	const emails = findRecords(payload);
+	if (emails.length === 0) {
+		return 'Your inbox has no recent emails to summarize.';
+	}
+	const lines = emails.map((email, i) => {
+		const sender = inline(pick(email, 'sender', 'from', 'messageFrom', 'from_email', 'author') ?? 'Unknown sender');
+		const subject = inline(pick(email, 'subject', 'preview.subject', 'title') ?? '(no subject)');
+		const summary = gist(pick(email, 'snippet', 'messageText', 'preview.body', 'body', 'text', 'preview'));
+		return `${i + 1}. **${sender}** — *${subject}*${summary ? `: ${inline(summary)}` : ''}`;
+	});
+	const senders = [...new Set(emails.map((e) => inline(pick(e, 'sender', 'from', 'messageFrom', 'from_email', 'author') ?? 'Unknown sender')))];
+	const unread = emails.filter((e) => Array.isArray(e['labelIds']) && e['labelIds'].includes('UNREAD')).length;
+	const count = emails.length === 1 ? '1 recent email' : `${emails.length} recent emails`;
+	return [
+		`## Inbox summary`,
+		'',
+		`You have ${count}${unread > 0 ? ` (${unread} unread)` : ''} from ${senders.length === 1 ? senders[0] : `${senders.length} senders`}:`,
+		'',
+		...lines,
+		'',
+		`The most recent is from **${senders[0]}** about *${inline(pick(emails[0]!, 'subject', 'preview.subject', 'title') ?? '(no subject)')}*. Want me to draft a reply to any of these?`,
+	].join('\n');
+}
+
+function renderCreatedIssue(payload: unknown, title: string, where: string, hadCode: boolean): string {
+	const record = isRecord(payload) ? (isRecord(payload['issue']) ? payload['issue'] : payload) : {};
+	const number = pick(record, 'number', 'issue_number', 'identifier', 'id');
+	const url = pick(record, 'html_url', 'url') ?? findUrl(record);
+	const finalTitle = inline(pick(record, 'title') ?? title);
+	const ref = number ? (/^\d+$/.test(number) ? `#${number}` : number) : 'the issue';
+	const link = url ? `[${finalTitle}](${url})` : `"${finalTitle}"`;
+	const lines = [`Done — I created **${ref}** in ${where}: ${link}.`];
+	if (hadCode) {
+		lines.push('', 'The code you attached is included in the issue body.');
+	}
+	return lines.join('\n');
+}
+
+function renderSlackSent(payload: unknown, channel: string, message: string): string {
+	const record = isRecord(payload) ? payload : {};
+	const where = pick(record, 'channel_name', 'channel') ?? channel;
+	const shownChannel = /^[CG][A-Z0-9]{6,}$/.test(where) ? channel : where.replace(/^#/, '');
+	const link = pick(record, 'permalink', 'url');
+	return [`Posted to **#${shownChannel}**:`, '', `> ${inline(pick(record, 'message.text', 'text') ?? message)}`, ...(link ? ['', `[Open in Slack](${link})`] : [])].join('\n');
+}
+
+function renderEmailSent(payload: unknown, address: string, subject: string): string {
+	const record = isRecord(payload) ? payload : {};
+	const id = pick(record, 'id', 'messageId', 'message_id');
+	return `Sent your email to **${address}** with the subject *${inline(subject)}*${id ? ` (message id \`${id}\`)` : ''}.`;
+}
+
+function renderGithubIssues(payload: unknown, where: string): string {
+	const issues = findRecords(payload);
+	if (issues.length === 0) {
+		return `There are no issues in ${where} right now.`;
+	}
+	const lines = issues.map((issue) => {
+		const number = pick(issue, 'number');
+		const title = inline(pick(issue, 'title') ?? '(untitled)');
+		const state = pick(issue, 'state');
+		const url = pick(issue, 'html_url', 'url');
+		const label = number ? `#${number}` : '•';
+		return `- **${label}** ${url ? `[${title}](${url})` : title}${state ? ` — ${state}` : ''}`;
+	});
+	return [`## Issues in ${where}`, '', `${issues.length === 1 ? 'There is 1 issue' : `There are ${issues.length} issues`}:`, '', ...lines].join('\n');
+}
+
+function renderChannels(payload: unknown): string {
+	const channels = findRecords(payload);
+	if (channels.length === 0) {
+		return 'I found no Slack channels in this workspace.';
+	}
+	const lines = channels.map((c) => {
+		const name = inline(pick(c, 'name', 'name_normalized', 'id') ?? 'unnamed');
+		const purpose = gist(pick(c, 'purpose.value', 'topic.value', 'purpose', 'topic'));
+		const facts = [typeof c['num_members'] === 'number' ? `${c['num_members']} members` : '', c['is_archived'] === true ? 'archived' : ''].filter(Boolean);
+		return `- **#${name.replace(/^#/, '')}**${facts.length > 0 ? ` (${facts.join(', ')})` : ''}${purpose ? `: ${inline(purpose)}` : ''}`;
+	});
+	return [`## Slack channels`, '', `You're in ${channels.length} channel${channels.length === 1 ? '' : 's'}:`, '', ...lines].join('\n');
+}
+
+function renderLinearIssues(payload: unknown): string {
+	const issues = findRecords(payload);
+	if (issues.length === 0) {
+		return 'There are no Linear issues to show.';
+	}
+	const lines = issues.map((issue) => {
+		const id = pick(issue, 'identifier', 'id');
+		const title = inline(pick(issue, 'title') ?? '(untitled)');
+		const state = pick(issue, 'state.name', 'state', 'status');
+		return `- **${id ?? '•'}** ${title}${state ? ` — ${inline(state)}` : ''}`;
+	});
+	return [`## Linear issues`, '', `${issues.length === 1 ? 'There is 1 issue' : `There are ${issues.length} issues`}:`, '', ...lines].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text answers that need no tools
+
+function camelName(request: string): string {
+	const m = /\b(?:function|method)\s+(?:that|which|to)\s+(.+)$/i.exec(request) ?? /\b(?:write|implement|generate|create)\s+(?:a|an|the)?\s*(.+)$/i.exec(request);
+	const words = (m?.[1] ?? 'transform input')
+		.toLowerCase()
+		.replace(/[^a-z0-9\s]/g, ' ')
+		.split(/\s+/)
+		.filter((w) => w.length > 0 && !['a', 'an', 'the', 'of', 'in', 'for', 'and', 'function', 'typescript', 'ts', 'me', 'please'].includes(w))
+		.slice(0, 3);
+	const [first = 'transform', ...rest] = words;
+	return first + rest.map(capitalize).join('');
+}
+
+function exampleFunction(request: string): { name: string; code: string; explain: string[] } {
+	const lower = request.toLowerCase();
+	if (lower.includes('debounce')) {
+		return {
+			name: 'debounce',
+			explain: ['Each call restarts the timer.', 'Only the last call within `waitMs` runs.', 'The returned function keeps the original argument types.'],
+			code: [
+				'export function debounce<A extends unknown[]>(fn: (...args: A) => void, waitMs: number): (...args: A) => void {',
+				'\tlet timer: ReturnType<typeof setTimeout> | undefined;',
+				'\treturn (...args: A) => {',
+				'\t\tclearTimeout(timer);',
+				'\t\ttimer = setTimeout(() => fn(...args), waitMs);',
+				'\t};',
+				'}',
+			].join('\n'),
+		};
+	}
+	if (lower.includes('retry') || lower.includes('backoff')) {
+		return {
+			name: 'retry',
+			explain: ['Runs the task and returns its result on success.', 'Waits twice as long after each failure.', 'Rethrows the last error once the attempts run out.'],
+			code: [
+				'export async function retry<T>(task: () => Promise<T>, attempts = 3, delayMs = 200): Promise<T> {',
+				'\tlet lastError: unknown;',
+				'\tfor (let i = 0; i < attempts; i++) {',
+				'\t\ttry {',
+				'\t\t\treturn await task();',
+				'\t\t} catch (e) {',
+				'\t\t\tlastError = e;',
+				'\t\t\tawait new Promise((r) => setTimeout(r, delayMs * 2 ** i));',
+				'\t\t}',
+				'\t}',
+				'\tthrow lastError;',
+				'}',
+			].join('\n'),
+		};
+	}
+	if (lower.includes('prime')) {
+		return {
+			name: 'isPrime',
+			explain: ['Rejects numbers below 2 and non-integers.', 'Only tries divisors up to the square root.', 'Skips even divisors after 2.'],
+			code: [
+				'export function isPrime(n: number): boolean {',
+				'\tif (!Number.isInteger(n) || n < 2) {',
+				'\t\treturn false;',
+				'\t}',
+				'\tif (n % 2 === 0) {',
+				'\t\treturn n === 2;',
+				'\t}',
+				'\tfor (let d = 3; d * d <= n; d += 2) {',
+				'\t\tif (n % d === 0) {',
+				'\t\t\treturn false;',
+				'\t\t}',
+				'\t}',
+				'\treturn true;',
+				'}',
+			].join('\n'),
+		};
+	}
+	// Anything else gets an honest skeleton: the sandbox model does not invent logic.
+	const name = camelName(request);
+	return {
+		name,
+		explain: ['Checks its input before doing any work.', 'Has explicit parameter and return types, so callers get checked results.', 'Leaves one clearly marked place for the logic you need.'],
+		code: [
+			`export function ${name}(input: string): string {`,
+			'\tconst value = input.trim();',
+			'\tif (value.length === 0) {',
+			"\t\tthrow new Error('input must not be empty');",
+			'\t}',
+			'\t// The sandbox model writes a skeleton: put the real logic here.',
+			'\treturn value;',
+			'}',
+		].join('\n'),
+	};
+}
+
+function codeAnswer(request: string, code: CodeBlock[]): string {
+	const first = code[0];
+	if (first) {
+		const lines = first.code.split('\n');
+		const names = [...first.code.matchAll(/\b(?:function|class|interface|type|const|let)\s+([A-Za-z_$][\w$]*)/g)].map((m) => m[1]).filter((n): n is string => !!n);
+		const unique = [...new Set(names)].slice(0, 6);
+		const lang = first.lang || 'ts';
+		const main = /\b(?:function|class)\s+([A-Za-z_$][\w$]*)/.exec(first.code)?.[1] ?? unique[0];
+		return [
+			'## What this code does',
+			'',
+			`The ${lang} snippet you attached has ${lines.length} line${lines.length === 1 ? '' : 's'}${unique.length > 0 ? ` and declares ${unique.map((n) => `\`${n}\``).join(', ')}` : ''}.`,
+			'',
+			'### Key points',
+			'',
+			`- **Entry point:** ${main ? `\`${main}\` is the main declaration, so start reading there.` : 'there are no named declarations; it runs top to bottom.'}`,
+			`- **Size:** ${lines.length > 30 ? 'long enough that splitting it into smaller functions would help.' : 'small enough to read in one pass.'}`,
+			`- **Types:** ${/:\s*any\b/.test(first.code) ? 'it uses `any`; prefer `unknown` plus a check.' : 'no `any` in sight, which keeps the compiler on your side.'}`,
+			'',
+			'### How to use it',
+			'',
+			'```ts',
+			main ? `import { ${main} } from './${main}';\n\n// Call it with real inputs and check the result in a unit test.\nconsole.log(${main});` : `// Paste the snippet into a module and export what callers need.\nexport {};`,
+			'```',
+		].join('\n');
+	}
+	const example = exampleFunction(request);
+	return [
+		`## \`${example.name}\``,
+		'',
+		'Here is a small, typed implementation:',
+		'',
+		'```ts',
+		example.code,
+		'```',
+		'',
+		'### How it works',
+		'',
+		...example.explain.map((line) => `- ${line}`),
+		'',
+		'Ask me to add unit tests for it, or to open a GitHub issue to track the change.',
+	].join('\n');
+}
+
+function helpAnswer(tools: ReadonlySet<string>): string {
+	const has = (name: string): boolean => tools.has(name) || tools.has(MULTI_EXECUTE);
+	const examples: string[] = [];
+	if (has('GMAIL_FETCH_EMAILS')) {
+		examples.push('- **Gmail:** "Summarize my emails"');
+	}
+	if (has('GITHUB_CREATE_AN_ISSUE')) {
+		examples.push('- **GitHub:** "Create a GitHub issue titled \\"Login button is misaligned\\"" (select code first to attach it)');
+	}
+	if (has('GITHUB_LIST_REPOSITORY_ISSUES')) {
+		examples.push('- **GitHub:** "List the open issues"');
+	}
+	if (has('SLACK_SEND_MESSAGE')) {
+		examples.push('- **Slack:** "Post \\"Deploy finished\\" to #general"');
+	}
+	if (has('SLACK_LIST_ALL_CHANNELS')) {
+		examples.push('- **Slack:** "Which Slack channels am I in?"');
+	}
+	if (has('LINEAR_LIST_LINEAR_ISSUES')) {
+		examples.push('- **Linear:** "Show my Linear issues"');
+	}
+	examples.push('- **Code:** "Write a debounce function" or select code and ask "Explain this"');
+	return [
+		"## Here's what I can do",
+		'',
+		'I can act on your connected apps through Composio and help with code. Try one of these:',
+		'',
+		...examples,
+		'',
+		"If an app isn't connected yet, I'll send you a link to connect it right here in the chat.",
+	].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// The state machine
+
+interface Conversation {
+	messages: Message[];
+	taskIndex: number;
+	tools: ReadonlySet<string>;
+}
+
+/** Tool calls made after the task, paired with their results, in order. */
+function stepsAfter(conv: Conversation): Step[] {
+	const steps: Step[] = [];
+	const byId = new Map<string, Step>();
+	for (const m of conv.messages.slice(conv.taskIndex + 1)) {
+		if (m.role === 'assistant') {
+			for (const call of m.toolCalls) {
+				const step = effectiveStep(call);
+				steps.push(step);
+				byId.set(call.id, step);
+			}
+		} else if (m.role === 'tool') {
+			const step = byId.get(m.toolCallId);
+			if (step) {
+				step.result = parseToolResult(m.text);
+			}
+		}
+	}
+	return steps;
+}
+
+function effectiveStep(call: ToolCallInfo): Step {
+	if (call.name === MULTI_EXECUTE) {
+		const list = call.args['tools'];
+		const first: unknown = Array.isArray(list) ? list[0] : undefined;
+		if (isRecord(first) && typeof first['tool_slug'] === 'string') {
+			return { name: first['tool_slug'], args: isRecord(first['arguments']) ? first['arguments'] : {} };
+		}
+	}
+	return { name: call.name, args: call.args };
+}
+
+function callApp(task: AppTask, tools: ReadonlySet<string>): ScriptedTurn {
+	if (tools.has(task.tool)) {
+		return { type: 'toolCall', name: task.tool, arguments: task.args };
+	}
+	if (tools.has(MULTI_EXECUTE)) {
+		return { type: 'toolCall', name: MULTI_EXECUTE, arguments: { tools: [{ tool_slug: task.tool, arguments: task.args }] } };
+	}
+	return {
+		type: 'text',
+		text: `I can't do that in this session: the \`${task.tool}\` tool isn't available to me. Enable the ${TOOLKIT_NAMES[task.toolkit]} toolkit for this session and ask again.`,
+	};
+}
+
+function connectPrompt(task: AppTask, link: string, again: boolean, preface: string): string {
+	const name = TOOLKIT_NAMES[task.toolkit];
+	const first = again
+		? `${name} still isn't connected, so I can't ${task.purpose} yet. Please finish connecting here: [Connect ${name}](${link})`
+		: `I need you to connect your ${name} account first. Please click here to authorize: [Connect ${name}](${link})`;
+	return `${preface}${first}\n\nWhen you've finished, reply **done** and I'll ${task.purpose}.`;
+}
+
+function errorAnswer(task: AppTask, tool: string, error: string, preface: string): string {
+	return `${preface}I couldn't ${task.purpose}: \`${tool}\` failed with this error:\n\n> ${inline(error)}\n\nYou can ask me to try again.`;
+}
+
+/** "Using your **work** Gmail account." when the user named an alias the host knows about. */
+function aliasPreface(conv: Conversation, task: AppTask, aliases: readonly string[]): string {
+	const system = conv.messages.filter((m) => m.role === 'system').map((m) => m.text.toLowerCase()).join('\n');
+	const userText = conv.messages
+		.slice(conv.taskIndex)
+		.filter((m) => m.role === 'user')
+		.map((m) => m.text)
+		.join('\n');
+	const pattern = /\b(?:my|the|use)\s+([A-Za-z][\w-]*)\s+(?:gmail|github|slack|linear|account|inbox|e-?mail|workspace)\b/gi;
+	for (const m of userText.matchAll(pattern)) {
+		const alias = m[1] ?? '';
+		const known = aliases.some((a) => a.toLowerCase() === alias.toLowerCase()) || new RegExp(`\\b${alias.toLowerCase()}\\b`).test(system);
+		if (known && !['latest', 'recent', 'new', 'unread', 'own', 'connected'].includes(alias.toLowerCase())) {
+			return `Using your **${alias}** ${TOOLKIT_NAMES[task.toolkit]} account.\n\n`;
+		}
+	}
+	return '';
+}
+
+function decideApp(conv: Conversation, task: AppTask): ScriptedTurn {
+	const steps = stepsAfter(conv);
+	const last = conv.messages[conv.messages.length - 1];
+	const manageSteps = steps.filter((s) => s.name === MANAGE_CONNECTIONS && s.result?.ok === true);
+	const states = manageSteps.map((s) => connectionState(s.result?.payload, task.toolkit)).filter((s): s is ConnectionState => s !== undefined);
+	const latestLink = [...states].reverse().find((s) => s.link !== undefined)?.link;
+	const preface = aliasPreface(conv, task, states.flatMap((s) => s.aliases));
+	const manageAvailable = conv.tools.has(MANAGE_CONNECTIONS);
+
+	if (last?.role === 'tool') {
+		const step = [...steps].reverse().find((s) => s.result !== undefined);
+		if (step?.name === MANAGE_CONNECTIONS && step.result) {
+			if (!step.result.ok) {
+				return { type: 'text', text: errorAnswer(task, MANAGE_CONNECTIONS, step.result.error ?? 'unknown error', preface) };
+			}
+			const state = connectionState(step.result.payload, task.toolkit);
+			if (state?.status === 'active') {
+				return callApp(task, conv.tools);
+			}
+			if (state?.link) {
+				return { type: 'text', text: connectPrompt(task, state.link, false, preface) };
+			}
+			return {
+				type: 'text',
+				text: `${preface}I couldn't get a connection link for ${TOOLKIT_NAMES[task.toolkit]} (status: ${state?.status || 'unknown'}). Try connecting it from the Connections view, then ask again.`,
+			};
+		}
+		if (step?.name === task.tool && step.result) {
+			const result = step.result;
+			if (result.ok) {
+				return { type: 'text', text: preface + task.render(result.payload) };
+			}
+			const error = result.error ?? 'unknown error';
+			if (NOT_CONNECTED.test(error)) {
+				if (latestLink) {
+					return { type: 'text', text: connectPrompt(task, latestLink, true, preface) };
+				}
+				if (manageAvailable && manageSteps.length === 0) {
+					return { type: 'toolCall', name: MANAGE_CONNECTIONS, arguments: { toolkits: [task.toolkit] } };
+				}
+				return {
+					type: 'text',
+					text: `${preface}${TOOLKIT_NAMES[task.toolkit]} isn't connected, so I can't ${task.purpose}. Connect it from the Connections view, then say **done**.`,
+				};
+			}
+			return { type: 'text', text: errorAnswer(task, task.tool, error, preface) };
+		}
+	}
+
+	// The user spoke last: either the task itself or a continuation of it.
+	const finished = [...steps].reverse().find((s) => s.name === task.tool && s.result?.ok === true);
+	if (finished?.result) {
+		return { type: 'text', text: `${preface}That's already done. ${task.render(finished.result.payload)}` };
+	}
+	if (steps.length > 0 || !manageAvailable) {
+		return callApp(task, conv.tools);
+	}
+	return { type: 'toolCall', name: MANAGE_CONNECTIONS, arguments: { toolkits: [task.toolkit] } };
+}
+
+/**
+ * Decides the scripted model's next turn for a conversation. Pure and deterministic.
+ * Only tools named in `input.tools` are ever called.
+ */
+export function decideNextTurn(input: ScriptInput): ScriptedTurn {
+	const messages = normalizeMessages(input.messages);
+	const tools = new Set(input.tools.map((t) => t.name));
+	let taskIndex = -1;
+	for (let i = messages.length - 1; i >= 0; i--) {
+		const m = messages[i];
+		if (m?.role === 'user' && !isContinuation(m.text)) {
+			taskIndex = i;
+			break;
+		}
+	}
+	const taskMessage = messages[taskIndex];
+	if (taskIndex < 0 || taskMessage?.role !== 'user') {
+		return { type: 'text', text: helpAnswer(tools) };
+	}
+	const task = classify(taskMessage.text);
+	switch (task.kind) {
+		case 'app':
+			return decideApp({ messages, taskIndex, tools }, task);
+		case 'code':
+			return { type: 'text', text: codeAnswer(task.request, task.code) };
+		case 'help':
+			return { type: 'text', text: helpAnswer(tools) };
+	}
+}

@@ -1,0 +1,49 @@
+import * as vscode from 'vscode';
+import { validateUserId } from '../composio/userIds';
+import type { UserIdStore } from './userIdStore';
+import type { UserPrompts } from './userPrompts';
+
+/** Shows this workspace's user id with a Copy button. Resolves to the id shown. */
+export async function showUserId(store: UserIdStore, prompts: UserPrompts): Promise<string> {
+	const id = await store.get();
+	const choice = await prompts.info(`Composio user id for this workspace: ${id}`, 'Copy', 'Change…');
+	if (choice === 'Copy') {
+		await vscode.env.clipboard.writeText(id);
+	} else if (choice === 'Change…') {
+		await setUserId(store, prompts);
+	}
+	return id;
+}
+
+/** Asks for a new user id (validated) and stores it. Resolves to the new id, or undefined when cancelled. */
+export async function setUserId(store: UserIdStore, prompts: UserPrompts): Promise<string | undefined> {
+	const current = await store.get();
+	const value = await prompts.inputBox({
+		title: 'Composio User ID',
+		prompt: 'The id Composio knows this workspace by. Accounts you connect belong to it; another id sees other accounts.',
+		value: current,
+		ignoreFocusOut: true,
+		validateInput: validateUserId,
+	});
+	if (value === undefined || validateUserId(value) !== undefined || value.trim() === current) {
+		return undefined;
+	}
+	await store.set(value);
+	void prompts.info(`Composio user id set to ${value.trim()}.`);
+	return value.trim();
+}
+
+/** After confirmation, replaces the user id with a new random one. Resolves to it, or undefined when cancelled. */
+export async function resetUserId(store: UserIdStore, prompts: UserPrompts): Promise<string | undefined> {
+	const choice = await prompts.confirm(
+		'Reset the Composio user id for this workspace?',
+		'A new random id is generated. Accounts connected under the old id stay in Composio but are no longer used here.',
+		'Reset',
+	);
+	if (choice !== 'Reset') {
+		return undefined;
+	}
+	const id = await store.reset();
+	void prompts.info(`New Composio user id: ${id}`);
+	return id;
+}

@@ -1,0 +1,153 @@
+/**
+ * The message box: multi-line, Enter sends, Shift+Enter adds a line, Escape stops a running turn.
+ * Holds the editor-context chips for the next message; its draft survives the view being hidden.
+ */
+import type { EditorContext } from '../protocol/transcript';
+import { h, icon } from './dom';
+import { contextLabel } from './transcriptView';
+
+export interface ComposerHost {
+	send(text: string, context: readonly EditorContext[]): void;
+	stop(): void;
+	saveDraft(draft: ComposerDraft): void;
+	announce(text: string): void;
+}
+
+export interface ComposerDraft {
+	readonly text: string;
+	readonly context: readonly EditorContext[];
+}
+
+export class Composer {
+	readonly element: HTMLElement;
+	private readonly input: HTMLTextAreaElement;
+	private readonly sendButton: HTMLButtonElement;
+	private readonly stopButton: HTMLButtonElement;
+	private readonly chips: HTMLElement;
+	private readonly hint: HTMLElement;
+	private context: EditorContext[] = [];
+	private running = false;
+	private disabledReason: string | undefined;
+
+	constructor(private readonly host: ComposerHost) {
+		this.input = h('textarea', { class: 'composer-input', 'aria-label': 'Message', placeholder: 'Ask the agent to act on your apps…', rows: '3' });
+		this.sendButton = h('button', { class: 'button primary', type: 'submit', 'aria-label': 'Send', title: 'Send (Enter)' }, icon('send'), h('span', {}, 'Send'));
+		this.stopButton = h('button', { class: 'button', type: 'button', 'aria-label': 'Stop', title: 'Stop (Escape)', hidden: true }, icon('debug-stop'), h('span', {}, 'Stop'));
+		this.chips = h('div', { class: 'chips composer-chips', 'aria-label': 'Context for the next message' });
+		this.hint = h('div', { class: 'composer-hint', id: 'composer-hint' }, 'Enter to send · Shift+Enter for a new line');
+		this.input.setAttribute('aria-describedby', 'composer-hint');
+		const form = h('form', { class: 'composer' }, this.chips, this.input, h('div', { class: 'composer-actions' }, this.hint, this.stopButton, this.sendButton));
+		this.element = form;
+
+		form.addEventListener('submit', (e) => {
+			e.preventDefault();
+			this.submit();
+		});
+		this.stopButton.addEventListener('click', () => this.host.stop());
+		this.input.addEventListener('keydown', (e) => {
+			if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+				e.preventDefault();
+				this.submit();
+			} else if (e.key === 'Escape' && this.running) {
+				e.preventDefault();
+				this.host.stop();
+			}
+		});
+		this.input.addEventListener('input', () => this.saveDraft());
+		this.chips.addEventListener('click', (e) => {
+			const button = e.target instanceof Element ? e.target.closest<HTMLElement>('[data-chip]') : null;
+			if (button) {
+				const index = Number(button.dataset.chip);
+				const removed = this.context[index];
+				this.context.splice(index, 1);
+				this.renderChips();
+				this.saveDraft();
+				if (removed) {
+					this.host.announce(`Removed ${contextLabel(removed)} from the message.`);
+				}
+				this.input.focus();
+			}
+		});
+	}
+
+	restore(draft: ComposerDraft | undefined): void {
+		if (draft) {
+			this.input.value = draft.text;
+			this.context = [...draft.context];
+			this.renderChips();
+		}
+	}
+
+	focus(): void {
+		this.input.focus();
+	}
+
+	addContext(context: EditorContext): void {
+		this.context.push(context);
+		this.renderChips();
+		this.saveDraft();
+		this.host.announce(`Attached ${contextLabel(context)}.`);
+	}
+
+	prefill(text: string, send: boolean): void {
+		this.input.value = text;
+		this.saveDraft();
+		if (send) {
+			this.submit();
+		} else {
+			this.focus();
+		}
+	}
+
+	/** Running: Stop shows and Escape stops. The box stays usable (a message during a wait checks the connection). */
+	setRunning(running: boolean): void {
+		this.running = running;
+		this.stopButton.hidden = !running;
+		this.updateDisabled();
+	}
+
+	/** Disables sending with a reason shown as the placeholder (e.g. a key is missing), or enables it. */
+	setDisabled(reason: string | undefined): void {
+		this.disabledReason = reason;
+		this.updateDisabled();
+	}
+
+	private updateDisabled(): void {
+		const disabled = this.disabledReason !== undefined;
+		this.input.disabled = disabled;
+		this.input.placeholder = this.disabledReason ?? 'Ask the agent to act on your apps…';
+		this.sendButton.disabled = disabled;
+	}
+
+	private submit(): void {
+		const text = this.input.value.trim();
+		if (!text || this.disabledReason !== undefined) {
+			return;
+		}
+		this.host.send(text, this.context);
+		this.input.value = '';
+		this.context = [];
+		this.renderChips();
+		this.saveDraft();
+		this.input.focus();
+	}
+
+	private renderChips(): void {
+		this.chips.replaceChildren(
+			...this.context.map((c, i) =>
+				h(
+					'span',
+					{ class: 'chip', title: `${c.languageId} · ${contextLabel(c)}` },
+					icon('file-code'),
+					h('span', {}, contextLabel(c)),
+					h('button', { class: 'chip-remove', type: 'button', 'data-chip': String(i), 'aria-label': `Remove ${contextLabel(c)}` }, icon('close')),
+				),
+			),
+		);
+		this.chips.hidden = this.context.length === 0;
+	}
+
+	private saveDraft(): void {
+		this.host.saveDraft({ text: this.input.value, context: this.context });
+	}
+}

@@ -1,0 +1,73 @@
+/**
+ * Markdown to safe DOM: markdown-it (raw HTML off) → highlight.js for code → DOMPurify. The
+ * result never holds script, event handlers, forms, frames, images or styles, whatever the
+ * model or a tool wrote. Links are kept as <a> elements; clicks on them go to the host.
+ */
+import DOMPurify from 'dompurify';
+import hljs from 'highlight.js/lib/core';
+import bash from 'highlight.js/lib/languages/bash';
+import css from 'highlight.js/lib/languages/css';
+import diff from 'highlight.js/lib/languages/diff';
+import go from 'highlight.js/lib/languages/go';
+import java from 'highlight.js/lib/languages/java';
+import javascript from 'highlight.js/lib/languages/javascript';
+import json from 'highlight.js/lib/languages/json';
+import markdownLang from 'highlight.js/lib/languages/markdown';
+import python from 'highlight.js/lib/languages/python';
+import rust from 'highlight.js/lib/languages/rust';
+import sql from 'highlight.js/lib/languages/sql';
+import typescript from 'highlight.js/lib/languages/typescript';
+import xml from 'highlight.js/lib/languages/xml';
+import yaml from 'highlight.js/lib/languages/yaml';
+import MarkdownIt from 'markdown-it';
+
+for (const [name, lang] of Object.entries({ bash, css, diff, go, java, javascript, json, markdown: markdownLang, python, rust, sql, typescript, xml, yaml })) {
+	hljs.registerLanguage(name, lang);
+}
+hljs.registerAliases(['sh', 'shell', 'zsh'], { languageName: 'bash' });
+hljs.registerAliases(['ts', 'tsx'], { languageName: 'typescript' });
+hljs.registerAliases(['js', 'jsx', 'mjs', 'cjs'], { languageName: 'javascript' });
+hljs.registerAliases(['html', 'svg'], { languageName: 'xml' });
+hljs.registerAliases(['py'], { languageName: 'python' });
+hljs.registerAliases(['yml'], { languageName: 'yaml' });
+
+const md = new MarkdownIt({
+	html: false,
+	linkify: true,
+	breaks: false,
+	highlight(code, lang) {
+		const language = lang.trim().toLowerCase();
+		if (language && hljs.getLanguage(language)) {
+			try {
+				return hljs.highlight(code, { language, ignoreIllegals: true }).value;
+			} catch {
+				return '';
+			}
+		}
+		return '';
+	},
+});
+
+const FORBID_TAGS = ['img', 'style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'frame', 'object', 'embed', 'svg', 'math', 'video', 'audio', 'source', 'link', 'meta', 'base'];
+
+/** Renders markdown as a sanitized fragment. */
+export function renderMarkdown(text: string): DocumentFragment {
+	const html = md.render(text);
+	const fragment = DOMPurify.sanitize(html, {
+		RETURN_DOM_FRAGMENT: true,
+		FORBID_TAGS,
+		FORBID_ATTR: ['style', 'id', 'name', 'srcset', 'action', 'formaction'],
+		ALLOW_DATA_ATTR: false,
+	});
+	for (const a of Array.from(fragment.querySelectorAll('a'))) {
+		a.setAttribute('title', a.getAttribute('href') ?? '');
+		a.removeAttribute('target');
+	}
+	return fragment;
+}
+
+/** The language named by a rendered code block's class (`language-ts`), or ''. */
+export function codeLanguage(code: Element): string {
+	const cls = Array.from(code.classList).find((c) => c.startsWith('language-'));
+	return cls ? cls.slice('language-'.length) : '';
+}

@@ -1,0 +1,775 @@
+/**
+ * The local Composio emulator, exercised through the real `@composio/core` SDK (and its OpenAI
+ * provider) over real HTTP, plus the hosted Connect page as a browser would use it.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Composio, ComposioConnectedAccountNotFoundError, ConnectionRequestFailedError } from '@composio/core';
+import { OpenAIProvider } from '@composio/openai';
+import type OpenAI from 'openai';
+import { ComposioEmulator, type ComposioEmulatorOptions } from '../../src/sandbox/composioEmulator';
+
+type Client = Composio<OpenAIProvider>;
+
+const LINK_HOST = '127.0.0.2';
+
+/** The SDK prints through console.warn/error/info/debug; every test asserts it printed nothing. */
+const consoleMethods = ['warn', 'error', 'info', 'debug'] as const;
+let printed: string[] = [];
+const originals = new Map<string, PropertyDescriptor>();
+
+function client(emu: ComposioEmulator, apiKey = emu.apiKey): Client {
+	return new Composio({ apiKey, baseURL: emu.baseUrl, allowTracking: false, disableVersionCheck: true, provider: new OpenAIProvider() });
+}
+
+async function started(options: ComposioEmulatorOptions = {}): Promise<ComposioEmulator> {
+	const emu = new ComposioEmulator({ linkHost: LINK_HOST, ...options });
+	await emu.start();
+	return emu;
+}
+
+/** Rejects with the thrown value, or fails when the promise resolves. */
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+	try {
+		await promise;
+	} catch (error) {
+		return error;
+	}
+	assert.fail('expected a rejection');
+}
+
+function statusOf(error: unknown): unknown {
+	return typeof error === 'object' && error !== null && 'status' in error ? error.status : undefined;
+}
+
+function messageOf(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
+function record(value: unknown): Record<string, unknown> {
+	assert.ok(typeof value === 'object' && value !== null && !Array.isArray(value), `expected an object, got ${JSON.stringify(value)}`);
+	return value as Record<string, unknown>;
+}
+
+function list(value: unknown): unknown[] {
+	assert.ok(Array.isArray(value), `expected an array, got ${JSON.stringify(value)}`);
+	return value;
+}
+
+/** Posts the Connect page form as a browser does. */
+function submitLink(url: string, fields: Record<string, string>): Promise<Response> {
+	return fetch(url, { method: 'POST', body: new URLSearchParams(fields), redirect: 'manual' });
+}
+
+function countRequests(emu: ComposioEmulator, method: string, pathPart: string): number {
+	return emu.requests.filter((r) => r.method === method && r.path.includes(pathPart)).length;
+}
+
+describe('ComposioEmulator (through the real SDK)', function () {
+	this.timeout(20_000);
+	let emu: ComposioEmulator;
+	let composio: Client;
+
+	beforeEach(async () => {
+		printed = [];
+		for (const name of consoleMethods) {
+			const descriptor = Object.getOwnPropertyDescriptor(console, name);
+			if (descriptor) {
+				originals.set(name, descriptor);
+			}
+			console[name] = (...args: unknown[]) => void printed.push(`${name}: ${args.map(String).join(' ')}`);
+		}
+		emu = await started();
+		composio = client(emu);
+	});
+
+	afterEach(async () => {
+		for (const name of consoleMethods) {
+			const original = originals.get(name);
+			if (original) {
+				Object.defineProperty(console, name, original);
+			}
+		}
+		await emu.stop();
+		assert.deepEqual(printed, [], 'the SDK printed to the console');
+	});
+
+	describe('sessions and tools', () => {
+		it('creates a session whose tools() are OpenAI function tools: meta tools and app tools with required fields', async () => {
+			const session = await composio.create('alice');
+			assert.match(session.sessionId, /^trs_/);
+			const tools = await session.tools();
+			const names = tools.map((t) => (t.type === 'function' ? t.function.name : ''));
+			for (const meta of ['COMPOSIO_SEARCH_TOOLS', 'COMPOSIO_GET_TOOL_SCHEMAS', 'COMPOSIO_MANAGE_CONNECTIONS', 'COMPOSIO_MULTI_EXECUTE_TOOL']) {
+				assert.ok(names.includes(meta), `missing ${meta}`);
+			}
+			for (const app of ['GMAIL_FETCH_EMAILS', 'GMAIL_SEND_EMAIL', 'GITHUB_LIST_REPOSITORY_ISSUES', 'GITHUB_CREATE_AN_ISSUE', 'SLACK_LIST_ALL_CHANNELS', 'SLACK_SEND_MESSAGE', 'LINEAR_LIST_LINEAR_ISSUES', 'LINEAR_CREATE_LINEAR_ISSUE']) {
+				assert.ok(names.includes(app), `missing ${app}`);
+			}
+			assert.ok(!names.includes('COMPOSIO_WAIT_FOR_CONNECTIONS'));
+			const send = tools.find((t) => t.type === 'function' && t.function.name === 'GMAIL_SEND_EMAIL');
+			assert.ok(send && send.type === 'function');
+			const params = record(send.function.parameters);
+			assert.equal(params.type, 'object');
+			assert.deepEqual(params.required, ['recipient_email', 'body']);
+			assert.ok(typeof send.function.description === 'string' && send.function.description.length > 20);
+			assert.equal(countRequests(emu, 'GET', '/tools'), 1);
+		});
+
+		it('respects manageConnections: false, toolkit allowlists and the session config it echoes', async () => {
+			const session = await composio.create('alice', { toolkits: ['gmail', 'github'], manageConnections: false });
+			const names = (await session.tools()).map((t) => (t.type === 'function' ? t.function.name : ''));
+			assert.ok(!names.includes('COMPOSIO_MANAGE_CONNECTIONS'));
+			assert.ok(names.includes('GMAIL_FETCH_EMAILS') && names.includes('GITHUB_CREATE_AN_ISSUE'));
+			assert.ok(!names.some((n) => n.startsWith('SLACK_') || n.startsWith('LINEAR_')));
+			const reattached = await composio.use(session.sessionId);
+			assert.equal(reattached.config.user_id, 'alice');
+			assert.deepEqual(reattached.config.toolkits, { enabled: ['gmail', 'github'] });
+			const disabled = await composio.create('alice', { toolkits: { disable: ['slack'] } });
+			const disabledNames = (await disabled.tools()).map((t) => (t.type === 'function' ? t.function.name : ''));
+			assert.ok(!disabledNames.some((n) => n.startsWith('SLACK_')) && disabledNames.includes('LINEAR_LIST_LINEAR_ISSUES'));
+		});
+
+		it('pages session tools with a cursor', async () => {
+			const session = await composio.create('alice');
+			const slugs: string[] = [];
+			let cursor: string | null = null;
+			let pages = 0;
+			do {
+				const url = new URL(`${emu.baseUrl}/api/v3.1/tool_router/session/${session.sessionId}/tools`);
+				url.searchParams.set('limit', '5');
+				if (cursor) {
+					url.searchParams.set('cursor', cursor);
+				}
+				const page = record(await (await fetch(url, { headers: { 'x-api-key': emu.apiKey } })).json());
+				slugs.push(...list(page.items).map((i) => String(record(i).slug)));
+				cursor = typeof page.next_cursor === 'string' ? page.next_cursor : null;
+				pages++;
+			} while (cursor);
+			assert.equal(pages, 3);
+			assert.equal(slugs.length, 12);
+			assert.equal(new Set(slugs).size, 12);
+		});
+
+		it('rejects unknown toolkits and auth configs at session creation, naming them', async () => {
+			const badToolkit = await rejection(composio.create('alice', { toolkits: ['gmial'] }));
+			assert.equal(statusOf(badToolkit), 404);
+			assert.match(messageOf(badToolkit), /gmial/);
+			const badConfig = await rejection(composio.create('alice', { authConfigs: { gmail: 'ac_nope' } }));
+			assert.equal(statusOf(badConfig), 404);
+			assert.match(messageOf(badConfig), /ac_nope/);
+			const missing = await rejection(composio.use('trs_missing'));
+			assert.equal(statusOf(missing), 404);
+		});
+
+		it('deletes a session', async () => {
+			const session = await composio.create('alice');
+			const deleted = await composio.toolRouter.delete(session.sessionId);
+			assert.deepEqual(deleted, { sessionId: session.sessionId, deleted: true });
+			assert.equal(statusOf(await rejection(composio.use(session.sessionId))), 404);
+		});
+	});
+
+	describe('toolkits and connection status', () => {
+		it('reports connection status across pages and filters by connection', async () => {
+			emu.seedAccount('alice', 'gmail');
+			const session = await composio.create('alice');
+			const seen = new Map<string, boolean>();
+			let cursor: string | undefined;
+			let pages = 0;
+			do {
+				const page = await session.toolkits({ limit: 3, ...(cursor ? { cursor } : {}) });
+				for (const item of page.items) {
+					seen.set(item.slug, item.connection?.isActive ?? false);
+				}
+				assert.equal(page.totalPages, 2);
+				cursor = page.cursor;
+				pages++;
+			} while (cursor);
+			assert.equal(pages, 2);
+			assert.deepEqual(Object.fromEntries(seen), { gmail: true, github: false, slack: false, linear: false });
+
+			const connected = await session.toolkits({ isConnected: true });
+			assert.deepEqual(connected.items.map((i) => i.slug), ['gmail']);
+			const gmail = connected.items[0];
+			assert.equal(gmail?.connection?.authConfig?.id, 'ac_gmail_managed');
+			assert.equal(gmail?.connection?.authConfig?.isComposioManaged, true);
+			assert.equal(gmail?.connection?.connectedAccount?.status, 'ACTIVE');
+
+			const searched = await session.toolkits({ search: 'issue' });
+			assert.deepEqual(searched.items.map((i) => i.slug).sort(), ['github', 'linear']);
+			const unknown = await rejection(session.toolkits({ toolkits: ['notion'] }));
+			assert.equal(statusOf(unknown), 404);
+			assert.match(messageOf(unknown), /notion/);
+		});
+
+		it('shows an EXPIRED account as inactive after setAccountStatus, and execution explains it', async () => {
+			const id = emu.seedAccount('alice', 'github');
+			emu.setAccountStatus(id, 'EXPIRED', 'Max auth failures reached');
+			const session = await composio.create('alice');
+			const page = await session.toolkits({ toolkits: ['github'] });
+			assert.equal(page.items[0]?.connection?.isActive, false);
+			assert.equal(page.items[0]?.connection?.connectedAccount?.status, 'EXPIRED');
+			const account = await composio.connectedAccounts.get(id);
+			assert.equal(account.status, 'EXPIRED');
+			assert.equal(account.statusReason, 'Max auth failures reached');
+			const result = await session.execute('GITHUB_LIST_REPOSITORY_ISSUES', { owner: 'acme', repo: 'webapp' });
+			assert.match(result.error ?? '', /EXPIRED/);
+			assert.match(result.error ?? '', /COMPOSIO_MANAGE_CONNECTIONS/);
+		});
+	});
+
+	describe('Connect Links and the hosted page', () => {
+		it('authorize gives an INITIATED account and a link on linkHost; the page over HTTP completes it', async () => {
+			const session = await composio.create('alice');
+			const request = await session.authorize('gmail');
+			assert.equal(request.status, 'INITIATED');
+			assert.match(request.id, /^ca_/);
+			const link = new URL(request.redirectUrl ?? '');
+			assert.equal(link.hostname, LINK_HOST);
+			assert.equal(link.port, new URL(emu.baseUrl).port);
+			assert.match(link.pathname, /^\/link\/ln_/);
+			assert.equal((await composio.connectedAccounts.get(request.id)).status, 'INITIATED');
+
+			const page = await fetch(link);
+			assert.equal(page.status, 200);
+			assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+			const html = await page.text();
+			assert.match(html, /<title>Connect Gmail — Composio Sandbox<\/title>/);
+			assert.match(html, /alice/);
+			assert.match(html, /value="authorize"/);
+			assert.match(html, /value="deny"/);
+			assert.ok(!/<script|https?:\/\/(?!github\.com)/i.test(html.replace(/http:\/\/www\.w3\.org\/2000\/svg/g, '')), 'the page must be self-contained');
+
+			const waiting = request.waitForConnection(15_000);
+			const submitted = await submitLink(link.href, { decision: 'authorize' });
+			assert.equal(submitted.status, 200);
+			assert.match(await submitted.text(), /Gmail connected — you can return to VS Code/);
+			const account = await waiting;
+			assert.equal(account.status, 'ACTIVE');
+			assert.equal(account.toolkit.slug, 'gmail');
+
+			const again = await fetch(link);
+			assert.equal(again.status, 409);
+			assert.match(await again.text(), /already used/);
+		});
+
+		it('Deny makes waitForConnection fail with the reason', async () => {
+			const session = await composio.create('alice');
+			const request = await session.authorize('github');
+			const response = await submitLink(request.redirectUrl ?? '', { decision: 'deny' });
+			assert.match(await response.text(), /Connection denied/);
+			const error = await rejection(request.waitForConnection(10_000));
+			assert.ok(error instanceof ConnectionRequestFailedError);
+			assert.match(error.message, /FAILED/);
+			assert.match(error.message, /User denied access/);
+		});
+
+		it('expires an unfinished link after linkTtlMs: EXPIRED account, 410 page', async () => {
+			await emu.stop();
+			emu = await started({ linkTtlMs: 150 });
+			composio = client(emu);
+			const session = await composio.create('alice');
+			const request = await session.authorize('slack');
+			await new Promise((resolve) => setTimeout(resolve, 300));
+			const account = await composio.connectedAccounts.get(request.id);
+			assert.equal(account.status, 'EXPIRED');
+			assert.match(account.statusReason ?? '', /did not complete/);
+			const page = await fetch(request.redirectUrl ?? '');
+			assert.equal(page.status, 410);
+			assert.match(await page.text(), /expired/);
+			const error = await rejection(request.waitForConnection(5_000));
+			assert.ok(error instanceof ConnectionRequestFailedError);
+			assert.throws(() => emu.completeLink(request.redirectUrl ?? '', { decision: 'authorize' }), /expired/);
+		});
+
+		it('asks for an API key on the Linear page and refuses Authorize without one', async () => {
+			const session = await composio.create('alice');
+			const request = await session.authorize('linear');
+			const html = await (await fetch(request.redirectUrl ?? '')).text();
+			assert.match(html, /<label for="api_key">Linear API key<\/label>/);
+			assert.match(html, /name="api_key" type="password"[^>]*required/);
+			const refused = await submitLink(request.redirectUrl ?? '', { decision: 'authorize', api_key: '  ' });
+			assert.equal(refused.status, 400);
+			assert.match(await refused.text(), /Enter your Linear API key/);
+			assert.equal((await composio.connectedAccounts.get(request.id)).status, 'INITIATED');
+			const accepted = await submitLink(request.redirectUrl ?? '', { decision: 'authorize', api_key: 'lin_api_0123456789abcd' });
+			assert.equal(accepted.status, 200);
+			const account = await composio.connectedAccounts.get(request.id);
+			assert.equal(account.status, 'ACTIVE');
+			assert.equal(account.authConfig.authScheme, 'API_KEY');
+			assert.ok(!JSON.stringify(account).includes('lin_api_0123456789abcd'), 'the key must not be echoed');
+		});
+
+		it('uses the session auth config override and shows its white-label app name', async () => {
+			const session = await composio.create('alice', { authConfigs: { gmail: 'ac_gmail_custom' } });
+			const request = await session.authorize('gmail');
+			const html = await (await fetch(request.redirectUrl ?? '')).text();
+			assert.match(html, /Acme Inbox Assistant/);
+			const account = await composio.connectedAccounts.get(request.id);
+			assert.equal(account.authConfig.id, 'ac_gmail_custom');
+			assert.equal(account.authConfig.isComposioManaged, false);
+		});
+
+		it('redirects to an http(s) callback with status and connected_account_id, and ignores other schemes', async () => {
+			const session = await composio.create('alice');
+			const request = await session.authorize('gmail', { callbackUrl: 'http://127.0.0.1:9/done?from=test' });
+			const response = await submitLink(request.redirectUrl ?? '', { decision: 'authorize' });
+			assert.equal(response.status, 303);
+			const location = new URL(response.headers.get('location') ?? '');
+			assert.equal(location.pathname, '/done');
+			assert.equal(location.searchParams.get('from'), 'test');
+			assert.equal(location.searchParams.get('status'), 'success');
+			assert.equal(location.searchParams.get('connected_account_id'), request.id);
+
+			const odd = await session.authorize('github', { callbackUrl: 'javascript:alert(1)' });
+			const page = await submitLink(odd.redirectUrl ?? '', { decision: 'authorize' });
+			assert.equal(page.status, 200);
+			assert.match(await page.text(), /GitHub connected/);
+		});
+
+		it('escapes dynamic values on the page', async () => {
+			const session = await composio.create('<script>alert("x")</script>');
+			const request = await session.authorize('gmail', { alias: '"><img src=x onerror=alert(1)>' });
+			const html = await (await fetch(request.redirectUrl ?? '')).text();
+			assert.ok(!html.includes('<script>alert'));
+			assert.ok(!html.includes('<img src=x'));
+			assert.match(html, /&#60;script&#62;alert/);
+		});
+
+		it('creates low-level links with connectedAccounts.link and completes them in process', async () => {
+			const request = await composio.connectedAccounts.link('bob', 'ac_slack_custom', { alias: 'team' });
+			assert.equal(request.status, 'INITIATED');
+			emu.completeLink(request.redirectUrl ?? '', { decision: 'authorize' });
+			const account = await request.waitForConnection(5_000);
+			assert.equal(account.status, 'ACTIVE');
+			assert.equal(account.alias, 'team');
+			assert.equal(account.authConfig.id, 'ac_slack_custom');
+		});
+	});
+
+	describe('connected accounts', () => {
+		it('lists two Gmail accounts with aliases and rejects a duplicate alias with 409', async () => {
+			const session = await composio.create('alice');
+			for (const alias of ['work', 'personal']) {
+				const request = await session.authorize('gmail', { alias });
+				emu.completeLink(request.redirectUrl ?? '', { decision: 'authorize' });
+			}
+			emu.seedAccount('bob', 'gmail', 'work');
+			const listed = await composio.connectedAccounts.list({ userIds: ['alice'], toolkitSlugs: ['gmail'] });
+			assert.deepEqual(listed.items.map((a) => a.alias), ['personal', 'work']);
+			assert.ok(listed.items.every((a) => a.status === 'ACTIVE' && a.toolkit.slug === 'gmail'));
+			assert.ok(listed.items.every((a) => !Number.isNaN(Date.parse(a.createdAt)) && !Number.isNaN(Date.parse(a.updatedAt))));
+
+			const before = countRequests(emu, 'POST', '/link');
+			const duplicate = await rejection(session.authorize('gmail', { alias: 'work' }));
+			assert.equal(statusOf(duplicate), 409);
+			assert.match(messageOf(duplicate), /alias 'work' already exists/);
+			// The SDK retries 409 twice, like every 409 from Composio.
+			assert.equal(countRequests(emu, 'POST', '/link') - before, 3);
+
+			const active = await composio.connectedAccounts.list({ userIds: ['alice'], statuses: ['ACTIVE'], limit: 1 });
+			assert.equal(active.items.length, 1);
+			assert.equal(active.totalPages, 2);
+			const next = await composio.connectedAccounts.list({ userIds: ['alice'], statuses: ['ACTIVE'], limit: 1, cursor: active.nextCursor ?? undefined });
+			assert.equal(next.items.length, 1);
+			assert.notEqual(next.items[0]?.id, active.items[0]?.id);
+			const rename = (id: string, alias: string): Promise<Response> =>
+				fetch(`${emu.baseUrl}/api/v3.1/connected_accounts/${id}`, { method: 'PATCH', headers: { 'x-api-key': emu.apiKey, 'content-type': 'application/json' }, body: JSON.stringify({ alias }) });
+			const personal = listed.items[0]?.id ?? '';
+			assert.equal((await rename(personal, 'work')).status, 409);
+			assert.equal((await rename(personal, 'home')).status, 200);
+			assert.equal((await composio.connectedAccounts.get(personal)).alias, 'home');
+			const byConfig = await composio.connectedAccounts.list({ authConfigIds: ['ac_gmail_custom'] });
+			assert.equal(byConfig.items.length, 0);
+		});
+
+		it('disables (INACTIVE), enables (ACTIVE) and deletes accounts', async () => {
+			const id = emu.seedAccount('alice', 'slack');
+			const session = await composio.create('alice');
+			assert.deepEqual(await composio.connectedAccounts.disable(id), { success: true });
+			const disabled = await composio.connectedAccounts.get(id);
+			assert.equal(disabled.isDisabled, true);
+			assert.equal(disabled.status, 'INACTIVE');
+			const blocked = await session.execute('SLACK_LIST_ALL_CHANNELS', {});
+			assert.match(blocked.error ?? '', /No active connection/);
+
+			await composio.connectedAccounts.enable(id);
+			const enabled = await composio.connectedAccounts.get(id);
+			assert.equal(enabled.isDisabled, false);
+			assert.equal(enabled.status, 'ACTIVE');
+			assert.equal((await session.execute('SLACK_LIST_ALL_CHANNELS', {})).error, null);
+
+			assert.deepEqual(await composio.connectedAccounts.delete(id), { success: true });
+			const gone = await rejection(composio.connectedAccounts.get(id));
+			assert.equal(statusOf(gone), 404);
+			const request = await session.authorize('slack');
+			await composio.connectedAccounts.delete(request.id);
+			assert.ok((await rejection(request.waitForConnection(2_000))) instanceof ComposioConnectedAccountNotFoundError);
+		});
+
+		it('lists and gets auth configs', async () => {
+			const configs = await composio.authConfigs.list({ toolkit: 'gmail' });
+			assert.deepEqual(configs.items.map((c) => c.id).sort(), ['ac_gmail_custom', 'ac_gmail_managed']);
+			const custom = await composio.authConfigs.get('ac_gmail_custom');
+			assert.equal(custom.isComposioManaged, false);
+			assert.equal(custom.toolkit.slug, 'gmail');
+			assert.equal(statusOf(await rejection(composio.authConfigs.get('ac_nope'))), 404);
+		});
+	});
+
+	describe('execution', () => {
+		it('answers an unconnected toolkit with the not-connected error, then reads the inbox once connected', async () => {
+			const session = await composio.create('alice');
+			const before = await session.execute('GMAIL_FETCH_EMAILS', { max_results: 5 });
+			assert.deepEqual(before.data, {});
+			assert.match(before.error ?? '', /not connected/);
+			assert.match(before.error ?? '', /COMPOSIO_MANAGE_CONNECTIONS/);
+			assert.match(before.logId, /^log_/);
+
+			emu.seedAccount('alice', 'gmail');
+			const after = await session.execute('GMAIL_FETCH_EMAILS', { max_results: 5 });
+			assert.equal(after.error, null);
+			const messages = list(after.data.messages).map(record);
+			assert.equal(messages.length, 5);
+			const today = new Date().toDateString();
+			for (const m of messages) {
+				assert.equal(new Date(String(m.messageTimestamp)).toDateString(), today);
+				assert.ok(typeof m.subject === 'string' && typeof m.sender === 'string' && typeof m.messageText === 'string');
+			}
+			const times = messages.map((m) => Date.parse(String(m.messageTimestamp)));
+			assert.deepEqual(times, [...times].sort((a, b) => b - a));
+			assert.equal(after.data.resultSizeEstimate, 6);
+
+			const unread = await session.execute('GMAIL_FETCH_EMAILS', { query: 'is:unread from:priya' });
+			assert.deepEqual(list(unread.data.messages).map((m) => record(m).subject), ['Q3 roadmap review moved to Thursday']);
+			const important = await session.execute('GMAIL_FETCH_EMAILS', { label_ids: ['IMPORTANT'] });
+			assert.equal(list(important.data.messages).length, 2);
+		});
+
+		it('sends email into the sent folder and validates required arguments', async () => {
+			emu.seedAccount('alice', 'gmail');
+			const session = await composio.create('alice');
+			const missing = await session.execute('GMAIL_SEND_EMAIL', { subject: 'Hi' });
+			assert.match(missing.error ?? '', /recipient_email/);
+			const sent = await session.execute('GMAIL_SEND_EMAIL', { recipient_email: 'priya@acme.dev', subject: 'Roadmap', body: 'Thursday works.' });
+			assert.equal(sent.error, null);
+			assert.match(String(sent.data.id), /^[0-9a-f]{16}$/);
+			const folder = await session.execute('GMAIL_FETCH_EMAILS', { label_ids: ['SENT'] });
+			assert.deepEqual(list(folder.data.messages).map((m) => record(m).messageId), [sent.data.id]);
+		});
+
+		it('runs the GitHub, Slack and Linear tools', async () => {
+			for (const tk of ['github', 'slack', 'linear']) {
+				emu.seedAccount('alice', tk);
+			}
+			const session = await composio.create('alice');
+			const open = await session.execute('GITHUB_LIST_REPOSITORY_ISSUES', { owner: 'acme', repo: 'webapp' });
+			const openIssues = list(open.data.issues).map(record);
+			assert.ok(openIssues.length >= 3 && openIssues.every((i) => i.state === 'open'));
+			const all = await session.execute('GITHUB_LIST_REPOSITORY_ISSUES', { owner: 'acme', repo: 'webapp', state: 'all' });
+			assert.ok(list(all.data.issues).length > openIssues.length);
+			const created = await session.execute('GITHUB_CREATE_AN_ISSUE', { owner: 'acme', repo: 'webapp', title: 'Sandbox issue' });
+			assert.equal(created.data.number, 43);
+			assert.equal(created.data.html_url, 'https://github.com/acme/webapp/issues/43');
+			const badRepo = await session.execute('GITHUB_LIST_REPOSITORY_ISSUES', { owner: 'acme', repo: 'nope' });
+			assert.match(badRepo.error ?? '', /Not Found/);
+
+			const channels = await session.execute('SLACK_LIST_ALL_CHANNELS', { exclude_archived: true });
+			assert.ok(list(channels.data.channels).map((c) => record(c).name).includes('general'));
+			const posted = await session.execute('SLACK_SEND_MESSAGE', { channel: '#general', text: 'Hello from the sandbox' });
+			assert.equal(posted.data.channel, 'C01GENERAL');
+			assert.match(String(posted.data.ts), /^\d+\.\d{6}$/);
+			assert.equal((await session.execute('SLACK_SEND_MESSAGE', { channel: '#nope', text: 'x' })).error, 'channel_not_found');
+
+			const issues = await session.execute('LINEAR_LIST_LINEAR_ISSUES', { team_id: 'ENG' });
+			assert.ok(list(issues.data.issues).every((i) => String(record(i).identifier).startsWith('ENG-')));
+			const linear = await session.execute('LINEAR_CREATE_LINEAR_ISSUE', { team_id: 'ENG', title: 'Sandbox task' });
+			assert.equal(linear.data.identifier, 'ENG-119');
+		});
+
+		it('requires an explicit account with multiAccount.requireExplicitSelection, and honours pins', async () => {
+			const work = emu.seedAccount('alice', 'gmail', 'work');
+			const personal = emu.seedAccount('alice', 'gmail', 'personal');
+			const strict = await composio.create('alice', { multiAccount: { enable: true, requireExplicitSelection: true } });
+			const ambiguous = await strict.execute('GMAIL_FETCH_EMAILS', {});
+			assert.match(ambiguous.error ?? '', /Multiple Gmail accounts/);
+			assert.match(ambiguous.error ?? '', /'work'/);
+			assert.match(ambiguous.error ?? '', /'personal'/);
+			assert.equal((await strict.execute('GMAIL_FETCH_EMAILS', {}, { account: 'personal' })).error, null);
+			assert.match((await strict.execute('GMAIL_FETCH_EMAILS', {}, { account: 'nope' })).error ?? '', /No connected Gmail account matches 'nope'/);
+
+			const relaxed = await composio.create('alice');
+			assert.equal((await relaxed.execute('GMAIL_FETCH_EMAILS', {})).error, null);
+			const pinned = await composio.create('alice', { connectedAccounts: { gmail: work } });
+			emu.setAccountStatus(work, 'REVOKED');
+			assert.match((await pinned.execute('GMAIL_FETCH_EMAILS', {})).error ?? '', /REVOKED/);
+			assert.equal((await relaxed.execute('GMAIL_FETCH_EMAILS', {}, { account: personal })).error, null);
+		});
+
+		it('throws 404 for an unknown tool slug', async () => {
+			const session = await composio.create('alice');
+			const error = await rejection(session.execute('GMAIL_TELEPORT', {}));
+			assert.equal(statusOf(error), 404);
+			assert.match(messageOf(error), /GMAIL_TELEPORT/);
+		});
+
+		it('runs tool calls from an OpenAI completion through the provider', async () => {
+			emu.seedAccount('alice', 'gmail');
+			const session = await composio.create('alice');
+			const completion: OpenAI.ChatCompletion = {
+				id: 'chatcmpl-1',
+				object: 'chat.completion',
+				created: 0,
+				model: 'sandbox',
+				choices: [
+					{
+						index: 0,
+						finish_reason: 'tool_calls',
+						logprobs: null,
+						message: {
+							role: 'assistant',
+							content: null,
+							refusal: null,
+							tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'GMAIL_FETCH_EMAILS', arguments: '{"max_results":2}' } }],
+						},
+					},
+				],
+			};
+			const outputs = await composio.provider.handleToolCalls(session, completion);
+			assert.equal(outputs.length, 1);
+			assert.equal(outputs[0]?.tool_call_id, 'call_1');
+			const raw = outputs[0]?.content;
+			assert.equal(typeof raw, 'string');
+			const content = record(JSON.parse(raw as string));
+			assert.equal(content.successful, true);
+			assert.equal(list(record(content.data).messages).length, 2);
+		});
+	});
+
+	describe('meta tools', () => {
+		it('COMPOSIO_MANAGE_CONNECTIONS returns a Connect Link, then the active accounts', async () => {
+			const session = await composio.create('alice');
+			const first = await session.execute('COMPOSIO_MANAGE_CONNECTIONS', { toolkits: ['gmail', 'notion'] });
+			const gmail = record(record(first.data.results).gmail);
+			assert.equal(gmail.status, 'initiated');
+			assert.equal(new URL(String(gmail.redirect_url)).hostname, LINK_HOST);
+			assert.match(String(gmail.connected_account_id), /^ca_/);
+			assert.equal(record(record(first.data.results).notion).status, 'error');
+			assert.match(first.error ?? '', /notion/);
+
+			emu.completeLink(String(gmail.redirect_url), { decision: 'authorize' });
+			const second = await session.execute('COMPOSIO_MANAGE_CONNECTIONS', { toolkits: ['gmail'] });
+			assert.equal(second.error, null);
+			const active = record(record(second.data.results).gmail);
+			assert.equal(active.status, 'active');
+			assert.deepEqual(active.accounts, [{ id: gmail.connected_account_id, alias: null, status: 'active' }]);
+			assert.equal(second.data.message, 'All connections are active');
+
+			const again = await session.execute('COMPOSIO_MANAGE_CONNECTIONS', { toolkits: ['gmail'], reinitiate_all: true });
+			assert.equal(record(record(again.data.results).gmail).status, 'initiated');
+		});
+
+		it('COMPOSIO_MANAGE_CONNECTIONS is refused when manageConnections is false', async () => {
+			const session = await composio.create('alice', { manageConnections: false });
+			const result = await session.execute('COMPOSIO_MANAGE_CONNECTIONS', { toolkits: ['gmail'] });
+			assert.match(result.error ?? '', /not enabled/);
+			const notConnected = await session.execute('GMAIL_FETCH_EMAILS', {});
+			assert.ok(!(notConnected.error ?? '').includes('COMPOSIO_MANAGE_CONNECTIONS'));
+		});
+
+		it('COMPOSIO_WAIT_FOR_CONNECTIONS is offered with waitForConnections and reports a finished connection', async () => {
+			const session = await composio.create('alice', { manageConnections: { enable: true, waitForConnections: true } });
+			const names = (await session.tools()).map((t) => (t.type === 'function' ? t.function.name : ''));
+			assert.ok(names.includes('COMPOSIO_WAIT_FOR_CONNECTIONS'));
+			const request = await session.authorize('linear');
+			const waiting = session.execute('COMPOSIO_WAIT_FOR_CONNECTIONS', { toolkits: ['linear'], timeout_seconds: 15 });
+			await submitLink(request.redirectUrl ?? '', { decision: 'authorize', api_key: 'lin_api_key' });
+			const result = await waiting;
+			assert.equal(result.error, null);
+			assert.equal(result.data.all_active, true);
+			assert.deepEqual(record(result.data.results).linear, { toolkit: 'linear', status: 'active', connected_account_id: request.id });
+		});
+
+		it('COMPOSIO_SEARCH_TOOLS finds tools by use case with connection status; session.search parses', async () => {
+			emu.seedAccount('alice', 'slack');
+			const session = await composio.create('alice');
+			const result = await session.execute('COMPOSIO_SEARCH_TOOLS', { queries: [{ use_case: 'summarize my emails from today' }, { use_case: 'post a message to the general channel in slack' }] });
+			assert.equal(result.error, null);
+			const [mail, slack] = list(result.data.results).map(record);
+			assert.equal(list(mail?.primary_tool_slugs)[0], 'GMAIL_FETCH_EMAILS');
+			assert.equal(list(slack?.primary_tool_slugs)[0], 'SLACK_SEND_MESSAGE');
+			const statuses = list(result.data.toolkit_connection_statuses).map(record);
+			assert.equal(statuses.find((s) => s.toolkit === 'gmail')?.has_active_connection, false);
+			assert.equal(statuses.find((s) => s.toolkit === 'slack')?.has_active_connection, true);
+			assert.ok(record(record(result.data.tool_schemas).GMAIL_FETCH_EMAILS).input_schema);
+
+			const parsed = await session.search({ query: 'create a github issue' });
+			assert.equal(parsed.results[0]?.primaryToolSlugs[0], 'GITHUB_CREATE_AN_ISSUE');
+		});
+
+		it('COMPOSIO_GET_TOOL_SCHEMAS and COMPOSIO_MULTI_EXECUTE_TOOL', async () => {
+			emu.seedAccount('alice', 'github');
+			const session = await composio.create('alice');
+			const schemas = await session.execute('COMPOSIO_GET_TOOL_SCHEMAS', { tool_slugs: ['GITHUB_CREATE_AN_ISSUE', 'NOPE_TOOL'] });
+			assert.deepEqual(record(record(record(schemas.data.tool_schemas).GITHUB_CREATE_AN_ISSUE).input_schema).required, ['owner', 'repo', 'title']);
+			assert.deepEqual(schemas.data.not_found, ['NOPE_TOOL']);
+
+			const multi = await session.execute('COMPOSIO_MULTI_EXECUTE_TOOL', {
+				tools: [
+					{ tool_slug: 'GITHUB_LIST_REPOSITORY_ISSUES', arguments: { owner: 'acme', repo: 'api' } },
+					{ tool_slug: 'GMAIL_FETCH_EMAILS', arguments: {} },
+				],
+			});
+			assert.equal(multi.error, '1 out of 2 tools failed');
+			const [issues, mail] = list(multi.data.results).map(record);
+			assert.equal(record(issues?.response).successful, true);
+			assert.equal(record(mail?.response).successful, false);
+			assert.match(String(mail?.error), /COMPOSIO_MANAGE_CONNECTIONS/);
+			assert.equal(multi.data.success_count, 1);
+		});
+	});
+
+	describe('errors and faults', () => {
+		it('answers a wrong API key with 401 in Composio error shape, without retries', async () => {
+			const wrong = client(emu, 'not-the-key');
+			const error = await rejection(wrong.create('alice'));
+			assert.equal(statusOf(error), 401);
+			assert.equal(emu.requests.length, 1);
+			const body = record(await (await fetch(`${emu.baseUrl}/api/v3.1/connected_accounts`)).json());
+			const details = record(body.error);
+			assert.equal(details.status, 401);
+			for (const field of ['message', 'code', 'request_id', 'suggested_fix', 'errors']) {
+				assert.ok(field in details, `error.${field}`);
+			}
+		});
+
+		it('retries an injected 429 with retry-after and then succeeds', async () => {
+			emu.injectFault({ status: 429, retryAfterSeconds: 0.2, pathIncludes: '/tool_router/session', method: 'POST' });
+			const session = await composio.create('alice');
+			assert.match(session.sessionId, /^trs_/);
+			assert.equal(countRequests(emu, 'POST', '/tool_router/session'), 2);
+		});
+
+		it('surfaces three injected 500s as status 500', async () => {
+			emu.injectFault({ status: 500, count: 3, pathIncludes: '/connected_accounts' });
+			const error = await rejection(composio.connectedAccounts.list({ userIds: ['alice'] }));
+			assert.equal(statusOf(error), 500);
+			assert.equal(countRequests(emu, 'GET', '/connected_accounts'), 3);
+			assert.equal((await composio.connectedAccounts.list({ userIds: ['alice'] })).items.length, 0);
+		});
+
+		it('turns a dropped connection into a connection error', async () => {
+			emu.injectFault({ drop: true, count: Infinity });
+			const error = await rejection(composio.create('alice'));
+			assert.equal(statusOf(error), undefined);
+			assert.equal(error instanceof Error ? error.constructor.name : '', 'APIConnectionError');
+			assert.equal(messageOf(error), 'Connection error.');
+			assert.equal(emu.requests.length, 3);
+			emu.clearFaults();
+			assert.match((await composio.create('alice')).sessionId, /^trs_/);
+		});
+
+		it('turns a malformed 200 into an error', async () => {
+			emu.injectFault({ malformed: true, pathIncludes: '/auth_configs' });
+			const error = await rejection(composio.authConfigs.list());
+			assert.ok(error instanceof SyntaxError, `got ${String(error)}`);
+		});
+
+		it('delays a request and then answers it normally', async () => {
+			emu.injectFault({ delayMs: 1000, pathIncludes: '/auth_configs' });
+			const finished: string[] = [];
+			const delayed = composio.authConfigs.list().then((r) => {
+				finished.push('delayed');
+				return r;
+			});
+			await composio.connectedAccounts.list().then(() => finished.push('prompt'));
+			const configs = await delayed;
+			assert.equal(configs.items.length, 8);
+			assert.deepEqual(finished, ['prompt', 'delayed']);
+		});
+	});
+
+	describe('admin HTTP surface', () => {
+		it('injects faults, seeds accounts, completes links, forces status, lists requests and resets', async () => {
+			const admin = (path: string, init: RequestInit = {}): Promise<Response> => fetch(`${emu.baseUrl}/_emulator${path}`, { ...init, headers: { 'content-type': 'application/json' } });
+			const seeded = record(await (await admin('/accounts', { method: 'POST', body: JSON.stringify({ userId: 'carol', toolkit: 'github', alias: 'oss' }) })).json());
+			const id = String(seeded.id);
+			assert.equal((await composio.connectedAccounts.get(id)).alias, 'oss');
+
+			const forced = await admin(`/accounts/${id}/status`, { method: 'POST', body: JSON.stringify({ status: 'REVOKED', reason: 'Revoked via admin tool' }) });
+			assert.equal(forced.status, 200);
+			assert.equal((await composio.connectedAccounts.get(id)).status, 'REVOKED');
+
+			const session = await composio.create('carol');
+			const request = await session.authorize('gmail');
+			const token = new URL(request.redirectUrl ?? '').pathname.split('/').pop() ?? '';
+			const completed = record(await (await admin(`/links/${token}`, { method: 'POST', body: JSON.stringify({ decision: 'deny', reason: 'Not now' }) })).json());
+			assert.equal(record(completed.account).status, 'FAILED');
+			assert.equal(record(completed.account).status_reason, 'Not now');
+			assert.equal((await admin(`/links/${token}`, { method: 'POST', body: JSON.stringify({ decision: 'authorize' }) })).status, 409);
+
+			assert.equal((await admin('/faults', { method: 'POST', body: JSON.stringify({ status: 503, count: 'Infinity', pathIncludes: '/auth_configs' }) })).status, 201);
+			assert.equal(statusOf(await rejection(composio.authConfigs.list())), 503);
+			await admin('/faults', { method: 'DELETE' });
+			assert.equal((await composio.authConfigs.list()).items.length, 8);
+
+			const requests = record(await (await admin('/requests')).json());
+			const paths = list(requests.requests).map((r) => String(record(r).path));
+			assert.ok(paths.includes('/api/v3.1/tool_router/session'));
+			assert.ok(!paths.some((p) => p.startsWith('/_emulator')));
+
+			assert.equal((await admin('/reset', { method: 'POST' })).status, 200);
+			assert.equal(emu.requests.length, 0);
+			assert.equal(statusOf(await rejection(composio.connectedAccounts.get(id))), 404);
+		});
+	});
+
+	describe('hosts and persistence', () => {
+		it('listens on linkHost too, serving the page and the API there', async () => {
+			const port = new URL(emu.baseUrl).port;
+			assert.equal(new URL(emu.baseUrl).hostname, '127.0.0.1');
+			const root = await fetch(`http://${LINK_HOST}:${port}/`);
+			assert.equal(root.status, 200);
+			const missing = await fetch(`http://${LINK_HOST}:${port}/link/ln_missing`);
+			assert.equal(missing.status, 404);
+			assert.match(await missing.text(), /Link not found/);
+		});
+
+		it('round-trips accounts, sessions, links and app data through the state file', async () => {
+			const dir = mkdtempSync(join(tmpdir(), 'composio-emulator-'));
+			try {
+				const stateFile = join(dir, 'nested', 'state.json');
+				await emu.stop();
+				emu = await started({ stateFile });
+				composio = client(emu);
+				const accountId = emu.seedAccount('alice', 'gmail', 'work');
+				const session = await composio.create('alice', { toolkits: ['gmail', 'github'] });
+				await session.execute('GMAIL_SEND_EMAIL', { recipient_email: 'priya@acme.dev', body: 'Persist me' });
+				const pending = await session.authorize('github');
+				await emu.stop();
+				assert.ok(existsSync(stateFile));
+				assert.ok(!readdirSync(join(dir, 'nested')).some((f) => f.endsWith('.tmp')), 'no temporary file left behind');
+				assert.doesNotThrow(() => JSON.parse(readFileSync(stateFile, 'utf8')) as unknown);
+
+				emu = await started({ stateFile });
+				composio = client(emu);
+				const restored = await composio.use(session.sessionId);
+				assert.deepEqual(restored.config.toolkits, { enabled: ['gmail', 'github'] });
+				assert.equal((await composio.connectedAccounts.get(accountId)).alias, 'work');
+				const sent = await restored.execute('GMAIL_FETCH_EMAILS', { label_ids: ['SENT'] });
+				assert.equal(list(sent.data.messages).length, 1);
+				// The old link keeps its token; only its host:port is from the previous run.
+				const token = new URL(pending.redirectUrl ?? '').pathname;
+				const page = await fetch(`http://${LINK_HOST}:${new URL(emu.baseUrl).port}${token}`);
+				assert.equal(page.status, 200);
+				emu.completeLink(token, { decision: 'authorize' });
+				assert.equal((await composio.connectedAccounts.get(pending.id)).status, 'ACTIVE');
+			} finally {
+				rmSync(dir, { recursive: true, force: true });
+			}
+		});
+	});
+});

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activateExtension } from './helpers';
+
+describe('Sandbox and the Composio layer inside the extension host', () => {
+	it('runs on the sandbox while no Composio key is set, and says so', async () => {
+		const { services } = await activateExtension();
+		await services.secrets.delete('composioApiKey');
+		assert.equal(await services.environment.isSandbox(), true);
+		const env = await services.resolveEnvironment();
+		assert.equal(env.mode, 'sandbox');
+		assert.match(env.composio.baseUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
+		assert.equal((await services.config()).sandbox, true, 'the chat view is told it is the sandbox');
+	});
+
+	it('lists the simulated toolkits through the bundled SDK', async () => {
+		const { services } = await activateExtension();
+		const session = await services.session();
+		const slugs = (await session.toolkits()).map((t) => t.slug);
+		for (const slug of ['gmail', 'github', 'slack', 'linear']) {
+			assert.ok(slugs.includes(slug), `${slug} is listed (got ${slugs.join(', ')})`);
+		}
+		const tools = (await session.tools()).map((t) => (t.type === 'function' ? t.function.name : ''));
+		assert.ok(tools.includes('COMPOSIO_MANAGE_CONNECTIONS'));
+	});
+
+	it('connects Gmail: a Connect Link on a loopback host the browser-hosted editor passes through, Authorize, ACTIVE', async () => {
+		const { services } = await activateExtension();
+		const session = await services.session();
+		const request = await session.authorize('gmail', { alias: `it-${Date.now()}` });
+		const link = new URL(request.redirectUrl);
+		assert.equal(link.hostname, '127.0.0.2', 'code-server rewrites 127.0.0.1 links, so the sandbox uses 127.0.0.2');
+		const statuses: string[] = [];
+		const wait = session.waitForConnection(request.accountId, { signal: new AbortController().signal, intervalMs: 200, onStatus: (s) => statuses.push(s) });
+		const page = await fetch(request.redirectUrl);
+		assert.equal(page.status, 200);
+		assert.match(await page.text(), /Gmail/);
+		const submit = await fetch(request.redirectUrl, { method: 'POST', body: new URLSearchParams({ decision: 'authorize' }), redirect: 'manual' });
+		assert.ok(submit.status < 400, `the Connect page accepted the form (${submit.status})`);
+		assert.deepEqual(await wait, { status: 'ACTIVE' });
+		assert.equal(statuses.at(-1), 'ACTIVE');
+		const accounts = await session.listAccounts('gmail');
+		assert.ok(accounts.some((a) => a.id === request.accountId && a.status === 'ACTIVE'));
+	});
+
+	it('leaves the sandbox once a Composio key is set (and asks for the OpenAI key it then needs)', async () => {
+		const { services } = await activateExtension();
+		await services.secrets.set('composioApiKey', 'ck_integration_test_key');
+		try {
+			assert.equal(await services.environment.isSandbox(), false);
+			const env = await services.resolveEnvironment();
+			assert.equal(env.mode, 'live');
+			assert.equal(env.composio.baseUrl, 'https://backend.composio.dev');
+			assert.equal(env.missing, 'openAiKey');
+			await vscode.workspace.getConfiguration('composio').update('sandbox', 'on', vscode.ConfigurationTarget.Global);
+			assert.equal(await services.environment.isSandbox(), true, 'composio.sandbox "on" forces the sandbox even with a key');
+		} finally {
+			await vscode.workspace.getConfiguration('composio').update('sandbox', undefined, vscode.ConfigurationTarget.Global);
+			await services.secrets.delete('composioApiKey');
+		}
+	});
+});

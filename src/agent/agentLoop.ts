@@ -1,0 +1,452 @@
+/**
+ * The agent loop: model → tools → model until the model answers without calling a tool, as a
+ * stream of `AgentEvent`s. Pure (no vscode, no storage); everything comes in through options.
+ */
+import type {
+	ChatCompletionAssistantMessageParam,
+	ChatCompletionMessageParam,
+	ChatCompletionMessageToolCall,
+	ChatCompletionTool,
+} from 'openai/resources/chat/completions';
+import type { ToolSession } from '../composio/composioService';
+import { ComposioError } from '../composio/composioErrors';
+import { findConnectLinks } from '../composio/connectLinks';
+import { nullLogger, type Logger } from '../composio/logger';
+import type { AgentEvent, AgentFailure } from './agentEvents';
+import type { AuthWaiter, PendingConnection } from './authWaiter';
+import type { ModelClient, ModelToolCall } from './modelClient';
+import { ModelError } from './modelErrors';
+import { buildSystemPrompt, toolkitDisplayName, type PromptAccount } from './systemPrompt';
+import { DEFAULT_TOOL_OUTPUT_BUDGET, prepareToolOutput } from './toolOutput';
+
+/** The tool result text given to the model for a call that never ran because the user stopped. */
+export const CANCELLED_TOOL_RESULT = JSON.stringify({ error: 'Cancelled by the user before this tool ran.' });
+/** The tool result text for a call whose run was interrupted (crash, reload) before it reported back. */
+export const INTERRUPTED_TOOL_RESULT = JSON.stringify({ error: 'This tool call was interrupted before it finished; its outcome is unknown.' });
+
+const META_PREFIX = 'COMPOSIO_';
+const MANAGE_CONNECTIONS = 'COMPOSIO_MANAGE_CONNECTIONS';
+const MULTI_EXECUTE = 'COMPOSIO_MULTI_EXECUTE_TOOL';
+
+/** Everything one run of the loop needs. */
+export interface AgentRunOptions {
+	readonly model: ModelClient;
+	readonly session: ToolSession;
+	/**
+	 * The model transcript without a system message. The loop APPENDS to this array in place
+	 * (assistant messages, tool results, continuation user messages) and never rewrites earlier
+	 * entries, except to add missing tool results for tool calls left dangling by an earlier
+	 * crash. The caller pushes the user's message before running. After the run, every
+	 * assistant `tool_calls` entry has a matching `tool` message.
+	 */
+	readonly messages: ChatCompletionMessageParam[];
+	/** The tools to offer; default `session.tools()` (cached by the session). */
+	readonly tools?: readonly ChatCompletionTool[];
+	/** Model calls allowed for one user message (continuations after connecting start a new count). */
+	readonly maxTurns: number;
+	/** Aborting ends the run promptly with `done` 'cancelled'. */
+	readonly signal: AbortSignal;
+	/** Characters of one tool result the model gets; default 12 000. */
+	readonly toolOutputBudget?: number;
+	/** Waits for Connect Links; without one, a turn that needs a connection simply ends after the model's answer. */
+	readonly authWaiter?: AuthWaiter;
+	/** Multi-account mode: list the user's accounts (aliases) in the system prompt and route named aliases. */
+	readonly multiAccount?: boolean;
+	/** Overrides the system prompt (tests). */
+	readonly systemPrompt?: string;
+	readonly logger?: Logger;
+}
+
+/** The toolkit a tool call acts on: from the slug prefix (GMAIL_… → gmail), or from a meta tool's arguments. */
+export function toolkitOf(name: string, args: unknown): string | undefined {
+	if (name.startsWith(META_PREFIX)) {
+		if (!isRecord(args)) {
+			return undefined;
+		}
+		if (name === MANAGE_CONNECTIONS) {
+			const list = args['toolkits'];
+			const first: unknown = Array.isArray(list) ? list[0] : args['toolkit'];
+			return typeof first === 'string' && first.trim() !== '' ? first.trim().toLowerCase() : undefined;
+		}
+		if (name === MULTI_EXECUTE) {
+			const list = args['tools'];
+			const first: unknown = Array.isArray(list) ? list[0] : undefined;
+			const slug = isRecord(first) ? first['tool_slug'] : undefined;
+			return typeof slug === 'string' && !slug.startsWith(META_PREFIX) ? toolkitOf(slug, undefined) : undefined;
+		}
+		return undefined;
+	}
+	const prefix = /^([A-Za-z0-9]+)_/.exec(name)?.[1];
+	return prefix ? prefix.toLowerCase() : undefined;
+}
+
+/** Turns anything thrown into the failure shown to the user. */
+export function toAgentFailure(e: unknown): AgentFailure {
+	if (e instanceof ModelError) {
+		return { kind: `model.${e.kind}`, message: e.message, ...(e.action ? { action: e.action } : {}) };
+	}
+	if (e instanceof ComposioError) {
+		return { kind: `composio.${e.kind}`, message: e.message, ...(e.action ? { action: e.action } : {}) };
+	}
+	return { kind: 'unexpected', message: 'Something went wrong while running the agent. The details are in the log.', action: 'openLogs' };
+}
+
+/**
+ * Makes a transcript consistent: every assistant tool call gets a `tool` message (an
+ * "interrupted" one where it is missing), placed right after the calls it answers. Returns the
+ * number of results added. Safe to call on any transcript; changes it in place.
+ */
+export function repairTranscript(messages: ChatCompletionMessageParam[]): number {
+	let added = 0;
+	for (let i = 0; i < messages.length; i++) {
+		const m = messages[i];
+		if (m?.role !== 'assistant' || !m.tool_calls || m.tool_calls.length === 0) {
+			continue;
+		}
+		// The tool messages following this assistant message.
+		let j = i + 1;
+		const answered = new Set<string>();
+		while (j < messages.length && messages[j]?.role === 'tool') {
+			const t = messages[j];
+			if (t?.role === 'tool') {
+				answered.add(t.tool_call_id);
+			}
+			j++;
+		}
+		const missing = m.tool_calls.filter((c) => !answered.has(c.id));
+		if (missing.length > 0) {
+			messages.splice(j, 0, ...missing.map((c): ChatCompletionMessageParam => ({ role: 'tool', tool_call_id: c.id, content: INTERRUPTED_TOOL_RESULT })));
+			added += missing.length;
+			i = j + missing.length - 1;
+		}
+	}
+	return added;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function toolNames(tools: readonly ChatCompletionTool[]): Map<string, Record<string, unknown> | undefined> {
+	const out = new Map<string, Record<string, unknown> | undefined>();
+	for (const t of tools) {
+		if (t.type === 'function') {
+			const params: unknown = t.function.parameters;
+			out.set(t.function.name, isRecord(params) && isRecord(params['properties']) ? params['properties'] : undefined);
+		}
+	}
+	return out;
+}
+
+/** Parses the model's argument text. Empty text means no arguments. */
+function parseArguments(text: string): { ok: true; args: Record<string, unknown> } | { ok: false; error: string } {
+	if (text.trim() === '') {
+		return { ok: true, args: {} };
+	}
+	let value: unknown;
+	try {
+		value = JSON.parse(text);
+	} catch (e) {
+		return { ok: false, error: `The arguments were not valid JSON (${e instanceof Error ? e.message : 'parse error'}). Call the tool again with a JSON object.` };
+	}
+	if (!isRecord(value)) {
+		return { ok: false, error: 'The arguments must be a JSON object. Call the tool again with a JSON object.' };
+	}
+	return { ok: true, args: value };
+}
+
+/** The alias the user named for a toolkit in `text`, when exactly one of its aliases appears as a word. */
+function namedAlias(text: string, accounts: readonly PromptAccount[], toolkit: string): string | undefined {
+	const aliases = [...new Set(accounts.filter((a) => a.toolkit === toolkit && a.alias).map((a) => a.alias as string))];
+	if (aliases.length < 2) {
+		return undefined;
+	}
+	const lower = text.toLowerCase();
+	const hits = aliases.filter((alias) => new RegExp(`(^|[^\\w-])${alias.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w-])`).test(lower));
+	return hits.length === 1 ? hits[0] : undefined;
+}
+
+function contentText(content: unknown): string {
+	if (typeof content === 'string') {
+		return content;
+	}
+	if (Array.isArray(content)) {
+		return content.map((p) => (isRecord(p) && typeof p['text'] === 'string' ? p['text'] : '')).join('');
+	}
+	return '';
+}
+
+/** True when the object holding `url` in a tool result says its connection is already active. */
+function linkIsActive(result: unknown, url: string, depth = 0): boolean {
+	if (depth > 12 || result === null || typeof result !== 'object') {
+		return false;
+	}
+	const values = Array.isArray(result) ? result : Object.values(result);
+	if (isRecord(result) && values.includes(url)) {
+		const status = result['status'];
+		return typeof status === 'string' && status.toLowerCase() === 'active';
+	}
+	return values.some((v) => linkIsActive(v, url, depth + 1));
+}
+
+/** Explanation written when connecting failed, as the assistant's closing text. */
+function failedText(toolkit: string, reason: string): string {
+	const name = toolkitDisplayName(toolkit);
+	const why = reason.trim().replace(/[.!]?$/, '.');
+	return `Connecting ${name} failed: ${why} I can't continue without access to ${name}. Ask me again whenever you want to retry, and I'll send a new link.`;
+}
+
+function expiredText(toolkit: string): string {
+	const name = toolkitDisplayName(toolkit);
+	return `The ${name} link expired before the connection was finished, so I stopped here. Ask again when you're ready and I'll send a new link.`;
+}
+
+/**
+ * Runs the agent for the user message already at the end of `options.messages`.
+ *
+ * Yields, in order: `text` deltas as the model streams them; `usage`; for each tool call
+ * `toolStarted` then `toolFinished` (and `authRequired` once per new Connect Link found in a
+ * result); while waiting for a connection, `authStatus`/`notice`; and ends with exactly one
+ * `done` or `error` as the last event. Never throws: model failures end the run with `error`
+ * (action included), tool failures become tool results the model reads, and aborting the
+ * signal ends the run at once with `done` 'cancelled'. In every ending, each assistant
+ * `tool_calls` entry in `messages` has a matching `tool` message; a partially streamed answer
+ * is kept as the assistant message when the user cancels, and dropped from `messages` (not from
+ * what was shown) when the model fails mid-answer.
+ */
+export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentEvent, void, undefined> {
+	const { model, session, messages, signal } = options;
+	const logger = options.logger ?? nullLogger;
+	const budget = options.toolOutputBudget ?? DEFAULT_TOOL_OUTPUT_BUDGET;
+	const maxTurns = Math.max(1, Math.floor(options.maxTurns));
+
+	const repaired = repairTranscript(messages);
+	if (repaired > 0) {
+		logger.info(`Added ${repaired} missing tool result(s) to the transcript before running.`);
+	}
+	if (signal.aborted) {
+		yield { type: 'done', reason: 'cancelled' };
+		return;
+	}
+
+	let tools: readonly ChatCompletionTool[];
+	try {
+		tools = options.tools ?? (await session.tools());
+	} catch (e) {
+		if (signal.aborted) {
+			yield { type: 'done', reason: 'cancelled' };
+			return;
+		}
+		logger.warn(`Listing the session's tools failed: ${e instanceof ComposioError ? e.detail : String(e)}`);
+		yield { type: 'error', error: toAgentFailure(e) };
+		return;
+	}
+	const toolParams = toolNames(tools);
+
+	let accounts: PromptAccount[] = [];
+	if (options.multiAccount) {
+		try {
+			const listed = await session.listAccounts();
+			accounts = listed.filter((a) => a.status === 'ACTIVE' && !a.disabled).map((a) => ({ toolkit: a.toolkit, id: a.id, ...(a.alias ? { alias: a.alias } : {}) }));
+		} catch (e) {
+			// The prompt just lacks the aliases; the tools still work with the default account.
+			logger.warn(`Listing connected accounts for the prompt failed: ${e instanceof ComposioError ? e.detail : String(e)}`);
+		}
+	}
+	const systemPrompt = options.systemPrompt ?? buildSystemPrompt({ accounts });
+
+	/** Links already announced, by account id and url. */
+	const announced = new Set<string>();
+	/** Connections to wait for when the model has finished answering, by toolkit (newest link wins). */
+	const pending = new Map<string, PendingConnection>();
+	let turnsLeft = maxTurns;
+
+	/** User text since the task began, for alias routing. */
+	const userTextSince = (): string => {
+		const parts: string[] = [];
+		for (let i = messages.length - 1; i >= 0; i--) {
+			const m = messages[i];
+			if (m?.role === 'user') {
+				parts.push(contentText(m.content));
+				if (parts.length >= 3) {
+					break;
+				}
+			}
+		}
+		return parts.join('\n');
+	};
+
+	for (;;) {
+		if (turnsLeft <= 0) {
+			yield { type: 'notice', text: `Stopped after ${maxTurns} step${maxTurns === 1 ? '' : 's'} without a final answer. Say "continue" to let the agent go on, or raise composio.agent.maxTurns.` };
+			yield { type: 'done', reason: 'maxTurns' };
+			return;
+		}
+		turnsLeft--;
+
+		// ── The model ──────────────────────────────────────────────────────────
+		let text = '';
+		let calls: ModelToolCall[] = [];
+		try {
+			for await (const chunk of model.stream({ messages: [{ role: 'system', content: systemPrompt }, ...messages], tools: [...tools], signal })) {
+				switch (chunk.type) {
+					case 'text':
+						text += chunk.delta;
+						yield { type: 'text', delta: chunk.delta };
+						break;
+					case 'toolCalls':
+						calls = chunk.calls;
+						break;
+					case 'usage':
+						yield { type: 'usage', promptTokens: chunk.promptTokens, completionTokens: chunk.completionTokens };
+						break;
+					case 'done':
+						break;
+				}
+			}
+		} catch (e) {
+			if (signal.aborted || (e instanceof ModelError && e.kind === 'cancelled')) {
+				if (text !== '') {
+					messages.push({ role: 'assistant', content: text });
+				}
+				yield { type: 'done', reason: 'cancelled' };
+				return;
+			}
+			const failure = toAgentFailure(e);
+			logger.warn(`The model call failed (${failure.kind}): ${e instanceof ModelError ? `${e.message}${e.detail ? ` — ${e.detail}` : ''}` : String(e)}`);
+			yield { type: 'error', error: failure };
+			return;
+		}
+
+		const assistant: ChatCompletionAssistantMessageParam = {
+			role: 'assistant',
+			content: text === '' && calls.length > 0 ? null : text,
+			...(calls.length > 0
+				? { tool_calls: calls.map((c): ChatCompletionMessageToolCall => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) }
+				: {}),
+		};
+		messages.push(assistant);
+
+		// ── An answer: maybe wait for connections, else the turn is over ──────
+		if (calls.length === 0) {
+			if (pending.size === 0 || !options.authWaiter) {
+				yield { type: 'done', reason: 'answered' };
+				return;
+			}
+			const waiting = [...pending.values()];
+			pending.clear();
+			const result = yield* options.authWaiter.wait(waiting, signal);
+			switch (result.kind) {
+				case 'connected': {
+					const names = result.toolkits.map(toolkitDisplayName).join(' and ');
+					messages.push({ role: 'user', content: result.userText ?? `I've connected ${names}. Please continue.` });
+					turnsLeft = maxTurns;
+					continue;
+				}
+				case 'cancelled':
+					yield { type: 'done', reason: 'cancelled' };
+					return;
+				case 'failed':
+				case 'expired': {
+					const closing = result.kind === 'failed' ? failedText(result.toolkit, result.reason) : expiredText(result.toolkit);
+					yield { type: 'text', delta: closing };
+					messages.push({ role: 'assistant', content: closing });
+					yield { type: 'done', reason: 'answered' };
+					return;
+				}
+			}
+		}
+
+		// ── The tools ──────────────────────────────────────────────────────────
+		for (let index = 0; index < calls.length; index++) {
+			const call = calls[index]!;
+			if (signal.aborted) {
+				for (const rest of calls.slice(index)) {
+					messages.push({ role: 'tool', tool_call_id: rest.id, content: CANCELLED_TOOL_RESULT });
+				}
+				yield { type: 'done', reason: 'cancelled' };
+				return;
+			}
+			const parsed = parseArguments(call.arguments);
+			const shownArgs: unknown = parsed.ok ? parsed.args : call.arguments;
+			const toolkit = toolkitOf(call.name, shownArgs);
+			yield { type: 'toolStarted', callId: call.id, name: call.name, ...(toolkit ? { toolkit } : {}), args: shownArgs };
+
+			if (!parsed.ok) {
+				const content = JSON.stringify({ error: parsed.error });
+				messages.push({ role: 'tool', tool_call_id: call.id, content });
+				yield { type: 'toolFinished', callId: call.id, ok: false, result: JSON.stringify({ error: parsed.error }, null, 2), error: parsed.error, truncatedForModel: false };
+				continue;
+			}
+
+			let args = parsed.args;
+			let account: string | undefined;
+			// The model may name an account with `account` when the tool has no such parameter of its own.
+			const ownParams = toolParams.get(call.name);
+			if (typeof args['account'] === 'string' && !(ownParams && 'account' in ownParams) && !call.name.startsWith(META_PREFIX)) {
+				account = args['account'];
+				const { account: _dropped, ...rest } = args;
+				args = rest;
+			}
+			if (options.multiAccount && accounts.length > 0) {
+				const said = userTextSince();
+				if (call.name === MULTI_EXECUTE && Array.isArray(args['tools'])) {
+					args = {
+						...args,
+						tools: args['tools'].map((item: unknown) => {
+							if (!isRecord(item) || typeof item['tool_slug'] !== 'string' || typeof item['account'] === 'string') {
+								return item;
+							}
+							const alias = namedAlias(said, accounts, toolkitOf(item['tool_slug'], undefined) ?? '');
+							return alias ? { ...item, account: alias } : item;
+						}),
+					};
+				} else if (!account && toolkit && !call.name.startsWith(META_PREFIX)) {
+					account = namedAlias(said, accounts, toolkit);
+				}
+			}
+
+			let value: unknown;
+			let ok: boolean;
+			let error: string | undefined;
+			try {
+				const result = await session.execute(call.name, args, { signal, ...(account ? { account } : {}) });
+				value = { data: result.data, error: result.error };
+				ok = result.error === null;
+				error = result.error ?? undefined;
+			} catch (e) {
+				if (signal.aborted || (e instanceof ComposioError && e.kind === 'cancelled')) {
+					messages.push({ role: 'tool', tool_call_id: call.id, content: CANCELLED_TOOL_RESULT });
+					for (const rest of calls.slice(index + 1)) {
+						messages.push({ role: 'tool', tool_call_id: rest.id, content: CANCELLED_TOOL_RESULT });
+					}
+					yield { type: 'toolFinished', callId: call.id, ok: false, result: JSON.stringify({ error: 'Cancelled by the user.' }, null, 2), error: 'Cancelled by the user.', truncatedForModel: false };
+					yield { type: 'done', reason: 'cancelled' };
+					return;
+				}
+				const message = e instanceof ComposioError ? e.message : e instanceof Error ? e.message : String(e);
+				logger.warn(`${call.name} failed: ${e instanceof ComposioError ? e.detail : message}`);
+				value = { error: message };
+				ok = false;
+				error = message;
+			}
+
+			const output = prepareToolOutput(value, budget);
+			messages.push({ role: 'tool', tool_call_id: call.id, content: output.forModel });
+			yield { type: 'toolFinished', callId: call.id, ok, result: output.full, ...(error !== undefined ? { error } : {}), truncatedForModel: output.truncated };
+
+			for (const link of findConnectLinks(value)) {
+				const linkToolkit = link.toolkit ?? toolkit;
+				if (!linkToolkit || linkIsActive(value, link.url) || announced.has(link.url) || (link.accountId && announced.has(link.accountId))) {
+					continue;
+				}
+				announced.add(link.url);
+				if (link.accountId) {
+					announced.add(link.accountId);
+				}
+				pending.set(linkToolkit, { toolkit: linkToolkit, url: link.url, ...(link.accountId ? { accountId: link.accountId } : {}) });
+				yield { type: 'authRequired', toolkit: linkToolkit, url: link.url, ...(link.accountId ? { accountId: link.accountId } : {}) };
+			}
+		}
+	}
+}

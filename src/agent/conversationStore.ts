@@ -1,0 +1,457 @@
+/**
+ * Conversations on disk: one JSON file per conversation plus an index of summaries, in a
+ * directory the host chooses (the workspace storage folder). Writes are atomic (temporary
+ * file, fsync, rename), so a crash leaves either the old or the new version of a file, never
+ * half of one. Unreadable files are skipped and logged, never fatal.
+ */
+import { randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { nullLogger, type Logger } from '../composio/logger';
+import type { ConversationSummary, TranscriptItem } from '../protocol/transcript';
+
+/** A conversation: what the user sees (`items`) and what the model sees (`messages`, no system message). */
+export interface Conversation {
+	readonly id: string;
+	/** From the first user message, at most 60 characters; "New chat" until then. */
+	title: string;
+	readonly createdAt: number;
+	updatedAt: number;
+	items: TranscriptItem[];
+	messages: ChatCompletionMessageParam[];
+}
+
+/** The title of a conversation that has no user message yet. */
+export const UNTITLED = 'New chat';
+const MAX_TITLE = 60;
+const FILE_VERSION = 1;
+const INDEX_FILE = 'index.json';
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,100}$/;
+const CONVERSATION_FILE = /^([A-Za-z0-9_-]{1,100})\.json$/;
+
+/** A title from a user message: one line, at most 60 characters, cut at a word when possible. */
+export function titleFrom(text: string): string {
+	const flat = text.replace(/```[\s\S]*?(```|$)/g, ' ').replace(/\s+/g, ' ').trim();
+	if (flat === '') {
+		return UNTITLED;
+	}
+	if (flat.length <= MAX_TITLE) {
+		return flat;
+	}
+	const cut = flat.slice(0, MAX_TITLE - 1);
+	const space = cut.lastIndexOf(' ');
+	return `${(space >= 30 ? cut.slice(0, space) : cut).replace(/[\s.,;:!?-]+$/, '')}…`;
+}
+
+/** The number of user and assistant items, the "messages" of the summary. */
+function messageCount(items: readonly TranscriptItem[]): number {
+	let n = 0;
+	for (const item of items) {
+		if (item.kind === 'user' || item.kind === 'assistant') {
+			n++;
+		}
+	}
+	return n;
+}
+
+/** The summary the history list shows. */
+export function summarize(conversation: Conversation): ConversationSummary {
+	return { id: conversation.id, title: conversation.title, updatedAt: conversation.updatedAt, messageCount: messageCount(conversation.items) };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Checks a parsed conversation file; returns undefined when it is not one. */
+function readConversation(value: unknown, id: string): Conversation | undefined {
+	if (!isRecord(value) || value['id'] !== id || typeof value['title'] !== 'string' || typeof value['createdAt'] !== 'number' || typeof value['updatedAt'] !== 'number') {
+		return undefined;
+	}
+	const items = value['items'];
+	const messages = value['messages'];
+	if (!Array.isArray(items) || !Array.isArray(messages)) {
+		return undefined;
+	}
+	// Shallow checks: enough to render and to send; anything malformed is dropped, not fatal.
+	const goodItems = items.filter((i): i is TranscriptItem => isRecord(i) && typeof i['id'] === 'string' && typeof i['kind'] === 'string' && typeof i['at'] === 'number');
+	const goodMessages = messages.filter((m): m is ChatCompletionMessageParam => isRecord(m) && typeof m['role'] === 'string');
+	return { id, title: value['title'], createdAt: value['createdAt'], updatedAt: value['updatedAt'], items: goodItems, messages: goodMessages };
+}
+
+function readSummary(value: unknown): ConversationSummary | undefined {
+	if (!isRecord(value) || typeof value['id'] !== 'string' || !ID_PATTERN.test(value['id']) || typeof value['title'] !== 'string' || typeof value['updatedAt'] !== 'number') {
+		return undefined;
+	}
+	const count = value['messageCount'];
+	return { id: value['id'], title: value['title'], updatedAt: value['updatedAt'], messageCount: typeof count === 'number' ? count : 0 };
+}
+
+/** Writes `data` to `path` atomically: a temporary file beside it, fsync, rename, then fsync the directory (best effort). */
+async function atomicWrite(dir: string, path: string, data: string): Promise<void> {
+	const tmp = `${path}.${randomUUID().slice(0, 8)}.tmp`;
+	const handle = await fs.open(tmp, 'w');
+	try {
+		await handle.writeFile(data, 'utf8');
+		await handle.sync();
+	} finally {
+		await handle.close();
+	}
+	try {
+		await fs.rename(tmp, path);
+	} catch (e) {
+		await fs.rm(tmp, { force: true }).catch(() => undefined);
+		throw e;
+	}
+	try {
+		const dirHandle = await fs.open(dir, 'r');
+		try {
+			await dirHandle.sync();
+		} finally {
+			await dirHandle.close();
+		}
+	} catch {
+		// Not every platform can fsync a directory (Windows); the rename is still atomic.
+	}
+}
+
+type Operation = { readonly kind: 'write'; readonly json: string; readonly summary: ConversationSummary } | { readonly kind: 'delete' } | { readonly kind: 'index' };
+
+/** A queue of one: the operation to run next (newer ones replace it), who waits for it, and who waits for the queue to drain. */
+interface Slot {
+	pending: Operation | undefined;
+	waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }>;
+	running: boolean;
+	idle: Array<() => void>;
+}
+
+function newSlot(): Slot {
+	return { pending: undefined, waiters: [], running: false, idle: [] };
+}
+
+/** Options for `ConversationStore`. */
+export interface ConversationStoreOptions {
+	/** Where unreadable files are reported. */
+	readonly logger?: Logger;
+	/** Clock, for tests. */
+	readonly now?: () => number;
+}
+
+/**
+ * Persists conversations under `dir` (created when missing): `<id>.json` per conversation and
+ * `index.json` with their summaries. Saves of one conversation are serialised and coalesced:
+ * while one write runs, later saves replace each other and only the newest is written next, so
+ * saving after every step is cheap and never reorders. The index is rebuilt from the files when
+ * it is missing or unreadable, and reconciled with the directory on each `list()`.
+ */
+export class ConversationStore {
+	private readonly logger: Logger;
+	private readonly now: () => number;
+	private index: Map<string, ConversationSummary> | undefined;
+	private indexLoad: Promise<Map<string, ConversationSummary>> | undefined;
+	private readonly slots = new Map<string, Slot>();
+	private readonly indexSlot: Slot = newSlot();
+	/** Files already reported as unreadable (name → size and mtime), so each is logged once. */
+	private readonly reported = new Map<string, string>();
+	private dirReady: Promise<void> | undefined;
+
+	constructor(
+		private readonly dir: string,
+		options: ConversationStoreOptions = {},
+	) {
+		this.logger = options.logger ?? nullLogger;
+		this.now = options.now ?? Date.now;
+	}
+
+	/** A new, empty conversation. Not written until it is saved. */
+	create(): Conversation {
+		const now = this.now();
+		return { id: `c${now.toString(36)}-${randomUUID().slice(0, 8)}`, title: UNTITLED, createdAt: now, updatedAt: now, items: [], messages: [] };
+	}
+
+	/** Summaries of the saved conversations, most recently updated first. */
+	async list(): Promise<ConversationSummary[]> {
+		const index = await this.reconciledIndex();
+		return [...index.values()].sort((a, b) => b.updatedAt - a.updatedAt || a.id.localeCompare(b.id));
+	}
+
+	/** A saved conversation, or undefined when there is none with that id or its file is unreadable (logged). */
+	async load(id: string): Promise<Conversation | undefined> {
+		if (!ID_PATTERN.test(id)) {
+			return undefined;
+		}
+		await this.settled(id);
+		const path = this.pathOf(id);
+		let text: string;
+		try {
+			text = await fs.readFile(path, 'utf8');
+		} catch (e) {
+			if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+				this.logger.warn(`Could not read conversation ${id}: ${e instanceof Error ? e.message : String(e)}`);
+			}
+			return undefined;
+		}
+		let conversation: Conversation | undefined;
+		try {
+			conversation = readConversation(JSON.parse(text) as unknown, id);
+		} catch {
+			conversation = undefined;
+		}
+		if (!conversation) {
+			this.logger.warn(`Conversation file ${id}.json is unreadable (corrupt or from an unknown version); skipping it.`);
+			const index = await this.loadIndex();
+			if (index.delete(id)) {
+				void this.queueIndexWrite().catch(() => undefined);
+			}
+			return undefined;
+		}
+		return conversation;
+	}
+
+	/**
+	 * Writes the conversation as it is now (a snapshot is taken synchronously, so later changes
+	 * to the object do not leak into this write). Resolves when this version, or a newer one,
+	 * is on disk. Rejects when the write fails (the previous version stays intact).
+	 */
+	save(conversation: Conversation): Promise<void> {
+		const json = JSON.stringify({
+			version: FILE_VERSION,
+			id: conversation.id,
+			title: conversation.title,
+			createdAt: conversation.createdAt,
+			updatedAt: conversation.updatedAt,
+			items: conversation.items,
+			messages: conversation.messages,
+		});
+		return this.enqueue(conversation.id, { kind: 'write', json, summary: summarize(conversation) });
+	}
+
+	/** Deletes a conversation (after any save of it in progress). Deleting an unknown id does nothing. */
+	delete(id: string): Promise<void> {
+		if (!ID_PATTERN.test(id)) {
+			return Promise.resolve();
+		}
+		return this.enqueue(id, { kind: 'delete' });
+	}
+
+	/** Resolves once every queued write has finished. */
+	async flush(): Promise<void> {
+		await Promise.all([...this.slots.keys()].map((id) => this.settled(id)));
+		await this.slotSettled(this.indexSlot);
+	}
+
+	private pathOf(id: string): string {
+		return join(this.dir, `${id}.json`);
+	}
+
+	private ensureDir(): Promise<void> {
+		this.dirReady ??= fs.mkdir(this.dir, { recursive: true }).then(
+			() => undefined,
+			(e: unknown) => {
+				this.dirReady = undefined;
+				throw e;
+			},
+		);
+		return this.dirReady;
+	}
+
+	private settled(id: string): Promise<void> {
+		const slot = this.slots.get(id);
+		return slot ? this.slotSettled(slot) : Promise.resolve();
+	}
+
+	private slotSettled(slot: Slot): Promise<void> {
+		if (!slot.running && !slot.pending) {
+			return Promise.resolve();
+		}
+		return new Promise<void>((resolve) => slot.idle.push(resolve));
+	}
+
+	private enqueue(id: string, op: Operation): Promise<void> {
+		let slot = this.slots.get(id);
+		if (!slot) {
+			slot = newSlot();
+			this.slots.set(id, slot);
+		}
+		slot.pending = op;
+		const done = new Promise<void>((resolve, reject) => slot.waiters.push({ resolve, reject }));
+		if (!slot.running) {
+			void this.drain(id, slot);
+		}
+		return done;
+	}
+
+	private async drain(id: string, slot: Slot): Promise<void> {
+		slot.running = true;
+		while (slot.pending) {
+			const op = slot.pending;
+			const waiters = slot.waiters;
+			slot.pending = undefined;
+			slot.waiters = [];
+			try {
+				await this.ensureDir();
+				const index = await this.loadIndex();
+				if (op.kind === 'write') {
+					await atomicWrite(this.dir, this.pathOf(id), op.json);
+					index.set(id, op.summary);
+				} else if (op.kind === 'delete') {
+					await fs.rm(this.pathOf(id), { force: true });
+					index.delete(id);
+				}
+				await this.queueIndexWrite();
+				for (const w of waiters) {
+					w.resolve();
+				}
+			} catch (e) {
+				this.logger.error(`Saving conversation ${id} failed: ${e instanceof Error ? e.message : String(e)}`);
+				for (const w of waiters) {
+					w.reject(e);
+				}
+			}
+		}
+		slot.running = false;
+		if (this.slots.get(id) === slot) {
+			this.slots.delete(id);
+		}
+		for (const resolve of slot.idle.splice(0)) {
+			resolve();
+		}
+	}
+
+	/** Writes the index (coalesced like conversation saves). */
+	private queueIndexWrite(): Promise<void> {
+		const slot = this.indexSlot;
+		// The content is taken from the in-memory index when the write runs, so queued writes coalesce.
+		slot.pending = { kind: 'index' };
+		const done = new Promise<void>((resolve, reject) => slot.waiters.push({ resolve, reject }));
+		if (!slot.running) {
+			void this.drainIndex(slot);
+		}
+		return done;
+	}
+
+	private async drainIndex(slot: Slot): Promise<void> {
+		slot.running = true;
+		while (slot.pending) {
+			const waiters = slot.waiters;
+			slot.pending = undefined;
+			slot.waiters = [];
+			try {
+				await this.ensureDir();
+				const index = await this.loadIndex();
+				await atomicWrite(this.dir, join(this.dir, INDEX_FILE), JSON.stringify({ version: FILE_VERSION, conversations: [...index.values()] }));
+				for (const w of waiters) {
+					w.resolve();
+				}
+			} catch (e) {
+				this.logger.error(`Saving the conversation index failed: ${e instanceof Error ? e.message : String(e)}`);
+				for (const w of waiters) {
+					w.reject(e);
+				}
+			}
+		}
+		slot.running = false;
+		for (const resolve of slot.idle.splice(0)) {
+			resolve();
+		}
+	}
+
+	/** The in-memory index, read from index.json once (rebuilt from the files when that is missing or unreadable). */
+	private loadIndex(): Promise<Map<string, ConversationSummary>> {
+		if (this.index) {
+			return Promise.resolve(this.index);
+		}
+		this.indexLoad ??= (async () => {
+			const map = new Map<string, ConversationSummary>();
+			let text: string | undefined;
+			try {
+				text = await fs.readFile(join(this.dir, INDEX_FILE), 'utf8');
+			} catch (e) {
+				if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+					this.logger.warn(`Could not read the conversation index: ${e instanceof Error ? e.message : String(e)}`);
+				}
+			}
+			if (text !== undefined) {
+				try {
+					const parsed: unknown = JSON.parse(text);
+					const list = isRecord(parsed) && Array.isArray(parsed['conversations']) ? (parsed['conversations'] as unknown[]) : undefined;
+					if (!list) {
+						throw new Error('not an index');
+					}
+					for (const entry of list) {
+						const summary = readSummary(entry);
+						if (summary) {
+							map.set(summary.id, summary);
+						}
+					}
+				} catch {
+					this.logger.warn('The conversation index is unreadable; rebuilding it from the conversation files.');
+				}
+			}
+			this.index = map;
+			return map;
+		})();
+		return this.indexLoad;
+	}
+
+	/** The index, with entries whose file is gone dropped and files missing from it read in. */
+	private async reconciledIndex(): Promise<Map<string, ConversationSummary>> {
+		const index = await this.loadIndex();
+		let names: string[];
+		try {
+			names = await fs.readdir(this.dir);
+		} catch (e) {
+			if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+				this.logger.warn(`Could not list the conversations folder: ${e instanceof Error ? e.message : String(e)}`);
+			}
+			return index;
+		}
+		const onDisk = new Set<string>();
+		let changed = false;
+		for (const name of names) {
+			const id = CONVERSATION_FILE.exec(name)?.[1];
+			if (!id || name === INDEX_FILE) {
+				continue;
+			}
+			onDisk.add(id);
+			if (index.has(id) || this.slots.has(id)) {
+				continue;
+			}
+			const path = this.pathOf(id);
+			let stamp = '';
+			try {
+				const stat = await fs.stat(path);
+				stamp = `${stat.size}:${stat.mtimeMs}`;
+			} catch {
+				continue;
+			}
+			if (this.reported.get(name) === stamp) {
+				continue;
+			}
+			let conversation: Conversation | undefined;
+			try {
+				conversation = readConversation(JSON.parse(await fs.readFile(path, 'utf8')) as unknown, id);
+			} catch {
+				conversation = undefined;
+			}
+			if (conversation) {
+				index.set(id, summarize(conversation));
+				changed = true;
+			} else {
+				this.reported.set(name, stamp);
+				this.logger.warn(`Conversation file ${name} is unreadable (corrupt or from an unknown version); skipping it.`);
+			}
+		}
+		for (const id of [...index.keys()]) {
+			if (!onDisk.has(id) && !this.slots.has(id)) {
+				index.delete(id);
+				changed = true;
+			}
+		}
+		if (changed) {
+			await this.queueIndexWrite().catch(() => undefined);
+		}
+		return index;
+	}
+}

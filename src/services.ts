@@ -3,9 +3,15 @@ import { DisposableBase } from './common/disposable';
 import type { SecretStore } from './common/secrets';
 import { ComposioService, type ToolSession } from './composio/composioService';
 import type { LinkOpener } from './composio/linkPolicy';
-import type { ChatConfigState, HostAction, HostToWebview, WebviewToHost } from './protocol/chatProtocol';
+import type { ChatConfigState, HostAction } from './protocol/chatProtocol';
 import { SandboxServers } from './sandbox/sandboxServers';
-import { ChatViewProvider, type ChatHost } from './vscode/chatViewProvider';
+import { ChatSession, type TurnSetup } from './agent/chatSession';
+import { ConversationStore } from './agent/conversationStore';
+import { ModelError } from './agent/modelErrors';
+import { OpenAiModelClient } from './agent/openAiModelClient';
+import { ComposioError } from './composio/composioErrors';
+import { ChatController } from './vscode/chatController';
+import { ChatViewProvider } from './vscode/chatViewProvider';
 import { CommandIds } from './vscode/commandIds';
 import { createLinkOpener } from './vscode/vsCodeLinkOpener';
 import { EnvironmentResolver, type ResolvedEnvironment } from './vscode/environment';
@@ -17,7 +23,7 @@ import { VsCodeSecretStore } from './vscode/vsCodeSecretStore';
  * The composition root: the one place where real implementations are chosen and wired.
  * Everything it creates is disposed with it.
  */
-export class Services extends DisposableBase implements ChatHost {
+export class Services extends DisposableBase {
 	readonly secrets: SecretStore;
 	/** Replaceable so tests in the real editor can answer prompts. */
 	prompts: UserPrompts = new VsCodeUserPrompts();
@@ -26,6 +32,12 @@ export class Services extends DisposableBase implements ChatHost {
 	readonly userIds: UserIdStore;
 	readonly composio: ComposioService;
 	readonly chatView: ChatViewProvider;
+	/** The conversation and its turns (host side). */
+	readonly chat: ChatSession;
+	/** Connects `chat` to `chatView`. */
+	readonly chatController: ChatController;
+	/** Saved conversations of this workspace. */
+	readonly conversations: ConversationStore;
 	/** Opens every link through the link policy (Connect Links and links in the chat). */
 	readonly linkOpener: LinkOpener;
 	/** The Composio base URL last resolved (the sandbox's while in the sandbox); the link policy trusts its host. */
@@ -51,7 +63,21 @@ export class Services extends DisposableBase implements ChatHost {
 		this.composio = this._register(new ComposioService({ logger: log }));
 		this.linkOpener = createLinkOpener({ prompts: () => this.prompts, baseUrl: () => this.composioBaseUrl, logger: log });
 		this.chatView = this._register(new ChatViewProvider(context.extensionUri, log));
-		this.chatView.setHost(this);
+		// Conversations belong to the workspace; a window without a folder keeps them globally.
+		const conversationsDir = context.storageUri ? vscode.Uri.joinPath(context.storageUri, 'conversations') : vscode.Uri.joinPath(context.globalStorageUri, 'conversations');
+		this.conversations = new ConversationStore(conversationsDir.fsPath, { logger: log });
+		this.chat = this._register(new ChatSession({ store: this.conversations, setup: (signal) => this.turnSetup(signal), logger: log }));
+		this.chatController = this._register(
+			new ChatController({
+				chat: this.chat,
+				view: this.chatView,
+				linkOpener: this.linkOpener,
+				log,
+				config: () => this.config(),
+				runAction: (action) => this.runAction(action),
+			}),
+		);
+		this.chatView.setHost(this.chatController);
 		this._register(this.userIds.onDidChange(() => this.composio.dropSessions()));
 		this._register(this.environment.onDidChange(() => void this.chatView.refreshConfig()));
 	}
@@ -75,17 +101,32 @@ export class Services extends DisposableBase implements ChatHost {
 			this.secrets.source('composioApiKey'),
 			this.secrets.source('openAiApiKey'),
 		]);
-		return { sandbox, hasComposioKey: composio !== 'none', hasOpenAiKey: openAi !== 'none' };
+		// Resolving the live environment starts nothing; the sandbox never lacks a key.
+		const missing = sandbox ? undefined : (await this.environment.resolve()).missing;
+		return { sandbox, hasComposioKey: composio !== 'none', hasOpenAiKey: openAi !== 'none', ...(missing ? { missing } : {}) };
 	}
 
-	snapshot(): Promise<HostToWebview[]> {
-		return Promise.resolve([]);
-	}
-
-	async handle(message: Exclude<WebviewToHost, { type: 'ready' }>): Promise<void> {
-		if (message.type === 'runAction') {
-			await this.runAction(message.action);
+	/**
+	 * What the next turn runs with, read fresh for every message so settings and keys apply at
+	 * once. Throws a ComposioError or ModelError with its remedy when a key is missing.
+	 */
+	async turnSetup(signal: AbortSignal): Promise<TurnSetup> {
+		const env = await this.resolveEnvironment();
+		for (const problem of env.problems) {
+			this.log.warn(problem);
 		}
+		if (env.missing === 'composioKey') {
+			throw new ComposioError('auth', 'Set your Composio API key to start.', { action: 'setComposioKey', detail: 'no Composio API key' });
+		}
+		if (env.missing === 'openAiKey') {
+			throw new ModelError('auth', 'Set your OpenAI API key to start (or point composio.openai.baseUrl at a server that needs none).', { action: 'setOpenAiKey' });
+		}
+		if (signal.aborted) {
+			throw new ComposioError('cancelled', 'Cancelled.');
+		}
+		const session = await this.session(env);
+		const model = new OpenAiModelClient({ model: env.model.model, baseUrl: env.model.baseUrl, ...(env.model.apiKey ? { apiKey: env.model.apiKey } : {}) });
+		return { model, session, maxTurns: env.maxTurns, multiAccount: env.composio.multiAccount };
 	}
 
 	async runAction(action: HostAction): Promise<void> {

@@ -7,8 +7,13 @@ import { renderChatHtml } from './webviewHtml';
 /** What the chat view asks of the rest of the extension. */
 export interface ChatHost {
 	config(): Promise<ChatConfigState>;
-	/** Messages that bring a freshly loaded view up to date (the current conversation, its turn state). */
-	snapshot(): Promise<HostToWebview[]>;
+	/** Whatever must happen before the first snapshot (restoring the last conversation). */
+	prepare(): Promise<void>;
+	/**
+	 * Messages that bring a freshly loaded view up to date (the current conversation, its turn
+	 * state). Synchronous, so nothing can change between taking it and the view going live.
+	 */
+	snapshot(): HostToWebview[];
 	/** Handles a validated message from the view (everything but `ready`). */
 	handle(message: Exclude<WebviewToHost, { type: 'ready' }>): Promise<void>;
 }
@@ -142,12 +147,14 @@ export class ChatViewProvider extends DisposableBase implements vscode.WebviewVi
 			return;
 		}
 		const view = this.view;
-		const [config, snapshot] = await Promise.all([this.host.config(), this.host.snapshot()]);
+		const [config] = await Promise.all([this.host.config(), this.host.prepare()]);
 		if (!view || view !== this.view) {
 			return;
 		}
+		// From here on nothing awaits: the snapshot supersedes whatever queued while the view
+		// loaded, and every change after it is posted live.
+		const snapshot = this.host.snapshot();
 		this.ready = true;
-		// The snapshot supersedes whatever queued while the view loaded.
 		const queued = this.outbox.splice(0).filter((m) => m.type === 'addContext' || m.type === 'prefill' || m.type === 'focusComposer');
 		for (const m of [{ type: 'config', config } as const, ...snapshot, ...queued]) {
 			this.post(m);

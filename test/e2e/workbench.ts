@@ -75,7 +75,7 @@ export async function openChat(page: Page): Promise<FrameLocator> {
 		await item.click();
 	}
 	const frame = chatFrame(page);
-	await frame.getByLabel('Message').waitFor({ timeout: 60_000 });
+	await frame.getByRole('textbox', { name: 'Message' }).waitFor({ timeout: 60_000 });
 	return frame;
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { type FrameLocator } from 'playwright-core';
-import { openChat, openWorkbench, runCommand, screenshot, type Workbench } from './workbench';
+import { openChat, openWorkbench, runCommand, screenshot, waitUntil, type Workbench } from './workbench';
 
 describe('Chat view in the real workbench (browser)', function () {
 	let wb: Workbench;
@@ -46,5 +46,55 @@ describe('Chat view in the real workbench (browser)', function () {
 		await chat.locator('.banner-warning', { hasText: 'Set your OpenAI API key to start.' }).waitFor();
 		assert.equal(await chat.getByRole('textbox', { name: 'Message' }).isDisabled(), true);
 		await screenshot(wb.page, 'chat-with-key');
+	});
+});
+
+describe('In-chat authentication in the real workbench (browser)', function () {
+	let wb: Workbench;
+	let chat: FrameLocator;
+
+	before(async () => {
+		wb = await openWorkbench({ ownSandbox: true });
+		chat = await openChat(wb.page);
+	});
+
+	after(async () => {
+		await wb?.close();
+	});
+
+	it('"Summarize my emails": tool card, Connect card, Authorize in the browser, and the answer arrives by itself', async () => {
+		const input = chat.getByRole('textbox', { name: 'Message' });
+		await input.fill('Summarize my emails');
+		await input.press('Enter');
+		const tool = chat.locator('.tool-card').first();
+		await tool.waitFor();
+		const card = chat.locator('.auth-card').first();
+		await card.waitFor();
+		assert.match((await tool.textContent()) ?? '', /Gmail/);
+		const emulator = wb.emulator!;
+		assert.match((await card.locator('.auth-host').textContent()) ?? '', new RegExp(`Opens 127\\.0\\.0\\.2:${new URL(emulator.baseUrl).port}`));
+		await wb.page.mouse.move(700, 450);
+		await screenshot(wb.page, 'flow-connect-card');
+
+		await card.getByRole('button', { name: 'Connect' }).click();
+		await waitUntil(() => wb.openedUrls.length > 0, 'the Connect Link to be opened');
+		const opened = wb.openedUrls[0]!;
+		assert.match(opened, new RegExp(`^http://127\\.0\\.0\\.2:${new URL(emulator.baseUrl).port}/link/`), 'the opened URL is the emulator\'s Connect Link');
+
+		// The user completes the hosted Connect page in their browser.
+		const connectPage = await wb.browser.context.newPage();
+		await connectPage.goto(opened);
+		await connectPage.getByRole('button', { name: 'Authorize' }).click();
+		await connectPage.getByText(/connected/i).first().waitFor();
+		await screenshot(connectPage, 'flow-connect-page-done');
+		await connectPage.close();
+
+		// Nothing typed: the card turns connected and the agent carries on.
+		await chat.locator('.auth-card.auth-card-connected').waitFor({ timeout: 30_000 });
+		const answer = chat.locator('.message.assistant:not(.streaming)').last();
+		await chat.locator('.tool-card', { hasText: 'Fetch' }).first().waitFor();
+		await waitUntil(async () => /inbox|email/i.test((await answer.textContent()) ?? '') && (await chat.locator('[data-turn="idle"]').count()) > 0, 'the summary');
+		await wb.page.mouse.move(700, 450);
+		await screenshot(wb.page, 'flow-answer');
 	});
 });

@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { type BrowserSession, launchBrowser } from '../editor/browser';
 import { type CodeServer, repoRoot, startCodeServer, workbenchUrl } from '../editor/codeServer';
+import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
+import { SANDBOX_ENV } from '../../src/sandbox/sandboxServers';
+import { ScriptedModel } from '../../src/sandbox/scriptedModel';
 
 /** Where screenshots go (gitignored). */
 export const RESULTS_DIR = join(repoRoot, 'test-results');
@@ -19,6 +22,9 @@ export interface Workbench {
 	readonly folder: string;
 	/** URLs the workbench asked the browser to open (vscode.env.openExternal), in order. */
 	readonly openedUrls: string[];
+	/** The sandbox servers, when the test runs them itself (`ownSandbox`): faults, pace and state are the test's to set. */
+	readonly emulator?: ComposioEmulator;
+	readonly model?: ScriptedModel;
 	close(): Promise<void>;
 }
 
@@ -27,6 +33,13 @@ export interface WorkbenchOptions {
 	settings?: Record<string, unknown>;
 	env?: NodeJS.ProcessEnv;
 	files?: Record<string, string>;
+	/**
+	 * Run the Composio emulator and the scripted model in this process and point the extension
+	 * at them, instead of letting the extension start its own: the test can then pace the model,
+	 * inject faults and drive Connect Links. Connect Links use 127.0.0.2, which the browser-hosted
+	 * editor does not rewrite.
+	 */
+	ownSandbox?: boolean;
 }
 
 /** Starts code-server and a browser, opens a fresh folder with the extension loaded, waits for the workbench. */
@@ -38,7 +51,16 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
 		writeFileSync(join(folder, name), content);
 	}
 	const theme = options.colorScheme === 'light' ? 'Default Light Modern' : 'Default Dark Modern';
-	const server = await startCodeServer({ settings: { 'workbench.colorTheme': theme, ...options.settings }, env: options.env });
+	let emulator: ComposioEmulator | undefined;
+	let model: ScriptedModel | undefined;
+	let sandboxEnv: NodeJS.ProcessEnv = {};
+	if (options.ownSandbox) {
+		emulator = new ComposioEmulator({ linkHost: '127.0.0.2' });
+		model = new ScriptedModel();
+		await Promise.all([emulator.start(), model.start()]);
+		sandboxEnv = { [SANDBOX_ENV.composioUrl]: emulator.baseUrl, [SANDBOX_ENV.composioKey]: emulator.apiKey, [SANDBOX_ENV.modelUrl]: model.baseUrl };
+	}
+	const server = await startCodeServer({ settings: { 'workbench.colorTheme': theme, ...options.settings }, env: { ...sandboxEnv, ...options.env }, installExtension: true });
 	const browser = await launchBrowser({ colorScheme: options.colorScheme });
 	const openedUrls: string[] = [];
 	await browser.page.exposeFunction('__composioRecordOpen', (url: string) => openedUrls.push(url));
@@ -51,7 +73,7 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
 		};
 	});
 	const page = browser.page;
-	await page.goto(workbenchUrl(server, { folder }));
+	await page.goto(workbenchUrl(server, { folder, extensionDevelopment: false }));
 	await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
 	await page.waitForSelector('.activitybar a[aria-label^="Composio"]', { timeout: 60_000 });
 	return {
@@ -60,9 +82,12 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
 		page,
 		folder,
 		openedUrls,
+		...(emulator ? { emulator } : {}),
+		...(model ? { model } : {}),
 		async close() {
 			await browser.close();
 			await server.stop();
+			await Promise.all([emulator?.stop(), model?.stop()]);
 		},
 	};
 }
@@ -110,4 +135,16 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 	const path = join(RESULTS_DIR, `${name}.png`);
 	await page.screenshot({ path });
 	return path;
+}
+
+/** Resolves when `check` holds, polling every 100 ms; rejects naming `what` after `timeoutMs`. */
+export async function waitUntil(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		if (await check()) {
+			return;
+		}
+		await new Promise((r) => setTimeout(r, 100));
+	}
+	throw new Error(`Timed out waiting for ${what}`);
 }

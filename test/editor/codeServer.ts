@@ -3,7 +3,7 @@
  * directories, and builds workbench URLs that load this extension in development mode.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -28,6 +28,13 @@ export interface CodeServerOptions {
 	settings?: Record<string, unknown>;
 	/** Print the server's own log lines. */
 	verbose?: boolean;
+	/**
+	 * Install this repository as an ordinary extension (a link in the extensions folder) rather
+	 * than loading it for development through the URL. A window under extension development
+	 * leaves out the built-in themes in code-server, so anything that needs a real theme (the
+	 * browser tests' light and dark screenshots) installs the extension this way.
+	 */
+	installExtension?: boolean;
 	port?: number;
 }
 
@@ -69,6 +76,10 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
 	const userDataDir = join(dir, 'ud');
 	mkdirSync(join(userDataDir, 'User'), { recursive: true });
 	mkdirSync(join(dir, 'exts'), { recursive: true });
+	if (options.installExtension) {
+		const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+		symlinkSync(repoRoot, join(dir, 'exts', `${manifest.publisher}.${manifest.name}-${manifest.version}`), 'dir');
+	}
 	writeFileSync(
 		join(userDataDir, 'User', 'settings.json'),
 		JSON.stringify(

@@ -55,7 +55,9 @@ export type HostToWebview =
 	| { readonly type: 'addContext'; readonly context: EditorContext }
 	/** Put text in the composer and optionally send it at once (prompt templates). */
 	| { readonly type: 'prefill'; readonly text: string; readonly send: boolean }
-	| { readonly type: 'focusComposer' };
+	| { readonly type: 'focusComposer' }
+	/** The current conversation got its title (from its first message). */
+	| { readonly type: 'title'; readonly conversationId: string; readonly title: string };
 
 /** Longest message the webview may send; anything longer is refused by the host. */
 export const MAX_MESSAGE_LENGTH = 100_000;

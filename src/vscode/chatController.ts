@@ -32,7 +32,15 @@ export class ChatController extends DisposableBase implements ChatHost {
 		super();
 		const { chat, view } = deps;
 		this._register(chat.onDidChangeConversation((c) => view.post({ type: 'conversation', id: c.id, title: c.title, items: c.items, state: c.state })));
-		this._register(chat.onDidAddItem((e) => view.post({ type: 'itemAdded', conversationId: e.conversationId, item: e.item })));
+		this._register(
+			chat.onDidAddItem((e) => {
+				view.post({ type: 'itemAdded', conversationId: e.conversationId, item: e.item });
+				if (e.item.kind === 'user') {
+					// The first message names the conversation.
+					view.post({ type: 'title', conversationId: e.conversationId, title: chat.current.title });
+				}
+			}),
+		);
 		this._register(chat.onDidUpdateItem((e) => view.post({ type: 'itemUpdated', conversationId: e.conversationId, item: e.item })));
 		this._register(chat.onDidAppendText((e) => view.post({ type: 'textDelta', conversationId: e.conversationId, itemId: e.itemId, delta: e.delta })));
 		this._register(chat.onDidChangeTurnState((e) => view.post({ type: 'turnState', conversationId: e.conversationId, state: e.state })));

@@ -2,6 +2,7 @@
  * The message box: multi-line, Enter sends, Shift+Enter adds a line, Escape stops a running turn.
  * Holds the editor-context chips for the next message; its draft survives the view being hidden.
  */
+import type { TurnState } from '../protocol/chatProtocol';
 import type { EditorContext } from '../protocol/transcript';
 import { h, icon } from './dom';
 import { contextLabel } from './transcriptView';
@@ -26,7 +27,7 @@ export class Composer {
 	private readonly chips: HTMLElement;
 	private readonly hint: HTMLElement;
 	private context: EditorContext[] = [];
-	private running = false;
+	private state: TurnState = 'idle';
 	private disabledReason: string | undefined;
 
 	constructor(private readonly host: ComposerHost) {
@@ -48,7 +49,7 @@ export class Composer {
 			if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
 				e.preventDefault();
 				this.submit();
-			} else if (e.key === 'Escape' && this.running) {
+			} else if (e.key === 'Escape' && this.state !== 'idle') {
 				e.preventDefault();
 				this.host.stop();
 			}
@@ -99,11 +100,26 @@ export class Composer {
 		}
 	}
 
-	/** Running: Stop shows and Escape stops. The box stays usable (a message during a wait checks the connection). */
-	setRunning(running: boolean): void {
-		this.running = running;
-		this.stopButton.hidden = !running;
+	/**
+	 * Follows the turn: while it runs, Stop shows, Escape stops and sending waits (the draft stays
+	 * in the box); while it waits for a connection, a message goes to the wait ("done" checks the
+	 * connection), so sending is allowed.
+	 */
+	setTurnState(state: TurnState): void {
+		this.state = state;
+		this.stopButton.hidden = state === 'idle';
+		this.hint.textContent =
+			state === 'running'
+				? 'The agent is working · Escape to stop'
+				: state === 'waitingForAuth'
+					? 'Connect the account, or reply "done" · Escape to stop'
+					: 'Enter to send · Shift+Enter for a new line';
 		this.updateDisabled();
+	}
+
+	/** Whether a turn runs (Escape anywhere in the view stops it). */
+	get isRunning(): boolean {
+		return this.state !== 'idle';
 	}
 
 	/** Disables sending with a reason shown as the placeholder (e.g. a key is missing), or enables it. */
@@ -115,13 +131,13 @@ export class Composer {
 	private updateDisabled(): void {
 		const disabled = this.disabledReason !== undefined;
 		this.input.disabled = disabled;
-		this.input.placeholder = this.disabledReason ?? 'Ask the agent to act on your apps…';
-		this.sendButton.disabled = disabled;
+		this.input.placeholder = this.disabledReason ?? (this.state === 'waitingForAuth' ? 'Reply "done" once connected…' : 'Ask the agent to act on your apps…');
+		this.sendButton.disabled = disabled || this.state === 'running';
 	}
 
 	private submit(): void {
 		const text = this.input.value.trim();
-		if (!text || this.disabledReason !== undefined) {
+		if (!text || this.disabledReason !== undefined || this.state === 'running') {
 			return;
 		}
 		this.host.send(text, this.context);

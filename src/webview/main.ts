@@ -12,6 +12,8 @@ import { vscodeApi } from './vscodeApi';
 
 interface ViewState {
 	readonly draft?: ComposerDraft;
+	/** The sandbox banner was closed; a badge in the toolbar brings it back. */
+	readonly sandboxBannerClosed?: boolean;
 }
 
 const EXAMPLES = ['Summarize my emails from today', 'Create a GitHub issue titled "Fix checkout total"', 'Post "deploy finished" to #general on Slack', 'What can you do?'];
@@ -22,7 +24,11 @@ if (!app) {
 }
 
 const post = (message: WebviewToHost) => vscodeApi.postMessage(message);
-const saved = (vscodeApi.getState() ?? {}) as ViewState;
+let saved = (vscodeApi.getState() ?? {}) as ViewState;
+function saveState(patch: Partial<ViewState>): void {
+	saved = { ...saved, ...patch };
+	vscodeApi.setState(saved);
+}
 
 const liveRegion = h('div', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' });
 let announceTimer: number | undefined;
@@ -42,7 +48,7 @@ const composer = new Composer({
 		post({ type: 'send', text, context: [...context] });
 	},
 	stop: () => post({ type: 'cancel' }),
-	saveDraft: (draft) => vscodeApi.setState({ ...saved, draft } satisfies ViewState),
+	saveDraft: (draft) => saveState({ draft }),
 	announce,
 });
 composer.restore(saved.draft);
@@ -50,7 +56,8 @@ composer.restore(saved.draft);
 const newChatButton = h('button', { class: 'icon-button', type: 'button', 'aria-label': 'New chat', title: 'New chat' }, icon('add'));
 const historyButton = h('button', { class: 'icon-button', type: 'button', 'aria-label': 'History', title: 'Conversation history', 'aria-expanded': 'false', 'aria-controls': 'history' }, icon('history'));
 const title = h('div', { class: 'toolbar-title' }, 'New chat');
-const toolbar = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Chat' }, title, h('div', { class: 'toolbar-actions' }, newChatButton, historyButton));
+const sandboxBadge = h('button', { class: 'sandbox-badge', type: 'button', hidden: true, title: 'Sandbox: simulated apps and model. Click for details.', 'aria-label': 'Sandbox mode: show details' }, icon('beaker'), h('span', {}, 'Sandbox'));
+const toolbar = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Chat' }, title, sandboxBadge, h('div', { class: 'toolbar-actions' }, newChatButton, historyButton));
 const banner = h('div', { class: 'banner', role: 'note', hidden: true });
 const historyPanel = h('div', { class: 'history', id: 'history', hidden: true, role: 'region', 'aria-label': 'Conversation history' });
 const empty = h(
@@ -83,6 +90,25 @@ historyButton.addEventListener('click', () => {
 	}
 });
 
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+/** "just now", "5 minutes ago", "yesterday", or a date for anything older than a week. */
+function ago(at: number): string {
+	const seconds = Math.round((at - Date.now()) / 1000);
+	if (seconds > -45) {
+		return 'just now';
+	}
+	const minutes = Math.round(seconds / 60);
+	if (minutes > -60) {
+		return relative.format(minutes, 'minute');
+	}
+	const hours = Math.round(minutes / 60);
+	if (hours > -24) {
+		return relative.format(hours, 'hour');
+	}
+	const days = Math.round(hours / 24);
+	return days > -7 ? relative.format(days, 'day') : new Date(at).toLocaleDateString();
+}
+
 function closeHistory(): void {
 	historyPanel.hidden = true;
 	historyButton.setAttribute('aria-expanded', 'false');
@@ -95,7 +121,7 @@ function showHistory(conversations: readonly ConversationSummary[], currentId: s
 	}
 	const list = h('ul', { class: 'history-list' });
 	for (const c of conversations) {
-		const open = h('button', { class: 'history-open', type: 'button', 'aria-current': c.id === currentId ? 'true' : undefined }, h('span', { class: 'history-name' }, c.title || 'Untitled'), h('span', { class: 'history-meta' }, `${new Date(c.updatedAt).toLocaleString()} · ${c.messageCount} messages`));
+		const open = h('button', { class: 'history-open', type: 'button', 'aria-current': c.id === currentId ? 'true' : undefined }, h('span', { class: 'history-name' }, c.title || 'Untitled'), h('span', { class: 'history-meta' }, `${ago(c.updatedAt)} · ${c.messageCount} ${c.messageCount === 1 ? 'message' : 'messages'}`));
 		open.addEventListener('click', () => {
 			post({ type: 'openConversation', id: c.id });
 			closeHistory();
@@ -118,16 +144,36 @@ historyPanel.addEventListener('keydown', (e) => {
 	}
 });
 
+let config: ChatConfigState | undefined;
+sandboxBadge.addEventListener('click', () => {
+	saveState({ sandboxBannerClosed: false });
+	if (config) {
+		showConfig(config);
+	}
+	banner.querySelector<HTMLElement>('button')?.focus();
+});
+
 function showConfig(next: ChatConfigState): void {
+	config = next;
 	banner.replaceChildren();
+	sandboxBadge.hidden = true;
 	const keyButton = (label: string, action: 'setComposioKey' | 'setOpenAiKey') => {
 		const b = h('button', { class: 'link-button', type: 'button' }, label);
 		b.addEventListener('click', () => post({ type: 'runAction', action }));
 		return b;
 	};
-	if (next.sandbox) {
+	if (next.sandbox && saved.sandboxBannerClosed) {
+		banner.hidden = true;
+		sandboxBadge.hidden = false;
+	} else if (next.sandbox) {
 		banner.className = 'banner banner-info';
-		banner.append(icon('beaker'), h('span', {}, 'Sandbox: simulated apps and model — set your keys to use your own accounts.'), h('span', { class: 'banner-actions' }, keyButton('Set Composio key', 'setComposioKey'), keyButton('Set OpenAI key', 'setOpenAiKey')));
+		const close = h('button', { class: 'icon-button banner-close', type: 'button', 'aria-label': 'Hide the sandbox note', title: 'Hide' }, icon('close'));
+		close.addEventListener('click', () => {
+			saveState({ sandboxBannerClosed: true });
+			showConfig(next);
+			sandboxBadge.focus();
+		});
+		banner.append(icon('beaker'), h('span', {}, 'Sandbox: simulated apps and model — set your keys to use your own accounts.'), close, h('span', { class: 'banner-actions' }, keyButton('Set Composio key', 'setComposioKey'), keyButton('Set OpenAI key', 'setOpenAiKey')));
 		banner.hidden = false;
 	} else if (next.missing) {
 		banner.className = 'banner banner-warning';
@@ -143,7 +189,7 @@ function showConfig(next: ChatConfigState): void {
 function setTurnState(state: TurnState): void {
 	const was = turnState;
 	turnState = state;
-	composer.setRunning(state !== 'idle');
+	composer.setTurnState(state);
 	app?.setAttribute('data-turn', state);
 	if (was !== state) {
 		announce(state === 'running' ? 'The agent is working.' : state === 'waitingForAuth' ? 'Waiting for you to connect an account.' : 'The agent finished.');
@@ -200,9 +246,28 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
 		case 'focusComposer':
 			composer.focus();
 			break;
+		case 'title':
+			if (message.conversationId === conversationId) {
+				title.textContent = message.title || 'New chat';
+			}
+			break;
 	}
 	if (message.type === 'conversation' || message.type === 'itemAdded') {
 		updateEmpty();
+	}
+});
+
+// Escape stops a running turn from anywhere in the view, not only from the message box.
+document.addEventListener('keydown', (e) => {
+	if (e.key === 'Escape' && composer.isRunning && !e.defaultPrevented && historyPanel.hidden) {
+		e.preventDefault();
+		post({ type: 'cancel' });
+	}
+});
+// When the view takes focus (Open Chat, a click on its title), the message box gets it.
+window.addEventListener('focus', () => {
+	if (document.activeElement === document.body || document.activeElement === null) {
+		composer.focus();
 	}
 });
 

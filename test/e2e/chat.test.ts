@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type FrameLocator } from 'playwright-core';
+import { type FrameLocator, type Locator } from 'playwright-core';
 import { openChat, openWorkbench, runCommand, screenshot, waitUntil, type Workbench } from './workbench';
 
 describe('Chat view in the real workbench (browser)', function () {
@@ -96,5 +96,152 @@ describe('In-chat authentication in the real workbench (browser)', function () {
 		await waitUntil(async () => /inbox|email/i.test((await answer.textContent()) ?? '') && (await chat.locator('[data-turn="idle"]').count()) > 0, 'the summary');
 		await wb.page.mouse.move(700, 450);
 		await screenshot(wb.page, 'flow-answer');
+	});
+});
+
+describe('Chat view behaviour in the real workbench (browser)', function () {
+	let wb: Workbench;
+	let chat: FrameLocator;
+	const message = (): Locator => chat.getByRole('textbox', { name: 'Message' });
+	const idle = async (): Promise<void> => chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
+
+	before(async () => {
+		wb = await openWorkbench({ ownSandbox: true });
+		chat = await openChat(wb.page);
+	});
+
+	after(async () => {
+		await wb?.close();
+	});
+
+	it('sends and stops with the keyboard alone: Enter sends, Escape stops mid-stream and keeps what streamed', async () => {
+		wb.model!.setPace({ chunkDelayMs: 250, wordsPerChunk: 1 });
+		await runCommand(wb.page, 'Composio: Open Chat');
+		// Open Chat leaves the keyboard in the message box.
+		await waitUntil(async () => (await message().evaluate((el) => el === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement)) === true, 'the message box to have focus');
+		await wb.page.keyboard.type('Write a debounce function in TypeScript');
+		await wb.page.keyboard.press('Enter');
+		const streaming = chat.locator('.message.assistant.streaming');
+		await streaming.waitFor();
+		await waitUntil(async () => ((await streaming.textContent()) ?? '').length > 20, 'some streamed text');
+		assert.equal(await chat.getByRole('button', { name: 'Send' }).isDisabled(), true, 'Send waits while the agent works');
+		await chat.getByRole('button', { name: 'Stop' }).waitFor();
+		await wb.page.keyboard.press('Escape');
+		await idle();
+		const answer = chat.locator('.message.assistant').last();
+		assert.doesNotMatch((await answer.getAttribute('class')) ?? '', /\bstreaming\b/);
+		const kept = (await answer.textContent()) ?? '';
+		assert.ok(kept.length > 20, 'the streamed part stays on screen');
+		assert.equal(await chat.getByRole('button', { name: 'Stop' }).isHidden(), true);
+		wb.model!.setPace({ chunkDelayMs: 15, wordsPerChunk: 3 });
+	});
+
+	it('Insert at Cursor puts a code block into the open editor', async () => {
+		await wb.page.keyboard.press('Control+P');
+		await wb.page.keyboard.type('sample.ts');
+		await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'sample.ts' }).first().waitFor();
+		await wb.page.keyboard.press('Enter');
+		const editor = wb.page.locator('.monaco-editor[data-uri$="sample.ts"]').first();
+		await editor.waitFor();
+		await editor.locator('.view-lines').click();
+		await wb.page.keyboard.press('Control+End');
+		await message().fill('Write a debounce function in TypeScript');
+		await message().press('Enter');
+		await idle();
+		const block = chat.locator('.message.assistant').last().locator('.code-block').first();
+		await block.waitFor();
+		await block.hover();
+		await block.getByRole('button', { name: 'Insert at Cursor' }).click();
+		await waitUntil(async () => /debounce/.test((await editor.locator('.view-lines').textContent()) ?? ''), 'the code in the editor');
+		await screenshot(wb.page, 'chat-insert-at-cursor');
+	});
+
+	it('shows a model failure as a notice with Retry, and Retry works once the fault clears', async () => {
+		await chat.getByRole('button', { name: 'New chat' }).click();
+		await chat.locator('.empty-state').waitFor();
+		// More failures than the SDK retries: the request fails for the user.
+		wb.model!.injectFault({ status: 500, count: 3 });
+		await message().fill('What can you do?');
+		await message().press('Enter');
+		const notice = chat.locator('.notice-error').last();
+		await notice.waitFor();
+		const text = (await notice.textContent()) ?? '';
+		assert.doesNotMatch(text, /[{}]|"error"|stack/i, 'no raw JSON or stack in the notice');
+		await wb.page.mouse.move(700, 450);
+		await screenshot(wb.page, 'chat-error');
+		wb.model!.clearFaults();
+		await notice.getByRole('button', { name: 'Retry' }).click();
+		await idle();
+		await chat.locator('.message.assistant', { hasText: "Here's what I can do" }).waitFor();
+		assert.equal(await chat.locator('.message.user').count(), 1, 'Retry does not repeat the message');
+	});
+
+	it('New chat, the history list (open and delete), and the conversation back after a reload', async () => {
+		const before = await chat.locator('.transcript [data-id]').count();
+		assert.ok(before > 0);
+		await chat.getByRole('button', { name: 'New chat' }).click();
+		await chat.locator('.empty-state').waitFor();
+		await chat.getByRole('button', { name: 'History' }).click();
+		const rows = chat.locator('.history-item');
+		await rows.first().waitFor();
+		assert.equal(await rows.count(), 2, 'the two conversations of this test');
+		await screenshot(wb.page, 'chat-history');
+		await rows.filter({ hasText: 'What can you do?' }).getByRole('button', { name: /^What can you do/ }).click();
+		await chat.locator('.message.user', { hasText: 'What can you do?' }).waitFor();
+		assert.equal(await chat.locator('.transcript [data-id]').count(), before);
+
+		// Delete the other one.
+		await chat.getByRole('button', { name: 'History' }).click();
+		await chat.getByRole('button', { name: /^Delete Write a debounce/ }).click();
+		await waitUntil(async () => (await rows.count()) === 1, 'the deleted conversation to leave the list');
+		await wb.page.keyboard.press('Escape');
+
+		// A reload of the window: the conversation is back as it was.
+		await wb.page.reload();
+		await wb.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+		chat = await openChat(wb.page);
+		await chat.locator('.message.user', { hasText: 'What can you do?' }).waitFor();
+		await chat.locator('.message.assistant', { hasText: "Here's what I can do" }).waitFor();
+		assert.equal(await chat.locator('.transcript [data-id]').count(), before);
+	});
+});
+
+describe('Chat view in a light theme (browser)', function () {
+	let wb: Workbench;
+	let chat: FrameLocator;
+
+	before(async () => {
+		wb = await openWorkbench({ ownSandbox: true, colorScheme: 'light' });
+		chat = await openChat(wb.page);
+	});
+
+	after(async () => {
+		await wb?.close();
+	});
+
+	it('renders the flow with the theme\'s colours: Connect card, tool cards expanded, the answer', async () => {
+		const bodyBackground: string = await chat.locator('body').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor);
+		const [r, g, b] = (bodyBackground.match(/\d+/g) ?? []).map(Number);
+		assert.ok((r ?? 0) + (g ?? 0) + (b ?? 0) > 600, `a light sidebar background (${bodyBackground})`);
+		const input = chat.getByRole('textbox', { name: 'Message' });
+		await input.fill('Summarize my emails');
+		await input.press('Enter');
+		const card = chat.locator('.auth-card').first();
+		await card.waitFor();
+		await wb.page.mouse.move(700, 450);
+		await screenshot(wb.page, 'light-connect-card');
+		// Finish the link the way the hosted page's Authorize button does.
+		await card.getByRole('button', { name: 'Connect' }).click();
+		await waitUntil(() => wb.openedUrls.length > 0, 'the Connect Link to be opened');
+		wb.emulator!.completeLink(wb.openedUrls[0]!, { decision: 'authorize' });
+		await chat.locator('.auth-card.auth-card-connected').waitFor({ timeout: 30_000 });
+		await chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
+		const fetchCard = chat.locator('.tool-card', { hasText: 'Fetch' }).first();
+		await fetchCard.locator('summary').click();
+		assert.notEqual(await fetchCard.getAttribute('open'), null, 'the card is expanded');
+		await fetchCard.locator('.tool-json').first().waitFor();
+		await fetchCard.scrollIntoViewIfNeeded();
+		await wb.page.mouse.move(700, 450);
+		await screenshot(wb.page, 'light-tool-card');
 	});
 });

@@ -168,16 +168,20 @@ export class ChatSession extends DisposableBase {
 		return { id: this.conversation.id, title: this.conversation.title, items: [...this.conversation.items], state: this.turnState };
 	}
 
-	/** Opens the most recently updated saved conversation, or a new one when there is none. */
+	/** Opens the most recently updated saved conversation that can be read, or a new one when there is none. */
 	async start(): Promise<void> {
-		const [latest] = await this.store.list();
-		if (!latest || !(await this.open(latest.id))) {
+		if (!(await this.openNewest())) {
 			await this.newConversation();
 		}
 	}
 
-	/** Saved conversations, newest first. */
-	list(): Promise<ConversationSummary[]> {
+	/**
+	 * Saved conversations, newest first, including every change this session has made so far
+	 * (it waits for saves still in flight, so a listener of `onDidChangeHistory` sees the turn
+	 * that just ended).
+	 */
+	async list(): Promise<ConversationSummary[]> {
+		await this.store.flush();
 		return this.store.list();
 	}
 
@@ -214,8 +218,11 @@ export class ChatSession extends DisposableBase {
 	}
 
 	/**
-	 * Sends the last user message again, after a failure. When the model never answered it (it
-	 * is still the last message of the transcript), it is not repeated in the transcript.
+	 * Sends the last user message again, after a failure. When the model still owes an answer
+	 * (the transcript ends with a user message, or with tool results the model has not seen
+	 * yet, as after a model failure mid-task), the turn runs again on the transcript as it is
+	 * and nothing is repeated in the transcript. Otherwise the last user message is sent again
+	 * as a new message.
 	 */
 	async retry(): Promise<SendResult> {
 		if (this.turn) {
@@ -226,9 +233,8 @@ export class ChatSession extends DisposableBase {
 		if (!lastUser) {
 			return 'empty';
 		}
-		const content = userMessageContent(lastUser.text, lastUser.context ?? []);
 		const last = conversation.messages[conversation.messages.length - 1];
-		if (last?.role === 'user' && last.content === content) {
+		if (last?.role === 'user' || last?.role === 'tool') {
 			await this.runTurn(conversation);
 			return 'completed';
 		}
@@ -276,7 +282,7 @@ export class ChatSession extends DisposableBase {
 		return true;
 	}
 
-	/** Deletes a saved conversation; deleting the current one opens the newest other one (or a new one). */
+	/** Deletes a saved conversation; deleting the current one opens the newest other one that can be read (or a new one). */
 	async delete(id: string): Promise<void> {
 		const isCurrent = id === this.conversation.id;
 		if (isCurrent) {
@@ -284,13 +290,20 @@ export class ChatSession extends DisposableBase {
 		}
 		await this.store.delete(id);
 		this._onDidChangeHistory.fire();
-		if (isCurrent) {
-			const next = (await this.store.list()).find((s) => s.id !== id);
-			if (!next || !(await this.open(next.id))) {
-				this.conversation = this.store.create();
-				this.fireConversation();
+		if (isCurrent && !(await this.openNewest(id))) {
+			this.conversation = this.store.create();
+			this.fireConversation();
+		}
+	}
+
+	/** Opens the newest saved conversation (other than `except`) that loads; an unreadable one is skipped (the store logs and forgets it). */
+	private async openNewest(except?: string): Promise<boolean> {
+		for (const summary of await this.store.list()) {
+			if (summary.id !== except && (await this.open(summary.id))) {
+				return true;
 			}
 		}
+		return false;
 	}
 
 	/** Resolves once the running turn (if any) has ended and every save has reached the disk. */

@@ -39,7 +39,11 @@ export function titleFrom(text: string): string {
 	if (flat.length <= MAX_TITLE) {
 		return flat;
 	}
-	const cut = flat.slice(0, MAX_TITLE - 1);
+	let cut = flat.slice(0, MAX_TITLE - 1);
+	if (/[\uD800-\uDBFF]$/.test(cut)) {
+		// Never end on half of a character made of two UTF-16 units (an emoji).
+		cut = cut.slice(0, -1);
+	}
 	const space = cut.lastIndexOf(' ');
 	return `${(space >= 30 ? cut.slice(0, space) : cut).replace(/[\s.,;:!?-]+$/, '')}…`;
 }
@@ -88,17 +92,20 @@ function readSummary(value: unknown): ConversationSummary | undefined {
 	return { id: value['id'], title: value['title'], updatedAt: value['updatedAt'], messageCount: typeof count === 'number' ? count : 0 };
 }
 
-/** Writes `data` to `path` atomically: a temporary file beside it, fsync, rename, then fsync the directory (best effort). */
+/**
+ * Writes `data` to `path` atomically: a temporary file beside it, fsync, rename, then fsync the
+ * directory (best effort). When any step before the rename fails, the temporary file is removed.
+ */
 async function atomicWrite(dir: string, path: string, data: string): Promise<void> {
 	const tmp = `${path}.${randomUUID().slice(0, 8)}.tmp`;
-	const handle = await fs.open(tmp, 'w');
 	try {
-		await handle.writeFile(data, 'utf8');
-		await handle.sync();
-	} finally {
-		await handle.close();
-	}
-	try {
+		const handle = await fs.open(tmp, 'w');
+		try {
+			await handle.writeFile(data, 'utf8');
+			await handle.sync();
+		} finally {
+			await handle.close();
+		}
 		await fs.rename(tmp, path);
 	} catch (e) {
 		await fs.rm(tmp, { force: true }).catch(() => undefined);
@@ -143,13 +150,21 @@ export interface ConversationStoreOptions {
  * `index.json` with their summaries. Saves of one conversation are serialised and coalesced:
  * while one write runs, later saves replace each other and only the newest is written next, so
  * saving after every step is cheap and never reorders. The index is rebuilt from the files when
- * it is missing or unreadable, and reconciled with the directory on each `list()`.
+ * it is missing or unreadable, and reconciled with the directory on each `list()` (the first
+ * `list()` also corrects summaries left stale by a crash between a conversation write and the
+ * index write). Ids must be plain names: others are refused, so no path leaves `dir`.
  */
 export class ConversationStore {
 	private readonly logger: Logger;
 	private readonly now: () => number;
 	private index: Map<string, ConversationSummary> | undefined;
 	private indexLoad: Promise<Map<string, ConversationSummary>> | undefined;
+	/**
+	 * The modification time of index.json as it was read, until the first `list()` has checked
+	 * the files written since: a crash between writing a conversation and writing the index
+	 * leaves that conversation's summary stale.
+	 */
+	private indexReadAtMtime: number | undefined;
 	private readonly slots = new Map<string, Slot>();
 	private readonly indexSlot: Slot = newSlot();
 	/** Files already reported as unreadable (name → size and mtime), so each is logged once. */
@@ -212,9 +227,13 @@ export class ConversationStore {
 	/**
 	 * Writes the conversation as it is now (a snapshot is taken synchronously, so later changes
 	 * to the object do not leak into this write). Resolves when this version, or a newer one,
-	 * is on disk. Rejects when the write fails (the previous version stays intact).
+	 * is on disk. Rejects when the write fails (the previous version stays intact), and at once,
+	 * writing nothing, when the id is not a plain name (letters, digits, `_`, `-`).
 	 */
 	save(conversation: Conversation): Promise<void> {
+		if (!ID_PATTERN.test(conversation.id)) {
+			return Promise.reject(new Error(`${JSON.stringify(conversation.id)} is not a valid conversation id.`));
+		}
 		const json = JSON.stringify({
 			version: FILE_VERSION,
 			id: conversation.id,
@@ -365,7 +384,9 @@ export class ConversationStore {
 		this.indexLoad ??= (async () => {
 			const map = new Map<string, ConversationSummary>();
 			let text: string | undefined;
+			let mtimeMs: number | undefined;
 			try {
+				mtimeMs = (await fs.stat(join(this.dir, INDEX_FILE))).mtimeMs;
 				text = await fs.readFile(join(this.dir, INDEX_FILE), 'utf8');
 			} catch (e) {
 				if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
@@ -385,6 +406,7 @@ export class ConversationStore {
 							map.set(summary.id, summary);
 						}
 					}
+					this.indexReadAtMtime = mtimeMs;
 				} catch {
 					this.logger.warn('The conversation index is unreadable; rebuilding it from the conversation files.');
 				}
@@ -395,9 +417,16 @@ export class ConversationStore {
 		return this.indexLoad;
 	}
 
-	/** The index, with entries whose file is gone dropped and files missing from it read in. */
+	/**
+	 * The index, with entries whose file is gone dropped and files missing from it read in. The
+	 * first time, files modified since index.json was written are read again, so summaries a
+	 * crash left stale are corrected (files as old as the index are re-read too: the clocks of
+	 * some file systems are coarse).
+	 */
 	private async reconciledIndex(): Promise<Map<string, ConversationSummary>> {
 		const index = await this.loadIndex();
+		const staleSince = this.indexReadAtMtime;
+		this.indexReadAtMtime = undefined;
 		let names: string[];
 		try {
 			names = await fs.readdir(this.dir);
@@ -415,13 +444,17 @@ export class ConversationStore {
 				continue;
 			}
 			onDisk.add(id);
-			if (index.has(id) || this.slots.has(id)) {
+			const known = index.has(id);
+			if (this.slots.has(id) || (known && staleSince === undefined)) {
 				continue;
 			}
 			const path = this.pathOf(id);
 			let stamp = '';
 			try {
 				const stat = await fs.stat(path);
+				if (known && staleSince !== undefined && stat.mtimeMs < staleSince) {
+					continue;
+				}
 				stamp = `${stat.size}:${stat.mtimeMs}`;
 			} catch {
 				continue;
@@ -435,12 +468,23 @@ export class ConversationStore {
 			} catch {
 				conversation = undefined;
 			}
+			// A save may have run while the file was read; its summary is the newer one.
+			const current = index.get(id);
+			if (this.slots.has(id) || (conversation && current && current.updatedAt > conversation.updatedAt)) {
+				continue;
+			}
 			if (conversation) {
-				index.set(id, summarize(conversation));
-				changed = true;
+				const summary = summarize(conversation);
+				if (!current || current.title !== summary.title || current.updatedAt !== summary.updatedAt || current.messageCount !== summary.messageCount) {
+					index.set(id, summary);
+					changed = true;
+				}
 			} else {
 				this.reported.set(name, stamp);
 				this.logger.warn(`Conversation file ${name} is unreadable (corrupt or from an unknown version); skipping it.`);
+				if (index.delete(id)) {
+					changed = true;
+				}
 			}
 		}
 		for (const id of [...index.keys()]) {

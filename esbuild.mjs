@@ -67,7 +67,7 @@ function tsFiles(dir, suffix) {
 }
 
 if (tests) {
-	const entryPoints = [...tsFiles('test/unit', '.ts'), ...tsFiles('test/integration', '.ts'), ...tsFiles('test/e2e', '.ts'), ...readdirSync('test/editor').filter((f) => f.endsWith('.ts')).map((f) => join('test/editor', f))];
+	const entryPoints = [...tsFiles('test/unit', '.ts'), ...tsFiles('test/integration', '.ts'), ...tsFiles('test/e2e', '.ts'), ...tsFiles('test/bench', '.ts'), ...readdirSync('test/editor').filter((f) => f.endsWith('.ts')).map((f) => join('test/editor', f))];
 	builds.push({
 		bundle: true,
 		sourcemap: 'inline',

@@ -211,6 +211,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
 			conversationId = message.id;
 			title.textContent = message.title || 'New chat';
 			transcript.setItems(message.items);
+			updateEmpty();
 			setTurnState(message.state);
 			break;
 		case 'itemAdded':

@@ -52,10 +52,14 @@ export class TranscriptView {
 	private readonly nodes = new Map<string, { item: Item; el: HTMLElement }>();
 	private readonly dirtyText = new Set<string>();
 	private frame: number | undefined;
+	private settleToken = 0;
 
 	constructor(private readonly host: TranscriptHost) {
 		this.element = h('div', { class: 'transcript', role: 'log', 'aria-label': 'Conversation', tabindex: '0' });
 		this.element.addEventListener('click', (e) => this.onClick(e));
+		for (const userScroll of ['wheel', 'pointerdown', 'keydown', 'touchstart'] as const) {
+			this.element.addEventListener(userScroll, () => this.settleToken++, { passive: true });
+		}
 	}
 
 	get isEmpty(): boolean {
@@ -73,7 +77,33 @@ export class TranscriptView {
 			fragment.append(el);
 		}
 		this.element.replaceChildren(fragment);
+		this.settleAtEnd();
+	}
+
+	/**
+	 * Scrolls to the newest item and keeps it there while layout settles: off-screen items have
+	 * an estimated height until they are first rendered (content-visibility), so the real end
+	 * is known only after the items near it are laid out. Stops when the height holds still,
+	 * or as soon as the user scrolls, clicks or types in the transcript.
+	 */
+	private settleAtEnd(): void {
+		const token = ++this.settleToken;
+		let lastHeight = -1;
+		let steady = 0;
 		this.scrollToEnd(true);
+		const step = (frame: number): void => {
+			if (token !== this.settleToken || frame > 30) {
+				return;
+			}
+			this.scrollToEnd(true);
+			const height = this.element.scrollHeight;
+			steady = height === lastHeight ? steady + 1 : 0;
+			lastHeight = height;
+			if (steady < 2) {
+				requestAnimationFrame(() => step(frame + 1));
+			}
+		};
+		requestAnimationFrame(() => step(0));
 	}
 
 	add(item: Item): void {

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { sampleTranscript } from './sampleTranscript';
+import { openWebviewHarness, type WebviewHarness } from './webviewHarness';
+import { waitUntil } from './workbench';
+
+describe('Chat webview rendering (chromium, same document and CSP as in VS Code)', function () {
+	let view: WebviewHarness;
+
+	before(async () => {
+		view = await openWebviewHarness();
+		await view.send({ type: 'config', config: { sandbox: true, hasComposioKey: false, hasOpenAiKey: false } });
+	});
+
+	after(async () => {
+		await view?.close();
+	});
+
+	it('opens a 1,000-message conversation whole, scrolled to its end, and scrolls to its start', async () => {
+		const items = sampleTranscript(1000);
+		await view.send({ type: 'conversation', id: 'big', title: 'Big', items, state: 'idle' });
+		await view.settle();
+		const page = view.page;
+		assert.equal(await page.locator('.transcript > [data-id]').count(), items.length, 'every item is in the transcript');
+		assert.equal(await page.locator('.message.user').count(), 500);
+		assert.equal(await page.locator('.message.assistant').count(), 500);
+		const last = page.locator('.message.assistant').last();
+		assert.match((await last.textContent()) ?? '', /answer 500/);
+		assert.equal(await last.isVisible(), true);
+		assert.ok(await last.evaluate((el) => {
+			const t = (el as unknown as { getBoundingClientRect(): { bottom: number } }).getBoundingClientRect();
+			return t.bottom <= (globalThis as unknown as { innerHeight: number }).innerHeight;
+		}), 'the newest message is on screen');
+		// The user scrolls all the way up with the wheel.
+		await page.locator('.transcript').hover();
+		const first = page.locator('.message.user').first();
+		const firstOnScreen = async (): Promise<boolean> => first.evaluate((el) => (el as unknown as { getBoundingClientRect(): { top: number } }).getBoundingClientRect().top >= 0);
+		await waitUntil(async () => {
+			await page.mouse.wheel(0, -20_000);
+			return firstOnScreen();
+		}, 'the first message after scrolling up');
+		assert.match((await first.textContent()) ?? '', /Question number 1:/);
+	});
+
+	it('streams 2,000 deltas into one message, re-rendering only that message', async () => {
+		await view.send({ type: 'conversation', id: 'stream', title: 'Stream', items: sampleTranscript(20), state: 'running' });
+		await view.settle();
+		const page = view.page;
+		// Tag every element that exists now; a full re-render would replace them.
+		await page.evaluate(() => {
+			const d = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ setAttribute(n: string, v: string): void }> } }).document;
+			Array.from(d.querySelectorAll('.transcript > [data-id]')).forEach((el) => el.setAttribute('data-kept', '1'));
+		});
+		await view.send({ type: 'itemAdded', conversationId: 'stream', item: { kind: 'assistant', id: 'live', at: Date.now(), text: '', streaming: true } });
+		const deltas = Array.from({ length: 2000 }, (_, i) => (i % 40 === 39 ? `word${i}\n\n` : `word${i} `));
+		await page.evaluate((ds) => {
+			const w = globalThis as unknown as { postMessage(m: unknown, o: string): void };
+			for (const delta of ds) {
+				w.postMessage({ type: 'textDelta', conversationId: 'stream', itemId: 'live', delta }, '*');
+			}
+		}, deltas);
+		await view.settle();
+		const live = page.locator('[data-id="live"]');
+		const text = (await live.locator('.message-body').textContent()) ?? '';
+		assert.ok(text.includes('word0') && text.includes('word1999'), 'every delta arrived, in order');
+		assert.equal(await page.locator('.transcript > [data-id][data-kept="1"]').count(), await page.locator('.transcript > [data-id]').count() - 1, 'the other items were not re-rendered');
+		await view.send({ type: 'itemUpdated', conversationId: 'stream', item: { kind: 'assistant', id: 'live', at: Date.now(), text: deltas.join('') } });
+		await view.settle();
+		assert.doesNotMatch((await live.getAttribute('class')) ?? '', /streaming/);
+	});
+});

@@ -10,9 +10,17 @@ import { ConversationStore } from './agent/conversationStore';
 import { ModelError } from './agent/modelErrors';
 import { OpenAiModelClient } from './agent/openAiModelClient';
 import { ComposioError } from './composio/composioErrors';
+import { ConnectionsModel } from './composio/connectionsModel';
 import { ChatController } from './vscode/chatController';
 import { ChatViewProvider } from './vscode/chatViewProvider';
 import { CommandIds } from './vscode/commandIds';
+import { ConnectionCommands } from './vscode/connectionCommands';
+import { ConnectionsView } from './vscode/connectionsView';
+import { ContextKeyUpdater } from './vscode/contextKeys';
+import { EditorPrompts } from './vscode/editorPrompts';
+import type { McpDeps } from './vscode/mcpServer';
+import { type QuickPicker, VsCodeQuickPicker } from './vscode/quickPicker';
+import { ComposioStatusBar } from './vscode/statusBar';
 import { createLinkOpener } from './vscode/vsCodeLinkOpener';
 import { EnvironmentResolver, type ResolvedEnvironment } from './vscode/environment';
 import { UserIdStore } from './vscode/userIdStore';
@@ -27,6 +35,8 @@ export class Services extends DisposableBase {
 	readonly secrets: SecretStore;
 	/** Replaceable so tests in the real editor can answer prompts. */
 	prompts: UserPrompts = new VsCodeUserPrompts();
+	/** Replaceable so tests in the real editor can see and answer quick picks. */
+	picker: QuickPicker = new VsCodeQuickPicker();
 	readonly sandbox: SandboxServers;
 	readonly environment: EnvironmentResolver;
 	readonly userIds: UserIdStore;
@@ -40,6 +50,18 @@ export class Services extends DisposableBase {
 	readonly conversations: ConversationStore;
 	/** Opens every link through the link policy (Connect Links and links in the chat). */
 	readonly linkOpener: LinkOpener;
+	/** The user's connected accounts, shared by the connections view, the status bar and the pickers. */
+	readonly connections: ConnectionsModel;
+	/** Connect, reconnect, disable, enable and disconnect accounts. */
+	readonly connectionCommands: ConnectionCommands;
+	/** The connections tree view under the chat. */
+	readonly connectionsView: ConnectionsView;
+	/** Ask About Selection and Run Prompt on Selection. */
+	readonly editorPrompts: EditorPrompts;
+	readonly statusBar: ComposioStatusBar;
+	readonly contextKeys: ContextKeyUpdater;
+	/** What Copy MCP Server Config and the MCP server provider need. */
+	readonly mcp: McpDeps;
 	/** The Composio base URL last resolved (the sandbox's while in the sandbox); the link policy trusts its host. */
 	private composioBaseUrl = 'https://backend.composio.dev';
 
@@ -80,6 +102,87 @@ export class Services extends DisposableBase {
 		this.chatView.setHost(this.chatController);
 		this._register(this.userIds.onDidChange(() => this.composio.dropSessions()));
 		this._register(this.environment.onDidChange(() => void this.chatView.refreshConfig()));
+
+		this.connections = this._register(
+			new ConnectionsModel({
+				session: () => this.session(),
+				keyMissing: async () => (await this.config()).missing === 'composioKey',
+				logger: log,
+			}),
+		);
+		this.connectionCommands = new ConnectionCommands({
+			session: () => this.session(),
+			model: this.connections,
+			prompts: () => this.prompts,
+			picker: () => this.picker,
+			linkOpener: this.linkOpener,
+			log,
+			multiAccount: () => vscode.workspace.getConfiguration('composio').get<boolean>('multiAccount') === true,
+		});
+		this.editorPrompts = new EditorPrompts({
+			chatView: this.chatView,
+			send: (text, context) => this.chatController.send(text, context),
+			prompts: () => this.prompts,
+			picker: () => this.picker,
+			log,
+		});
+		this.mcp = {
+			isSandbox: () => this.environment.isSandbox(),
+			resolveEnvironment: () => this.resolveEnvironment(),
+			session: (env) => this.session(env),
+			secrets: this.secrets,
+			prompts: () => this.prompts,
+			picker: () => this.picker,
+			log,
+		};
+		this.connectionsView = this._register(new ConnectionsView(this.connections, { isSandbox: () => this.environment.isSandbox() }));
+		const deps = { model: this.connections, config: () => this.config(), onDidChangeEnvironment: this.environment.onDidChange, secrets: this.secrets };
+		this.statusBar = this._register(new ComposioStatusBar(deps));
+		this.contextKeys = this._register(new ContextKeyUpdater(deps));
+		this.watchConnections();
+	}
+
+	/**
+	 * Keeps the connections current: starts afresh when the user id, keys or settings change,
+	 * and reloads after the agent touched connections (an auth card appeared or changed, a turn
+	 * ended). Loads at startup only in live mode, so a window that never uses the sandbox does
+	 * not start it.
+	 */
+	private watchConnections(): void {
+		const reloadIfUsed = (): void => {
+			if (this.connections.state.kind !== 'idle' || this.connectionsView.treeView.visible) {
+				void this.connections.refresh();
+			}
+		};
+		const restart = (): void => {
+			const used = this.connections.state.kind !== 'idle';
+			this.connections.reset();
+			void this.connectionsView.updateDescription();
+			if (used || this.connectionsView.treeView.visible) {
+				void this.connections.refresh();
+			}
+		};
+		this._register(this.userIds.onDidChange(restart));
+		this._register(this.environment.onDidChange(restart));
+		const onAuthItem = (e: { item: { kind: string } }): void => {
+			if (e.item.kind === 'auth') {
+				reloadIfUsed();
+			}
+		};
+		this._register(this.chat.onDidAddItem(onAuthItem));
+		this._register(this.chat.onDidUpdateItem(onAuthItem));
+		this._register(
+			this.chat.onDidChangeTurnState((e) => {
+				if (e.state === 'idle') {
+					reloadIfUsed();
+				}
+			}),
+		);
+		void this.environment.isSandbox().then((sandbox) => {
+			if (!sandbox) {
+				void this.connections.refresh();
+			}
+		});
 	}
 
 	/** The Composio session for this workspace's user in the current environment. Throws ComposioError. */

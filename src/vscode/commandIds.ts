@@ -1,6 +1,7 @@
 /** Every command id the extension contributes; must match package.json `contributes.commands`. */
 export const CommandIds = {
 	openChat: 'composio.openChat',
+	newChat: 'composio.newChat',
 	setComposioApiKey: 'composio.setComposioApiKey',
 	setOpenAiApiKey: 'composio.setOpenAiApiKey',
 	clearApiKeys: 'composio.clearApiKeys',
@@ -8,7 +9,46 @@ export const CommandIds = {
 	showUserId: 'composio.showUserId',
 	setUserId: 'composio.setUserId',
 	resetUserId: 'composio.resetUserId',
+	connectApp: 'composio.connectApp',
+	manageConnections: 'composio.manageConnections',
+	refreshConnections: 'composio.refreshConnections',
+	connectAnotherAccount: 'composio.connectAnotherAccount',
+	reconnectAccount: 'composio.reconnectAccount',
+	disableAccount: 'composio.disableAccount',
+	enableAccount: 'composio.enableAccount',
+	disconnectAccount: 'composio.disconnectAccount',
+	askAboutSelection: 'composio.askAboutSelection',
+	runPromptOnSelection: 'composio.runPromptOnSelection',
+	askAboutFile: 'composio.askAboutFile',
+	runPromptOnFile: 'composio.runPromptOnFile',
+	copyMcpConfig: 'composio.copyMcpConfig',
+	openWalkthrough: 'composio.openWalkthrough',
 } as const;
 
 /** The chat view's id (package.json `contributes.views`). */
 export const CHAT_VIEW_ID = 'composio.chat';
+
+/** The connections tree's id (package.json `contributes.views`). */
+export const CONNECTIONS_VIEW_ID = 'composio.connections';
+
+/** The walkthrough's id (package.json `contributes.walkthroughs`). */
+export const WALKTHROUGH_ID = 'composio.gettingStarted';
+
+/** The MCP server definition provider's id (package.json `contributes.mcpServerDefinitionProviders`). */
+export const MCP_PROVIDER_ID = 'composio.mcpServer';
+
+/** Context keys the extension sets for `when` clauses in package.json. */
+export const ContextKeys = {
+	/** The sandbox stands in for Composio and OpenAI. */
+	sandbox: 'composio.sandbox',
+	/** Live mode and no Composio API key: nothing Composio-related can work. */
+	keyMissing: 'composio.keyMissing',
+	/** A key is in secret storage (Clear API Keys has something to clear). */
+	hasStoredKey: 'composio.hasStoredKey',
+	/** The connections have been loaded at least once. */
+	connectionsLoaded: 'composio.connectionsLoaded',
+	/** The user has at least one connected account (any status). */
+	hasConnections: 'composio.hasConnections',
+	/** A Connect Link is open and the extension waits for it. */
+	connectionWaiting: 'composio.connectionWaiting',
+} as const;

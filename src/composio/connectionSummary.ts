@@ -1,0 +1,212 @@
+/**
+ * How connected accounts are grouped, labelled and counted for the views (the connections tree,
+ * the status bar, the pickers). Pure: no editor, no network.
+ */
+import type { ConnectedAccount, ConnectionStatus, ToolkitStatus } from './composioService';
+
+/** The handful of states the UI distinguishes. */
+export type AccountState = 'active' | 'initiated' | 'expired' | 'failed' | 'disabled';
+
+/** What the UI shows for one state. */
+export interface AccountStateInfo {
+	readonly label: string;
+	/** A codicon id. */
+	readonly icon: string;
+	/** A theme color id for the icon. */
+	readonly color: string;
+	/** What the user can do about it, for tooltips. */
+	readonly hint: string;
+}
+
+export const ACCOUNT_STATES: Readonly<Record<AccountState, AccountStateInfo>> = {
+	active: { label: 'Active', icon: 'pass-filled', color: 'testing.iconPassed', hint: 'The agent can use this account.' },
+	initiated: { label: 'Waiting for sign-in', icon: 'clock', color: 'charts.yellow', hint: 'The Connect Link was not completed yet. Reconnect for a fresh link.' },
+	expired: { label: 'Expired', icon: 'warning', color: 'list.warningForeground', hint: 'The connection expired. Reconnect to sign in again.' },
+	failed: { label: 'Failed', icon: 'error', color: 'list.errorForeground', hint: 'The connection failed or was revoked. Reconnect to try again.' },
+	disabled: { label: 'Disabled', icon: 'circle-slash', color: 'disabledForeground', hint: 'Disabled: the agent does not use it until you enable it.' },
+};
+
+/** The UI state of an account's Composio status. */
+export function accountState(account: Pick<ConnectedAccount, 'status' | 'disabled'>): AccountState {
+	if (account.disabled || account.status === 'INACTIVE') {
+		return 'disabled';
+	}
+	return statusState(account.status);
+}
+
+function statusState(status: ConnectionStatus): AccountState {
+	switch (status) {
+		case 'ACTIVE':
+			return 'active';
+		case 'INITIALIZING':
+		case 'INITIATED':
+			return 'initiated';
+		case 'EXPIRED':
+			return 'expired';
+		case 'INACTIVE':
+			return 'disabled';
+		case 'FAILED':
+		case 'REVOKED':
+			return 'failed';
+	}
+}
+
+/** True when Reconnect applies (a fresh Connect Link replaces the account). */
+export function canReconnect(state: AccountState): boolean {
+	return state === 'expired' || state === 'failed' || state === 'initiated';
+}
+
+/** One toolkit with the user's accounts for it, oldest first. */
+export interface ToolkitGroup {
+	readonly slug: string;
+	readonly name: string;
+	readonly accounts: readonly ConnectedAccount[];
+}
+
+/** Names for slugs the session has not told us about yet. */
+export function toolkitDisplayName(slug: string, toolkits?: ReadonlyMap<string, Pick<ToolkitStatus, 'name'>>): string {
+	const known = toolkits?.get(slug)?.name;
+	if (known) {
+		return known;
+	}
+	return slug
+		.split(/[_-]+/)
+		.filter(Boolean)
+		.map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+		.join(' ');
+}
+
+/** Groups accounts by toolkit, toolkits by name, accounts by creation time (then id). */
+export function groupByToolkit(accounts: readonly ConnectedAccount[], toolkits?: ReadonlyMap<string, Pick<ToolkitStatus, 'name'>>): ToolkitGroup[] {
+	const bySlug = new Map<string, ConnectedAccount[]>();
+	for (const a of accounts) {
+		const list = bySlug.get(a.toolkit) ?? [];
+		list.push(a);
+		bySlug.set(a.toolkit, list);
+	}
+	return [...bySlug.entries()]
+		.map(([slug, list]) => ({
+			slug,
+			name: toolkitDisplayName(slug, toolkits),
+			accounts: [...list].sort((x, y) => x.createdAt.localeCompare(y.createdAt) || x.id.localeCompare(y.id)),
+		}))
+		.sort((x, y) => x.name.localeCompare(y.name, undefined, { sensitivity: 'base' }));
+}
+
+/** How many toolkits have at least one account the agent can use. */
+export function connectedToolkitCount(accounts: readonly ConnectedAccount[]): number {
+	return new Set(accounts.filter((a) => accountState(a) === 'active').map((a) => a.toolkit)).size;
+}
+
+/** Accounts that need the user (expired or failed). */
+export function accountsNeedingAttention(accounts: readonly ConnectedAccount[]): ConnectedAccount[] {
+	return accounts.filter((a) => {
+		const s = accountState(a);
+		return s === 'expired' || s === 'failed';
+	});
+}
+
+/** The name an account goes by: its alias, else its toolkit's name and a short id. */
+export function accountLabel(account: Pick<ConnectedAccount, 'alias' | 'id'>, toolkitName: string): string {
+	return account.alias ?? `${toolkitName} account ${account.id.length > 12 ? `…${account.id.slice(-6)}` : account.id}`;
+}
+
+/** A creation date for display ("25 Nov 2026"); empty when unknown or unparsable. */
+export function formatCreated(iso: string, locale?: string): string {
+	const t = Date.parse(iso);
+	if (!iso || Number.isNaN(t)) {
+		return '';
+	}
+	return new Date(t).toLocaleDateString(locale ?? 'en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+}
+
+/** Checks an alias typed for a new account; returns why it is refused, or undefined. */
+export function validateAlias(value: string, taken: readonly string[]): string | undefined {
+	const alias = value.trim();
+	if (alias.length === 0) {
+		return 'Give the account a name, such as "work" or "personal".';
+	}
+	if (alias.length > 64) {
+		return 'Keep the name under 64 characters.';
+	}
+	if (!/^[\p{L}\p{N} ._@+-]+$/u.test(alias)) {
+		return 'Use letters, digits, spaces and . _ @ + - only.';
+	}
+	if (taken.some((t) => t.toLowerCase() === alias.toLowerCase())) {
+		return `Another account is already called "${alias}".`;
+	}
+	return undefined;
+}
+
+/** What the status bar item is made from. */
+export interface StatusInput {
+	readonly sandbox: boolean;
+	/** A key the live mode needs and lacks. */
+	readonly missing?: 'composioKey' | 'openAiKey';
+	/** Undefined until the connections were loaded once. */
+	readonly accounts?: readonly ConnectedAccount[];
+	/** Names of toolkits whose Connect Link is open and waited on. */
+	readonly waitingFor: readonly string[];
+	/** The message of the last load's failure, if it failed. */
+	readonly loadError?: string;
+}
+
+/** The status bar item: text with codicons, a tooltip, where a click goes, and whether it warns. */
+export interface StatusView {
+	readonly text: string;
+	readonly tooltip: string;
+	readonly target: 'chat' | 'connections';
+	readonly warning: boolean;
+}
+
+function appsConnected(n: number): string {
+	return n === 0 ? 'no apps connected' : `${n} app${n === 1 ? '' : 's'} connected`;
+}
+
+/** The state at a glance, most pressing first: a connection waiting, a key missing, accounts to reconnect, the count. */
+export function statusView(input: StatusInput): StatusView {
+	if (input.waitingFor.length > 0) {
+		const names = input.waitingFor.join(', ');
+		return {
+			text: `$(sync~spin) Composio: connecting ${names}…`,
+			tooltip: `Waiting for you to finish signing in to ${names} in your browser. Click to see your connections.`,
+			target: 'connections',
+			warning: false,
+		};
+	}
+	if (input.missing === 'composioKey') {
+		return {
+			text: '$(key) Composio: API key missing',
+			tooltip: 'No Composio API key is set and the sandbox is off. Click to set the key or turn the sandbox on.',
+			target: 'connections',
+			warning: true,
+		};
+	}
+	if (input.missing === 'openAiKey') {
+		return { text: '$(key) Composio: OpenAI key missing', tooltip: 'The agent needs an OpenAI API key (or a model endpoint that needs none). Click to open the chat.', target: 'chat', warning: true };
+	}
+	const prefix = input.sandbox ? '$(beaker) Composio Sandbox' : '$(plug) Composio';
+	const mode = input.sandbox ? 'Sandbox: simulated apps and a scripted model, no keys needed.' : 'Connected to Composio.';
+	if (input.loadError) {
+		return { text: `${prefix}: $(error) connections unavailable`, tooltip: `${mode} ${input.loadError} Click to see your connections.`, target: 'connections', warning: true };
+	}
+	if (!input.accounts) {
+		return { text: prefix, tooltip: `${mode} Click to open the chat.`, target: 'chat', warning: false };
+	}
+	const attention = accountsNeedingAttention(input.accounts).length;
+	const count = connectedToolkitCount(input.accounts);
+	if (attention > 0) {
+		return {
+			text: `${prefix}: $(warning) ${attention} to reconnect`,
+			tooltip: `${mode} ${appsConnected(count).replace(/^./, (c) => c.toUpperCase())}; ${attention} account${attention === 1 ? '' : 's'} expired or failed. Click to reconnect.`,
+			target: 'connections',
+			warning: true,
+		};
+	}
+	return {
+		text: `${prefix}: ${appsConnected(count)}`,
+		tooltip: `${mode} ${appsConnected(count).replace(/^./, (c) => c.toUpperCase())}. Click to ${count === 0 ? 'connect an app' : 'open the chat'}.`,
+		target: count === 0 ? 'connections' : 'chat',
+		warning: false,
+	};
+}

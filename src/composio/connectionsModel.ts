@@ -1,0 +1,197 @@
+/**
+ * The user's connected accounts as the views show them (the connections tree, the status bar,
+ * the pickers), loaded through the current ToolSession and refreshed after every change. Loads
+ * never overlap: a refresh asked for while one runs waits for it and then loads once more, and a
+ * result that arrives after `reset()` (new user id, new key) is dropped.
+ */
+import { Emitter, type Event } from '../common/emitter';
+import type { Disposable } from '../common/disposable';
+import type { ConnectedAccount, ToolkitStatus, ToolSession } from './composioService';
+import { type ComposioError, toComposioError } from './composioErrors';
+import { groupByToolkit, type ToolkitGroup, toolkitDisplayName } from './connectionSummary';
+import type { Logger } from './logger';
+
+/** Where loading stands. */
+export type ConnectionsState =
+	| { readonly kind: 'idle' }
+	| { readonly kind: 'keyMissing' }
+	| { readonly kind: 'loaded' }
+	| { readonly kind: 'error'; readonly error: ComposioError };
+
+/** A Connect Link the extension opened and waits on. */
+export interface PendingConnection {
+	readonly toolkit: string;
+	readonly toolkitName: string;
+	readonly accountId: string;
+}
+
+/** What the model needs: the session, and whether live mode lacks the key (then nothing loads). */
+export interface ConnectionsModelDeps {
+	session(): Promise<ToolSession>;
+	keyMissing(): Promise<boolean>;
+	readonly logger: Logger;
+}
+
+/** See the file comment. */
+export class ConnectionsModel implements Disposable {
+	private readonly changeEmitter = new Emitter<void>();
+	/** Fires after the state, the accounts, the pending connections or `loading` change. */
+	readonly onDidChange: Event<void> = this.changeEmitter.event;
+
+	private _state: ConnectionsState = { kind: 'idle' };
+	private _accounts: readonly ConnectedAccount[] = [];
+	private _pending: PendingConnection[] = [];
+	private _loading = false;
+	private _loadedAt = 0;
+	private toolkitNames = new Map<string, ToolkitStatus>();
+	private toolkitCache: { sessionId: string; promise: Promise<ToolkitStatus[]> } | undefined;
+	private generation = 0;
+	private chain: Promise<void> = Promise.resolve();
+	private queued: Promise<void> | undefined;
+
+	constructor(private readonly deps: ConnectionsModelDeps) {}
+
+	get state(): ConnectionsState {
+		return this._state;
+	}
+
+	/** Every account of the user, any status, as last loaded. */
+	get accounts(): readonly ConnectedAccount[] {
+		return this._accounts;
+	}
+
+	/** The accounts grouped by toolkit, for the tree. */
+	get groups(): ToolkitGroup[] {
+		return groupByToolkit(this._accounts, this.toolkitNames);
+	}
+
+	get pending(): readonly PendingConnection[] {
+		return this._pending;
+	}
+
+	get loading(): boolean {
+		return this._loading;
+	}
+
+	/** When the accounts were last loaded (ms since the epoch); 0 before the first load. */
+	get loadedAt(): number {
+		return this._loadedAt;
+	}
+
+	/** The toolkit's display name if the session named it, else a readable form of its slug. */
+	toolkitName(slug: string): string {
+		return toolkitDisplayName(slug, this.toolkitNames);
+	}
+
+	/**
+	 * Reloads the accounts. Never rejects: a failure becomes the `error` state. Calls made while a
+	 * load waits to start share it.
+	 */
+	refresh(): Promise<void> {
+		if (this.queued) {
+			return this.queued;
+		}
+		const next = this.chain.then(() => {
+			this.queued = undefined;
+			return this.load();
+		});
+		this.queued = next;
+		this.chain = next;
+		return next;
+	}
+
+	/** Loads once if nothing was ever loaded; otherwise resolves at once (or with the running load). */
+	ensureLoaded(): Promise<void> {
+		return this._state.kind === 'idle' ? this.refresh() : (this.queued ?? this.chain);
+	}
+
+	/**
+	 * The session's toolkits with this user's connection state (for the Connect App picker).
+	 * Cached per session; `fresh` asks again. Rejects with a ComposioError.
+	 */
+	async toolkits(session: ToolSession, fresh = false): Promise<ToolkitStatus[]> {
+		if (fresh || this.toolkitCache?.sessionId !== session.sessionId) {
+			const promise = session.toolkits();
+			this.toolkitCache = { sessionId: session.sessionId, promise };
+			promise.then(
+				(list) => {
+					this.toolkitNames = new Map(list.map((t) => [t.slug, t]));
+				},
+				() => {
+					if (this.toolkitCache?.promise === promise) {
+						this.toolkitCache = undefined;
+					}
+				},
+			);
+		}
+		return this.toolkitCache.promise;
+	}
+
+	/** Shows `connection` as pending until `until` settles, then refreshes. */
+	trackPending(connection: PendingConnection, until: Promise<unknown>): void {
+		this._pending = [...this._pending, connection];
+		this.changeEmitter.fire();
+		const done = (): void => {
+			this._pending = this._pending.filter((p) => p !== connection);
+			this.changeEmitter.fire();
+			void this.refresh();
+		};
+		until.then(done, done);
+	}
+
+	/** Forgets everything loaded (the user id, key or environment changed); the next load starts afresh. */
+	reset(): void {
+		this.generation++;
+		this._state = { kind: 'idle' };
+		this._accounts = [];
+		this._loadedAt = 0;
+		this.toolkitCache = undefined;
+		this.changeEmitter.fire();
+	}
+
+	private setLoading(loading: boolean): void {
+		if (this._loading !== loading) {
+			this._loading = loading;
+			this.changeEmitter.fire();
+		}
+	}
+
+	private async load(): Promise<void> {
+		const generation = this.generation;
+		this.setLoading(true);
+		try {
+			if (await this.deps.keyMissing()) {
+				if (generation === this.generation) {
+					this._state = { kind: 'keyMissing' };
+					this._accounts = [];
+				}
+				return;
+			}
+			const session = await this.deps.session();
+			const [accounts] = await Promise.all([
+				session.listAccounts(),
+				// Names only: the tree falls back on the slug when the list is unavailable.
+				this.toolkits(session).catch((e: unknown) => this.deps.logger.warn(`Could not list toolkits: ${toComposioError(e).detail}`)),
+			]);
+			if (generation === this.generation) {
+				this._accounts = accounts;
+				this._state = { kind: 'loaded' };
+				this._loadedAt = Date.now();
+			}
+		} catch (e) {
+			const error = toComposioError(e);
+			if (generation === this.generation) {
+				this.deps.logger.warn(`Could not load connections: ${error.detail}`);
+				this._state = { kind: 'error', error };
+			}
+		} finally {
+			this.setLoading(false);
+			this.changeEmitter.fire();
+		}
+	}
+
+	dispose(): void {
+		this.generation++;
+		this.changeEmitter.dispose();
+	}
+}

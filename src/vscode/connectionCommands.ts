@@ -1,0 +1,347 @@
+import * as vscode from 'vscode';
+import type { ConnectedAccount, ConnectionOutcome, ConnectRequest, ToolkitStatus, ToolSession } from '../composio/composioService';
+import { ComposioError } from '../composio/composioErrors';
+import { ACCOUNT_STATES, accountLabel, accountState, formatCreated, validateAlias } from '../composio/connectionSummary';
+import type { ConnectionsModel } from '../composio/connectionsModel';
+import type { LinkOpener } from '../composio/linkPolicy';
+import { CONNECTIONS_VIEW_ID } from './commandIds';
+import { accountIdFromArg, toolkitFromArg } from './connectionsView';
+import { showError } from './errorNotices';
+import type { QuickPicker } from './quickPicker';
+import type { UserPrompts } from './userPrompts';
+
+/** What the connection commands need. Prompts and pickers are read at each use so tests can swap them. */
+export interface ConnectionCommandDeps {
+	session(): Promise<ToolSession>;
+	readonly model: ConnectionsModel;
+	prompts(): UserPrompts;
+	picker(): QuickPicker;
+	readonly linkOpener: LinkOpener;
+	readonly log: vscode.LogOutputChannel;
+	/** The `composio.multiAccount` setting. */
+	multiAccount(): boolean;
+}
+
+/** How a connect or reconnect ended: the account the Connect Link made and what became of it. */
+export interface ConnectResult {
+	readonly toolkit: string;
+	readonly accountId: string;
+	readonly outcome: ConnectionOutcome | { readonly status: 'CANCELLED' };
+}
+
+/** A toolkit in the Connect App picker. */
+export interface ToolkitPickItem extends vscode.QuickPickItem {
+	readonly toolkit?: ToolkitStatus;
+}
+
+/** An account in the Disconnect Account picker. */
+export interface AccountPickItem extends vscode.QuickPickItem {
+	readonly account: ConnectedAccount;
+}
+
+const WAIT_MESSAGE = 'Finish signing in in your browser; this closes once the account is active.';
+
+/**
+ * Connecting, reconnecting, disabling, enabling and disconnecting accounts (manual
+ * authentication: the "custom connections page" of Composio's docs). Every command refreshes the
+ * connections model afterwards and shows failures with their remedy instead of throwing.
+ */
+export class ConnectionCommands {
+	constructor(private readonly deps: ConnectionCommandDeps) {}
+
+	/**
+	 * Connect App…: picks a toolkit (or takes one from a tree node or slug), asks for an alias when
+	 * an account of it is already connected (or `another` is set), opens a Connect Link and waits,
+	 * cancellably, for the account to become active. Resolves to the outcome, or undefined when the
+	 * user backed out or it failed (the failure is shown).
+	 */
+	async connectApp(arg?: unknown, another = false): Promise<ConnectResult | undefined> {
+		let what = 'Could not connect the app';
+		try {
+			const session = await this.step('Composio: starting…', () => this.deps.session());
+			let slug = toolkitFromArg(arg);
+			let name: string;
+			if (slug) {
+				await this.deps.model.refresh();
+				name = this.deps.model.toolkitName(slug);
+			} else {
+				const picked = await this.deps.picker().pick(this.toolkitItems(session), {
+					title: 'Connect App',
+					placeHolder: 'Choose an app to connect (type to search)',
+					matchOnDescription: true,
+				});
+				if (!picked?.toolkit) {
+					return undefined;
+				}
+				if (picked.toolkit.isNoAuth) {
+					void this.deps.prompts().info(`${picked.toolkit.name} needs no sign-in: the agent can use it already.`);
+					return undefined;
+				}
+				slug = picked.toolkit.slug;
+				name = picked.toolkit.name;
+			}
+			what = `Could not connect ${name}`;
+			const existing = this.deps.model.accounts.filter((a) => a.toolkit === slug);
+			let alias: string | undefined;
+			if (another || existing.some((a) => accountState(a) === 'active')) {
+				alias = await this.askAlias(name, existing);
+				if (alias === undefined) {
+					return undefined;
+				}
+			}
+			const toolkit = slug;
+			const request = await this.step(`Composio: creating a Connect Link for ${name}…`, () => session.authorize(toolkit, alias ? { alias } : {}));
+			return await this.openAndWait(session, request, name, alias);
+		} catch (e) {
+			await this.fail(e, what, () => this.connectApp(arg, another));
+			return undefined;
+		}
+	}
+
+	/** Reconnect: a fresh Connect Link for an expired, failed or abandoned account, then waits like Connect App. */
+	async reconnectAccount(arg?: unknown): Promise<ConnectResult | undefined> {
+		let what = 'Could not reconnect the account';
+		try {
+			const account = await this.accountFrom(arg, 'Reconnect Account', (a) => accountState(a) !== 'active' && accountState(a) !== 'disabled');
+			if (!account) {
+				return undefined;
+			}
+			const name = this.deps.model.toolkitName(account.toolkit);
+			const label = accountLabel(account, name);
+			what = `Could not reconnect ${label}`;
+			const session = await this.step('Composio: starting…', () => this.deps.session());
+			const request = await this.step(`Composio: creating a fresh Connect Link for ${label}…`, () => session.reconnect(account.id));
+			return await this.openAndWait(session, request, name, account.alias);
+		} catch (e) {
+			await this.fail(e, what, () => this.reconnectAccount(arg));
+			return undefined;
+		}
+	}
+
+	/** Disable / Enable: the agent stops (or resumes) using the account; it is not deleted. Resolves true when done. */
+	async setAccountEnabled(arg: unknown, enabled: boolean): Promise<boolean> {
+		const verb = enabled ? 'enable' : 'disable';
+		let what = `Could not ${verb} the account`;
+		try {
+			const account = await this.accountFrom(arg, enabled ? 'Enable Account' : 'Disable Account', (a) => (accountState(a) === 'disabled') === enabled);
+			if (!account) {
+				return false;
+			}
+			const label = accountLabel(account, this.deps.model.toolkitName(account.toolkit));
+			what = `Could not ${verb} ${label}`;
+			await this.inView(arg, async () => {
+				const session = await this.deps.session();
+				await session.setEnabled(account.id, enabled);
+				await this.deps.model.refresh();
+			});
+			vscode.window.setStatusBarMessage(`$(check) ${label} ${enabled ? 'enabled' : 'disabled'}`, 4000);
+			return true;
+		} catch (e) {
+			await this.fail(e, what, () => this.setAccountEnabled(arg, enabled));
+			return false;
+		}
+	}
+
+	/** Disconnect Account…: after a modal confirmation, deletes the account from Composio. Resolves true when deleted. */
+	async disconnectAccount(arg?: unknown): Promise<boolean> {
+		let what = 'Could not disconnect the account';
+		try {
+			const account = await this.accountFrom(arg, 'Disconnect Account', () => true);
+			if (!account) {
+				return false;
+			}
+			const name = this.deps.model.toolkitName(account.toolkit);
+			const label = accountLabel(account, name);
+			what = `Could not disconnect ${label}`;
+			const choice = await this.deps.prompts().confirm(
+				`Disconnect ${label}${account.alias ? ` (${name})` : ''}?`,
+				`The connected account is deleted from Composio and the agent can no longer use it. You can connect ${name} again at any time.`,
+				'Disconnect',
+			);
+			if (choice !== 'Disconnect') {
+				return false;
+			}
+			await this.inView(arg, async () => {
+				const session = await this.deps.session();
+				await session.disconnect(account.id);
+				await this.deps.model.refresh();
+			});
+			vscode.window.setStatusBarMessage(`$(check) ${label} disconnected`, 4000);
+			return true;
+		} catch (e) {
+			await this.fail(e, what, () => this.disconnectAccount(arg));
+			return false;
+		}
+	}
+
+	/** The Connect App picker's items: the session's toolkits, connected ones first, each saying how it stands. */
+	private async toolkitItems(session: ToolSession): Promise<ToolkitPickItem[]> {
+		const [toolkits] = await Promise.all([this.deps.model.toolkits(session, true), this.deps.model.refresh()]);
+		const accounts = this.deps.model.accounts;
+		const describe = (t: ToolkitStatus): ToolkitPickItem => {
+			const mine = accounts.filter((a) => a.toolkit === t.slug);
+			const active = mine.filter((a) => accountState(a) === 'active');
+			const aliases = active.map((a) => a.alias).filter((a): a is string => !!a);
+			const latest = mine[mine.length - 1];
+			let detail: string;
+			if (t.isNoAuth) {
+				detail = 'No sign-in needed';
+			} else if (active.length > 0) {
+				detail = `Connected${active.length > 1 ? ` · ${active.length} accounts` : ''}${aliases.length > 0 ? ` (${aliases.join(', ')})` : ''} · choose to add another account`;
+			} else if (latest) {
+				detail = `Not connected · the last attempt is ${ACCOUNT_STATES[accountState(latest)].label.toLowerCase()}`;
+			} else {
+				detail = 'Not connected';
+			}
+			const connected = t.isNoAuth || active.length > 0;
+			return {
+				label: t.name,
+				description: t.slug,
+				detail,
+				iconPath: connected ? new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed')) : new vscode.ThemeIcon('plug'),
+				toolkit: t,
+			};
+		};
+		const byName = (a: ToolkitStatus, b: ToolkitStatus): number => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' });
+		const isConnected = (t: ToolkitStatus): boolean => t.isNoAuth || accounts.some((a) => a.toolkit === t.slug && accountState(a) === 'active');
+		const connected = toolkits.filter(isConnected).sort(byName);
+		const others = toolkits.filter((t) => !isConnected(t)).sort(byName);
+		const separator = (label: string): ToolkitPickItem => ({ label, kind: vscode.QuickPickItemKind.Separator });
+		return [
+			...(connected.length > 0 ? [separator('Connected'), ...connected.map(describe)] : []),
+			...(others.length > 0 ? [separator('Not connected'), ...others.map(describe)] : []),
+		];
+	}
+
+	private async askAlias(name: string, existing: readonly ConnectedAccount[]): Promise<string | undefined> {
+		const taken = existing.map((a) => a.alias).filter((a): a is string => !!a);
+		const value = await this.deps.prompts().inputBox({
+			title: `Connect another ${name} account`,
+			prompt:
+				`${name} is already connected${taken.length > 0 ? ` (${taken.join(', ')})` : ''}. Name the new account so you and the agent can tell them apart.` +
+				(this.deps.multiAccount() ? '' : ' Turn on the composio.multiAccount setting so the agent can use both.'),
+			placeHolder: 'work, personal, …',
+			ignoreFocusOut: true,
+			validateInput: (v) => validateAlias(v, taken),
+		});
+		if (value === undefined || validateAlias(value, taken) !== undefined) {
+			return undefined;
+		}
+		return value.trim();
+	}
+
+	/** Opens the Connect Link through the link policy and waits, with a cancellable notification, for the account. */
+	private async openAndWait(session: ToolSession, request: ConnectRequest, name: string, alias: string | undefined): Promise<ConnectResult> {
+		const { model, linkOpener } = this.deps;
+		const prompts = (): UserPrompts => this.deps.prompts();
+		void model.refresh();
+		const opened = await linkOpener.open(request.redirectUrl);
+		if (!opened) {
+			void prompts()
+				.info(`Open this Connect Link in your browser to connect ${name}: ${request.redirectUrl}`, 'Copy Link')
+				.then((choice) => (choice === 'Copy Link' ? vscode.env.clipboard.writeText(request.redirectUrl) : undefined));
+		}
+		const controller = new AbortController();
+		const wait = Promise.resolve(
+			vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Connecting ${name}`, cancellable: true }, (progress, token) => {
+				const sub = token.onCancellationRequested(() => controller.abort());
+				progress.report({ message: WAIT_MESSAGE });
+				return session.waitForConnection(request.accountId, { signal: controller.signal }).finally(() => {
+					sub.dispose();
+				});
+			}),
+		);
+		model.trackPending({ toolkit: request.toolkit, toolkitName: name, accountId: request.accountId }, wait);
+		let outcome: ConnectResult['outcome'];
+		try {
+			outcome = await wait;
+		} catch (e) {
+			if (e instanceof ComposioError && e.kind === 'cancelled') {
+				this.deps.log.info(`Stopped waiting for ${name} (${request.accountId}); the link stays valid until it expires.`);
+				outcome = { status: 'CANCELLED' };
+			} else {
+				throw e;
+			}
+		}
+		await model.refresh();
+		const result: ConnectResult = { toolkit: request.toolkit, accountId: request.accountId, outcome };
+		switch (outcome.status) {
+			case 'ACTIVE':
+				void prompts().info(`${name} connected${alias ? ` as "${alias}"` : ''}. The agent can use it now.`);
+				break;
+			case 'FAILED':
+			case 'EXPIRED':
+			case 'REVOKED': {
+				const reason = outcome.reason ? `: ${outcome.reason}` : '.';
+				void prompts()
+					.error(`${name} was not connected (${outcome.status.toLowerCase()})${reason}`, 'Try Again')
+					.then((choice) => (choice === 'Try Again' ? this.connectApp(request.toolkit, alias !== undefined) : undefined));
+				break;
+			}
+			case 'TIMEOUT':
+				void prompts().info(`Stopped waiting for ${name}. If you finish signing in later, refresh the Connections view.`);
+				break;
+			case 'CANCELLED':
+				break;
+		}
+		return result;
+	}
+
+	/** The account a command is about: from the argument, else picked from those `fits` accepts. */
+	private async accountFrom(arg: unknown, title: string, fits: (a: ConnectedAccount) => boolean): Promise<ConnectedAccount | undefined> {
+		const id = accountIdFromArg(arg);
+		if (id) {
+			const known = this.deps.model.accounts.find((a) => a.id === id);
+			if (known) {
+				return known;
+			}
+			await this.deps.model.refresh();
+			const found = this.deps.model.accounts.find((a) => a.id === id);
+			if (!found) {
+				throw new ComposioError('notFound', 'That account no longer exists.', { detail: `account ${id} not in the list`, action: 'retry' });
+			}
+			return found;
+		}
+		const items = await this.step('Composio: loading accounts…', async (): Promise<AccountPickItem[]> => {
+			await this.deps.model.refresh();
+			const state = this.deps.model.state;
+			if (state.kind === 'error') {
+				throw state.error;
+			}
+			return this.deps.model.groups.flatMap((g) =>
+				g.accounts.filter(fits).map((account) => {
+					const info = ACCOUNT_STATES[accountState(account)];
+					const created = formatCreated(account.createdAt);
+					return {
+						label: accountLabel(account, g.name),
+						description: `${g.name} · ${info.label}`,
+						detail: [created ? `Connected ${created}` : '', account.id].filter(Boolean).join(' · '),
+						iconPath: new vscode.ThemeIcon(info.icon, new vscode.ThemeColor(info.color)),
+						account,
+					};
+				}),
+			);
+		});
+		if (items.length === 0) {
+			void this.deps.prompts().info('No connected account fits. Connect an app first.');
+			return undefined;
+		}
+		const picked = await this.deps.picker().pick(items, { title, placeHolder: 'Choose an account', matchOnDescription: true, matchOnDetail: true });
+		return picked?.account;
+	}
+
+	/** Runs a short step with a spinner in the status bar. */
+	private step<T>(title: string, fn: () => Promise<T>): Promise<T> {
+		return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title }, fn));
+	}
+
+	/** Runs a tree action with the view's progress bar when it came from the tree, else the status bar's. */
+	private inView(arg: unknown, fn: () => Promise<void>): Promise<void> {
+		const fromTree = accountIdFromArg(arg) !== undefined && typeof arg !== 'string';
+		return Promise.resolve(vscode.window.withProgress({ location: fromTree ? { viewId: CONNECTIONS_VIEW_ID } : vscode.ProgressLocation.Window, title: 'Composio' }, fn));
+	}
+
+	private fail(e: unknown, what: string, retry: () => Promise<unknown>): Promise<void> {
+		return showError(e, what, { prompts: this.deps.prompts(), log: this.deps.log, retry });
+	}
+}

@@ -1,0 +1,69 @@
+import * as vscode from 'vscode';
+import { DisposableBase } from '../common/disposable';
+import type { Event } from '../common/emitter';
+import type { ConnectionsModel } from '../composio/connectionsModel';
+import { statusView, type StatusView } from '../composio/connectionSummary';
+import type { ChatConfigState } from '../protocol/chatProtocol';
+import { CommandIds } from './commandIds';
+
+/** What the status bar item watches. */
+export interface StatusBarDeps {
+	readonly model: ConnectionsModel;
+	config(): Promise<ChatConfigState>;
+	/** Fires when settings or keys change. */
+	readonly onDidChangeEnvironment: Event<void>;
+}
+
+/**
+ * The Composio item in the status bar: the state at a glance (sandbox, apps connected, a key
+ * missing, a connection waiting, accounts to reconnect). A click opens the chat, or the
+ * connections view when that is where the fix is.
+ */
+export class ComposioStatusBar extends DisposableBase {
+	readonly item: vscode.StatusBarItem;
+	private current: StatusView | undefined;
+	private updating: Promise<void> = Promise.resolve();
+
+	constructor(private readonly deps: StatusBarDeps) {
+		super();
+		this.item = this._register(vscode.window.createStatusBarItem('composio.status', vscode.StatusBarAlignment.Right, 100));
+		this.item.name = 'Composio Agent';
+		this._register(deps.model.onDidChange(() => void this.update()));
+		this._register(deps.onDidChangeEnvironment(() => void this.update()));
+		void this.update();
+		this.item.show();
+	}
+
+	/** What the item shows now (for tests). */
+	get view(): StatusView | undefined {
+		return this.current;
+	}
+
+	/** Recomputes the item from the configuration and the connections; updates never interleave. */
+	update(): Promise<void> {
+		this.updating = this.updating.then(() => this.render()).catch(() => undefined);
+		return this.updating;
+	}
+
+	private async render(): Promise<void> {
+		const config = await this.deps.config();
+		const { model } = this.deps;
+		const state = model.state;
+		const view = statusView({
+			sandbox: config.sandbox,
+			...(config.missing ? { missing: config.missing } : {}),
+			...(state.kind === 'loaded' ? { accounts: model.accounts } : {}),
+			...(state.kind === 'error' ? { loadError: state.error.message } : {}),
+			waitingFor: [...new Set(model.pending.map((p) => p.toolkitName))],
+		});
+		if (this.isDisposed) {
+			return;
+		}
+		this.current = view;
+		this.item.text = view.text;
+		this.item.tooltip = view.tooltip;
+		this.item.command = { command: view.target === 'chat' ? CommandIds.openChat : CommandIds.manageConnections, title: view.target === 'chat' ? 'Open Chat' : 'Manage Connections' };
+		this.item.backgroundColor = view.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+		this.item.accessibilityInformation = { label: `${view.text.replace(/\$\([\w~-]+\)\s*/g, '')}. ${view.tooltip}`, role: 'button' };
+	}
+}

@@ -1,0 +1,336 @@
+/**
+ * The Connections view and its commands inside the real editor, against the sandbox emulator
+ * over HTTP: Connect App (the picker's contents, the Connect Link, the Connect page), a second
+ * account with an alias, an expired account reconnected, disable/enable, disconnect, failures,
+ * the status bar and the context keys behind the `when` clauses.
+ */
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { userIdSecretKey } from '../../src/composio/userIds';
+import type { Services } from '../../src/services';
+import { CommandIds, ContextKeys } from '../../src/vscode/commandIds';
+import type { ConnectResult } from '../../src/vscode/connectionCommands';
+import type { ConnectionsNode } from '../../src/vscode/connectionsView';
+import { currentWorkspaceIdentity } from '../../src/vscode/userIdStore';
+import { activateExtension, ScriptedPrompts, waitFor } from './helpers';
+import { emulatorAdmin, OpenExternalRecorder, ScriptedPicker, submitConnectPage } from './pickers';
+
+/** A tree item reduced to what the user sees. */
+interface Shown {
+	readonly node: ConnectionsNode;
+	readonly label: string;
+	readonly description: string;
+	readonly contextValue: string;
+	readonly icon: string;
+	readonly iconColor: string;
+	readonly a11y: string;
+	readonly children: Shown[];
+}
+
+describe('Connections view and commands (against the sandbox emulator)', function () {
+	this.timeout(60_000);
+	let services: Services;
+	let opener: OpenExternalRecorder;
+	let originalUserId: string | undefined;
+	let emulatorUrl: string;
+	const userKey = (): string => userIdSecretKey(currentWorkspaceIdentity());
+
+	async function show(node: ConnectionsNode): Promise<Shown> {
+		const provider = services.connectionsView.provider;
+		const item = provider.getTreeItem(node);
+		const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath : undefined;
+		const children = await provider.getChildren(node);
+		return {
+			node,
+			label: typeof item.label === 'string' ? item.label : (item.label?.label ?? ''),
+			description: typeof item.description === 'string' ? item.description : '',
+			contextValue: item.contextValue ?? '',
+			icon: icon?.id ?? '',
+			iconColor: icon?.color?.id ?? '',
+			a11y: item.accessibilityInformation?.label ?? '',
+			children: await Promise.all(children.map(show)),
+		};
+	}
+
+	async function tree(): Promise<Shown[]> {
+		return Promise.all((await services.connectionsView.provider.getChildren()).map(show));
+	}
+
+	async function toolkit(name: string): Promise<Shown> {
+		const found = (await tree()).find((t) => t.label === name);
+		assert.ok(found, `${name} is in the tree`);
+		return found;
+	}
+
+	/** Runs a connect-like command, completes the Connect Link it opens on the emulator's page, and returns its result. */
+	async function connectThrough(run: () => Thenable<ConnectResult | undefined>): Promise<ConnectResult> {
+		const before = opener.urls.length;
+		const result = run();
+		await waitFor(() => opener.urls.length > before, 'the Connect Link to be opened');
+		const url = opener.urls[opener.urls.length - 1] ?? '';
+		assert.match(url, /^http:\/\/127\.0\.0\.2:\d+\/link\/ln_/, 'a sandbox Connect Link on the loopback address code-server passes through');
+		await submitConnectPage(url);
+		const done = await result;
+		assert.ok(done, 'the command resolved to a result');
+		return done;
+	}
+
+	before(async () => {
+		({ services } = await activateExtension());
+		await services.secrets.delete('composioApiKey');
+		originalUserId = await services.secrets.getRaw(userKey());
+		// A user of its own, so the accounts other suites connect do not show here.
+		await services.userIds.set(`it-connections-${Date.now()}`);
+		emulatorUrl = (await services.resolveEnvironment()).composio.baseUrl;
+		opener = new OpenExternalRecorder();
+	});
+
+	after(async () => {
+		opener.restore();
+		if (originalUserId) {
+			await services.userIds.set(originalUserId);
+		} else {
+			await services.secrets.deleteRaw(userKey());
+		}
+	});
+
+	it('starts empty (so the welcome content shows), with the context keys saying so', async () => {
+		await services.connections.refresh();
+		assert.deepEqual(await tree(), []);
+		await services.contextKeys.update();
+		assert.equal(services.contextKeys.get(ContextKeys.sandbox), true);
+		assert.equal(services.contextKeys.get(ContextKeys.connectionsLoaded), true);
+		assert.equal(services.contextKeys.get(ContextKeys.hasConnections), false);
+		assert.equal(services.contextKeys.get(ContextKeys.keyMissing), false);
+		await services.statusBar.update();
+		assert.equal(services.statusBar.view?.text, '$(beaker) Composio Sandbox: no apps connected');
+		assert.equal(services.statusBar.view?.target, 'connections');
+	});
+
+	it('Connect App… offers the session’s toolkits from the emulator, each saying whether it is connected', async () => {
+		const picker = new ScriptedPicker([undefined]);
+		services.picker = picker;
+		assert.equal(await vscode.commands.executeCommand(CommandIds.connectApp), undefined, 'dismissing the pick does nothing');
+		const shown = picker.shown[0];
+		assert.ok(shown);
+		assert.equal(shown.title, 'Connect App');
+		const items = shown.items.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator);
+		for (const name of ['Gmail', 'GitHub', 'Slack', 'Linear']) {
+			const item = items.find((i) => i.label === name);
+			assert.ok(item, `${name} is offered (got ${items.map((i) => i.label).join(', ')})`);
+			assert.equal(item.detail, 'Not connected');
+		}
+		assert.equal(shown.items[0]?.label, 'Not connected', 'grouped under a separator');
+		assert.equal(opener.urls.length, 0);
+	});
+
+	it('connects Gmail through its Connect Link, showing it as waiting meanwhile, then active in the tree', async () => {
+		services.picker = new ScriptedPicker(['Gmail']);
+		services.prompts = new ScriptedPrompts([]);
+		const before = opener.urls.length;
+		const run = vscode.commands.executeCommand<ConnectResult | undefined>(CommandIds.connectApp);
+		await waitFor(() => opener.urls.length > before, 'the Connect Link to be opened');
+		// While the link is open: the status bar, the badge and the tree say so.
+		await waitFor(() => services.statusBar.view?.text === '$(sync~spin) Composio: connecting Gmail…', 'the status bar to show the waiting connection');
+		assert.equal(services.connectionsView.treeView.badge?.value, 1);
+		await waitFor(async () => (await tree()).some((t) => t.label === 'Gmail' && t.children[0]?.icon === 'sync~spin'), 'the waiting account in the tree');
+		const waiting = (await toolkit('Gmail')).children[0];
+		assert.equal(waiting?.contextValue, 'account:initiated');
+		assert.match(waiting?.description ?? '', /^Waiting for you in the browser/);
+		await submitConnectPage(opener.urls[opener.urls.length - 1] ?? '');
+		const result = await run;
+		assert.equal(result?.outcome.status, 'ACTIVE');
+		assert.equal(result?.toolkit, 'gmail');
+
+		const gmail = await toolkit('Gmail');
+		assert.equal(gmail.description, '1 account');
+		assert.equal(gmail.icon, 'plug');
+		assert.equal(gmail.children.length, 1);
+		const account = gmail.children[0];
+		assert.equal(account?.contextValue, 'account:active');
+		assert.equal(account?.icon, 'pass-filled');
+		assert.equal(account?.iconColor, 'testing.iconPassed');
+		assert.match(account?.description ?? '', /^Active · \d{1,2} [A-Z][a-z]{2} \d{4}$/, 'status and creation date');
+		assert.match(account?.a11y ?? '', /Gmail account, Active, connected /);
+		assert.equal(services.connectionsView.treeView.badge, undefined, 'no badge once nothing waits');
+		await services.statusBar.update();
+		assert.equal(services.statusBar.view?.text, '$(beaker) Composio Sandbox: 1 app connected');
+		await services.contextKeys.update();
+		assert.equal(services.contextKeys.get(ContextKeys.hasConnections), true);
+	});
+
+	it('a second Gmail account asks for an alias first, and shows beside the first', async () => {
+		const picker = new ScriptedPicker(['Gmail']);
+		const prompts = new ScriptedPrompts(['work']);
+		services.picker = picker;
+		services.prompts = prompts;
+		const result = await connectThrough(() => vscode.commands.executeCommand<ConnectResult | undefined>(CommandIds.connectApp));
+		assert.equal(result.outcome.status, 'ACTIVE');
+		const offered = picker.shown[0]?.items.find((i) => i.label === 'Gmail');
+		assert.match(offered?.detail ?? '', /^Connected · choose to add another account/, 'the picker says Gmail is connected');
+		assert.equal(picker.shown[0]?.items[0]?.label, 'Connected');
+		assert.equal(prompts.asked[0], 'Connect another Gmail account', 'the alias was asked for');
+		const gmail = await toolkit('Gmail');
+		assert.equal(gmail.description, '2 accounts');
+		assert.deepEqual(
+			gmail.children.map((c) => [c.label.startsWith('Gmail account') ? 'unnamed' : c.label, c.contextValue]),
+			[
+				['unnamed', 'account:active'],
+				['work', 'account:active'],
+			],
+		);
+	});
+
+	it('refuses an alias that another account of the toolkit already has', async () => {
+		services.picker = new ScriptedPicker(['Gmail']);
+		const prompts = new ScriptedPrompts(['Work']);
+		services.prompts = prompts;
+		assert.equal(await vscode.commands.executeCommand(CommandIds.connectApp), undefined);
+		assert.equal(opener.urls.length, 2, 'no new link');
+	});
+
+	it('an expired account shows as expired with Reconnect; reconnecting replaces it and keeps its alias', async () => {
+		const work = (await toolkit('Gmail')).children.find((c) => c.label === 'work');
+		assert.ok(work?.node.kind === 'account');
+		const oldId = work.node.account.id;
+		await emulatorAdmin(emulatorUrl, 'POST', `/accounts/${oldId}/status`, { status: 'EXPIRED', reason: 'Token refresh failed' });
+		await vscode.commands.executeCommand(CommandIds.refreshConnections);
+		const expired = (await toolkit('Gmail')).children.find((c) => c.label === 'work');
+		assert.equal(expired?.contextValue, 'account:expired', 'the menus offer Reconnect for this context value');
+		assert.equal(expired?.icon, 'warning');
+		assert.equal(expired?.iconColor, 'list.warningForeground');
+		assert.equal((await toolkit('Gmail')).description, '1 of 2 accounts active');
+		await services.statusBar.update();
+		assert.equal(services.statusBar.view?.text, '$(beaker) Composio Sandbox: $(warning) 1 to reconnect');
+		assert.equal(services.statusBar.view?.target, 'connections');
+
+		services.prompts = new ScriptedPrompts([]);
+		const result = await connectThrough(() => vscode.commands.executeCommand<ConnectResult | undefined>(CommandIds.reconnectAccount, expired?.node));
+		assert.equal(result.outcome.status, 'ACTIVE');
+		assert.notEqual(result.accountId, oldId, 'a new account replaces the expired one');
+		await waitFor(async () => {
+			const children = (await toolkit('Gmail')).children;
+			return children.length === 2 && !children.some((c) => c.node.kind === 'account' && c.node.account.id === oldId);
+		}, 'the old account to be gone');
+		const renewed = (await toolkit('Gmail')).children.find((c) => c.label === 'work');
+		assert.equal(renewed?.contextValue, 'account:active', 'the new account carries the alias');
+	});
+
+	it('Disable and Enable switch an account off and on', async () => {
+		const work = (await toolkit('Gmail')).children.find((c) => c.label === 'work');
+		assert.equal(await vscode.commands.executeCommand(CommandIds.disableAccount, work?.node), true);
+		const disabled = (await toolkit('Gmail')).children.find((c) => c.label === 'work');
+		assert.equal(disabled?.contextValue, 'account:disabled');
+		assert.equal(disabled?.icon, 'circle-slash');
+		assert.match(disabled?.description ?? '', /^Disabled/);
+		assert.equal(await vscode.commands.executeCommand(CommandIds.enableAccount, disabled?.node), true);
+		assert.equal((await toolkit('Gmail')).children.find((c) => c.label === 'work')?.contextValue, 'account:active');
+	});
+
+	it('Connect Another Account on a toolkit item goes straight to the alias', async () => {
+		const gmail = await toolkit('Gmail');
+		const picker = new ScriptedPicker([]);
+		services.picker = picker;
+		services.prompts = new ScriptedPrompts(['personal']);
+		const result = await connectThrough(() => vscode.commands.executeCommand<ConnectResult | undefined>(CommandIds.connectAnotherAccount, gmail.node));
+		assert.equal(result.outcome.status, 'ACTIVE');
+		assert.equal(picker.shown.length, 0, 'no toolkit picker for a toolkit item');
+		assert.deepEqual(
+			(await toolkit('Gmail')).children.map((c) => c.label).filter((l) => !l.startsWith('Gmail account')),
+			['work', 'personal'],
+		);
+	});
+
+	it('a denied Connect page ends in a failed account with a Try Again offer', async () => {
+		services.picker = new ScriptedPicker(['Slack']);
+		const prompts = new ScriptedPrompts([]);
+		services.prompts = prompts;
+		const before = opener.urls.length;
+		const run = vscode.commands.executeCommand<ConnectResult | undefined>(CommandIds.connectApp);
+		await waitFor(() => opener.urls.length > before, 'the Connect Link to be opened');
+		await submitConnectPage(opener.urls[opener.urls.length - 1] ?? '', 'deny');
+		const result = await run;
+		assert.equal(result?.outcome.status, 'FAILED');
+		assert.ok(prompts.asked.some((q) => /Slack was not connected \(failed\)/.test(q)), prompts.asked.join(' | '));
+		const slack = await toolkit('Slack');
+		assert.equal(slack.icon, 'debug-disconnect', 'a toolkit with no active account says so');
+		assert.equal(slack.children[0]?.contextValue, 'account:failed');
+		assert.equal(slack.children[0]?.icon, 'error');
+	});
+
+	it('Disconnect asks first: dismissing keeps the account, confirming deletes it', async () => {
+		const slack = await toolkit('Slack');
+		const node = slack.children[0]?.node;
+		let prompts = new ScriptedPrompts([undefined]);
+		services.prompts = prompts;
+		assert.equal(await vscode.commands.executeCommand(CommandIds.disconnectAccount, node), false);
+		assert.match(prompts.asked[0] ?? '', /^Disconnect Slack account/);
+		assert.equal((await toolkit('Slack')).children.length, 1);
+		prompts = new ScriptedPrompts(['Disconnect']);
+		services.prompts = prompts;
+		assert.equal(await vscode.commands.executeCommand(CommandIds.disconnectAccount, node), true);
+		assert.ok(!(await tree()).some((t) => t.label === 'Slack'), 'Slack is gone from the tree');
+	});
+
+	it('Disconnect Account… from the palette picks among all accounts', async () => {
+		const picker = new ScriptedPicker(['personal']);
+		services.picker = picker;
+		services.prompts = new ScriptedPrompts(['Disconnect']);
+		assert.equal(await vscode.commands.executeCommand(CommandIds.disconnectAccount), true);
+		const offered = picker.shown[0]?.items ?? [];
+		assert.deepEqual(
+			offered.map((i) => i.description),
+			['Gmail · Active', 'Gmail · Active', 'Gmail · Active'],
+		);
+		assert.deepEqual(
+			(await toolkit('Gmail')).children.map((c) => c.label).filter((l) => !l.startsWith('Gmail account')),
+			['work'],
+		);
+	});
+
+	it('shows a failure as an item with its remedy, and recovers on refresh', async () => {
+		await emulatorAdmin(emulatorUrl, 'POST', '/faults', { status: 500, pathIncludes: '/connected_accounts', method: 'GET', count: 'Infinity' });
+		try {
+			await vscode.commands.executeCommand(CommandIds.refreshConnections);
+			const items = await tree();
+			assert.equal(items.length, 1);
+			assert.equal(items[0]?.label, 'Composio is unreachable.');
+			assert.equal(items[0]?.contextValue, 'problem');
+			const item = services.connectionsView.provider.getTreeItem(items[0].node);
+			assert.equal(item.command?.command, CommandIds.refreshConnections, 'clicking retries');
+			await services.statusBar.update();
+			assert.match(services.statusBar.view?.text ?? '', /connections unavailable/);
+		} finally {
+			await emulatorAdmin(emulatorUrl, 'DELETE', '/faults');
+		}
+		await vscode.commands.executeCommand(CommandIds.refreshConnections);
+		assert.equal((await tree())[0]?.label, 'Gmail');
+	});
+
+	it('with the sandbox off and no key, the tree is empty for the key welcome and the status bar says what is missing', async () => {
+		const config = vscode.workspace.getConfiguration('composio');
+		await config.update('sandbox', 'off', vscode.ConfigurationTarget.Global);
+		try {
+			await waitFor(async () => (await services.config()).missing === 'composioKey', 'live mode without a key');
+			await services.connections.refresh();
+			assert.equal(services.connections.state.kind, 'keyMissing');
+			assert.deepEqual(await tree(), []);
+			await services.contextKeys.update();
+			assert.equal(services.contextKeys.get(ContextKeys.keyMissing), true);
+			await services.statusBar.update();
+			assert.equal(services.statusBar.view?.text, '$(key) Composio: API key missing');
+			assert.equal(services.statusBar.item.command && typeof services.statusBar.item.command === 'object' ? services.statusBar.item.command.command : '', CommandIds.manageConnections);
+			// Connect App says what to do instead of failing obscurely.
+			const prompts = new ScriptedPrompts([]);
+			services.prompts = prompts;
+			services.picker = new ScriptedPicker(['Gmail']);
+			assert.equal(await vscode.commands.executeCommand(CommandIds.connectApp), undefined);
+			assert.match(prompts.asked[0] ?? '', /Composio API key/);
+		} finally {
+			await config.update('sandbox', undefined, vscode.ConfigurationTarget.Global);
+		}
+		await waitFor(async () => (await services.config()).sandbox, 'the sandbox again');
+		await services.connections.refresh();
+		assert.equal((await tree())[0]?.label, 'Gmail');
+	});
+});

@@ -1,0 +1,76 @@
+import * as vscode from 'vscode';
+import type { PickOptions, QuickPicker } from '../../src/vscode/quickPicker';
+
+/** What a ScriptedPicker was shown. */
+export interface ShownPick {
+	readonly title: string;
+	readonly items: readonly vscode.QuickPickItem[];
+}
+
+/**
+ * Answers the extension's quick picks from a script, recording what was offered. An answer is
+ * the label of the item to choose (an exact label first, else the first label containing it);
+ * `undefined` dismisses the pick. Choosing an item that is not offered throws.
+ */
+export class ScriptedPicker implements QuickPicker {
+	readonly shown: ShownPick[] = [];
+
+	constructor(private readonly answers: (string | undefined)[]) {}
+
+	async pick<T extends vscode.QuickPickItem>(items: readonly T[] | Promise<readonly T[]>, options: PickOptions): Promise<T | undefined> {
+		const list = await items;
+		this.shown.push({ title: options.title, items: [...list] });
+		const answer = this.answers.shift();
+		if (answer === undefined) {
+			return undefined;
+		}
+		const choosable = list.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator);
+		const found = choosable.find((i) => i.label === answer) ?? choosable.find((i) => i.label.includes(answer));
+		if (!found) {
+			throw new Error(`"${answer}" is not offered in "${options.title}": ${choosable.map((i) => i.label).join(', ')}`);
+		}
+		return found;
+	}
+}
+
+/** Records the URLs the extension opens with vscode.env.openExternal instead of opening them; `restore()` puts the real one back. */
+export class OpenExternalRecorder {
+	readonly urls: string[] = [];
+	private readonly env = vscode.env as unknown as { openExternal: (target: vscode.Uri) => Thenable<boolean> };
+	private readonly original = this.env.openExternal;
+
+	constructor() {
+		this.env.openExternal = (target: vscode.Uri) => {
+			this.urls.push(target.toString(true));
+			return Promise.resolve(true);
+		};
+	}
+
+	restore(): void {
+		this.env.openExternal = this.original;
+	}
+}
+
+/** Completes a sandbox Connect Link as a browser would: GET the hosted page, then POST its form. */
+export async function submitConnectPage(url: string, decision: 'authorize' | 'deny' = 'authorize'): Promise<void> {
+	const page = await fetch(url);
+	if (page.status !== 200) {
+		throw new Error(`The Connect page answered ${page.status}`);
+	}
+	const submit = await fetch(url, { method: 'POST', body: new URLSearchParams({ decision }), redirect: 'manual' });
+	if (submit.status >= 400) {
+		throw new Error(`The Connect page refused the form (${submit.status})`);
+	}
+}
+
+/** Calls the sandbox emulator's admin API (loopback only) at `baseUrl`. */
+export async function emulatorAdmin(baseUrl: string, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+	const res = await fetch(`${baseUrl}/_emulator${path}`, {
+		method,
+		...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+	});
+	if (!res.ok) {
+		throw new Error(`emulator admin ${method} ${path} answered ${res.status}: ${await res.text()}`);
+	}
+	return res.json();
+}

@@ -1,0 +1,153 @@
+/**
+ * ConnectionsModel over a real ComposioService and the local Composio emulator (real HTTP, the
+ * real SDK): loading, grouping, refresh coalescing, pending connections, failures and resets.
+ */
+import assert from 'node:assert/strict';
+import { ComposioClientFactory } from '../../src/composio/composioClientFactory';
+import { ComposioService, type ToolSession } from '../../src/composio/composioService';
+import { ConnectionsModel } from '../../src/composio/connectionsModel';
+import { nullLogger } from '../../src/composio/logger';
+import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
+
+describe('ConnectionsModel (against the emulator)', function () {
+	this.timeout(30_000);
+
+	let emu: ComposioEmulator;
+	let factory: ComposioClientFactory;
+	let service: ComposioService;
+	let userId: string;
+	let keyMissing: boolean;
+
+	const session = (): Promise<ToolSession> =>
+		service.getSession(userId, { apiKey: emu.apiKey, baseUrl: emu.baseUrl, toolkits: [], authConfigs: {}, multiAccount: true });
+	const listCalls = (): number => emu.requests.filter((r) => r.method === 'GET' && /\/connected_accounts$/.test(r.path)).length;
+
+	function model(): ConnectionsModel {
+		return new ConnectionsModel({ session, keyMissing: () => Promise.resolve(keyMissing), logger: nullLogger });
+	}
+
+	before(async () => {
+		emu = new ComposioEmulator({ apiKey: 'emu-key-connections-1' });
+		await emu.start();
+		factory = new ComposioClientFactory({ logger: nullLogger });
+		service = new ComposioService({ clientFactory: factory, pollIntervalMs: 25 });
+	});
+
+	after(async () => {
+		service.dispose();
+		factory.dispose();
+		await emu.stop();
+	});
+
+	beforeEach(() => {
+		userId = `user-${Math.random().toString(36).slice(2, 10)}`;
+		keyMissing = false;
+	});
+
+	it('starts idle, loads the accounts grouped by toolkit with the session’s names, and fires changes', async () => {
+		emu.seedAccount(userId, 'gmail', 'work');
+		emu.seedAccount(userId, 'gmail', 'personal');
+		emu.seedAccount(userId, 'github');
+		const m = model();
+		let changes = 0;
+		m.onDidChange(() => changes++);
+		assert.equal(m.state.kind, 'idle');
+		await m.ensureLoaded();
+		assert.equal(m.state.kind, 'loaded');
+		assert.ok(changes > 0);
+		assert.ok(m.loadedAt > 0);
+		assert.deepEqual(
+			m.groups.map((g) => [g.name, g.accounts.map((a) => a.alias ?? '-')]),
+			[
+				['GitHub', ['-']],
+				['Gmail', ['work', 'personal']],
+			],
+		);
+		assert.equal(m.toolkitName('slack'), 'Slack', 'names come from the session’s toolkit list');
+		m.dispose();
+	});
+
+	it('coalesces refreshes asked for while one waits', async () => {
+		const m = model();
+		await m.refresh();
+		const before = listCalls();
+		await Promise.all([m.refresh(), m.refresh(), m.refresh(), m.refresh()]);
+		const used = listCalls() - before;
+		assert.ok(used >= 1 && used <= 2, `at most one running and one queued load (${used})`);
+		m.dispose();
+	});
+
+	it('sees status changes made elsewhere on refresh', async () => {
+		const id = emu.seedAccount(userId, 'slack');
+		const m = model();
+		await m.refresh();
+		assert.equal(m.accounts.find((a) => a.id === id)?.status, 'ACTIVE');
+		emu.setAccountStatus(id, 'EXPIRED');
+		await m.refresh();
+		assert.equal(m.accounts.find((a) => a.id === id)?.status, 'EXPIRED');
+		m.dispose();
+	});
+
+	it('loads nothing while the key is missing', async () => {
+		keyMissing = true;
+		const m = model();
+		const before = listCalls();
+		await m.refresh();
+		assert.equal(m.state.kind, 'keyMissing');
+		assert.equal(listCalls(), before, 'no request without a key');
+		m.dispose();
+	});
+
+	it('turns a failure into the error state with a user-facing message and its remedy', async () => {
+		emu.injectFault({ status: 401, pathIncludes: '/connected_accounts', count: 3 });
+		const m = model();
+		await m.refresh();
+		assert.equal(m.state.kind, 'error');
+		if (m.state.kind === 'error') {
+			assert.equal(m.state.error.action, 'setComposioKey');
+			assert.doesNotMatch(m.state.error.message, /[{}]/, 'no JSON in the message');
+		}
+		emu.clearFaults();
+		await m.refresh();
+		assert.equal(m.state.kind, 'loaded', 'the next refresh recovers');
+		m.dispose();
+	});
+
+	it('tracks a pending connection until it settles, then refreshes', async () => {
+		const m = model();
+		await m.refresh();
+		const s = await session();
+		const request = await s.authorize('linear');
+		const wait = s.waitForConnection(request.accountId, { signal: new AbortController().signal, intervalMs: 20 });
+		m.trackPending({ toolkit: 'linear', toolkitName: 'Linear', accountId: request.accountId }, wait);
+		assert.deepEqual(
+			m.pending.map((p) => p.accountId),
+			[request.accountId],
+		);
+		emu.completeLink(request.redirectUrl, { decision: 'authorize' });
+		assert.deepEqual(await wait, { status: 'ACTIVE' });
+		const deadline = Date.now() + 5000;
+		while ((m.pending.length > 0 || m.accounts.find((a) => a.id === request.accountId)?.status !== 'ACTIVE') && Date.now() < deadline) {
+			await new Promise((r) => setTimeout(r, 20));
+		}
+		assert.equal(m.pending.length, 0);
+		assert.equal(m.accounts.find((a) => a.id === request.accountId)?.status, 'ACTIVE');
+		m.dispose();
+	});
+
+	it('reset forgets everything and drops a load that was under way', async () => {
+		emu.seedAccount(userId, 'gmail');
+		const m = model();
+		const load = m.refresh();
+		while (!m.loading) {
+			await new Promise((r) => setImmediate(r));
+		}
+		m.reset();
+		await load;
+		assert.equal(m.state.kind, 'idle', 'the stale result is dropped');
+		assert.equal(m.accounts.length, 0);
+		await m.refresh();
+		assert.equal(m.accounts.length, 1);
+		m.dispose();
+	});
+});

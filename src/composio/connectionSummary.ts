@@ -106,9 +106,18 @@ export function accountsNeedingAttention(accounts: readonly ConnectedAccount[]):
 	});
 }
 
-/** The name an account goes by: its alias, else its toolkit's name and a short id. */
+function shortId(id: string): string {
+	return id.length > 12 ? `…${id.slice(-6)}` : id;
+}
+
+/** The name an account goes by in messages: its alias, else its toolkit's name and a short id. */
 export function accountLabel(account: Pick<ConnectedAccount, 'alias' | 'id'>, toolkitName: string): string {
-	return account.alias ?? `${toolkitName} account ${account.id.length > 12 ? `…${account.id.slice(-6)}` : account.id}`;
+	return account.alias ?? `${toolkitName} account ${shortId(account.id)}`;
+}
+
+/** The name an account goes by under its toolkit (which already names the app): its alias, else "Account" and a short id. */
+export function accountTreeLabel(account: Pick<ConnectedAccount, 'alias' | 'id'>): string {
+	return account.alias ?? `Account ${shortId(account.id)}`;
 }
 
 /** A creation date for display ("25 Nov 2026"); empty when unknown or unparsable. */

@@ -4,7 +4,7 @@ import { Emitter } from '../common/emitter';
 import type { ConnectedAccount } from '../composio/composioService';
 import type { ComposioErrorAction } from '../composio/composioErrors';
 import type { ConnectionsModel } from '../composio/connectionsModel';
-import { ACCOUNT_STATES, accountLabel, accountState, formatCreated, type AccountState, type ToolkitGroup } from '../composio/connectionSummary';
+import { ACCOUNT_STATES, accountState, accountTreeLabel, formatCreated, type AccountState, type ToolkitGroup } from '../composio/connectionSummary';
 import { CommandIds, CONNECTIONS_VIEW_ID } from './commandIds';
 
 /** A node of the connections tree. Commands invoked from the tree receive these. */
@@ -124,7 +124,7 @@ export class ConnectionsTreeProvider extends DisposableBase implements vscode.Tr
 	private accountItem(account: ConnectedAccount, toolkitName: string): vscode.TreeItem {
 		const state: AccountState = accountState(account);
 		const info = ACCOUNT_STATES[state];
-		const label = accountLabel(account, toolkitName);
+		const label = accountTreeLabel(account);
 		const waiting = this.model.pending.some((p) => p.accountId === account.id);
 		const created = formatCreated(account.createdAt);
 		const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);

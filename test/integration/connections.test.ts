@@ -173,7 +173,7 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 		const gmail = await toolkit('Gmail');
 		assert.equal(gmail.description, '2 accounts');
 		assert.deepEqual(
-			gmail.children.map((c) => [c.label.startsWith('Gmail account') ? 'unnamed' : c.label, c.contextValue]),
+			gmail.children.map((c) => [c.label.startsWith('Account ') ? 'unnamed' : c.label, c.contextValue]),
 			[
 				['unnamed', 'account:active'],
 				['work', 'account:active'],
@@ -236,7 +236,7 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 		assert.equal(result.outcome.status, 'ACTIVE');
 		assert.equal(picker.shown.length, 0, 'no toolkit picker for a toolkit item');
 		assert.deepEqual(
-			(await toolkit('Gmail')).children.map((c) => c.label).filter((l) => !l.startsWith('Gmail account')),
+			(await toolkit('Gmail')).children.map((c) => c.label).filter((l) => !l.startsWith('Account ')),
 			['work', 'personal'],
 		);
 	});
@@ -283,7 +283,7 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 			['Gmail · Active', 'Gmail · Active', 'Gmail · Active'],
 		);
 		assert.deepEqual(
-			(await toolkit('Gmail')).children.map((c) => c.label).filter((l) => !l.startsWith('Gmail account')),
+			(await toolkit('Gmail')).children.map((c) => c.label).filter((l) => !l.startsWith('Account ')),
 			['work'],
 		);
 	});

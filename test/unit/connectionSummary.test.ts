@@ -4,6 +4,7 @@ import {
 	accountLabel,
 	accountsNeedingAttention,
 	accountState,
+	accountTreeLabel,
 	canReconnect,
 	connectedToolkitCount,
 	formatCreated,
@@ -72,6 +73,8 @@ describe('connection summary', () => {
 		assert.equal(accountLabel({ id: 'ca_1', alias: 'work' }, 'Gmail'), 'work');
 		assert.equal(accountLabel({ id: 'ca_1' }, 'Gmail'), 'Gmail account ca_1');
 		assert.equal(accountLabel({ id: 'ca_0123456789abcdef' }, 'Gmail'), 'Gmail account …abcdef');
+		assert.equal(accountTreeLabel({ id: 'ca_0123456789abcdef' }), 'Account …abcdef');
+		assert.equal(accountTreeLabel({ id: 'ca_1', alias: 'work' }), 'work');
 		assert.equal(formatCreated('2026-11-25T23:30:00Z'), '25 Nov 2026');
 		assert.equal(formatCreated(''), '');
 		assert.equal(formatCreated('not a date'), '');

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+interface Manifest {
+	contributes: {
+		commands: { command: string; title: string; category: string }[];
+		menus: { commandPalette?: { command: string; when?: string }[] };
+		configuration: { properties: Record<string, unknown> };
+	};
+}
+
+const root = join(__dirname, '..', '..', '..');
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Manifest;
+
+function section(title: string): string {
+	const start = readme.indexOf(`## ${title}\n`);
+	assert.ok(start >= 0, `README has a "${title}" section`);
+	const next = readme.indexOf('\n## ', start + 1);
+	return readme.slice(start, next < 0 ? undefined : next);
+}
+
+describe('README', () => {
+	it('documents every palette command in the Commands table, and names every other one', () => {
+		const commands = section('Commands');
+		const hidden = new Set((manifest.contributes.menus.commandPalette ?? []).filter((m) => m.when === 'false').map((m) => m.command));
+		for (const c of manifest.contributes.commands) {
+			if (hidden.has(c.command)) {
+				assert.ok(commands.includes(c.title.replace(/…$/, '')), `"${c.title}" (${c.command}) is described`);
+			} else {
+				assert.ok(commands.includes(`| ${c.category}: ${c.title} |`), `"${c.category}: ${c.title}" has a row`);
+			}
+		}
+	});
+
+	it('documents every setting in the Settings table', () => {
+		const settings = section('Settings');
+		for (const key of Object.keys(manifest.contributes.configuration.properties)) {
+			assert.ok(settings.includes(`| \`${key}\` |`), `${key} has a row`);
+		}
+	});
+});

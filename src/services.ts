@@ -11,6 +11,8 @@ import { ModelError } from './agent/modelErrors';
 import { OpenAiModelClient } from './agent/openAiModelClient';
 import { ComposioError } from './composio/composioErrors';
 import { ConnectionsModel } from './composio/connectionsModel';
+import { type AlwaysAllowedStore, type ApprovalMode } from './agent/toolApproval';
+import { GlobalStateAlwaysAllowedStore } from './vscode/approvalStore';
 import { ChatController } from './vscode/chatController';
 import { ChatViewProvider } from './vscode/chatViewProvider';
 import { CommandIds } from './vscode/commandIds';
@@ -48,6 +50,8 @@ export class Services extends DisposableBase {
 	readonly chatController: ChatController;
 	/** Saved conversations of this workspace. */
 	readonly conversations: ConversationStore;
+	/** Tools the user said to always allow (global state). */
+	readonly alwaysAllowed: AlwaysAllowedStore;
 	/** Opens every link through the link policy (Connect Links and links in the chat). */
 	readonly linkOpener: LinkOpener;
 	/** The user's connected accounts, shared by the connections view, the status bar and the pickers. */
@@ -88,7 +92,15 @@ export class Services extends DisposableBase {
 		// Conversations belong to the workspace; a window without a folder keeps them globally.
 		const conversationsDir = context.storageUri ? vscode.Uri.joinPath(context.storageUri, 'conversations') : vscode.Uri.joinPath(context.globalStorageUri, 'conversations');
 		this.conversations = new ConversationStore(conversationsDir.fsPath, { logger: log });
-		this.chat = this._register(new ChatSession({ store: this.conversations, setup: (signal) => this.turnSetup(signal), logger: log }));
+		this.alwaysAllowed = new GlobalStateAlwaysAllowedStore(context.globalState);
+		this.chat = this._register(
+			new ChatSession({
+				store: this.conversations,
+				setup: (signal) => this.turnSetup(signal),
+				logger: log,
+				approval: { store: this.alwaysAllowed, mode: () => approvalMode(vscode.workspace.getConfiguration('composio').get('approval')) },
+			}),
+		);
 		this.chatController = this._register(
 			new ChatController({
 				chat: this.chat,
@@ -246,4 +258,9 @@ export class Services extends DisposableBase {
 			await vscode.commands.executeCommand(command);
 		}
 	}
+}
+
+/** The `composio.approval` setting; anything unknown means the safe default. */
+function approvalMode(value: unknown): ApprovalMode {
+	return value === 'all' || value === 'never' ? value : 'writes';
 }

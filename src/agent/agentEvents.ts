@@ -3,6 +3,8 @@
  * transcript and the view. Never carries a key.
  */
 
+import type { ApprovalDecision, ToolAction } from './toolApproval';
+
 /** A user-facing error with its remedy. */
 export interface AgentFailure {
 	readonly kind: string;
@@ -15,8 +17,12 @@ export type AgentEvent =
 	| { readonly type: 'text'; readonly delta: string }
 	/** The model asked for a tool; it is about to run. */
 	| { readonly type: 'toolStarted'; readonly callId: string; readonly name: string; readonly toolkit?: string; readonly args: unknown }
-	/** A tool finished. `result` is the full output as JSON text; the model may have been given a shortened one. */
-	| { readonly type: 'toolFinished'; readonly callId: string; readonly ok: boolean; readonly result: string; readonly error?: string; readonly truncatedForModel: boolean }
+	/** A tool finished. `result` is the full output as JSON text; the model may have been given a shortened one. `declined`: the user said no, it never ran. */
+	| { readonly type: 'toolFinished'; readonly callId: string; readonly ok: boolean; readonly result: string; readonly error?: string; readonly truncatedForModel: boolean; readonly declined?: boolean }
+	/** The call has side effects: it waits for the user's consent. `actions` are what needs consent (each call of a multi-execute on its own). */
+	| { readonly type: 'approvalRequired'; readonly callId: string; readonly actions: readonly ToolAction[] }
+	/** The user answered (or the turn stopped, which counts as 'deny'). */
+	| { readonly type: 'approvalDecided'; readonly callId: string; readonly decision: ApprovalDecision }
 	/** A tool's output holds a Connect Link: the user must connect an account before the task can go on. */
 	| { readonly type: 'authRequired'; readonly toolkit: string; readonly url: string; readonly accountId?: string }
 	/** How waiting for a connection went (each change while waiting, and the end). */

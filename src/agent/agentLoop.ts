@@ -17,6 +17,7 @@ import type { AuthWaiter, PendingConnection } from './authWaiter';
 import type { ModelClient, ModelToolCall } from './modelClient';
 import { ModelError } from './modelErrors';
 import { buildSystemPrompt, toolkitDisplayName, type PromptAccount } from './systemPrompt';
+import { actionsOf, DECLINED_TOOL_RESULT, type ToolApprovalGate } from './toolApproval';
 import { DEFAULT_TOOL_OUTPUT_BUDGET, prepareToolOutput } from './toolOutput';
 
 /** The tool result text given to the model for a call that never ran because the user stopped. */
@@ -52,6 +53,11 @@ export interface AgentRunOptions {
 	readonly authWaiter?: AuthWaiter;
 	/** Multi-account mode: list the user's accounts (aliases) in the system prompt and route named aliases. */
 	readonly multiAccount?: boolean;
+	/**
+	 * Asks the user before side-effecting calls. Without one every call runs (tests of the loop
+	 * itself); the chat session always passes one.
+	 */
+	readonly approval?: ToolApprovalGate;
 	/** Overrides the system prompt (tests). */
 	readonly systemPrompt?: string;
 	readonly logger?: Logger;
@@ -403,6 +409,29 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 					};
 				} else if (!account && toolkit && !call.name.startsWith(META_PREFIX)) {
 					account = namedAlias(said, accounts, toolkit);
+				}
+			}
+
+			if (options.approval) {
+				const asking = options.approval.check(actionsOf(call.name, args, account));
+				if (asking.length > 0) {
+					yield { type: 'approvalRequired', callId: call.id, actions: asking };
+					const decision = await options.approval.ask(call.id, asking, signal);
+					if (signal.aborted) {
+						messages.push({ role: 'tool', tool_call_id: call.id, content: CANCELLED_TOOL_RESULT });
+						for (const rest of calls.slice(index + 1)) {
+							messages.push({ role: 'tool', tool_call_id: rest.id, content: CANCELLED_TOOL_RESULT });
+						}
+						yield { type: 'toolFinished', callId: call.id, ok: false, result: JSON.stringify({ error: 'Stopped before it ran.' }, null, 2), error: 'Stopped before it ran.', truncatedForModel: false, declined: true };
+						yield { type: 'done', reason: 'cancelled' };
+						return;
+					}
+					yield { type: 'approvalDecided', callId: call.id, decision };
+					if (decision === 'deny') {
+						messages.push({ role: 'tool', tool_call_id: call.id, content: DECLINED_TOOL_RESULT });
+						yield { type: 'toolFinished', callId: call.id, ok: false, result: JSON.stringify({ declined: true }, null, 2), error: 'You declined this action; it did not run.', truncatedForModel: false, declined: true };
+						continue;
+					}
 				}
 			}
 

@@ -19,6 +19,7 @@ import type { Conversation, ConversationStore } from './conversationStore';
 import { titleFrom, UNTITLED } from './conversationStore';
 import type { ModelClient } from './modelClient';
 import { toolkitDisplayName, userMessageContent } from './systemPrompt';
+import { type AlwaysAllowedStore, type ApprovalDecision, type ApprovalMode, ToolApprovalGate } from './toolApproval';
 
 /** What one turn runs with. Asked for at the start of every turn, so settings changes apply to the next message. */
 export interface TurnSetup {
@@ -48,6 +49,11 @@ export interface ChatSessionOptions {
 	/** Longest time streamed text goes unsaved; default 1 000 ms. */
 	readonly streamSaveIntervalMs?: number;
 	readonly now?: () => number;
+	/**
+	 * Tool approval: where "Always allow" answers live and the `composio.approval` mode, read at
+	 * each call. Without it every tool runs unasked (tests of other behaviour).
+	 */
+	readonly approval?: { readonly store: AlwaysAllowedStore; readonly mode: () => ApprovalMode };
 }
 
 /** How `send` dealt with a message. */
@@ -99,6 +105,8 @@ interface RunningTurn {
 	readonly toolItems: Map<string, string>;
 	readonly authItems: Map<string, string>;
 	readonly finished: Promise<void>;
+	/** The Composio session of this turn, once set up (its tool tags inform approval). */
+	session: ToolSession | undefined;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -125,6 +133,8 @@ export class ChatSession extends DisposableBase {
 	private turn: RunningTurn | undefined;
 	private turnState: TurnState = 'idle';
 	private saveTimer: ReturnType<typeof setTimeout> | undefined;
+	/** Asks before side-effecting tools; "Allow in this chat" answers live as long as the conversation is open. */
+	private gate: ToolApprovalGate | undefined;
 
 	private readonly _onDidChangeConversation = this._register(new Emitter<ConversationSnapshot>());
 	/** The whole conversation changed (opened, new, deleted). */
@@ -150,7 +160,37 @@ export class ChatSession extends DisposableBase {
 		this.streamSaveMs = options.streamSaveIntervalMs ?? 1000;
 		this.now = options.now ?? Date.now;
 		this.conversation = this.store.create();
+		this.approval = options.approval;
+		this.gate = this.newGate();
 		this._register({ dispose: () => this.stopForDispose() } satisfies Disposable);
+	}
+
+	private readonly approval: ChatSessionOptions['approval'];
+
+	/** A fresh approval gate for a newly opened conversation (none when approval is not configured). */
+	private newGate(): ToolApprovalGate | undefined {
+		const approval = this.approval;
+		if (!approval) {
+			return undefined;
+		}
+		return new ToolApprovalGate(approval.store, () => ({ mode: approval.mode(), tagsOf: (tool) => this.turn?.session?.toolTags(tool) }));
+	}
+
+	/**
+	 * Answers the approval card `itemId` of the running turn. False when it no longer waits
+	 * (answered already, or the turn stopped).
+	 */
+	async approve(itemId: string, decision: ApprovalDecision): Promise<boolean> {
+		const turn = this.turn;
+		if (!turn || !this.gate) {
+			return false;
+		}
+		for (const [callId, id] of turn.toolItems) {
+			if (id === itemId) {
+				return this.gate.decide(callId, decision);
+			}
+		}
+		return false;
 	}
 
 	/** The current conversation as it is now. Treat as read-only. */
@@ -261,6 +301,7 @@ export class ChatSession extends DisposableBase {
 	async newConversation(): Promise<void> {
 		await this.stopTurn();
 		this.conversation = this.store.create();
+		this.gate = this.newGate();
 		this.fireConversation();
 	}
 
@@ -278,6 +319,7 @@ export class ChatSession extends DisposableBase {
 		}
 		recoverInterrupted(loaded);
 		this.conversation = loaded;
+		this.gate = this.newGate();
 		this.fireConversation();
 		return true;
 	}
@@ -326,6 +368,7 @@ export class ChatSession extends DisposableBase {
 			toolItems: new Map(),
 			authItems: new Map(),
 			finished: new Promise<void>((resolve) => (finish = resolve)),
+			session: undefined,
 		};
 		this.turn = turn;
 		this.setState(conversation, 'running');
@@ -341,6 +384,7 @@ export class ChatSession extends DisposableBase {
 				this.apply(turn, { type: 'error', error: toAgentFailure(e) });
 				return;
 			}
+			turn.session = setup.session;
 			turn.waiter = new AuthWaiter(setup.session, {
 				logger: this.logger,
 				...(setup.authTimeoutMs !== undefined ? { timeoutMs: setup.authTimeoutMs } : {}),
@@ -354,6 +398,7 @@ export class ChatSession extends DisposableBase {
 				signal: controller.signal,
 				authWaiter: turn.waiter,
 				logger: this.logger,
+				...(this.gate ? { approval: this.gate } : {}),
 				...(setup.multiAccount ? { multiAccount: true } : {}),
 				...(setup.toolOutputBudget !== undefined ? { toolOutputBudget: setup.toolOutputBudget } : {}),
 			});
@@ -384,6 +429,8 @@ export class ChatSession extends DisposableBase {
 			const item = items[i];
 			if (item?.kind === 'tool' && item.status === 'running') {
 				this.replace(turn.conversation, i, { ...item, status: 'failed', error: 'Cancelled by the user.' });
+			} else if (item?.kind === 'tool' && item.status === 'awaitingApproval') {
+				this.replace(turn.conversation, i, { ...item, status: 'declined', error: 'Stopped before you answered; it did not run.' });
 			} else if (item?.kind === 'auth' && item.status === 'waiting') {
 				this.replace(turn.conversation, i, { ...item, status: 'cancelled' });
 			}
@@ -440,12 +487,31 @@ export class ChatSession extends DisposableBase {
 				if (found?.item.kind === 'tool') {
 					this.replace(conversation, found.index, {
 						...found.item,
-						status: event.ok ? 'done' : 'failed',
+						status: event.declined ? 'declined' : event.ok ? 'done' : 'failed',
 						result: event.result,
 						...(event.error !== undefined ? { error: event.error } : {}),
 					});
 				}
 				this.persist(conversation);
+				break;
+			}
+			case 'approvalRequired': {
+				const found = this.locate(conversation, turn.toolItems.get(event.callId));
+				if (found?.item.kind === 'tool') {
+					this.replace(conversation, found.index, {
+						...found.item,
+						status: 'awaitingApproval',
+						approval: event.actions.map((a) => ({ tool: a.tool, ...(a.toolkit ? { toolkit: a.toolkit } : {}), ...(a.account ? { account: a.account } : {}), args: prettyArgs(a.args) })),
+					});
+				}
+				this.persist(conversation);
+				break;
+			}
+			case 'approvalDecided': {
+				const found = this.locate(conversation, turn.toolItems.get(event.callId));
+				if (found?.item.kind === 'tool' && event.decision !== 'deny') {
+					this.replace(conversation, found.index, { ...found.item, status: 'running', approvedAs: event.decision });
+				}
 				break;
 			}
 			case 'authRequired': {
@@ -666,6 +732,9 @@ export function recoverInterrupted(conversation: Conversation): void {
 		if (item.kind === 'assistant' && item.streaming) {
 			const { streaming: _streaming, ...rest } = item;
 			return rest;
+		}
+		if (item.kind === 'tool' && item.status === 'awaitingApproval') {
+			return { ...item, status: 'declined', error: 'Interrupted before you answered; it did not run.' };
 		}
 		if (item.kind === 'tool' && item.status === 'running') {
 			return { ...item, status: 'failed', error: 'Interrupted before it finished.' };

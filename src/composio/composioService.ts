@@ -98,6 +98,8 @@ export interface ToolSession {
 	readonly mcp: McpEndpoint;
 	/** The session's tools in Chat Completions form. Fetched once per session; concurrent calls share the request. */
 	tools(): Promise<ChatCompletionTool[]>;
+	/** Composio's tags for a tool of the session (e.g. `readOnlyHint`, `destructiveHint`), once `tools()` has resolved; undefined when unknown. */
+	toolTags(toolSlug: string): readonly string[] | undefined;
 	/** Runs a tool through the session. Transport failures throw ComposioError; the tool's own failure is in `error`. */
 	execute(toolSlug: string, args: Record<string, unknown>, options?: { account?: string; signal?: AbortSignal }): Promise<ToolExecutionResult>;
 	/** Every toolkit the session can use, all pages, with this user's connection state. */
@@ -440,6 +442,7 @@ export class ComposioToolSession implements ToolSession {
 	readonly sessionId: string;
 	readonly mcp: McpEndpoint;
 	private toolsPromise: Promise<ChatCompletionTool[]> | undefined;
+	private readonly tags = new Map<string, readonly string[]>();
 
 	constructor(
 		private readonly composio: ComposioSdk,
@@ -467,7 +470,15 @@ export class ComposioToolSession implements ToolSession {
 		if (!this.toolsPromise) {
 			const promise = (async () => {
 				try {
-					const tools = await this.session.tools();
+					// The schema hook sees each raw tool as listed (no extra request): keep its tags for tool approval.
+					const tools = await this.session.tools({
+						modifySchema: ({ toolSlug, schema }) => {
+							if (Array.isArray(schema.tags)) {
+								this.tags.set(toolSlug.toUpperCase(), schema.tags.filter((t): t is string => typeof t === 'string'));
+							}
+							return schema;
+						},
+					});
 					this.deps.logger.debug(`Composio session ${this.sessionId} has ${tools.length} tools.`);
 					return tools;
 				} catch (e) {
@@ -482,6 +493,10 @@ export class ComposioToolSession implements ToolSession {
 			});
 		}
 		return this.toolsPromise;
+	}
+
+	toolTags(toolSlug: string): readonly string[] | undefined {
+		return this.tags.get(toolSlug.toUpperCase());
 	}
 
 	async execute(toolSlug: string, args: Record<string, unknown>, options: { account?: string; signal?: AbortSignal } = {}): Promise<ToolExecutionResult> {

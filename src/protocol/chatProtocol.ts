@@ -3,7 +3,7 @@
  * Both directions are discriminated unions; the host checks everything it receives with
  * `parseWebviewMessage` before acting on it. No `vscode`, no DOM here.
  */
-import type { ConversationSummary, EditorContext, NoticeAction, TranscriptItem } from './transcript';
+import type { ApprovalAnswer, ConversationSummary, EditorContext, NoticeAction, TranscriptItem } from './transcript';
 
 /** What the webview needs to know about the configuration. Never holds a key, only whether one is set. */
 export interface ChatConfigState {
@@ -39,7 +39,9 @@ export type WebviewToHost =
 	| { readonly type: 'copyText'; readonly text: string }
 	| { readonly type: 'insertCode'; readonly code: string; readonly language: string }
 	| { readonly type: 'openToolResult'; readonly itemId: string }
-	| { readonly type: 'runAction'; readonly action: HostAction };
+	| { readonly type: 'runAction'; readonly action: HostAction }
+	/** The user's answer on a tool call's approval card. */
+	| { readonly type: 'approve'; readonly itemId: string; readonly decision: ApprovalAnswer };
 
 /** Messages from the host to the webview. */
 export type HostToWebview =
@@ -68,6 +70,7 @@ export const MAX_CONTEXT_TEXT = 200_000;
 export const MAX_URL_LENGTH = 4096;
 
 const HOST_ACTIONS: readonly HostAction[] = ['setComposioKey', 'setOpenAiKey', 'openLogs', 'retry', 'openSettings'];
+const APPROVAL_ANSWERS: readonly ApprovalAnswer[] = ['once', 'chat', 'always', 'deny'];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -139,6 +142,10 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
 			return shortString(value.text, MAX_CONTEXT_TEXT) ? { type: 'copyText', text: value.text } : undefined;
 		case 'insertCode':
 			return shortString(value.code, MAX_CONTEXT_TEXT) && shortString(value.language, 64) ? { type: 'insertCode', code: value.code, language: value.language } : undefined;
+		case 'approve': {
+			const decision = APPROVAL_ANSWERS.find((a) => a === value.decision);
+			return decision && shortString(value.itemId, 200) ? { type: 'approve', itemId: value.itemId, decision } : undefined;
+		}
 		case 'runAction': {
 			const action = HOST_ACTIONS.find((a) => a === value.action);
 			return action ? { type: 'runAction', action } : undefined;

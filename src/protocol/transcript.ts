@@ -17,7 +17,21 @@ export interface EditorContext {
 /** A remedy a notice or error offers, carried out by the host. */
 export type NoticeAction = 'setComposioKey' | 'setOpenAiKey' | 'openLogs' | 'retry' | 'openSettings';
 
-export type ToolCallStatus = 'running' | 'done' | 'failed' | 'declined';
+export type ToolCallStatus = 'awaitingApproval' | 'running' | 'done' | 'failed' | 'declined';
+
+/** How the user let a call run: this once, for the rest of the chat, or for good. */
+export type ApprovalAnswer = 'once' | 'chat' | 'always' | 'deny';
+
+/** One side-effecting action an approval card asks about. */
+export interface ApprovalRequestAction {
+	/** The tool slug, e.g. GMAIL_SEND_EMAIL. */
+	readonly tool: string;
+	readonly toolkit?: string;
+	/** The account (id or alias) it acts as, when named. */
+	readonly account?: string;
+	/** The arguments as pretty JSON text. */
+	readonly args: string;
+}
 export type AuthCardStatus = 'waiting' | 'connected' | 'expired' | 'failed' | 'cancelled';
 
 /** One item of a conversation, as shown. `id` is unique within the conversation. */
@@ -38,6 +52,10 @@ export type TranscriptItem =
 			/** The full result as pretty JSON text (the model may have seen a shortened one). */
 			readonly result?: string;
 			readonly error?: string;
+			/** While (and after) the call waited for consent: what it asked about. */
+			readonly approval?: readonly ApprovalRequestAction[];
+			/** How the user allowed it, when they did. */
+			readonly approvedAs?: Exclude<ApprovalAnswer, 'deny'>;
 	  }
 	| {
 			readonly kind: 'auth';

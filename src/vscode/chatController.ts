@@ -139,6 +139,11 @@ export class ChatController extends DisposableBase implements ChatHost {
 				}
 				return;
 			}
+			case 'approve':
+				if (!(await chat.approve(message.itemId, message.decision))) {
+					this.deps.log.info('An approval answer arrived for a call that no longer waits; ignored.');
+				}
+				return;
 			case 'runAction':
 				if (message.action === 'retry') {
 					void chat.retry();

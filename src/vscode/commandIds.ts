@@ -23,6 +23,7 @@ export const CommandIds = {
 	runPromptOnFile: 'composio.runPromptOnFile',
 	copyMcpConfig: 'composio.copyMcpConfig',
 	openWalkthrough: 'composio.openWalkthrough',
+	manageAlwaysAllowedTools: 'composio.manageAlwaysAllowedTools',
 } as const;
 
 /** The chat view's id (package.json `contributes.views`). */

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { CHAT_VIEW_ID, CommandIds, CONNECTIONS_VIEW_ID, WALKTHROUGH_ID } from './commandIds';
+import { manageAlwaysAllowedTools } from './approvalCommands';
 import { clearApiKeys, promptForApiKey } from './keyCommands';
 import { copyMcpConfig } from './mcpServer';
 import { resetUserId, setUserId, showUserId } from './userIdCommands';
@@ -45,6 +46,7 @@ export function registerCommands(services: Services): vscode.Disposable[] {
 		register(CommandIds.runPromptOnFile, (arg, all) => editorPrompts.runPromptOnSelection(arg, all, true)),
 
 		register(CommandIds.copyMcpConfig, (form) => copyMcpConfig(services.mcp, form)),
+		register(CommandIds.manageAlwaysAllowedTools, () => manageAlwaysAllowedTools(services.alwaysAllowed)),
 		register(CommandIds.openWalkthrough, () =>
 			vscode.commands.executeCommand('workbench.action.openWalkthrough', `${services.context.extension.id}#${WALKTHROUGH_ID}`, false),
 		),

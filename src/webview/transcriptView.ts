@@ -4,7 +4,7 @@
  * streaming message only.
  */
 import type { WebviewToHost } from '../protocol/chatProtocol';
-import type { AuthCardStatus, EditorContext, ToolCallStatus, TranscriptItem } from '../protocol/transcript';
+import type { ApprovalAnswer, ApprovalRequestAction, AuthCardStatus, EditorContext, ToolCallStatus, TranscriptItem } from '../protocol/transcript';
 import { h, icon } from './dom';
 import { codeLanguage, renderMarkdown } from './markdown';
 import { linkHost, toolAction, toolkitName } from './names';
@@ -33,6 +33,7 @@ export function contextLabel(c: EditorContext): string {
 }
 
 const TOOL_STATUS: Record<ToolCallStatus, { icon: string; label: string }> = {
+	awaitingApproval: { icon: 'shield', label: 'Needs approval' },
 	running: { icon: 'loading', label: 'Running' },
 	done: { icon: 'check', label: 'Done' },
 	failed: { icon: 'error', label: 'Failed' },
@@ -53,6 +54,7 @@ export class TranscriptView {
 	private readonly dirtyText = new Set<string>();
 	private frame: number | undefined;
 	private settleToken = 0;
+	private atEnd = true;
 
 	constructor(private readonly host: TranscriptHost) {
 		this.element = h('div', { class: 'transcript', role: 'log', 'aria-label': 'Conversation', tabindex: '0' });
@@ -60,6 +62,10 @@ export class TranscriptView {
 		for (const userScroll of ['wheel', 'pointerdown', 'keydown', 'touchstart'] as const) {
 			this.element.addEventListener(userScroll, () => this.settleToken++, { passive: true });
 		}
+		// Whether the reader is at the newest item, so a resize (the view made smaller, a panel
+		// opened below it) keeps them there instead of leaving them mid-conversation.
+		this.element.addEventListener('scroll', () => (this.atEnd = this.nearEnd()), { passive: true });
+		new ResizeObserver(() => this.scrollToEnd(this.atEnd)).observe(this.element);
 	}
 
 	get isEmpty(): boolean {
@@ -143,6 +149,11 @@ export class TranscriptView {
 			this.host.announce(`${toolkitName(item.toolkit)} tool failed.`);
 		}
 		this.scrollToEnd(stick);
+		if (item.kind === 'tool' && previous.kind === 'tool' && item.status !== previous.status && item.status === 'awaitingApproval') {
+			this.host.announce(`Approval needed: ${toolkitName(item.toolkit)} wants to ${toolAction(item.name, item.toolkit).toLowerCase()}.`);
+			// Nothing goes on until the user answers: make sure they see the question.
+			node.el.scrollIntoView({ block: 'nearest' });
+		}
 	}
 
 	/** Appends streamed text to an assistant item; rendered on the next animation frame. */
@@ -247,7 +258,11 @@ export class TranscriptView {
 			h('span', { class: 'tool-name' }, toolAction(item.name, item.toolkit)),
 			h('span', { class: `badge badge-${item.status}` }, status.label),
 		);
-		const details = h('details', { class: `tool-card tool-${item.status}`, 'data-id': item.id }, summary);
+		const asking = item.status === 'awaitingApproval';
+		const details = h('details', { class: `tool-card tool-${item.status}`, 'data-id': item.id, open: asking }, summary);
+		if (asking) {
+			details.append(this.renderApproval(item));
+		}
 		const body = h('div', { class: 'tool-body' });
 		body.append(h('div', { class: 'tool-section-title' }, 'Tool'), h('code', { class: 'tool-slug' }, item.name));
 		body.append(h('div', { class: 'tool-section-title' }, 'Arguments'), h('pre', { class: 'tool-json' }, item.args));
@@ -265,6 +280,48 @@ export class TranscriptView {
 		}
 		details.append(body);
 		return details;
+	}
+
+	/** The consent part of a tool card: what would run, as whom, with which arguments, and the four answers. */
+	private renderApproval(item: ItemOf<'tool'>): HTMLElement {
+		const actions = item.approval ?? [{ tool: item.name, ...(item.toolkit ? { toolkit: item.toolkit } : {}), args: item.args }];
+		const list = h('ul', { class: 'approval-actions' }, ...actions.map((a) => this.renderApprovalAction(a)));
+		const answer = (decision: ApprovalAnswer, label: string, primary = false): HTMLElement =>
+			h('button', { class: `button${primary ? ' primary' : ''}`, type: 'button', 'data-action': 'approve', 'data-decision': decision }, label);
+		const heading = actions.length === 1 ? 'Allow this action?' : `Allow these ${actions.length} actions?`;
+		return h(
+			'section',
+			{ class: 'approval', role: 'group', 'aria-label': `Approval needed: ${toolkitName(item.toolkit)} ${toolAction(item.name, item.toolkit)}` },
+			h('div', { class: 'approval-title' }, icon('shield'), h('span', {}, heading)),
+			h('p', { class: 'approval-explain' }, 'The agent wants to act on your account. Nothing runs until you answer.'),
+			list,
+			h('div', { class: 'approval-buttons' }, answer('once', 'Allow once', true), answer('chat', 'Allow in this chat'), answer('always', 'Always allow this tool'), answer('deny', 'Deny')),
+		);
+	}
+
+	private renderApprovalAction(action: ApprovalRequestAction): HTMLElement {
+		const rows = h('dl', { class: 'approval-args' });
+		let parsed: unknown;
+		try {
+			parsed = JSON.parse(action.args);
+		} catch {
+			parsed = undefined;
+		}
+		if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
+			for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
+				const shown = typeof value === 'string' ? value : JSON.stringify(value, null, 2);
+				rows.append(h('dt', {}, key), h('dd', {}, shown ?? ''));
+			}
+		} else {
+			rows.append(h('dt', {}, 'arguments'), h('dd', {}, action.args));
+		}
+		return h(
+			'li',
+			{ class: 'approval-action' },
+			h('div', { class: 'approval-what' }, h('strong', {}, toolkitName(action.toolkit)), ` ${toolAction(action.tool, action.toolkit)}`, action.account ? h('span', { class: 'approval-account' }, ` as ${action.account}`) : undefined),
+			h('code', { class: 'tool-slug' }, action.tool),
+			rows,
+		);
 	}
 
 	private renderAuth(item: ItemOf<'auth'>): HTMLElement {
@@ -347,6 +404,15 @@ export class TranscriptView {
 			case 'renew-link':
 				this.host.post({ type: 'renewLink', itemId });
 				break;
+			case 'approve': {
+				const decision = button.dataset.decision;
+				if (decision === 'once' || decision === 'chat' || decision === 'always' || decision === 'deny') {
+					button.closest('.approval')?.querySelectorAll('button').forEach((b) => b.setAttribute('disabled', ''));
+					this.host.post({ type: 'approve', itemId, decision });
+					this.host.announce(decision === 'deny' ? 'Declined.' : 'Allowed.');
+				}
+				break;
+			}
 			case 'open-result':
 				this.host.post({ type: 'openToolResult', itemId });
 				break;

@@ -97,6 +97,36 @@ describe('In-chat authentication in the real workbench (browser)', function () {
 		await wb.page.mouse.move(700, 450);
 		await screenshot(wb.page, 'flow-answer');
 	});
+
+	it('asks before sending an email: the approval card shows the app and arguments, Deny and Allow once work from the keyboard', async () => {
+		const input = chat.getByRole('textbox', { name: 'Message' });
+		const sent = (): number => wb.emulator!.requests.filter((r) => /\/execute$/.test(r.path) && JSON.stringify(r.body).includes('GMAIL_SEND_EMAIL')).length;
+		await input.fill('Send an email to dana@acme.dev saying the build is green');
+		await input.press('Enter');
+		const card = chat.locator('.tool-card.tool-awaitingApproval');
+		await card.waitFor();
+		const approval = card.getByRole('group', { name: /Approval needed: Gmail/ });
+		assert.match((await approval.textContent()) ?? '', /dana@acme\.dev/);
+		assert.match((await approval.textContent()) ?? '', /recipient_email/);
+		assert.equal(sent(), 0, 'nothing is sent while the card waits');
+		await wb.page.mouse.move(700, 450);
+		await screenshot(wb.page, 'approval-card');
+		// Keyboard only: focus Deny and press Enter.
+		await card.getByRole('button', { name: 'Deny' }).focus();
+		await wb.page.keyboard.press('Enter');
+		await chat.locator('.tool-card.tool-declined').waitFor();
+		await chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
+		assert.equal(sent(), 0, 'a declined email is never sent');
+
+		await input.fill('Send an email to dana@acme.dev saying the build is green');
+		await input.press('Enter');
+		await card.waitFor();
+		await card.getByRole('button', { name: 'Allow once' }).focus();
+		await wb.page.keyboard.press('Space');
+		await chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
+		assert.equal(sent(), 1, 'allowed once, sent once');
+		assert.equal(await chat.locator('.tool-card.tool-done', { hasText: 'Send email' }).count(), 1);
+	});
 });
 
 describe('Chat view behaviour in the real workbench (browser)', function () {

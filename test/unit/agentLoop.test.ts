@@ -132,6 +132,10 @@ function describeEvent(e: AgentEvent): string {
 			return `done ${e.reason}`;
 		case 'error':
 			return `error ${e.error.kind} → ${e.error.action ?? 'none'}`;
+		case 'approvalRequired':
+			return `approvalRequired ${e.actions.map((a) => a.tool).join(', ')}`;
+		case 'approvalDecided':
+			return `approvalDecided ${e.decision}`;
 	}
 }
 

@@ -1,0 +1,244 @@
+/**
+ * Tool approval: which tool calls may run without asking, and the host-side gate that asks.
+ *
+ * The decision lives here, in the host, and is made from the call the model asked for — never
+ * from anything the model or a tool result says — so text that tells the model to "send this
+ * email now" still ends in an approval card. Read-only tools (fetch, list, get, search) run
+ * freely; everything else asks, judged from Composio's tool tags where the session provided
+ * them (`readOnlyHint`, `destructiveHint`) and from the tool's name otherwise. Each call inside
+ * COMPOSIO_MULTI_EXECUTE_TOOL is judged on its own.
+ */
+
+/** The `composio.approval` setting: ask for side-effecting tools (default), for every tool, or never. */
+export type ApprovalMode = 'writes' | 'all' | 'never';
+
+/** What the user chose on an approval card. */
+export type ApprovalDecision = 'once' | 'chat' | 'always' | 'deny';
+
+/** One tool the model wants to run, as shown on the approval card. */
+export interface ToolAction {
+	/** The tool slug, e.g. GMAIL_SEND_EMAIL. */
+	readonly tool: string;
+	/** The toolkit slug, e.g. gmail, when known. */
+	readonly toolkit?: string;
+	/** The account (id or alias) it runs as, when one was named. */
+	readonly account?: string;
+	readonly args: Readonly<Record<string, unknown>>;
+}
+
+const MULTI_EXECUTE = 'COMPOSIO_MULTI_EXECUTE_TOOL';
+
+/** Meta tools that only look things up or manage Connect Links: they act on no account's data. */
+const FREE_META_TOOLS: ReadonlySet<string> = new Set([
+	'COMPOSIO_SEARCH_TOOLS',
+	'COMPOSIO_GET_TOOL_SCHEMAS',
+	'COMPOSIO_MANAGE_CONNECTIONS',
+	'COMPOSIO_WAIT_FOR_CONNECTIONS',
+	'COMPOSIO_CHECK_ACTIVE_CONNECTION',
+	'COMPOSIO_LIST_TOOLKITS',
+]);
+
+/** Verbs of tools that only read. The verb is the first word after the toolkit prefix. */
+const READ_VERBS: ReadonlySet<string> = new Set([
+	'FETCH', 'LIST', 'GET', 'SEARCH', 'FIND', 'READ', 'VIEW', 'RETRIEVE', 'QUERY', 'LOOKUP', 'COUNT', 'CHECK', 'DESCRIBE', 'SHOW', 'EXPORT', 'DOWNLOAD',
+]);
+
+/** Words that mark a side effect wherever they appear in the name (GMAIL_FETCH_AND_DELETE…). */
+const WRITE_WORDS: ReadonlySet<string> = new Set([
+	'SEND', 'CREATE', 'DELETE', 'UPDATE', 'POST', 'REPLY', 'ADD', 'REMOVE', 'MODIFY', 'EDIT', 'PATCH', 'PUT', 'MOVE', 'ARCHIVE', 'TRASH', 'MERGE', 'CLOSE',
+	'ASSIGN', 'INVITE', 'UPLOAD', 'SET', 'STAR', 'UNSTAR', 'LABEL', 'FORWARD', 'DRAFT', 'SCHEDULE', 'CANCEL', 'APPROVE', 'REJECT', 'PUBLISH', 'SHARE', 'RUN',
+	'EXECUTE', 'TRIGGER', 'WRITE', 'INSERT', 'REPLACE', 'RENAME', 'COPY', 'ENABLE', 'DISABLE', 'BAN', 'KICK', 'PIN', 'UNPIN', 'REACT', 'COMMENT', 'MARK', 'LOCK',
+	'UNLOCK', 'TRANSFER', 'PAY', 'CHARGE', 'REFUND', 'SUBMIT', 'ACCEPT', 'DECLINE', 'JOIN', 'LEAVE', 'FOLLOW', 'UNFOLLOW', 'SUBSCRIBE', 'UNSUBSCRIBE', 'BULK',
+]);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * True when a tool only reads. Tags win when present: `destructiveHint` means it writes,
+ * `readOnlyHint` that it reads. Otherwise the name decides: its verb must be a read verb and no
+ * word in it may be a write word. Unknown shapes count as writes (they ask).
+ */
+export function isReadOnlyTool(slug: string, tags?: readonly string[]): boolean {
+	if (FREE_META_TOOLS.has(slug)) {
+		return true;
+	}
+	if (slug === MULTI_EXECUTE || slug.startsWith('COMPOSIO_')) {
+		// The multi-execute tool is judged by what it runs; other meta tools (remote workbench, bash) run code.
+		return false;
+	}
+	if (tags?.includes('destructiveHint')) {
+		return false;
+	}
+	if (tags?.includes('readOnlyHint')) {
+		return true;
+	}
+	const words = slug.toUpperCase().split(/[^A-Z0-9]+/).filter((w) => w !== '');
+	// Skip the toolkit prefix (GMAIL_, GITHUB_, …): the verb comes after it.
+	const rest = words.slice(1);
+	const verb = rest[0];
+	if (!verb || !READ_VERBS.has(verb)) {
+		return false;
+	}
+	return !rest.some((w) => WRITE_WORDS.has(w));
+}
+
+/** The toolkit of an app tool from its slug prefix (GMAIL_SEND_EMAIL → gmail). */
+function toolkitFromSlug(slug: string): string | undefined {
+	const prefix = /^([A-Za-z0-9]+)_/.exec(slug)?.[1];
+	return prefix && prefix.toUpperCase() !== 'COMPOSIO' ? prefix.toLowerCase() : undefined;
+}
+
+/**
+ * The actions a call performs: the call itself, or for COMPOSIO_MULTI_EXECUTE_TOOL each tool in
+ * its `tools` list (`{tool_slug, arguments, account?}`), so each is judged on its own.
+ */
+export function actionsOf(name: string, args: Readonly<Record<string, unknown>>, account?: string): ToolAction[] {
+	if (name === MULTI_EXECUTE) {
+		const list = args['tools'];
+		if (!Array.isArray(list)) {
+			return [{ tool: name, args, ...(account ? { account } : {}) }];
+		}
+		return list.map((item: unknown): ToolAction => {
+			const entry = isRecord(item) ? item : {};
+			const slug = typeof entry['tool_slug'] === 'string' ? entry['tool_slug'] : 'UNKNOWN_TOOL';
+			const inner = isRecord(entry['arguments']) ? entry['arguments'] : {};
+			const innerAccount = typeof entry['account'] === 'string' ? entry['account'] : account;
+			const toolkit = toolkitFromSlug(slug);
+			return { tool: slug, ...(toolkit ? { toolkit } : {}), ...(innerAccount ? { account: innerAccount } : {}), args: inner };
+		});
+	}
+	const toolkit = toolkitFromSlug(name);
+	return [{ tool: name, ...(toolkit ? { toolkit } : {}), ...(account ? { account } : {}), args }];
+}
+
+/** Where the user's "Always allow this tool" answers are kept (across windows and restarts). */
+export interface AlwaysAllowedStore {
+	/** Tool slugs allowed for good. */
+	list(): readonly string[];
+	add(tool: string): Promise<void>;
+	remove(tool: string): Promise<void>;
+	clear(): Promise<void>;
+}
+
+/** An AlwaysAllowedStore in memory (tests, and a fallback). */
+export class MemoryAlwaysAllowedStore implements AlwaysAllowedStore {
+	private readonly tools = new Set<string>();
+	list(): readonly string[] {
+		return [...this.tools].sort();
+	}
+	add(tool: string): Promise<void> {
+		this.tools.add(tool);
+		return Promise.resolve();
+	}
+	remove(tool: string): Promise<void> {
+		this.tools.delete(tool);
+		return Promise.resolve();
+	}
+	clear(): Promise<void> {
+		this.tools.clear();
+		return Promise.resolve();
+	}
+}
+
+/** What the gate needs to judge a call. */
+export interface ApprovalContext {
+	readonly mode: ApprovalMode;
+	/** The session's tags per tool slug, where it provided them. */
+	readonly tagsOf?: (tool: string) => readonly string[] | undefined;
+}
+
+/** The actions of a call that need the user's consent (empty: it may run). */
+export function actionsNeedingApproval(actions: readonly ToolAction[], context: ApprovalContext, allowed: (tool: string) => boolean): ToolAction[] {
+	if (context.mode === 'never') {
+		return [];
+	}
+	return actions.filter((a) => {
+		if (allowed(a.tool)) {
+			return false;
+		}
+		if (context.mode === 'all') {
+			return !FREE_META_TOOLS.has(a.tool);
+		}
+		return !isReadOnlyTool(a.tool, context.tagsOf?.(a.tool));
+	});
+}
+
+/** A pending question: which call, and how to answer it. */
+interface Pending {
+	readonly callId: string;
+	readonly actions: readonly ToolAction[];
+	readonly resolve: (decision: ApprovalDecision) => void;
+}
+
+/**
+ * The gate the agent loop asks before running a call. One per conversation: "Allow in this
+ * chat" answers are remembered for its life; "Always allow" answers go to the store. The loop
+ * calls `check` (no question needed?) and then `ask`, which waits for `decide` — from the
+ * approval card, through the chat session — or for the turn's signal.
+ */
+export class ToolApprovalGate {
+	private readonly chatAllowed = new Set<string>();
+	private readonly pending = new Map<string, Pending>();
+
+	constructor(
+		private readonly store: AlwaysAllowedStore,
+		private readonly context: () => ApprovalContext,
+	) {}
+
+	/** The actions of this call that need asking (empty when it may run now). */
+	check(actions: readonly ToolAction[]): ToolAction[] {
+		const always = new Set(this.store.list());
+		return actionsNeedingApproval(actions, this.context(), (tool) => always.has(tool) || this.chatAllowed.has(tool));
+	}
+
+	/** True while the call waits for an answer. */
+	isWaiting(callId: string): boolean {
+		return this.pending.has(callId);
+	}
+
+	/**
+	 * Waits for the user's answer about `actions` of call `callId`. Resolves with the decision
+	 * (remembering "chat" and "always" answers for these tools); resolves 'deny' when the signal
+	 * aborts, so a stopped turn never runs the call.
+	 */
+	ask(callId: string, actions: readonly ToolAction[], signal: AbortSignal): Promise<ApprovalDecision> {
+		if (signal.aborted) {
+			return Promise.resolve('deny');
+		}
+		return new Promise<ApprovalDecision>((resolve) => {
+			const onAbort = (): void => finish('deny');
+			const finish = (decision: ApprovalDecision): void => {
+				signal.removeEventListener('abort', onAbort);
+				this.pending.delete(callId);
+				resolve(decision);
+			};
+			signal.addEventListener('abort', onAbort, { once: true });
+			this.pending.set(callId, { callId, actions, resolve: finish });
+		});
+	}
+
+	/** Answers a waiting call. False when nothing waits under that id (already answered, stopped). */
+	async decide(callId: string, decision: ApprovalDecision): Promise<boolean> {
+		const pending = this.pending.get(callId);
+		if (!pending) {
+			return false;
+		}
+		const tools = [...new Set(pending.actions.map((a) => a.tool))];
+		if (decision === 'chat') {
+			tools.forEach((t) => this.chatAllowed.add(t));
+		} else if (decision === 'always') {
+			for (const t of tools) {
+				await this.store.add(t);
+			}
+		}
+		pending.resolve(decision);
+		return true;
+	}
+}
+
+/** The tool result the model reads when the user declined a call. */
+export const DECLINED_TOOL_RESULT = JSON.stringify({
+	error: 'The user declined to run this tool. Do not run it again unless the user asks; tell them what you would have done instead.',
+});

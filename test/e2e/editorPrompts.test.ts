@@ -81,6 +81,14 @@ describe('Editor prompts, connections view, status bar and walkthrough in the re
 		assert.match(text, /What this code does/);
 		assert.match(text, /add/, 'the answer is about the attached function');
 		await screenshot(page, 'editor-ask-about-selection');
+
+		// The keybinding does the same from the editor.
+		await editor.locator('.view-line', { hasText: 'return a + b' }).click();
+		await page.keyboard.press('Control+Home');
+		await page.keyboard.press('Shift+ArrowDown');
+		await page.keyboard.press('Control+Shift+Alt+A');
+		await chip.waitFor();
+		assert.equal((await chip.textContent())?.trim(), 'src/sample.ts:1');
 	});
 
 	it('Connect App… from the palette lists the toolkits; the Connect Link completed on the emulator shows the account in the Connections view and the status bar', async () => {
@@ -116,8 +124,7 @@ describe('Editor prompts, connections view, status bar and walkthrough in the re
 		emulator.completeLink(wb.openedUrls.filter((u) => u.includes('/link/ln_')).at(-1) ?? '', { decision: 'authorize' });
 		await treeRow(page, 'Slack').waitFor({ timeout: 30_000 });
 		// Wait until the extension saw it active, then let it expire on the server.
-		await connectionsPane(page).locator('.monaco-list-row', { hasText: 'Slack' }).filter({ hasText: 'Active' }).first().waitFor({ timeout: 30_000 });
-		await waitUntil(async () => !(await page.locator('.statusbar-item', { hasText: 'connecting' }).count()), 'no connection waiting');
+		await page.locator('.statusbar-item', { hasText: 'Composio Sandbox: 2 apps connected' }).waitFor({ timeout: 30_000 });
 		const slack = (await (await fetch(`${emulator.baseUrl}/_emulator/accounts`)).json()) as { accounts: { id: string; toolkit: { slug: string } }[] };
 		const slackId = slack.accounts.find((a) => a.toolkit.slug === 'slack')?.id;
 		assert.ok(slackId);
@@ -136,6 +143,24 @@ describe('Editor prompts, connections view, status bar and walkthrough in the re
 		await runCommand(page, 'Notifications: Clear All Notifications');
 		await expired.hover();
 		await screenshot(page, 'connections-view');
+	});
+
+	it('waiting for a Connect Link can be cancelled from its notification; the account then waits for sign-in, with Reconnect', async () => {
+		const { page } = wb;
+		await runCommand(page, 'Composio: Connect App…');
+		await pickQuickItem(page, 'Linear');
+		const toast = page.locator('.notification-toast', { hasText: 'Connecting Linear' });
+		await toast.waitFor();
+		const status = page.locator('.statusbar-item', { hasText: 'Composio' }).last();
+		await waitUntil(async () => /connecting Linear/.test((await status.textContent()) ?? ''), 'the status bar to show the waiting connection');
+		await toast.hover();
+		await toast.getByRole('button', { name: 'Cancel' }).click();
+		await waitUntil(async () => !/connecting/.test((await status.textContent()) ?? ''), 'the status bar to stop waiting');
+		const row = connectionsPane(page).locator('.monaco-list-row', { hasText: 'Waiting for sign-in' });
+		await row.waitFor({ timeout: 30_000 });
+		await row.hover();
+		await row.locator('.action-label[aria-label="Reconnect"]').waitFor();
+		await screenshot(page, 'connections-cancelled-wait');
 	});
 
 	it('Get Started opens the walkthrough with its four steps', async () => {

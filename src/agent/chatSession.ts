@@ -135,6 +135,8 @@ export class ChatSession extends DisposableBase {
 	private saveTimer: ReturnType<typeof setTimeout> | undefined;
 	/** Asks before side-effecting tools; "Allow in this chat" answers live as long as the conversation is open. */
 	private gate: ToolApprovalGate | undefined;
+	/** Toolkit logos of the last session that showed a Connect card. */
+	private logos: { readonly session: ToolSession; readonly byToolkit: Promise<Map<string, string>> } | undefined;
 
 	private readonly _onDidChangeConversation = this._register(new Emitter<ConversationSnapshot>());
 	/** The whole conversation changed (opened, new, deleted). */
@@ -535,6 +537,7 @@ export class ChatSession extends DisposableBase {
 					};
 					turn.authItems.set(event.toolkit, item.id);
 					this.add(conversation, item);
+					void this.addLogo(conversation, item.id, event.toolkit, turn.session);
 				}
 				this.persist(conversation);
 				break;
@@ -590,8 +593,34 @@ export class ChatSession extends DisposableBase {
 				this.persist(conversation);
 				break;
 			case 'done':
+				if (event.reason === 'cancelled') {
+					this.add(conversation, { kind: 'notice', id: this.newId('notice'), at: this.now(), level: 'info', text: 'Stopped.' });
+				}
 				this.persist(conversation);
 				break;
+		}
+	}
+
+	/**
+	 * Puts the toolkit's logo on a Connect card, from the session's toolkit list (asked once per
+	 * session). Best effort: a card without a logo shows the app's initial.
+	 */
+	private async addLogo(conversation: Conversation, itemId: string, toolkit: string, session: ToolSession | undefined): Promise<void> {
+		if (!session) {
+			return;
+		}
+		try {
+			if (this.logos?.session !== session) {
+				this.logos = { session, byToolkit: session.toolkits().then((list) => new Map(list.flatMap((t) => (t.logo ? [[t.slug, t.logo] as const] : [])))) };
+			}
+			const logo = (await this.logos.byToolkit).get(toolkit);
+			const found = this.locate(conversation, itemId);
+			if (logo && found?.item.kind === 'auth' && !found.item.logo) {
+				this.replace(conversation, found.index, { ...found.item, logo });
+				this.persist(conversation);
+			}
+		} catch (e) {
+			this.logger.debug(`No logo for ${toolkit}: ${e instanceof Error ? e.message : String(e)}`);
 		}
 	}
 

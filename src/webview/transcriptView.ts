@@ -48,6 +48,9 @@ const AUTH_STATUS: Record<AuthCardStatus, { icon: string; text: (app: string) =>
 	cancelled: { icon: 'circle-slash', text: () => 'Stopped waiting for this connection.' },
 };
 
+/** Logos the card may show: https images, or raster/SVG data URIs (an SVG in an <img> runs no script). */
+const SAFE_LOGO = /^(https:\/\/|data:image\/(png|jpeg|gif|webp|svg\+xml)[;,])/i;
+
 export class TranscriptView {
 	readonly element: HTMLElement;
 	private readonly nodes = new Map<string, { item: Item; el: HTMLElement }>();
@@ -326,7 +329,7 @@ export class TranscriptView {
 
 	private renderAuth(item: ItemOf<'auth'>): HTMLElement {
 		const status = AUTH_STATUS[item.status];
-		const logo = item.logo?.startsWith('https://')
+		const logo = item.logo && SAFE_LOGO.test(item.logo)
 			? h('img', { class: 'auth-logo', src: item.logo, alt: '' })
 			: h('span', { class: 'auth-logo auth-initial', 'aria-hidden': 'true' }, item.toolkitName.charAt(0).toUpperCase());
 		const host = linkHost(item.url);

@@ -166,6 +166,27 @@ describe('Chat view behaviour in the real workbench (browser)', function () {
 		wb.model!.setPace({ chunkDelayMs: 15, wordsPerChunk: 3 });
 	});
 
+	it('keeps a turn running while the view is hidden, and shows all of it when the view comes back', async () => {
+		await chat.getByRole('button', { name: 'New chat' }).click();
+		wb.model!.setPace({ chunkDelayMs: 60, wordsPerChunk: 1 });
+		await message().fill('Write a retry function in TypeScript');
+		await message().press('Enter');
+		await chat.locator('.message.assistant.streaming').waitFor();
+		// Another view container replaces the chat: its webview is disposed.
+		await wb.page.locator('.activitybar a[aria-label^="Explorer"]').click();
+		await chat.locator('body').waitFor({ state: 'detached', timeout: 30_000 }).catch(() => undefined);
+		// Give the host time to stream more while hidden (the result does not depend on how much).
+		await new Promise((r) => setTimeout(r, 2000));
+		chat = await openChat(wb.page);
+		await idle();
+		const answers = chat.locator('.message.assistant');
+		assert.equal(await answers.count(), 1, 'one answer, not a duplicate after the re-sync');
+		const text = (await answers.first().textContent()) ?? '';
+		assert.match(text, /retry/);
+		assert.match(text, /Ask me to add unit tests/, 'the answer is complete: the turn went on while the view was hidden');
+		wb.model!.setPace({ chunkDelayMs: 15, wordsPerChunk: 3 });
+	});
+
 	it('Insert at Cursor puts a code block into the open editor', async () => {
 		await wb.page.keyboard.press('Control+P');
 		await wb.page.keyboard.type('sample.ts');
@@ -214,7 +235,7 @@ describe('Chat view behaviour in the real workbench (browser)', function () {
 		await chat.getByRole('button', { name: 'History' }).click();
 		const rows = chat.locator('.history-item');
 		await rows.first().waitFor();
-		assert.equal(await rows.count(), 2, 'the two conversations of this test');
+		assert.equal(await rows.count(), 3, 'the three conversations of this test');
 		await screenshot(wb.page, 'chat-history');
 		await rows.filter({ hasText: 'What can you do?' }).getByRole('button', { name: /^What can you do/ }).click();
 		await chat.locator('.message.user', { hasText: 'What can you do?' }).waitFor();
@@ -223,7 +244,7 @@ describe('Chat view behaviour in the real workbench (browser)', function () {
 		// Delete the other one.
 		await chat.getByRole('button', { name: 'History' }).click();
 		await chat.getByRole('button', { name: /^Delete Write a debounce/ }).click();
-		await waitUntil(async () => (await rows.count()) === 1, 'the deleted conversation to leave the list');
+		await waitUntil(async () => (await rows.count()) === 2, 'the deleted conversation to leave the list');
 		await wb.page.keyboard.press('Escape');
 
 		// A reload of the window: the conversation is back as it was.

@@ -9,6 +9,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { accountJson, EmulatorApi } from './emulatorApi';
+import { seedInbox, type SeedEmail } from './emulatorAppData';
 import { renderConnectPage, renderLinkProblemPage, renderResultPage } from './emulatorConnectPage';
 import { SessionEngine } from './emulatorExecution';
 import { ApiError, decodePathPart, isRecord, optString, parseJsonBody, readBody, sendError, sendHtml, sendJson } from './emulatorHttp';
@@ -233,6 +234,17 @@ export class ComposioEmulator {
 	/** Creates an ACTIVE account directly (test setup) and returns its id. */
 	seedAccount(userId: string, toolkit: string, alias?: string): string {
 		return this.store.seedAccount(userId, toolkit, alias).id;
+	}
+
+	/**
+	 * Test setup: puts messages at the top of a user's simulated Gmail inbox (the first is the
+	 * newest), replacing the inbox when `replace`. Senders, subjects and bodies are stored as given,
+	 * so tests can feed hostile text through GMAIL_FETCH_EMAILS. Returns the new message ids.
+	 */
+	seedEmails(userId: string, emails: readonly SeedEmail[], options: { replace?: boolean } = {}): string[] {
+		const ids = seedInbox(this.store.userData(userId), userId, emails, options.replace === true);
+		this.store.persist();
+		return ids;
 	}
 
 	/** Forgets all state, recorded requests and faults. */
@@ -481,6 +493,20 @@ export class ComposioEmulator {
 			}
 			const id = this.seedAccount(userId, toolkit, optString(record, 'alias'));
 			sendJson(res, 201, { id, account: accountJson(this.store.requireAccount(id)) });
+		} else if (/^\/users\/[^/]+\/emails$/.test(path) && method === 'POST') {
+			const userId = decodePathPart(path.split('/')[2] ?? '');
+			const list = Array.isArray(record.emails) ? (record.emails as unknown[]) : undefined;
+			const emails = list?.map((e): SeedEmail | undefined => {
+				if (!isRecord(e) || typeof e.from !== 'string' || typeof e.subject !== 'string') {
+					return undefined;
+				}
+				return { from: e.from, subject: e.subject, ...(typeof e.body === 'string' ? { body: e.body } : {}), ...(typeof e.to === 'string' ? { to: e.to } : {}), ...(e.unread === false ? { unread: false } : {}) };
+			});
+			if (!emails || emails.some((e) => e === undefined)) {
+				throw new ApiError(400, "'emails' must be a list of {from, subject, body?, to?, unread?}");
+			}
+			const ids = this.seedEmails(userId, emails.filter((e): e is SeedEmail => e !== undefined), { replace: record.replace === true });
+			sendJson(res, 201, { ids });
 		} else if (path === '/accounts' && method === 'GET') {
 			const userId = query.get('user_id');
 			sendJson(res, 200, { accounts: this.store.accounts().filter((a) => !userId || a.userId === userId).map(accountJson) });

@@ -48,6 +48,19 @@ const md = new MarkdownIt({
 	},
 });
 
+/**
+ * VS Code's webview host listens for clicks on this page's window and opens every clicked link
+ * with an http(s), mailto or vscode scheme itself, through the workbench's opener, whether or
+ * not the page called `preventDefault`: around the extension's link policy, and in addition to
+ * it. Link clicks in the chat belong to the host's policy alone (the transcript posts them as
+ * `openLink`), so they stop at the document and never reach the window.
+ */
+document.addEventListener('click', (e) => {
+	if (e.target instanceof Element && e.target.closest('a[href]')) {
+		e.stopPropagation();
+	}
+});
+
 const FORBID_TAGS = ['img', 'style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'frame', 'object', 'embed', 'svg', 'math', 'video', 'audio', 'source', 'link', 'meta', 'base'];
 
 /** Renders markdown as a sanitized fragment. */

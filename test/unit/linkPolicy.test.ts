@@ -23,12 +23,32 @@ describe('classifyLink', () => {
 		['https://connect-composio.dev/', 'confirm'],
 		['https://composio.dev@evil.com/link', 'confirm'],
 		['https://user:pass@connect.composio.dev/link/ln_x', 'confirm'],
+		['https://backend.composio.dev@evil.com/link/ln_x', 'confirm'],
+		['https://composio.dev:443@evil.com/', 'confirm'],
+		['https://evil.com\\@composio.dev/', 'confirm'], // the parser reads the backslash as a slash: host evil.com
+		['https://evil.com#.composio.dev', 'confirm'],
+		['https://evil.com?.composio.dev', 'confirm'],
+		['https://evil.com/.composio.dev', 'confirm'],
+		['https://composio.dev./', 'confirm'], // a trailing dot is another name as far as the policy goes
+		// Look-alikes written with other characters: the parser turns them into punycode, which matches nothing trusted.
+		['https://xn--cmposio-9ig.dev/link/ln_x', 'confirm'],
+		['https://c\u043emposio.dev/link/ln_x', 'confirm'], // Cyrillic o
+		['https://\u0441omposio.dev/link/ln_x', 'confirm'], // Cyrillic c
+		['https://connect.c\u043emposio.dev/link/ln_x', 'confirm'],
+		['https://connect.xn--cmposio-9ig.dev/link/ln_x', 'confirm'],
+		['https://composio.dev\u3002evil.com/', 'confirm'], // ideographic full stop
+		['https://composio.dev%2eevil.com/', 'confirm'], // percent-encoded dot
+		['https://composio.dev\u200b.evil.com/', 'confirm'], // zero-width space, dropped by the parser
+		['https://composio\uff0edev/link/ln_x', 'open'], // a fullwidth dot IS composio.dev once normalised, and the normalised URL is what opens
 		// Plain http only to loopback (the sandbox).
 		['http://127.0.0.1:51234/link/ln_x', 'open'],
 		['http://127.9.8.7/x', 'open'],
 		['http://localhost:3000/connect', 'open'],
 		['http://[::1]:8080/', 'open'],
 		['http://2130706433/', 'open'], // 127.0.0.1 in decimal, normalised by the parser
+		['http://127.1/', 'open'],
+		['http://0x7f.1/', 'open'],
+		['http://[::ffff:127.0.0.1]/', 'confirm'], // not a form the sandbox uses
 		['http://connect.composio.dev/link/ln_x', 'confirm'],
 		['http://128.0.0.1/', 'confirm'],
 		['http://0.0.0.0/', 'confirm'],
@@ -44,6 +64,18 @@ describe('classifyLink', () => {
 		['file:///etc/passwd', 'refuse'],
 		['command:workbench.action.terminal.new', 'refuse'],
 		['vscode://vscode.git/clone?url=x', 'refuse'],
+		['vscode-insiders://vscode.git/clone?url=x', 'refuse'],
+		['vscode-webview://abc/index.html', 'refuse'],
+		['command:_workbench.downloadResource?x', 'refuse'],
+		['DATA:text/html;base64,PHNjcmlwdD4=', 'refuse'],
+		['FILE://localhost/etc/passwd', 'refuse'],
+		['about:blank', 'refuse'],
+		['wss://connect.composio.dev/socket', 'refuse'],
+		['chrome://settings', 'refuse'],
+		['view-source:https://composio.dev', 'refuse'],
+		['intent://x#Intent;end', 'refuse'],
+		['\u200bjavascript:alert(1)', 'refuse'],
+		['javascript://composio.dev/%0aalert(1)', 'refuse'],
 		['vbscript:msgbox(1)', 'refuse'],
 		['blob:https://composio.dev/123', 'refuse'],
 		['ftp://composio.dev/file', 'refuse'],
@@ -140,6 +172,22 @@ describe('PolicyLinkOpener', () => {
 		assert.deepEqual(confirmer.asked, []);
 		assert.ok(logger.lines.length >= 2);
 		assert.ok(logger.lines.every((l) => !l.includes('secret=1') && !l.includes('cookie')));
+	});
+
+	it('asks about a punycode look-alike showing its punycode form, and opens nothing on a no', async () => {
+		const { opener, opened, confirmer } = make(false);
+		assert.equal(await opener.open('https://c\u043emposio.dev/link/ln_1'), false);
+		assert.deepEqual(confirmer.asked, ['https://xn--cmposio-9ig.dev/link/ln_1']);
+		assert.deepEqual(opened, []);
+	});
+
+	it('refuses every dangerous scheme the chat could carry, never asking', async () => {
+		const { opener, opened, confirmer } = make(true);
+		for (const url of ['javascript:alert(1)', 'data:text/html,x', 'file:///etc/passwd', 'command:workbench.action.terminal.new', 'vscode://vscode.git/clone?url=x']) {
+			assert.equal(await opener.open(url), false, url);
+		}
+		assert.deepEqual(opened, []);
+		assert.deepEqual(confirmer.asked, []);
 	});
 
 	it('opens the normalised URL it checked', async () => {

@@ -91,6 +91,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
 				'extensions.autoCheckUpdates': false,
 				'security.workspace.trust.enabled': false,
 				'update.mode': 'none',
+				'git.openRepositoryInParentFolders': 'never',
 				...options.settings,
 			},
 			null,

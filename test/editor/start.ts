@@ -37,8 +37,10 @@ function playground(): string {
 
 async function main(): Promise<void> {
 	const port = Number(process.env.PORT ?? 0) || undefined;
-	const server = await startCodeServer({ port, verbose: process.env.COMPOSIO_VERBOSE === '1' });
-	const url = workbenchUrl(server, { folder: playground() });
+	// Installed as an ordinary extension (a link to this folder) rather than loaded for
+	// development: code-server's development windows leave out the built-in colour themes.
+	const server = await startCodeServer({ port, verbose: process.env.COMPOSIO_VERBOSE === '1', installExtension: true });
+	const url = workbenchUrl(server, { folder: playground(), extensionDevelopment: false });
 	const keys = process.env.COMPOSIO_API_KEY ? 'your COMPOSIO_API_KEY from the environment' : 'the sandbox (no COMPOSIO_API_KEY set)';
 	console.log('');
 	console.log('Composio Agent is running in a real VS Code, on', keys + '.');

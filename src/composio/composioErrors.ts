@@ -137,6 +137,30 @@ interface Facts {
 	aborted: boolean;
 	malformed: boolean;
 	validation: boolean;
+	/** Seconds the server asked to wait (`retry-after-ms` / `retry-after` on an HTTP error). */
+	retryAfterSeconds?: number;
+}
+
+/** The wait a `retry-after-ms` or `retry-after` (seconds) header asks for, from a fetch `Headers` or a plain record. */
+function retryAfterFrom(headers: unknown): number | undefined {
+	const read = (name: string): string | undefined => {
+		if (typeof headers !== 'object' || headers === null) {
+			return undefined;
+		}
+		const get = (headers as { get?: unknown }).get;
+		if (typeof get === 'function') {
+			const v: unknown = get.call(headers, name);
+			return typeof v === 'string' ? v : undefined;
+		}
+		const v = (headers as Record<string, unknown>)[name];
+		return typeof v === 'string' ? v : undefined;
+	};
+	const ms = Number(read('retry-after-ms'));
+	if (read('retry-after-ms') !== undefined && Number.isFinite(ms) && ms > 0) {
+		return Math.ceil(ms / 1000);
+	}
+	const seconds = Number(read('retry-after'));
+	return read('retry-after') !== undefined && Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : undefined;
 }
 
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
@@ -172,6 +196,7 @@ function gatherFacts(e: unknown): Facts {
 		if (facts.status === undefined && typeof rec.status === 'number') {
 			facts.status = rec.status;
 			facts.wire = readWireError(rec.error);
+			facts.retryAfterSeconds = retryAfterFrom(rec.headers);
 		}
 		// The SDK's own ComposioError: `.code` like 'TS-SDK::REQUEST_CANCELLED', maybe `.statusCode`.
 		if (facts.sdkCode === undefined && typeof rec.code === 'string' && rec.code.startsWith('TS-SDK::')) {
@@ -287,7 +312,10 @@ export function toComposioError(e: unknown, context: ComposioErrorContext = {}):
 			return new ComposioError('forbidden', COMPOSIO_MESSAGES.auth, { action: 'setComposioKey', detail, status });
 		}
 		if (status === 429) {
-			return new ComposioError('rateLimited', COMPOSIO_MESSAGES.rateLimited, { action: 'retry', detail, status });
+			const wait = facts.retryAfterSeconds;
+			// The SDK has already waited and retried; say how long Composio asked for, when it did.
+			const message = wait !== undefined ? `Composio is rate-limiting requests; try again in ${wait} second${wait === 1 ? '' : 's'}.` : COMPOSIO_MESSAGES.rateLimited;
+			return new ComposioError('rateLimited', message, { action: 'retry', detail, status });
 		}
 		if (status >= 500) {
 			return new ComposioError('server', COMPOSIO_MESSAGES.unreachable, { action: 'retry', detail, status });

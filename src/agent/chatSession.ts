@@ -447,11 +447,29 @@ export class ChatSession extends DisposableBase {
 		}
 	}
 
+	/**
+	 * Disposal is the extension host shutting down (a window reload or close): the host exits as
+	 * soon as deactivation returns, so the turn's own final save, and any save still queued or
+	 * streamed text waiting for its timer, would never reach the disk. What is shown is written
+	 * now, synchronously, as it is (streaming text, running tools and waiting cards included;
+	 * opening it repairs them, see `recoverInterrupted`). Nothing is written when everything has
+	 * been saved already, so a window that only looked at a conversation never overwrites it.
+	 */
 	private stopForDispose(): void {
-		this.turn?.controller.abort();
+		const turn = this.turn;
+		turn?.controller.abort();
+		const pendingTimer = this.saveTimer !== undefined;
 		if (this.saveTimer) {
 			clearTimeout(this.saveTimer);
 			this.saveTimer = undefined;
+		}
+		const conversation = turn?.conversation ?? this.conversation;
+		if (conversation.items.length > 0 && (turn !== undefined || pendingTimer || this.store.isWriting(conversation.id))) {
+			try {
+				this.store.saveSync(conversation);
+			} catch (e) {
+				this.logger.error(`Could not save the conversation on shutdown: ${e instanceof Error ? e.message : String(e)}`);
+			}
 		}
 	}
 

@@ -5,7 +5,7 @@
  * half of one. Unreadable files are skipped and logged, never fatal.
  */
 import { randomUUID } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { closeSync, fsyncSync, openSync, promises as fs, renameSync, rmSync, writeSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { nullLogger, type Logger } from '../composio/logger';
@@ -46,6 +46,19 @@ export function titleFrom(text: string): string {
 	}
 	const space = cut.lastIndexOf(' ');
 	return `${(space >= 30 ? cut.slice(0, space) : cut).replace(/[\s.,;:!?-]+$/, '')}…`;
+}
+
+/** The file text of a conversation. */
+function fileText(conversation: Conversation): string {
+	return JSON.stringify({
+		version: FILE_VERSION,
+		id: conversation.id,
+		title: conversation.title,
+		createdAt: conversation.createdAt,
+		updatedAt: conversation.updatedAt,
+		items: conversation.items,
+		messages: conversation.messages,
+	});
 }
 
 /** The number of user and assistant items, the "messages" of the summary. */
@@ -120,6 +133,24 @@ async function atomicWrite(dir: string, path: string, data: string): Promise<voi
 		}
 	} catch {
 		// Not every platform can fsync a directory (Windows); the rename is still atomic.
+	}
+}
+
+/** `atomicWrite`, synchronously (no directory fsync: the rename is what makes it atomic). */
+function atomicWriteSync(path: string, data: string): void {
+	const tmp = `${path}.${randomUUID().slice(0, 8)}.tmp`;
+	try {
+		const fd = openSync(tmp, 'w');
+		try {
+			writeSync(fd, data, null, 'utf8');
+			fsyncSync(fd);
+		} finally {
+			closeSync(fd);
+		}
+		renameSync(tmp, path);
+	} catch (e) {
+		rmSync(tmp, { force: true });
+		throw e;
 	}
 }
 
@@ -234,16 +265,40 @@ export class ConversationStore {
 		if (!ID_PATTERN.test(conversation.id)) {
 			return Promise.reject(new Error(`${JSON.stringify(conversation.id)} is not a valid conversation id.`));
 		}
-		const json = JSON.stringify({
-			version: FILE_VERSION,
-			id: conversation.id,
-			title: conversation.title,
-			createdAt: conversation.createdAt,
-			updatedAt: conversation.updatedAt,
-			items: conversation.items,
-			messages: conversation.messages,
-		});
-		return this.enqueue(conversation.id, { kind: 'write', json, summary: summarize(conversation) });
+		return this.enqueue(conversation.id, { kind: 'write', json: fileText(conversation), summary: summarize(conversation) });
+	}
+
+	/**
+	 * Writes the conversation as it is now, synchronously, for when the extension host shuts down:
+	 * it exits as soon as deactivation returns, before any asynchronous write could finish. Atomic
+	 * like `save`. When an asynchronous write of it is still under way, the same version is queued
+	 * after it too, so if the process lives on, the older write cannot land last. The index is
+	 * updated when it has been read; otherwise the next `list()` picks the newer file up. Throws
+	 * when the write fails (the previous version stays intact) or the id is not a plain name.
+	 */
+	saveSync(conversation: Conversation): void {
+		if (!ID_PATTERN.test(conversation.id)) {
+			throw new Error(`${JSON.stringify(conversation.id)} is not a valid conversation id.`);
+		}
+		const json = fileText(conversation);
+		const summary = summarize(conversation);
+		mkdirSync(this.dir, { recursive: true });
+		atomicWriteSync(this.pathOf(conversation.id), json);
+		if (this.index) {
+			this.index.set(conversation.id, summary);
+			atomicWriteSync(join(this.dir, INDEX_FILE), JSON.stringify({ version: FILE_VERSION, conversations: [...this.index.values()] }));
+		}
+		if (this.slots.has(conversation.id)) {
+			this.enqueue(conversation.id, { kind: 'write', json, summary }).catch(() => undefined);
+		}
+		if (this.indexSlot.running) {
+			this.queueIndexWrite().catch(() => undefined);
+		}
+	}
+
+	/** Whether a save or delete of this conversation is queued or under way. */
+	isWriting(id: string): boolean {
+		return this.slots.has(id);
 	}
 
 	/** Deletes a conversation (after any save of it in progress). Deleting an unknown id does nothing. */

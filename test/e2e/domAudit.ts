@@ -76,7 +76,7 @@ export function resetCanaries(): void {
 /**
  * Walks every element under #app and lists what content must never produce there: script,
  * frames, objects, SVG/MathML, styles, forms and inputs (other than the composer's own),
- * images other than an https auth-card logo, `on*` attributes, `style` attributes, `id`/`name`
+ * images other than an auth-card logo (https or an image data URI), `on*` attributes, `style` attributes, `id`/`name`
  * attributes beyond the view's own, `srcdoc`, `target`, and URLs with a dangerous scheme.
  * Returns one line per finding; empty means clean.
  */
@@ -109,10 +109,14 @@ export function auditDom(): string[] {
 		if (tag === 'BUTTON' && !el.matches('button[class]')) {
 			findings.push(`button from content: ${show(el)}`);
 		}
+		// The one image content may supply: a Connect card's logo, https or a raster/SVG data URI (an SVG
+		// shown through <img> runs no script), with no attribute but its own.
+		let safeLogo = false;
 		if (tag === 'IMG') {
 			const src = el.getAttribute('src') ?? '';
 			const names = Array.from(el.attributes).map((a) => a.name).sort().join(',');
-			if (!el.matches('img.auth-logo') || !src.startsWith('https://') || names !== 'alt,class,src') {
+			safeLogo = el.matches('img.auth-logo') && /^(https:\/\/|data:image\/(png|jpeg|gif|webp|svg\+xml)[;,])/i.test(src) && names === 'alt,class,src';
+			if (!safeLogo) {
 				findings.push(`image from content: ${show(el)}`);
 			}
 		}
@@ -137,7 +141,7 @@ export function auditDom(): string[] {
 			if (name === 'name' || name === 'form' || name === 'formaction' || name === 'http-equiv') {
 				findings.push(`${name} attribute: ${show(el)}`);
 			}
-			if (urlAttrs.has(name) && dangerous.test(attr.value)) {
+			if (urlAttrs.has(name) && dangerous.test(attr.value) && !(safeLogo && name === 'src')) {
 				findings.push(`dangerous URL in ${name}: ${show(el)}`);
 			}
 		}

@@ -76,7 +76,9 @@ const ROUTES: readonly Route[] = [
 		name: 'auth card (toolkit, toolkit name, Connect Link, reason, logo)',
 		deliver: (texts, id) =>
 			texts.flatMap((text, i): HostToWebview[] => {
-				const card: TranscriptItem = { kind: 'auth', id: `c${i}`, at: AT, toolkit: text, toolkitName: text, url: text, logo: `https://logo.invalid/${encodeURIComponent(text)}.png`, status: 'waiting' };
+				// Logos the card shows (https, an SVG data URI carrying the payload) and ones it must not (script and page URIs).
+				const logos = [`https://logo.invalid/${encodeURIComponent(text)}.png`, `data:image/svg+xml,${encodeURIComponent(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert('logo')"><script>alert('logo script')</script>${text}</svg>`)}`, `javascript:alert('logo')`, `data:text/html,${encodeURIComponent(text)}`];
+				const card: TranscriptItem = { kind: 'auth', id: `c${i}`, at: AT, toolkit: text, toolkitName: text, url: text, logo: logos[i % logos.length], status: 'waiting' };
 				return [added(id, card), { type: 'itemUpdated', conversationId: id, item: { ...card, url: `https://connect.composio.dev/link/${text}`, status: 'failed', reason: text } }];
 			}),
 		verify: async (view, texts) => {
@@ -86,6 +88,36 @@ const ROUTES: readonly Route[] = [
 				assert.ok(titles.includes(`Connect ${text}`), `toolkit name shown as text: ${text}`);
 				assert.ok(reasons.includes(text), `reason shown as text: ${text}`);
 			}
+			const logos = await view.page.locator('.auth-card img.auth-logo').evaluateAll((els) => els.map((e) => (e as unknown as { getAttribute(n: string): string }).getAttribute('src')));
+			assert.equal(logos.length, texts.filter((_, i) => i % 4 < 2).length, 'https and image data URI logos show; script and page URIs do not');
+			assert.ok(logos.every((src) => /^(https:|data:image\/svg\+xml,)/.test(src)));
+		},
+	},
+	{
+		name: 'tool approval card (tool, toolkit, account, argument names and values)',
+		deliver: (texts, id) =>
+			texts.map((text, i) =>
+				added(id, {
+					kind: 'tool',
+					id: `p${i}`,
+					at: AT,
+					name: text,
+					toolkit: text,
+					args: text,
+					status: 'awaitingApproval',
+					approval: [
+						{ tool: text, toolkit: text, account: text, args: JSON.stringify({ [text]: text, nested: { text } }) },
+						{ tool: text, args: text },
+					],
+				}),
+			),
+		verify: async (view, texts) => {
+			const values = await view.page.locator('.approval .approval-args dd').allTextContents();
+			const names = await view.page.locator('.approval .approval-args dt').allTextContents();
+			for (const text of texts) {
+				assert.ok(values.includes(text) && names.includes(text), `argument name and value shown as text: ${text}`);
+			}
+			assert.equal(await view.page.locator('.approval [data-decision]').count(), texts.length * 4, 'every card still offers its four answers');
 		},
 	},
 	{

@@ -33,6 +33,12 @@ describe('Reload mid-turn in the real workbench (browser)', function () {
 		await wb?.close();
 	});
 
+	afterEach(async function () {
+		if (this.currentTest?.state === 'failed' && wb) {
+			await screenshot(wb.page, 'reliability-failure').catch(() => undefined);
+		}
+	});
+
 	it('a window reload while the answer streams loses nothing that was already shown', async () => {
 		const input = chat.getByRole('textbox', { name: 'Message' });
 		await input.fill('What can you do?');

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
 import { ScriptedModel } from '../../src/sandbox/scriptedModel';
-import { openChat, openWorkbench, runCommand, waitUntil, type Workbench } from './workbench';
+import { openChat, openWorkbench, runCommand, screenshot, waitUntil, type Workbench } from './workbench';
 
 const hex = (n: number): string => randomBytes(n).toString('hex');
 const COMPOSIO_KEY = `ak_${hex(12)}`;
@@ -101,13 +101,14 @@ describe('Secrets in the real workbench (browser): typed keys stay in the secret
 		await box.waitFor({ state: 'hidden' });
 	}
 
+	/** Sends a message once no turn runs; the caller waits for the outcome it expects. */
 	async function send(text: string): Promise<void> {
+		await chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
 		const input = chat.getByRole('textbox', { name: 'Message' });
 		const users = await chat.locator('.message.user').count();
 		await input.fill(text);
 		await input.press('Enter');
 		await waitUntil(async () => (await chat.locator('.message.user').count()) > users, 'the message to show');
-		await chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
 	}
 
 	before(async () => {
@@ -119,6 +120,12 @@ describe('Secrets in the real workbench (browser): typed keys stay in the secret
 	after(async () => {
 		await wb?.close();
 		await Promise.all([emulator.stop(), model.stop()]);
+	});
+
+	afterEach(async function () {
+		if (this.currentTest?.state === 'failed' && wb) {
+			await screenshot(wb.page, 'secrets-failure').catch(() => undefined);
+		}
 	});
 
 	it("no key in the chat view, the workbench, browser storage (the view's saved state included) or the data folder, except the secret store", async function () {

@@ -405,6 +405,8 @@ describe('XSS: hostile app data through the sandbox in the real workbench (brows
 		const input = chat.getByRole('textbox', { name: 'Message' });
 		await input.fill('What can you do?');
 		await input.press('Enter');
+		// The view is idle before the turn starts, too: wait for the finished answer first.
+		await chat.locator('.message.assistant:not(.streaming)').first().waitFor({ timeout: 60_000 });
 		await idle();
 		const created = wb.emulator!.requests.find((r) => r.method === 'POST' && r.path.endsWith('/tool_router/session'));
 		const body = created?.body as { user_id?: unknown } | undefined;
@@ -415,6 +417,12 @@ describe('XSS: hostile app data through the sandbox in the real workbench (brows
 	after(async () => {
 		await wb?.close();
 		await canary?.close();
+	});
+
+	afterEach(async function () {
+		if (this.currentTest?.state === 'failed' && wb) {
+			await screenshot(wb.page, 'xss-workbench-failure').catch(() => undefined);
+		}
 	});
 
 	it('payloads as email senders, subjects and bodies and as account aliases: tool cards and the summary render them inert', async () => {

@@ -16,7 +16,8 @@ import type { AgentEvent, AgentFailure } from './agentEvents';
 import type { AuthWaiter, PendingConnection } from './authWaiter';
 import type { ModelClient, ModelToolCall } from './modelClient';
 import { ModelError } from './modelErrors';
-import { buildSystemPrompt, toolkitDisplayName, type PromptAccount } from './systemPrompt';
+import { toolkitDisplayName } from '../common/toolkitNames';
+import { buildSystemPrompt, type PromptAccount } from './systemPrompt';
 import { actionsOf, DECLINED_TOOL_RESULT, type ToolApprovalGate } from './toolApproval';
 import { DEFAULT_TOOL_OUTPUT_BUDGET, prepareToolOutput } from './toolOutput';
 

@@ -8,7 +8,7 @@ import type { ConnectionCheck, ToolSession } from '../composio/composioService';
 import { ComposioError } from '../composio/composioErrors';
 import { nullLogger, type Logger } from '../composio/logger';
 import type { AgentEvent } from './agentEvents';
-import { toolkitDisplayName } from './systemPrompt';
+import { toolkitDisplayName } from '../common/toolkitNames';
 
 /** A connection the user was asked to make. */
 export interface PendingConnection {

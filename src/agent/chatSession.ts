@@ -18,7 +18,8 @@ import { AuthWaiter } from './authWaiter';
 import type { Conversation, ConversationStore } from './conversationStore';
 import { titleFrom, UNTITLED } from './conversationStore';
 import type { ModelClient } from './modelClient';
-import { toolkitDisplayName, userMessageContent } from './systemPrompt';
+import { toolkitDisplayName } from '../common/toolkitNames';
+import { userMessageContent } from './systemPrompt';
 import { type AlwaysAllowedStore, type ApprovalDecision, type ApprovalMode, ToolApprovalGate } from './toolApproval';
 
 /** What one turn runs with. Asked for at the start of every turn, so settings changes apply to the next message. */

@@ -6,40 +6,8 @@
  * blocks with path and line range), not into the system prompt, so it stays with the question
  * it belongs to in the history, and later messages do not re-send it.
  */
+import { toolkitDisplayName } from '../common/toolkitNames';
 import type { EditorContext } from '../protocol/transcript';
-
-/** Display names of well-known toolkits; others are capitalised from their slug. */
-const TOOLKIT_NAMES: Readonly<Record<string, string>> = {
-	gmail: 'Gmail',
-	github: 'GitHub',
-	slack: 'Slack',
-	linear: 'Linear',
-	googlecalendar: 'Google Calendar',
-	googledrive: 'Google Drive',
-	googledocs: 'Google Docs',
-	googlesheets: 'Google Sheets',
-	notion: 'Notion',
-	jira: 'Jira',
-	outlook: 'Outlook',
-	hubspot: 'HubSpot',
-	gitlab: 'GitLab',
-	discord: 'Discord',
-	trello: 'Trello',
-	asana: 'Asana',
-};
-
-/** A human name for a toolkit slug: `gmail` → `Gmail`, `github` → `GitHub`, `my_app` → `My App`. */
-export function toolkitDisplayName(slug: string): string {
-	const known = TOOLKIT_NAMES[slug.toLowerCase()];
-	if (known) {
-		return known;
-	}
-	return slug
-		.split(/[_\-\s]+/)
-		.filter((w) => w.length > 0)
-		.map((w) => w[0]!.toUpperCase() + w.slice(1))
-		.join(' ');
-}
 
 /** One connected account as the prompt lists it. */
 export interface PromptAccount {

@@ -2,6 +2,7 @@
  * How connected accounts are grouped, labelled and counted for the views (the connections tree,
  * the status bar, the pickers). Pure: no editor, no network.
  */
+import { toolkitDisplayName as commonToolkitName } from '../common/toolkitNames';
 import type { ConnectedAccount, ConnectionStatus, ToolkitStatus } from './composioService';
 
 /** The handful of states the UI distinguishes. */
@@ -65,15 +66,7 @@ export interface ToolkitGroup {
 
 /** Names for slugs the session has not told us about yet. */
 export function toolkitDisplayName(slug: string, toolkits?: ReadonlyMap<string, Pick<ToolkitStatus, 'name'>>): string {
-	const known = toolkits?.get(slug)?.name;
-	if (known) {
-		return known;
-	}
-	return slug
-		.split(/[_-]+/)
-		.filter(Boolean)
-		.map((w) => w.charAt(0).toUpperCase() + w.slice(1))
-		.join(' ');
+	return toolkits?.get(slug)?.name || commonToolkitName(slug);
 }
 
 /** Groups accounts by toolkit, toolkits by name, accounts by creation time (then id). */

@@ -1,26 +1,9 @@
 /** Display names for toolkits and tools (GMAIL_FETCH_EMAILS → "Gmail", "Fetch emails"). */
-const KNOWN_TOOLKITS: Record<string, string> = {
-	composio: 'Composio',
-	gmail: 'Gmail',
-	github: 'GitHub',
-	slack: 'Slack',
-	linear: 'Linear',
-	googlecalendar: 'Google Calendar',
-	googledrive: 'Google Drive',
-	googlesheets: 'Google Sheets',
-	notion: 'Notion',
-	jira: 'Jira',
-	hubspot: 'HubSpot',
-	outlook: 'Outlook',
-};
+import { toolkitDisplayName } from '../common/toolkitNames';
 
-/** A toolkit slug's display name. */
+/** A toolkit slug's display name ('Tool' when unknown). */
 export function toolkitName(slug: string | undefined): string {
-	if (!slug) {
-		return 'Tool';
-	}
-	const known = KNOWN_TOOLKITS[slug.toLowerCase()];
-	return known ?? slug.charAt(0).toUpperCase() + slug.slice(1).toLowerCase();
+	return slug ? toolkitDisplayName(slug) : 'Tool';
 }
 
 /** A tool slug's action in words, without its toolkit prefix. */

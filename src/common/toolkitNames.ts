@@ -1,0 +1,35 @@
+/** Display names for toolkit slugs, shared by the host (prompts, notices) and the chat view. */
+
+/** Display names of well-known toolkits; others are capitalised from their slug. */
+const TOOLKIT_NAMES: Readonly<Record<string, string>> = {
+	composio: 'Composio',
+	gmail: 'Gmail',
+	github: 'GitHub',
+	slack: 'Slack',
+	linear: 'Linear',
+	googlecalendar: 'Google Calendar',
+	googledrive: 'Google Drive',
+	googledocs: 'Google Docs',
+	googlesheets: 'Google Sheets',
+	notion: 'Notion',
+	jira: 'Jira',
+	outlook: 'Outlook',
+	hubspot: 'HubSpot',
+	gitlab: 'GitLab',
+	discord: 'Discord',
+	trello: 'Trello',
+	asana: 'Asana',
+};
+
+/** A human name for a toolkit slug: `gmail` → `Gmail`, `github` → `GitHub`, `my_app` → `My App`. */
+export function toolkitDisplayName(slug: string): string {
+	const known = TOOLKIT_NAMES[slug.toLowerCase()];
+	if (known) {
+		return known;
+	}
+	return slug
+		.split(/[_\-\s]+/)
+		.filter((w) => w.length > 0)
+		.map((w) => w[0]!.toUpperCase() + w.slice(1))
+		.join(' ');
+}

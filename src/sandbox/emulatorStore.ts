@@ -278,7 +278,10 @@ export class EmulatorStore {
 			this.claimAlias(userId, toolkit, alias);
 		}
 		const seq = this.nextSeq();
-		const at = new Date(now).toISOString();
+		// Accounts made in the same millisecond would tie on created_at and list in random (id)
+		// order; each account is at least a millisecond newer than the one before, as on Composio.
+		const newest = this.state.accounts.reduce((t, a) => Math.max(t, Date.parse(a.createdAt) || 0), 0);
+		const at = new Date(Math.max(now, newest + 1)).toISOString();
 		const account: AccountRecord = {
 			id: newId('ca'),
 			userId,

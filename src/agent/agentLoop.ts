@@ -456,6 +456,16 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 				}
 				const message = e instanceof ComposioError ? e.message : e instanceof Error ? e.message : String(e);
 				logger.warn(`${call.name} failed: ${e instanceof ComposioError ? e.detail : message}`);
+				if (e instanceof ComposioError && (e.kind === 'auth' || e.kind === 'forbidden')) {
+					// A rejected key fails every call after this one too: stop, and offer to set it.
+					messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify({ error: message }) });
+					for (const rest of calls.slice(index + 1)) {
+						messages.push({ role: 'tool', tool_call_id: rest.id, content: CANCELLED_TOOL_RESULT });
+					}
+					yield { type: 'toolFinished', callId: call.id, ok: false, result: JSON.stringify({ error: message }, null, 2), error: message, truncatedForModel: false };
+					yield { type: 'error', error: toAgentFailure(e) };
+					return;
+				}
 				value = { error: message };
 				ok = false;
 				error = message;

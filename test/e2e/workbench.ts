@@ -92,15 +92,17 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
 	};
 }
 
-/** Opens the Composio view container from the activity bar and returns the chat webview's content frame. */
+/** Opens the Composio view container and returns the chat webview's content frame. */
 export async function openChat(page: Page): Promise<FrameLocator> {
-	const item = page.locator('.activitybar a[aria-label^="Composio"]');
-	const expanded = await item.getAttribute('aria-expanded').catch(() => null);
-	if (expanded !== 'true') {
-		await item.click();
-	}
 	const frame = chatFrame(page);
-	await frame.getByRole('textbox', { name: 'Message' }).waitFor({ timeout: 60_000 });
+	const input = frame.getByRole('textbox', { name: 'Message' });
+	if (await input.isVisible().catch(() => false)) {
+		return frame;
+	}
+	// The activity-bar item toggles the sidebar, and after a reload it does not always say
+	// whether it is expanded: the command only ever reveals the chat.
+	await runCommand(page, 'Composio: Open Chat');
+	await input.waitFor({ timeout: 60_000 });
 	return frame;
 }
 

@@ -352,8 +352,9 @@ describe('Fault matrix: what the user sees, and that nothing is lost (ChatSessio
 	});
 
 	describe('Composio, during a tool call (session already open)', () => {
-		const cases: Array<{ name: string; fault: EmulatorFault; error: string }> = [
-			{ name: 'Composio 401 during a tool call', fault: { status: 401 }, error: 'Composio rejected the API key.' },
+		/** `stops`: the turn ends with an error notice offering this remedy instead of the model explaining. */
+		const cases: Array<{ name: string; fault: EmulatorFault; error: string; stops?: 'setComposioKey' }> = [
+			{ name: 'Composio 401 during a tool call', fault: { status: 401 }, error: 'Composio rejected the API key.', stops: 'setComposioKey' },
 			{ name: 'Composio 429 during a tool call', fault: { status: 429 }, error: 'Composio is rate-limiting requests; try again in a moment.' },
 			{ name: 'Composio 500 during a tool call', fault: { status: 500 }, error: 'Composio is unreachable.' },
 		];
@@ -368,12 +369,22 @@ describe('Fault matrix: what the user sees, and that nothing is lost (ChatSessio
 				assert.equal(failed[0]?.error, c.error);
 				assertPlainSentence(failed[0]?.error ?? '');
 				const answer = added[added.length - 1];
-				assert.ok(answer?.kind === 'assistant' && answer.text.length > 0, 'the agent explains');
+				if (c.stops) {
+					// A rejected key fails every call: the turn stops with the remedy instead of asking the model.
+					assert.ok(answer?.kind === 'notice' && answer.level === 'error' && answer.action === c.stops, JSON.stringify(answer));
+					assert.equal(answer.text, c.error);
+				} else {
+					assert.ok(answer?.kind === 'assistant' && answer.text.length > 0, 'the agent explains');
+				}
 				for (const key of KEYS) {
-					assert.ok(!answer.text.includes(key));
+					assert.ok(!JSON.stringify(answer).includes(key));
 				}
 				await assertIntact(before);
-				rows.push({ fault: c.name, sees: `The tool card turns red (Failed) with "${c.error}"; the agent explains it could not finish`, wayOut: 'Ask again' });
+				rows.push({
+					fault: c.name,
+					sees: c.stops ? `The tool card turns red (Failed) and the turn stops with "${c.error}"` : `The tool card turns red (Failed) with "${c.error}"; the agent explains it could not finish`,
+					wayOut: c.stops ? 'Set Composio API Key' : 'Ask again',
+				});
 
 				emu.clearFaults();
 				assert.equal(await chat.send('Summarize my emails'), 'completed');

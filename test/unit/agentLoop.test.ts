@@ -9,49 +9,20 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import type { AgentEvent } from '../../src/agent/agentEvents';
 import { CANCELLED_TOOL_RESULT, repairTranscript, runAgent, toolkitOf, type AgentRunOptions } from '../../src/agent/agentLoop';
 import { AuthWaiter } from '../../src/agent/authWaiter';
-import type { ModelChunk, ModelClient, ModelRequest } from '../../src/agent/modelClient';
 import { OpenAiModelClient } from '../../src/agent/openAiModelClient';
 import { buildSystemPrompt, userMessageContent } from '../../src/agent/systemPrompt';
 import { prepareToolOutput, shortenForModel } from '../../src/agent/toolOutput';
 import { ComposioClientFactory } from '../../src/composio/composioClientFactory';
 import { ComposioService, type ToolSession } from '../../src/composio/composioService';
-import type { Logger } from '../../src/composio/logger';
 import type { ComposioSettings } from '../../src/composio/settings';
 import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
 import { ScriptedModel } from '../../src/sandbox/scriptedModel';
 import { isContinuation } from '../../src/sandbox/scriptedModelScripts';
+import { RecordingLogger } from './fakes/recordingLogger';
+import { until } from './fakes/until';
+import { FakeModel } from './fakes/fakeModel';
 
 const USER = 'agent-loop-user';
-
-class RecordingLogger implements Logger {
-	readonly lines: string[] = [];
-	trace(m: string): void {
-		this.lines.push(`[trace] ${m}`);
-	}
-	debug(m: string): void {
-		this.lines.push(`[debug] ${m}`);
-	}
-	info(m: string): void {
-		this.lines.push(`[info] ${m}`);
-	}
-	warn(m: string): void {
-		this.lines.push(`[warn] ${m}`);
-	}
-	error(m: string | Error): void {
-		this.lines.push(`[error] ${typeof m === 'string' ? m : m.message}`);
-	}
-}
-
-/** Resolves once `check` is true, polling; fails after a generous bound so a broken test fails rather than hangs. */
-async function until(check: () => boolean, what: string, boundMs = 15_000): Promise<void> {
-	const start = Date.now();
-	while (!check()) {
-		if (Date.now() - start > boundMs) {
-			throw new Error(`timed out waiting for ${what}`);
-		}
-		await new Promise((r) => setTimeout(r, 5));
-	}
-}
 
 /** A run of the loop, pulled continuously in the background as a chat session would. */
 interface Run {
@@ -164,21 +135,6 @@ async function submitConnectPage(url: string, decision: 'authorize' | 'deny'): P
 	});
 	assert.ok(res.status === 200 || res.status === 303, `connect page answered ${res.status}`);
 	await res.text();
-}
-
-/** A model that replays fixed replies, for what the scripted model never does (invalid JSON arguments). */
-class FakeModel implements ModelClient {
-	readonly model = 'fake';
-	readonly requests: ModelRequest[] = [];
-	constructor(private readonly replies: ModelChunk[][]) {}
-	// eslint-disable-next-line @typescript-eslint/require-await
-	async *stream(request: ModelRequest): AsyncGenerator<ModelChunk> {
-		this.requests.push({ ...request, messages: [...request.messages] });
-		const reply = this.replies.shift() ?? [{ type: 'text', delta: 'No more replies.' }, { type: 'done', finishReason: 'stop' }];
-		for (const chunk of reply) {
-			yield chunk;
-		}
-	}
 }
 
 describe('agent loop (emulator + scripted model over HTTP)', function () {

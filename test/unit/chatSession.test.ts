@@ -17,45 +17,16 @@ import { OpenAiModelClient } from '../../src/agent/openAiModelClient';
 import { ComposioClientFactory } from '../../src/composio/composioClientFactory';
 import { ComposioError } from '../../src/composio/composioErrors';
 import { ComposioService } from '../../src/composio/composioService';
-import type { Logger } from '../../src/composio/logger';
 import type { TurnState } from '../../src/protocol/chatProtocol';
 import type { ConversationSummary, TranscriptItem } from '../../src/protocol/transcript';
 import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
 import { ScriptedModel } from '../../src/sandbox/scriptedModel';
+import { RecordingLogger } from './fakes/recordingLogger';
+import { until } from './fakes/until';
 
 const USER = 'chat-session-user';
 
 type Item<K extends TranscriptItem['kind']> = Extract<TranscriptItem, { kind: K }>;
-
-class RecordingLogger implements Logger {
-	readonly lines: string[] = [];
-	trace(m: string): void {
-		this.lines.push(`[trace] ${m}`);
-	}
-	debug(m: string): void {
-		this.lines.push(`[debug] ${m}`);
-	}
-	info(m: string): void {
-		this.lines.push(`[info] ${m}`);
-	}
-	warn(m: string): void {
-		this.lines.push(`[warn] ${m}`);
-	}
-	error(m: string | Error): void {
-		this.lines.push(`[error] ${typeof m === 'string' ? m : m.message}`);
-	}
-}
-
-/** Resolves once `check` is true, polling; fails after a generous bound so a broken test fails rather than hangs. */
-async function until(check: () => boolean | Promise<boolean>, what: string, boundMs = 15_000): Promise<void> {
-	const start = Date.now();
-	while (!(await check())) {
-		if (Date.now() - start > boundMs) {
-			throw new Error(`timed out waiting for ${what}`);
-		}
-		await new Promise((r) => setTimeout(r, 5));
-	}
-}
 
 /** A clock that moves forward one millisecond per reading, so the order of conversations never depends on timing. */
 function steppingClock(start = 1_700_000_000_000): () => number {
@@ -690,8 +661,10 @@ describe('ChatSession (emulator + scripted model over HTTP)', function () {
 		function assertRecovered(items: readonly TranscriptItem[], messages: readonly ChatCompletionMessageParam[]): void {
 			assert.deepEqual(
 				items.map((i) => (i.kind === 'tool' ? `tool ${i.status}` : i.kind === 'auth' ? `auth ${i.status}` : i.kind)),
-				['user', 'tool done', 'auth cancelled', 'assistant', 'tool failed'],
+				['user', 'tool done', 'auth cancelled', 'assistant', 'tool failed', 'notice'],
 			);
+			const notice = items[items.length - 1];
+			assert.ok(notice?.kind === 'notice' && notice.action === 'retry' && /Interrupted/.test(notice.text), 'a notice says why it stops and offers Retry');
 			const assistant = items.find((i) => i.kind === 'assistant');
 			assert.ok(assistant?.kind === 'assistant' && assistant.text === 'Please connect' && !('streaming' in assistant));
 			const tool = items.find((i) => i.id === 'tool-2');

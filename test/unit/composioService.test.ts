@@ -11,39 +11,10 @@ import { ComposioError } from '../../src/composio/composioErrors';
 import { ComposioService, type ConnectionStatus, type ToolSession } from '../../src/composio/composioService';
 import { findConnectLinks } from '../../src/composio/connectLinks';
 import { classifyLink } from '../../src/composio/linkPolicy';
-import type { Logger } from '../../src/composio/logger';
 import type { ComposioSettings } from '../../src/composio/settings';
 import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
-
-class RecordingLogger implements Logger {
-	readonly lines: string[] = [];
-	trace(m: string): void {
-		this.lines.push(`[trace] ${m}`);
-	}
-	debug(m: string): void {
-		this.lines.push(`[debug] ${m}`);
-	}
-	info(m: string): void {
-		this.lines.push(`[info] ${m}`);
-	}
-	warn(m: string): void {
-		this.lines.push(`[warn] ${m}`);
-	}
-	error(m: string | Error): void {
-		this.lines.push(`[error] ${typeof m === 'string' ? m : `${m.message}\n${m.stack ?? ''}`}`);
-	}
-}
-
-/** Resolves once `check` is true, polling; rejects after a generous bound so a broken test fails rather than hangs. */
-async function until(check: () => boolean, what: string, boundMs = 10_000): Promise<void> {
-	const start = Date.now();
-	while (!check()) {
-		if (Date.now() - start > boundMs) {
-			throw new Error(`timed out waiting for ${what}`);
-		}
-		await new Promise((r) => setTimeout(r, 10));
-	}
-}
+import { RecordingLogger } from './fakes/recordingLogger';
+import { until } from './fakes/until';
 
 async function rejectsWith(promise: Promise<unknown>, kind: ComposioError['kind']): Promise<ComposioError> {
 	try {

@@ -10,30 +10,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { ConversationStore, summarize, titleFrom, UNTITLED, type Conversation } from '../../src/agent/conversationStore';
-import type { Logger } from '../../src/composio/logger';
 import type { TranscriptItem } from '../../src/protocol/transcript';
-
-class RecordingLogger implements Logger {
-	readonly lines: string[] = [];
-	trace(m: string): void {
-		this.lines.push(`[trace] ${m}`);
-	}
-	debug(m: string): void {
-		this.lines.push(`[debug] ${m}`);
-	}
-	info(m: string): void {
-		this.lines.push(`[info] ${m}`);
-	}
-	warn(m: string): void {
-		this.lines.push(`[warn] ${m}`);
-	}
-	error(m: string | Error): void {
-		this.lines.push(`[error] ${typeof m === 'string' ? m : m.message}`);
-	}
-	warnings(): string[] {
-		return this.lines.filter((l) => l.startsWith('[warn]') || l.startsWith('[error]'));
-	}
-}
+import { RecordingLogger } from './fakes/recordingLogger';
 
 /** A clock that moves forward one millisecond per reading, so order never depends on timing. */
 function steppingClock(start = 1_700_000_000_000): () => number {

@@ -23,10 +23,11 @@ import { ConversationStore, type Conversation } from '../../src/agent/conversati
 import { OpenAiModelClient } from '../../src/agent/openAiModelClient';
 import { ComposioClientFactory } from '../../src/composio/composioClientFactory';
 import { ComposioService } from '../../src/composio/composioService';
-import type { Logger } from '../../src/composio/logger';
 import type { NoticeAction, TranscriptItem } from '../../src/protocol/transcript';
 import { ComposioEmulator, type EmulatorFault } from '../../src/sandbox/composioEmulator';
 import { ScriptedModel, type ModelFault } from '../../src/sandbox/scriptedModel';
+import { RecordingLogger } from './fakes/recordingLogger';
+import { until } from './fakes/until';
 
 const USER = 'fault-matrix-user';
 const COMPOSIO_KEY = 'ck_fault_matrix_5ecret_composio_key_0123';
@@ -34,25 +35,6 @@ const MODEL_KEY = 'sk-fault-matrix-5ecret-openai-key-4567';
 const KEYS = [COMPOSIO_KEY, MODEL_KEY];
 
 type Item<K extends TranscriptItem['kind']> = Extract<TranscriptItem, { kind: K }>;
-
-class RecordingLogger implements Logger {
-	readonly lines: string[] = [];
-	trace(m: string): void {
-		this.lines.push(m);
-	}
-	debug(m: string): void {
-		this.lines.push(m);
-	}
-	info(m: string): void {
-		this.lines.push(m);
-	}
-	warn(m: string): void {
-		this.lines.push(m);
-	}
-	error(m: string | Error): void {
-		this.lines.push(typeof m === 'string' ? m : `${m.message}\n${m.stack ?? ''}`);
-	}
-}
 
 /** What the chat view shows, rebuilt only from the events ChatSession fires (as the webview does). */
 class ScreenModel {
@@ -84,16 +66,6 @@ async function closedPort(): Promise<number> {
 	await new Promise<void>((resolve) => server.close(() => resolve()));
 	assert.ok(address && typeof address === 'object');
 	return address.port;
-}
-
-async function until(check: () => boolean | Promise<boolean>, what: string, boundMs = 15_000): Promise<void> {
-	const start = Date.now();
-	while (!(await check())) {
-		if (Date.now() - start > boundMs) {
-			throw new Error(`timed out waiting for ${what}`);
-		}
-		await new Promise((r) => setTimeout(r, 5));
-	}
 }
 
 function itemsOf<K extends TranscriptItem['kind']>(items: readonly TranscriptItem[], kind: K): Array<Item<K>> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { classifyLink, PolicyLinkOpener, type LinkConfirmer, type LinkVerdict } from '../../src/composio/linkPolicy';
-import type { Logger } from '../../src/composio/logger';
+import { RecordingLogger } from './fakes/recordingLogger';
 
 const PROD = { baseUrl: 'https://backend.composio.dev' };
 
@@ -99,25 +99,6 @@ describe('classifyLink', () => {
 		assert.equal(classifyLink('https://connect.composio.dev/link/ln_1', { baseUrl: 'nonsense' }), 'open');
 	});
 });
-
-class RecordingLogger implements Logger {
-	readonly lines: string[] = [];
-	trace(m: string): void {
-		this.lines.push(m);
-	}
-	debug(m: string): void {
-		this.lines.push(m);
-	}
-	info(m: string): void {
-		this.lines.push(m);
-	}
-	warn(m: string): void {
-		this.lines.push(m);
-	}
-	error(m: string | Error): void {
-		this.lines.push(String(m));
-	}
-}
 
 class FakeConfirmer implements LinkConfirmer {
 	readonly asked: string[] = [];

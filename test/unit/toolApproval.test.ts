@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { AgentEvent } from '../../src/agent/agentEvents';
 import { runAgent } from '../../src/agent/agentLoop';
-import type { ModelChunk, ModelClient, ModelRequest } from '../../src/agent/modelClient';
+import type { ModelClient } from '../../src/agent/modelClient';
 import { OpenAiModelClient } from '../../src/agent/openAiModelClient';
 import {
 	actionsNeedingApproval,
@@ -23,18 +23,10 @@ import { ComposioService, type ToolSession } from '../../src/composio/composioSe
 import { nullLogger } from '../../src/composio/logger';
 import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
 import { ScriptedModel } from '../../src/sandbox/scriptedModel';
+import { until } from './fakes/until';
+import { FakeModel } from './fakes/fakeModel';
 
 const USER = 'approval-user';
-
-async function until(check: () => boolean, what: string, boundMs = 15_000): Promise<void> {
-	const start = Date.now();
-	while (!check()) {
-		if (Date.now() - start > boundMs) {
-			throw new Error(`timed out waiting for ${what}`);
-		}
-		await new Promise((r) => setTimeout(r, 5));
-	}
-}
 
 describe('tool approval policy', () => {
 	it('lets read-only tools run and asks for everything else, by name', () => {
@@ -109,22 +101,6 @@ describe('tool approval policy', () => {
 		assert.equal(gate.isWaiting('c3'), false);
 	});
 });
-
-/** A model that replays fixed replies and records what it was sent. */
-class FakeModel implements ModelClient {
-	readonly model = 'fake';
-	readonly requests: ModelRequest[] = [];
-	constructor(private readonly replies: (ModelChunk[] | ((request: ModelRequest) => ModelChunk[]))[]) {}
-	// eslint-disable-next-line @typescript-eslint/require-await
-	async *stream(request: ModelRequest): AsyncGenerator<ModelChunk> {
-		this.requests.push({ ...request, messages: [...request.messages] });
-		const next = this.replies.shift();
-		const reply = typeof next === 'function' ? next(request) : (next ?? [{ type: 'text', delta: 'Done.' }, { type: 'done', finishReason: 'stop' }]);
-		for (const chunk of reply) {
-			yield chunk;
-		}
-	}
-}
 
 describe('the agent loop asks before side effects (emulator over HTTP)', function () {
 	this.timeout(60_000);

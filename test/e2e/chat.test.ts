@@ -294,5 +294,33 @@ describe('Chat view in a light theme (browser)', function () {
 		await fetchCard.scrollIntoViewIfNeeded();
 		await wb.page.mouse.move(700, 450);
 		await screenshot(wb.page, 'light-tool-card');
+		// The result shown is capped; the whole of it opens in an editor tab.
+		await fetchCard.getByRole('button', { name: /Open full result/ }).click();
+		const tab = wb.page.locator('.tabs-container .tab', { hasText: /Untitled/ }).first();
+		await tab.waitFor();
+		await waitUntil(async () => /"messages"/.test((await wb.page.locator('.monaco-editor .view-lines').first().textContent()) ?? ''), 'the full result in an editor');
+	});
+});
+
+describe('Chat view in a high-contrast theme (browser)', function () {
+	let wb: Workbench;
+
+	after(async () => {
+		await wb?.close();
+	});
+
+	it('draws cards and controls with the theme\'s contrast border', async () => {
+		wb = await openWorkbench({ ownSandbox: true, colorScheme: 'dark', theme: 'Default High Contrast' });
+		const chat = await openChat(wb.page);
+		assert.match((await chat.locator('body').getAttribute('class')) ?? '', /vscode-high-contrast/);
+		const input = chat.getByRole('textbox', { name: 'Message' });
+		await input.fill('Summarize my emails');
+		await input.press('Enter');
+		const card = chat.locator('.auth-card').first();
+		await card.waitFor();
+		const border: string = await card.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { borderTopColor: string; borderTopStyle: string } }).getComputedStyle(el).borderTopStyle);
+		assert.equal(border, 'solid');
+		await wb.page.mouse.move(700, 450);
+		await screenshot(wb.page, 'high-contrast-connect-card');
 	});
 });

@@ -30,6 +30,8 @@ export interface Workbench {
 
 export interface WorkbenchOptions {
 	colorScheme?: 'light' | 'dark';
+	/** A colour theme by its settings id (e.g. 'Default High Contrast'); default the scheme's Modern theme. */
+	theme?: string;
 	settings?: Record<string, unknown>;
 	env?: NodeJS.ProcessEnv;
 	files?: Record<string, string>;
@@ -50,7 +52,7 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
 		mkdirSync(join(folder, name, '..'), { recursive: true });
 		writeFileSync(join(folder, name), content);
 	}
-	const theme = options.colorScheme === 'light' ? 'Default Light Modern' : 'Default Dark Modern';
+	const theme = options.theme ?? (options.colorScheme === 'light' ? 'Default Light Modern' : 'Default Dark Modern');
 	let emulator: ComposioEmulator | undefined;
 	let model: ScriptedModel | undefined;
 	let sandboxEnv: NodeJS.ProcessEnv = {};

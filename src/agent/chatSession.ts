@@ -11,7 +11,7 @@ import { Emitter, type Event } from '../common/emitter';
 import type { ToolSession } from '../composio/composioService';
 import { nullLogger, type Logger } from '../composio/logger';
 import type { TurnState } from '../protocol/chatProtocol';
-import type { ConversationSummary, EditorContext, TranscriptItem } from '../protocol/transcript';
+import type { AuthCardStatus, ConversationSummary, EditorContext, TranscriptItem } from '../protocol/transcript';
 import type { AgentEvent } from './agentEvents';
 import { repairTranscript, runAgent, toAgentFailure } from './agentLoop';
 import { AuthWaiter } from './authWaiter';
@@ -544,18 +544,7 @@ export class ChatSession extends DisposableBase {
 					}
 					this.replace(conversation, found.index, updated);
 				} else {
-					const item: TranscriptItem = {
-						kind: 'auth',
-						id: this.newId('auth'),
-						at: this.now(),
-						toolkit: event.toolkit,
-						toolkitName: toolkitDisplayName(event.toolkit),
-						url: event.url,
-						...(event.accountId ? { accountId: event.accountId } : {}),
-						status: 'waiting',
-					};
-					turn.authItems.set(event.toolkit, item.id);
-					this.add(conversation, item);
+					const item = this.newAuthCard(turn, event.toolkit, event.url, 'waiting', event.accountId);
 					void this.addLogo(conversation, item.id, event.toolkit, turn.session);
 				}
 				this.persist(conversation);
@@ -578,19 +567,7 @@ export class ChatSession extends DisposableBase {
 					}
 					this.replace(conversation, found.index, updated);
 				} else if (event.url) {
-					const item: TranscriptItem = {
-						kind: 'auth',
-						id: this.newId('auth'),
-						at: this.now(),
-						toolkit: event.toolkit,
-						toolkitName: toolkitDisplayName(event.toolkit),
-						url: event.url,
-						...(event.accountId ? { accountId: event.accountId } : {}),
-						status: event.status,
-						...(event.reason !== undefined ? { reason: event.reason } : {}),
-					};
-					turn.authItems.set(event.toolkit, item.id);
-					this.add(conversation, item);
+					this.newAuthCard(turn, event.toolkit, event.url, event.status, event.accountId, event.reason);
 				}
 				this.setState(conversation, event.status === 'waiting' || event.status === 'expired' ? 'waitingForAuth' : 'running');
 				this.persist(conversation);
@@ -618,6 +595,24 @@ export class ChatSession extends DisposableBase {
 				this.persist(conversation);
 				break;
 		}
+	}
+
+	/** Adds a Connect card for `toolkit` to the turn's conversation and remembers it as that toolkit's card. */
+	private newAuthCard(turn: RunningTurn, toolkit: string, url: string, status: AuthCardStatus, accountId?: string, reason?: string): TranscriptItem {
+		const item: TranscriptItem = {
+			kind: 'auth',
+			id: this.newId('auth'),
+			at: this.now(),
+			toolkit,
+			toolkitName: toolkitDisplayName(toolkit),
+			url,
+			...(accountId ? { accountId } : {}),
+			status,
+			...(reason !== undefined ? { reason } : {}),
+		};
+		turn.authItems.set(toolkit, item.id);
+		this.add(turn.conversation, item);
+		return item;
 	}
 
 	/**

@@ -21,6 +21,8 @@ import { isContinuation } from '../../src/sandbox/scriptedModelScripts';
 import { RecordingLogger } from './fakes/recordingLogger';
 import { until } from './fakes/until';
 import { FakeModel } from './fakes/fakeModel';
+import { assertConsistent } from './fakes/assertions';
+import { submitConnectPage } from './fakes/connectPage';
 
 const USER = 'agent-loop-user';
 
@@ -52,26 +54,6 @@ function start(options: Omit<AgentRunOptions, 'signal'> & { signal?: AbortSignal
 			return found!;
 		},
 	};
-}
-
-/** Every assistant tool call has a tool message right after its assistant message. */
-function assertConsistent(messages: ChatCompletionMessageParam[]): void {
-	for (let i = 0; i < messages.length; i++) {
-		const m = messages[i];
-		if (m?.role !== 'assistant' || !m.tool_calls) {
-			continue;
-		}
-		const answered = new Set<string>();
-		for (let j = i + 1; j < messages.length && messages[j]?.role === 'tool'; j++) {
-			const t = messages[j];
-			if (t?.role === 'tool') {
-				answered.add(t.tool_call_id);
-			}
-		}
-		for (const call of m.tool_calls) {
-			assert.ok(answered.has(call.id), `tool call ${call.id} has no result: ${JSON.stringify(messages.map((x) => x.role))}`);
-		}
-	}
 }
 
 function text(events: AgentEvent[]): string {
@@ -121,20 +103,6 @@ function sequence(events: AgentEvent[]): string[] {
 		out.push(d);
 	}
 	return out;
-}
-
-/** Drives the hosted Connect page as a browser would: GET it, then POST its form. */
-async function submitConnectPage(url: string, decision: 'authorize' | 'deny'): Promise<void> {
-	const page = await fetch(url);
-	assert.equal(page.status, 200, (await page.text()).slice(0, 200));
-	const res = await fetch(url, {
-		method: 'POST',
-		headers: { 'content-type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({ decision }).toString(),
-		redirect: 'manual',
-	});
-	assert.ok(res.status === 200 || res.status === 303, `connect page answered ${res.status}`);
-	await res.text();
 }
 
 describe('agent loop (emulator + scripted model over HTTP)', function () {

@@ -23,6 +23,8 @@ import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
 import { ScriptedModel } from '../../src/sandbox/scriptedModel';
 import { RecordingLogger } from './fakes/recordingLogger';
 import { until } from './fakes/until';
+import { assertConsistent } from './fakes/assertions';
+import { submitConnectPage } from './fakes/connectPage';
 
 const USER = 'chat-session-user';
 
@@ -32,40 +34,6 @@ type Item<K extends TranscriptItem['kind']> = Extract<TranscriptItem, { kind: K 
 function steppingClock(start = 1_700_000_000_000): () => number {
 	let t = start;
 	return () => ++t;
-}
-
-/** Every assistant tool call has a tool message right after its assistant message. */
-function assertConsistent(messages: readonly ChatCompletionMessageParam[]): void {
-	for (let i = 0; i < messages.length; i++) {
-		const m = messages[i];
-		if (m?.role !== 'assistant' || !m.tool_calls) {
-			continue;
-		}
-		const answered = new Set<string>();
-		for (let j = i + 1; j < messages.length && messages[j]?.role === 'tool'; j++) {
-			const t = messages[j];
-			if (t?.role === 'tool') {
-				answered.add(t.tool_call_id);
-			}
-		}
-		for (const call of m.tool_calls) {
-			assert.ok(answered.has(call.id), `tool call ${call.id} has no result: ${JSON.stringify(messages.map((x) => x.role))}`);
-		}
-	}
-}
-
-/** Drives the hosted Connect page as a browser would: GET it, then POST its form. */
-async function submitConnectPage(url: string, decision: 'authorize' | 'deny'): Promise<void> {
-	const page = await fetch(url);
-	assert.equal(page.status, 200, (await page.text()).slice(0, 200));
-	const res = await fetch(url, {
-		method: 'POST',
-		headers: { 'content-type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({ decision }).toString(),
-		redirect: 'manual',
-	});
-	assert.ok(res.status === 200 || res.status === 303, `connect page answered ${res.status}`);
-	await res.text();
 }
 
 /** Everything a ChatSession reports, in order, as the chat view would receive it. */

@@ -103,12 +103,13 @@ export class ChatController extends DisposableBase implements ChatHost {
 				await this.postHistory();
 				return;
 			case 'openLink':
-				await this.deps.linkOpener.open(message.url);
+				// May ask first (a modal): the view's next messages do not wait for the answer.
+				void this.deps.linkOpener.open(message.url).catch((e: unknown) => this.deps.log.error(e instanceof Error ? e : String(e)));
 				return;
 			case 'connect': {
 				const item = chat.findItem(message.itemId);
 				if (item?.kind === 'auth') {
-					await this.deps.linkOpener.open(item.url);
+					void this.deps.linkOpener.open(item.url).catch((e: unknown) => this.deps.log.error(e instanceof Error ? e : String(e)));
 				}
 				return;
 			}
@@ -148,7 +149,8 @@ export class ChatController extends DisposableBase implements ChatHost {
 				if (message.action === 'retry') {
 					void chat.retry();
 				} else {
-					await this.deps.runAction(message.action);
+					// Setting a key opens an input box: the view's next messages do not wait for it.
+					void this.deps.runAction(message.action).catch((e: unknown) => this.deps.log.error(e instanceof Error ? e : String(e)));
 				}
 				return;
 			default:

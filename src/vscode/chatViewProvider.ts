@@ -30,6 +30,8 @@ export class ChatViewProvider extends DisposableBase implements vscode.WebviewVi
 	private readonly outbox: HostToWebview[] = [];
 	private readonly viewDisposables: vscode.Disposable[] = [];
 	private host: ChatHost | undefined;
+	/** Messages from the view are handled in order; this is the last one's handling. */
+	private inbox: Promise<void> = Promise.resolve();
 
 	private readonly readyEmitter = this._register(new Emitter<void>());
 	/** Fires when the webview has loaded and said `ready`. */
@@ -133,9 +135,14 @@ export class ChatViewProvider extends DisposableBase implements vscode.WebviewVi
 			return;
 		}
 		this.receiveEmitter.fire(message);
-		void this.dispatch(message).catch((e: unknown) => {
-			this.log.error(e instanceof Error ? e : String(e));
-		});
+		// One at a time, in the order sent: "New chat" then "send" must not swap. Handlers that
+		// start long work (a turn) return at once, so the queue never waits for a turn.
+		const handle = (): Promise<void> =>
+			this.dispatch(message).catch((e: unknown) => {
+				this.log.error(e instanceof Error ? e : String(e));
+			});
+		// Stop never waits behind anything.
+		this.inbox = message.type === 'cancel' ? (void handle(), this.inbox) : this.inbox.then(handle);
 	}
 
 	private async dispatch(message: WebviewToHost): Promise<void> {

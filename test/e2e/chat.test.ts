@@ -235,7 +235,8 @@ describe('Chat view behaviour in the real workbench (browser)', function () {
 		await chat.getByRole('button', { name: 'History' }).click();
 		const rows = chat.locator('.history-item');
 		await rows.first().waitFor();
-		assert.equal(await rows.count(), 3, 'the three conversations of this test');
+		const titles = (await rows.locator('.history-name').allTextContents()).sort();
+		assert.deepEqual(titles, ['What can you do?', 'Write a debounce function in TypeScript', 'Write a retry function in TypeScript'], 'the three conversations of this test');
 		await screenshot(wb.page, 'chat-history');
 		await rows.filter({ hasText: 'What can you do?' }).getByRole('button', { name: /^What can you do/ }).click();
 		await chat.locator('.message.user', { hasText: 'What can you do?' }).waitFor();

@@ -103,8 +103,15 @@ export async function openChat(page: Page): Promise<FrameLocator> {
 	}
 	// The activity-bar item toggles the sidebar, and after a reload it does not always say
 	// whether it is expanded: the command only ever reveals the chat.
-	await runCommand(page, 'Composio: Open Chat');
-	await input.waitFor({ timeout: 60_000 });
+	try {
+		await runCommand(page, 'Composio: Open Chat');
+		await input.waitFor({ timeout: 30_000 });
+	} catch {
+		// The palette may not know the command yet on a slow start: the activity bar reveals it too.
+		await page.keyboard.press('Escape');
+		await page.locator('.activitybar a[aria-label^="Composio"]').click();
+		await input.waitFor({ timeout: 60_000 });
+	}
 	return frame;
 }
 

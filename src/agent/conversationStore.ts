@@ -348,15 +348,59 @@ export class ConversationStore {
 			slot = newSlot();
 			this.slots.set(id, slot);
 		}
+		const settled = slot;
+		return this.schedule(
+			slot,
+			op,
+			async (pending) => {
+				const index = await this.loadIndex();
+				if (pending.kind === 'write') {
+					await atomicWrite(this.dir, this.pathOf(id), pending.json);
+					index.set(id, pending.summary);
+				} else if (pending.kind === 'delete') {
+					await fs.rm(this.pathOf(id), { force: true });
+					index.delete(id);
+				}
+				await this.queueIndexWrite();
+			},
+			`Saving conversation ${id}`,
+			() => {
+				if (this.slots.get(id) === settled) {
+					this.slots.delete(id);
+				}
+			},
+		);
+	}
+
+	/** Writes the index (coalesced like conversation saves). */
+	private queueIndexWrite(): Promise<void> {
+		// The content is taken from the in-memory index when the write runs, so queued writes coalesce.
+		return this.schedule(
+			this.indexSlot,
+			{ kind: 'index' },
+			async () => {
+				const index = await this.loadIndex();
+				await atomicWrite(this.dir, join(this.dir, INDEX_FILE), JSON.stringify({ version: FILE_VERSION, conversations: [...index.values()] }));
+			},
+			'Saving the conversation index',
+		);
+	}
+
+	/**
+	 * Makes `op` the slot's next operation (replacing one not yet started) and resolves once it
+	 * has run; starts the slot's worker when idle. The worker runs `run` for the newest pending
+	 * operation until none is left, then calls `onIdle` and wakes whoever waits for the slot.
+	 */
+	private schedule(slot: Slot, op: Operation, run: (op: Operation) => Promise<void>, what: string, onIdle?: () => void): Promise<void> {
 		slot.pending = op;
 		const done = new Promise<void>((resolve, reject) => slot.waiters.push({ resolve, reject }));
 		if (!slot.running) {
-			void this.drain(id, slot);
+			void this.drain(slot, run, what, onIdle);
 		}
 		return done;
 	}
 
-	private async drain(id: string, slot: Slot): Promise<void> {
+	private async drain(slot: Slot, run: (op: Operation) => Promise<void>, what: string, onIdle?: () => void): Promise<void> {
 		slot.running = true;
 		while (slot.pending) {
 			const op = slot.pending;
@@ -365,67 +409,19 @@ export class ConversationStore {
 			slot.waiters = [];
 			try {
 				await this.ensureDir();
-				const index = await this.loadIndex();
-				if (op.kind === 'write') {
-					await atomicWrite(this.dir, this.pathOf(id), op.json);
-					index.set(id, op.summary);
-				} else if (op.kind === 'delete') {
-					await fs.rm(this.pathOf(id), { force: true });
-					index.delete(id);
-				}
-				await this.queueIndexWrite();
+				await run(op);
 				for (const w of waiters) {
 					w.resolve();
 				}
 			} catch (e) {
-				this.logger.error(`Saving conversation ${id} failed: ${e instanceof Error ? e.message : String(e)}`);
+				this.logger.error(`${what} failed: ${e instanceof Error ? e.message : String(e)}`);
 				for (const w of waiters) {
 					w.reject(e);
 				}
 			}
 		}
 		slot.running = false;
-		if (this.slots.get(id) === slot) {
-			this.slots.delete(id);
-		}
-		for (const resolve of slot.idle.splice(0)) {
-			resolve();
-		}
-	}
-
-	/** Writes the index (coalesced like conversation saves). */
-	private queueIndexWrite(): Promise<void> {
-		const slot = this.indexSlot;
-		// The content is taken from the in-memory index when the write runs, so queued writes coalesce.
-		slot.pending = { kind: 'index' };
-		const done = new Promise<void>((resolve, reject) => slot.waiters.push({ resolve, reject }));
-		if (!slot.running) {
-			void this.drainIndex(slot);
-		}
-		return done;
-	}
-
-	private async drainIndex(slot: Slot): Promise<void> {
-		slot.running = true;
-		while (slot.pending) {
-			const waiters = slot.waiters;
-			slot.pending = undefined;
-			slot.waiters = [];
-			try {
-				await this.ensureDir();
-				const index = await this.loadIndex();
-				await atomicWrite(this.dir, join(this.dir, INDEX_FILE), JSON.stringify({ version: FILE_VERSION, conversations: [...index.values()] }));
-				for (const w of waiters) {
-					w.resolve();
-				}
-			} catch (e) {
-				this.logger.error(`Saving the conversation index failed: ${e instanceof Error ? e.message : String(e)}`);
-				for (const w of waiters) {
-					w.reject(e);
-				}
-			}
-		}
-		slot.running = false;
+		onIdle?.();
 		for (const resolve of slot.idle.splice(0)) {
 			resolve();
 		}

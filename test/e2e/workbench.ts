@@ -11,6 +11,7 @@ import { type CodeServer, repoRoot, startCodeServer, workbenchUrl } from '../edi
 import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
 import { SANDBOX_ENV } from '../../src/sandbox/sandboxServers';
 import { ScriptedModel } from '../../src/sandbox/scriptedModel';
+import { until } from '../shared/until';
 
 /** Where screenshots go (gitignored). */
 export const RESULTS_DIR = join(repoRoot, 'test-results');
@@ -149,13 +150,6 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /** Resolves when `check` holds, polling every 100 ms; rejects naming `what` after `timeoutMs`. */
-export async function waitUntil(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (Date.now() < deadline) {
-		if (await check()) {
-			return;
-		}
-		await new Promise((r) => setTimeout(r, 100));
-	}
-	throw new Error(`Timed out waiting for ${what}`);
+export function waitUntil(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+	return until(check, what, timeoutMs, 100);
 }

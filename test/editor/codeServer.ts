@@ -4,9 +4,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freeLoopbackPort } from '../shared/ports';
 
 /** The repository root (this file is bundled to out/test/editor/*.js). */
 export const repoRoot = resolve(__dirname, '..', '..', '..');
@@ -38,18 +38,6 @@ export interface CodeServerOptions {
 	port?: number;
 }
 
-/** Finds a free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-	return new Promise((res, rej) => {
-		const srv = createServer();
-		srv.once('error', rej);
-		srv.listen(0, '127.0.0.1', () => {
-			const address = srv.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			srv.close(() => res(port));
-		});
-	});
-}
 
 async function waitForHealth(origin: string, child: ChildProcess, timeoutMs: number): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
@@ -98,7 +86,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
 			2,
 		),
 	);
-	const port = options.port ?? (await freePort());
+	const port = options.port ?? (await freeLoopbackPort());
 	const origin = `http://127.0.0.1:${port}`;
 	const child = spawn(
 		process.execPath,

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { TestApi } from '../../src/extension';
 import type { UserPrompts } from '../../src/vscode/userPrompts';
+import { until } from '../shared/until';
 
 export const EXTENSION_ID = 'composio-agent.composio-agent';
 
@@ -43,16 +44,9 @@ export class ScriptedPrompts implements UserPrompts {
 	}
 }
 
-/** Resolves when `check` returns true, polling; rejects after `timeoutMs` with `what`. */
-export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (Date.now() < deadline) {
-		if (await check()) {
-			return;
-		}
-		await new Promise((r) => setTimeout(r, 100));
-	}
-	throw new Error(`Timed out waiting for ${what}`);
+/** Resolves when `check` returns true, polling every 100 ms; rejects after `timeoutMs` with `what`. */
+export function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+	return until(check, what, timeoutMs, 100);
 }
 
 /** A folder the runner shares between phases (windows) of the in-editor tests. */

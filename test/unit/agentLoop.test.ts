@@ -19,7 +19,7 @@ import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
 import { ScriptedModel } from '../../src/sandbox/scriptedModel';
 import { isContinuation } from '../../src/sandbox/scriptedModelScripts';
 import { RecordingLogger } from './fakes/recordingLogger';
-import { until } from './fakes/until';
+import { until } from '../shared/until';
 import { FakeModel } from './fakes/fakeModel';
 import { assertConsistent } from './fakes/assertions';
 import { submitConnectPage } from './fakes/connectPage';

@@ -22,7 +22,7 @@ import type { ConversationSummary, TranscriptItem } from '../../src/protocol/tra
 import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
 import { ScriptedModel } from '../../src/sandbox/scriptedModel';
 import { RecordingLogger } from './fakes/recordingLogger';
-import { until } from './fakes/until';
+import { until } from '../shared/until';
 import { assertConsistent } from './fakes/assertions';
 import { submitConnectPage } from './fakes/connectPage';
 

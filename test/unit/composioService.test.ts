@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
-import { createServer } from 'node:net';
 import { logger as sdkLogger } from '@composio/core';
 import { ComposioClientFactory } from '../../src/composio/composioClientFactory';
 import { ComposioError } from '../../src/composio/composioErrors';
@@ -14,7 +13,8 @@ import { classifyLink } from '../../src/composio/linkPolicy';
 import type { ComposioSettings } from '../../src/composio/settings';
 import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
 import { RecordingLogger } from './fakes/recordingLogger';
-import { until } from './fakes/until';
+import { until } from '../shared/until';
+import { freeLoopbackPort } from '../shared/ports';
 
 async function rejectsWith(promise: Promise<unknown>, kind: ComposioError['kind']): Promise<ComposioError> {
 	try {
@@ -41,16 +41,6 @@ async function submitConnectPage(redirectUrl: string, decision: 'authorize' | 'd
 		redirect: 'manual',
 	});
 	return { status: res.status, html: await res.text() };
-}
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-	const server = createServer();
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const address = server.address();
-	await new Promise<void>((resolve) => server.close(() => resolve()));
-	assert.ok(address && typeof address === 'object');
-	return address.port;
 }
 
 describe('ComposioService (against the emulator)', function () {
@@ -514,7 +504,7 @@ describe('ComposioService (against the emulator)', function () {
 		});
 
 		it('connection refused → unreachable', async () => {
-			const port = await closedPort();
+			const port = await freeLoopbackPort();
 			const err = await expectError(service.getSession('alice', settings({ baseUrl: `http://127.0.0.1:${port}` })), 'unreachable');
 			assert.equal(err.message, 'Composio is unreachable.');
 		});

@@ -14,7 +14,6 @@
  */
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
@@ -27,7 +26,8 @@ import type { NoticeAction, TranscriptItem } from '../../src/protocol/transcript
 import { ComposioEmulator, type EmulatorFault } from '../../src/sandbox/composioEmulator';
 import { ScriptedModel, type ModelFault } from '../../src/sandbox/scriptedModel';
 import { RecordingLogger } from './fakes/recordingLogger';
-import { until } from './fakes/until';
+import { until } from '../shared/until';
+import { freeLoopbackPort } from '../shared/ports';
 
 const USER = 'fault-matrix-user';
 const COMPOSIO_KEY = 'ck_fault_matrix_5ecret_composio_key_0123';
@@ -57,15 +57,6 @@ class ScreenModel {
 			}
 		});
 	}
-}
-
-async function closedPort(): Promise<number> {
-	const server = createServer();
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const address = server.address();
-	await new Promise<void>((resolve) => server.close(() => resolve()));
-	assert.ok(address && typeof address === 'object');
-	return address.port;
 }
 
 function itemsOf<K extends TranscriptItem['kind']>(items: readonly TranscriptItem[], kind: K): Array<Item<K>> {
@@ -262,7 +253,7 @@ describe('Fault matrix: what the user sees, and that nothing is lost (ChatSessio
 
 		it('Composio connection refused (nothing listening) → "Composio is unreachable." with Retry; Retry works once it is back', async () => {
 			const before = await previousTurn();
-			composioUrl = `http://127.0.0.1:${await closedPort()}`;
+			composioUrl = `http://127.0.0.1:${await freeLoopbackPort()}`;
 			assert.equal(await chat.send('Summarize my emails'), 'completed');
 			const notice = assertNotice({ text: 'Composio is unreachable.', action: 'retry' });
 			await assertIntact(before);
@@ -493,7 +484,7 @@ describe('Fault matrix: what the user sees, and that nothing is lost (ChatSessio
 
 		it('the model unreachable (nothing listening) → "Could not reach the model provider…" with Retry; Retry works once it is back', async () => {
 			const before = await previousTurn();
-			modelUrl = `http://127.0.0.1:${await closedPort()}/v1`;
+			modelUrl = `http://127.0.0.1:${await freeLoopbackPort()}/v1`;
 			assert.equal(await chat.send('What can you do?'), 'completed');
 			const notice = assertNotice({ text: 'Could not reach the model provider. Check your network and the base URL in settings, then try again.', action: 'retry' });
 			await assertIntact(before);

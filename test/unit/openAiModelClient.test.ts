@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { ModelChunk } from '../../src/agent/modelClient';
 import { ModelError, toModelError } from '../../src/agent/modelErrors';
 import { OpenAiModelClient } from '../../src/agent/openAiModelClient';
 import { ScriptedModel } from '../../src/sandbox/scriptedModel';
+import { freeLoopbackPort } from '../shared/ports';
 
 const HELLO: ChatCompletionMessageParam[] = [{ role: 'user', content: 'Hello there, who are you?' }];
 
@@ -31,15 +31,6 @@ async function failure(client: OpenAiModelClient, messages: ChatCompletionMessag
 		return e;
 	}
 	assert.fail('the stream should have failed');
-}
-
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-	const server = createServer();
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
-	await new Promise<void>((resolve) => server.close(() => resolve()));
-	return port;
 }
 
 describe('OpenAiModelClient', () => {
@@ -161,7 +152,7 @@ describe('OpenAiModelClient', () => {
 	});
 
 	it('maps an unreachable server to unreachable with retry', async () => {
-		const port = await closedPort();
+		const port = await freeLoopbackPort();
 		const offline = new OpenAiModelClient({ baseUrl: `http://127.0.0.1:${port}/v1`, model: 'm', maxRetries: 0 });
 		const error = await failure(offline);
 		assert.equal(error.kind, 'unreachable');

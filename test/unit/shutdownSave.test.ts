@@ -17,16 +17,7 @@ import { nullLogger } from '../../src/composio/logger';
 import type { TranscriptItem } from '../../src/protocol/transcript';
 import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
 import { ScriptedModel } from '../../src/sandbox/scriptedModel';
-
-async function until(check: () => boolean | Promise<boolean>, what: string, boundMs = 15_000): Promise<void> {
-	const start = Date.now();
-	while (!(await check())) {
-		if (Date.now() - start > boundMs) {
-			throw new Error(`timed out waiting for ${what}`);
-		}
-		await new Promise((r) => setTimeout(r, 5));
-	}
-}
+import { until } from '../shared/until';
 
 /** The conversation file as it is on disk this instant, read synchronously (nothing async ran since). */
 function fileNow(dir: string, id: string): { items: TranscriptItem[]; updatedAt: number } {

@@ -23,7 +23,7 @@ import { ComposioService, type ToolSession } from '../../src/composio/composioSe
 import { nullLogger } from '../../src/composio/logger';
 import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
 import { ScriptedModel } from '../../src/sandbox/scriptedModel';
-import { until } from './fakes/until';
+import { until } from '../shared/until';
 import { FakeModel } from './fakes/fakeModel';
 
 const USER = 'approval-user';

@@ -365,12 +365,16 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 		}
 
 		// ── The tools ──────────────────────────────────────────────────────────
+		/** Gives every call from `from` on a "cancelled" result, so no call is left without one. */
+		const answerUnrun = (from: number): void => {
+			for (const rest of calls.slice(from)) {
+				messages.push({ role: 'tool', tool_call_id: rest.id, content: CANCELLED_TOOL_RESULT });
+			}
+		};
 		for (let index = 0; index < calls.length; index++) {
 			const call = calls[index]!;
 			if (signal.aborted) {
-				for (const rest of calls.slice(index)) {
-					messages.push({ role: 'tool', tool_call_id: rest.id, content: CANCELLED_TOOL_RESULT });
-				}
+				answerUnrun(index);
 				yield { type: 'done', reason: 'cancelled' };
 				return;
 			}
@@ -419,10 +423,7 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 					yield { type: 'approvalRequired', callId: call.id, actions: asking };
 					const decision = await options.approval.ask(call.id, asking, signal);
 					if (signal.aborted) {
-						messages.push({ role: 'tool', tool_call_id: call.id, content: CANCELLED_TOOL_RESULT });
-						for (const rest of calls.slice(index + 1)) {
-							messages.push({ role: 'tool', tool_call_id: rest.id, content: CANCELLED_TOOL_RESULT });
-						}
+						answerUnrun(index);
 						yield { type: 'toolFinished', callId: call.id, ok: false, result: JSON.stringify({ error: 'Stopped before it ran.' }, null, 2), error: 'Stopped before it ran.', truncatedForModel: false, declined: true };
 						yield { type: 'done', reason: 'cancelled' };
 						return;
@@ -446,10 +447,7 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 				error = result.error ?? undefined;
 			} catch (e) {
 				if (signal.aborted || (e instanceof ComposioError && e.kind === 'cancelled')) {
-					messages.push({ role: 'tool', tool_call_id: call.id, content: CANCELLED_TOOL_RESULT });
-					for (const rest of calls.slice(index + 1)) {
-						messages.push({ role: 'tool', tool_call_id: rest.id, content: CANCELLED_TOOL_RESULT });
-					}
+					answerUnrun(index);
 					yield { type: 'toolFinished', callId: call.id, ok: false, result: JSON.stringify({ error: 'Cancelled by the user.' }, null, 2), error: 'Cancelled by the user.', truncatedForModel: false };
 					yield { type: 'done', reason: 'cancelled' };
 					return;
@@ -459,9 +457,7 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 				if (e instanceof ComposioError && (e.kind === 'auth' || e.kind === 'forbidden')) {
 					// A rejected key fails every call after this one too: stop, and offer to set it.
 					messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify({ error: message }) });
-					for (const rest of calls.slice(index + 1)) {
-						messages.push({ role: 'tool', tool_call_id: rest.id, content: CANCELLED_TOOL_RESULT });
-					}
+					answerUnrun(index + 1);
 					yield { type: 'toolFinished', callId: call.id, ok: false, result: JSON.stringify({ error: message }, null, 2), error: message, truncatedForModel: false };
 					yield { type: 'error', error: toAgentFailure(e) };
 					return;

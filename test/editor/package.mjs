@@ -1,18 +1,33 @@
-// Packages the extension as a VSIX with @vscode/vsce, checks that it holds only what ships,
-// and prints its size. Run through `npm run package` (which builds with --production first).
-//   node test/editor/package.mjs [--check]   --check: list and verify the contents only
-import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+// Packages the extension as a VSIX with @vscode/vsce (no skip flags), checks that it holds only
+// what ships and that vsce printed no warning, and prints its size. `npm run package` builds with
+// --production first; `npm test` runs it with --check, which packages into a temporary folder.
+//   node test/editor/package.mjs [--check]
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-const run = (args) => execFileSync(process.execPath, [vsce, ...args, '--no-dependencies'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+const check = process.argv.includes('--check');
+
+/** Runs vsce; fails on a non-zero exit or on any warning it prints (stdout or stderr). */
+function run(args) {
+	const result = spawnSync(process.execPath, [vsce, ...args, '--no-dependencies'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+	const output = `${result.stdout}${result.stderr}`;
+	const warnings = output.split('\n').filter((line) => /\bWARNING\b/i.test(line));
+	if (result.status !== 0 || warnings.length > 0) {
+		console.error(output);
+		console.error(warnings.length > 0 ? `vsce printed ${warnings.length} warning(s):\n  ${warnings.join('\n  ')}` : `vsce ${args[0]} failed (exit ${result.status}).`);
+		process.exit(1);
+	}
+	return result.stdout;
+}
 
 const files = run(['ls']).split('\n').map((l) => l.trim()).filter(Boolean);
 const forbidden = files.filter((f) => /^(src|test|out|node_modules|\.ci|\.sandbox-state|test-results)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts'));
-const required = ['package.json', 'README.md', 'dist/extension.js', 'dist/webview/chat.js', 'media/chat.css'];
+const required = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media/icon.png', 'dist/extension.js', 'dist/webview/chat.js', 'media/chat.css'];
 const missing = required.filter((f) => !files.includes(f));
 console.log(`VSIX contents (${files.length} files):\n  ${files.join('\n  ')}`);
 if (forbidden.length > 0 || missing.length > 0) {
@@ -24,11 +39,15 @@ if (forbidden.length > 0 || missing.length > 0) {
 	}
 	process.exit(1);
 }
-if (process.argv.includes('--check')) {
-	process.exit(0);
-}
 const { name, version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const out = `${name}-${version}.vsix`;
-run(['package', '--out', out, '--skip-license', '--allow-missing-repository']);
-const size = statSync(join(root, out)).size;
-console.log(`Built ${out}: ${(size / 1024).toFixed(1)} KiB (${size} bytes)`);
+const folder = check ? mkdtempSync(join(tmpdir(), 'composio-vsix-')) : root;
+const out = join(folder, `${name}-${version}.vsix`);
+try {
+	run(['package', '--out', out]);
+	const size = statSync(out).size;
+	console.log(`${check ? 'Packaged (check)' : 'Built'} ${check ? `${name}-${version}.vsix` : out}: ${(size / 1024).toFixed(1)} KiB (${size} bytes), no vsce warnings`);
+} finally {
+	if (check) {
+		rmSync(folder, { recursive: true, force: true });
+	}
+}

@@ -1,7 +1,7 @@
 /**
  * `npm run sandbox`: starts the local Composio emulator and the scripted model on loopback and
- * prints where they answer, so any Composio client (the SDK in a script, another tool) or
- * OpenAI client can be pointed at them.
+ * prints where they answer, so any Composio client (the SDK in a script, another tool), MCP
+ * client (at a session's `mcp.url`) or OpenAI client can be pointed at them.
  *   node dist/sandbox.js [--port N] [--model-port N] [--link-host 127.0.0.2] [--state FILE] [--quiet]
  */
 import { ComposioEmulator } from './composioEmulator';
@@ -23,6 +23,7 @@ async function main(): Promise<void> {
 	console.log('Composio sandbox running (loopback only). Ctrl+C stops it.');
 	console.log('');
 	console.log(`  Composio API   ${emulator.baseUrl}   (x-api-key: ${emulator.apiKey})`);
+	console.log(`  MCP            ${emulator.baseUrl}/tool_router/<session id>/mcp   (each session's mcp.url; Streamable HTTP, same x-api-key)`);
 	console.log(`  OpenAI API     ${model.baseUrl}   (model: ${SCRIPTED_MODEL_ID}, any key)`);
 	console.log('');
 	console.log('  For the extension or a script:');

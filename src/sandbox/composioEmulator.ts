@@ -2,8 +2,9 @@
  * A local emulator of Composio's `/api/v3.1` HTTP API, faithful enough that the real
  * `@composio/core` SDK runs against it unchanged: tool router sessions, session tools and
  * toolkits, Connect Links with a hosted Connect page, session execution (simulated Gmail,
- * GitHub, Slack and Linear plus the Composio meta tools), connected accounts and auth configs.
- * Tests can inject faults and drive links directly, in process or over `/_emulator/` HTTP.
+ * GitHub, Slack and Linear plus the Composio meta tools), connected accounts and auth configs,
+ * and each session's MCP server at its `mcp.url` (emulatorMcp.ts). Tests can inject faults and
+ * drive links directly, in process or over `/_emulator/` HTTP.
  * Node's `http` only; it listens on loopback addresses.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -12,6 +13,7 @@ import { accountJson, EmulatorApi } from './emulatorApi';
 import { seedInbox, type SeedEmail } from './emulatorAppData';
 import { renderConnectPage, renderLinkProblemPage, renderResultPage } from './emulatorConnectPage';
 import { SessionEngine } from './emulatorExecution';
+import { EmulatorMcp, mcpSessionId } from './emulatorMcp';
 import { ApiError, decodePathPart, isRecord, optString, parseJsonBody, readBody, sendError, sendHtml, sendJson } from './emulatorHttp';
 import { EmulatorStore, LinkUnavailableError, isAccountStatus, type AccountRecord, type LinkProblem } from './emulatorStore';
 import { findAuthConfig, findToolkit, TOOLKITS } from './emulatorToolkits';
@@ -116,6 +118,7 @@ export class ComposioEmulator {
 	private readonly store: EmulatorStore;
 	private readonly engine: SessionEngine;
 	private readonly api: EmulatorApi;
+	private readonly mcp: EmulatorMcp;
 	private faults: Array<EmulatorFault & { remaining: number }> = [];
 	private servers: Server[] = [];
 	private port = 0;
@@ -135,6 +138,7 @@ export class ComposioEmulator {
 		});
 		this.engine = new SessionEngine(this.store);
 		this.api = new EmulatorApi(this.store, this.engine, () => this.baseUrl);
+		this.mcp = new EmulatorMcp({ store: this.store, engine: this.engine, apiKey: () => this.key });
 	}
 
 	/** The URL to pass as the SDK's `baseURL`, e.g. 'http://127.0.0.1:PORT'. Throws before `start()`. */
@@ -261,8 +265,11 @@ export class ComposioEmulator {
 		const method = (req.method ?? 'GET').toUpperCase();
 		const path = url.pathname;
 		res.on('finish', () => this.log(`${method} ${path} → ${res.statusCode}`));
+		const mcpSession = mcpSessionId(path);
 		try {
-			if (path.startsWith(`${API_PREFIX}/`)) {
+			if (mcpSession !== undefined) {
+				await this.mcp.handle(req, res, method, decodePathPart(mcpSession));
+			} else if (path.startsWith(`${API_PREFIX}/`)) {
 				await this.handleApi(req, res, method, path, url.searchParams);
 			} else if (path.startsWith('/link/')) {
 				await this.handleLinkPage(req, res, method, decodePathPart(path.slice('/link/'.length)));

@@ -2,12 +2,14 @@ import * as vscode from 'vscode';
 import { Services } from './services';
 import { CHAT_VIEW_ID } from './vscode/commandIds';
 import { registerCommands } from './vscode/commands';
-import { createMcpServerProvider, type McpServerDefinitionProvider, registerMcpServerProvider } from './vscode/mcpServer';
+import { type McpOfferState, type McpServerDefinitionProvider, offerMcpServer } from './vscode/mcpServer';
 
 /** What `activate` returns while the extension runs under tests; nothing otherwise. */
 export interface TestApi {
 	readonly services: Services;
-	/** The MCP server provider offered to VS Code, where this VS Code has the API. */
+	/** Whether the MCP server was offered to VS Code ('tooOld' before 1.101). */
+	readonly mcpOffer: McpOfferState;
+	/** The MCP server provider offered to VS Code, where it was. */
 	readonly mcpServerProvider?: McpServerDefinitionProvider;
 }
 
@@ -21,18 +23,10 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
 		vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, services.chatView, { webviewOptions: { retainContextWhenHidden: false } }),
 		...registerCommands(services),
 	);
-	const mcp = createMcpServerProvider(services.mcp, services.environment.onDidChange);
-	if (mcp) {
-		context.subscriptions.push(mcp);
-		const registration = registerMcpServerProvider(mcp.provider, log);
-		if (registration) {
-			context.subscriptions.push(registration);
-		}
-	} else {
-		log.info('This VS Code has no MCP server definition provider API; Copy MCP Server Config still works.');
-	}
+	const mcp = offerMcpServer(services.mcp, [services.environment.onDidChange, services.userIds.onDidChange]);
+	context.subscriptions.push(mcp);
 	log.info(`Composio Agent activated (${vscode.ExtensionMode[context.extensionMode]} mode).`);
-	return context.extensionMode === vscode.ExtensionMode.Test ? { services, ...(mcp ? { mcpServerProvider: mcp.provider } : {}) } : undefined;
+	return context.extensionMode === vscode.ExtensionMode.Test ? { services, mcpOffer: mcp.state, ...(mcp.provider ? { mcpServerProvider: mcp.provider } : {}) } : undefined;
 }
 
 /** Nothing to do: everything is disposed through context.subscriptions. */

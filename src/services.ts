@@ -142,6 +142,7 @@ export class Services extends DisposableBase {
 			isSandbox: () => this.environment.isSandbox(),
 			resolveEnvironment: () => this.resolveEnvironment(),
 			session: (env) => this.session(env),
+			userId: () => this.userIds.get(),
 			secrets: this.secrets,
 			prompts: () => this.prompts,
 			picker: () => this.picker,

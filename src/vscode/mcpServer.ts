@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import { Emitter, type Event } from '../common/emitter';
 import type { SecretStore } from '../common/secrets';
@@ -16,6 +17,8 @@ export interface McpDeps {
 	isSandbox(): Promise<boolean>;
 	resolveEnvironment(): Promise<ResolvedEnvironment>;
 	session(env: ResolvedEnvironment): Promise<ToolSession>;
+	/** This workspace's Composio user id (cheap: no network). */
+	userId(): Promise<string>;
 	readonly secrets: SecretStore;
 	prompts(): UserPrompts;
 	picker(): QuickPicker;
@@ -68,7 +71,7 @@ export async function copyMcpConfig(deps: McpDeps, form?: unknown): Promise<stri
 		}
 		await vscode.env.clipboard.writeText(text);
 		const where = chosen === 'vscode' ? 'Paste it into .vscode/mcp.json; VS Code asks for your Composio API key when the server starts.' : "Paste it into your MCP client's config and replace the placeholder with your Composio API key.";
-		const sandboxNote = env.mode === 'sandbox' ? ' In the sandbox the URL points at the local emulator, which serves no MCP: set a Composio API key for a server clients can use.' : '';
+		const sandboxNote = env.mode === 'sandbox' ? ' It points at the sandbox on this machine, which answers while this VS Code runs (its API key is "sandbox").' : '';
 		void deps.prompts().info(`MCP server config copied (the key is not in it). ${where}${sandboxNote}`);
 		return text;
 	} catch (e) {
@@ -77,11 +80,21 @@ export async function copyMcpConfig(deps: McpDeps, form?: unknown): Promise<stri
 	}
 }
 
-/** The parts of the MCP provider API used here (stable in VS Code 1.101, proposed in 1.100); absent from the 1.100 typings. */
+/** The first VS Code whose extensions may provide MCP servers (the API is stable there). */
+export const MCP_PROVIDER_MIN_VERSION = '1.101.0';
+
+/**
+ * The parts of the MCP server definition provider API used here. Declared here because the
+ * typings stay at the 1.100 floor (`engines.vscode`), where the API is a proposal that installed
+ * extensions may not use; it is stable from 1.101.
+ */
 export interface McpHttpServerDefinition {
 	readonly label: string;
-	readonly uri: vscode.Uri;
+	/** Where VS Code connects; `resolveMcpServerDefinition` may replace it. */
+	uri: vscode.Uri;
 	headers: Record<string, string>;
+	/** When it changes, VS Code drops the tools it cached for the server. */
+	version?: string;
 }
 
 type McpHttpServerDefinitionCtor = new (label: string, uri: vscode.Uri, headers?: Record<string, string>, version?: string) => McpHttpServerDefinition;
@@ -97,30 +110,59 @@ interface McpLanguageModelApi {
 	registerMcpServerDefinitionProvider(id: string, provider: McpServerDefinitionProvider): vscode.Disposable;
 }
 
-/** The MCP provider API of this VS Code, or undefined where it has none. */
-export function mcpProviderApi(): { register: McpLanguageModelApi['registerMcpServerDefinitionProvider']; Definition: McpHttpServerDefinitionCtor } | undefined {
-	const lm = vscode.lm as unknown as Partial<McpLanguageModelApi> | undefined;
-	const Definition = (vscode as unknown as { McpHttpServerDefinition?: McpHttpServerDefinitionCtor }).McpHttpServerDefinition;
-	if (typeof lm?.registerMcpServerDefinitionProvider !== 'function' || typeof Definition !== 'function') {
-		return undefined;
+/** Whether this VS Code lets the extension provide MCP servers, and why not. */
+export type McpProviderSupport =
+	| { readonly kind: 'supported'; readonly register: McpLanguageModelApi['registerMcpServerDefinitionProvider']; readonly Definition: McpHttpServerDefinitionCtor }
+	| { readonly kind: 'tooOld' }
+	| { readonly kind: 'absent' };
+
+/** True when `version` ('1.139.1', '1.101.0-insider') is at least `minimum`. */
+export function isVersionAtLeast(version: string, minimum: string): boolean {
+	const parse = (v: string): number[] => (/^(\d+)\.(\d+)\.(\d+)/.exec(v)?.slice(1) ?? ['0', '0', '0']).map(Number);
+	const [a, b] = [parse(version), parse(minimum)];
+	for (let i = 0; i < 3; i++) {
+		if ((a[i] ?? 0) !== (b[i] ?? 0)) {
+			return (a[i] ?? 0) > (b[i] ?? 0);
+		}
 	}
-	return { register: lm.registerMcpServerDefinitionProvider.bind(lm), Definition };
+	return true;
 }
 
 /**
- * The provider that offers the session's MCP server to VS Code's own agent: one HTTP server in
- * live mode with a key, none in the sandbox (the emulator serves no MCP). The definition carries
- * no key; `resolveMcpServerDefinition`, called when VS Code starts the server, adds it. Undefined
- * where this VS Code has no MCP provider API. Dispose it with the returned disposable.
+ * Feature-detects the MCP provider API: 'tooOld' before VS Code 1.101 (where the function may
+ * exist as a proposal but throws in an installed extension), 'absent' where it is missing.
  */
-export function createMcpServerProvider(deps: McpDeps, onDidChangeEnvironment: Event<void>): { provider: McpServerDefinitionProvider; dispose(): void } | undefined {
-	const api = mcpProviderApi();
-	if (!api) {
-		return undefined;
+export function mcpProviderSupport(version: string = vscode.version): McpProviderSupport {
+	if (!isVersionAtLeast(version, MCP_PROVIDER_MIN_VERSION)) {
+		return { kind: 'tooOld' };
 	}
+	const lm = vscode.lm as unknown as Partial<McpLanguageModelApi> | undefined;
+	const Definition = (vscode as unknown as { McpHttpServerDefinition?: McpHttpServerDefinitionCtor }).McpHttpServerDefinition;
+	if (typeof lm?.registerMcpServerDefinitionProvider !== 'function' || typeof Definition !== 'function') {
+		return { kind: 'absent' };
+	}
+	return { kind: 'supported', register: lm.registerMcpServerDefinitionProvider.bind(lm), Definition };
+}
+
+/** Where the listed definition points before VS Code starts the server (the sandbox's port is known only once it runs). */
+const SANDBOX_PLACEHOLDER_URL = 'http://127.0.0.1/';
+
+/**
+ * The provider that offers the session's MCP server to VS Code's own agent, as "Composio": on
+ * the sandbox (whose emulator serves MCP at the session's `mcp.url`) and in live mode with a key;
+ * none while a key is missing. Listing it costs nothing: no session is created and the sandbox is
+ * not started. `resolveMcpServerDefinition`, called only when VS Code starts the server, creates
+ * the session, points the definition at its `mcp.url` and adds the key header; the key exists
+ * nowhere else (not in the listed definition, `mcp.json` or settings). Resolving throws, with a
+ * sentence for the user, when the key is missing or Composio cannot be reached.
+ */
+export function createMcpServerProvider(
+	deps: McpDeps,
+	Definition: McpHttpServerDefinitionCtor,
+	onDidChange: readonly Event<unknown>[],
+): { provider: McpServerDefinitionProvider; dispose(): void } {
 	const changed = new Emitter<void>();
-	const envSub = onDidChangeEnvironment(() => changed.fire());
-	let headerNames = mcpHeaderNames({});
+	const subscriptions = onDidChange.map((event) => event(() => changed.fire()));
 	const provider: McpServerDefinitionProvider = {
 		onDidChangeMcpServerDefinitions: (listener) => {
 			const d = changed.event(() => {
@@ -131,56 +173,85 @@ export function createMcpServerProvider(deps: McpDeps, onDidChangeEnvironment: E
 		provideMcpServerDefinitions: async () => {
 			try {
 				// Checked first: resolving the sandbox environment would start its servers.
-				if (await deps.isSandbox()) {
+				const sandbox = await deps.isSandbox();
+				const env = sandbox ? undefined : await deps.resolveEnvironment();
+				if (env?.missing === 'composioKey') {
 					return [];
 				}
-				const env = await deps.resolveEnvironment();
-				if (env.missing === 'composioKey') {
-					return [];
-				}
-				const session = await deps.session(env);
-				headerNames = mcpHeaderNames(session.mcp.headers);
-				return [new api.Definition('Composio', vscode.Uri.parse(session.mcp.url, true))];
+				const where = env ? env.composio.baseUrl : SANDBOX_PLACEHOLDER_URL;
+				const version = createHash('sha256').update(`${sandbox ? 'sandbox' : 'live'}\n${where}\n${await deps.userId()}`).digest('hex').slice(0, 12);
+				return [new Definition('Composio', vscode.Uri.parse(where, true), {}, version)];
 			} catch (e) {
 				deps.log.warn(`No MCP server offered to VS Code: ${e instanceof Error ? e.message : String(e)}`);
 				return [];
 			}
 		},
 		resolveMcpServerDefinition: async (server) => {
-			const key = await deps.secrets.get('composioApiKey');
-			if (!key) {
-				return undefined;
+			try {
+				const env = await deps.resolveEnvironment();
+				if (env.missing === 'composioKey') {
+					throw new ComposioError('auth', 'Set your Composio API key (Composio: Set Composio API Key) to start the Composio MCP server.', { action: 'setComposioKey' });
+				}
+				const session = await deps.session(env);
+				server.uri = vscode.Uri.parse(session.mcp.url, true);
+				server.headers = Object.fromEntries(mcpHeaderNames(session.mcp.headers).map((name) => [name, env.composio.apiKey]));
+				deps.log.info(`VS Code is starting the Composio MCP server (${env.mode === 'sandbox' ? 'sandbox' : 'live'}): ${session.mcp.url}`);
+				return server;
+			} catch (e) {
+				const message = e instanceof ComposioError ? e.message : `Could not start the Composio MCP server: ${e instanceof Error ? e.message : String(e)}`;
+				deps.log.warn(`Starting the Composio MCP server failed: ${message}`);
+				throw new Error(message);
 			}
-			server.headers = { ...server.headers, ...Object.fromEntries(headerNames.map((n) => [n, key])) };
-			return server;
 		},
 	};
 	return {
 		provider,
 		dispose: () => {
-			envSub.dispose();
+			for (const s of subscriptions) {
+				s.dispose();
+			}
 			changed.dispose();
 		},
 	};
 }
 
+/** What `offerMcpServer` did, for the log and the in-editor tests. */
+export type McpOfferState = 'registered' | 'tooOld' | 'absent' | 'refused';
+
 /**
- * Registers the provider with VS Code where it can be (feature-detected; on VS Code 1.100 the API
- * is a proposal that installed extensions may not use, so a refusal is logged, not thrown).
- * Returns whether it was registered.
+ * Offers the Composio MCP server to VS Code where it can (feature-detected, see
+ * `mcpProviderSupport`) and says in the log, once, when it cannot: Copy MCP Server Config works
+ * everywhere. Dispose the result to withdraw the offer.
  */
-export function registerMcpServerProvider(provider: McpServerDefinitionProvider, log: vscode.LogOutputChannel): vscode.Disposable | undefined {
-	const api = mcpProviderApi();
-	if (!api) {
-		log.info('This VS Code has no MCP server definition provider API; Copy MCP Server Config still works.');
-		return undefined;
+export function offerMcpServer(
+	deps: McpDeps,
+	onDidChange: readonly Event<unknown>[],
+	version: string = vscode.version,
+): { readonly state: McpOfferState; readonly provider?: McpServerDefinitionProvider; dispose(): void } {
+	const support = mcpProviderSupport(version);
+	if (support.kind === 'tooOld') {
+		deps.log.info(`VS Code ${version} is too old to offer the Composio MCP server to its agent (that needs VS Code 1.101 or newer); Copy MCP Server Config still works.`);
+		return { state: 'tooOld', dispose: () => undefined };
 	}
+	if (support.kind === 'absent') {
+		deps.log.info(`This VS Code (${version}) has no API for extensions to offer MCP servers; Copy MCP Server Config still works.`);
+		return { state: 'absent', dispose: () => undefined };
+	}
+	const mcp = createMcpServerProvider(deps, support.Definition, onDidChange);
 	try {
-		const registration = api.register(MCP_PROVIDER_ID, provider);
-		log.info('Offered the Composio MCP server to VS Code.');
-		return registration;
+		const registration = support.register(MCP_PROVIDER_ID, mcp.provider);
+		deps.log.info('Offered the Composio MCP server to VS Code.');
+		return {
+			state: 'registered',
+			provider: mcp.provider,
+			dispose: () => {
+				registration.dispose();
+				mcp.dispose();
+			},
+		};
 	} catch (e) {
-		log.info(`VS Code did not accept the MCP server provider (${e instanceof Error ? e.message : String(e)}); Copy MCP Server Config still works.`);
-		return undefined;
+		mcp.dispose();
+		deps.log.warn(`VS Code did not accept the Composio MCP server (${e instanceof Error ? e.message : String(e)}); Copy MCP Server Config still works.`);
+		return { state: 'refused', dispose: () => undefined };
 	}
 }

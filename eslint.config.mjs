@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-	{ ignores: ['dist/**', 'out/**', 'node_modules/**', 'test/editor/node_modules/**', 'test-results/**', '.vscode-test/**', '.sandbox-state/**', '*.vsix'] },
+	{ ignores: ['dist/**', 'out/**', 'node_modules/**', 'test/editor/node_modules/**', 'test/editor/*/node_modules/**', 'test-results/**', '.vscode-test/**', '.sandbox-state/**', '*.vsix'] },
 	js.configs.recommended,
 	{
 		files: ['**/*.ts'],

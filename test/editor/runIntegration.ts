@@ -1,6 +1,6 @@
 /**
- * Runs the mocha suites inside the extension host of a real VS Code (code-server), driven by
- * headless chromium. Each phase opens a folder with a test index; phases share one browser
+ * Runs the mocha suites inside the extension host of a real VS Code (code-server; the one
+ * `COMPOSIO_EDITOR` names, else the current one), driven by headless chromium. Each phase opens a folder with a test index; phases share one browser
  * profile (so SecretStorage persists between them, as it does across window reloads).
  * Prints the suites' report and exits non-zero on a failure or a timeout.
  */
@@ -37,12 +37,12 @@ async function main(): Promise<number> {
 	];
 	// Phases are separate windows; they pass facts (such as a workspace's user id) through this folder.
 	const shared = mkdtempSync(join(tmpdir(), 'composio-shared-'));
-	const server = await startCodeServer({ verbose: process.env.COMPOSIO_TEST_VERBOSE === '1', env: { COMPOSIO_TEST_SHARED: shared } });
+	const server = await startCodeServer({ verbose: process.env.COMPOSIO_TEST_VERBOSE === '1', env: { COMPOSIO_TEST_SHARED: shared }, developmentPayload: true });
 	const browser = await launchBrowser();
 	let exitCode = 0;
 	try {
 		for (const phase of phases) {
-			console.log(`\n== In-editor tests: ${phase.name} (VS Code ${server.origin}, folder ${phase.folder})`);
+			console.log(`\n== In-editor tests on VS Code ${server.editor.vscodeVersion}: ${phase.name} (${server.origin}, folder ${phase.folder})`);
 			const code = await runPhase(browser.page, workbenchUrl(server, { folder: phase.folder, extensionTestsPath: phase.index }));
 			if (code !== 0) {
 				console.error(`== Phase ${phase.name} failed (exit ${code}).`);

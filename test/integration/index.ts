@@ -6,9 +6,13 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Mocha from 'mocha';
 
-/** Runs these compiled mocha files, and these tests defined in code; rejects when any test fails. */
+/**
+ * Runs these compiled mocha files, and these tests defined in code; rejects when any test fails.
+ * `COMPOSIO_TEST_GREP` (in the editor's environment) runs only the tests whose titles match it.
+ */
 export function runFiles(files: string[], title?: string, tests: Record<string, () => Promise<void>> = {}): Promise<void> {
-	const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
+	const grep = process.env.COMPOSIO_TEST_GREP;
+	const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec', ...(grep ? { grep } : {}) });
 	for (const file of files) {
 		mocha.addFile(file);
 	}

@@ -14,6 +14,8 @@ export const MCP_KEY_INPUT_ID = 'composio-api-key';
 export const MCP_KEY_PLACEHOLDER = '<YOUR_COMPOSIO_API_KEY>';
 /** The server's name in both forms. */
 export const MCP_SERVER_NAME = 'composio';
+/** The first VS Code whose extensions may offer MCP servers to it (the provider API is stable from there). */
+export const MCP_PROVIDER_MIN_VERSION = '1.101.0';
 /** The header Composio reads the key from when the session names none. */
 export const DEFAULT_KEY_HEADER = 'x-api-key';
 

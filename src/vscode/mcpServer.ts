@@ -4,7 +4,8 @@ import { Emitter, type Event } from '../common/emitter';
 import type { SecretStore } from '../common/secrets';
 import type { ToolSession } from '../composio/composioService';
 import { ComposioError } from '../composio/composioErrors';
-import { buildMcpConfig, containsSecret, type McpConfigForm, mcpHeaderNames } from '../composio/mcpConfig';
+import { isVersionAtLeast } from '../common/version';
+import { buildMcpConfig, containsSecret, MCP_PROVIDER_MIN_VERSION, type McpConfigForm, mcpHeaderNames } from '../composio/mcpConfig';
 import { MCP_PROVIDER_ID } from './commandIds';
 import type { ResolvedEnvironment } from './environment';
 import { showError } from './errorNotices';
@@ -80,9 +81,6 @@ export async function copyMcpConfig(deps: McpDeps, form?: unknown): Promise<stri
 	}
 }
 
-/** The first VS Code whose extensions may provide MCP servers (the API is stable there). */
-export const MCP_PROVIDER_MIN_VERSION = '1.101.0';
-
 /**
  * The parts of the MCP server definition provider API used here. Declared here because the
  * typings stay at the 1.100 floor (`engines.vscode`), where the API is a proposal that installed
@@ -115,18 +113,6 @@ export type McpProviderSupport =
 	| { readonly kind: 'supported'; readonly register: McpLanguageModelApi['registerMcpServerDefinitionProvider']; readonly Definition: McpHttpServerDefinitionCtor }
 	| { readonly kind: 'tooOld' }
 	| { readonly kind: 'absent' };
-
-/** True when `version` ('1.139.1', '1.101.0-insider') is at least `minimum`. */
-export function isVersionAtLeast(version: string, minimum: string): boolean {
-	const parse = (v: string): number[] => (/^(\d+)\.(\d+)\.(\d+)/.exec(v)?.slice(1) ?? ['0', '0', '0']).map(Number);
-	const [a, b] = [parse(version), parse(minimum)];
-	for (let i = 0; i < 3; i++) {
-		if ((a[i] ?? 0) !== (b[i] ?? 0)) {
-			return (a[i] ?? 0) > (b[i] ?? 0);
-		}
-	}
-	return true;
-}
 
 /**
  * Feature-detects the MCP provider API: 'tooOld' before VS Code 1.101 (where the function may

@@ -39,7 +39,8 @@ describe('Chat view in the real workbench (browser)', function () {
 		await runCommand(wb.page, 'Composio: Set Composio API Key');
 		const box = wb.page.locator('.quick-input-widget input');
 		await box.waitFor();
-		assert.equal(await box.getAttribute('type'), 'password', 'the key is typed into a password box');
+		// The palette's own input may still be the one shown for a moment (VS Code 1.139 reuses it).
+		await waitUntil(async () => (await box.getAttribute('type')) === 'password', 'the key to be typed into a password box');
 		await box.fill('ck_browser_test_key_123');
 		await wb.page.keyboard.press('Enter');
 		// Live mode now: the sandbox banner gives way to the one key still missing, and the composer waits for it.
@@ -49,7 +50,7 @@ describe('Chat view in the real workbench (browser)', function () {
 	});
 });
 
-describe('In-chat authentication in the real workbench (browser)', function () {
+describe('In-chat authentication in the real workbench (browser) @floor', function () {
 	let wb: Workbench;
 	let chat: FrameLocator;
 

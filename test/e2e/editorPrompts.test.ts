@@ -91,7 +91,7 @@ describe('Editor prompts, connections view, status bar and walkthrough in the re
 		assert.equal((await chip.textContent())?.trim(), 'src/sample.ts:1');
 	});
 
-	it('Connect App… from the palette lists the toolkits; the Connect Link completed on the emulator shows the account in the Connections view and the status bar', async () => {
+	it('Connect App… from the palette lists the toolkits; the Connect Link completed on the emulator shows the account in the Connections view and the status bar @floor', async () => {
 		const { page } = wb;
 		const emulator = wb.emulator;
 		assert.ok(emulator);

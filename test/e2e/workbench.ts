@@ -1,20 +1,22 @@
 /**
- * Helpers for browser tests: a real VS Code (code-server) with the extension under development,
- * driven by Debian's chromium through playwright-core.
+ * Helpers for browser tests: a real VS Code (code-server; the one `COMPOSIO_EDITOR` names, else
+ * the current one) with this extension installed, driven by Debian's chromium through playwright-core.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { type BrowserSession, launchBrowser } from '../editor/browser';
-import { type CodeServer, repoRoot, startCodeServer, workbenchUrl } from '../editor/codeServer';
+import { type CodeServer, installedEditor, repoRoot, startCodeServer, workbenchUrl } from '../editor/codeServer';
 import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
 import { SANDBOX_ENV } from '../../src/sandbox/sandboxServers';
 import { ScriptedModel } from '../../src/sandbox/scriptedModel';
 import { until } from '../shared/until';
 
-/** Where screenshots go (gitignored). */
-export const RESULTS_DIR = join(repoRoot, 'test-results');
+/** Where screenshots go (gitignored): one folder per VS Code version, e.g. test-results/vscode-1.139.1/. */
+export function resultsDir(): string {
+	return join(repoRoot, 'test-results', `vscode-${installedEditor().vscodeVersion}`);
+}
 
 export interface Workbench {
 	readonly server: CodeServer;
@@ -141,10 +143,10 @@ export async function runCommand(page: Page, label: string): Promise<void> {
 	throw new Error(`Command not found in the palette: ${label}`);
 }
 
-/** Saves a screenshot of the whole workbench under test-results/. */
+/** Saves a screenshot of the whole workbench under `resultsDir()`. */
 export async function screenshot(page: Page, name: string): Promise<string> {
-	mkdirSync(RESULTS_DIR, { recursive: true });
-	const path = join(RESULTS_DIR, `${name}.png`);
+	mkdirSync(resultsDir(), { recursive: true });
+	const path = join(resultsDir(), `${name}.png`);
 	await page.screenshot({ path });
 	return path;
 }

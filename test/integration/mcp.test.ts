@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../src/extension';
 import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
-import { isVersionAtLeast, MCP_PROVIDER_MIN_VERSION } from '../../src/vscode/mcpServer';
+import { isVersionAtLeast } from '../../src/common/version';
+import { MCP_PROVIDER_MIN_VERSION } from '../../src/composio/mcpConfig';
 import { submitConnectPage } from '../unit/fakes/connectPage';
 import { activateExtension, EXTENSION_ID, waitFor } from './helpers';
 

@@ -1,10 +1,13 @@
 /**
- * `npm start`: a real VS Code (code-server, loopback only) with the extension loaded in
- * development mode, opened on a playground folder. Prints the URL to open; Ctrl+C stops it.
- * With no API keys the extension runs on the sandbox (local Composio emulator + scripted model).
+ * `npm start`: a real VS Code (code-server, loopback only; the current one, or the floor with
+ * `COMPOSIO_EDITOR=floor`) with this folder installed as an extension, opened on a playground
+ * folder. Prints the URL to open; Ctrl+C stops it. With no API keys the extension runs on the
+ * sandbox (local Composio emulator + scripted model), whose MCP server VS Code lists as "Composio".
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isVersionAtLeast } from '../../src/common/version';
+import { MCP_PROVIDER_MIN_VERSION } from '../../src/composio/mcpConfig';
 import { repoRoot, startCodeServer, workbenchUrl } from './codeServer';
 
 const stateDir = join(repoRoot, '.sandbox-state');
@@ -43,12 +46,15 @@ async function main(): Promise<void> {
 	const url = workbenchUrl(server, { folder: playground(), extensionDevelopment: false });
 	const keys = process.env.COMPOSIO_API_KEY ? 'your COMPOSIO_API_KEY from the environment' : 'the sandbox (no COMPOSIO_API_KEY set)';
 	console.log('');
-	console.log('Composio Agent is running in a real VS Code, on', keys + '.');
+	console.log(`Composio Agent is running in a real VS Code ${server.editor.vscodeVersion}, on ${keys}.`);
 	console.log('Open this URL in a browser on this machine:');
 	console.log('');
 	console.log(`  ${url}`);
 	console.log('');
 	console.log('Then click the Composio icon in the activity bar. Press Ctrl+C to stop.');
+	if (isVersionAtLeast(server.editor.vscodeVersion, MCP_PROVIDER_MIN_VERSION)) {
+		console.log('VS Code\'s own agent gets the session\'s tools too: "MCP: List Servers" lists Composio.');
+	}
 	const stop = () => {
 		void server.stop().then(() => process.exit(0));
 	};

@@ -4,16 +4,11 @@
  * or newer (the provider API is stable from there); on older editors the suite is skipped.
  */
 import assert from 'node:assert/strict';
-import type { Locator, Page } from 'playwright-core';
 import { isVersionAtLeast } from '../../src/common/version';
 import { MCP_PROVIDER_MIN_VERSION } from '../../src/composio/mcpConfig';
 import { installedEditor } from '../editor/codeServer';
-import { openWorkbench, runCommand, screenshot, waitUntil, type Workbench } from './workbench';
-
-/** A row of the open quick pick by the start of its label. */
-function quickPickRow(page: Page, label: RegExp): Locator {
-	return page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: label }) }).first();
-}
+import { mcpServerRow, startMcpServerFromList } from './mcpServerList';
+import { openWorkbench, screenshot, waitUntil, type Workbench } from './workbench';
 
 describe('The Composio MCP server in VS Code’s MCP server list (browser)', function () {
 	let wb: Workbench;
@@ -34,34 +29,15 @@ describe('The Composio MCP server in VS Code’s MCP server list (browser)', fun
 		const emulator = wb.emulator!;
 		// A notification about models may take the first keypress on a fresh profile.
 		await page.keyboard.press('Escape');
-		await runCommand(page, 'MCP: List Servers');
-		const row = quickPickRow(page, /^Composio$/);
-		await row.waitFor({ timeout: 30_000 });
-		assert.match((await row.textContent()) ?? '', /Stopped/);
-		await screenshot(page, 'mcp-server-list');
-
-		await row.click();
-		const start = quickPickRow(page, /^Start Server$/);
-		await start.waitFor();
-		await screenshot(page, 'mcp-server-options');
-		await start.click();
+		assert.match((await (await mcpServerRow(page, 'Composio')).textContent()) ?? '', /Stopped/);
+		await page.keyboard.press('Escape');
 
 		// VS Code shows the server's output: it resolved the definition (the session's mcp.url and
 		// key), connected to the emulator over MCP and listed the tools.
-		const output = page.locator('.part.panel .monaco-editor .view-lines');
-		let text = '';
-		await waitUntil(
-			async () => {
-				// Monaco renders spaces as no-break spaces.
-				text = ((await output.textContent().catch(() => '')) ?? '').replace(/\u00a0/g, ' ');
-				return /Discovered \d+ tools/.test(text);
-			},
-			'the MCP output to report the discovered tools',
-			60_000,
-		);
-		assert.match(text, /Connection state: Running/);
-		const discovered = Number(/Discovered (\d+) tools/.exec(text)?.[1]);
-		// The same configuration's session, asked over HTTP, lists exactly that many.
+		const output = await startMcpServerFromList(page, 'Composio', { list: 'mcp-server-list', actions: 'mcp-server-actions' });
+		assert.match(output, /Connection state: Running/);
+		const discovered = Number(/Discovered (\d+) tools/.exec(output)?.[1]);
+		// A session with the extension's configuration, asked over HTTP, lists exactly that many.
 		const res = await fetch(`${emulator.baseUrl}/api/v3.1/tool_router/session`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json', 'x-api-key': emulator.apiKey },
@@ -72,8 +48,8 @@ describe('The Composio MCP server in VS Code’s MCP server list (browser)', fun
 		await screenshot(page, 'mcp-server-output');
 
 		await page.keyboard.press('Escape');
-		await runCommand(page, 'MCP: List Servers');
-		await waitUntil(async () => /Running/.test((await quickPickRow(page, /^Composio$/).textContent()) ?? ''), 'the list to show Composio running');
+		const row = await mcpServerRow(page, 'Composio');
+		await waitUntil(async () => /Running/.test((await row.textContent()) ?? ''), 'the list to show Composio running');
 		await screenshot(page, 'mcp-server-list-running');
 		await page.keyboard.press('Escape');
 	});

@@ -1,7 +1,8 @@
 /**
  * The keys in the real workbench, typed by a user: both are set through the command palette's
  * password box, a turn fails on the wrong Composio key and one succeeds, and a draft is left in
- * the message box (the chat view's saved state). Then no key is in the chat view's DOM, the
+ * the message box (the chat view's saved state); from VS Code 1.101, VS Code's own MCP client also
+ * starts the Composio server with the key. Then no key is in the chat view's DOM, the
  * workbench's DOM, or any browser storage, except where VS Code keeps secrets, and none is in a
  * file under the editor's data folder except its secret store. The draft is found in the
  * view's saved state, which shows the search covers it.
@@ -13,6 +14,9 @@ import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
 import { ScriptedModel } from '../../src/sandbox/scriptedModel';
+import { isVersionAtLeast } from '../../src/common/version';
+import { MCP_PROVIDER_MIN_VERSION } from '../../src/composio/mcpConfig';
+import { startMcpServerFromList } from './mcpServerList';
 import { openChat, openWorkbench, runCommand, screenshot, waitUntil, type Workbench } from './workbench';
 
 const hex = (n: number): string => randomBytes(n).toString('hex');
@@ -140,6 +144,13 @@ describe('Secrets in the real workbench (browser): typed keys stay in the secret
 		await typeKey('Composio: Set Composio API Key', COMPOSIO_KEY);
 		await send('What can you do?');
 		await chat.locator('.message.assistant', { hasText: "Here's what I can do" }).waitFor();
+		if (isVersionAtLeast(wb.server.editor.vscodeVersion, MCP_PROVIDER_MIN_VERSION)) {
+			// VS Code's own MCP client is handed the key when it starts the Composio server (the
+			// emulator refuses any other key, so "Running" with tools shows it was): it must stay nowhere.
+			const output = await startMcpServerFromList(wb.page, 'Composio');
+			assert.match(output, /Connection state: Running/);
+			await wb.page.keyboard.press('Escape');
+		}
 		// A draft the view keeps in its saved state. A round trip through the host afterwards
 		// (the history list) shows the state update, sent before it on the same channel, has arrived.
 		await chat.getByRole('textbox', { name: 'Message' }).fill(DRAFT);

@@ -84,6 +84,7 @@ describe('Fault matrix: what the user sees, and that nothing is lost (ChatSessio
 	let root: string;
 	let dir: string;
 	let chat: ChatSession;
+	let store: ConversationStore;
 	let screen: ScreenModel;
 	/** Where the next turn finds Composio and the model; a test points them elsewhere to simulate an outage. */
 	let composioUrl: string;
@@ -116,7 +117,8 @@ describe('Fault matrix: what the user sees, and that nothing is lost (ChatSessio
 		service = new ComposioService({ clientFactory: factory, pollIntervalMs: 25 });
 		root = await fs.mkdtemp(join(tmpdir(), 'faults-'));
 		dir = join(root, 'conversations');
-		chat = new ChatSession({ store: new ConversationStore(dir, { logger: log }), setup: setup(), logger: log });
+		store = new ConversationStore(dir, { logger: log });
+		chat = new ChatSession({ store, setup: setup(), logger: log });
 		screen = new ScreenModel(chat);
 	});
 
@@ -169,9 +171,17 @@ describe('Fault matrix: what the user sees, and that nothing is lost (ChatSessio
 		assert.ok(disk, 'the conversation is on disk');
 		assert.deepEqual(disk.items, chat.current.items, 'the disk holds what is shown');
 		assert.deepEqual(disk.messages, chat.current.messages);
+		// Writes still queued (the index is saved a moment after the conversation) finish first;
+		// a temporary file renamed into place while this reads is read under its final name.
+		await store.flush();
 		const files = await fs.readdir(dir);
 		for (const file of files) {
-			const text = await fs.readFile(join(dir, file), 'utf8');
+			const text = await fs.readFile(join(dir, file), 'utf8').catch((e: unknown) => {
+				if (file.endsWith('.tmp') && (e as NodeJS.ErrnoException).code === 'ENOENT') {
+					return '';
+				}
+				throw e;
+			});
 			for (const key of KEYS) {
 				assert.ok(!text.includes(key), `${file} holds no key`);
 			}

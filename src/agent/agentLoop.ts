@@ -14,6 +14,7 @@ import { findConnectLinks } from '../composio/connectLinks';
 import { nullLogger, type Logger } from '../composio/logger';
 import type { AgentEvent, AgentFailure } from './agentEvents';
 import type { AuthWaiter, PendingConnection } from './authWaiter';
+import type { LocalToolbox, LocalToolResult } from './localTools';
 import type { ModelClient, ModelToolCall } from './modelClient';
 import { ModelError } from './modelErrors';
 import { toolkitDisplayName } from '../common/toolkitNames';
@@ -59,6 +60,12 @@ export interface AgentRunOptions {
 	 * itself); the chat session always passes one.
 	 */
 	readonly approval?: ToolApprovalGate;
+	/**
+	 * Tools that run in this process (the editor tools), offered beside the session's tools and
+	 * run through the same cards and approval gate. A local tool whose name a session tool
+	 * already has is left out.
+	 */
+	readonly localTools?: LocalToolbox;
 	/** Overrides the system prompt (tests). */
 	readonly systemPrompt?: string;
 	readonly logger?: Logger;
@@ -143,6 +150,12 @@ function toolNames(tools: readonly ChatCompletionTool[]): Map<string, Record<str
 		}
 	}
 	return out;
+}
+
+/** The slugs in a multi-execute `tools` list that name local tools. */
+function localSlugsIn(list: readonly unknown[], isLocal: (name: string) => boolean): string[] {
+	const slugs = list.flatMap((item) => (isRecord(item) && typeof item['tool_slug'] === 'string' && isLocal(item['tool_slug']) ? [item['tool_slug']] : []));
+	return [...new Set(slugs)];
 }
 
 /** Parses the model's argument text. Empty text means no arguments. */
@@ -248,7 +261,25 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 		yield { type: 'error', error: toAgentFailure(e) };
 		return;
 	}
+	const local = options.localTools;
+	/** Names of the session's own tools: on a clash they win, and the local tool is left out. */
+	const sessionNames = new Set(tools.flatMap((t) => (t.type === 'function' ? [t.function.name] : [])));
+	if (local) {
+		const added = local.definitions().filter((t) => {
+			if (t.type !== 'function') {
+				return false;
+			}
+			if (sessionNames.has(t.function.name)) {
+				logger.warn(`The session already has a tool named ${t.function.name}; the local one is left out.`);
+				return false;
+			}
+			return true;
+		});
+		tools = [...tools, ...added];
+	}
 	const toolParams = toolNames(tools);
+	/** True for a call to one of the local tools (offered this run, or switched off since: the toolbox refuses those). */
+	const isLocal = (name: string): boolean => local !== undefined && local.owns(name) && !sessionNames.has(name);
 
 	let accounts: PromptAccount[] = [];
 	if (options.multiAccount) {
@@ -260,7 +291,13 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 			logger.warn(`Listing connected accounts for the prompt failed: ${e instanceof ComposioError ? e.detail : String(e)}`);
 		}
 	}
-	const systemPrompt = options.systemPrompt ?? buildSystemPrompt({ accounts });
+	let localSection: string | undefined;
+	try {
+		localSection = local?.promptSection();
+	} catch (e) {
+		logger.warn(`Describing the editor for the prompt failed: ${e instanceof Error ? e.message : String(e)}`);
+	}
+	const systemPrompt = options.systemPrompt ?? buildSystemPrompt({ accounts, ...(localSection ? { sections: [localSection] } : {}) });
 
 	/** Links already announced, by account id and url. */
 	const announced = new Set<string>();
@@ -381,7 +418,9 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 			const parsed = parseArguments(call.arguments);
 			const shownArgs: unknown = parsed.ok ? parsed.args : call.arguments;
 			const toolkit = toolkitOf(call.name, shownArgs);
-			yield { type: 'toolStarted', callId: call.id, name: call.name, ...(toolkit ? { toolkit } : {}), args: shownArgs };
+			const localCall = isLocal(call.name);
+			const note = localCall && parsed.ok ? local?.noteFor?.(call.name, parsed.args) : undefined;
+			yield { type: 'toolStarted', callId: call.id, name: call.name, ...(toolkit ? { toolkit } : {}), args: shownArgs, ...(note ? { note } : {}) };
 
 			if (!parsed.ok) {
 				const content = JSON.stringify({ error: parsed.error });
@@ -394,12 +433,12 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 			let account: string | undefined;
 			// The model may name an account with `account` when the tool has no such parameter of its own.
 			const ownParams = toolParams.get(call.name);
-			if (typeof args['account'] === 'string' && !(ownParams && 'account' in ownParams) && !call.name.startsWith(META_PREFIX)) {
+			if (!localCall && typeof args['account'] === 'string' && !(ownParams && 'account' in ownParams) && !call.name.startsWith(META_PREFIX)) {
 				account = args['account'];
 				const { account: _dropped, ...rest } = args;
 				args = rest;
 			}
-			if (options.multiAccount && accounts.length > 0) {
+			if (options.multiAccount && accounts.length > 0 && !localCall) {
 				const said = userTextSince();
 				if (call.name === MULTI_EXECUTE && Array.isArray(args['tools'])) {
 					args = {
@@ -417,8 +456,17 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 				}
 			}
 
+			// Local tools run in this process: the session's multi-execute tool cannot run them.
+			const smuggled = call.name === MULTI_EXECUTE && Array.isArray(args['tools']) ? localSlugsIn(args['tools'], isLocal) : [];
+			if (smuggled.length > 0) {
+				const message = `${smuggled.join(', ')} run${smuggled.length === 1 ? 's' : ''} in the editor, not in Composio: call ${smuggled.length === 1 ? 'it' : 'them'} directly, not through ${MULTI_EXECUTE}. Nothing in this call ran.`;
+				messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify({ error: message }) });
+				yield { type: 'toolFinished', callId: call.id, ok: false, result: JSON.stringify({ error: message }, null, 2), error: message, truncatedForModel: false };
+				continue;
+			}
+
 			if (options.approval) {
-				const asking = options.approval.check(actionsOf(call.name, args, account));
+				const asking = options.approval.check(localCall && local ? local.actionsOf(call.name, args) : actionsOf(call.name, args, account));
 				if (asking.length > 0) {
 					yield { type: 'approvalRequired', callId: call.id, actions: asking };
 					const decision = await options.approval.ask(call.id, asking, signal);
@@ -440,11 +488,14 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 			let value: unknown;
 			let ok: boolean;
 			let error: string | undefined;
+			let declined = false;
 			try {
-				const result = await session.execute(call.name, args, { signal, ...(account ? { account } : {}) });
+				const result: LocalToolResult =
+					localCall && local ? await local.run(call.name, args, { signal, gated: options.approval !== undefined }) : await session.execute(call.name, args, { signal, ...(account ? { account } : {}) });
 				value = { data: result.data, error: result.error };
 				ok = result.error === null;
 				error = result.error ?? undefined;
+				declined = result.declined === true;
 			} catch (e) {
 				if (signal.aborted || (e instanceof ComposioError && e.kind === 'cancelled')) {
 					answerUnrun(index);
@@ -469,9 +520,15 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 
 			const output = prepareToolOutput(value, budget);
 			messages.push({ role: 'tool', tool_call_id: call.id, content: output.forModel });
-			yield { type: 'toolFinished', callId: call.id, ok, result: output.full, ...(error !== undefined ? { error } : {}), truncatedForModel: output.truncated };
+			yield { type: 'toolFinished', callId: call.id, ok, result: output.full, ...(error !== undefined ? { error } : {}), truncatedForModel: output.truncated, ...(declined ? { declined } : {}) };
+			if (signal.aborted) {
+				answerUnrun(index + 1);
+				yield { type: 'done', reason: 'cancelled' };
+				return;
+			}
 
-			for (const link of findConnectLinks(value)) {
+			// A file the editor tools read may hold any URL; only Composio's results carry Connect Links.
+			for (const link of localCall ? [] : findConnectLinks(value)) {
 				const linkToolkit = link.toolkit ?? toolkit;
 				if (!linkToolkit || linkIsActive(value, link.url) || announced.has(link.url) || (link.accountId && announced.has(link.accountId))) {
 					continue;

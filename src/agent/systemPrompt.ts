@@ -25,6 +25,8 @@ export interface SystemPromptOptions {
 	readonly accounts?: readonly PromptAccount[];
 	/** Today's date for relative requests ("emails from today"); default now. */
 	readonly now?: Date;
+	/** More sections at the end, each a block of lines (the editor tools describe themselves and the editor here). */
+	readonly sections?: readonly string[];
 }
 
 /** Accounts grouped by toolkit, only toolkits with several accounts, aliases sorted. */
@@ -75,6 +77,9 @@ export function buildSystemPrompt(options: SystemPromptOptions = {}): string {
 		lines.push(
 			'- When the user names one of these accounts by its alias, that account is used for that app. Mention which account you used in your answer. If it matters which account to use and the user did not say, ask.',
 		);
+	}
+	for (const section of options.sections ?? []) {
+		lines.push('', section);
 	}
 	return lines.join('\n');
 }

@@ -24,6 +24,16 @@ export interface ToolAction {
 	/** The account (id or alias) it runs as, when one was named. */
 	readonly account?: string;
 	readonly args: Readonly<Record<string, unknown>>;
+	/**
+	 * Set by the host for its own (local) tools, which it knows: true when the action only
+	 * looks. Unset for Composio tools, which are judged by their tags and name.
+	 */
+	readonly readOnly?: boolean;
+	/**
+	 * Asks even when `composio.approval` is `never` (reading a secret file such as `.env`), unless
+	 * the user allowed this action in the chat or for good.
+	 */
+	readonly sensitive?: boolean;
 }
 
 const MULTI_EXECUTE = 'COMPOSIO_MULTI_EXECUTE_TOOL';
@@ -151,17 +161,20 @@ export interface ApprovalContext {
 
 /** The actions of a call that need the user's consent (empty: it may run). */
 export function actionsNeedingApproval(actions: readonly ToolAction[], context: ApprovalContext, allowed: (tool: string) => boolean): ToolAction[] {
-	if (context.mode === 'never') {
-		return [];
-	}
 	return actions.filter((a) => {
 		if (allowed(a.tool)) {
+			return false;
+		}
+		if (a.sensitive) {
+			return true;
+		}
+		if (context.mode === 'never') {
 			return false;
 		}
 		if (context.mode === 'all') {
 			return !FREE_META_TOOLS.has(a.tool);
 		}
-		return !isReadOnlyTool(a.tool, context.tagsOf?.(a.tool));
+		return !(a.readOnly ?? isReadOnlyTool(a.tool, context.tagsOf?.(a.tool)));
 	});
 }
 

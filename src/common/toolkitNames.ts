@@ -3,6 +3,7 @@
 /** Display names of well-known toolkits; others are capitalised from their slug. */
 const TOOLKIT_NAMES: Readonly<Record<string, string>> = {
 	composio: 'Composio',
+	vscode: 'VS Code',
 	gmail: 'Gmail',
 	github: 'GitHub',
 	slack: 'Slack',

@@ -334,7 +334,18 @@ interface AppTask {
 	render(payload: unknown): string;
 }
 
-type Task = AppTask | { kind: 'code'; request: string; code: CodeBlock[] } | { kind: 'help' };
+/**
+ * A task that looks at the editor first: one editor tool call, then what to do with its result
+ * (an app task built from it, or an answer).
+ */
+interface EditorTask {
+	kind: 'editor';
+	tool: string;
+	args: Record<string, unknown>;
+	next(outcome: ToolOutcome): AppTask | string;
+}
+
+type Task = AppTask | EditorTask | { kind: 'code'; request: string; code: CodeBlock[] } | { kind: 'help' } | { kind: 'text'; text: string };
 
 interface CodeBlock {
 	lang: string;
@@ -444,50 +455,65 @@ function issueBody(request: string, code: CodeBlock[]): string {
 	return parts.join('\n\n');
 }
 
+/** "open an issue" asks to create one; "open issues" (plural) asks to list them. */
+function wantsIssueIn(lower: string): boolean {
+	return /\b(?:create|open|file|raise|make|submit|log|add)\s+(?:[\w-]+\s+){0,3}?(?:issue|bug|ticket)\b|\bnew (?:issue|ticket)\b/.test(lower);
+}
+
+/** Creates an issue in Linear when the request names it, else in GitHub (the repository it names, or the sandbox's). */
+function issueTask(plain: string, title: string, body: string, hadCode: boolean): AppTask {
+	if (/\blinear\b/i.test(plain)) {
+		return {
+			kind: 'app',
+			toolkit: 'linear',
+			tool: 'LINEAR_CREATE_LINEAR_ISSUE',
+			args: { team_id: linearTeamFrom(plain), title, description: body },
+			purpose: `create the Linear issue "${title}"`,
+			render: (payload) => renderCreatedIssue(payload, title, 'Linear', hadCode),
+		};
+	}
+	const { owner, repo } = repoFrom(plain);
+	return {
+		kind: 'app',
+		toolkit: 'github',
+		tool: 'GITHUB_CREATE_AN_ISSUE',
+		args: { owner, repo, title, body },
+		purpose: `create the issue "${title}" in ${owner}/${repo}`,
+		render: (payload) => renderCreatedIssue(payload, title, `${owner}/${repo}`, hadCode),
+	};
+}
+
+/** Posts `message` to the channel the request names (#general by default). */
+function slackTask(plain: string, message: string): AppTask {
+	const channel = channelFrom(plain);
+	return {
+		kind: 'app',
+		toolkit: 'slack',
+		tool: 'SLACK_SEND_MESSAGE',
+		args: { channel, text: message },
+		purpose: `post your message to #${channel}`,
+		render: (payload) => renderSlackSent(payload, channel, message),
+	};
+}
+
 /** Classifies the task message into a script. Order matters: the most specific wins. */
-function classify(text: string): Task {
+function classify(text: string, editor: EditorState): Task {
 	const code = codeBlocks(text);
 	const plain = withoutCode(text);
 	const lower = plain.toLowerCase();
 	const mentions = (word: RegExp): boolean => word.test(lower);
 
-	// "open an issue" asks to create one; "open issues" (plural) asks to list them.
-	const wantsIssue = /\b(?:create|open|file|raise|make|submit|log|add)\s+(?:[\w-]+\s+){0,3}?(?:issue|bug|ticket)\b|\bnew (?:issue|ticket)\b/.test(lower);
-	if (wantsIssue && mentions(/\blinear\b/)) {
-		const title = titleFrom(plain) ?? 'Issue from the Composio Agent sandbox';
-		return {
-			kind: 'app',
-			toolkit: 'linear',
-			tool: 'LINEAR_CREATE_LINEAR_ISSUE',
-			args: { team_id: linearTeamFrom(plain), title, description: issueBody(text, code) },
-			purpose: `create the Linear issue "${title}"`,
-			render: (payload) => renderCreatedIssue(payload, title, 'Linear', code.length > 0),
-		};
+	const wantsIssue = wantsIssueIn(lower);
+	const editorTask = classifyEditorTask(plain, editor);
+	if (editorTask) {
+		return editorTask;
 	}
 	if (wantsIssue) {
-		const title = titleFrom(plain) ?? 'Issue from the Composio Agent sandbox';
-		const { owner, repo } = repoFrom(plain);
-		return {
-			kind: 'app',
-			toolkit: 'github',
-			tool: 'GITHUB_CREATE_AN_ISSUE',
-			args: { owner, repo, title, body: issueBody(text, code) },
-			purpose: `create the issue "${title}" in ${owner}/${repo}`,
-			render: (payload) => renderCreatedIssue(payload, title, `${owner}/${repo}`, code.length > 0),
-		};
+		return issueTask(plain, titleFrom(plain) ?? 'Issue from the Composio Agent sandbox', issueBody(text, code), code.length > 0);
 	}
 	const slackish = mentions(/\bslack\b/) || /(?:^|\s)#[a-z0-9_-]+/.test(lower);
 	if (slackish && /\b(?:post|send|share|say|tell|message|announce|notify)\b/.test(lower)) {
-		const channel = channelFrom(plain);
-		const message = slackTextFrom(plain);
-		return {
-			kind: 'app',
-			toolkit: 'slack',
-			tool: 'SLACK_SEND_MESSAGE',
-			args: { channel, text: message },
-			purpose: `post your message to #${channel}`,
-			render: (payload) => renderSlackSent(payload, channel, message),
-		};
+		return slackTask(plain, slackTextFrom(plain));
 	}
 	const codeRequest =
 		/^(?:please\s+)?(?:write|implement|generate|create|build|make)\b.*\b(?:function|class|code|snippet|script|test|hook|component|method|regex)\b/.test(lower) ||
@@ -551,6 +577,255 @@ function classify(text: string): Task {
 		};
 	}
 	return { kind: 'help' };
+}
+
+
+// ---------------------------------------------------------------------------------------------
+// Editor tasks: look at the editor first (problems, uncommitted changes, a file), then act.
+
+/** The editor tools the scripts use (offered by the extension next to the session's tools). */
+export const EDITOR_TOOLS = {
+	problems: 'VSCODE_GET_PROBLEMS',
+	diff: 'VSCODE_GET_DIFF',
+	read: 'VSCODE_READ_FILE',
+	find: 'VSCODE_FIND',
+	open: 'VSCODE_OPEN_FILE',
+	edit: 'VSCODE_EDIT_FILE',
+} as const;
+
+/** What the scripts know about the editor: the tools offered and the active file the system prompt names. */
+interface EditorState {
+	tools: ReadonlySet<string>;
+	activeFile?: string;
+}
+
+function editorStateOf(messages: readonly Message[], tools: ReadonlySet<string>): EditorState {
+	const system = messages.filter((m) => m.role === 'system').map((m) => m.text).join('\n');
+	const active = /active editor shows `([^`\n]+)`/.exec(system)?.[1];
+	return { tools, ...(active ? { activeFile: active } : {}) };
+}
+
+const THIS_FILE = /\b(?:this|the current|the open|my current|the active) file\b|\bin here\b/;
+const PROBLEMS = /\b(?:problems?|errors?|diagnostics?|warnings?|type errors?|compiler errors?|lint(?:ing)? (?:errors|warnings|issues))\b/;
+const CHANGES = /\b(?:uncommitted|unstaged|staged|local) changes\b|\bmy (?:current )?changes\b|\bgit diff\b|\bthe diff\b|\bwhat i(?:'ve| have)? changed\b|\bworking tree\b/;
+
+interface ProblemRecord {
+	path: string;
+	line: number;
+	column: number;
+	severity: string;
+	message: string;
+	source?: string;
+	code?: string;
+}
+
+function problemsOf(payload: unknown): ProblemRecord[] {
+	const list = isRecord(payload) && Array.isArray(payload['problems']) ? payload['problems'] : [];
+	return list.filter(isRecord).map((p) => ({
+		path: typeof p['path'] === 'string' ? p['path'] : '?',
+		line: typeof p['line'] === 'number' ? p['line'] : 0,
+		column: typeof p['column'] === 'number' ? p['column'] : 0,
+		severity: typeof p['severity'] === 'string' ? p['severity'] : 'error',
+		message: typeof p['message'] === 'string' ? p['message'] : '',
+		...(typeof p['source'] === 'string' ? { source: p['source'] } : {}),
+		...(typeof p['code'] === 'string' ? { code: p['code'] } : {}),
+	}));
+}
+
+/** "- `src/a.ts:3:7` **error** Type … (ts 2322)" per problem, and the "… N more" line. */
+function problemLines(payload: unknown): string[] {
+	const lines = problemsOf(payload).map((p) => {
+		const origin = [p.source, p.code].filter(Boolean).join(' ');
+		return `- \`${p.path}:${p.line}:${p.column}\` **${p.severity}** ${inline(p.message)}${origin ? ` (${origin})` : ''}`;
+	});
+	const rest = isRecord(payload) && typeof payload['more'] === 'string' ? payload['more'] : undefined;
+	return rest ? [...lines, `- ${rest}`] : lines;
+}
+
+function scopeOf(payload: unknown, fallback: string): string {
+	return isRecord(payload) && typeof payload['scope'] === 'string' ? (payload['scope'] === 'workspace' ? 'the workspace' : payload['scope']) : fallback;
+}
+
+interface ChangedFile {
+	path: string;
+	status: string;
+	additions?: number;
+	deletions?: number;
+	note?: string;
+}
+
+function changedFilesOf(payload: unknown): ChangedFile[] {
+	const list = isRecord(payload) && Array.isArray(payload['files']) ? payload['files'] : [];
+	return list.filter(isRecord).map((f) => ({
+		path: typeof f['path'] === 'string' ? f['path'] : '?',
+		status: typeof f['status'] === 'string' ? f['status'] : 'changed',
+		...(typeof f['additions'] === 'number' ? { additions: f['additions'] } : {}),
+		...(typeof f['deletions'] === 'number' ? { deletions: f['deletions'] } : {}),
+		...(typeof f['note'] === 'string' ? { note: f['note'] } : {}),
+	}));
+}
+
+/** A plain-text summary of the uncommitted changes, for a chat message or an email. */
+function changesSummary(payload: unknown): string {
+	const files = changedFilesOf(payload);
+	const summary = isRecord(payload) && typeof payload['summary'] === 'string' ? payload['summary'] : `${files.length} changed files`;
+	const branch = isRecord(payload) && typeof payload['branch'] === 'string' ? ` on ${payload['branch']}` : '';
+	const lines = files.map((f) => {
+		const counts = f.additions !== undefined ? ` (+${f.additions} −${f.deletions ?? 0})` : '';
+		return `• ${f.path} — ${f.status}${counts}${f.note ? `, ${f.note}` : ''}`;
+	});
+	const rest = isRecord(payload) && typeof payload['more'] === 'string' ? [payload['more']] : [];
+	return [`Uncommitted changes${branch}: ${summary}`, ...lines, ...rest].join('\n');
+}
+
+function toolError(outcome: ToolOutcome, what: string): string {
+	return `I couldn't ${what}: ${inline(outcome.error ?? 'the editor reported an error')}`;
+}
+
+/** The editor task a request asks for, when the editor tools it needs are offered. */
+function classifyEditorTask(plain: string, editor: EditorState): Task | undefined {
+	const lower = plain.toLowerCase();
+	const has = (tool: string): boolean => editor.tools.has(tool);
+	const needsFile = THIS_FILE.test(lower);
+	const noFile = (): Task => ({ kind: 'text', text: "I can't tell which file you mean: no file is open in the editor. Open it and ask again." });
+
+	// "Replace "a" with "b" in this file": a proposed edit the user applies or discards.
+	const replace = /\breplace\s+["“']([^"”'\n]+)["”']\s+with\s+["“']([^"”'\n]*)["”']/i.exec(plain);
+	if (replace && has(EDITOR_TOOLS.edit) && needsFile) {
+		const file = editor.activeFile;
+		if (!file) {
+			return noFile();
+		}
+		const [, from = '', to = ''] = replace;
+		return {
+			kind: 'editor',
+			tool: EDITOR_TOOLS.edit,
+			args: { path: file, edits: [{ old_text: from, new_text: to, replace_all: true }] },
+			next: (outcome) => {
+				if (outcome.ok && isRecord(outcome.payload) && outcome.payload['applied'] === true) {
+					const n = typeof outcome.payload['replacements'] === 'number' ? outcome.payload['replacements'] : 1;
+					return `Done — you applied the change: \`${from}\` is now \`${to}\` in \`${file}\` (${n} place${n === 1 ? '' : 's'}).`;
+				}
+				if (/discarded/i.test(outcome.error ?? '')) {
+					return `OK — you discarded the change, so \`${file}\` is unchanged.`;
+				}
+				return toolError(outcome, `change \`${file}\``);
+			},
+		};
+	}
+
+	if (PROBLEMS.test(lower) && has(EDITOR_TOOLS.problems) && (needsFile || /\b(?:workspace|project)\b/.test(lower))) {
+		const file = needsFile ? editor.activeFile : undefined;
+		if (needsFile && !file) {
+			return noFile();
+		}
+		const where = file ? `\`${file}\`` : 'the workspace';
+		const slackish = /\bslack\b/.test(lower) || /(?:^|\s)#[a-z0-9_-]+/.test(lower);
+		return {
+			kind: 'editor',
+			tool: EDITOR_TOOLS.problems,
+			args: file ? { path: file } : {},
+			next: (outcome) => {
+				if (!outcome.ok) {
+					return toolError(outcome, `get the problems in ${where}`);
+				}
+				const found = problemsOf(outcome.payload);
+				if (found.length === 0) {
+					return `VS Code reports no problems in ${where}, so there is nothing to ${wantsIssueIn(lower) ? 'file' : 'report'}.`;
+				}
+				const scope = scopeOf(outcome.payload, file ?? 'the workspace');
+				const count = `${found.length} problem${found.length === 1 ? '' : 's'}`;
+				const list = problemLines(outcome.payload);
+				if (wantsIssueIn(lower)) {
+					const title = `Fix ${count} in ${scope}`;
+					const body = [`VS Code reports ${count} in \`${scope}\`:`, '', ...list, '', `Filed from the Composio Agent chat: "${plain}"`].join('\n');
+					return issueTask(plain, title, body, false);
+				}
+				if (slackish) {
+					return slackTask(plain, [`${count} in ${scope}:`, ...list.map((l) => l.replace(/^- /, '• ').replace(/[`*]/g, ''))].join('\n'));
+				}
+				return [`## Problems in ${file ? `\`${scope}\`` : scope}`, '', `VS Code reports ${count}:`, '', ...list].join('\n');
+			},
+		};
+	}
+
+	if (CHANGES.test(lower) && has(EDITOR_TOOLS.diff)) {
+		const address = emailAddress(plain);
+		const slackish = /\bslack\b/.test(lower) || /(?:^|\s)#[a-z0-9_-]+/.test(lower);
+		return {
+			kind: 'editor',
+			tool: EDITOR_TOOLS.diff,
+			args: {},
+			next: (outcome) => {
+				if (!outcome.ok) {
+					return toolError(outcome, 'read your uncommitted changes');
+				}
+				if (changedFilesOf(outcome.payload).length === 0) {
+					return 'You have no uncommitted changes, so there is nothing to summarize.';
+				}
+				const summary = changesSummary(outcome.payload);
+				if (address) {
+					const subject = 'Summary of my uncommitted changes';
+					return {
+						kind: 'app',
+						toolkit: 'gmail',
+						tool: 'GMAIL_SEND_EMAIL',
+						args: { recipient_email: address, subject, body: summary },
+						purpose: `send the summary to ${address}`,
+						render: (payload) => renderEmailSent(payload, address, subject),
+					};
+				}
+				if (wantsIssueIn(lower)) {
+					return issueTask(plain, 'Review the uncommitted changes', summary, false);
+				}
+				if (slackish) {
+					return slackTask(plain, summary);
+				}
+				return ['## Your uncommitted changes', '', ...summary.split('\n').slice(1).map((l) => l.replace(/^• /, '- ')), '', summary.split('\n')[0] ?? ''].join('\n');
+			},
+		};
+	}
+
+	// "Find "TODO" in the workspace"
+	const findText = /\b(?:find|search for|look for|where (?:is|are))\s+["“']([^"”'\n]+)["”']/i.exec(plain);
+	if (findText?.[1] && has(EDITOR_TOOLS.find)) {
+		const query = findText[1];
+		return {
+			kind: 'editor',
+			tool: EDITOR_TOOLS.find,
+			args: { query },
+			next: (outcome) => {
+				if (!outcome.ok) {
+					return toolError(outcome, `search for "${query}"`);
+				}
+				const matches = isRecord(outcome.payload) && Array.isArray(outcome.payload['matches']) ? outcome.payload['matches'].filter(isRecord) : [];
+				if (matches.length === 0) {
+					return `I found no "${inline(query)}" in the workspace.`;
+				}
+				const rest = isRecord(outcome.payload) && typeof outcome.payload['more'] === 'string' ? [`- ${outcome.payload['more']}`] : [];
+				return [
+					`## "${inline(query)}" in the workspace`,
+					'',
+					...matches.map((m) => `- \`${String(m['path'])}:${String(m['line'])}\` ${inline(typeof m['text'] === 'string' ? m['text'] : '')}`),
+					...rest,
+				].join('\n');
+			},
+		};
+	}
+
+	// "Open src/app.ts at line 12"
+	const open = /\bopen\s+`?([\w./-]+\.[A-Za-z0-9]+)`?(?:\s+at\s+line\s+(\d+))?/i.exec(plain);
+	if (open?.[1] && has(EDITOR_TOOLS.open) && !wantsIssueIn(lower)) {
+		const path = open[1];
+		const line = open[2] ? Number(open[2]) : undefined;
+		return {
+			kind: 'editor',
+			tool: EDITOR_TOOLS.open,
+			args: { path, ...(line ? { start_line: line } : {}) },
+			next: (outcome) => (outcome.ok ? `Opened \`${path}\`${line ? ` at line ${line}` : ''}.` : toolError(outcome, `open \`${path}\``)),
+		};
+	}
+	return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -810,6 +1085,15 @@ function helpAnswer(tools: ReadonlySet<string>): string {
 	if (has('LINEAR_LIST_LINEAR_ISSUES')) {
 		examples.push('- **Linear:** "Show my Linear issues"');
 	}
+	if (tools.has(EDITOR_TOOLS.problems)) {
+		examples.push('- **Editor → GitHub:** "Create a GitHub issue for the problems in this file"');
+	}
+	if (tools.has(EDITOR_TOOLS.diff)) {
+		examples.push('- **Editor → Slack:** "Summarize my uncommitted changes to Slack"');
+	}
+	if (tools.has(EDITOR_TOOLS.edit)) {
+		examples.push('- **Editor:** \'Replace "foo" with "bar" in this file\' (you review the change before it is applied)');
+	}
 	examples.push('- **Code:** "Write a debounce function" or select code and ask "Explain this"');
 	return [
 		"## Here's what I can do",
@@ -908,7 +1192,8 @@ function aliasPreface(conv: Conversation, task: AppTask, aliases: readonly strin
 }
 
 function decideApp(conv: Conversation, task: AppTask): ScriptedTurn {
-	const steps = stepsAfter(conv);
+	// The editor tools that prepared the task (problems, the diff) are not part of the app's flow.
+	const steps = stepsAfter(conv).filter((s) => !isEditorTool(s.name));
 	const last = conv.messages[conv.messages.length - 1];
 	const manageSteps = steps.filter((s) => s.name === MANAGE_CONNECTIONS && s.result?.ok === true);
 	const states = manageSteps.map((s) => connectionState(s.result?.payload, task.toolkit)).filter((s): s is ConnectionState => s !== undefined);
@@ -986,13 +1271,32 @@ export function decideNextTurn(input: ScriptInput): ScriptedTurn {
 	if (taskIndex < 0 || taskMessage?.role !== 'user') {
 		return { type: 'text', text: helpAnswer(tools) };
 	}
-	const task = classify(taskMessage.text);
+	const task = classify(taskMessage.text, editorStateOf(messages, tools));
+	const conv = { messages, taskIndex, tools };
 	switch (task.kind) {
 		case 'app':
-			return decideApp({ messages, taskIndex, tools }, task);
+			return decideApp(conv, task);
+		case 'editor':
+			return decideEditor(conv, task);
 		case 'code':
 			return { type: 'text', text: codeAnswer(task.request, task.code) };
 		case 'help':
 			return { type: 'text', text: helpAnswer(tools) };
+		case 'text':
+			return { type: 'text', text: task.text };
 	}
+}
+
+function isEditorTool(name: string): boolean {
+	return (Object.values(EDITOR_TOOLS) as string[]).includes(name);
+}
+
+/** An editor task: its editor tool first, then the app task or answer made from the result. */
+function decideEditor(conv: Conversation, task: EditorTask): ScriptedTurn {
+	const step = stepsAfter(conv).find((s) => s.name === task.tool);
+	if (!step?.result) {
+		return { type: 'toolCall', name: task.tool, arguments: task.args };
+	}
+	const next = task.next(step.result);
+	return typeof next === 'string' ? { type: 'text', text: next } : decideApp(conv, next);
 }

@@ -280,6 +280,79 @@ describe('ScriptedModel', () => {
 		});
 	});
 
+	describe('editor scripts (the VSCODE_* tools)', () => {
+		const EDITOR = ['VSCODE_GET_PROBLEMS', 'VSCODE_GET_DIFF', 'VSCODE_READ_FILE', 'VSCODE_FIND', 'VSCODE_OPEN_FILE', 'VSCODE_EDIT_FILE'];
+		const offered = [...ALL_TOOLS, ...EDITOR].map((name) => ({ name }));
+		const system: ChatCompletionMessageParam = { role: 'system', content: 'You are Composio Agent.\n\nEditor tools:\n- The active editor shows `src/broken.ts` (typescript); "this file" means it.' };
+		const problems = {
+			data: { scope: 'src/broken.ts', counts: { error: 1, warning: 0 }, problems: [{ path: 'src/broken.ts', line: 3, column: 7, severity: 'error', message: "Type 'string' is not assignable to type 'number'.", source: 'ts', code: '2322' }] },
+			error: null,
+		};
+		const decide = (messages: ChatCompletionMessageParam[]) => decideNextTurn({ messages, tools: offered });
+
+		it('files the problems of the active file as a GitHub issue: problems first, then the app flow, the diagnostic in the body', () => {
+			const ask: ChatCompletionMessageParam = { role: 'user', content: 'Create a GitHub issue for the problems in this file' };
+			assert.deepEqual(decide([system, ask]), { type: 'toolCall', name: 'VSCODE_GET_PROBLEMS', arguments: { path: 'src/broken.ts' } });
+			const afterProblems = [system, ask, toolCallMessage('p1', 'VSCODE_GET_PROBLEMS', { path: 'src/broken.ts' }), toolResult('p1', problems)];
+			assert.deepEqual(decide(afterProblems), { type: 'toolCall', name: 'COMPOSIO_MANAGE_CONNECTIONS', arguments: { toolkits: ['github'] } });
+			const active = { data: { results: { github: { toolkit: 'github', status: 'active' } } }, error: null };
+			const connected = [...afterProblems, toolCallMessage('c1', 'COMPOSIO_MANAGE_CONNECTIONS', { toolkits: ['github'] }), toolResult('c1', active)];
+			const create = decide(connected);
+			assert.equal(create.type === 'toolCall' ? create.name : '', 'GITHUB_CREATE_AN_ISSUE');
+			const args = create.type === 'toolCall' ? create.arguments : {};
+			assert.equal(args['title'], 'Fix 1 problem in src/broken.ts');
+			assert.match(String(args['body']), /`src\/broken\.ts:3:7` \*\*error\*\* Type 'string' is not assignable to type 'number'\. \(ts 2322\)/);
+			const done = decide([...connected, toolCallMessage('g1', 'GITHUB_CREATE_AN_ISSUE', args), toolResult('g1', { data: { number: 12, title: args['title'] }, error: null })]);
+			assert.match(done.type === 'text' ? done.text : '', /I created \*\*#12\*\*/);
+		});
+
+		it('says so when the file has no problems, or no file is open, instead of filing anything', () => {
+			const ask: ChatCompletionMessageParam = { role: 'user', content: 'Create a GitHub issue for the problems in this file' };
+			const none = decide([system, ask, toolCallMessage('p1', 'VSCODE_GET_PROBLEMS', { path: 'src/broken.ts' }), toolResult('p1', { data: { scope: 'src/broken.ts', problems: [] }, error: null })]);
+			assert.match(none.type === 'text' ? none.text : '', /no problems in `src\/broken\.ts`, so there is nothing to file/);
+			const noEditor = decide([{ role: 'system', content: 'You are Composio Agent.\n- No file is open in the active editor.' }, ask]);
+			assert.match(noEditor.type === 'text' ? noEditor.text : '', /no file is open in the editor/);
+			const withoutTools = decideNextTurn({ messages: [ask], tools: ALL_TOOLS.map((name) => ({ name })) });
+			assert.equal(withoutTools.type === 'toolCall' ? withoutTools.name : '', 'COMPOSIO_MANAGE_CONNECTIONS', 'without editor tools it is the plain GitHub script');
+		});
+
+		it('summarizes the uncommitted changes to Slack, and explains when git is unavailable', () => {
+			const ask: ChatCompletionMessageParam = { role: 'user', content: 'Summarize my uncommitted changes to Slack' };
+			assert.deepEqual(decide([system, ask]), { type: 'toolCall', name: 'VSCODE_GET_DIFF', arguments: {} });
+			const diff = { data: { summary: '2 changed files (+3 −1 in the files shown)', branch: 'main', files: [{ path: 'README.md', status: 'modified', additions: 2, deletions: 1 }, { path: 'src/new.ts', status: 'untracked', additions: 1, deletions: 0 }] }, error: null };
+			const active = { data: { results: { slack: { toolkit: 'slack', status: 'active' } } }, error: null };
+			const convo = [system, ask, toolCallMessage('d1', 'VSCODE_GET_DIFF', {}), toolResult('d1', diff), toolCallMessage('c1', 'COMPOSIO_MANAGE_CONNECTIONS', { toolkits: ['slack'] }), toolResult('c1', active)];
+			const post = decide(convo);
+			assert.equal(post.type === 'toolCall' ? post.name : '', 'SLACK_SEND_MESSAGE');
+			const args = post.type === 'toolCall' ? post.arguments : {};
+			assert.equal(args['channel'], 'general');
+			assert.equal(args['text'], 'Uncommitted changes on main: 2 changed files (+3 −1 in the files shown)\n• README.md — modified (+2 −1)\n• src/new.ts — untracked (+1 −0)');
+			const unavailable = decide([system, ask, toolCallMessage('d1', 'VSCODE_GET_DIFF', {}), toolResult('d1', { data: null, error: 'No git repository is open in this workspace.' })]);
+			assert.match(unavailable.type === 'text' ? unavailable.text : '', /I couldn't read your uncommitted changes: No git repository is open/);
+		});
+
+		it('proposes a replacement in the active file and reports what the user chose', () => {
+			const ask: ChatCompletionMessageParam = { role: 'user', content: 'Replace "three" with "3" in this file' };
+			const edit = decide([system, ask]);
+			assert.deepEqual(edit, { type: 'toolCall', name: 'VSCODE_EDIT_FILE', arguments: { path: 'src/broken.ts', edits: [{ old_text: 'three', new_text: '3', replace_all: true }] } });
+			const args = edit.type === 'toolCall' ? edit.arguments : {};
+			const applied = decide([system, ask, toolCallMessage('e1', 'VSCODE_EDIT_FILE', args), toolResult('e1', { data: { applied: true, path: 'src/broken.ts', replacements: 2 }, error: null })]);
+			assert.match(applied.type === 'text' ? applied.text : '', /you applied the change: `three` is now `3` in `src\/broken\.ts` \(2 places\)/);
+			const discarded = decide([system, ask, toolCallMessage('e1', 'VSCODE_EDIT_FILE', args), toolResult('e1', { data: { applied: false }, error: 'The user discarded the proposed change; the file is unchanged.' })]);
+			assert.match(discarded.type === 'text' ? discarded.text : '', /you discarded the change, so `src\/broken\.ts` is unchanged/);
+		});
+
+		it('finds text in the workspace and opens files', () => {
+			const find = decide([system, { role: 'user', content: 'Find "TODO" in the workspace' }]);
+			assert.deepEqual(find, { type: 'toolCall', name: 'VSCODE_FIND', arguments: { query: 'TODO' } });
+			const found = decide([system, { role: 'user', content: 'Find "TODO" in the workspace' }, toolCallMessage('f1', 'VSCODE_FIND', { query: 'TODO' }), toolResult('f1', { data: { matches: [{ path: 'src/a.ts', line: 4, text: '// TODO: fix' }], more: '… 3 more matches' }, error: null })]);
+			assert.match(found.type === 'text' ? found.text : '', /`src\/a\.ts:4` \/\/ TODO: fix[\s\S]*… 3 more matches/);
+			assert.deepEqual(decide([system, { role: 'user', content: 'Open src/checkout.ts at line 9' }]), { type: 'toolCall', name: 'VSCODE_OPEN_FILE', arguments: { path: 'src/checkout.ts', start_line: 9 } });
+			const issue = decide([system, { role: 'user', content: 'open an issue titled "x.ts is slow"' }]);
+			assert.equal(issue.type === 'toolCall' ? issue.name : '', 'COMPOSIO_MANAGE_CONNECTIONS', '"open an issue" is not opening a file');
+		});
+	});
+
 	describe('GitHub and Slack scripts', () => {
 		it('creates an issue titled from the request with the attached code in the body, then reports it', async () => {
 			const ask: ChatCompletionMessageParam = {

@@ -20,6 +20,7 @@ import { ConnectionCommands } from './vscode/connectionCommands';
 import { ConnectionsView } from './vscode/connectionsView';
 import { ContextKeyUpdater } from './vscode/contextKeys';
 import { EditorPrompts } from './vscode/editorPrompts';
+import { EditorToolsProvider } from './vscode/editorToolsProvider';
 import type { McpDeps } from './vscode/mcpServer';
 import { type QuickPicker, VsCodeQuickPicker } from './vscode/quickPicker';
 import { ComposioStatusBar } from './vscode/statusBar';
@@ -66,6 +67,8 @@ export class Services extends DisposableBase {
 	readonly contextKeys: ContextKeyUpdater;
 	/** What Copy MCP Server Config and the MCP server provider need. */
 	readonly mcp: McpDeps;
+	/** The editor tools (problems, diff, read, find, open, edit) every front door gives the agent. */
+	readonly editorTools: EditorToolsProvider;
 	/** The Composio base URL last resolved (the sandbox's while in the sandbox); the link policy trusts its host. */
 	private composioBaseUrl = 'https://backend.composio.dev';
 
@@ -89,6 +92,7 @@ export class Services extends DisposableBase {
 		this.composio = this._register(new ComposioService({ logger: log }));
 		this.linkOpener = createLinkOpener({ prompts: () => this.prompts, baseUrl: () => this.composioBaseUrl, logger: log });
 		this.chatView = this._register(new ChatViewProvider(context.extensionUri, log));
+		this.editorTools = this._register(new EditorToolsProvider(log));
 		// Conversations belong to the workspace; a window without a folder keeps them globally.
 		const conversationsDir = context.storageUri ? vscode.Uri.joinPath(context.storageUri, 'conversations') : vscode.Uri.joinPath(context.globalStorageUri, 'conversations');
 		this.conversations = new ConversationStore(conversationsDir.fsPath, { logger: log });
@@ -242,7 +246,7 @@ export class Services extends DisposableBase {
 		}
 		const session = await this.session(env);
 		const model = new OpenAiModelClient({ model: env.model.model, baseUrl: env.model.baseUrl, ...(env.model.apiKey ? { apiKey: env.model.apiKey } : {}) });
-		return { model, session, maxTurns: env.maxTurns, multiAccount: env.composio.multiAccount };
+		return { model, session, maxTurns: env.maxTurns, multiAccount: env.composio.multiAccount, localTools: this.editorTools.toolbox };
 	}
 
 	async runAction(action: HostAction): Promise<void> {

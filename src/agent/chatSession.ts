@@ -16,6 +16,7 @@ import type { AgentEvent } from './agentEvents';
 import { repairTranscript, runAgent, toAgentFailure } from './agentLoop';
 import { AuthWaiter } from './authWaiter';
 import type { Conversation, ConversationStore } from './conversationStore';
+import type { LocalToolbox } from './localTools';
 import { titleFrom, UNTITLED } from './conversationStore';
 import type { ModelClient } from './modelClient';
 import { toolkitDisplayName } from '../common/toolkitNames';
@@ -34,6 +35,8 @@ export interface TurnSetup {
 	readonly authTimeoutMs?: number;
 	/** Time between connection checks while waiting; default 2 s. */
 	readonly authPollIntervalMs?: number;
+	/** Tools that run in this process beside the session's (the editor tools). */
+	readonly localTools?: LocalToolbox;
 }
 
 /**
@@ -404,6 +407,7 @@ export class ChatSession extends DisposableBase {
 				...(this.gate ? { approval: this.gate } : {}),
 				...(setup.multiAccount ? { multiAccount: true } : {}),
 				...(setup.toolOutputBudget !== undefined ? { toolOutputBudget: setup.toolOutputBudget } : {}),
+				...(setup.localTools ? { localTools: setup.localTools } : {}),
 			});
 			for await (const event of events) {
 				this.apply(turn, event);
@@ -497,6 +501,7 @@ export class ChatSession extends DisposableBase {
 					...(event.toolkit ? { toolkit: event.toolkit } : {}),
 					args: prettyArgs(event.args),
 					status: 'running',
+					...(event.note ? { note: event.note } : {}),
 				};
 				turn.toolItems.set(event.callId, item.id);
 				this.add(conversation, item);

@@ -56,6 +56,8 @@ export type TranscriptItem =
 			readonly approval?: readonly ApprovalRequestAction[];
 			/** How the user allowed it, when they did. */
 			readonly approvedAs?: Exclude<ApprovalAnswer, 'deny'>;
+			/** A line shown while it runs, e.g. that a proposed edit waits for Apply or Discard in the editor. */
+			readonly note?: string;
 	  }
 	| {
 			readonly kind: 'auth';

@@ -24,6 +24,8 @@ export const CommandIds = {
 	copyMcpConfig: 'composio.copyMcpConfig',
 	openWalkthrough: 'composio.openWalkthrough',
 	manageAlwaysAllowedTools: 'composio.manageAlwaysAllowedTools',
+	applyProposedEdit: 'composio.applyProposedEdit',
+	discardProposedEdit: 'composio.discardProposedEdit',
 } as const;
 
 /** The chat view's id (package.json `contributes.views`). */
@@ -52,4 +54,6 @@ export const ContextKeys = {
 	hasConnections: 'composio.hasConnections',
 	/** A Connect Link is open and the extension waits for it. */
 	connectionWaiting: 'composio.connectionWaiting',
+	/** An edit the agent proposed waits for Apply or Discard. */
+	proposalWaiting: 'composio.proposalWaiting',
 } as const;

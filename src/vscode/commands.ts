@@ -47,6 +47,8 @@ export function registerCommands(services: Services): vscode.Disposable[] {
 
 		register(CommandIds.copyMcpConfig, (form) => copyMcpConfig(services.mcp, form)),
 		register(CommandIds.manageAlwaysAllowedTools, () => manageAlwaysAllowedTools(services.alwaysAllowed)),
+		register(CommandIds.applyProposedEdit, (uri) => services.editorTools.proposals.apply(uri)),
+		register(CommandIds.discardProposedEdit, (uri) => services.editorTools.proposals.discard(uri)),
 		register(CommandIds.openWalkthrough, () =>
 			vscode.commands.executeCommand('workbench.action.openWalkthrough', `${services.context.extension.id}#${WALKTHROUGH_ID}`, false),
 		),

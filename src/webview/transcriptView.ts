@@ -125,6 +125,10 @@ export class TranscriptView {
 		this.nodes.set(item.id, { item, el });
 		this.element.append(el);
 		this.scrollToEnd(stick);
+		if (item.kind === 'tool' && item.status === 'running' && item.note) {
+			// It waits for the user somewhere else (a diff in the editor): say where.
+			this.host.announce(item.note);
+		}
 	}
 
 	update(item: Item): void {
@@ -262,9 +266,13 @@ export class TranscriptView {
 			h('span', { class: `badge badge-${item.status}` }, status.label),
 		);
 		const asking = item.status === 'awaitingApproval';
-		const details = h('details', { class: `tool-card tool-${item.status}`, 'data-id': item.id, open: asking }, summary);
+		const waitingElsewhere = item.status === 'running' && item.note !== undefined;
+		const details = h('details', { class: `tool-card tool-${item.status}`, 'data-id': item.id, open: asking || waitingElsewhere }, summary);
 		if (asking) {
 			details.append(this.renderApproval(item));
+		}
+		if (waitingElsewhere) {
+			details.append(h('p', { class: 'tool-note', role: 'status' }, icon('diff'), h('span', {}, item.note ?? '')));
 		}
 		const body = h('div', { class: 'tool-body' });
 		body.append(h('div', { class: 'tool-section-title' }, 'Tool'), h('code', { class: 'tool-slug' }, item.name));

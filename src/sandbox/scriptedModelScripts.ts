@@ -689,14 +689,16 @@ function classifyEditorTask(plain: string, editor: EditorState): Task | undefine
 	const needsFile = THIS_FILE.test(lower);
 	const noFile = (): Task => ({ kind: 'text', text: "I can't tell which file you mean: no file is open in the editor. Open it and ask again." });
 
-	// "Replace "a" with "b" in this file": a proposed edit the user applies or discards.
-	const replace = /\breplace\s+["“']([^"”'\n]+)["”']\s+with\s+["“']([^"”'\n]*)["”']/i.exec(plain);
+	// 'Replace "a" with "b" in this file' (or `"a"` with `b`, for code with quotes): a proposed edit the user applies or discards.
+	const quotedArg = '"([^"\\n]*)"|\'([^\'\\n]*)\'|`([^`\\n]*)`|“([^”\\n]*)”';
+	const replace = new RegExp(`\\breplace\\s+(?:${quotedArg})\\s+with\\s+(?:${quotedArg})`, 'i').exec(plain);
 	if (replace && has(EDITOR_TOOLS.edit) && needsFile) {
 		const file = editor.activeFile;
 		if (!file) {
 			return noFile();
 		}
-		const [, from = '', to = ''] = replace;
+		const from = replace.slice(1, 5).find((g) => g !== undefined) ?? '';
+		const to = replace.slice(5, 9).find((g) => g !== undefined) ?? '';
 		return {
 			kind: 'editor',
 			tool: EDITOR_TOOLS.edit,

@@ -304,7 +304,7 @@ export class TranscriptView {
 			'section',
 			{ class: 'approval', role: 'group', 'aria-label': `Approval needed: ${toolkitName(item.toolkit)} ${toolAction(item.name, item.toolkit)}` },
 			h('div', { class: 'approval-title' }, icon('shield'), h('span', {}, heading)),
-			h('p', { class: 'approval-explain' }, 'The agent wants to act on your account. Nothing runs until you answer.'),
+			h('p', { class: 'approval-explain' }, approvalExplanation(actions)),
 			list,
 			h('div', { class: 'approval-buttons' }, answer('once', 'Allow once', true), answer('chat', 'Allow in this chat'), answer('always', 'Always allow this tool'), answer('deny', 'Deny')),
 		);
@@ -436,4 +436,14 @@ export class TranscriptView {
 			}
 		}
 	}
+}
+
+/** What an approval card asks, in words: acting on an account, or looking into the workspace (a secret file). */
+function approvalExplanation(actions: readonly ApprovalRequestAction[]): string {
+	if (actions.length > 0 && actions.every((a) => a.toolkit === 'vscode')) {
+		return actions.some((a) => a.tool === 'VSCODE_READ_SECRET_FILE')
+			? 'The agent wants to read a file that may hold secrets (keys, passwords). Nothing is read until you answer.'
+			: 'The agent wants to look at your workspace. Nothing runs until you answer.';
+	}
+	return 'The agent wants to act on your account. Nothing runs until you answer.';
 }

@@ -340,6 +340,8 @@ describe('ScriptedModel', () => {
 			assert.match(applied.type === 'text' ? applied.text : '', /you applied the change: `three` is now `3` in `src\/broken\.ts` \(2 places\)/);
 			const discarded = decide([system, ask, toolCallMessage('e1', 'VSCODE_EDIT_FILE', args), toolResult('e1', { data: { applied: false }, error: 'The user discarded the proposed change; the file is unchanged.' })]);
 			assert.match(discarded.type === 'text' ? discarded.text : '', /you discarded the change, so `src\/broken\.ts` is unchanged/);
+			const code = decide([system, { role: 'user', content: 'Replace `"three"` with `3` in this file' }]);
+			assert.deepEqual(code.type === 'toolCall' ? code.arguments['edits'] : undefined, [{ old_text: '"three"', new_text: '3', replace_all: true }], 'backticks quote code that has quotes in it');
 		});
 
 		it('finds text in the workspace and opens files', () => {

@@ -102,14 +102,21 @@ export class EditProposals extends DisposableBase implements vscode.TextDocument
 		const right = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path, query: `id=${id}&side=proposed` });
 		this.texts.set(left.toString(), request.original);
 		this.texts.set(right.toString(), request.proposed);
+		let entry!: Pending;
 		const outcome = new Promise<EditOutcome>((resolve) => {
-			const entry: Pending = { id, target: request.target, original: request.original, proposed: request.proposed, create: request.create, left, right, resolve };
+			entry = { id, target: request.target, original: request.original, proposed: request.proposed, create: request.create, left, right, resolve };
 			this.pending.set(id, entry);
 			signal.addEventListener('abort', () => void this.finish(entry, 'discarded'), { once: true });
 		});
 		void this.updateContext();
 		const title = `${request.displayPath} (${request.create ? 'new file' : 'proposed change'}): Apply or Discard`;
-		await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: false, preserveFocus: false });
+		try {
+			await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: false, preserveFocus: false });
+		} catch (e) {
+			// No diff on screen: nothing can be applied, so the proposal ends here.
+			await this.finish(entry, 'discarded');
+			throw e;
+		}
 		return outcome;
 	}
 

@@ -51,6 +51,9 @@ function tokenFor(signal: AbortSignal): { token: vscode.CancellationToken; dispo
 
 /** The editor host of this window. */
 export class VsCodeEditorHost implements EditorHost {
+	/** Real locations of the workspace folders on disk, by their path as opened. */
+	private readonly realRoots = new Map<string, Promise<string>>();
+
 	constructor(private readonly proposals: EditProposals) {}
 
 	private workspaceFolders(): readonly vscode.WorkspaceFolder[] {
@@ -161,7 +164,18 @@ export class VsCodeEditorHost implements EditorHost {
 		}
 		try {
 			const real = await realpath(uri.fsPath);
-			const roots = await Promise.all(this.workspaceFolders().filter((f) => f.uri.scheme === 'file').map((f) => realpath(f.uri.fsPath).catch(() => f.uri.fsPath)));
+			const roots = await Promise.all(
+				this.workspaceFolders()
+					.filter((f) => f.uri.scheme === 'file')
+					.map((f) => {
+						let root = this.realRoots.get(f.uri.fsPath);
+						if (!root) {
+							root = realpath(f.uri.fsPath).catch(() => f.uri.fsPath);
+							this.realRoots.set(f.uri.fsPath, root);
+						}
+						return root;
+					}),
+			);
 			return !roots.some((root) => {
 				const rel = relative(root, real);
 				return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));

@@ -20,6 +20,7 @@ import {
 import { isExcluded, isSecretPath, resolveWorkspacePath } from '../../src/agent/editor/workspacePaths';
 import type { LocalToolResult } from '../../src/agent/localTools';
 import { actionsNeedingApproval } from '../../src/agent/toolApproval';
+import { DEFAULT_TOOL_OUTPUT_BUDGET, prepareToolOutput } from '../../src/agent/toolOutput';
 import { FakeEditorHost } from './fakes/fakeEditorHost';
 
 const ALL_ON: EditorToolSwitches = { problems: true, diff: true, read: true, find: true, open: true, edit: true };
@@ -421,5 +422,44 @@ describe('editor tools: VSCODE_EDIT_FILE', () => {
 		assert.match((await call(t, 'VSCODE_EDIT_FILE', { path: 'a.ts', edits: Array.from({ length: 51 }, () => ({ old_text: 'a', new_text: 'b' })) })).error ?? '', /At most 50/);
 		assert.match((await call(t, 'VSCODE_EDIT_FILE', { path: 'a.ts' })).error ?? '', /"edits" is required/);
 		assert.equal(host.proposals.length, 1, 'only the valid new file was ever shown');
+	});
+});
+
+describe('editor tools: what the model is given', () => {
+	it(`every result fits the ${DEFAULT_TOOL_OUTPUT_BUDGET} characters the loop gives the model, so it arrives whole with its own "… N more"`, async () => {
+		const nasty = (n: number): string => `"\\"quoted\\path\\" ${'x'.repeat(n)}`;
+		const host = new FakeEditorHost();
+		for (let i = 0; i < 80; i++) {
+			host.problemList.push({ file: { folder: 0, path: `src/deeply/nested/folder/file${i}.ts` }, severity: 'error', line: i + 1, column: 1, endLine: i + 1, endColumn: 2, message: nasty(600), source: 'ts', code: '2322' });
+			host.file(`src/deeply/nested/folder/file${i}.ts`, 'x');
+		}
+		const changes = [];
+		for (let i = 0; i < 45; i++) {
+			const path = `packages/some-long-package-name/src/module${i}/index.ts`;
+			host.file(path, 'x');
+			changes.push({ file: { folder: 0, path }, status: 'modified', staged: false });
+			host.patches.set(`0:${path}`, lines(300, () => `+${nasty(380)}`));
+		}
+		host.git = { kind: 'ok', repositories: [{ branch: 'main', changes }] };
+		host.file('big.ts', lines(1000, () => `\tconst s = ${nasty(280)};`));
+		host.file('matches.ts', lines(300, () => `// TODO ${nasty(480)}`));
+		for (let i = 0; i < 300; i++) {
+			host.file(`names/${'n'.repeat(80)}-TODO-${i}.txt`, 'y');
+		}
+		const t = tools(host);
+		const cases: [string, Record<string, unknown>][] = [
+			['VSCODE_GET_PROBLEMS', {}],
+			['VSCODE_GET_DIFF', {}],
+			['VSCODE_READ_FILE', { path: 'big.ts' }],
+			['VSCODE_READ_FILE', { path: 'names' }],
+			['VSCODE_FIND', { query: 'TODO' }],
+			['VSCODE_FIND', { query: 'TODO', kind: 'files' }],
+		];
+		for (const [name, args] of cases) {
+			const r = await call(t, name, args);
+			const output = prepareToolOutput({ data: r.data, error: r.error });
+			assert.equal(output.truncated, false, `${name} ${JSON.stringify(args)} is ${output.forModel.length} characters`);
+			assert.match(output.forModel, /… \d+ more/, `${name} says what it left out`);
+		}
 	});
 });

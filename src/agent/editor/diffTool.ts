@@ -5,7 +5,7 @@
  */
 import type { LocalToolResult } from '../localTools';
 import type { GitChange } from './editorHost';
-import { cutLine, decodeText, looksBinary, MAX_DIFF_CHARS, MAX_DIFF_FILES, MAX_FILE_BYTES, MAX_PATCH_LINES, more, splitLines } from './limits';
+import { cutLine, decodeText, jsonLength, looksBinary, MAX_DIFF_CHARS, MAX_DIFF_FILES, MAX_FILE_BYTES, MAX_PATCH_LINES, more, splitLines } from './limits';
 import { failed, ok, optionalString, type ToolContext } from './toolContext';
 import { isSecretPath } from './workspacePaths';
 
@@ -38,7 +38,7 @@ function countLines(patch: string): { additions: number; deletions: number } {
 /** A patch cut to MAX_PATCH_LINES lines of at most MAX_LINE_CHARS characters. */
 function boundPatch(patch: string): string {
 	const lines = patch.replace(/\n$/, '').split('\n');
-	const kept = lines.slice(0, MAX_PATCH_LINES).map((l) => cutLine(l));
+	const kept = lines.slice(0, MAX_PATCH_LINES).map((l) => cutLine(l, 500));
 	if (lines.length > kept.length) {
 		kept.push(more(lines.length - kept.length, 'line'));
 	}
@@ -127,9 +127,9 @@ export async function getDiff(ctx: ToolContext, args: Readonly<Record<string, un
 		additions += counted.additions;
 		deletions += counted.deletions;
 		const bounded = boundPatch(patch);
-		if (bounded.length <= budget) {
+		if (jsonLength(bounded) <= budget) {
 			entry.patch = bounded;
-			budget -= bounded.length;
+			budget -= jsonLength(bounded);
 		} else {
 			unshown++;
 		}

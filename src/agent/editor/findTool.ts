@@ -5,7 +5,7 @@
  */
 import type { LocalToolResult } from '../localTools';
 import type { WorkspacePath } from './editorHost';
-import { MAX_FOUND_FILES, MAX_FOUND_MATCHES, MAX_MATCH_LINE_CHARS, MAX_SEARCHED_BYTES, MAX_SEARCHED_FILE_BYTES, MAX_SEARCHED_FILES, more, cutLine, splitLines } from './limits';
+import { cutLine, fitting, MAX_FOUND_FILES, MAX_FOUND_MATCHES, MAX_MATCH_LINE_CHARS, MAX_SEARCHED_BYTES, MAX_SEARCHED_FILE_BYTES, MAX_SEARCHED_FILES, more, splitLines } from './limits';
 import { readText } from './readTool';
 import { ok, optionalBoolean, optionalString, ToolInputError, type ToolContext } from './toolContext';
 import { isSecretPath } from './workspacePaths';
@@ -53,7 +53,7 @@ async function findFiles(ctx: ToolContext, query: string, include: string | unde
 		files = all.filter((f) => f.path.toLowerCase().includes(needle));
 	}
 	const paths = files.map((f) => ctx.display(f)).sort();
-	const shown = paths.slice(0, MAX_FOUND_FILES);
+	const shown = fitting(paths, MAX_FOUND_FILES);
 	return ok({
 		query,
 		kind: 'files',
@@ -129,12 +129,13 @@ async function findText(ctx: ToolContext, query: string, include: string | undef
 	if (skipped > 0) {
 		notes.push(`${skipped} secret-like, binary, large or unreadable file${skipped === 1 ? ' was' : 's were'} skipped.`);
 	}
+	const shown = fitting(found, MAX_FOUND_MATCHES);
 	return ok({
 		query,
 		kind: 'text',
 		searchedFiles: searched,
-		matches: found,
-		...(total > found.length ? { more: more(total - found.length, 'match', 'matches') } : {}),
+		matches: shown,
+		...(total > shown.length ? { more: more(total - shown.length, 'match', 'matches') } : {}),
 		...(notes.length > 0 ? { note: notes.join(' ') } : {}),
 	});
 }

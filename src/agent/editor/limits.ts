@@ -1,22 +1,29 @@
 /**
  * The editor tools' bounds, in one place (the README lists them), and the small helpers that
  * keep results inside them: "… N more", cut lines, binary detection.
+ *
+ * Besides its counts, every result stays within RESULT_BUDGET characters of JSON, below what
+ * the agent loop hands the model of one tool result (12,000 by default): the model always sees
+ * an editor tool's result whole, ending in the tool's own "… N more", never shortened after.
  */
+
+/** Characters of JSON the lists and texts of one result may take. */
+export const RESULT_BUDGET = 9_000;
 
 /** Problems listed by VSCODE_GET_PROBLEMS. */
 export const MAX_PROBLEMS = 50;
 /** Characters of one problem message. */
 export const MAX_PROBLEM_MESSAGE = 500;
 /** Changed files VSCODE_GET_DIFF lists. */
-export const MAX_DIFF_FILES = 50;
+export const MAX_DIFF_FILES = 30;
 /** Lines of one file's patch. */
-export const MAX_PATCH_LINES = 200;
-/** Characters of all patches together; files past it are listed without their patch. */
-export const MAX_DIFF_CHARS = 24_000;
+export const MAX_PATCH_LINES = 150;
+/** Characters (as JSON) of all patches together; files past it are listed without their patch. */
+export const MAX_DIFF_CHARS = 6_000;
 /** Lines VSCODE_READ_FILE returns at once. */
 export const MAX_READ_LINES = 400;
-/** Characters VSCODE_READ_FILE returns at once. */
-export const MAX_READ_CHARS = 24_000;
+/** Characters (as JSON) VSCODE_READ_FILE returns at once. */
+export const MAX_READ_CHARS = RESULT_BUDGET;
 /** Characters of one line in any result; longer lines are cut. */
 export const MAX_LINE_CHARS = 2_000;
 /** Files larger than this are described, not read (VSCODE_READ_FILE, VSCODE_EDIT_FILE). */
@@ -34,9 +41,29 @@ export const MAX_SEARCHED_BYTES = 64 * 1024 * 1024;
 /** Files larger than this are skipped by a text search. */
 export const MAX_SEARCHED_FILE_BYTES = 1024 * 1024;
 /** Characters of a matching line VSCODE_FIND shows. */
-export const MAX_MATCH_LINE_CHARS = 240;
+export const MAX_MATCH_LINE_CHARS = 200;
 /** Replacements in one VSCODE_EDIT_FILE call. */
 export const MAX_EDITS = 50;
+
+/** The length of a value as JSON (what the model is given). */
+export function jsonLength(value: unknown): number {
+	return JSON.stringify(value)?.length ?? 0;
+}
+
+/** The first items, at most `max`, whose JSON together fits `budget` characters (at least one). */
+export function fitting<T>(items: readonly T[], max: number, budget: number = RESULT_BUDGET): T[] {
+	const kept: T[] = [];
+	let used = 0;
+	for (const item of items.slice(0, max)) {
+		const size = jsonLength(item) + 1;
+		if (kept.length > 0 && used + size > budget) {
+			break;
+		}
+		kept.push(item);
+		used += size;
+	}
+	return kept;
+}
 
 /** "… 12 more problems" (singular for one). */
 export function more(count: number, noun: string, plural = `${noun}s`): string {

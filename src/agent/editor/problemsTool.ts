@@ -1,7 +1,7 @@
 /** VSCODE_GET_PROBLEMS: the diagnostics VS Code reports, for one file or the workspace, worst first and bounded. */
 import type { LocalToolResult } from '../localTools';
 import type { EditorProblem, ProblemSeverity } from './editorHost';
-import { cutLine, MAX_PROBLEM_MESSAGE, MAX_PROBLEMS, more } from './limits';
+import { cutLine, fitting, MAX_PROBLEM_MESSAGE, MAX_PROBLEMS, more } from './limits';
 import { ok, optionalString, ToolInputError, type ToolContext } from './toolContext';
 
 const ORDER: Readonly<Record<ProblemSeverity, number>> = { error: 0, warning: 1, information: 2, hint: 3 };
@@ -51,7 +51,7 @@ export async function getProblems(ctx: ToolContext, args: Readonly<Record<string
 	for (const p of all) {
 		counts[p.severity]++;
 	}
-	const shown = all.slice(0, MAX_PROBLEMS).map((p) => ({
+	const listed = all.slice(0, MAX_PROBLEMS).map((p) => ({
 		path: ctx.display(p.file),
 		line: p.line,
 		column: p.column,
@@ -61,6 +61,7 @@ export async function getProblems(ctx: ToolContext, args: Readonly<Record<string
 		...(p.source ? { source: p.source } : {}),
 		...(p.code ? { code: p.code } : {}),
 	}));
+	const shown = fitting(listed, MAX_PROBLEMS);
 	const data: Record<string, unknown> = {
 		scope: file ? ctx.display(file) : 'workspace',
 		counts: Object.fromEntries(Object.entries(counts).filter(([severity, n]) => n > 0 || severity === 'error' || severity === 'warning')),

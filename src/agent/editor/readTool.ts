@@ -11,7 +11,9 @@ import {
 	cutLine,
 	decodeText,
 	describeBinary,
+	fitting,
 	formatSize,
+	jsonLength,
 	looksBinary,
 	MAX_DIRECTORY_ENTRIES,
 	MAX_FILE_BYTES,
@@ -101,11 +103,13 @@ export async function readFile(ctx: ToolContext, args: Readonly<Record<string, u
 	let chars = 0;
 	for (let n = start; n <= last; n++) {
 		const line = cutLine(lines[n - 1] ?? '');
-		if (kept.length > 0 && chars + line.length + 1 > MAX_READ_CHARS) {
+		// Counted as JSON (quotes and backslashes escaped), as the model is given it.
+		const size = jsonLength(line) - 1;
+		if (kept.length > 0 && chars + size > MAX_READ_CHARS) {
 			break;
 		}
 		kept.push(line);
-		chars += line.length + 1;
+		chars += size;
 	}
 	const shownEnd = start + kept.length - 1;
 	const wanted = Math.min(end ?? lines.length, lines.length);
@@ -134,7 +138,7 @@ async function listFolder(ctx: ToolContext, folder: WorkspacePath): Promise<Loca
 		}
 	}
 	visible.sort((a, b) => Number(b.directory) - Number(a.directory) || a.name.localeCompare(b.name));
-	const shown = visible.slice(0, MAX_DIRECTORY_ENTRIES).map((e) => (e.directory ? `${e.name}/` : e.name));
+	const shown = fitting(visible.map((e) => (e.directory ? `${e.name}/` : e.name)), MAX_DIRECTORY_ENTRIES);
 	return ok({
 		path: ctx.display(folder),
 		directory: true,

@@ -69,13 +69,13 @@ export class EditProposals extends DisposableBase implements vscode.TextDocument
 					if (input instanceof vscode.TabInputTextDiff && input.modified.scheme === PROPOSAL_SCHEME) {
 						const found = this.byUri(input.modified);
 						if (found && !this.isShown(found)) {
-							void this.finish(found, 'discarded');
+							this.finish(found, 'discarded');
 						}
 					}
 				}
 			}),
 		);
-		this._register({ dispose: () => [...this.pending.values()].forEach((p) => void this.finish(p, 'discarded')) });
+		this._register({ dispose: () => [...this.pending.values()].forEach((p) => this.finish(p, 'discarded')) });
 	}
 
 	provideTextDocumentContent(uri: vscode.Uri): string {
@@ -92,9 +92,9 @@ export class EditProposals extends DisposableBase implements vscode.TextDocument
 	 * 'changedMeanwhile' (the file no longer holds `original`; nothing written). Aborting the
 	 * signal withdraws the proposal and resolves 'discarded'.
 	 */
-	async propose(request: ProposalRequest, signal: AbortSignal): Promise<EditOutcome> {
+	propose(request: ProposalRequest, signal: AbortSignal): Promise<EditOutcome> {
 		if (signal.aborted) {
-			return 'discarded';
+			return Promise.resolve('discarded');
 		}
 		const id = String(this.nextId++);
 		const path = `/${request.displayPath.replace(/^\/+/, '')}`;
@@ -106,17 +106,18 @@ export class EditProposals extends DisposableBase implements vscode.TextDocument
 		const outcome = new Promise<EditOutcome>((resolve) => {
 			entry = { id, target: request.target, original: request.original, proposed: request.proposed, create: request.create, left, right, resolve };
 			this.pending.set(id, entry);
-			signal.addEventListener('abort', () => void this.finish(entry, 'discarded'), { once: true });
+			signal.addEventListener('abort', () => this.finish(entry, 'discarded'), { once: true });
 		});
 		void this.updateContext();
 		const title = `${request.displayPath} (${request.create ? 'new file' : 'proposed change'}): Apply or Discard`;
-		try {
-			await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: false, preserveFocus: false });
-		} catch (e) {
+		// The answer may come before the command reports back; the outcome does not wait for it.
+		Promise.resolve(vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: false, preserveFocus: false })).then(undefined, (e: unknown) => {
 			// No diff on screen: nothing can be applied, so the proposal ends here.
-			await this.finish(entry, 'discarded');
-			throw e;
-		}
+			const message = e instanceof Error ? e.message : String(e);
+			this.log.error(`Showing the proposed change to ${request.displayPath} failed: ${message}`);
+			void vscode.window.showErrorMessage(`The proposed change could not be shown: ${message}`);
+			this.finish(entry, 'discarded');
+		});
 		return outcome;
 	}
 
@@ -127,58 +128,59 @@ export class EditProposals extends DisposableBase implements vscode.TextDocument
 			void vscode.window.showInformationMessage('There is no proposed change waiting to be applied.');
 			return;
 		}
-		let outcome: EditOutcome;
+		let written: { outcome: EditOutcome; document?: vscode.TextDocument };
 		try {
-			outcome = await this.write(entry);
+			written = await this.write(entry);
 		} catch (e) {
 			this.log.error(`Applying the proposed change to ${entry.target.toString()} failed: ${e instanceof Error ? e.message : String(e)}`);
 			void vscode.window.showErrorMessage(`The change could not be applied: ${e instanceof Error ? e.message : String(e)}`);
 			return;
 		}
-		if (outcome === 'changedMeanwhile') {
+		if (written.outcome === 'changedMeanwhile') {
 			void vscode.window.showWarningMessage('The file changed since the agent proposed this, so nothing was applied. Ask the agent again.');
 		}
-		await this.finish(entry, outcome);
-		if (outcome === 'applied') {
+		// The agent hears the answer at once; saving and showing the file follow.
+		this.finish(entry, written.outcome);
+		if (written.outcome === 'applied') {
+			if (written.document) {
+				await written.document.save().then(undefined, (e: unknown) => this.log.warn(`Saving ${entry.target.toString()} after applying failed: ${e instanceof Error ? e.message : String(e)}`));
+			}
 			await vscode.window.showTextDocument(entry.target, { preview: false });
 		}
 	}
 
 	/** Discard (title bar, palette). */
-	async discard(uri?: unknown): Promise<void> {
+	discard(uri?: unknown): void {
 		const entry = this.find(uri);
 		if (entry) {
-			await this.finish(entry, 'discarded');
+			this.finish(entry, 'discarded');
 		}
 	}
 
-	private async write(entry: Pending): Promise<EditOutcome> {
+	/** Applies the change; returns the document to save when it had no unsaved changes of the user's (those stay unsaved). */
+	private async write(entry: Pending): Promise<{ outcome: EditOutcome; document?: vscode.TextDocument }> {
 		const edit = new vscode.WorkspaceEdit();
 		if (entry.create) {
 			if (await exists(entry.target)) {
-				return 'changedMeanwhile';
+				return { outcome: 'changedMeanwhile' };
 			}
 			edit.createFile(entry.target, { contents: new TextEncoder().encode(entry.proposed) });
-			return (await vscode.workspace.applyEdit(edit)) ? 'applied' : 'changedMeanwhile';
+			return { outcome: (await vscode.workspace.applyEdit(edit)) ? 'applied' : 'changedMeanwhile' };
 		}
 		const document = await vscode.workspace.openTextDocument(entry.target);
 		if (document.getText() !== entry.original) {
-			return 'changedMeanwhile';
+			return { outcome: 'changedMeanwhile' };
 		}
 		const hadUnsavedChanges = document.isDirty;
 		const region = changedRegion(entry.original, entry.proposed);
 		edit.replace(entry.target, new vscode.Range(document.positionAt(region.start), document.positionAt(region.end)), region.text);
 		if (!(await vscode.workspace.applyEdit(edit))) {
-			return 'changedMeanwhile';
+			return { outcome: 'changedMeanwhile' };
 		}
-		// The user's own unsaved changes stay unsaved; otherwise the applied change is written.
-		if (!hadUnsavedChanges) {
-			await document.save();
-		}
-		return 'applied';
+		return { outcome: 'applied', ...(hadUnsavedChanges ? {} : { document }) };
 	}
 
-	private async finish(entry: Pending, outcome: EditOutcome): Promise<void> {
+	private finish(entry: Pending, outcome: EditOutcome): void {
 		if (!this.pending.delete(entry.id)) {
 			return;
 		}
@@ -187,7 +189,7 @@ export class EditProposals extends DisposableBase implements vscode.TextDocument
 		// Close the diff (answered in the title bar, or withdrawn).
 		const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === entry.right.toString());
 		if (tabs.length > 0) {
-			await vscode.window.tabGroups.close(tabs);
+			void Promise.resolve(vscode.window.tabGroups.close(tabs)).then(undefined, (e: unknown) => this.log.debug(`Closing the proposal's diff failed: ${e instanceof Error ? e.message : String(e)}`));
 		}
 		this.texts.delete(entry.left.toString());
 		this.texts.delete(entry.right.toString());

@@ -150,7 +150,7 @@ describe('Editor tools in the real workbench (browser)', function () {
 		await idle();
 		assert.equal(await chat.locator('.tool-card.tool-done', { hasText: 'Edit file' }).count(), 1);
 		assert.match((await chat.locator('.message.assistant').last().textContent()) ?? '', /you applied the change/);
-		assert.equal(await wb.page.locator('.monaco-diff-editor').count(), 0, 'the diff is closed');
+		await wb.page.locator('.monaco-diff-editor').first().waitFor({ state: 'detached', timeout: 30_000 });
 		// The type error is gone with it.
 		await wb.page.locator('.monaco-editor[data-uri$="broken.ts"] .squiggly-error').first().waitFor({ state: 'detached', timeout: 60_000 });
 		await screenshot(wb.page, 'editor-tools-edit-applied');

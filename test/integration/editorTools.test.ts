@@ -25,6 +25,19 @@ async function run(name: string, args: Record<string, unknown>, signal = new Abo
 	return services.editorTools.toolbox.run(name, args, { signal, gated: true });
 }
 
+/** Awaits one step of a test, failing with its name when it does not settle in time (a hang says where). */
+async function step<T>(what: string, promise: Thenable<T>, ms = 30_000): Promise<T> {
+	let timer: NodeJS.Timeout | undefined;
+	const limit = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms);
+	});
+	try {
+		return await Promise.race([Promise.resolve(promise), limit]);
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
 function data(result: LocalToolResult): Record<string, unknown> {
 	assert.equal(result.error, null, `the tool failed: ${result.error ?? ''}`);
 	return result.data as Record<string, unknown>;
@@ -151,25 +164,26 @@ describe('Editor tools in the real editor (TypeScript error, uncommitted change)
 	it('VSCODE_EDIT_FILE shows a diff and writes nothing until Apply; closing the diff discards', async () => {
 		const path = join(folder, BROKEN);
 		const pending = run('VSCODE_EDIT_FILE', { path: BROKEN, edits: [{ old_text: '"three"', new_text: '3' }] });
+		pending.catch(() => undefined);
 		const diffTab = (): vscode.Tab | undefined =>
 			vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === PROPOSAL_SCHEME);
 		await waitFor(() => diffTab() !== undefined, 'the proposal diff');
 		const input = diffTab()?.input as vscode.TabInputTextDiff;
-		const proposed = await vscode.workspace.openTextDocument(input.modified);
+		const proposed = await step('opening the proposed text', vscode.workspace.openTextDocument(input.modified));
 		assert.match(proposed.getText(), /const count: number = 3;/);
 		assert.equal(readFileSync(path, 'utf8'), BROKEN_TEXT, 'nothing written while the diff is shown');
-		await vscode.commands.executeCommand('composio.applyProposedEdit', input.modified);
-		const applied = data(await pending);
+		await step('Apply', vscode.commands.executeCommand('composio.applyProposedEdit', input.modified));
+		const applied = data(await step('the edit tool after Apply', pending));
 		assert.equal(applied['applied'], true);
-		assert.equal(readFileSync(path, 'utf8'), BROKEN_TEXT.replace('"three"', '3'), 'written on Apply');
-		assert.equal(diffTab(), undefined, 'the diff is closed');
+		await waitFor(() => readFileSync(path, 'utf8') === BROKEN_TEXT.replace('"three"', '3'), 'the change saved to disk on Apply');
+		await waitFor(() => diffTab() === undefined, 'the diff to close');
 
 		const second = run('VSCODE_EDIT_FILE', { path: BROKEN, edits: [{ old_text: 'prices.length', new_text: 'prices.length * 2' }] });
 		await waitFor(() => diffTab() !== undefined, 'the second proposal diff');
 		const tab = diffTab();
 		assert.ok(tab);
-		await vscode.window.tabGroups.close(tab);
-		const r = await second;
+		await step('closing the diff', vscode.window.tabGroups.close(tab));
+		const r = await step('the edit tool after the diff closed', second);
 		assert.equal(r.declined, true);
 		assert.equal(readFileSync(path, 'utf8'), BROKEN_TEXT.replace('"three"', '3'), 'a closed diff writes nothing');
 	});

@@ -1,4 +1,4 @@
-/** Phase 2: a second workspace gets its own user id. */
+/** Phase 2: a second workspace gets its own user id; it has no git repository. */
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +14,11 @@ export function run(): Promise<void> {
 			assert.match(b, /^vscode-/);
 			assert.notEqual(b, a);
 			writeFileSync(join(sharedDir(), 'workspace-b.txt'), b);
+		},
+		'the diff tool says plainly that this workspace has no git repository': async () => {
+			const { services } = await activateExtension();
+			const result = await services.editorTools.toolbox.run('VSCODE_GET_DIFF', {}, { signal: new AbortController().signal, gated: true });
+			assert.equal(result.error, 'No git repository is open in this workspace, so there are no uncommitted changes to show.');
 		},
 	});
 }

@@ -4,7 +4,7 @@
  * editors, and proposed edits shown as a diff (EditProposals).
  */
 import { realpath } from 'node:fs/promises';
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import type {
 	ActiveEditorInfo,
@@ -154,13 +154,17 @@ export class VsCodeEditorHost implements EditorHost {
 			return this.openDocument(file)?.isUntitled ? { type: 'file', size: 0 } : undefined;
 		}
 		const type = stat.type & vscode.FileType.Directory ? 'directory' : stat.type & vscode.FileType.File ? 'file' : 'other';
-		return { type, size: stat.size, ...((await this.linksOutside(uri)) ? { linksOutside: true } : {}) };
+		const link = await this.realLocation(uri, file);
+		return { type, size: stat.size, ...(link === 'outside' ? { linksOutside: true } : link ? { linkTarget: link } : {}) };
 	}
 
-	/** True when a file on disk really lives outside every workspace folder (a symbolic link somewhere on its path). */
-	private async linksOutside(uri: vscode.Uri): Promise<boolean> {
+	/**
+	 * Where a file on disk really lives when a symbolic link on its path leads elsewhere: 'outside'
+	 * every workspace folder, or the workspace path it leads to. Undefined when it is where it says.
+	 */
+	private async realLocation(uri: vscode.Uri, file: WorkspacePath): Promise<WorkspacePath | 'outside' | undefined> {
 		if (uri.scheme !== 'file') {
-			return false;
+			return undefined;
 		}
 		try {
 			const real = await realpath(uri.fsPath);
@@ -176,12 +180,16 @@ export class VsCodeEditorHost implements EditorHost {
 						return root;
 					}),
 			);
-			return !roots.some((root) => {
-				const rel = relative(root, real);
-				return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-			});
+			for (let i = 0; i < roots.length; i++) {
+				const rel = relative(roots[i] ?? '', real);
+				if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) {
+					const target = { folder: this.workspaceFolders().filter((f) => f.uri.scheme === 'file')[i]?.index ?? 0, path: rel.split(sep).join('/') };
+					return target.folder === file.folder && target.path === file.path ? undefined : target;
+				}
+			}
+			return 'outside';
 		} catch {
-			return false;
+			return undefined;
 		}
 	}
 

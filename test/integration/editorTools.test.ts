@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { LocalToolResult } from '../../src/agent/localTools';
@@ -59,6 +60,11 @@ describe('Editor tools in the real editor (TypeScript error, uncommitted change)
 		mkdirSync(join(folder, 'src'), { recursive: true });
 		writeFileSync(join(folder, BROKEN), BROKEN_TEXT);
 		writeFileSync(join(folder, '.env'), 'API_TOKEN=it-secret-value\n');
+		// Links: one to the secret file under a harmless name, one out of the workspace.
+		symlinkSync(join(folder, '.env'), join(folder, 'notes.txt'));
+		const outside = join(tmpdir(), `composio-outside-${process.pid}.txt`);
+		writeFileSync(outside, 'outside the workspace\n');
+		symlinkSync(outside, join(folder, 'outside-link.txt'));
 		writeFileSync(join(folder, 'logo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]));
 	});
 
@@ -118,7 +124,7 @@ describe('Editor tools in the real editor (TypeScript error, uncommitted change)
 		assert.deepEqual((one['files'] as Record<string, unknown>[]).map((f) => f['path']), ['README.md']);
 	});
 
-	it('VSCODE_READ_FILE reads the open document, refuses what files.exclude hides, describes binaries, and needs consent for .env', async () => {
+	it('VSCODE_READ_FILE reads the open document, refuses what files.exclude hides and links that lead out or to a secret, describes binaries, and needs consent for .env', async () => {
 		const editor = await vscode.window.showTextDocument(vscode.Uri.file(join(folder, 'README.md')));
 		await editor.edit((b) => b.insert(new vscode.Position(0, 0), 'UNSAVED '));
 		try {
@@ -139,6 +145,8 @@ describe('Editor tools in the real editor (TypeScript error, uncommitted change)
 		assert.match((await run('VSCODE_READ_FILE', { path: '../../etc/passwd' })).error ?? '', /climbs out of the workspace/);
 		assert.match((await run('VSCODE_READ_FILE', { path: '/etc/passwd' })).error ?? '', /outside the workspace folders/);
 		assert.equal(data(await run('VSCODE_READ_FILE', { path: 'logo.png' }))['binary'], true);
+		assert.match((await run('VSCODE_READ_FILE', { path: 'notes.txt' })).error ?? '', /links to \.env, which looks like a secret file/);
+		assert.match((await run('VSCODE_READ_FILE', { path: 'outside-link.txt' })).error ?? '', /links outside the workspace/);
 		const { services } = await activateExtension();
 		const ungated = await services.editorTools.toolbox.run('VSCODE_READ_FILE', { path: '.env' }, { signal: new AbortController().signal });
 		assert.match(ungated.error ?? '', /secret file/);

@@ -290,7 +290,7 @@ describe('editor tools: VSCODE_READ_FILE', () => {
 		assert.equal(looksBinary(new TextEncoder().encode('plain text\twith tabs\r\n')), false);
 	});
 
-	it('refuses paths outside the workspace, links out of it, excluded files and secret files nobody allowed', async () => {
+	it('refuses paths outside the workspace, links out of it, excluded files, secret files nobody allowed and links to them', async () => {
 		const host = new FakeEditorHost().file('node_modules/x/index.js', 'x').file('link.txt', 'x').file('.env', 'TOKEN=abc\n').file('.git/config', 'x');
 		host.excludeSettings[0] = { '**/.git': true, '**/node_modules': true };
 		host.linksOutside.add('0:link.txt');
@@ -305,6 +305,14 @@ describe('editor tools: VSCODE_READ_FILE', () => {
 		assert.match(ungated.error ?? '', /looks like a secret file/);
 		assert.ok(!JSON.stringify(ungated).includes('TOKEN'));
 		assert.equal(data(await call(t, 'VSCODE_READ_FILE', { path: '.env' }, true))['text'], 'TOKEN=abc', 'after the approval card allowed it');
+		// A harmless name that links to the secret: the card judged the name, so the link is refused.
+		host.file('notes.txt', 'TOKEN=abc\n');
+		host.linkTargets.set('0:notes.txt', { folder: 0, path: '.env' });
+		assert.deepEqual(t.actionsOf('VSCODE_READ_FILE', { path: 'notes.txt' }).map((a) => a.readOnly), [true]);
+		const viaLink = await call(t, 'VSCODE_READ_FILE', { path: 'notes.txt' });
+		assert.match(viaLink.error ?? '', /links to \.env, which looks like a secret file/);
+		assert.ok(!JSON.stringify(viaLink).includes('TOKEN'));
+		assert.ok(!JSON.stringify(data(await call(t, 'VSCODE_FIND', { query: 'TOKEN' }))).includes('TOKEN=abc'), 'nor found through the link');
 	});
 
 	it(`lists a folder, folders first, hidden entries left out, at most ${MAX_DIRECTORY_ENTRIES}`, async () => {

@@ -51,6 +51,9 @@ async function untrackedPatch(ctx: ToolContext, change: GitChange): Promise<{ pa
 	if (!stat || stat.type !== 'file') {
 		return {};
 	}
+	if (stat.linksOutside || (stat.linkTarget && isSecretPath(stat.linkTarget.path))) {
+		return { note: 'a link to a file outside the workspace or to a secret-like file; not shown' };
+	}
 	if (stat.size > MAX_FILE_BYTES) {
 		return { note: 'new file, too large to show' };
 	}

@@ -33,6 +33,8 @@ export interface FileStat {
 	readonly size: number;
 	/** True when the entry is a link whose target lies outside every workspace folder. */
 	readonly linksOutside?: boolean;
+	/** Where a link (or a path through a linked folder) really leads, when that is inside the workspace. */
+	readonly linkTarget?: WorkspacePath;
 }
 
 export type ProblemSeverity = 'error' | 'warning' | 'information' | 'hint';

@@ -98,7 +98,7 @@ async function findText(ctx: ToolContext, query: string, include: string | undef
 			continue;
 		}
 		const stat = await ctx.host.stat(file);
-		if (!stat || stat.type !== 'file' || stat.linksOutside || stat.size > MAX_SEARCHED_FILE_BYTES) {
+		if (!stat || stat.type !== 'file' || stat.linksOutside || (stat.linkTarget && isSecretPath(stat.linkTarget.path)) || stat.size > MAX_SEARCHED_FILE_BYTES) {
 			skipped++;
 			continue;
 		}

@@ -6,7 +6,7 @@
  * included.
  */
 import type { LocalToolResult } from '../localTools';
-import type { LineRange, WorkspacePath } from './editorHost';
+import type { FileStat, LineRange, WorkspacePath } from './editorHost';
 import {
 	cutLine,
 	decodeText,
@@ -48,7 +48,7 @@ export async function readText(ctx: ToolContext, file: WorkspacePath, size: numb
 }
 
 /** The checks both tools share: exists, not a link out, not excluded. Returns the stat. */
-async function checkedStat(ctx: ToolContext, file: WorkspacePath): Promise<{ type: 'file' | 'directory' | 'other'; size: number }> {
+async function checkedStat(ctx: ToolContext, file: WorkspacePath): Promise<FileStat> {
 	const stat = await ctx.host.stat(file);
 	if (!stat) {
 		throw new ToolInputError(`${ctx.display(file)} does not exist. Use VSCODE_FIND to look for the file by name.`);
@@ -81,6 +81,10 @@ export async function readFile(ctx: ToolContext, args: Readonly<Record<string, u
 	}
 	const stat = await checkedStat(ctx, file);
 	const path = ctx.display(file);
+	if (stat.linkTarget && isSecretPath(stat.linkTarget.path) && !isSecretPath(file.path)) {
+		// The approval card judged the name asked for; a link must not lead past it to a secret.
+		return failed(`${path} links to ${ctx.display(stat.linkTarget)}, which looks like a secret file. Read it by that name: the user is asked first.`);
+	}
 	if (stat.type === 'directory') {
 		return listFolder(ctx, file);
 	}

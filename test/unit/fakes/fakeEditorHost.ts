@@ -25,6 +25,8 @@ export class FakeEditorHost implements EditorHost {
 	readonly files = new Map<string, string | Uint8Array>();
 	readonly openDocs = new Map<string, string>();
 	readonly linksOutside = new Set<string>();
+	/** Links inside the workspace: "folder:path" → where they lead. */
+	readonly linkTargets = new Map<string, WorkspacePath>();
 	readonly problemList: EditorProblem[] = [];
 	readonly excludeSettings: Record<string, boolean | { when: string }>[] = [];
 	git: GitStatus = { kind: 'ok', repositories: [] };
@@ -76,7 +78,8 @@ export class FakeEditorHost implements EditorHost {
 		const content = this.files.get(key(file));
 		if (content !== undefined) {
 			const size = typeof content === 'string' ? Buffer.byteLength(content) : content.length;
-			return Promise.resolve({ type: 'file', size, ...(this.linksOutside.has(key(file)) ? { linksOutside: true } : {}) });
+			const target = this.linkTargets.get(key(file));
+			return Promise.resolve({ type: 'file', size, ...(this.linksOutside.has(key(file)) ? { linksOutside: true } : {}), ...(target ? { linkTarget: target } : {}) });
 		}
 		const prefix = file.path === '' ? `${file.folder}:` : `${key(file)}/`;
 		const isDir = [...this.files.keys()].some((k) => k.startsWith(prefix));

@@ -169,6 +169,23 @@ describe('Editor tools in the real editor (TypeScript error, uncommitted change)
 		assert.deepEqual([editor?.selection.start.line, editor?.selection.end.line], [1, 2]);
 	});
 
+	it('composio.editorTools.* switches a tool off: not offered, and refused if called', async () => {
+		const { services } = await activateExtension();
+		const names = (): string[] => services.editorTools.toolbox.definitions().flatMap((t) => (t.type === 'function' ? [t.function.name] : []));
+		assert.ok(names().includes('VSCODE_READ_FILE'));
+		const config = vscode.workspace.getConfiguration('composio.editorTools');
+		await config.update('read', false, vscode.ConfigurationTarget.Workspace);
+		try {
+			assert.ok(!names().includes('VSCODE_READ_FILE'), 'not offered to the model');
+			assert.ok(names().includes('VSCODE_GET_PROBLEMS'), 'the others stay');
+			assert.match((await run('VSCODE_READ_FILE', { path: 'README.md' })).error ?? '', /switched off in this editor \(setting composio\.editorTools\.read\)/);
+			assert.doesNotMatch(services.editorTools.toolbox.promptSection() ?? '', /VSCODE_READ_FILE/);
+		} finally {
+			await config.update('read', undefined, vscode.ConfigurationTarget.Workspace);
+		}
+		assert.ok(names().includes('VSCODE_READ_FILE'));
+	});
+
 	it('VSCODE_EDIT_FILE shows a diff and writes nothing until Apply; closing the diff discards', async () => {
 		const path = join(folder, BROKEN);
 		const pending = run('VSCODE_EDIT_FILE', { path: BROKEN, edits: [{ old_text: '"three"', new_text: '3' }] });

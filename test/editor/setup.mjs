@@ -56,9 +56,19 @@ function node24Ready() {
 	return installedMarker(join(editorRoot, 'node24')) === node24Version() && existsSync(node24Binary);
 }
 
+/**
+ * The environment without what an outer `npm test` or `npm start` put there for its own scripts
+ * (`npm_config_*`, `npm_lifecycle_*`, …). The inner npm would read them as its own configuration:
+ * above all `npm_config_user_agent`, which names the outer npm's Node, and code-server's postinstall
+ * takes the Node version from it.
+ */
+function withoutOuterNpm(env) {
+	return Object.fromEntries(Object.entries(env).filter(([name]) => !name.toLowerCase().startsWith('npm_')));
+}
+
 /** Runs `npm ci` in a folder with extra environment; returns whether it succeeded. */
 function npmCi(folder, env, npmCommand = 'npm') {
-	const result = spawnSync(npmCommand, ['ci', '--no-audit', '--no-fund'], { cwd: folder, stdio: 'inherit', env: { ...process.env, ...env } });
+	const result = spawnSync(npmCommand, ['ci', '--no-audit', '--no-fund'], { cwd: folder, stdio: 'inherit', env: { ...withoutOuterNpm(process.env), ...env } });
 	return result.status === 0;
 }
 

@@ -21,6 +21,7 @@ import { toolkitDisplayName } from '../common/toolkitNames';
 import { buildSystemPrompt, type PromptAccount } from './systemPrompt';
 import { actionsOf, DECLINED_TOOL_RESULT, type ToolApprovalGate } from './toolApproval';
 import { DEFAULT_TOOL_OUTPUT_BUDGET, prepareToolOutput } from './toolOutput';
+import { isRecord } from '../common/isRecord';
 
 /** The tool result text given to the model for a call that never ran because the user stopped. */
 export const CANCELLED_TOOL_RESULT = JSON.stringify({ error: 'Cancelled by the user before this tool ran.' });
@@ -135,10 +136,6 @@ export function repairTranscript(messages: ChatCompletionMessageParam[]): number
 		}
 	}
 	return added;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function toolNames(tools: readonly ChatCompletionTool[]): Map<string, Record<string, unknown> | undefined> {

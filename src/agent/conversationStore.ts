@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { nullLogger, type Logger } from '../composio/logger';
 import type { ConversationSummary, TranscriptItem } from '../protocol/transcript';
+import { isRecord } from '../common/isRecord';
 
 /** A conversation: what the user sees (`items`) and what the model sees (`messages`, no system message). */
 export interface Conversation {
@@ -75,10 +76,6 @@ function messageCount(items: readonly TranscriptItem[]): number {
 /** The summary the history list shows. */
 export function summarize(conversation: Conversation): ConversationSummary {
 	return { id: conversation.id, title: conversation.title, updatedAt: conversation.updatedAt, messageCount: messageCount(conversation.items) };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Checks a parsed conversation file; returns undefined when it is not one. */

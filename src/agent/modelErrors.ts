@@ -1,4 +1,5 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { isRecord } from '../common/isRecord';
 
 /** What went wrong with a model call, coarse enough for the UI to pick a remedy. */
 export type ModelErrorKind =
@@ -193,6 +194,3 @@ function isAbortError(e: unknown): boolean {
 	return isRecord(e) && e['name'] === 'AbortError';
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null;
-}

@@ -8,6 +8,7 @@
  * them (`readOnlyHint`, `destructiveHint`) and from the tool's name otherwise. Each call inside
  * COMPOSIO_MULTI_EXECUTE_TOOL is judged on its own.
  */
+import { isRecord } from '../common/isRecord';
 
 /** The `composio.approval` setting: ask for side-effecting tools (default), for every tool, or never. */
 export type ApprovalMode = 'writes' | 'all' | 'never';
@@ -60,10 +61,6 @@ const WRITE_WORDS: ReadonlySet<string> = new Set([
 	'EXECUTE', 'TRIGGER', 'WRITE', 'INSERT', 'REPLACE', 'RENAME', 'COPY', 'ENABLE', 'DISABLE', 'BAN', 'KICK', 'PIN', 'UNPIN', 'REACT', 'COMMENT', 'MARK', 'LOCK',
 	'UNLOCK', 'TRANSFER', 'PAY', 'CHARGE', 'REFUND', 'SUBMIT', 'ACCEPT', 'DECLINE', 'JOIN', 'LEAVE', 'FOLLOW', 'UNFOLLOW', 'SUBSCRIBE', 'UNSUBSCRIBE', 'BULK',
 ]);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * True when a tool only reads. Tags win when present: `destructiveHint` means it writes,

@@ -3,6 +3,7 @@
  * for the quick pick and the prompt sent with the selection. A prompt may ask for values with
  * `${input:Question}` placeholders; each distinct question is asked once, in order.
  */
+import { isRecord } from './isRecord';
 
 /** One template as the user configured it. */
 export interface PromptTemplate {
@@ -28,10 +29,6 @@ const MAX_PROMPT = 10_000;
 export interface ParsedTemplates {
 	readonly templates: PromptTemplate[];
 	readonly problems: string[];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -6,6 +6,7 @@
  * and whose `detail` is the redacted story for the log.
  */
 import { redact } from './logger';
+import { isRecord } from '../common/isRecord';
 
 /** What went wrong, coarsely enough for the UI to pick a response. */
 export type ComposioErrorKind =
@@ -71,10 +72,6 @@ export const COMPOSIO_MESSAGES = {
 } as const;
 
 const MAX_SHOWN_TEXT = 300;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function stringField(record: Record<string, unknown>, key: string): string | undefined {
 	const v = record[key];

@@ -13,6 +13,7 @@ import { ComposioClientFactory, type ComposioSdk } from './composioClientFactory
 import { COMPOSIO_MESSAGES, ComposioError, toComposioError } from './composioErrors';
 import { nullLogger, type Logger } from './logger';
 import type { ComposioSettings } from './settings';
+import { isRecord } from '../common/isRecord';
 
 /** Every state a connected account can be in. */
 export type ConnectionStatus = 'INITIALIZING' | 'INITIATED' | 'ACTIVE' | 'FAILED' | 'EXPIRED' | 'INACTIVE' | 'REVOKED';
@@ -137,10 +138,6 @@ const DEFAULT_POLL_MS = 2000;
 /** Consecutive transient failures tolerated while waiting before giving up. */
 const MAX_POLL_FAILURES = 5;
 const MAX_PAGES = 100;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function str(value: unknown): string | undefined {
 	return typeof value === 'string' && value !== '' ? value : undefined;

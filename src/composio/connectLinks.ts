@@ -4,6 +4,7 @@
  * shape and by look: any `redirect_url`-like field, any connection-looking object holding a
  * URL, and Connect-Link-looking URLs inside text, at any depth, including JSON in strings.
  */
+import { isRecord } from '../common/isRecord';
 
 /** A Connect Link found in tool output, with what could be learned about it. */
 export interface FoundConnectLink {
@@ -38,10 +39,6 @@ const ACCOUNT_KEYS = ['connected_account_id', 'connectedAccountId', 'account_id'
 const MAX_DEPTH = 16;
 const MAX_NODES = 5000;
 const MAX_STRING_SCAN = 200_000;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function httpUrl(value: unknown): string | undefined {
 	if (typeof value !== 'string') {

@@ -4,6 +4,7 @@
  * is not, and reports each problem as a sentence instead of throwing.
  */
 import { isLoopbackHost } from './linkPolicy';
+import { isRecord } from '../common/isRecord';
 
 /** Composio's production API. */
 export const DEFAULT_COMPOSIO_BASE_URL = 'https://backend.composio.dev';
@@ -47,10 +48,6 @@ export const COMPOSIO_SETTING_NAMES = {
 
 const TOOLKIT_SLUG = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const AUTH_CONFIG_ID = /^ac_[A-Za-z0-9_-]{1,128}$/;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Shows a bad value in a problem sentence: short, quoted, one line. */
 function show(value: unknown): string {

@@ -4,6 +4,7 @@
  * `parseWebviewMessage` before acting on it. No `vscode`, no DOM here.
  */
 import type { ApprovalAnswer, ConversationSummary, EditorContext, NoticeAction, TranscriptItem } from './transcript';
+import { isRecord } from '../common/isRecord';
 
 /** What the webview needs to know about the configuration. Never holds a key, only whether one is set. */
 export interface ChatConfigState {
@@ -71,10 +72,6 @@ export const MAX_URL_LENGTH = 4096;
 
 const HOST_ACTIONS: readonly HostAction[] = ['setComposioKey', 'setOpenAiKey', 'openLogs', 'retry', 'openSettings'];
 const APPROVAL_ANSWERS: readonly ApprovalAnswer[] = ['once', 'chat', 'always', 'deny'];
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function shortString(value: unknown, max: number): value is string {
 	return typeof value === 'string' && value.length <= max;

@@ -14,7 +14,8 @@ import { seedInbox, type SeedEmail } from './emulatorAppData';
 import { renderConnectPage, renderLinkProblemPage, renderResultPage } from './emulatorConnectPage';
 import { SessionEngine } from './emulatorExecution';
 import { EmulatorMcp, mcpSessionId } from './emulatorMcp';
-import { ApiError, decodePathPart, isRecord, optString, parseJsonBody, readBody, sendError, sendHtml, sendJson } from './emulatorHttp';
+import { ApiError, decodePathPart, optString, parseJsonBody, readBody, sendError, sendHtml, sendJson } from './emulatorHttp';
+import { isRecord } from '../common/isRecord';
 import { EmulatorStore, LinkUnavailableError, isAccountStatus, type AccountRecord, type LinkProblem } from './emulatorStore';
 import { findAuthConfig, findToolkit, TOOLKITS } from './emulatorToolkits';
 

@@ -6,7 +6,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SessionEngine } from './emulatorExecution';
-import { ApiError, decodeCursor, decodePathPart, isRecord, newId, optString, paginate, parseLimit, queryList, sendError, sendJson } from './emulatorHttp';
+import { ApiError, decodeCursor, decodePathPart, newId, optString, paginate, parseLimit, queryList, sendError, sendJson } from './emulatorHttp';
+import { isRecord } from '../common/isRecord';
 import { assistivePrompt, candidateAccounts, displayedAccount, enabledToolkits, parseSessionConfig, sessionJson, sessionTools, toolJson, usable } from './emulatorSessions';
 import { isAccountStatus, toolkitNotFound, type AccountRecord, type EmulatorStore } from './emulatorStore';
 import { APP_TOOLS, AUTH_CONFIGS, findAuthConfig, findToolkit, type AuthConfigDef, type ToolkitDef } from './emulatorToolkits';

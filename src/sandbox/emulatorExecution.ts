@@ -3,7 +3,8 @@
  * session picks the connected account), and the Composio meta tools (search, schemas, manage
  * connections, multi-execute, wait for connections). HTTP-free; see emulatorSessions.ts.
  */
-import { ApiError, isRecord, optString, optStringArray } from './emulatorHttp';
+import { ApiError, optString, optStringArray } from './emulatorHttp';
+import { isRecord } from '../common/isRecord';
 import { toolkitNotFound, type EmulatorStore, type SessionRecord } from './emulatorStore';
 import { executeAppTool } from './emulatorAppData';
 import { APP_TOOLS, findAppTool, findToolkit, validateArguments, type ToolDef, type ToolkitDef } from './emulatorToolkits';

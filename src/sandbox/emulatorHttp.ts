@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
+import { isRecord } from '../common/isRecord';
 
 /** Largest request body the emulator reads. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -123,11 +124,6 @@ export function parseJsonBody(text: string): unknown {
 	} catch {
 		throw new ApiError(400, 'Request body is not valid JSON', 'Send a JSON body with content-type application/json.');
 	}
-}
-
-/** True for a plain (non-array, non-null) object. */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A string field, or undefined. */

@@ -3,7 +3,8 @@
  * session exposes (meta tools included) and which connected account an execution uses.
  * HTTP-free: the server turns the values and ApiErrors here into responses.
  */
-import { ApiError, isRecord, optString, optStringArray } from './emulatorHttp';
+import { ApiError, optString, optStringArray } from './emulatorHttp';
+import { isRecord } from '../common/isRecord';
 import { toolkitNotFound, type AccountRecord, type EmulatorStore, type SessionConfig, type SessionRecord, type TagFilter, type ToolFilter } from './emulatorStore';
 import {
 	APP_TOOLS,

@@ -6,7 +6,8 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ApiError, isRecord, newId } from './emulatorHttp';
+import { ApiError, newId } from './emulatorHttp';
+import { isRecord } from '../common/isRecord';
 import { createUserAppData, type UserAppData } from './emulatorAppData';
 import { defaultAuthConfig, findAuthConfig, findToolkit } from './emulatorToolkits';
 

@@ -4,6 +4,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decideNextTurn } from './scriptedModelScripts';
 import type { ScriptedToolSpec, ScriptedTurn } from './scriptedModelScripts';
+import { isRecord } from '../common/isRecord';
 
 /** The model id the scripted model lists; any requested model name is accepted and echoed. */
 export const SCRIPTED_MODEL_ID = 'sandbox-scripted';
@@ -61,10 +62,6 @@ const ERROR_TYPES: Record<number, { type: string; code: string; message: string 
 	502: { type: 'server_error', code: 'bad_gateway', message: 'Bad gateway.' },
 	503: { type: 'server_error', code: 'overloaded', message: 'The engine is currently overloaded. Please try again later.' },
 };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function isCount(value: unknown, min: number): value is number {
 	return typeof value === 'number' && Number.isInteger(value) && value >= min;

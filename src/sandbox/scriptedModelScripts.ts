@@ -14,6 +14,7 @@
  *    connect; 'active' or a continuation after connecting → the app tool; its result → an
  *    answer built from that result; an error result → an explanation of the error.
  */
+import { isRecord } from '../common/isRecord';
 
 /** What the scripted model says next. */
 export type ScriptedTurn =
@@ -72,10 +73,6 @@ interface ToolOutcome {
 	ok: boolean;
 	payload: unknown;
 	error?: string;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Text of a message `content`, which may be a string or an array of parts. */

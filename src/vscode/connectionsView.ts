@@ -6,16 +6,13 @@ import type { ComposioErrorAction } from '../composio/composioErrors';
 import type { ConnectionsModel } from '../composio/connectionsModel';
 import { ACCOUNT_STATES, accountState, accountTreeLabel, formatCreated, type AccountState, type ToolkitGroup } from '../composio/connectionSummary';
 import { CommandIds, CONNECTIONS_VIEW_ID } from './commandIds';
+import { isRecord } from '../common/isRecord';
 
 /** A node of the connections tree. Commands invoked from the tree receive these. */
 export type ConnectionsNode =
 	| { readonly kind: 'toolkit'; readonly group: ToolkitGroup }
 	| { readonly kind: 'account'; readonly account: ConnectedAccount; readonly toolkitName: string }
 	| { readonly kind: 'problem'; readonly message: string; readonly action?: ComposioErrorAction };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null;
-}
 
 /** The toolkit slug a command argument names: a toolkit or account node, or a slug string. */
 export function toolkitFromArg(arg: unknown): string | undefined {

@@ -11,7 +11,7 @@ import type {
 import type { ToolSession } from '../composio/composioService';
 import { ComposioError } from '../composio/composioErrors';
 import { findConnectLinks } from '../composio/connectLinks';
-import { nullLogger, type Logger } from '../composio/logger';
+import { nullLogger, type Logger } from '../common/logger';
 import type { AgentEvent, AgentFailure } from './agentEvents';
 import type { AuthWaiter, PendingConnection } from './authWaiter';
 import type { LocalToolbox, LocalToolResult } from './localTools';

@@ -6,7 +6,7 @@
  */
 import type { ConnectionCheck, ToolSession } from '../composio/composioService';
 import { ComposioError } from '../composio/composioErrors';
-import { nullLogger, type Logger } from '../composio/logger';
+import { nullLogger, type Logger } from '../common/logger';
 import type { AgentEvent } from './agentEvents';
 import { toolkitDisplayName } from '../common/toolkitNames';
 

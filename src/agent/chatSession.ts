@@ -9,7 +9,7 @@ import type { Disposable } from '../common/disposable';
 import { DisposableBase } from '../common/disposable';
 import { Emitter, type Event } from '../common/emitter';
 import type { ToolSession } from '../composio/composioService';
-import { nullLogger, type Logger } from '../composio/logger';
+import { nullLogger, type Logger } from '../common/logger';
 import type { TurnState } from '../protocol/chatProtocol';
 import type { AuthCardStatus, ConversationSummary, EditorContext, TranscriptItem } from '../protocol/transcript';
 import type { AgentEvent } from './agentEvents';

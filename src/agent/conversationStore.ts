@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, promises as fs, renameSync, rmSync, writeSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { nullLogger, type Logger } from '../composio/logger';
+import { nullLogger, type Logger } from '../common/logger';
 import type { ConversationSummary, TranscriptItem } from '../protocol/transcript';
 import { isRecord } from '../common/isRecord';
 

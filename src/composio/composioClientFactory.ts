@@ -16,7 +16,7 @@ import { Composio, logger as sdkLogger } from '@composio/core';
 import { OpenAIProvider } from '@composio/openai';
 import type { Disposable } from '../common/disposable';
 import { COMPOSIO_MESSAGES, ComposioError, toComposioError } from './composioErrors';
-import { describeError, RedactingLogger, type Logger } from './logger';
+import { describeError, RedactingLogger, type Logger } from '../common/logger';
 
 /** The SDK client type this layer uses: Chat Completions tools from the OpenAI provider. */
 export type ComposioSdk = Composio<OpenAIProvider>;

@@ -5,7 +5,7 @@
  * whose message is short plain text safe to show, whose `action` tells the UI what to offer,
  * and whose `detail` is the redacted story for the log.
  */
-import { redact } from './logger';
+import { redact } from '../common/logger';
 import { isRecord } from '../common/isRecord';
 
 /** What went wrong, coarsely enough for the UI to pick a response. */

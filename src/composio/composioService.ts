@@ -11,7 +11,7 @@ import type { ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { Disposable } from '../common/disposable';
 import { ComposioClientFactory, type ComposioSdk } from './composioClientFactory';
 import { COMPOSIO_MESSAGES, ComposioError, toComposioError } from './composioErrors';
-import { nullLogger, type Logger } from './logger';
+import { nullLogger, type Logger } from '../common/logger';
 import type { ComposioSettings } from './settings';
 import { isRecord } from '../common/isRecord';
 

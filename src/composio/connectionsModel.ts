@@ -9,7 +9,7 @@ import type { Disposable } from '../common/disposable';
 import type { ConnectedAccount, ToolkitStatus, ToolSession } from './composioService';
 import { type ComposioError, toComposioError } from './composioErrors';
 import { groupByToolkit, type ToolkitGroup, toolkitDisplayName } from './connectionSummary';
-import type { Logger } from './logger';
+import type { Logger } from '../common/logger';
 
 /** Where loading stands. */
 export type ConnectionsState =

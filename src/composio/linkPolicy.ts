@@ -5,7 +5,7 @@
  * emulator) open without a question; other web links need the user's confirmation; every
  * other scheme (`javascript:`, `command:`, `file:`, …) and anything unparsable is refused.
  */
-import type { Logger } from './logger';
+import type { Logger } from '../common/logger';
 
 /** The verdict on a link: open it, ask first, or refuse. */
 export type LinkVerdict = 'open' | 'confirm' | 'refuse';

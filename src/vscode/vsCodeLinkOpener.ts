@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Logger } from '../composio/logger';
+import type { Logger } from '../common/logger';
 import { type LinkOpener, PolicyLinkOpener } from '../composio/linkPolicy';
 import type { UserPrompts } from './userPrompts';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { REDACTED, RedactingLogger, redact, type Logger } from '../../src/composio/logger';
+import { REDACTED, RedactingLogger, redact, type Logger } from '../../src/common/logger';
 
 class RecordingLogger implements Logger {
 	readonly lines: string[] = [];

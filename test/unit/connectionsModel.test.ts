@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { ComposioClientFactory } from '../../src/composio/composioClientFactory';
 import { ComposioService, type ToolSession } from '../../src/composio/composioService';
 import { ConnectionsModel } from '../../src/composio/connectionsModel';
-import { nullLogger } from '../../src/composio/logger';
+import { nullLogger } from '../../src/common/logger';
 import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
 
 describe('ConnectionsModel (against the emulator)', function () {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { ComposioClientFactory } from '../../src/composio/composioClientFactory';
 import { ComposioService } from '../../src/composio/composioService';
-import { nullLogger } from '../../src/composio/logger';
+import { nullLogger } from '../../src/common/logger';
 import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
 
 const USER = 'seed-emails-user';

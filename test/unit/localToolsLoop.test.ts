@@ -14,7 +14,7 @@ import { OpenAiModelClient } from '../../src/agent/openAiModelClient';
 import { MemoryAlwaysAllowedStore, ToolApprovalGate, type ApprovalMode } from '../../src/agent/toolApproval';
 import { ComposioClientFactory } from '../../src/composio/composioClientFactory';
 import { ComposioService, type ToolSession } from '../../src/composio/composioService';
-import { nullLogger } from '../../src/composio/logger';
+import { nullLogger } from '../../src/common/logger';
 import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
 import { ScriptedModel } from '../../src/sandbox/scriptedModel';
 import { until } from '../shared/until';

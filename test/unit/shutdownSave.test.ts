@@ -13,7 +13,7 @@ import { ConversationStore, type Conversation } from '../../src/agent/conversati
 import { OpenAiModelClient } from '../../src/agent/openAiModelClient';
 import { ComposioClientFactory } from '../../src/composio/composioClientFactory';
 import { ComposioService } from '../../src/composio/composioService';
-import { nullLogger } from '../../src/composio/logger';
+import { nullLogger } from '../../src/common/logger';
 import type { TranscriptItem } from '../../src/protocol/transcript';
 import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
 import { ScriptedModel } from '../../src/sandbox/scriptedModel';

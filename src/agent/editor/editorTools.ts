@@ -8,7 +8,7 @@
  * vscode-free: everything about the editor comes through an `EditorHost`.
  */
 import type { ChatCompletionTool } from 'openai/resources/chat/completions';
-import { nullLogger, type Logger } from '../../composio/logger';
+import { nullLogger, type Logger } from '../../common/logger';
 import type { LocalToolbox, LocalToolResult, LocalToolRunOptions } from '../localTools';
 import type { ToolAction } from '../toolApproval';
 import { getDiff } from './diffTool';

@@ -1,4 +1,4 @@
-import type { Logger } from '../../../src/composio/logger';
+import type { Logger } from '../../../src/common/logger';
 
 /** A Logger that keeps every line as `[level] text` (an Error with its stack), for assertions on what was logged. */
 export class RecordingLogger implements Logger {

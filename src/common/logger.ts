@@ -1,10 +1,11 @@
 /**
- * Logging for the Composio layer. `Logger` is the subset of VS Code's `LogOutputChannel` this
- * layer uses, so the host passes its output channel straight in; tests pass a recorder.
- * Everything this layer logs goes through `redact` first, so API keys never reach a log line.
+ * Logging for the editor-agnostic core (agent/, composio/). `Logger` is the subset of VS Code's
+ * `LogOutputChannel` the core uses, so the host passes its output channel straight in; tests
+ * pass a recorder. What the Composio layer logs goes through `redact` first (see
+ * `RedactingLogger`), so API keys never reach a log line.
  */
 
-/** Where the Composio layer writes its log lines. A structural subset of `vscode.LogOutputChannel`. */
+/** Where the core writes its log lines. A structural subset of `vscode.LogOutputChannel`. */
 export interface Logger {
 	trace(message: string): void;
 	debug(message: string): void;

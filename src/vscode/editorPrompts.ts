@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { type BuiltContext, fileContext, hasText, selectionContext } from '../common/editorContext';
+import { type BuiltContext, fileContext, hasText, selectionContext } from '../protocol/editorContext';
 import { fillTemplate, parsePromptTemplates, type PromptTemplate, templateInputs } from '../common/promptTemplates';
 import { MAX_CONTEXT_TEXT, MAX_CONTEXTS } from '../protocol/chatProtocol';
 import type { EditorContext } from '../protocol/transcript';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { fileContext, hasText, selectionContext, selectionLines } from '../../src/common/editorContext';
+import { fileContext, hasText, selectionContext, selectionLines } from '../../src/protocol/editorContext';
 import { MAX_CONTEXT_TEXT } from '../../src/protocol/chatProtocol';
 
 describe('selectionLines', () => {

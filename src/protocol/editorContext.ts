@@ -2,8 +2,8 @@
  * Builds the editor context attached to a chat message (a selection or a whole file) from plain
  * positions and text, so the rules (line ranges, size limit) are testable without an editor.
  */
-import { MAX_CONTEXT_TEXT } from '../protocol/chatProtocol';
-import type { EditorContext } from '../protocol/transcript';
+import { MAX_CONTEXT_TEXT } from './chatProtocol';
+import type { EditorContext } from './transcript';
 
 /** A 0-based position, as editors count. */
 export interface TextPosition {

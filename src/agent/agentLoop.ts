@@ -138,7 +138,8 @@ export function repairTranscript(messages: ChatCompletionMessageParam[]): number
 	return added;
 }
 
-function toolNames(tools: readonly ChatCompletionTool[]): Map<string, Record<string, unknown> | undefined> {
+/** Each tool's parameter properties by tool name (undefined when the schema has none): which argument names a call may carry. */
+function parameterProperties(tools: readonly ChatCompletionTool[]): Map<string, Record<string, unknown> | undefined> {
 	const out = new Map<string, Record<string, unknown> | undefined>();
 	for (const t of tools) {
 		if (t.type === 'function') {
@@ -274,7 +275,7 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 		});
 		tools = [...tools, ...added];
 	}
-	const toolParams = toolNames(tools);
+	const toolParams = parameterProperties(tools);
 	/** True for a call to one of the local tools (offered this run, or switched off since: the toolbox refuses those). */
 	const isLocal = (name: string): boolean => local !== undefined && local.owns(name) && !sessionNames.has(name);
 

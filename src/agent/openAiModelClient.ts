@@ -81,7 +81,7 @@ export class OpenAiModelClient implements ModelClient {
 		try {
 			chunks = await this.client.chat.completions.create(params, { signal });
 		} catch (e) {
-			throw this.fail(e, signal);
+			throw this.asModelError(e, signal);
 		}
 
 		const calls = new Map<number, PartialToolCall>();
@@ -124,9 +124,9 @@ export class OpenAiModelClient implements ModelClient {
 			}
 			// A status means the provider answered with an error; anything else broke the stream.
 			if (e instanceof APIError && e.status !== undefined) {
-				throw this.fail(e, signal);
+				throw this.asModelError(e, signal);
 			}
-			const mapped = this.fail(e, signal);
+			const mapped = this.asModelError(e, signal);
 			throw mapped.kind === 'cancelled' ? mapped : streamCutModelError(mapped.detail);
 		}
 		// The SDK ends the iteration quietly when the request is aborted.
@@ -149,7 +149,7 @@ export class OpenAiModelClient implements ModelClient {
 	}
 
 	/** Maps an error, preferring 'cancelled' once the signal fired, and scrubs the key. */
-	private fail(e: unknown, signal: AbortSignal): ModelError {
+	private asModelError(e: unknown, signal: AbortSignal): ModelError {
 		if (signal.aborted) {
 			return cancelledModelError();
 		}

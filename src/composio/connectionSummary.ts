@@ -2,7 +2,7 @@
  * How connected accounts are grouped, labelled and counted for the views (the connections tree,
  * the status bar, the pickers). Pure: no editor, no network.
  */
-import { toolkitDisplayName as commonToolkitName } from '../common/toolkitNames';
+import { toolkitDisplayName } from '../common/toolkitNames';
 import type { ConnectedAccount, ConnectionStatus, ToolkitStatus } from './composioService';
 
 /** The handful of states the UI distinguishes. */
@@ -64,9 +64,9 @@ export interface ToolkitGroup {
 	readonly accounts: readonly ConnectedAccount[];
 }
 
-/** Names for slugs the session has not told us about yet. */
-export function toolkitDisplayName(slug: string, toolkits?: ReadonlyMap<string, Pick<ToolkitStatus, 'name'>>): string {
-	return toolkits?.get(slug)?.name || commonToolkitName(slug);
+/** The session's name for a toolkit when it gave one, else `toolkitDisplayName` of the slug (for slugs the session has not told us about yet). */
+export function sessionToolkitName(slug: string, toolkits?: ReadonlyMap<string, Pick<ToolkitStatus, 'name'>>): string {
+	return toolkits?.get(slug)?.name || toolkitDisplayName(slug);
 }
 
 /** Groups accounts by toolkit, toolkits by name, accounts by creation time (then id). */
@@ -80,7 +80,7 @@ export function groupByToolkit(accounts: readonly ConnectedAccount[], toolkits?:
 	return [...bySlug.entries()]
 		.map(([slug, list]) => ({
 			slug,
-			name: toolkitDisplayName(slug, toolkits),
+			name: sessionToolkitName(slug, toolkits),
 			accounts: [...list].sort((x, y) => x.createdAt.localeCompare(y.createdAt) || x.id.localeCompare(y.id)),
 		}))
 		.sort((x, y) => x.name.localeCompare(y.name, undefined, { sensitivity: 'base' }));

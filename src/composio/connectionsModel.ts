@@ -8,7 +8,7 @@ import { Emitter, type Event } from '../common/emitter';
 import type { Disposable } from '../common/disposable';
 import type { ConnectedAccount, ToolkitStatus, ToolSession } from './composioService';
 import { type ComposioError, toComposioError } from './composioErrors';
-import { groupByToolkit, type ToolkitGroup, toolkitDisplayName } from './connectionSummary';
+import { groupByToolkit, sessionToolkitName, type ToolkitGroup } from './connectionSummary';
 import type { Logger } from '../common/logger';
 
 /** Where loading stands. */
@@ -80,7 +80,7 @@ export class ConnectionsModel implements Disposable {
 
 	/** The toolkit's display name if the session named it, else a readable form of its slug. */
 	toolkitName(slug: string): string {
-		return toolkitDisplayName(slug, this.toolkitNames);
+		return sessionToolkitName(slug, this.toolkitNames);
 	}
 
 	/**

@@ -297,7 +297,8 @@ function ok(data: Record<string, unknown>): AppToolResult {
 	return { data, error: null };
 }
 
-function fail(error: string, data: Record<string, unknown> = {}): AppToolResult {
+/** A tool result that failed the way the real app reports it (HTTP 200, `error` set). */
+function toolFailure(error: string, data: Record<string, unknown> = {}): AppToolResult {
 	return { data, error };
 }
 
@@ -441,7 +442,7 @@ function gmailSend(ctx: AppToolContext, args: Record<string, unknown>): AppToolR
 	const bcc = asStringArray(args.bcc);
 	const bad = [to, ...cc, ...bcc].find((address) => !EMAIL_PATTERN.test(address));
 	if (bad !== undefined) {
-		return fail(`Invalid email address: '${bad}'`);
+		return toolFailure(`Invalid email address: '${bad}'`);
 	}
 	const id = `19b${hex(6)}${ctx.nextSeq().toString(16).padStart(3, '0')}`.slice(0, 16);
 	ctx.data.gmail.sent.push({
@@ -480,7 +481,7 @@ function githubRepo(ctx: AppToolContext, args: Record<string, unknown>): { key: 
 	const issues = ctx.data.github.repos[key];
 	if (!issues) {
 		const known = Object.keys(ctx.data.github.repos).join(', ');
-		return fail(`Not Found: repository '${key}' does not exist or is not accessible with this connection (available: ${known})`, {
+		return toolFailure(`Not Found: repository '${key}' does not exist or is not accessible with this connection (available: ${known})`, {
 			message: 'Not Found',
 			status: 404,
 		});
@@ -558,10 +559,10 @@ function slackSend(ctx: AppToolContext, args: Record<string, unknown>): AppToolR
 	const wanted = (asString(args.channel) ?? '').trim().replace(/^#/, '').toLowerCase();
 	const channel = ctx.data.slack.channels.find((c) => c.id.toLowerCase() === wanted || c.name === wanted);
 	if (!channel) {
-		return fail('channel_not_found', { ok: false, error: 'channel_not_found' });
+		return toolFailure('channel_not_found', { ok: false, error: 'channel_not_found' });
 	}
 	if (channel.isArchived) {
-		return fail('is_archived', { ok: false, error: 'is_archived' });
+		return toolFailure('is_archived', { ok: false, error: 'is_archived' });
 	}
 	const ts = `${Math.floor(ctx.now / 1000)}.${String(ctx.nextSeq() % 1_000_000).padStart(6, '0')}`;
 	const text = asString(args.text) ?? '';
@@ -597,7 +598,7 @@ function linearList(ctx: AppToolContext, args: Record<string, unknown>): AppTool
 	const teamArg = asString(args.team_id);
 	const team = teamArg ? linearTeam(teamArg) : undefined;
 	if (teamArg && !team) {
-		return fail(`Team '${teamArg}' not found. Teams: ${LINEAR_TEAMS.map((t) => `${t.key} (${t.id})`).join(', ')}`);
+		return toolFailure(`Team '${teamArg}' not found. Teams: ${LINEAR_TEAMS.map((t) => `${t.key} (${t.id})`).join(', ')}`);
 	}
 	const assignee = asString(args.assignee_id);
 	const assigneeId = assignee === 'me' ? 'usr_me' : assignee;
@@ -619,12 +620,12 @@ function linearCreate(ctx: AppToolContext, args: Record<string, unknown>): AppTo
 	const teamArg = asString(args.team_id) ?? '';
 	const team = linearTeam(teamArg);
 	if (!team) {
-		return fail(`Team '${teamArg}' not found. Teams: ${LINEAR_TEAMS.map((t) => `${t.key} (${t.id})`).join(', ')}`);
+		return toolFailure(`Team '${teamArg}' not found. Teams: ${LINEAR_TEAMS.map((t) => `${t.key} (${t.id})`).join(', ')}`);
 	}
 	const assignee = asString(args.assignee_id);
 	const assigneeId = assignee === 'me' ? 'usr_me' : assignee;
 	if (assigneeId && !(assigneeId in LINEAR_USERS)) {
-		return fail(`User '${assignee ?? ''}' not found. Users: ${Object.keys(LINEAR_USERS).join(', ')}`);
+		return toolFailure(`User '${assignee ?? ''}' not found. Users: ${Object.keys(LINEAR_USERS).join(', ')}`);
 	}
 	const numbers = ctx.data.linear.issues
 		.filter((i) => i.teamId === team.id)
@@ -663,11 +664,11 @@ const EXECUTORS: Record<string, (ctx: AppToolContext, args: Record<string, unkno
 export function executeAppTool(tool: ToolDef, args: Record<string, unknown>, ctx: AppToolContext): AppToolResult {
 	const invalid = validateArguments(tool.inputParameters, args);
 	if (invalid) {
-		return fail(invalid);
+		return toolFailure(invalid);
 	}
 	const run = EXECUTORS[tool.slug];
 	if (!run) {
-		return fail(`Tool ${tool.slug} is not implemented by the sandbox`);
+		return toolFailure(`Tool ${tool.slug} is not implemented by the sandbox`);
 	}
 	return run(ctx, args);
 }

@@ -10,7 +10,7 @@ import {
 	formatCreated,
 	groupByToolkit,
 	statusView,
-	toolkitDisplayName,
+	sessionToolkitName,
 	validateAlias,
 } from '../../src/composio/connectionSummary';
 
@@ -50,7 +50,8 @@ describe('connection summary', () => {
 				['gmail', 'Gmail', ['ca_1', 'ca_2']],
 			],
 		);
-		assert.equal(toolkitDisplayName('google_drive'), 'Google Drive');
+		assert.equal(sessionToolkitName('google_drive'), 'Google Drive');
+		assert.equal(sessionToolkitName('gmail', new Map([['gmail', { name: 'Gmail (Workspace)' }]])), 'Gmail (Workspace)');
 	});
 
 	it('counts toolkits with a usable account and finds those needing attention', () => {

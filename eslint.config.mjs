@@ -37,4 +37,35 @@ export default tseslint.config(
 			'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Only src/vscode and extension.ts may import vscode.' }] }],
 		},
 	},
+	{
+		// common/ is the bottom layer: pure helpers that import nothing else of src/.
+		files: ['src/common/**'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					paths: [{ name: 'vscode', message: 'Only src/vscode and extension.ts may import vscode.' }],
+					patterns: [{ group: ['../*'], message: 'src/common imports nothing else of src/ (other layers import it).' }],
+				},
+			],
+		},
+	},
+	{
+		// The chat view runs in a browser sandbox: it imports only the typed protocol, pure helpers
+		// and its own libraries (markdown-it, DOMPurify, highlight.js); never the host's code, Node or vscode.
+		files: ['src/webview/**'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							regex: String.raw`^(?!\./(?:[\w-]+/)*[\w-]+$|\.\./(protocol|common)/[^/]+$|dompurify$|markdown-it$|highlight\.js(/|$))`,
+							message: 'The webview imports only src/protocol, src/common, its own files and its libraries (dompurify, markdown-it, highlight.js).',
+						},
+					],
+				},
+			],
+		},
+	},
 );

@@ -3,6 +3,7 @@
  * the transcript (or an empty state with example prompts), the history list and the composer.
  * It renders what the host sends and asks the host for everything else.
  */
+import { assertNever } from '../common/assertNever';
 import type { ChatConfigState, HostToWebview, TurnState, WebviewToHost } from '../protocol/chatProtocol';
 import type { ConversationSummary } from '../protocol/transcript';
 import { Composer, type ComposerDraft } from './composer';
@@ -252,6 +253,9 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
 				title.textContent = message.title || 'New chat';
 			}
 			break;
+		default:
+			// The host and this view ship together: a message type added to the protocol must be handled here.
+			assertNever(message, 'Unknown message from the host');
 	}
 	if (message.type === 'conversation' || message.type === 'itemAdded') {
 		updateEmpty();

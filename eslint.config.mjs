@@ -38,16 +38,42 @@ export default tseslint.config(
 		},
 	},
 	{
-		// common/ is the bottom layer: pure helpers that import nothing else of src/.
+		// protocol/ is shared by the host and the webview: it imports only common/, and no Node.
+		files: ['src/protocol/**'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					paths: [{ name: 'vscode', message: 'Only src/vscode and extension.ts may import vscode.' }],
+					patterns: [
+						{ group: ['node:*'], message: 'src/protocol runs in the webview too: no Node modules.' },
+						{ regex: String.raw`^\.\./(?!common/)`, message: 'src/protocol imports only src/common.' },
+					],
+				},
+			],
+		},
+	},
+	{
+		// common/ is the bottom layer: pure helpers that import nothing else of src/ and no Node
+		// (the webview imports them). The clock is its one Node module; the webview does not import it.
 		files: ['src/common/**'],
 		rules: {
 			'no-restricted-imports': [
 				'error',
 				{
 					paths: [{ name: 'vscode', message: 'Only src/vscode and extension.ts may import vscode.' }],
-					patterns: [{ group: ['../*'], message: 'src/common imports nothing else of src/ (other layers import it).' }],
+					patterns: [
+						{ group: ['../*'], message: 'src/common imports nothing else of src/ (other layers import it).' },
+						{ group: ['node:*'], message: 'src/common runs in the webview too: no Node modules (only clock.ts, which the webview does not import).' },
+					],
 				},
 			],
+		},
+	},
+	{
+		files: ['src/common/clock.ts'],
+		rules: {
+			'no-restricted-imports': ['error', { patterns: [{ group: ['../*'], message: 'src/common imports nothing else of src/ (other layers import it).' }] }],
 		},
 	},
 	{

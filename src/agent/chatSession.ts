@@ -1,27 +1,33 @@
 /**
- * The host-side chat controller the chat view talks to: it owns the current conversation,
- * runs turns through the agent loop, turns `AgentEvent`s into transcript items, persists them,
- * and reports every change as an event for the view. No vscode: everything arrives through
- * the constructor.
+ * The chat session: the editor-agnostic core of the chat. It owns the current conversation
+ * (open, new, delete, history), runs one turn at a time through the agent loop, applies what
+ * each agent event does to the transcript (`transcriptReducer.ts`), has it saved
+ * (`conversationSaver.ts`), and reports every change as an event. No vscode: everything arrives
+ * through the constructor. The VS Code side that carries these events to the chat webview and
+ * the webview's requests back is `ChatController` (src/vscode/chatController.ts).
  */
 import { randomUUID } from 'node:crypto';
+import { systemClock, type Clock } from '../common/clock';
 import type { Disposable } from '../common/disposable';
 import { DisposableBase } from '../common/disposable';
 import { Emitter, type Event } from '../common/emitter';
 import type { ToolSession } from '../composio/composioService';
 import { nullLogger, type Logger } from '../common/logger';
 import type { TurnState } from '../protocol/chatProtocol';
-import type { AuthCardStatus, ConversationSummary, EditorContext, TranscriptItem } from '../protocol/transcript';
+import type { ConversationSummary, EditorContext, TranscriptItem } from '../protocol/transcript';
 import type { AgentEvent } from './agentEvents';
-import { repairTranscript, runAgent, toAgentFailure } from './agentLoop';
+import { runAgent, toAgentFailure } from './agentLoop';
 import { AuthWaiter } from './authWaiter';
+import { ConversationSaver } from './conversationSaver';
 import type { Conversation, ConversationStore } from './conversationStore';
 import type { LocalToolbox } from './localTools';
 import { titleFrom, UNTITLED } from './conversationStore';
 import type { ModelClient } from './modelClient';
-import { toolkitDisplayName } from '../common/toolkitNames';
 import { userMessageContent } from './systemPrompt';
 import { type AlwaysAllowedStore, type ApprovalDecision, type ApprovalMode, ToolApprovalGate } from './toolApproval';
+import { closeTurn, type ItemFactory, NO_TURN_ITEMS, reduceEvent, type SaveHint, type TranscriptStep, type TurnItems, userItem } from './transcriptReducer';
+import { ToolkitLogos } from './toolkitLogos';
+import { recoverInterrupted } from './transcriptRepair';
 
 /** What one turn runs with. Asked for at the start of every turn, so settings changes apply to the next message. */
 export interface TurnSetup {
@@ -52,7 +58,8 @@ export interface ChatSessionOptions {
 	readonly logger?: Logger;
 	/** Longest time streamed text goes unsaved; default 1 000 ms. */
 	readonly streamSaveIntervalMs?: number;
-	readonly now?: () => number;
+	/** Item times, conversation times and the stream-save interval; default the system clock. */
+	readonly clock?: Clock;
 	/**
 	 * Tool approval: where "Always allow" answers live and the `composio.approval` mode, read at
 	 * each call. Without it every tool runs unasked (tests of other behaviour).
@@ -104,19 +111,15 @@ interface RunningTurn {
 	/** Index in `items` where this turn's items begin. */
 	readonly firstItem: number;
 	waiter: AuthWaiter | undefined;
-	/** The assistant item receiving text deltas, if one is open. */
-	assistantId: string | undefined;
-	readonly toolItems: Map<string, string>;
-	readonly authItems: Map<string, string>;
+	/** What the turn has opened: its streaming answer, tool cards and Connect cards. */
+	items: TurnItems;
 	readonly finished: Promise<void>;
 	/** The Composio session of this turn, once set up (its tool tags inform approval). */
 	session: ToolSession | undefined;
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
 /**
- * The chat controller. Contract:
+ * The chat session. Contract:
  * - `send` starts a turn (one at a time); while a turn waits for a connection, messages go to
  *   its AuthWaiter; while it runs otherwise, `send` answers 'busy' and changes nothing.
  * - Every AgentEvent becomes transcript items (user → assistant with `streaming` until it
@@ -131,16 +134,17 @@ export class ChatSession extends DisposableBase {
 	private readonly store: ConversationStore;
 	private readonly setup: TurnSetupFactory;
 	private readonly logger: Logger;
-	private readonly streamSaveMs: number;
-	private readonly now: () => number;
+	private readonly clock: Clock;
+	private readonly saver: ConversationSaver;
+	/** New items' ids and times. */
+	private readonly items: ItemFactory;
 	private conversation: Conversation;
 	private turn: RunningTurn | undefined;
 	private turnState: TurnState = 'idle';
-	private saveTimer: ReturnType<typeof setTimeout> | undefined;
 	/** Asks before side-effecting tools; "Allow in this chat" answers live as long as the conversation is open. */
 	private gate: ToolApprovalGate | undefined;
 	/** Toolkit logos of the last session that showed a Connect card. */
-	private logos: { readonly session: ToolSession; readonly byToolkit: Promise<Map<string, string>> } | undefined;
+	private readonly logos: ToolkitLogos;
 
 	private readonly _onDidChangeConversation = this._register(new Emitter<ConversationSnapshot>());
 	/** The whole conversation changed (opened, new, deleted). */
@@ -163,8 +167,10 @@ export class ChatSession extends DisposableBase {
 		this.store = options.store;
 		this.setup = options.setup;
 		this.logger = options.logger ?? nullLogger;
-		this.streamSaveMs = options.streamSaveIntervalMs ?? 1000;
-		this.now = options.now ?? Date.now;
+		this.clock = options.clock ?? systemClock;
+		this.logos = new ToolkitLogos(this.logger);
+		this.items = { now: () => this.clock.now(), newId: (kind) => `${kind}-${randomUUID().slice(0, 12)}` };
+		this.saver = this._register(new ConversationSaver(this.store, { clock: this.clock, logger: this.logger, streamIntervalMs: options.streamSaveIntervalMs ?? 1000 }));
 		this.conversation = this.store.create();
 		this.approval = options.approval;
 		this.gate = this.newGate();
@@ -191,7 +197,7 @@ export class ChatSession extends DisposableBase {
 		if (!turn || !this.gate) {
 			return false;
 		}
-		for (const [callId, id] of turn.toolItems) {
+		for (const [callId, id] of turn.items.toolItems) {
 			if (id === itemId) {
 				return this.gate.decide(callId, decision);
 			}
@@ -249,7 +255,7 @@ export class ChatSession extends DisposableBase {
 		if (turn) {
 			if (turn.waiter?.isWaiting) {
 				this.addUserItem(turn.conversation, trimmed, context);
-				this.persist(turn.conversation);
+				this.save(turn.conversation, 'now');
 				turn.waiter.userSaid(trimmed);
 				return 'routedToAuth';
 			}
@@ -258,7 +264,7 @@ export class ChatSession extends DisposableBase {
 		const conversation = this.conversation;
 		this.addUserItem(conversation, trimmed, context);
 		conversation.messages.push({ role: 'user', content: userMessageContent(trimmed, context) });
-		this.persist(conversation);
+		this.save(conversation, 'now');
 		await this.runTurn(conversation);
 		return 'completed';
 	}
@@ -370,9 +376,7 @@ export class ChatSession extends DisposableBase {
 			controller,
 			firstItem: conversation.items.length,
 			waiter: undefined,
-			assistantId: undefined,
-			toolItems: new Map(),
-			authItems: new Map(),
+			items: NO_TURN_ITEMS,
 			finished: new Promise<void>((resolve) => (finish = resolve)),
 			session: undefined,
 		};
@@ -422,26 +426,15 @@ export class ChatSession extends DisposableBase {
 				this.turn = undefined;
 			}
 			this.setState(conversation, 'idle');
-			this.persist(conversation);
+			this.save(conversation, 'now');
 			this._onDidChangeHistory.fire();
 			finish();
 		}
 	}
 
-	/** Ends what a turn left open: streaming text, running tools, waiting cards. */
+	/** Ends what a turn left open: streaming text, running tools, approval and Connect cards. */
 	private closeTurn(turn: RunningTurn): void {
-		this.closeAssistant(turn);
-		const items = turn.conversation.items;
-		for (let i = turn.firstItem; i < items.length; i++) {
-			const item = items[i];
-			if (item?.kind === 'tool' && item.status === 'running') {
-				this.replace(turn.conversation, i, { ...item, status: 'failed', error: 'Cancelled by the user.' });
-			} else if (item?.kind === 'tool' && item.status === 'awaitingApproval') {
-				this.replace(turn.conversation, i, { ...item, status: 'declined', error: 'Stopped before you answered; it did not run.' });
-			} else if (item?.kind === 'auth' && item.status === 'waiting') {
-				this.replace(turn.conversation, i, { ...item, status: 'cancelled' });
-			}
-		}
+		this.applyStep(turn, closeTurn(turn.conversation.items, turn.firstItem, turn.items));
 	}
 
 	private async stopTurn(): Promise<void> {
@@ -463,213 +456,59 @@ export class ChatSession extends DisposableBase {
 	private stopForDispose(): void {
 		const turn = this.turn;
 		turn?.controller.abort();
-		const pendingTimer = this.saveTimer !== undefined;
-		if (this.saveTimer) {
-			clearTimeout(this.saveTimer);
-			this.saveTimer = undefined;
-		}
-		const conversation = turn?.conversation ?? this.conversation;
-		if (conversation.items.length > 0 && (turn !== undefined || pendingTimer || this.store.isWriting(conversation.id))) {
-			try {
-				this.store.saveSync(conversation);
-			} catch (e) {
-				this.logger.error(`Could not save the conversation on shutdown: ${e instanceof Error ? e.message : String(e)}`);
-			}
-		}
+		this.saver.saveOnShutdown(turn?.conversation ?? this.conversation, turn !== undefined);
 	}
 
 	// ── Events → items ─────────────────────────────────────────────────────
 
 	private apply(turn: RunningTurn, event: AgentEvent): void {
-		const conversation = turn.conversation;
-		if (event.type === 'text') {
-			this.appendText(turn, event.delta);
-			return;
-		}
 		if (event.type === 'usage') {
 			this.logger.debug(`Model usage: ${event.promptTokens} prompt + ${event.completionTokens} completion tokens.`);
 			return;
 		}
-		this.closeAssistant(turn);
-		switch (event.type) {
-			case 'toolStarted': {
-				const item: TranscriptItem = {
-					kind: 'tool',
-					id: this.newId('tool'),
-					at: this.now(),
-					name: event.name,
-					...(event.toolkit ? { toolkit: event.toolkit } : {}),
-					args: prettyArgs(event.args),
-					status: 'running',
-					...(event.note ? { note: event.note } : {}),
-				};
-				turn.toolItems.set(event.callId, item.id);
-				this.add(conversation, item);
-				this.setState(conversation, 'running');
-				break;
-			}
-			case 'toolFinished': {
-				const found = this.locate(conversation, turn.toolItems.get(event.callId));
-				if (found?.item.kind === 'tool') {
-					this.replace(conversation, found.index, {
-						...found.item,
-						status: event.declined ? 'declined' : event.ok ? 'done' : 'failed',
-						result: event.result,
-						...(event.error !== undefined ? { error: event.error } : {}),
-					});
-				}
-				this.persist(conversation);
-				break;
-			}
-			case 'approvalRequired': {
-				const found = this.locate(conversation, turn.toolItems.get(event.callId));
-				if (found?.item.kind === 'tool') {
-					this.replace(conversation, found.index, {
-						...found.item,
-						status: 'awaitingApproval',
-						approval: event.actions.map((a) => ({ tool: a.tool, ...(a.toolkit ? { toolkit: a.toolkit } : {}), ...(a.account ? { account: a.account } : {}), args: prettyArgs(a.args) })),
-					});
-				}
-				this.persist(conversation);
-				break;
-			}
-			case 'approvalDecided': {
-				const found = this.locate(conversation, turn.toolItems.get(event.callId));
-				if (found?.item.kind === 'tool' && event.decision !== 'deny') {
-					this.replace(conversation, found.index, { ...found.item, status: 'running', approvedAs: event.decision });
-				}
-				break;
-			}
-			case 'authRequired': {
-				const found = this.locate(conversation, turn.authItems.get(event.toolkit));
-				if (found?.item.kind === 'auth' && found.item.status === 'waiting') {
-					const updated: Mutable<Extract<TranscriptItem, { kind: 'auth' }>> = { ...found.item, url: event.url };
-					if (event.accountId) {
-						updated.accountId = event.accountId;
-					}
-					this.replace(conversation, found.index, updated);
-				} else {
-					const item = this.newAuthCard(turn, event.toolkit, event.url, 'waiting', event.accountId);
-					void this.addLogo(conversation, item.id, event.toolkit, turn.session);
-				}
-				this.persist(conversation);
-				break;
-			}
-			case 'authStatus': {
-				const found = this.locate(conversation, turn.authItems.get(event.toolkit));
-				if (found?.item.kind === 'auth') {
-					const updated: Mutable<Extract<TranscriptItem, { kind: 'auth' }>> = { ...found.item, status: event.status };
-					if (event.url) {
-						updated.url = event.url;
-					}
-					if (event.accountId) {
-						updated.accountId = event.accountId;
-					}
-					if (event.reason !== undefined) {
-						updated.reason = event.reason;
-					} else if (event.status === 'waiting' || event.status === 'connected') {
-						delete updated.reason;
-					}
-					this.replace(conversation, found.index, updated);
-				} else if (event.url) {
-					this.newAuthCard(turn, event.toolkit, event.url, event.status, event.accountId, event.reason);
-				}
-				this.setState(conversation, event.status === 'waiting' || event.status === 'expired' ? 'waitingForAuth' : 'running');
-				this.persist(conversation);
-				break;
-			}
-			case 'notice':
-				this.add(conversation, { kind: 'notice', id: this.newId('notice'), at: this.now(), level: 'info', text: event.text });
-				this.persist(conversation);
-				break;
-			case 'error':
-				this.add(conversation, {
-					kind: 'notice',
-					id: this.newId('notice'),
-					at: this.now(),
-					level: 'error',
-					text: event.error.message,
-					...(event.error.action ? { action: event.error.action } : {}),
-				});
-				this.persist(conversation);
-				break;
-			case 'done':
-				if (event.reason === 'cancelled') {
-					this.add(conversation, { kind: 'notice', id: this.newId('notice'), at: this.now(), level: 'info', text: 'Stopped.' });
-				}
-				this.persist(conversation);
-				break;
+		const step = reduceEvent(turn.conversation.items, turn.items, event, this.items);
+		this.applyStep(turn, step);
+		if (step.wantsLogo) {
+			void this.addLogo(turn.conversation, step.wantsLogo.itemId, step.wantsLogo.toolkit, turn.session);
 		}
 	}
 
-	/** Adds a Connect card for `toolkit` to the turn's conversation and remembers it as that toolkit's card. */
-	private newAuthCard(turn: RunningTurn, toolkit: string, url: string, status: AuthCardStatus, accountId?: string, reason?: string): TranscriptItem {
-		const item: TranscriptItem = {
-			kind: 'auth',
-			id: this.newId('auth'),
-			at: this.now(),
-			toolkit,
-			toolkitName: toolkitDisplayName(toolkit),
-			url,
-			...(accountId ? { accountId } : {}),
-			status,
-			...(reason !== undefined ? { reason } : {}),
-		};
-		turn.authItems.set(toolkit, item.id);
-		this.add(turn.conversation, item);
-		return item;
-	}
-
-	/**
-	 * Puts the toolkit's logo on a Connect card, from the session's toolkit list (asked once per
-	 * session). Best effort: a card without a logo shows the app's initial.
-	 */
-	private async addLogo(conversation: Conversation, itemId: string, toolkit: string, session: ToolSession | undefined): Promise<void> {
-		if (!session) {
-			return;
-		}
-		try {
-			if (this.logos?.session !== session) {
-				this.logos = { session, byToolkit: session.toolkits().then((list) => new Map(list.flatMap((t) => (t.logo ? [[t.slug, t.logo] as const] : [])))) };
-			}
-			const logo = (await this.logos.byToolkit).get(toolkit);
-			const found = this.locate(conversation, itemId);
-			if (logo && found?.item.kind === 'auth' && !found.item.logo) {
-				this.replace(conversation, found.index, { ...found.item, logo });
-				this.persist(conversation);
-			}
-		} catch (e) {
-			this.logger.debug(`No logo for ${toolkit}: ${e instanceof Error ? e.message : String(e)}`);
-		}
-	}
-
-	private appendText(turn: RunningTurn, delta: string): void {
+	/** Applies a reducer step to the turn's conversation: its item changes (each reported), its turn state, its save. */
+	private applyStep(turn: RunningTurn, step: TranscriptStep): void {
 		const conversation = turn.conversation;
-		const found = this.locate(conversation, turn.assistantId);
-		if (found?.item.kind === 'assistant') {
-			conversation.items[found.index] = { ...found.item, text: found.item.text + delta };
-			conversation.updatedAt = this.now();
-			this._onDidAppendText.fire({ conversationId: conversation.id, itemId: found.item.id, delta });
-			this.scheduleSave(conversation);
-		} else {
-			const item: TranscriptItem = { kind: 'assistant', id: this.newId('assistant'), at: this.now(), text: delta, streaming: true };
-			turn.assistantId = item.id;
-			this.add(conversation, item);
-			this.scheduleSave(conversation);
+		turn.items = step.turn;
+		for (const change of step.changes) {
+			switch (change.type) {
+				case 'add':
+					this.add(conversation, change.item);
+					break;
+				case 'replace':
+					this.replace(conversation, change.index, change.item);
+					break;
+				case 'appendText':
+					conversation.items[change.index] = change.item;
+					conversation.updatedAt = this.clock.now();
+					this._onDidAppendText.fire({ conversationId: conversation.id, itemId: change.item.id, delta: change.delta });
+					break;
+			}
 		}
-		if (this.turnState !== 'running') {
-			this.setState(conversation, 'running');
+		if (step.state) {
+			this.setState(conversation, step.state);
 		}
+		this.save(conversation, step.save);
 	}
 
-	/** Marks the streaming assistant item finished. */
-	private closeAssistant(turn: RunningTurn): void {
-		const found = this.locate(turn.conversation, turn.assistantId);
-		turn.assistantId = undefined;
-		if (found?.item.kind === 'assistant' && found.item.streaming) {
-			const { streaming: _streaming, ...rest } = found.item;
-			this.replace(turn.conversation, found.index, rest);
-			this.persist(turn.conversation);
+	/** Puts the toolkit's logo on a Connect card, once the session's toolkit list says it. A card without a logo shows the app's initial. */
+	private async addLogo(conversation: Conversation, itemId: string, toolkit: string, session: ToolSession | undefined): Promise<void> {
+		const logo = session ? await this.logos.logo(session, toolkit) : undefined;
+		let index = conversation.items.length - 1;
+		while (index >= 0 && conversation.items[index]?.id !== itemId) {
+			index--;
+		}
+		const item = conversation.items[index];
+		if (logo && item?.kind === 'auth' && !item.logo) {
+			this.replace(conversation, index, { ...item, logo });
+			this.save(conversation, 'now');
 		}
 	}
 
@@ -679,43 +518,19 @@ export class ChatSession extends DisposableBase {
 		} else if (conversation.title === UNTITLED && context[0]) {
 			conversation.title = titleFrom(`About ${context[0].path}`);
 		}
-		this.add(conversation, {
-			kind: 'user',
-			id: this.newId('user'),
-			at: this.now(),
-			text,
-			...(context.length > 0 ? { context: [...context] } : {}),
-		});
+		this.add(conversation, userItem(text, context, this.items));
 	}
 
 	private add(conversation: Conversation, item: TranscriptItem): void {
 		conversation.items.push(item);
-		conversation.updatedAt = this.now();
+		conversation.updatedAt = this.clock.now();
 		this._onDidAddItem.fire({ conversationId: conversation.id, item });
 	}
 
 	private replace(conversation: Conversation, index: number, item: TranscriptItem): void {
 		conversation.items[index] = item;
-		conversation.updatedAt = this.now();
+		conversation.updatedAt = this.clock.now();
 		this._onDidUpdateItem.fire({ conversationId: conversation.id, item });
-	}
-
-	/** Finds an item by id, searching from the end (a turn's items are the newest). */
-	private locate(conversation: Conversation, id: string | undefined): { index: number; item: TranscriptItem } | undefined {
-		if (id === undefined) {
-			return undefined;
-		}
-		for (let i = conversation.items.length - 1; i >= 0; i--) {
-			const item = conversation.items[i];
-			if (item?.id === id) {
-				return { index: i, item };
-			}
-		}
-		return undefined;
-	}
-
-	private newId(kind: string): string {
-		return `${kind}-${randomUUID().slice(0, 12)}`;
 	}
 
 	private setState(conversation: Conversation, state: TurnState): void {
@@ -730,84 +545,11 @@ export class ChatSession extends DisposableBase {
 		this._onDidChangeConversation.fire(this.snapshot());
 	}
 
-	// ── Persistence ────────────────────────────────────────────────────────
-
-	/** Saves now (the store coalesces); conversations without items are not written. */
-	private persist(conversation: Conversation): void {
-		if (this.saveTimer && conversation === this.conversation) {
-			clearTimeout(this.saveTimer);
-			this.saveTimer = undefined;
+	private save(conversation: Conversation, when: SaveHint): void {
+		if (when === 'now') {
+			this.saver.saveNow(conversation);
+		} else if (when === 'soon') {
+			this.saver.saveSoon(conversation);
 		}
-		if (conversation.items.length === 0) {
-			return;
-		}
-		this.store.save(conversation).catch((e: unknown) => {
-			this.logger.error(`Could not save the conversation: ${e instanceof Error ? e.message : String(e)}`);
-		});
 	}
-
-	/** Saves within `streamSaveIntervalMs` (streaming text). */
-	private scheduleSave(conversation: Conversation): void {
-		if (this.saveTimer) {
-			return;
-		}
-		this.saveTimer = setTimeout(() => {
-			this.saveTimer = undefined;
-			this.persist(conversation);
-		}, this.streamSaveMs);
-	}
-}
-
-/** Arguments as pretty JSON text for the tool card (raw text when the model's JSON was invalid). */
-function prettyArgs(args: unknown): string {
-	if (typeof args === 'string') {
-		return args;
-	}
-	try {
-		return JSON.stringify(args, null, 2) ?? '{}';
-	} catch {
-		return String(args);
-	}
-}
-
-/**
- * Repairs a conversation saved in the middle of a turn (the editor closed or crashed): text
- * that was streaming is final, running tools failed, waiting cards were cancelled, and every
- * tool call in the model transcript has a result.
- */
-export function recoverInterrupted(conversation: Conversation): void {
-	let interrupted = false;
-	conversation.items = conversation.items.map((item): TranscriptItem => {
-		if (item.kind === 'assistant' && item.streaming) {
-			interrupted = true;
-			const { streaming: _streaming, ...rest } = item;
-			return rest;
-		}
-		if (item.kind === 'tool' && item.status === 'awaitingApproval') {
-			interrupted = true;
-			return { ...item, status: 'declined', error: 'Interrupted before you answered; it did not run.' };
-		}
-		if (item.kind === 'tool' && item.status === 'running') {
-			interrupted = true;
-			return { ...item, status: 'failed', error: 'Interrupted before it finished.' };
-		}
-		if (item.kind === 'auth' && item.status === 'waiting') {
-			interrupted = true;
-			return { ...item, status: 'cancelled' };
-		}
-		return item;
-	});
-	if (interrupted) {
-		// Say why the answer stops mid-way, and offer to go on.
-		const last = conversation.items[conversation.items.length - 1];
-		conversation.items.push({
-			kind: 'notice',
-			id: `notice-interrupted-${(last?.id ?? 'start').slice(-24)}`,
-			at: last?.at ?? conversation.updatedAt,
-			level: 'info',
-			text: 'Interrupted: the editor closed before this turn finished.',
-			action: 'retry',
-		});
-	}
-	repairTranscript(conversation.messages);
 }

@@ -1,3 +1,8 @@
+/**
+ * The chat view's controller, on the VS Code side: the adapter between `ChatSession` (the
+ * editor-agnostic chat core in src/agent/chatSession.ts, which owns conversations and turns)
+ * and the chat webview (`ChatViewProvider`). It only translates: conversations and turns live in ChatSession.
+ */
 import * as vscode from 'vscode';
 import type { ChatSession } from '../agent/chatSession';
 import { assertNever } from '../common/assertNever';
@@ -20,7 +25,7 @@ export interface ChatControllerDeps {
 }
 
 /**
- * Connects the host-side chat (ChatSession) to the chat view: forwards every change of the
+ * Connects the chat session to the chat view: forwards every change of the
  * conversation to the webview, and carries out what the webview asks for. The view only ever
  * sends item ids for links it wants opened from cards (Connect, Copy link); the URL is read
  * from the host's own transcript, and every other link goes through the link policy.

@@ -11,7 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { INTERRUPTED_TOOL_RESULT } from '../../src/agent/agentLoop';
-import { ChatSession, recoverInterrupted, type TextDelta, type TurnSetup, type TurnSetupFactory } from '../../src/agent/chatSession';
+import { ChatSession, type TextDelta, type TurnSetup, type TurnSetupFactory } from '../../src/agent/chatSession';
+import { recoverInterrupted } from '../../src/agent/transcriptRepair';
+import { systemClock, type Clock } from '../../src/common/clock';
 import { ConversationStore, type Conversation } from '../../src/agent/conversationStore';
 import { OpenAiModelClient } from '../../src/agent/openAiModelClient';
 import { ComposioClientFactory } from '../../src/composio/composioClientFactory';
@@ -30,10 +32,10 @@ const USER = 'chat-session-user';
 
 type Item<K extends TranscriptItem['kind']> = Extract<TranscriptItem, { kind: K }>;
 
-/** A clock that moves forward one millisecond per reading, so the order of conversations never depends on timing. */
-function steppingClock(start = 1_700_000_000_000): () => number {
+/** A clock whose time moves forward one millisecond per reading, so the order of conversations never depends on timing. */
+function steppingClock(start = 1_700_000_000_000): Clock {
 	let t = start;
-	return () => ++t;
+	return { now: () => ++t, sleep: (ms, signal) => systemClock.sleep(ms, signal) };
 }
 
 /** Everything a ChatSession reports, in order, as the chat view would receive it. */
@@ -127,13 +129,13 @@ describe('ChatSession (emulator + scripted model over HTTP)', function () {
 		return new ConversationStore(dir, { logger: log });
 	}
 
-	function newChat(options: { setup?: TurnSetupFactory; store?: ConversationStore; streamSaveIntervalMs?: number; now?: () => number } = {}): ChatSession {
+	function newChat(options: { setup?: TurnSetupFactory; store?: ConversationStore; streamSaveIntervalMs?: number; clock?: Clock } = {}): ChatSession {
 		const chat = new ChatSession({
 			store: options.store ?? newStore(),
 			setup: options.setup ?? realSetup(),
 			logger: log,
 			...(options.streamSaveIntervalMs !== undefined ? { streamSaveIntervalMs: options.streamSaveIntervalMs } : {}),
-			now: options.now ?? steppingClock(),
+			clock: options.clock ?? steppingClock(),
 		});
 		sessions.push(chat);
 		return chat;

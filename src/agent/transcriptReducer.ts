@@ -1,0 +1,311 @@
+/**
+ * From agent events to transcript items, as pure functions. Given the items a conversation holds
+ * and what the running turn has opened (its streaming answer, its tool cards, its Connect cards),
+ * `reduceEvent` says which items to add or replace, whether to save, and which turn state the
+ * view should show. It changes nothing itself: `ChatSession` applies the changes to the
+ * conversation and tells the view. Ids and times come from the `ItemFactory` it is given.
+ */
+import type { TurnState } from '../protocol/chatProtocol';
+import type { AuthCardStatus, EditorContext, TranscriptItem } from '../protocol/transcript';
+import { toolkitDisplayName } from '../common/toolkitNames';
+import type { AgentEvent } from './agentEvents';
+
+/** What a running turn has opened, by the ids of their items. */
+export interface TurnItems {
+	/** The assistant item receiving text deltas, if one is open. */
+	readonly assistantId: string | undefined;
+	/** Tool call id → its tool card. */
+	readonly toolItems: ReadonlyMap<string, string>;
+	/** Toolkit slug → its Connect card. */
+	readonly authItems: ReadonlyMap<string, string>;
+}
+
+/** A turn that has opened nothing yet. */
+export const NO_TURN_ITEMS: TurnItems = { assistantId: undefined, toolItems: new Map(), authItems: new Map() };
+
+/** One change to a conversation's items, applied in order. */
+export type TranscriptChange =
+	| { readonly type: 'add'; readonly item: TranscriptItem }
+	| { readonly type: 'replace'; readonly index: number; readonly item: TranscriptItem }
+	/** The streaming assistant item at `index` grew by `delta`; `item` is the whole new item. */
+	| { readonly type: 'appendText'; readonly index: number; readonly item: TranscriptItem; readonly delta: string };
+
+/**
+ * When to save after a step: `now` (an item completed), `soon` (streamed text: at most every few
+ * hundred milliseconds), or `none` (nothing a reload would miss, such as a tool card starting).
+ */
+export type SaveHint = 'now' | 'soon' | 'none';
+
+/** What one event does to the transcript. */
+export interface TranscriptStep {
+	readonly turn: TurnItems;
+	readonly changes: readonly TranscriptChange[];
+	readonly save: SaveHint;
+	/** The turn state the view should show from now on, when the event says. */
+	readonly state?: TurnState;
+	/** A new Connect card that should get its toolkit's logo (fetched by the caller). */
+	readonly wantsLogo?: { readonly itemId: string; readonly toolkit: string };
+}
+
+/** Where new items get their ids and times. */
+export interface ItemFactory {
+	now(): number;
+	newId(kind: TranscriptItem['kind']): string;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type AuthItem = Extract<TranscriptItem, { kind: 'auth' }>;
+
+/** The items as they are after the changes made so far in one step. */
+class Draft {
+	readonly changes: TranscriptChange[] = [];
+	private readonly replaced = new Map<number, TranscriptItem>();
+	private readonly added: TranscriptItem[] = [];
+
+	constructor(private readonly base: readonly TranscriptItem[]) {}
+
+	/** Finds an item by id, searching from the end (a turn's items are the newest). */
+	locate(id: string | undefined): { index: number; item: TranscriptItem } | undefined {
+		if (id === undefined) {
+			return undefined;
+		}
+		for (let i = this.base.length + this.added.length - 1; i >= 0; i--) {
+			const item = this.at(i);
+			if (item?.id === id) {
+				return { index: i, item };
+			}
+		}
+		return undefined;
+	}
+
+	add(item: TranscriptItem): void {
+		this.added.push(item);
+		this.changes.push({ type: 'add', item });
+	}
+
+	replace(index: number, item: TranscriptItem): void {
+		this.set(index, item);
+		this.changes.push({ type: 'replace', index, item });
+	}
+
+	appendText(index: number, item: TranscriptItem, delta: string): void {
+		this.set(index, item);
+		this.changes.push({ type: 'appendText', index, item, delta });
+	}
+
+	private at(index: number): TranscriptItem | undefined {
+		return index >= this.base.length ? this.added[index - this.base.length] : (this.replaced.get(index) ?? this.base[index]);
+	}
+
+	private set(index: number, item: TranscriptItem): void {
+		if (index >= this.base.length) {
+			this.added[index - this.base.length] = item;
+		} else {
+			this.replaced.set(index, item);
+		}
+	}
+}
+
+/** Arguments as pretty JSON text for the tool card (raw text when the model's JSON was invalid). */
+export function prettyArgs(args: unknown): string {
+	if (typeof args === 'string') {
+		return args;
+	}
+	try {
+		return JSON.stringify(args, null, 2) ?? '{}';
+	} catch {
+		return String(args);
+	}
+}
+
+/**
+ * What `event` does to a conversation whose items are `items`, during a turn that has opened
+ * `turn`. Every event but text and usage first closes the streaming answer (the next text starts
+ * a new assistant item).
+ */
+export function reduceEvent(items: readonly TranscriptItem[], turn: TurnItems, event: AgentEvent, factory: ItemFactory): TranscriptStep {
+	const draft = new Draft(items);
+	if (event.type === 'usage') {
+		return { turn, changes: [], save: 'none' };
+	}
+	if (event.type === 'text') {
+		const found = draft.locate(turn.assistantId);
+		if (found?.item.kind === 'assistant') {
+			draft.appendText(found.index, { ...found.item, text: found.item.text + event.delta }, event.delta);
+			return { turn, changes: draft.changes, save: 'soon', state: 'running' };
+		}
+		const item: TranscriptItem = { kind: 'assistant', id: factory.newId('assistant'), at: factory.now(), text: event.delta, streaming: true };
+		draft.add(item);
+		return { turn: { ...turn, assistantId: item.id }, changes: draft.changes, save: 'soon', state: 'running' };
+	}
+
+	let save: SaveHint = closeAssistant(draft, turn) ? 'now' : 'none';
+	let next: TurnItems = { ...turn, assistantId: undefined };
+	let state: TurnState | undefined;
+	let wantsLogo: TranscriptStep['wantsLogo'];
+
+	const newAuthCard = (toolkit: string, url: string, status: AuthCardStatus, accountId?: string, reason?: string): TranscriptItem => {
+		const item: TranscriptItem = {
+			kind: 'auth',
+			id: factory.newId('auth'),
+			at: factory.now(),
+			toolkit,
+			toolkitName: toolkitDisplayName(toolkit),
+			url,
+			...(accountId ? { accountId } : {}),
+			status,
+			...(reason !== undefined ? { reason } : {}),
+		};
+		next = { ...next, authItems: new Map(next.authItems).set(toolkit, item.id) };
+		draft.add(item);
+		return item;
+	};
+
+	switch (event.type) {
+		case 'toolStarted': {
+			const item: TranscriptItem = {
+				kind: 'tool',
+				id: factory.newId('tool'),
+				at: factory.now(),
+				name: event.name,
+				...(event.toolkit ? { toolkit: event.toolkit } : {}),
+				args: prettyArgs(event.args),
+				status: 'running',
+				...(event.note ? { note: event.note } : {}),
+			};
+			next = { ...next, toolItems: new Map(next.toolItems).set(event.callId, item.id) };
+			draft.add(item);
+			state = 'running';
+			break;
+		}
+		case 'toolFinished': {
+			const found = draft.locate(turn.toolItems.get(event.callId));
+			if (found?.item.kind === 'tool') {
+				draft.replace(found.index, {
+					...found.item,
+					status: event.declined ? 'declined' : event.ok ? 'done' : 'failed',
+					result: event.result,
+					...(event.error !== undefined ? { error: event.error } : {}),
+				});
+			}
+			save = 'now';
+			break;
+		}
+		case 'approvalRequired': {
+			const found = draft.locate(turn.toolItems.get(event.callId));
+			if (found?.item.kind === 'tool') {
+				draft.replace(found.index, {
+					...found.item,
+					status: 'awaitingApproval',
+					approval: event.actions.map((a) => ({ tool: a.tool, ...(a.toolkit ? { toolkit: a.toolkit } : {}), ...(a.account ? { account: a.account } : {}), args: prettyArgs(a.args) })),
+				});
+			}
+			save = 'now';
+			break;
+		}
+		case 'approvalDecided': {
+			const found = draft.locate(turn.toolItems.get(event.callId));
+			if (found?.item.kind === 'tool' && event.decision !== 'deny') {
+				draft.replace(found.index, { ...found.item, status: 'running', approvedAs: event.decision });
+			}
+			break;
+		}
+		case 'authRequired': {
+			const found = draft.locate(turn.authItems.get(event.toolkit));
+			if (found?.item.kind === 'auth' && found.item.status === 'waiting') {
+				const updated: Mutable<AuthItem> = { ...found.item, url: event.url };
+				if (event.accountId) {
+					updated.accountId = event.accountId;
+				}
+				draft.replace(found.index, updated);
+			} else {
+				const item = newAuthCard(event.toolkit, event.url, 'waiting', event.accountId);
+				wantsLogo = { itemId: item.id, toolkit: event.toolkit };
+			}
+			save = 'now';
+			break;
+		}
+		case 'authStatus': {
+			const found = draft.locate(turn.authItems.get(event.toolkit));
+			if (found?.item.kind === 'auth') {
+				const updated: Mutable<AuthItem> = { ...found.item, status: event.status };
+				if (event.url) {
+					updated.url = event.url;
+				}
+				if (event.accountId) {
+					updated.accountId = event.accountId;
+				}
+				if (event.reason !== undefined) {
+					updated.reason = event.reason;
+				} else if (event.status === 'waiting' || event.status === 'connected') {
+					delete updated.reason;
+				}
+				draft.replace(found.index, updated);
+			} else if (event.url) {
+				newAuthCard(event.toolkit, event.url, event.status, event.accountId, event.reason);
+			}
+			state = event.status === 'waiting' || event.status === 'expired' ? 'waitingForAuth' : 'running';
+			save = 'now';
+			break;
+		}
+		case 'notice':
+			draft.add({ kind: 'notice', id: factory.newId('notice'), at: factory.now(), level: 'info', text: event.text });
+			save = 'now';
+			break;
+		case 'error':
+			draft.add({
+				kind: 'notice',
+				id: factory.newId('notice'),
+				at: factory.now(),
+				level: 'error',
+				text: event.error.message,
+				...(event.error.action ? { action: event.error.action } : {}),
+			});
+			save = 'now';
+			break;
+		case 'done':
+			if (event.reason === 'cancelled') {
+				draft.add({ kind: 'notice', id: factory.newId('notice'), at: factory.now(), level: 'info', text: 'Stopped.' });
+			}
+			save = 'now';
+			break;
+	}
+	return { turn: next, changes: draft.changes, save, ...(state ? { state } : {}), ...(wantsLogo ? { wantsLogo } : {}) };
+}
+
+/** Marks the streaming assistant item finished; true when there was one. */
+function closeAssistant(draft: Draft, turn: TurnItems): boolean {
+	const found = draft.locate(turn.assistantId);
+	if (found?.item.kind === 'assistant' && found.item.streaming) {
+		const { streaming: _streaming, ...rest } = found.item;
+		draft.replace(found.index, rest);
+		return true;
+	}
+	return false;
+}
+
+/**
+ * Ends what a turn left open when it stops (answered, cancelled or failed): streaming text is
+ * final, running tools failed, approval cards declined, waiting Connect cards cancelled. Looks
+ * only at the items from `firstItem` on (the turn's own).
+ */
+export function closeTurn(items: readonly TranscriptItem[], firstItem: number, turn: TurnItems): TranscriptStep {
+	const draft = new Draft(items);
+	const closed = closeAssistant(draft, turn);
+	for (let i = firstItem; i < items.length; i++) {
+		const item = items[i];
+		if (item?.kind === 'tool' && item.status === 'running') {
+			draft.replace(i, { ...item, status: 'failed', error: 'Cancelled by the user.' });
+		} else if (item?.kind === 'tool' && item.status === 'awaitingApproval') {
+			draft.replace(i, { ...item, status: 'declined', error: 'Stopped before you answered; it did not run.' });
+		} else if (item?.kind === 'auth' && item.status === 'waiting') {
+			draft.replace(i, { ...item, status: 'cancelled' });
+		}
+	}
+	return { turn: { ...turn, assistantId: undefined }, changes: draft.changes, save: closed ? 'now' : 'none' };
+}
+
+/** The item for a message the user sent, with the editor context attached to it. */
+export function userItem(text: string, context: readonly EditorContext[], factory: ItemFactory): TranscriptItem {
+	return { kind: 'user', id: factory.newId('user'), at: factory.now(), text, ...(context.length > 0 ? { context: [...context] } : {}) };
+}

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { DisposableBase } from './common/disposable';
 import type { SecretStore } from './common/secrets';
-import { ComposioService, type ToolSession } from './composio/composioService';
+import { ComposioService } from './composio/composioService';
+import type { ToolSession } from './composio/toolSession';
 import type { LinkOpener } from './composio/linkPolicy';
 import type { ChatConfigState, HostAction } from './protocol/chatProtocol';
 import { SandboxServers } from './sandbox/sandboxServers';

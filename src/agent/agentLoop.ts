@@ -8,7 +8,7 @@ import type {
 	ChatCompletionMessageToolCall,
 	ChatCompletionTool,
 } from 'openai/resources/chat/completions';
-import type { ToolSession } from '../composio/composioService';
+import type { ToolSession } from '../composio/toolSession';
 import { ComposioError } from '../composio/composioErrors';
 import { findConnectLinks } from '../composio/connectLinks';
 import { nullLogger, type Logger } from '../common/logger';

@@ -4,7 +4,7 @@
  * chat session may call `userSaid()` (the user typed while waiting) and `renew()` (the card's
  * "New link" button). Polls with `ToolSession.connectionStatus`, one account after another.
  */
-import type { ConnectionCheck, ToolSession } from '../composio/composioService';
+import type { ConnectionCheck, ToolSession } from '../composio/toolSession';
 import { ComposioError } from '../composio/composioErrors';
 import { nullLogger, type Logger } from '../common/logger';
 import type { AgentEvent } from './agentEvents';

@@ -11,7 +11,7 @@ import { systemClock, type Clock } from '../common/clock';
 import type { Disposable } from '../common/disposable';
 import { DisposableBase } from '../common/disposable';
 import { Emitter, type Event } from '../common/emitter';
-import type { ToolSession } from '../composio/composioService';
+import type { ToolSession } from '../composio/toolSession';
 import { nullLogger, type Logger } from '../common/logger';
 import type { TurnState } from '../protocol/chatProtocol';
 import type { ConversationSummary, EditorContext, TranscriptItem } from '../protocol/transcript';

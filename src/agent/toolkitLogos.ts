@@ -1,6 +1,6 @@
 /** Toolkit logos for Connect cards, from the session's own toolkit list. */
 import type { Logger } from '../common/logger';
-import type { ToolSession } from '../composio/composioService';
+import type { ToolSession } from '../composio/toolSession';
 
 /** Asks a session for its toolkits once and answers logo look-ups from that list. Best effort: no logo is never an error. */
 export class ToolkitLogos {

@@ -3,7 +3,7 @@
  * the status bar, the pickers). Pure: no editor, no network.
  */
 import { toolkitDisplayName } from '../common/toolkitNames';
-import type { ConnectedAccount, ConnectionStatus, ToolkitStatus } from './composioService';
+import type { ConnectedAccount, ConnectionStatus, ToolkitStatus } from './toolSession';
 
 /** The handful of states the UI distinguishes. */
 export type AccountState = 'active' | 'initiated' | 'expired' | 'failed' | 'disabled';

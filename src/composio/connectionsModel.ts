@@ -6,7 +6,7 @@
  */
 import { Emitter, type Event } from '../common/emitter';
 import type { Disposable } from '../common/disposable';
-import type { ConnectedAccount, ToolkitStatus, ToolSession } from './composioService';
+import type { ConnectedAccount, ToolkitStatus, ToolSession } from './toolSession';
 import { type ComposioError, toComposioError } from './composioErrors';
 import { groupByToolkit, sessionToolkitName, type ToolkitGroup } from './connectionSummary';
 import type { Logger } from '../common/logger';

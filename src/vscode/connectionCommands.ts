@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ConnectedAccount, ConnectionOutcome, ConnectRequest, ToolkitStatus, ToolSession } from '../composio/composioService';
+import type { ConnectedAccount, ConnectionOutcome, ConnectRequest, ToolkitStatus, ToolSession } from '../composio/toolSession';
 import { ComposioError } from '../composio/composioErrors';
 import { ACCOUNT_STATES, accountLabel, accountState, formatCreated, validateAlias } from '../composio/connectionSummary';
 import type { ConnectionsModel } from '../composio/connectionsModel';

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { DisposableBase } from '../common/disposable';
 import { Emitter } from '../common/emitter';
-import type { ConnectedAccount } from '../composio/composioService';
+import type { ConnectedAccount } from '../composio/toolSession';
 import type { ComposioErrorAction } from '../composio/composioErrors';
 import type { ConnectionsModel } from '../composio/connectionsModel';
 import { ACCOUNT_STATES, accountState, accountTreeLabel, formatCreated, type AccountState, type ToolkitGroup } from '../composio/connectionSummary';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import { Emitter, type Event } from '../common/emitter';
 import type { SecretStore } from '../common/secrets';
-import type { ToolSession } from '../composio/composioService';
+import type { ToolSession } from '../composio/toolSession';
 import { ComposioError } from '../composio/composioErrors';
 import { isVersionAtLeast } from '../common/version';
 import { buildMcpConfig, containsSecret, MCP_PROVIDER_MIN_VERSION, type McpConfigForm, mcpHeaderNames } from '../composio/mcpConfig';

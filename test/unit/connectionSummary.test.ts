@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { ConnectedAccount } from '../../src/composio/composioService';
+import type { ConnectedAccount } from '../../src/composio/toolSession';
 import {
 	accountLabel,
 	accountsNeedingAttention,

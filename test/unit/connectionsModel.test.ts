@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { ComposioClientFactory } from '../../src/composio/composioClientFactory';
-import { ComposioService, type ToolSession } from '../../src/composio/composioService';
+import { ComposioService } from '../../src/composio/composioService';
+import type { ToolSession } from '../../src/composio/toolSession';
 import { ConnectionsModel } from '../../src/composio/connectionsModel';
 import { nullLogger } from '../../src/common/logger';
 import { ComposioEmulator } from '../../src/sandbox/composioEmulator';

@@ -19,7 +19,8 @@ import {
 	ToolApprovalGate,
 } from '../../src/agent/toolApproval';
 import { ComposioClientFactory } from '../../src/composio/composioClientFactory';
-import { ComposioService, type ToolSession } from '../../src/composio/composioService';
+import { ComposioService } from '../../src/composio/composioService';
+import type { ToolSession } from '../../src/composio/toolSession';
 import { nullLogger } from '../../src/common/logger';
 import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
 import { ScriptedModel } from '../../src/sandbox/scriptedModel';

@@ -2,13 +2,18 @@
  * The pause in a turn while the user connects an account through a Connect Link. The agent
  * loop hands the pending connections to `wait()` and relays the events it yields; meanwhile the
  * chat session may call `userSaid()` (the user typed while waiting) and `renew()` (the card's
- * "New link" button). Polls with `ToolSession.connectionStatus`, one account after another.
+ * "New link" button). The account is polled by the one connection poller
+ * (composio/connectionPoller.ts), in the background; everything that happens meanwhile (a poll
+ * result, a failed check, a message, a click, the expiry deadline, Stop) arrives in one inbox
+ * and is handled in order, one account after another.
  */
-import type { ConnectionCheck, ToolSession } from '../composio/toolSession';
-import { ComposioError } from '../composio/composioErrors';
+import { systemClock, type Clock } from '../common/clock';
 import { nullLogger, type Logger } from '../common/logger';
-import type { AgentEvent } from './agentEvents';
 import { toolkitDisplayName } from '../common/toolkitNames';
+import { ComposioError } from '../composio/composioErrors';
+import { connectionOutcome, type FinalConnectionOutcome, pollConnection } from '../composio/connectionPoller';
+import type { ConnectionCheck, ConnectionOutcome, ConnectRequest, ToolSession } from '../composio/toolSession';
+import type { AgentEvent } from './agentEvents';
 
 /** A connection the user was asked to make. */
 export interface PendingConnection {
@@ -36,19 +41,48 @@ export interface AuthWaiterOptions {
 	/** Time between status checks. Default 2 s. */
 	readonly intervalMs?: number;
 	readonly logger?: Logger;
+	/** What polls sleep on and deadlines are measured with; default the system clock. */
+	readonly clock?: Clock;
 }
 
 const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
 const DEFAULT_INTERVAL_MS = 2000;
+/** Failed checks in a row after which the user is told checking has trouble (polling goes on). */
+const TROUBLE_NOTICE_AFTER = 3;
 
-type Inbox =
+/**
+ * One attempt at a connection: a link, the background poll of its account, and (once it
+ * expired) the deadline for asking for a new link. Results of an attempt that was replaced are
+ * ignored.
+ */
+interface Attempt {
+	/** The `waitOne` call it belongs to: a late result from an earlier account's wait is ignored. */
+	readonly round: object;
+	readonly connection: PendingConnection;
+	/** Stops the poll, the expiry deadline and any check of this attempt. */
+	readonly stop: AbortController;
+	/** Stops the poll only (the link expired: there is nothing left to poll for). */
+	readonly stopPolling: AbortController;
+}
+
+/** What wakes the waiter. */
+type Wake =
 	| { readonly type: 'user'; readonly text: string }
-	| { readonly type: 'renew'; readonly toolkit: string; readonly done: (ok: boolean) => void };
+	| { readonly type: 'renew'; readonly toolkit: string; readonly done: (ok: boolean) => void }
+	| { readonly type: 'abort' }
+	/** The background poll ended (outcome) or gave up (error). */
+	| { readonly type: 'polled'; readonly attempt: Attempt; readonly outcome: ConnectionOutcome }
+	| { readonly type: 'pollFailed'; readonly attempt: Attempt; readonly failures: number; readonly error: unknown }
+	/** The check made because the user typed finished. */
+	| { readonly type: 'checked'; readonly attempt: Attempt; readonly text: string; readonly result: { readonly check: ConnectionCheck } | { readonly error: unknown } }
+	/** The new link asked for with "New link" is made (or could not be). */
+	| { readonly type: 'renewed'; readonly attempt: Attempt; readonly done: (ok: boolean) => void; readonly result: { readonly request: ConnectRequest } | { readonly error: unknown } }
+	/** The expired link's deadline for asking for a new one passed. */
+	| { readonly type: 'deadline'; readonly attempt: Attempt };
 
-type Wake = Inbox | { readonly type: 'tick' } | { readonly type: 'abort' };
-
-/** Thrown inside the waiter when the signal aborts during a request. */
-class Aborted extends Error {}
+function describe(e: unknown): string {
+	return e instanceof ComposioError ? e.detail : String(e);
+}
 
 /**
  * Waits for Connect Links to be completed. One instance serves one turn (one session); it is
@@ -58,7 +92,8 @@ export class AuthWaiter {
 	private readonly timeoutMs: number;
 	private readonly intervalMs: number;
 	private readonly logger: Logger;
-	private inbox: Inbox[] = [];
+	private readonly clock: Clock;
+	private inbox: Wake[] = [];
 	private wake: (() => void) | undefined;
 	private current: PendingConnection | undefined;
 
@@ -69,6 +104,7 @@ export class AuthWaiter {
 		this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 		this.intervalMs = Math.max(10, options.intervalMs ?? DEFAULT_INTERVAL_MS);
 		this.logger = options.logger ?? nullLogger;
+		this.clock = options.clock ?? systemClock;
 	}
 
 	/** True while `wait()` is running: messages and "New link" clicks belong to it. */
@@ -114,6 +150,8 @@ export class AuthWaiter {
 	async *wait(pending: readonly PendingConnection[], signal: AbortSignal): AsyncGenerator<AgentEvent, AuthWaitResult, undefined> {
 		let userText: string | undefined;
 		const toolkits: string[] = [];
+		const onAbort = (): void => this.post({ type: 'abort' });
+		signal.addEventListener('abort', onAbort, { once: true });
 		try {
 			for (const connection of pending) {
 				const result = yield* this.waitOne(connection, signal);
@@ -125,213 +163,228 @@ export class AuthWaiter {
 			}
 			return { kind: 'connected', toolkits, ...(userText !== undefined ? { userText } : {}) };
 		} finally {
+			signal.removeEventListener('abort', onAbort);
 			this.current = undefined;
 			// Nothing waits any more: answer leftover "New link" clicks.
 			for (const item of this.inbox.splice(0)) {
-				if (item.type === 'renew') {
+				if (item.type === 'renew' || item.type === 'renewed') {
 					item.done(false);
 				}
 			}
 		}
 	}
 
-	private post(item: Inbox): void {
+	private post(item: Wake): void {
+		if (!this.current) {
+			// Nothing waits any more (a late result after the wait ended): answer clicks, drop the rest.
+			if (item.type === 'renew' || item.type === 'renewed') {
+				item.done(false);
+			}
+			return;
+		}
 		this.inbox.push(item);
 		const wake = this.wake;
 		this.wake = undefined;
 		wake?.();
 	}
 
-	/** The next thing to react to: an inbox item, the poll timer, or the abort. */
-	private next(signal: AbortSignal, ms: number): Promise<Wake> {
-		const queued = this.inbox.shift();
-		if (queued) {
-			return Promise.resolve(queued);
-		}
-		if (signal.aborted) {
-			return Promise.resolve({ type: 'abort' });
-		}
-		return new Promise<Wake>((resolve) => {
-			const finish = (w: Wake): void => {
-				clearTimeout(timer);
-				signal.removeEventListener('abort', onAbort);
-				this.wake = undefined;
-				resolve(w);
-			};
-			const onAbort = (): void => finish({ type: 'abort' });
-			const timer = setTimeout(() => finish({ type: 'tick' }), Math.max(0, ms));
-			signal.addEventListener('abort', onAbort, { once: true });
-			this.wake = () => finish(this.inbox.shift() ?? { type: 'tick' });
-		});
-	}
-
-	/** Runs `promise`, rejecting with Aborted as soon as the signal aborts. */
-	private async unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-		if (signal.aborted) {
-			promise.catch(() => undefined);
-			throw new Aborted();
-		}
-		let onAbort: (() => void) | undefined;
-		const aborted = new Promise<never>((_, reject) => {
-			onAbort = () => reject(new Aborted());
-			signal.addEventListener('abort', onAbort, { once: true });
-		});
-		try {
-			return await Promise.race([promise, aborted]);
-		} finally {
-			if (onAbort) {
-				signal.removeEventListener('abort', onAbort);
+	/** The next thing to react to, in the order it happened. */
+	private async next(signal: AbortSignal): Promise<Wake> {
+		for (;;) {
+			if (signal.aborted) {
+				return { type: 'abort' };
 			}
-			promise.catch(() => undefined);
+			const queued = this.inbox.shift();
+			if (queued) {
+				return queued;
+			}
+			await new Promise<void>((resolve) => (this.wake = resolve));
 		}
 	}
 
 	/** One status check: the account's own status, or for a link without an account id, whether the toolkit has an ACTIVE account. */
-	private async check(connection: PendingConnection): Promise<ConnectionCheck> {
+	private async check(connection: PendingConnection, signal: AbortSignal): Promise<ConnectionCheck> {
 		if (connection.accountId) {
-			return this.session.connectionStatus(connection.accountId);
+			return this.session.connectionStatus(connection.accountId, signal);
 		}
 		const accounts = await this.session.listAccounts(connection.toolkit);
 		return accounts.some((a) => a.status === 'ACTIVE' && !a.disabled) ? { status: 'ACTIVE' } : { status: 'INITIATED' };
 	}
 
+	/** Starts an attempt at `connection`: its account is polled in the background until it has an outcome or the time runs out. */
+	private start(round: object, connection: PendingConnection, signal: AbortSignal): Attempt {
+		const attempt: Attempt = { round, connection, stop: new AbortController(), stopPolling: new AbortController() };
+		const attemptSignal = AbortSignal.any([signal, attempt.stop.signal, attempt.stopPolling.signal]);
+		pollConnection((s) => this.check(connection, s), {
+			signal: attemptSignal,
+			clock: this.clock,
+			timeoutMs: this.timeoutMs,
+			intervalMs: this.intervalMs,
+			firstCheckAfterInterval: true,
+			// Keep polling through outages; the user is told once it keeps failing.
+			onCheckFailed: (error, failures) => {
+				this.post({ type: 'pollFailed', attempt, failures, error });
+				return 'retry';
+			},
+		}).then(
+			(outcome) => this.post({ type: 'polled', attempt, outcome }),
+			(e: unknown) => {
+				if (!attemptSignal.aborted) {
+					// Not expected (failed checks are retried): treat it like a link that ran out of time, so a new one can be asked for.
+					this.logger.error(`Polling the ${connection.toolkit} connection stopped: ${describe(e)}`);
+					this.post({ type: 'polled', attempt, outcome: { status: 'TIMEOUT' } });
+				}
+			},
+		);
+		return attempt;
+	}
+
 	private async *waitOne(first: PendingConnection, signal: AbortSignal): AsyncGenerator<AgentEvent, AuthWaitResult, undefined> {
-		let connection = first;
-		const name = toolkitDisplayName(connection.toolkit);
-		const ids = (): { toolkit: string; accountId?: string } => ({ toolkit: connection.toolkit, ...(connection.accountId ? { accountId: connection.accountId } : {}) });
-		this.current = connection;
-		let state = 'waiting' as 'waiting' | 'expired';
-		let deadline = Date.now() + this.timeoutMs;
-		let failures = 0;
-		yield { type: 'authStatus', ...ids(), status: 'waiting', url: connection.url };
+		const toolkit = first.toolkit;
+		const name = toolkitDisplayName(toolkit);
+		const round = {};
+		this.current = first;
+		let attempt = this.start(round, first, signal);
+		let expired = false;
+		const ids = (): { toolkit: string; accountId?: string } => ({ toolkit, ...(attempt.connection.accountId ? { accountId: attempt.connection.accountId } : {}) });
+		const cancelled = (): AuthWaitResult => ({ kind: 'cancelled', toolkit });
 
-		const connected = (userText?: string): AuthWaitResult => ({ kind: 'connected', toolkits: [connection.toolkit], ...(userText !== undefined ? { userText } : {}) });
+		/** The link expired (or its time ran out): wait for "New link" until the deadline. */
+		const expire = (reason: string): AgentEvent => {
+			expired = true;
+			const current = attempt;
+			current.stopPolling.abort();
+			this.clock.sleep(this.timeoutMs, AbortSignal.any([signal, current.stop.signal])).then(
+				() => this.post({ type: 'deadline', attempt: current }),
+				() => undefined, // stopped
+			);
+			return { type: 'authStatus', ...ids(), status: 'expired', reason };
+		};
 
-		/** Reacts to a definite status; returns a result when the wait for this account is over. */
-		const settle = function* (check: ConnectionCheck, userText?: string): Generator<AgentEvent, AuthWaitResult | 'expired' | undefined, undefined> {
-			switch (check.status) {
+		/** Reacts to a definite outcome; returns a result when the wait for this account is over. */
+		const conclude = function* (outcome: FinalConnectionOutcome, userText?: string): Generator<AgentEvent, AuthWaitResult | undefined, undefined> {
+			switch (outcome.status) {
 				case 'ACTIVE':
 					yield { type: 'authStatus', ...ids(), status: 'connected' };
 					yield { type: 'notice', text: `Connected ${name} — continuing` };
-					return connected(userText);
+					return { kind: 'connected', toolkits: [toolkit], ...(userText !== undefined ? { userText } : {}) };
 				case 'FAILED':
-				case 'REVOKED':
-				case 'INACTIVE': {
-					const reason = check.reason ?? (check.status === 'INACTIVE' ? 'The account is disabled.' : `The connection ended in ${check.status.toLowerCase()} state.`);
+				case 'REVOKED': {
+					const reason = outcome.reason ?? `The connection ended in ${outcome.status.toLowerCase()} state.`;
 					yield { type: 'authStatus', ...ids(), status: 'failed', reason };
-					return { kind: 'failed', toolkit: connection.toolkit, reason };
+					return { kind: 'failed', toolkit, reason };
 				}
 				case 'EXPIRED':
-					return 'expired';
-				default:
+					yield expire(outcome.reason ?? 'The Connect Link expired.');
 					return undefined;
 			}
 		};
 
-		const expire = (reason: string): AgentEvent => {
-			state = 'expired';
-			deadline = Date.now() + this.timeoutMs;
-			return { type: 'authStatus', ...ids(), status: 'expired', reason };
-		};
-
-		for (;;) {
-			const wake = await this.next(signal, state === 'waiting' ? Math.min(this.intervalMs, deadline - Date.now()) : deadline - Date.now());
-			try {
-				if (wake.type === 'abort') {
-					yield { type: 'authStatus', ...ids(), status: 'cancelled' };
-					return { kind: 'cancelled', toolkit: connection.toolkit };
-				}
-				if (wake.type === 'renew') {
-					if (wake.toolkit !== connection.toolkit) {
-						wake.done(false);
-						continue;
+		yield { type: 'authStatus', ...ids(), status: 'waiting', url: first.url };
+		try {
+			for (;;) {
+				const wake = await this.next(signal);
+				switch (wake.type) {
+					case 'abort':
+						yield { type: 'authStatus', ...ids(), status: 'cancelled' };
+						return cancelled();
+					case 'polled': {
+						if (wake.attempt !== attempt || expired) {
+							break;
+						}
+						if (wake.outcome.status === 'TIMEOUT') {
+							yield expire('The Connect Link was not completed in time.');
+							break;
+						}
+						const result = yield* conclude(wake.outcome);
+						if (result) {
+							return result;
+						}
+						break;
 					}
-					try {
-						const request = await this.unlessAborted(this.session.authorize(connection.toolkit), signal);
-						connection = { toolkit: connection.toolkit, url: request.redirectUrl, accountId: request.accountId };
-						this.current = connection;
-						state = 'waiting';
-						deadline = Date.now() + this.timeoutMs;
-						failures = 0;
-						yield { type: 'authStatus', ...ids(), status: 'waiting', url: connection.url };
+					case 'pollFailed':
+						if (wake.attempt === attempt) {
+							// Keep polling through outages; say so once, so the user knows why nothing happens.
+							this.logger.warn(`Checking the ${name} connection failed (${wake.failures}): ${describe(wake.error)}`);
+							if (wake.failures === TROUBLE_NOTICE_AFTER) {
+								yield { type: 'notice', text: `Having trouble checking the ${name} connection — still trying.` };
+							}
+						}
+						break;
+					case 'deadline':
+						if (wake.attempt === attempt && expired) {
+							return { kind: 'expired', toolkit };
+						}
+						break;
+					case 'user': {
+						if (expired) {
+							yield { type: 'notice', text: `The ${name} link expired — press New link on the card to get a fresh one (or press Stop).` };
+							break;
+						}
+						const current = attempt;
+						this.check(current.connection, AbortSignal.any([signal, current.stop.signal])).then(
+							(check) => this.post({ type: 'checked', attempt: current, text: wake.text, result: { check } }),
+							(error: unknown) => this.post({ type: 'checked', attempt: current, text: wake.text, result: { error } }),
+						);
+						break;
+					}
+					case 'checked': {
+						if (wake.attempt !== attempt || expired) {
+							break;
+						}
+						if ('error' in wake.result) {
+							this.logger.warn(`Checking the ${name} connection failed: ${describe(wake.result.error)}`);
+							yield { type: 'notice', text: `Couldn't check the ${name} connection right now — I'll keep checking (or press Stop).` };
+							break;
+						}
+						const outcome = connectionOutcome(wake.result.check);
+						if (!outcome) {
+							yield { type: 'notice', text: `${name} isn't connected yet — finish on the Connect page, then say done (or press Stop).` };
+							break;
+						}
+						const result = yield* conclude(outcome, wake.text);
+						if (result) {
+							return result;
+						}
+						break;
+					}
+					case 'renew': {
+						if (wake.toolkit !== toolkit) {
+							wake.done(false);
+							break;
+						}
+						const current = attempt;
+						this.session.authorize(toolkit).then(
+							(request) => this.post({ type: 'renewed', attempt: current, done: wake.done, result: { request } }),
+							(error: unknown) => this.post({ type: 'renewed', attempt: current, done: wake.done, result: { error } }),
+						);
+						break;
+					}
+					case 'renewed': {
+						if (wake.attempt.round !== round) {
+							wake.done(false);
+							break;
+						}
+						if ('error' in wake.result) {
+							wake.done(false);
+							const e = wake.result.error;
+							this.logger.warn(`Could not make a new ${name} link: ${describe(e)}`);
+							yield { type: 'notice', text: `Couldn't make a new ${name} link: ${e instanceof ComposioError ? e.message : 'Something went wrong.'}` };
+							break;
+						}
+						const { request } = wake.result;
+						attempt.stop.abort();
+						attempt = this.start(round, { toolkit, url: request.redirectUrl, accountId: request.accountId }, signal);
+						this.current = attempt.connection;
+						expired = false;
+						yield { type: 'authStatus', ...ids(), status: 'waiting', url: request.redirectUrl };
 						wake.done(true);
-					} catch (e) {
-						wake.done(false);
-						if (e instanceof Aborted) {
-							throw e;
-						}
-						const message = e instanceof ComposioError ? e.message : 'Something went wrong.';
-						this.logger.warn(`Could not make a new ${name} link: ${e instanceof ComposioError ? e.detail : String(e)}`);
-						yield { type: 'notice', text: `Couldn't make a new ${name} link: ${message}` };
-					}
-					continue;
-				}
-				if (wake.type === 'user') {
-					if (state === 'expired') {
-						yield { type: 'notice', text: `The ${name} link expired — press New link on the card to get a fresh one (or press Stop).` };
-						continue;
-					}
-					let check: ConnectionCheck;
-					try {
-						check = await this.unlessAborted(this.check(connection), signal);
-					} catch (e) {
-						if (e instanceof Aborted) {
-							throw e;
-						}
-						this.logger.warn(`Checking the ${name} connection failed: ${e instanceof ComposioError ? e.detail : String(e)}`);
-						yield { type: 'notice', text: `Couldn't check the ${name} connection right now — I'll keep checking (or press Stop).` };
-						continue;
-					}
-					const outcome = yield* settle(check, wake.text);
-					if (outcome === 'expired') {
-						yield expire(check.reason ?? 'The Connect Link expired.');
-						continue;
-					}
-					if (outcome) {
-						return outcome;
-					}
-					yield { type: 'notice', text: `${name} isn't connected yet — finish on the Connect page, then say done (or press Stop).` };
-					continue;
-				}
-				// The timer.
-				if (state === 'expired') {
-					if (Date.now() >= deadline) {
-						return { kind: 'expired', toolkit: connection.toolkit };
-					}
-					continue;
-				}
-				try {
-					const check = await this.unlessAborted(this.check(connection), signal);
-					failures = 0;
-					const outcome = yield* settle(check);
-					if (outcome === 'expired') {
-						yield expire(check.reason ?? 'The Connect Link expired.');
-						continue;
-					}
-					if (outcome) {
-						return outcome;
-					}
-				} catch (e) {
-					if (e instanceof Aborted) {
-						throw e;
-					}
-					failures++;
-					// Keep polling through outages; say so once, so the user knows why nothing happens.
-					this.logger.warn(`Checking the ${name} connection failed (${failures}): ${e instanceof ComposioError ? e.detail : String(e)}`);
-					if (failures === 3) {
-						yield { type: 'notice', text: `Having trouble checking the ${name} connection — still trying.` };
+						break;
 					}
 				}
-				if (Date.now() >= deadline) {
-					yield expire('The Connect Link was not completed in time.');
-				}
-			} catch (e) {
-				if (e instanceof Aborted) {
-					yield { type: 'authStatus', ...ids(), status: 'cancelled' };
-					return { kind: 'cancelled', toolkit: connection.toolkit };
-				}
-				throw e;
 			}
+		} finally {
+			attempt.stop.abort();
 		}
 	}
 }

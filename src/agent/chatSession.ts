@@ -397,6 +397,7 @@ export class ChatSession extends DisposableBase {
 			turn.session = setup.session;
 			turn.waiter = new AuthWaiter(setup.session, {
 				logger: this.logger,
+				clock: this.clock,
 				...(setup.authTimeoutMs !== undefined ? { timeoutMs: setup.authTimeoutMs } : {}),
 				...(setup.authPollIntervalMs !== undefined ? { intervalMs: setup.authPollIntervalMs } : {}),
 			});

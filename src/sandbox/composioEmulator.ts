@@ -15,6 +15,7 @@ import { renderConnectPage, renderLinkProblemPage, renderResultPage } from './em
 import { SessionEngine } from './emulatorExecution';
 import { EmulatorMcp, mcpSessionId } from './emulatorMcp';
 import { ApiError, decodePathPart, optString, parseJsonBody, readBody, sendError, sendHtml, sendJson } from './emulatorHttp';
+import { systemClock, type Clock } from '../common/clock';
 import { isRecord } from '../common/isRecord';
 import { EmulatorStore, LinkUnavailableError, isAccountStatus, type AccountRecord, type LinkProblem } from './emulatorStore';
 import { findAuthConfig, findToolkit, TOOLKITS } from './emulatorToolkits';
@@ -39,6 +40,8 @@ export interface ComposioEmulatorOptions {
 	stateFile?: string;
 	/** Receives one line per request and per notable event. */
 	log?: (line: string) => void;
+	/** The time Connect Links expire by and records are stamped with; default the system clock. */
+	clock?: Clock;
 }
 
 /**
@@ -132,6 +135,7 @@ export class ComposioEmulator {
 		this.key = options.apiKey ?? 'sandbox';
 		this.log = options.log ?? (() => undefined);
 		this.store = new EmulatorStore({
+			clock: options.clock ?? systemClock,
 			linkTtlMs: options.linkTtlMs ?? DEFAULT_TTL_MS,
 			stateFile: options.stateFile,
 			log: this.log,
@@ -383,7 +387,7 @@ export class ComposioEmulator {
 			sendHtml(res, status, renderLinkProblemPage(problem ?? 'unknown', toolkit));
 			return;
 		}
-		const model = { toolkit, authConfig: config, userId: account.userId, alias: account.alias, expiresAt: link.expiresAt, now: Date.now() };
+		const model = { toolkit, authConfig: config, userId: account.userId, alias: account.alias, expiresAt: link.expiresAt, now: this.store.clock.now() };
 		if (method === 'GET') {
 			sendHtml(res, 200, renderConnectPage(model));
 			return;

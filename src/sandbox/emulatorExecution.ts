@@ -67,7 +67,7 @@ export class SessionEngine {
 		const result = executeAppTool(tool, args, {
 			userId: session.config.userId,
 			data: this.store.userData(session.config.userId),
-			now: Date.now(),
+			now: this.store.clock.now(),
 			account: { id: resolved.account.id, alias: resolved.account.alias },
 			nextSeq: () => this.store.nextSeq(),
 		});
@@ -164,7 +164,7 @@ export class SessionEngine {
 		});
 		const statuses = [...mentioned].map((slug) => findToolkit(slug)).filter((t): t is ToolkitDef => t !== undefined).map((tk) => this.connectionStatus(session, tk));
 		const disconnected = statuses.filter((s) => s.has_active_connection !== true).map((s) => String(s.toolkit));
-		const now = new Date();
+		const now = new Date(this.store.clock.now());
 		const guidance: string[] = [];
 		if (disconnected.length > 0) {
 			guidance.push(
@@ -287,7 +287,7 @@ export class SessionEngine {
 	}
 
 	private async waitForConnections(session: SessionRecord, toolkits: string[], timeoutSeconds: number): Promise<ExecutionResult> {
-		const deadline = Date.now() + Math.min(45, Math.max(1, timeoutSeconds)) * 1000;
+		const deadline = this.store.clock.now() + Math.min(45, Math.max(1, timeoutSeconds)) * 1000;
 		const slugs = toolkits.map((t) => t.trim().toLowerCase());
 		const snapshot = (): Record<string, Record<string, unknown>> =>
 			Object.fromEntries(
@@ -299,8 +299,8 @@ export class SessionEngine {
 			);
 		const settled = (s: Record<string, Record<string, unknown>>): boolean => Object.values(s).every((v) => v.status !== 'initiated');
 		let current = snapshot();
-		while (!settled(current) && Date.now() < deadline) {
-			await new Promise((resolve) => setTimeout(resolve, this.pollMs));
+		while (!settled(current) && this.store.clock.now() < deadline) {
+			await this.store.clock.sleep(this.pollMs);
 			current = snapshot();
 		}
 		const allActive = Object.values(current).every((v) => v.status === 'active');

@@ -7,6 +7,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ApiError, newId } from './emulatorHttp';
+import type { Clock } from '../common/clock';
 import { isRecord } from '../common/isRecord';
 import { createUserAppData, type UserAppData } from './emulatorAppData';
 import { defaultAuthConfig, findAuthConfig, findToolkit } from './emulatorToolkits';
@@ -151,6 +152,8 @@ export class EmulatorStore {
 
 	constructor(
 		private readonly options: {
+			/** The time links expire by and records are stamped with. */
+			readonly clock: Clock;
 			readonly linkTtlMs: number;
 			readonly stateFile?: string;
 			readonly log: (line: string) => void;
@@ -158,6 +161,11 @@ export class EmulatorStore {
 			readonly linkUrl: (token: string) => string;
 		},
 	) {}
+
+	/** The emulator's clock. */
+	get clock(): Clock {
+		return this.options.clock;
+	}
 
 	/** Loads the state file when one is configured and exists; a corrupt file is logged and ignored. */
 	load(): void {
@@ -206,14 +214,14 @@ export class EmulatorStore {
 	userData(userId: string): UserAppData {
 		let data = this.state.users[userId];
 		if (!data) {
-			data = createUserAppData(userId);
+			data = createUserAppData(userId, this.options.clock.now());
 			this.state.users[userId] = data;
 		}
 		return data;
 	}
 
 	/** Moves INITIATED accounts whose link has expired to EXPIRED. Returns true when anything changed. */
-	expireStale(now: number = Date.now()): boolean {
+	expireStale(now: number = this.options.clock.now()): boolean {
 		let changed = false;
 		for (const link of this.state.links) {
 			if (link.state !== 'pending' || Date.parse(link.expiresAt) > now) {
@@ -307,7 +315,7 @@ export class EmulatorStore {
 	 * Starts a connection: an INITIATED account plus a Connect Link valid for the TTL.
 	 * Throws ApiError(404) for an unknown toolkit or auth config and ApiError(409) for a taken alias.
 	 */
-	initiate(input: { userId: string; toolkit: string; authConfigId?: string; alias?: string | null; callbackUrl?: string | null }, now: number = Date.now()): { account: AccountRecord; link: LinkRecord } {
+	initiate(input: { userId: string; toolkit: string; authConfigId?: string; alias?: string | null; callbackUrl?: string | null }, now: number = this.options.clock.now()): { account: AccountRecord; link: LinkRecord } {
 		const toolkit = findToolkit(input.toolkit);
 		if (!toolkit) {
 			throw toolkitNotFound(input.toolkit);
@@ -348,7 +356,7 @@ export class EmulatorStore {
 		if (!config || config.toolkit !== toolkit.slug) {
 			throw new ApiError(404, `Auth config '${authConfigId ?? ''}' not found for toolkit '${toolkit.slug}'`);
 		}
-		const account = this.newAccount(userId, toolkit.slug, config.id, alias?.trim() || null, 'ACTIVE', Date.now());
+		const account = this.newAccount(userId, toolkit.slug, config.id, alias?.trim() || null, 'ACTIVE', this.options.clock.now());
 		this.persist();
 		return account;
 	}
@@ -359,7 +367,7 @@ export class EmulatorStore {
 	}
 
 	/** Why a link cannot be used now, or undefined when it can. */
-	linkProblem(link: LinkRecord | undefined, now: number = Date.now()): LinkProblem | undefined {
+	linkProblem(link: LinkRecord | undefined, now: number = this.options.clock.now()): LinkProblem | undefined {
 		if (!link) {
 			return 'unknown';
 		}
@@ -384,7 +392,7 @@ export class EmulatorStore {
 	 * API-key toolkit needs `apiKey`); deny makes it FAILED with the reason.
 	 * Throws LinkUnavailableError for unknown, expired or used links.
 	 */
-	completeLink(token: string, decision: LinkDecision, now: number = Date.now()): { account: AccountRecord; link: LinkRecord } {
+	completeLink(token: string, decision: LinkDecision, now: number = this.options.clock.now()): { account: AccountRecord; link: LinkRecord } {
 		this.expireStale(now);
 		const link = this.findLink(token);
 		const problem = this.linkProblem(link, now);
@@ -426,7 +434,7 @@ export class EmulatorStore {
 		const account = this.requireAccount(id);
 		account.status = status;
 		account.statusReason = reason ?? (status === 'ACTIVE' ? null : account.statusReason);
-		account.updatedAt = new Date().toISOString();
+		account.updatedAt = new Date(this.options.clock.now()).toISOString();
 		this.persist();
 		return account;
 	}
@@ -442,7 +450,7 @@ export class EmulatorStore {
 			account.status = 'ACTIVE';
 			account.statusReason = null;
 		}
-		account.updatedAt = new Date().toISOString();
+		account.updatedAt = new Date(this.options.clock.now()).toISOString();
 		this.persist();
 		return account;
 	}
@@ -455,7 +463,7 @@ export class EmulatorStore {
 			this.claimAlias(account.userId, account.toolkit, next, account.id);
 		}
 		account.alias = next || null;
-		account.updatedAt = new Date().toISOString();
+		account.updatedAt = new Date(this.options.clock.now()).toISOString();
 		this.persist();
 		return account;
 	}
@@ -479,7 +487,7 @@ export class EmulatorStore {
 
 	/** Stores a new session. */
 	addSession(config: SessionConfig): SessionRecord {
-		const session: SessionRecord = { id: newId('trs'), createdAt: new Date().toISOString(), config };
+		const session: SessionRecord = { id: newId('trs'), createdAt: new Date(this.options.clock.now()).toISOString(), config };
 		this.state.sessions.push(session);
 		this.persist();
 		return session;

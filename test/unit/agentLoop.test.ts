@@ -20,6 +20,7 @@ import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
 import { ScriptedModel } from '../../src/sandbox/scriptedModel';
 import { isContinuation } from '../../src/sandbox/scriptedModelScripts';
 import { RecordingLogger } from './fakes/recordingLogger';
+import { FakeClock } from '../shared/fakeClock';
 import { until } from '../shared/until';
 import { FakeModel } from './fakes/fakeModel';
 import { assertConsistent } from './fakes/assertions';
@@ -314,7 +315,9 @@ describe('agent loop (emulator + scripted model over HTTP)', function () {
 	});
 
 	describe('an expiring link', () => {
-		const shortEmu = new ComposioEmulator({ linkTtlMs: 400 });
+		// The emulator and the waiter share a simulated clock: the link expires after exactly 400 ms of it.
+		const clock = new FakeClock();
+		const shortEmu = new ComposioEmulator({ linkTtlMs: 400, clock });
 		let shortFactory: ComposioClientFactory;
 		let shortService: ComposioService;
 
@@ -331,12 +334,15 @@ describe('agent loop (emulator + scripted model over HTTP)', function () {
 
 		it('expires, then "New link" makes a fresh one, which is authorized and the task continues', async () => {
 			const s = await shortService.getSession(USER, { ...settings(), apiKey: shortEmu.apiKey, baseUrl: shortEmu.baseUrl });
-			const waiter = new AuthWaiter(s, { intervalMs: 25 });
+			const waiter = new AuthWaiter(s, { intervalMs: 25, clock });
 			const messages = userMessage('Summarize my emails');
 			const run = start({ model, session: s, messages, maxTurns: 8, authWaiter: waiter });
 			const required = await run.next((e) => e.type === 'authRequired', 'authRequired');
 			assert.ok(required.type === 'authRequired');
-			const expired = await run.next((e) => e.type === 'authStatus' && e.status === 'expired', 'expired');
+			const isExpired = (e: AgentEvent): boolean => e.type === 'authStatus' && e.status === 'expired';
+			const steps = await clock.runUntil(() => run.events.some(isExpired), 25, 'the link to expire');
+			assert.equal(steps, 16, 'checked every 25 ms until the link was 400 ms old');
+			const expired = await run.next(isExpired, 'expired');
 			assert.ok(expired.type === 'authStatus' && /did not complete/.test(expired.reason ?? ''), JSON.stringify(expired));
 
 			// Typing while the link is expired says what to do.
@@ -350,6 +356,9 @@ describe('agent loop (emulator + scripted model over HTTP)', function () {
 			const fresh = await run.next((e) => e.type === 'authStatus' && e.status === 'waiting', 'new link', from);
 			assert.ok(fresh.type === 'authStatus' && fresh.url && fresh.url !== required.url && fresh.accountId !== required.accountId);
 			shortEmu.completeLink(fresh.url, { decision: 'authorize' });
+			let finished = false;
+			void run.finished.then(() => (finished = true));
+			await clock.runUntil(() => finished, 25, 'the turn to end');
 			await run.finished;
 			assert.match(text(run.events), /Inbox summary/);
 			assert.deepEqual(last(run.events), { type: 'done', reason: 'answered' });
@@ -360,8 +369,14 @@ describe('agent loop (emulator + scripted model over HTTP)', function () {
 	it('a wait that runs out of time counts as expired, and without a new link the turn ends explained', async () => {
 		const s = await session();
 		const messages = userMessage('Summarize my emails');
-		const run = start({ model, session: s, messages, maxTurns: 8, authWaiter: new AuthWaiter(s, { intervalMs: 25, timeoutMs: 150 }) });
+		const clock = new FakeClock();
+		const run = start({ model, session: s, messages, maxTurns: 8, authWaiter: new AuthWaiter(s, { intervalMs: 25, timeoutMs: 150, clock }) });
+		let finished = false;
+		void run.finished.then(() => (finished = true));
+		// 150 ms of checks every 25 ms, then 150 ms for a new link that nobody asks for.
+		const steps = await clock.runUntil(() => finished, 25, 'the turn to end');
 		await run.finished;
+		assert.equal(steps, 12);
 		const statuses = run.events.filter((e) => e.type === 'authStatus').map((e) => (e.type === 'authStatus' ? e.status : ''));
 		assert.deepEqual(statuses, ['waiting', 'expired']);
 		assert.match(text(run.events), /The Gmail link expired/);

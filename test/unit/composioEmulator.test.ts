@@ -10,6 +10,7 @@ import { Composio, ComposioConnectedAccountNotFoundError, ConnectionRequestFaile
 import { OpenAIProvider } from '@composio/openai';
 import type OpenAI from 'openai';
 import { ComposioEmulator, type ComposioEmulatorOptions } from '../../src/sandbox/composioEmulator';
+import { FakeClock } from '../shared/fakeClock';
 
 type Client = Composio<OpenAIProvider>;
 
@@ -269,11 +270,14 @@ describe('ComposioEmulator (through the real SDK)', function () {
 
 		it('expires an unfinished link after linkTtlMs: EXPIRED account, 410 page', async () => {
 			await emu.stop();
-			emu = await started({ linkTtlMs: 150 });
+			const clock = new FakeClock();
+			emu = await started({ linkTtlMs: 150, clock });
 			composio = client(emu);
 			const session = await composio.create('alice');
 			const request = await session.authorize('slack');
-			await new Promise((resolve) => setTimeout(resolve, 300));
+			await clock.advance(149);
+			assert.equal((await composio.connectedAccounts.get(request.id)).status, 'INITIATED', 'not expired a millisecond before its time');
+			await clock.advance(1);
 			const account = await composio.connectedAccounts.get(request.id);
 			assert.equal(account.status, 'EXPIRED');
 			assert.match(account.statusReason ?? '', /did not complete/);

@@ -8,12 +8,13 @@ import { logger as sdkLogger } from '@composio/core';
 import { ComposioClientFactory } from '../../src/composio/composioClientFactory';
 import { ComposioError } from '../../src/composio/composioErrors';
 import { ComposioService } from '../../src/composio/composioService';
-import type { ConnectionStatus, ToolSession } from '../../src/composio/toolSession';
+import type { ConnectionOutcome, ConnectionStatus, ToolSession } from '../../src/composio/toolSession';
 import { findConnectLinks } from '../../src/composio/connectLinks';
 import { classifyLink } from '../../src/composio/linkPolicy';
 import type { ComposioSettings } from '../../src/composio/settings';
 import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
 import { RecordingLogger } from './fakes/recordingLogger';
+import { FakeClock } from '../shared/fakeClock';
 import { until } from '../shared/until';
 import { freeLoopbackPort } from '../shared/ports';
 
@@ -220,16 +221,22 @@ describe('ComposioService (against the emulator)', function () {
 		});
 
 		it('an abandoned link expires → EXPIRED', async () => {
-			const short = new ComposioEmulator({ linkTtlMs: 200, apiKey: emu.apiKey });
+			// The emulator and the wait share a simulated clock: the link expires after exactly 200 ms of it.
+			const clock = new FakeClock();
+			const short = new ComposioEmulator({ linkTtlMs: 200, apiKey: emu.apiKey, clock });
 			await short.start();
 			try {
-				const s = new ComposioService({ clientFactory: factory, pollIntervalMs: 25 });
+				const s = new ComposioService({ clientFactory: factory, pollIntervalMs: 25, clock });
 				const session = await s.getSession('alice', { ...settings(), apiKey: short.apiKey, baseUrl: short.baseUrl });
 				const request = await session.authorize('gmail');
 				const statuses: ConnectionStatus[] = [];
-				const result = await session.waitForConnection(request.accountId, { signal: new AbortController().signal, onStatus: (st) => statuses.push(st) });
-				assert.equal(result.status, 'EXPIRED');
+				let result: ConnectionOutcome | undefined;
+				const waiting = session.waitForConnection(request.accountId, { signal: new AbortController().signal, onStatus: (st) => statuses.push(st) }).then((r) => (result = r));
+				const steps = await clock.runUntil(() => result !== undefined, 25, 'the wait to end');
+				await waiting;
+				assert.equal(result?.status, 'EXPIRED');
 				assert.deepEqual(statuses, ['INITIATED', 'EXPIRED']);
+				assert.equal(steps, 8, 'polled every 25 ms until the link was 200 ms old');
 				// The page for an expired link says so rather than offering Authorize.
 				const page = await fetch(request.redirectUrl);
 				assert.doesNotMatch(await page.text(), /value="authorize"/);
@@ -239,13 +246,20 @@ describe('ComposioService (against the emulator)', function () {
 		});
 
 		it('gives up with TIMEOUT when the user never finishes', async () => {
-			const session = await service.getSession('alice', settings());
+			const clock = new FakeClock();
+			const s = new ComposioService({ clientFactory: factory, clock });
+			const session = await s.getSession('alice', settings());
 			const request = await session.authorize('gmail');
 			const ac = new AbortController();
 			const before = count('GET', /\/connected_accounts\/[^/]+$/);
-			const result = await session.waitForConnection(request.accountId, { signal: ac.signal, timeoutMs: 500, intervalMs: 20 });
+			let result: ConnectionOutcome | undefined;
+			const waiting = session.waitForConnection(request.accountId, { signal: ac.signal, timeoutMs: 500, intervalMs: 20 }).then((r) => (result = r));
+			const steps = await clock.runUntil(() => result !== undefined, 20, 'the wait to end');
+			await waiting;
 			assert.deepEqual(result, { status: 'TIMEOUT' });
-			assert.ok(count('GET', /\/connected_accounts\/[^/]+$/) - before >= 5, 'it polled several times');
+			// A check at once and after each 20 ms of the 500: 26 checks, 25 pauses.
+			assert.equal(steps, 25);
+			assert.equal(count('GET', /\/connected_accounts\/[^/]+$/) - before, 26);
 			// Polling leaves no abort listeners behind on the caller's signal.
 			assert.equal(getEventListeners(ac.signal, 'abort').length, 0);
 		});

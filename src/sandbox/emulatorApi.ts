@@ -5,12 +5,31 @@
  * Authentication, recording and fault injection happen before `dispatch` in composioEmulator.ts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AuthConfigListResponse, AuthConfigRetrieveResponse } from '@composio/client/resources/auth-configs';
+import type {
+	ConnectedAccountDeleteResponse,
+	ConnectedAccountListResponse,
+	ConnectedAccountPatchResponse,
+	ConnectedAccountRetrieveResponse,
+	ConnectedAccountUpdateStatusResponse,
+} from '@composio/client/resources/connected-accounts';
+import type { LinkCreateResponse } from '@composio/client/resources/link';
+import type {
+	SessionCreateResponse,
+	SessionExecuteMetaResponse,
+	SessionExecuteResponse,
+	SessionLinkResponse,
+	SessionRetrieveResponse,
+	SessionSearchResponse,
+	SessionToolkitsResponse,
+	SessionToolsResponse,
+} from '@composio/client/resources/tool-router/session/session';
 import type { SessionEngine } from './emulatorExecution';
 import { ApiError, decodeCursor, decodePathPart, newId, optString, paginate, parseLimit, queryList, sendError, sendJson } from './emulatorHttp';
 import { isRecord } from '../common/isRecord';
-import { assistivePrompt, candidateAccounts, displayedAccount, enabledToolkits, parseSessionConfig, sessionJson, sessionTools, toolJson, usable } from './emulatorSessions';
+import { assistivePrompt, candidateAccounts, displayedAccount, enabledToolkits, parseSessionConfig, sessionJson, sessionTools, toolJson, usable, type SessionJson } from './emulatorSessions';
 import { isAccountStatus, toolkitNotFound, type AccountRecord, type EmulatorStore } from './emulatorStore';
-import { APP_TOOLS, AUTH_CONFIGS, findAuthConfig, findToolkit, type AuthConfigDef, type ToolkitDef } from './emulatorToolkits';
+import { APP_TOOLS, AUTH_CONFIGS, findAuthConfig, findToolkit, type AuthConfigDef, type AuthScheme, type ToolkitDef } from './emulatorToolkits';
 
 type Params = Record<string, string>;
 type RouteHandler = (ctx: RouteContext) => Promise<void> | void;
@@ -39,35 +58,58 @@ function compile(path: string): { pattern: RegExp; names: string[] } {
 	return { pattern: new RegExp(`^${source}$`), names };
 }
 
-/** The `state` block of a connected account, valid for the SDK's schemas (omitted where none fits). */
-function accountState(a: AccountRecord, scheme: string): Record<string, unknown> | undefined {
-	const base: Record<string, unknown> = { status: a.status };
+/**
+ * The `state` block of a connected account, in the shape Composio's generated type gives for its
+ * auth scheme and status. On purpose it is left out where that type has no shape: it knows no
+ * API_KEY state for a FAILED, EXPIRED or REVOKED account (though it requires `state`), and the
+ * SDK reads `state` as optional.
+ */
+function accountState(a: AccountRecord, scheme: AuthScheme): ConnectedAccountRetrieveResponse['state'] | undefined {
 	if (scheme === 'OAUTH2') {
+		const token = { access_token: 'sandbox-access-token-redacted', token_type: 'Bearer', scope: '' };
 		switch (a.status) {
+			case 'INITIALIZING':
+				return { authScheme: scheme, val: { status: a.status } };
 			case 'INITIATED':
-				return { authScheme: scheme, val: { ...base, redirectUrl: a.redirectUrl ?? '' } };
+				return { authScheme: scheme, val: { status: a.status, redirectUrl: a.redirectUrl ?? '' } };
 			case 'ACTIVE':
+				return { authScheme: scheme, val: { status: a.status, ...token } };
 			case 'INACTIVE':
-				return { authScheme: scheme, val: { ...base, access_token: 'sandbox-access-token-redacted', token_type: 'Bearer', scope: '' } };
+				return { authScheme: scheme, val: { status: a.status, ...token } };
 			case 'FAILED':
-				return { authScheme: scheme, val: { ...base, error: a.statusReason ?? 'failed' } };
+				return { authScheme: scheme, val: { status: a.status, error: a.statusReason ?? 'failed' } };
 			case 'EXPIRED':
-				return { authScheme: scheme, val: { ...base, expired_at: a.updatedAt } };
+				return { authScheme: scheme, val: { status: a.status, expired_at: a.updatedAt } };
 			case 'REVOKED':
-				return { authScheme: scheme, val: { ...base, revoked_at: a.updatedAt } };
-			default:
-				return { authScheme: scheme, val: base };
+				return { authScheme: scheme, val: { status: a.status, revoked_at: a.updatedAt } };
 		}
 	}
-	if (a.status === 'REVOKED') {
-		return undefined;
+	const key = `****${a.apiKeyHint ?? ''}`;
+	switch (a.status) {
+		case 'INITIALIZING':
+		case 'INITIATED':
+			return { authScheme: scheme, val: { status: a.status } };
+		case 'ACTIVE':
+		case 'INACTIVE':
+			return { authScheme: scheme, val: { status: a.status, api_key: key } };
+		case 'FAILED':
+		case 'EXPIRED':
+		case 'REVOKED':
+			return undefined;
 	}
-	const key = a.status === 'ACTIVE' || a.status === 'INACTIVE' ? { api_key: `****${a.apiKeyHint ?? ''}` } : {};
-	return { authScheme: scheme, val: { ...base, ...key, ...(a.status === 'FAILED' ? { error: a.statusReason ?? 'failed' } : {}) } };
 }
 
-/** A connected account in the API's JSON shape. */
-export function accountJson(a: AccountRecord): Record<string, unknown> {
+/** `T` with `state` optional: the emulator leaves it out where Composio's type has no shape for it (see `accountState`). */
+type StateOptional<T extends { state: unknown }> = Omit<T, 'state'> & Partial<Pick<T, 'state'>>;
+
+/** A connected account as `GET /connected_accounts/{id}` answers it (`ConnectedAccountRetrieveResponse`). */
+export function accountJson(a: AccountRecord): StateOptional<ConnectedAccountRetrieveResponse> {
+	// The single-account answer carries the deprecated `params` as well; list items do not.
+	return { ...accountListItem(a), params: {} };
+}
+
+/** A connected account as an item of `GET /connected_accounts` (`ConnectedAccountListResponse.Item`). */
+function accountListItem(a: AccountRecord): StateOptional<ConnectedAccountListResponse.Item> {
 	const config = findAuthConfig(a.authConfigId);
 	const scheme = config?.authScheme ?? 'OAUTH2';
 	const state = accountState(a, scheme);
@@ -83,7 +125,6 @@ export function accountJson(a: AccountRecord): Record<string, unknown> {
 		auth_config: { id: a.authConfigId, auth_scheme: scheme, is_composio_managed: config?.isComposioManaged ?? true, is_disabled: false },
 		...(state ? { state } : {}),
 		data: {},
-		params: {},
 		test_request_endpoint: '',
 		created_at: a.createdAt,
 		updated_at: a.updatedAt,
@@ -139,10 +180,10 @@ export class EmulatorApi {
 	private registerRoutes(): void {
 		this.route('POST', '/tool_router/session', ({ res, body }) => {
 			const session = this.store.addSession(parseSessionConfig(body, this.store));
-			sendJson(res, 201, { ...sessionJson(session, this.baseUrl), experimental: { assistive_prompt: assistivePrompt(session.config) } });
+			sendJson(res, 201, { ...sessionJson(session, this.baseUrl), experimental: { assistive_prompt: assistivePrompt(session.config) } } satisfies SessionJson<SessionCreateResponse>);
 		});
 		this.route('GET', '/tool_router/session/{id}', ({ res, params }) => {
-			sendJson(res, 200, sessionJson(this.store.requireSession(params.id ?? ''), this.baseUrl));
+			sendJson(res, 200, sessionJson(this.store.requireSession(params.id ?? ''), this.baseUrl) satisfies SessionJson<SessionRetrieveResponse>);
 		});
 		this.route('DELETE', '/tool_router/session/{id}', ({ res, params }) => {
 			this.store.deleteSession(params.id ?? '');
@@ -151,7 +192,7 @@ export class EmulatorApi {
 		this.route('GET', '/tool_router/session/{id}/tools', ({ res, params, query }) => {
 			const session = this.store.requireSession(params.id ?? '');
 			const tools = sessionTools(session.config).map(toolJson);
-			sendJson(res, 200, paginate(tools, decodeCursor(query.get('cursor') ?? undefined), parseLimit(query.get('limit') ?? undefined, 20, 500)));
+			sendJson(res, 200, paginate(tools, decodeCursor(query.get('cursor') ?? undefined), parseLimit(query.get('limit') ?? undefined, 20, 500)) satisfies SessionToolsResponse);
 		});
 		this.route('GET', '/tool_router/session/{id}/toolkits', ({ res, params, query }) => this.sessionToolkits(res, params.id ?? '', query));
 		this.route('POST', '/tool_router/session/{id}/link', ({ res, params, body }) => this.sessionLink(res, params.id ?? '', body));
@@ -165,7 +206,7 @@ export class EmulatorApi {
 				throw new ApiError(400, "'queries' must be a non-empty array of {use_case}");
 			}
 			const toolkits = Array.isArray(record.toolkits) ? record.toolkits.filter((t): t is string => typeof t === 'string').map((t) => t.toLowerCase()) : undefined;
-			sendJson(res, 200, this.engine.search(session, queries, toolkits));
+			sendJson(res, 200, this.engine.search(session, queries, toolkits) satisfies SessionSearchResponse);
 		});
 
 		this.route('GET', '/connected_accounts', ({ res, query }) => this.listAccounts(res, query));
@@ -182,19 +223,19 @@ export class EmulatorApi {
 			if (!config) {
 				throw new ApiError(404, `Auth config '${authConfigId}' not found`, 'Use an auth config id listed by GET /api/v3.1/auth_configs.', 'AuthConfig_NotFound');
 			}
-			const { account, link } = this.store.initiate({
+			const { account, link, redirectUrl } = this.store.initiate({
 				userId,
 				toolkit: config.toolkit,
 				authConfigId: config.id,
 				alias: optString(body, 'alias') ?? null,
 				callbackUrl: optString(body, 'callback_url') ?? null,
 			});
-			sendJson(res, 201, { link_token: link.token, redirect_url: account.redirectUrl, expires_at: link.expiresAt, connected_account_id: account.id });
+			sendJson(res, 201, { link_token: link.token, redirect_url: redirectUrl, expires_at: link.expiresAt, connected_account_id: account.id } satisfies LinkCreateResponse);
 		});
 		this.route('GET', '/connected_accounts/{id}', ({ res, params }) => sendJson(res, 200, accountJson(this.store.requireAccount(params.id ?? ''))));
 		this.route('DELETE', '/connected_accounts/{id}', ({ res, params }) => {
 			this.store.deleteAccount(params.id ?? '');
-			sendJson(res, 200, { success: true });
+			sendJson(res, 200, { success: true } satisfies ConnectedAccountDeleteResponse);
 		});
 		this.route('PATCH', '/connected_accounts/{id}', ({ res, params, body }) => {
 			const alias = isRecord(body) ? body.alias : undefined;
@@ -205,14 +246,14 @@ export class EmulatorApi {
 				}
 				account = this.store.setAlias(account.id, alias);
 			}
-			sendJson(res, 200, { id: account.id, status: account.status, success: true });
+			sendJson(res, 200, { id: account.id, status: account.status, success: true } satisfies ConnectedAccountPatchResponse);
 		});
 		this.route('PATCH', '/connected_accounts/{id}/status', ({ res, params, body }) => {
 			if (!isRecord(body) || typeof body.enabled !== 'boolean') {
 				throw new ApiError(400, "'enabled' (boolean) is required");
 			}
 			this.store.setEnabled(params.id ?? '', body.enabled);
-			sendJson(res, 200, { success: true });
+			sendJson(res, 200, { success: true } satisfies ConnectedAccountUpdateStatusResponse);
 		});
 
 		this.route('GET', '/auth_configs', ({ res, query }) => {
@@ -223,18 +264,18 @@ export class EmulatorApi {
 				.filter((c) => managed === null || managed === '' || String(c.isComposioManaged) === managed)
 				.filter((c) => !search || `${c.name} ${c.toolkit} ${c.id}`.toLowerCase().includes(search))
 				.map((c) => this.authConfigJson(c));
-			sendJson(res, 200, paginate(items, decodeCursor(query.get('cursor') ?? undefined), parseLimit(query.get('limit') ?? undefined, 50, 1000)));
+			sendJson(res, 200, paginate(items, decodeCursor(query.get('cursor') ?? undefined), parseLimit(query.get('limit') ?? undefined, 50, 1000)) satisfies AuthConfigListResponse);
 		});
 		this.route('GET', '/auth_configs/{id}', ({ res, params }) => {
 			const config = findAuthConfig(params.id ?? '');
 			if (!config) {
 				throw new ApiError(404, `Auth config '${params.id ?? ''}' not found`, 'Use an auth config id listed by GET /api/v3.1/auth_configs.', 'AuthConfig_NotFound');
 			}
-			sendJson(res, 200, this.authConfigJson(config));
+			sendJson(res, 200, this.authConfigJson(config) satisfies AuthConfigRetrieveResponse);
 		});
 	}
 
-	private authConfigJson(c: AuthConfigDef): Record<string, unknown> {
+	private authConfigJson(c: AuthConfigDef): AuthConfigRetrieveResponse & AuthConfigListResponse.Item {
 		const tk = findToolkit(c.toolkit);
 		return {
 			id: c.id,
@@ -274,7 +315,7 @@ export class EmulatorApi {
 			toolkits = toolkits.filter((t) => `${t.slug} ${t.name} ${t.description}`.toLowerCase().includes(search));
 		}
 		const enabled = enabledToolkits(session.config);
-		const items = toolkits.map((tk) => {
+		const items = toolkits.map((tk): SessionToolkitsResponse.Item => {
 			const account = displayedAccount(this.store, session.config, tk.slug);
 			const config = account ? findAuthConfig(account.authConfigId) : undefined;
 			return {
@@ -300,7 +341,7 @@ export class EmulatorApi {
 			connectedFilter === 'true' || connectedFilter === 'false'
 				? items.filter((i) => (i.connected_account?.status === 'ACTIVE') === (connectedFilter === 'true'))
 				: items;
-		sendJson(res, 200, paginate(filtered, decodeCursor(query.get('cursor') ?? undefined), parseLimit(query.get('limit') ?? undefined, 20, 50)));
+		sendJson(res, 200, paginate(filtered, decodeCursor(query.get('cursor') ?? undefined), parseLimit(query.get('limit') ?? undefined, 20, 50)) satisfies SessionToolkitsResponse);
 	}
 
 	private sessionLink(res: ServerResponse, sessionId: string, body: unknown): void {
@@ -323,14 +364,14 @@ export class EmulatorApi {
 				throw new ApiError(400, `User already has ${active} connected ${tk.name} accounts, the maximum for this session`, 'Delete an account or raise multi_account.max_accounts_per_toolkit.');
 			}
 		}
-		const { account, link } = this.store.initiate({
+		const { account, link, redirectUrl } = this.store.initiate({
 			userId: session.config.userId,
 			toolkit: tk.slug,
 			authConfigId: session.config.authConfigs[tk.slug],
 			alias: optString(body, 'alias') ?? null,
 			callbackUrl: optString(body, 'callback_url') ?? session.config.manageConnections.callbackUrl,
 		});
-		sendJson(res, 201, { link_token: link.token, redirect_url: account.redirectUrl, connected_account_id: account.id });
+		sendJson(res, 201, { link_token: link.token, redirect_url: redirectUrl, connected_account_id: account.id } satisfies SessionLinkResponse);
 	}
 
 	private async sessionExecute(res: ServerResponse, sessionId: string, body: unknown, slugField: string): Promise<void> {
@@ -347,7 +388,7 @@ export class EmulatorApi {
 		}
 		const args = isRecord(body.arguments) ? body.arguments : {};
 		const result = await this.engine.execute(session, slug, args, optString(body, 'account'));
-		sendJson(res, 200, { data: result.data, error: result.error, log_id: newId('log', 16) });
+		sendJson(res, 200, { data: result.data, error: result.error, log_id: newId('log', 16) } satisfies SessionExecuteResponse & SessionExecuteMetaResponse);
 	}
 
 	private listAccounts(res: ServerResponse, query: URLSearchParams): void {
@@ -373,8 +414,8 @@ export class EmulatorApi {
 				const diff = Date.parse(a[orderBy]) - Date.parse(b[orderBy]) || a.seq - b.seq;
 				return ascending ? diff : -diff;
 			})
-			.map(accountJson);
-		sendJson(res, 200, paginate(items, decodeCursor(query.get('cursor') ?? undefined), parseLimit(query.get('limit') ?? undefined, 20, 1000)));
+			.map(accountListItem);
+		sendJson(res, 200, paginate(items, decodeCursor(query.get('cursor') ?? undefined), parseLimit(query.get('limit') ?? undefined, 20, 1000)) satisfies Omit<ConnectedAccountListResponse, 'items'> & { items: Array<StateOptional<ConnectedAccountListResponse.Item>> });
 	}
 
 	// ── Connect page ─────────────────────────────────────────────────────

@@ -3,6 +3,7 @@
  * session picks the connected account), and the Composio meta tools (search, schemas, manage
  * connections, multi-execute, wait for connections). HTTP-free; see emulatorSessions.ts.
  */
+import type { SessionSearchResponse } from '@composio/client/resources/tool-router/session/session';
 import { ApiError, optString, optStringArray } from './emulatorHttp';
 import { isRecord } from '../common/isRecord';
 import { toolkitNotFound, type EmulatorStore, type SessionRecord } from './emulatorStore';
@@ -81,7 +82,7 @@ export class SessionEngine {
 				const queries = Array.isArray(args.queries)
 					? args.queries.map((q) => (isRecord(q) ? (optString(q, 'use_case') ?? '') : typeof q === 'string' ? q : ''))
 					: [];
-				return { data: this.search(session, queries), error: null };
+				return { data: { ...this.search(session, queries) }, error: null };
 			}
 			case 'COMPOSIO_GET_TOOL_SCHEMAS':
 				return this.getSchemas(session, optStringArray(args, 'tool_slugs') ?? []);
@@ -96,11 +97,12 @@ export class SessionEngine {
 		}
 	}
 
-	/** The connection status of a toolkit as search and manage-connections report it. */
-	private connectionStatus(session: SessionRecord, tk: ToolkitDef): Record<string, unknown> {
+	/** The connection status of a toolkit as search reports it. */
+	private connectionStatus(session: SessionRecord, tk: ToolkitDef): SessionSearchResponse.ToolkitConnectionStatus {
 		const active = candidateAccounts(this.store, session.config, tk.slug).filter(usable);
 		const first = active[0];
-		const status: Record<string, unknown> = {
+		const multi = session.config.multiAccount;
+		return {
 			toolkit: tk.slug,
 			description: tk.description,
 			has_active_connection: first !== undefined,
@@ -109,23 +111,20 @@ export class SessionEngine {
 				: session.config.manageConnections.enable
 					? `${tk.name} is not connected. Call COMPOSIO_MANAGE_CONNECTIONS with toolkits ["${tk.slug}"] and share the Connect Link with the user.`
 					: `${tk.name} is not connected. Ask the user to connect it.`,
+			...(first ? { connection_details: { connected_account_id: first.id, auth_config_id: first.authConfigId, ...(first.alias ? { alias: first.alias } : {}) } } : {}),
+			...(multi?.enable && active.length > 0
+				? {
+						accounts: active.map((a, i) => ({ id: a.id, ...(a.alias ? { alias: a.alias } : {}), status: 'active', is_default: i === 0, created_at: a.createdAt })),
+						...(active.length > 1 && multi.requireExplicitSelection ? { account_selection: 'required' as const } : {}),
+					}
+				: {}),
 		};
-		if (first) {
-			status.connection_details = { connected_account_id: first.id, auth_config_id: first.authConfigId, ...(first.alias ? { alias: first.alias } : {}) };
-		}
-		if (session.config.multiAccount?.enable && active.length > 0) {
-			status.accounts = active.map((a, i) => ({ id: a.id, ...(a.alias ? { alias: a.alias } : {}), status: 'active', is_default: i === 0, created_at: a.createdAt }));
-			if (active.length > 1 && session.config.multiAccount.requireExplicitSelection) {
-				status.account_selection = 'required';
-			}
-		}
-		return status;
 	}
 
 	/** COMPOSIO_SEARCH_TOOLS and the session search endpoint: matches use cases against the session's tools. */
-	search(session: SessionRecord, queries: string[], toolkitFilter?: string[]): Record<string, unknown> {
+	search(session: SessionRecord, queries: string[], toolkitFilter?: string[]): SessionSearchResponse {
 		const inSession = APP_TOOLS.filter((t) => appToolInSession(session.config, t)).filter((t) => !toolkitFilter || toolkitFilter.includes(t.toolkit));
-		const schemas: Record<string, unknown> = {};
+		const schemas: Record<string, SessionSearchResponse.ToolSchemas> = {};
 		const mentioned = new Set<string>();
 		const results = queries.map((useCase, i) => {
 			const ranked = rankTools(useCase, inSession);
@@ -149,7 +148,7 @@ export class SessionEngine {
 					schemaRef: { args: { tool_slugs: [t.slug] }, tool: 'COMPOSIO_GET_TOOL_SCHEMAS', message: `Call COMPOSIO_GET_TOOL_SCHEMAS for the full schema of ${t.slug}.` },
 				};
 			}
-			const result: Record<string, unknown> = {
+			const result: SessionSearchResponse.Result = {
 				index: i + 1,
 				use_case: useCase,
 				primary_tool_slugs: primary.map((t) => t.slug),

@@ -3,6 +3,30 @@
  * session exposes (meta tools included) and which connected account an execution uses.
  * HTTP-free: the server turns the values and ApiErrors here into responses.
  */
+import type { SessionRetrieveResponse, SessionToolsResponse } from '@composio/client/resources/tool-router/session/session';
+
+/** The tool hints Composio's API knows; a session's tag filters echo only these. */
+type ToolHint = NonNullable<SessionRetrieveResponse.Config.Tags['enabled']>[number];
+const TOOL_HINTS: readonly ToolHint[] = ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'];
+
+function isToolHint(tag: string): tag is ToolHint {
+	return (TOOL_HINTS as readonly string[]).includes(tag);
+}
+
+/** A hints filter, as the API documents the session's `config.tags`. */
+interface TagsJson {
+	enabled?: ToolHint[];
+	disabled?: ToolHint[];
+}
+
+/**
+ * A session response (`SessionCreateResponse`, `SessionRetrieveResponse`) with `config.tags` as
+ * documented. On purpose: the generated `Config` namespace declares two interfaces named `Tags`
+ * (the hints filter, and the `{tags}` form of a per-toolkit filter), which TypeScript merges into
+ * one that requires both shapes at once, so no real answer meets it; the emulator sends the
+ * documented `{enabled, disabled}`.
+ */
+export type SessionJson<T extends { config: object }> = Omit<T, 'config'> & { config: Omit<T['config'], 'tags'> & { tags?: TagsJson } };
 import { ApiError, optString, optStringArray } from './emulatorHttp';
 import { isRecord } from '../common/isRecord';
 import { toolkitNotFound, type AccountRecord, type EmulatorStore, type SessionConfig, type SessionRecord, type TagFilter, type ToolFilter } from './emulatorStore';
@@ -141,7 +165,7 @@ export function findMetaTool(slug: string): MetaToolDef | undefined {
 }
 
 /** A tool in Composio's tool-list JSON shape. */
-export function toolJson(tool: ToolDef | MetaToolDef): Record<string, unknown> {
+export function toolJson(tool: ToolDef | MetaToolDef): SessionToolsResponse.Item {
 	const isMeta = !('toolkit' in tool);
 	const tk: ToolkitDef = isMeta ? COMPOSIO_TOOLKIT : (findToolkit(tool.toolkit) ?? COMPOSIO_TOOLKIT);
 	return {
@@ -387,9 +411,10 @@ export function sessionTools(config: SessionConfig): Array<ToolDef | MetaToolDef
 }
 
 /** The session JSON returned by create and retrieve. */
-export function sessionJson(session: SessionRecord, baseUrl: string): Record<string, unknown> {
+export function sessionJson(session: SessionRecord, baseUrl: string): SessionJson<SessionRetrieveResponse> {
 	const c = session.config;
-	const config: Record<string, unknown> = {
+	const tags = (filter: TagFilter): TagsJson => ({ enabled: filter.enable.filter(isToolHint), disabled: filter.disable.filter(isToolHint) });
+	const config: SessionJson<SessionRetrieveResponse>['config'] = {
 		user_id: c.userId,
 		execute: { enable_multi_execute: c.multiExecuteEnabled },
 		search: { enable: c.searchEnabled },
@@ -401,31 +426,17 @@ export function sessionJson(session: SessionRecord, baseUrl: string): Record<str
 			enable_connection_removal: true,
 		},
 		workbench: { enable: false },
+		...(c.toolkits ? { toolkits: 'enable' in c.toolkits ? { enabled: c.toolkits.enable } : { disabled: c.toolkits.disable } } : {}),
+		...(Object.keys(c.authConfigs).length > 0 ? { auth_configs: c.authConfigs } : {}),
+		...(Object.keys(c.connectedAccounts).length > 0 ? { connected_accounts: c.connectedAccounts } : {}),
+		...(c.tags ? { tags: tags(c.tags) } : {}),
+		...(Object.keys(c.tools).length > 0
+			? { tools: Object.fromEntries(Object.entries(c.tools).map(([k, f]) => [k, 'enable' in f ? { enabled: f.enable } : 'disable' in f ? { disabled: f.disable } : { tags: tags(f.tags) }])) }
+			: {}),
+		...(c.multiAccount
+			? { multi_account: { enable: c.multiAccount.enable, max_accounts_per_toolkit: c.multiAccount.maxAccountsPerToolkit, require_explicit_selection: c.multiAccount.requireExplicitSelection } }
+			: {}),
 	};
-	if (c.toolkits) {
-		config.toolkits = 'enable' in c.toolkits ? { enabled: c.toolkits.enable } : { disabled: c.toolkits.disable };
-	}
-	if (Object.keys(c.authConfigs).length > 0) {
-		config.auth_configs = c.authConfigs;
-	}
-	if (Object.keys(c.connectedAccounts).length > 0) {
-		config.connected_accounts = c.connectedAccounts;
-	}
-	if (c.tags) {
-		config.tags = { enabled: c.tags.enable, disabled: c.tags.disable };
-	}
-	if (Object.keys(c.tools).length > 0) {
-		config.tools = Object.fromEntries(
-			Object.entries(c.tools).map(([k, f]) => [k, 'enable' in f ? { enabled: f.enable } : 'disable' in f ? { disabled: f.disable } : { tags: { enabled: f.tags.enable, disabled: f.tags.disable } }]),
-		);
-	}
-	if (c.multiAccount) {
-		config.multi_account = {
-			enable: c.multiAccount.enable,
-			max_accounts_per_toolkit: c.multiAccount.maxAccountsPerToolkit,
-			require_explicit_selection: c.multiAccount.requireExplicitSelection,
-		};
-	}
 	return {
 		session_id: session.id,
 		mcp: { type: 'http', url: `${baseUrl}/tool_router/${session.id}/mcp` },

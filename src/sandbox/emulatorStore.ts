@@ -315,7 +315,10 @@ export class EmulatorStore {
 	 * Starts a connection: an INITIATED account plus a Connect Link valid for the TTL.
 	 * Throws ApiError(404) for an unknown toolkit or auth config and ApiError(409) for a taken alias.
 	 */
-	initiate(input: { userId: string; toolkit: string; authConfigId?: string; alias?: string | null; callbackUrl?: string | null }, now: number = this.options.clock.now()): { account: AccountRecord; link: LinkRecord } {
+	initiate(
+		input: { userId: string; toolkit: string; authConfigId?: string; alias?: string | null; callbackUrl?: string | null },
+		now: number = this.options.clock.now(),
+	): { account: AccountRecord; link: LinkRecord; redirectUrl: string } {
 		const toolkit = findToolkit(input.toolkit);
 		if (!toolkit) {
 			throw toolkitNotFound(input.toolkit);
@@ -331,7 +334,8 @@ export class EmulatorStore {
 		const alias = input.alias ? input.alias.trim() : null;
 		const account = this.newAccount(input.userId, toolkit.slug, config.id, alias || null, 'INITIATED', now);
 		const token = newId('ln', 14);
-		account.redirectUrl = this.options.linkUrl(token);
+		const redirectUrl = this.options.linkUrl(token);
+		account.redirectUrl = redirectUrl;
 		const link: LinkRecord = {
 			token,
 			accountId: account.id,
@@ -342,8 +346,8 @@ export class EmulatorStore {
 		};
 		this.state.links.push(link);
 		this.persist();
-		this.options.log(`initiated ${toolkit.slug} connection ${account.id} for ${input.userId}${alias ? ` (alias '${alias}')` : ''}: ${account.redirectUrl}`);
-		return { account, link };
+		this.options.log(`initiated ${toolkit.slug} connection ${account.id} for ${input.userId}${alias ? ` (alias '${alias}')` : ''}: ${redirectUrl}`);
+		return { account, link, redirectUrl };
 	}
 
 	/** Creates an ACTIVE account directly (test setup and seeding). */

@@ -41,3 +41,17 @@ describe('README', () => {
 		}
 	});
 });
+
+describe('src/sandbox/README.md', () => {
+	it("names the generated response type of every /api/v3.1 route the emulator serves", () => {
+		const doc = readFileSync(join(root, 'src', 'sandbox', 'README.md'), 'utf8');
+		const api = readFileSync(join(root, 'src', 'sandbox', 'emulatorApi.ts'), 'utf8');
+		const routes = [...api.matchAll(/this\.route\('([A-Z]+)', '([^']+)'/g)].map((m) => `${m[1]} ${m[2]}`);
+		assert.ok(routes.length >= 15, `found the routes (${routes.length})`);
+		for (const route of routes) {
+			const row = doc.split('\n').find((line) => line.startsWith(`| \`${route}\` |`));
+			assert.ok(row, `${route} has a row`);
+			assert.match(row, /Response|none:/, `${route} names its type (or says why it has none)`);
+		}
+	});
+});

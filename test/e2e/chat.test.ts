@@ -1,6 +1,31 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { type FrameLocator, type Locator } from 'playwright-core';
 import { openChat, openWorkbench, runCommand, screenshot, waitUntil, type Workbench } from './workbench';
+
+/** The finished (not streaming) assistant answers of the conversations titled `title` that the extension has saved in this editor's data folder. */
+function savedAnswers(wb: Workbench, title: string): string[] {
+	// Files come and go while the editor runs (writes go through a temporary file and a rename): skip what vanished.
+	const files = (dir: string): string[] =>
+		readdirSync(dir).flatMap((name) => {
+			const path = join(dir, name);
+			try {
+				return statSync(path).isDirectory() ? files(path) : /[/\\]conversations[/\\](?!index\.json$)[^/\\]+\.json$/.test(path) ? [path] : [];
+			} catch {
+				return [];
+			}
+		});
+	return files(wb.server.userDataDir).flatMap((file) => {
+		let saved: { title?: string; items?: Array<{ kind: string; text?: string; streaming?: boolean }> };
+		try {
+			saved = JSON.parse(readFileSync(file, 'utf8')) as typeof saved;
+		} catch {
+			return [];
+		}
+		return saved.title === title ? (saved.items ?? []).flatMap((i) => (i.kind === 'assistant' && !i.streaming && i.text ? [i.text] : [])) : [];
+	});
+}
 
 describe('Chat view in the real workbench (browser)', function () {
 	let wb: Workbench;
@@ -175,9 +200,10 @@ describe('Chat view behaviour in the real workbench (browser)', function () {
 		await chat.locator('.message.assistant.streaming').waitFor();
 		// Another view container replaces the chat: its webview is disposed.
 		await wb.page.locator('.activitybar a[aria-label^="Explorer"]').click();
-		await chat.locator('body').waitFor({ state: 'detached', timeout: 30_000 }).catch(() => undefined);
-		// Give the host time to stream more while hidden (the result does not depend on how much).
-		await new Promise((r) => setTimeout(r, 2000));
+		await chat.locator('body').waitFor({ state: 'detached', timeout: 30_000 });
+		// The turn goes on without a view: it ends, and the host saves the whole answer, while nothing shows it.
+		await waitUntil(() => savedAnswers(wb, 'Write a retry function in TypeScript').some((a) => /Ask me to add unit tests/.test(a)), 'the hidden turn to finish and be saved', 60_000);
+		assert.equal(await chat.locator('body').count(), 0, 'the chat view stayed hidden until the turn was over');
 		chat = await openChat(wb.page);
 		await idle();
 		const answers = chat.locator('.message.assistant');

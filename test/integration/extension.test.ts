@@ -6,8 +6,28 @@ import { CommandIds } from '../../src/vscode/commandIds';
 import { activateExtension, EXTENSION_ID, ScriptedPrompts, waitFor } from './helpers';
 
 interface Manifest {
-	activationEvents: string[];
-	contributes: { commands: { command: string; category: string }[] };
+	activationEvents?: string[];
+	contributes: {
+		commands: { command: string; category: string }[];
+		views?: Record<string, { id: string }[]>;
+		walkthroughs?: { id: string }[];
+		mcpServerDefinitionProviders?: { id: string }[];
+		chatParticipants?: { id: string }[];
+		languageModelTools?: { name: string }[];
+	};
+}
+
+/** The activation events that name something of the extension's own, by event kind, with the ids it contributes. */
+function ownActivationTargets(manifest: Manifest): Record<string, readonly string[]> {
+	const c = manifest.contributes;
+	return {
+		onView: Object.values(c.views ?? {}).flatMap((views) => views.map((v) => v.id)),
+		onCommand: c.commands.map((cmd) => cmd.command),
+		onWalkthrough: (c.walkthroughs ?? []).map((w) => w.id),
+		onMcpServerDefinitionProvider: (c.mcpServerDefinitionProviders ?? []).map((p) => p.id),
+		onChatParticipant: (c.chatParticipants ?? []).map((p) => p.id),
+		onLanguageModelTool: (c.languageModelTools ?? []).map((t) => t.name),
+	};
 }
 
 /** Every settings-like file the editor could have written: user settings, workspace settings, global storage. */
@@ -39,11 +59,22 @@ function settingsFiles(context: vscode.ExtensionContext): string[] {
 }
 
 describe('Extension in a real VS Code', () => {
-	it('activates lazily (no "*" activation) and exposes its test API', async () => {
+	it('activates lazily: only once the window has started or on its own views, commands and providers (never "*"), and exposes its test API', async () => {
 		const ext = vscode.extensions.getExtension(EXTENSION_ID);
 		assert.ok(ext, 'extension is loaded');
 		const manifest = ext.packageJSON as Manifest;
-		assert.ok(!manifest.activationEvents.includes('*'));
+		// Events VS Code derives from the contributions (views, commands, providers) need not be
+		// listed; whatever is listed must be one of these lazy kinds and name this extension's own.
+		const own = ownActivationTargets(manifest);
+		for (const event of manifest.activationEvents ?? []) {
+			if (event === 'onStartupFinished') {
+				continue; // after the window has started, never during startup
+			}
+			const colon = event.indexOf(':');
+			const kind = colon < 0 ? event : event.slice(0, colon);
+			const id = colon < 0 ? '' : event.slice(colon + 1);
+			assert.ok(own[kind]?.includes(id), `"${event}" names a view, command or provider of this extension (not "*", workspaceContains or another extension's)`);
+		}
 		const api = await activateExtension();
 		assert.ok(ext.isActive);
 		assert.ok(api.services);
@@ -103,8 +134,13 @@ describe('Extension in a real VS Code', () => {
 
 	it('clears both keys after confirmation', async () => {
 		const { services } = await activateExtension();
+		// Both keys are set here, whatever ran before: clearing must remove each of them.
+		services.prompts = new ScriptedPrompts(['ck_test_clear_both_0123456789']);
+		assert.equal(await vscode.commands.executeCommand<boolean>(CommandIds.setComposioApiKey), true);
 		services.prompts = new ScriptedPrompts(['sk-test-openai-key-123']);
 		assert.equal(await vscode.commands.executeCommand<boolean>(CommandIds.setOpenAiApiKey), true);
+		assert.equal(await services.context.secrets.get('composio.apiKey'), 'ck_test_clear_both_0123456789');
+		assert.equal(await services.context.secrets.get('composio.openai.apiKey'), 'sk-test-openai-key-123');
 		services.prompts = new ScriptedPrompts(['Clear Keys']);
 		assert.equal(await vscode.commands.executeCommand<boolean>(CommandIds.clearApiKeys), true);
 		assert.equal(await services.context.secrets.get('composio.apiKey'), undefined);

@@ -28,7 +28,10 @@ describe('MCP client config', () => {
 	});
 
 	it('refuses a non-http URL', () => {
-		assert.throws(() => buildMcpConfig({ url: 'file:///etc/passwd', headerNames: [] }, 'generic'));
+		for (const form of ['generic', 'vscode'] as const) {
+			assert.throws(() => buildMcpConfig({ url: 'file:///etc/passwd', headerNames: [] }, form), { name: 'Error', message: 'The MCP URL must be http(s), not file:' });
+		}
+		assert.throws(() => buildMcpConfig({ url: 'javascript:alert(1)', headerNames: [] }, 'generic'), /must be http\(s\), not javascript:/);
 	});
 
 	it('containsSecret finds a key anywhere and ignores empty values', () => {

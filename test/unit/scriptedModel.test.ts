@@ -488,8 +488,9 @@ describe('ScriptedModel', () => {
 
 	it('applies a fault to `count` requests', async () => {
 		model.injectFault({ status: 503, count: 2 });
-		await assert.rejects(runTurn(client, [{ role: 'user', content: 'hi' }]));
-		await assert.rejects(runTurn(client, [{ role: 'user', content: 'hi' }]));
+		const is503 = (e: unknown): boolean => e instanceof APIError && e.status === 503;
+		await assert.rejects(runTurn(client, [{ role: 'user', content: 'hi' }]), is503);
+		await assert.rejects(runTurn(client, [{ role: 'user', content: 'hi' }]), is503);
 		assert.equal((await runTurn(client, [{ role: 'user', content: 'hi' }])).finishReason, 'stop');
 	});
 

@@ -12,10 +12,9 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
-import { ScriptedModel } from '../../src/sandbox/scriptedModel';
 import { isVersionAtLeast } from '../../src/common/version';
 import { MCP_PROVIDER_MIN_VERSION } from '../../src/composio/mcpConfig';
+import { SCRIPTED_MODEL, TestSandbox } from '../shared/sandbox';
 import { startMcpServerFromList } from './mcpServerList';
 import { openChat, openWorkbench, runCommand, screenshot, waitUntil, type Workbench } from './workbench';
 
@@ -92,8 +91,8 @@ const SECRET_STORE = /secret/i;
 describe('Secrets in the real workbench (browser): typed keys stay in the secret store', function () {
 	let wb: Workbench;
 	let chat: FrameLocator;
-	const emulator = new ComposioEmulator({ apiKey: COMPOSIO_KEY });
-	const model = new ScriptedModel({ requireKey: OPENAI_KEY, chunkDelayMs: 1 });
+	const sandbox = new TestSandbox({ emulator: { apiKey: COMPOSIO_KEY }, model: { requireKey: OPENAI_KEY, chunkDelayMs: 1 } });
+	const { emulator, model } = sandbox;
 
 	async function typeKey(command: string, key: string): Promise<void> {
 		await runCommand(wb.page, command);
@@ -117,14 +116,14 @@ describe('Secrets in the real workbench (browser): typed keys stay in the secret
 	}
 
 	before(async () => {
-		await Promise.all([emulator.start(), model.start()]);
-		wb = await openWorkbench({ settings: { 'composio.baseUrl': emulator.baseUrl, 'composio.openai.baseUrl': model.baseUrl, 'composio.openai.model': 'sandbox-scripted' } });
+		await sandbox.start();
+		wb = await openWorkbench({ settings: { 'composio.baseUrl': emulator.baseUrl, 'composio.openai.baseUrl': model.baseUrl, 'composio.openai.model': SCRIPTED_MODEL } });
 		chat = await openChat(wb.page);
 	});
 
 	after(async () => {
 		await wb?.close();
-		await Promise.all([emulator.stop(), model.stop()]);
+		await sandbox.stop();
 	});
 
 	afterEach(async function () {

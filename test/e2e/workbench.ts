@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { type BrowserSession, launchBrowser } from '../editor/browser';
 import { type CodeServer, installedEditor, repoRoot, startCodeServer, workbenchUrl } from '../editor/codeServer';
-import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
+import type { ComposioEmulator } from '../../src/sandbox/composioEmulator';
 import { SANDBOX_ENV } from '../../src/sandbox/sandboxServers';
-import { ScriptedModel } from '../../src/sandbox/scriptedModel';
+import type { ScriptedModel } from '../../src/sandbox/scriptedModel';
+import { TestSandbox } from '../shared/sandbox';
 import { until } from '../shared/until';
 
 /** Where screenshots go (gitignored): one folder per VS Code version, e.g. test-results/vscode-1.139.1/. */
@@ -59,10 +60,12 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
 	let emulator: ComposioEmulator | undefined;
 	let model: ScriptedModel | undefined;
 	let sandboxEnv: NodeJS.ProcessEnv = {};
+	let sandbox: TestSandbox | undefined;
 	if (options.ownSandbox) {
-		emulator = new ComposioEmulator({ linkHost: '127.0.0.2' });
-		model = new ScriptedModel();
-		await Promise.all([emulator.start(), model.start()]);
+		// Connect Links on 127.0.0.2, which code-server does not rewrite the way it rewrites 127.0.0.1 links.
+		sandbox = new TestSandbox({ emulator: { linkHost: '127.0.0.2' } });
+		await sandbox.start();
+		({ emulator, model } = sandbox);
 		sandboxEnv = { [SANDBOX_ENV.composioUrl]: emulator.baseUrl, [SANDBOX_ENV.composioKey]: emulator.apiKey, [SANDBOX_ENV.modelUrl]: model.baseUrl };
 	}
 	const server = await startCodeServer({ settings: { 'workbench.colorTheme': theme, ...options.settings }, env: { ...sandboxEnv, ...options.env }, installExtension: true });
@@ -92,7 +95,7 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
 		async close() {
 			await browser.close();
 			await server.stop();
-			await Promise.all([emulator?.stop(), model?.stop()]);
+			await sandbox?.stop();
 		},
 	};
 }

@@ -13,7 +13,8 @@ import type { ConnectResult } from '../../src/vscode/connectionCommands';
 import type { ConnectionsNode } from '../../src/vscode/connectionsView';
 import { currentWorkspaceIdentity } from '../../src/vscode/userIdStore';
 import { activateExtension, ScriptedPrompts, waitFor } from './helpers';
-import { emulatorAdmin, OpenExternalRecorder, ScriptedPicker, submitConnectPage } from './pickers';
+import { submitConnectPage } from '../shared/connectPage';
+import { emulatorAdmin, OpenExternalRecorder, ScriptedPicker } from './pickers';
 
 /** A tree item reduced to what the user sees. */
 interface Shown {

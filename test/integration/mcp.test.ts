@@ -13,7 +13,7 @@ import type { TestApi } from '../../src/extension';
 import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
 import { isVersionAtLeast } from '../../src/common/version';
 import { MCP_PROVIDER_MIN_VERSION } from '../../src/composio/mcpConfig';
-import { submitConnectPage } from '../unit/fakes/connectPage';
+import { submitConnectPage } from '../shared/connectPage';
 import { activateExtension, EXTENSION_ID, waitFor } from './helpers';
 
 /** The id VS Code gives the server: the extension's id and the definition's label. */

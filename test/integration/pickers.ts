@@ -51,18 +51,6 @@ export class OpenExternalRecorder {
 	}
 }
 
-/** Completes a sandbox Connect Link as a browser would: GET the hosted page, then POST its form. */
-export async function submitConnectPage(url: string, decision: 'authorize' | 'deny' = 'authorize'): Promise<void> {
-	const page = await fetch(url);
-	if (page.status !== 200) {
-		throw new Error(`The Connect page answered ${page.status}`);
-	}
-	const submit = await fetch(url, { method: 'POST', body: new URLSearchParams({ decision }), redirect: 'manual' });
-	if (submit.status >= 400) {
-		throw new Error(`The Connect page refused the form (${submit.status})`);
-	}
-}
-
 /** Calls the sandbox emulator's admin API (loopback only) at `baseUrl`. */
 export async function emulatorAdmin(baseUrl: string, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
 	const res = await fetch(`${baseUrl}/_emulator${path}`, {

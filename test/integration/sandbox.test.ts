@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { openConnectPage, submitConnectPage } from '../shared/connectPage';
 import { activateExtension } from './helpers';
 
 describe('Sandbox and the Composio layer inside the extension host', () => {
@@ -32,11 +33,8 @@ describe('Sandbox and the Composio layer inside the extension host', () => {
 		assert.equal(link.hostname, '127.0.0.2', 'code-server rewrites 127.0.0.1 links, so the sandbox uses 127.0.0.2');
 		const statuses: string[] = [];
 		const wait = session.waitForConnection(request.accountId, { signal: new AbortController().signal, intervalMs: 200, onStatus: (s) => statuses.push(s) });
-		const page = await fetch(request.redirectUrl);
-		assert.equal(page.status, 200);
-		assert.match(await page.text(), /Gmail/);
-		const submit = await fetch(request.redirectUrl, { method: 'POST', body: new URLSearchParams({ decision: 'authorize' }), redirect: 'manual' });
-		assert.ok(submit.status < 400, `the Connect page accepted the form (${submit.status})`);
+		assert.match(await openConnectPage(request.redirectUrl), /Gmail/);
+		await submitConnectPage(request.redirectUrl, 'authorize');
 		assert.deepEqual(await wait, { status: 'ACTIVE' });
 		assert.equal(statuses.at(-1), 'ACTIVE');
 		const accounts = await session.listAccounts('gmail');

@@ -14,8 +14,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../src/extension';
-import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
-import { ScriptedModel } from '../../src/sandbox/scriptedModel';
+import { SCRIPTED_MODEL, TestSandbox } from '../shared/sandbox';
 import { CommandIds } from '../../src/vscode/commandIds';
 import type { UserPrompts } from '../../src/vscode/userPrompts';
 import { activateExtension, waitFor } from './helpers';
@@ -75,8 +74,8 @@ describe('Secrets never travel (real extension host, live mode against a local e
 	this.timeout(120_000);
 
 	let api: TestApi;
-	const emulator = new ComposioEmulator({ apiKey: COMPOSIO_KEY });
-	const model = new ScriptedModel({ requireKey: OPENAI_KEY, chunkDelayMs: 1 });
+	const sandbox = new TestSandbox({ emulator: { apiKey: COMPOSIO_KEY }, model: { requireKey: OPENAI_KEY, chunkDelayMs: 1 } });
+	const { emulator, model } = sandbox;
 	const prompts = new RecordingPrompts();
 	const posted: string[] = [];
 	const logged: string[] = [];
@@ -106,7 +105,7 @@ describe('Secrets never travel (real extension host, live mode against a local e
 	before(async () => {
 		api = await activateExtension();
 		const { services } = api;
-		await Promise.all([emulator.start(), model.start()]);
+		await sandbox.start();
 		originalPrompts = services.prompts;
 		services.prompts = prompts;
 		disposables.push(services.chatView.onDidPostMessage((m) => posted.push(JSON.stringify(m))));
@@ -131,7 +130,7 @@ describe('Secrets never travel (real extension host, live mode against a local e
 		};
 		await config().update('baseUrl', emulator.baseUrl, vscode.ConfigurationTarget.Global);
 		await config().update('openai.baseUrl', model.baseUrl, vscode.ConfigurationTarget.Global);
-		await config().update('openai.model', 'sandbox-scripted', vscode.ConfigurationTarget.Global);
+		await config().update('openai.model', SCRIPTED_MODEL, vscode.ConfigurationTarget.Global);
 		await vscode.commands.executeCommand(CommandIds.openChat);
 		await waitFor(() => services.chatView.isReady, 'the chat view to be ready');
 		await services.chat.newConversation();
@@ -150,7 +149,7 @@ describe('Secrets never travel (real extension host, live mode against a local e
 			await config().update(key, undefined, vscode.ConfigurationTarget.Global);
 		}
 		await services.chat.newConversation();
-		await Promise.all([emulator.stop(), model.stop()]);
+		await sandbox.stop();
 	});
 
 	it('sets both keys through their commands, into secret storage', async () => {

@@ -9,7 +9,7 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import type { AgentEvent } from '../../src/agent/agentEvents';
 import { CANCELLED_TOOL_RESULT, repairTranscript, runAgent, toolkitOf, type AgentRunOptions } from '../../src/agent/agentLoop';
 import { AuthWaiter } from '../../src/agent/authWaiter';
-import { OpenAiModelClient } from '../../src/agent/openAiModelClient';
+import type { OpenAiModelClient } from '../../src/agent/openAiModelClient';
 import { buildSystemPrompt, userMessageContent } from '../../src/agent/systemPrompt';
 import { prepareToolOutput, shortenForModel } from '../../src/agent/toolOutput';
 import { ComposioClientFactory } from '../../src/composio/composioClientFactory';
@@ -17,14 +17,13 @@ import { ComposioService } from '../../src/composio/composioService';
 import type { ToolSession } from '../../src/composio/toolSession';
 import type { ComposioSettings } from '../../src/composio/settings';
 import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
-import { ScriptedModel } from '../../src/sandbox/scriptedModel';
 import { isContinuation } from '../../src/sandbox/scriptedModelScripts';
-import { RecordingLogger } from './fakes/recordingLogger';
 import { FakeClock } from '../shared/fakeClock';
 import { until } from '../shared/until';
+import { useSandbox } from './fakes/sandboxSuite';
 import { FakeModel } from './fakes/fakeModel';
 import { assertConsistent } from './fakes/assertions';
-import { submitConnectPage } from './fakes/connectPage';
+import { submitConnectPage } from '../shared/connectPage';
 
 const USER = 'agent-loop-user';
 
@@ -110,15 +109,19 @@ function sequence(events: AgentEvent[]): string[] {
 describe('agent loop (emulator + scripted model over HTTP)', function () {
 	this.timeout(60_000);
 
-	const emu = new ComposioEmulator();
-	const scripted = new ScriptedModel({ chunkDelayMs: 1 });
-	const log = new RecordingLogger();
-	let factory: ComposioClientFactory;
+	const suite = useSandbox({ model: { chunkDelayMs: 1 } });
+	const emu = suite.sandbox.emulator;
+	const scripted = suite.sandbox.model;
 	let service: ComposioService;
 	let model: OpenAiModelClient;
 
+	beforeEach(() => {
+		service = suite.service;
+		model = suite.sandbox.modelClient();
+	});
+
 	function settings(over: Partial<ComposioSettings> = {}): ComposioSettings {
-		return { apiKey: emu.apiKey, baseUrl: emu.baseUrl, toolkits: [], authConfigs: {}, multiAccount: false, ...over };
+		return suite.sandbox.settings(over);
 	}
 
 	const count = (method: string, path: RegExp): number => emu.requests.filter((r) => r.method === method && path.test(r.path)).length;
@@ -134,32 +137,6 @@ describe('agent loop (emulator + scripted model over HTTP)', function () {
 	async function session(over: Partial<ComposioSettings> = {}): Promise<ToolSession> {
 		return service.getSession(USER, settings(over));
 	}
-
-	before(async () => {
-		await emu.start();
-		await scripted.start();
-		model = new OpenAiModelClient({ baseUrl: scripted.baseUrl, model: 'sandbox-scripted', maxRetries: 0 });
-	});
-
-	after(async () => {
-		await scripted.stop();
-		await emu.stop();
-	});
-
-	beforeEach(() => {
-		emu.reset();
-		scripted.clearFaults();
-		scripted.setPace({ chunkDelayMs: 1, wordsPerChunk: 3 });
-		scripted.requests.length = 0;
-		factory = new ComposioClientFactory({ logger: log, maxRetries: 0 });
-		service = new ComposioService({ clientFactory: factory, pollIntervalMs: 25 });
-	});
-
-	afterEach(() => {
-		emu.clearFaults();
-		service.dispose();
-		factory.dispose();
-	});
 
 	it('the continuation wording is one the scripted model treats as a continuation', () => {
 		assert.ok(isContinuation("I've connected Gmail. Please continue."));
@@ -324,7 +301,7 @@ describe('agent loop (emulator + scripted model over HTTP)', function () {
 		before(() => shortEmu.start());
 		after(() => shortEmu.stop());
 		beforeEach(() => {
-			shortFactory = new ComposioClientFactory({ logger: log, maxRetries: 0 });
+			shortFactory = new ComposioClientFactory({ logger: suite.log, maxRetries: 0 });
 			shortService = new ComposioService({ clientFactory: shortFactory, pollIntervalMs: 25 });
 		});
 		afterEach(() => {

@@ -7,7 +7,6 @@
  */
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { INTERRUPTED_TOOL_RESULT } from '../../src/agent/agentLoop';
@@ -15,18 +14,16 @@ import { ChatSession, type TextDelta, type TurnSetup, type TurnSetupFactory } fr
 import { recoverInterrupted } from '../../src/agent/transcriptRepair';
 import { systemClock, type Clock } from '../../src/common/clock';
 import { ConversationStore, type Conversation } from '../../src/agent/conversationStore';
-import { OpenAiModelClient } from '../../src/agent/openAiModelClient';
-import { ComposioClientFactory } from '../../src/composio/composioClientFactory';
+import type { OpenAiModelClient } from '../../src/agent/openAiModelClient';
 import { ComposioError } from '../../src/composio/composioErrors';
-import { ComposioService } from '../../src/composio/composioService';
+import type { ComposioService } from '../../src/composio/composioService';
 import type { TurnState } from '../../src/protocol/chatProtocol';
 import type { ConversationSummary, TranscriptItem } from '../../src/protocol/transcript';
-import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
-import { ScriptedModel } from '../../src/sandbox/scriptedModel';
-import { RecordingLogger } from './fakes/recordingLogger';
+import type { RecordingLogger } from './fakes/recordingLogger';
 import { until } from '../shared/until';
+import { useSandbox } from './fakes/sandboxSuite';
 import { assertConsistent } from './fakes/assertions';
-import { submitConnectPage } from './fakes/connectPage';
+import { submitConnectPage } from '../shared/connectPage';
 
 const USER = 'chat-session-user';
 
@@ -72,55 +69,25 @@ function userContents(messages: readonly ChatCompletionMessageParam[]): unknown[
 describe('ChatSession (emulator + scripted model over HTTP)', function () {
 	this.timeout(60_000);
 
-	const emu = new ComposioEmulator();
-	const scripted = new ScriptedModel({ chunkDelayMs: 1 });
+	const suite = useSandbox({ model: { chunkDelayMs: 1 } });
+	const emu = suite.sandbox.emulator;
+	const scripted = suite.sandbox.model;
 	let log: RecordingLogger;
-	let factory: ComposioClientFactory;
 	let service: ComposioService;
 	let model: OpenAiModelClient;
-	let root: string;
 	let dir: string;
-	const sessions: ChatSession[] = [];
 
-	before(async () => {
-		await emu.start();
-		await scripted.start();
-		model = new OpenAiModelClient({ baseUrl: scripted.baseUrl, model: 'sandbox-scripted', maxRetries: 0 });
-	});
-
-	after(async () => {
-		await scripted.stop();
-		await emu.stop();
-	});
-
-	beforeEach(async () => {
-		emu.reset();
-		scripted.clearFaults();
-		scripted.setPace({ chunkDelayMs: 1, wordsPerChunk: 3 });
-		log = new RecordingLogger();
-		factory = new ComposioClientFactory({ logger: log, maxRetries: 0 });
-		service = new ComposioService({ clientFactory: factory, pollIntervalMs: 25 });
-		root = await fs.mkdtemp(join(tmpdir(), 'chat-session-'));
-		dir = join(root, 'conversations');
-	});
-
-	afterEach(async () => {
-		// Stop every turn and let its last save land before the folder goes.
-		for (const chat of sessions.splice(0)) {
-			chat.dispose();
-			await chat.idle();
-		}
-		emu.clearFaults();
-		scripted.clearFaults();
-		service.dispose();
-		factory.dispose();
-		await fs.rm(root, { recursive: true, force: true });
+	beforeEach(() => {
+		log = suite.log;
+		service = suite.service;
+		model = suite.sandbox.modelClient();
+		dir = join(suite.dir, 'conversations');
 	});
 
 	/** A turn setup on the emulator and the scripted model. Polls for connections every 25 ms unless told otherwise. */
 	function realSetup(over: Partial<TurnSetup> = {}): TurnSetupFactory {
 		return async () => {
-			const session = await service.getSession(USER, { apiKey: emu.apiKey, baseUrl: emu.baseUrl, toolkits: [], authConfigs: {}, multiAccount: false });
+			const session = await service.getSession(USER, suite.sandbox.settings());
 			return { model, session, maxTurns: 8, authPollIntervalMs: 25, ...over };
 		};
 	}
@@ -137,7 +104,11 @@ describe('ChatSession (emulator + scripted model over HTTP)', function () {
 			...(options.streamSaveIntervalMs !== undefined ? { streamSaveIntervalMs: options.streamSaveIntervalMs } : {}),
 			clock: options.clock ?? steppingClock(),
 		});
-		sessions.push(chat);
+		// Stop its turn and let its last save land before the folder goes.
+		suite.cleanup(async () => {
+			chat.dispose();
+			await chat.idle();
+		});
 		return chat;
 	}
 

@@ -10,6 +10,7 @@ import { Composio, ComposioConnectedAccountNotFoundError, ConnectionRequestFaile
 import { OpenAIProvider } from '@composio/openai';
 import type OpenAI from 'openai';
 import { ComposioEmulator, type ComposioEmulatorOptions } from '../../src/sandbox/composioEmulator';
+import { postConnectPage } from '../shared/connectPage';
 import { FakeClock } from '../shared/fakeClock';
 
 type Client = Composio<OpenAIProvider>;
@@ -57,11 +58,6 @@ function record(value: unknown): Record<string, unknown> {
 function list(value: unknown): unknown[] {
 	assert.ok(Array.isArray(value), `expected an array, got ${JSON.stringify(value)}`);
 	return value;
-}
-
-/** Posts the Connect page form as a browser does. */
-function submitLink(url: string, fields: Record<string, string>): Promise<Response> {
-	return fetch(url, { method: 'POST', body: new URLSearchParams(fields), redirect: 'manual' });
 }
 
 function countRequests(emu: ComposioEmulator, method: string, pathPart: string): number {
@@ -245,7 +241,7 @@ describe('ComposioEmulator (through the real SDK)', function () {
 			assert.ok(!/<script|https?:\/\/(?!github\.com)/i.test(html.replace(/http:\/\/www\.w3\.org\/2000\/svg/g, '')), 'the page must be self-contained');
 
 			const waiting = request.waitForConnection(15_000);
-			const submitted = await submitLink(link.href, { decision: 'authorize' });
+			const submitted = await postConnectPage(link.href, { decision: 'authorize' });
 			assert.equal(submitted.status, 200);
 			assert.match(await submitted.text(), /Gmail connected — you can return to VS Code/);
 			const account = await waiting;
@@ -260,7 +256,7 @@ describe('ComposioEmulator (through the real SDK)', function () {
 		it('Deny makes waitForConnection fail with the reason', async () => {
 			const session = await composio.create('alice');
 			const request = await session.authorize('github');
-			const response = await submitLink(request.redirectUrl ?? '', { decision: 'deny' });
+			const response = await postConnectPage(request.redirectUrl ?? '', { decision: 'deny' });
 			assert.match(await response.text(), /Connection denied/);
 			const error = await rejection(request.waitForConnection(10_000));
 			assert.ok(error instanceof ConnectionRequestFailedError);
@@ -295,11 +291,11 @@ describe('ComposioEmulator (through the real SDK)', function () {
 			const html = await (await fetch(request.redirectUrl ?? '')).text();
 			assert.match(html, /<label for="api_key">Linear API key<\/label>/);
 			assert.match(html, /name="api_key" type="password"[^>]*required/);
-			const refused = await submitLink(request.redirectUrl ?? '', { decision: 'authorize', api_key: '  ' });
+			const refused = await postConnectPage(request.redirectUrl ?? '', { decision: 'authorize', api_key: '  ' });
 			assert.equal(refused.status, 400);
 			assert.match(await refused.text(), /Enter your Linear API key/);
 			assert.equal((await composio.connectedAccounts.get(request.id)).status, 'INITIATED');
-			const accepted = await submitLink(request.redirectUrl ?? '', { decision: 'authorize', api_key: 'lin_api_0123456789abcd' });
+			const accepted = await postConnectPage(request.redirectUrl ?? '', { decision: 'authorize', api_key: 'lin_api_0123456789abcd' });
 			assert.equal(accepted.status, 200);
 			const account = await composio.connectedAccounts.get(request.id);
 			assert.equal(account.status, 'ACTIVE');
@@ -320,7 +316,7 @@ describe('ComposioEmulator (through the real SDK)', function () {
 		it('redirects to an http(s) callback with status and connected_account_id, and ignores other schemes', async () => {
 			const session = await composio.create('alice');
 			const request = await session.authorize('gmail', { callbackUrl: 'http://127.0.0.1:9/done?from=test' });
-			const response = await submitLink(request.redirectUrl ?? '', { decision: 'authorize' });
+			const response = await postConnectPage(request.redirectUrl ?? '', { decision: 'authorize' });
 			assert.equal(response.status, 303);
 			const location = new URL(response.headers.get('location') ?? '');
 			assert.equal(location.pathname, '/done');
@@ -329,7 +325,7 @@ describe('ComposioEmulator (through the real SDK)', function () {
 			assert.equal(location.searchParams.get('connected_account_id'), request.id);
 
 			const odd = await session.authorize('github', { callbackUrl: 'javascript:alert(1)' });
-			const page = await submitLink(odd.redirectUrl ?? '', { decision: 'authorize' });
+			const page = await postConnectPage(odd.redirectUrl ?? '', { decision: 'authorize' });
 			assert.equal(page.status, 200);
 			assert.match(await page.text(), /GitHub connected/);
 		});
@@ -590,7 +586,7 @@ describe('ComposioEmulator (through the real SDK)', function () {
 			assert.ok(names.includes('COMPOSIO_WAIT_FOR_CONNECTIONS'));
 			const request = await session.authorize('linear');
 			const waiting = session.execute('COMPOSIO_WAIT_FOR_CONNECTIONS', { toolkits: ['linear'], timeout_seconds: 15 });
-			await submitLink(request.redirectUrl ?? '', { decision: 'authorize', api_key: 'lin_api_key' });
+			await postConnectPage(request.redirectUrl ?? '', { decision: 'authorize', api_key: 'lin_api_key' });
 			const result = await waiting;
 			assert.equal(result.error, null);
 			assert.equal(result.data.all_active, true);

@@ -14,6 +14,7 @@ import { classifyLink } from '../../src/composio/linkPolicy';
 import type { ComposioSettings } from '../../src/composio/settings';
 import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
 import { RecordingLogger } from './fakes/recordingLogger';
+import { submitConnectPage } from '../shared/connectPage';
 import { FakeClock } from '../shared/fakeClock';
 import { until } from '../shared/until';
 import { freeLoopbackPort } from '../shared/ports';
@@ -27,22 +28,6 @@ async function rejectsWith(promise: Promise<unknown>, kind: ComposioError['kind'
 		return e;
 	}
 	assert.fail(`expected a rejection of kind ${kind}`);
-}
-
-/** Drives the hosted Connect page as a browser would: GET it, then POST its form. */
-async function submitConnectPage(redirectUrl: string, decision: 'authorize' | 'deny', fields: Record<string, string> = {}): Promise<{ status: number; html: string }> {
-	const page = await fetch(redirectUrl);
-	const html = await page.text();
-	assert.equal(page.status, 200, html.slice(0, 200));
-	assert.match(html, /<form method="post"/);
-	assert.match(html, /value="authorize"/);
-	const res = await fetch(redirectUrl, {
-		method: 'POST',
-		headers: { 'content-type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({ ...fields, decision }).toString(),
-		redirect: 'manual',
-	});
-	return { status: res.status, html: await res.text() };
 }
 
 describe('ComposioService (against the emulator)', function () {
@@ -181,8 +166,7 @@ describe('ComposioService (against the emulator)', function () {
 			const outcome = session.waitForConnection(request.accountId, { signal: ac.signal, onStatus: (s) => statuses.push(s) });
 			await until(() => statuses.length > 0, 'the first status');
 			assert.equal(statuses[0], 'INITIATED');
-			const page = await submitConnectPage(request.redirectUrl, 'authorize');
-			assert.ok(page.status < 400, `form submit answered ${page.status}`);
+			await submitConnectPage(request.redirectUrl, 'authorize');
 			assert.deepEqual(await outcome, { status: 'ACTIVE' });
 			assert.deepEqual(statuses, ['INITIATED', 'ACTIVE']);
 			assert.deepEqual(await session.connectionStatus(request.accountId), { status: 'ACTIVE' });

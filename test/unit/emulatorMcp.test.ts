@@ -13,7 +13,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
-import { submitConnectPage } from './fakes/connectPage';
+import { submitConnectPage } from '../shared/connectPage';
 
 interface ToolOutput {
 	successful: boolean;

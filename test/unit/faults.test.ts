@@ -14,19 +14,17 @@
  */
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { ChatSession, type TurnSetupFactory } from '../../src/agent/chatSession';
 import { ConversationStore, type Conversation } from '../../src/agent/conversationStore';
 import { OpenAiModelClient } from '../../src/agent/openAiModelClient';
-import { ComposioClientFactory } from '../../src/composio/composioClientFactory';
-import { ComposioService } from '../../src/composio/composioService';
 import type { NoticeAction, TranscriptItem } from '../../src/protocol/transcript';
-import { ComposioEmulator, type EmulatorFault } from '../../src/sandbox/composioEmulator';
-import { ScriptedModel, type ModelFault } from '../../src/sandbox/scriptedModel';
-import { RecordingLogger } from './fakes/recordingLogger';
+import type { EmulatorFault } from '../../src/sandbox/composioEmulator';
+import type { ModelFault } from '../../src/sandbox/scriptedModel';
+import type { RecordingLogger } from './fakes/recordingLogger';
 import { until } from '../shared/until';
+import { useSandbox } from './fakes/sandboxSuite';
 import { freeLoopbackPort } from '../shared/ports';
 
 const USER = 'fault-matrix-user';
@@ -75,13 +73,11 @@ const ACTION_LABELS: Record<NoticeAction, string> = { setComposioKey: 'Set Compo
 describe('Fault matrix: what the user sees, and that nothing is lost (ChatSession, emulator + scripted model over HTTP)', function () {
 	this.timeout(60_000);
 
-	const emu = new ComposioEmulator({ apiKey: COMPOSIO_KEY });
-	const scripted = new ScriptedModel({ chunkDelayMs: 1, requireKey: MODEL_KEY });
+	const suite = useSandbox({ emulator: { apiKey: COMPOSIO_KEY }, model: { chunkDelayMs: 1, requireKey: MODEL_KEY } });
+	const emu = suite.sandbox.emulator;
+	const scripted = suite.sandbox.model;
 	const rows: Row[] = [];
 	let log: RecordingLogger;
-	let factory: ComposioClientFactory;
-	let service: ComposioService;
-	let root: string;
 	let dir: string;
 	let chat: ChatSession;
 	let store: ConversationStore;
@@ -91,51 +87,31 @@ describe('Fault matrix: what the user sees, and that nothing is lost (ChatSessio
 	let modelUrl: string;
 	let sdkRetries: number;
 
-	before(async () => {
-		await emu.start();
-		await scripted.start();
-	});
-
-	after(async () => {
-		await scripted.stop();
-		await emu.stop();
+	after(() => {
 		if (process.env.FAULT_TABLE === '1') {
 			console.log(['| Fault | What the user sees | Way out |', '| --- | --- | --- |', ...rows.map((r) => `| ${r.fault} | ${r.sees.replace(/\|/g, '\\|')} | ${r.wayOut} |`)].join('\n'));
 		}
 	});
 
-	beforeEach(async () => {
-		emu.reset();
-		emu.clearFaults();
-		scripted.clearFaults();
-		scripted.setPace({ chunkDelayMs: 1, wordsPerChunk: 3 });
-		log = new RecordingLogger();
+	beforeEach(() => {
+		log = suite.log;
 		sdkRetries = 0;
 		composioUrl = emu.baseUrl;
 		modelUrl = scripted.baseUrl;
-		factory = new ComposioClientFactory({ logger: log, maxRetries: sdkRetries });
-		service = new ComposioService({ clientFactory: factory, pollIntervalMs: 25 });
-		root = await fs.mkdtemp(join(tmpdir(), 'faults-'));
-		dir = join(root, 'conversations');
+		dir = join(suite.dir, 'conversations');
 		store = new ConversationStore(dir, { logger: log });
 		chat = new ChatSession({ store, setup: setup(), logger: log });
 		screen = new ScreenModel(chat);
-	});
-
-	afterEach(async () => {
-		chat.dispose();
-		await chat.idle();
-		emu.clearFaults();
-		scripted.clearFaults();
-		service.dispose();
-		factory.dispose();
-		await fs.rm(root, { recursive: true, force: true });
+		suite.cleanup(async () => {
+			chat.dispose();
+			await chat.idle();
+		});
 	});
 
 	/** The turn setup the product uses, on whatever `composioUrl` and `modelUrl` say now. */
 	function setup(): TurnSetupFactory {
 		return async () => {
-			const session = await service.getSession(USER, { apiKey: COMPOSIO_KEY, baseUrl: composioUrl, toolkits: [], authConfigs: {}, multiAccount: false });
+			const session = await suite.service.getSession(USER, suite.sandbox.settings({ baseUrl: composioUrl }));
 			const model = new OpenAiModelClient({ baseUrl: modelUrl, model: 'sandbox-scripted', apiKey: MODEL_KEY, maxRetries: sdkRetries });
 			return { model, session, maxTurns: 8, authPollIntervalMs: 25 };
 		};
@@ -242,7 +218,7 @@ describe('Fault matrix: what the user sees, and that nothing is lost (ChatSessio
 		for (const c of cases) {
 			it(`${c.name} → "${c.text}" with ${ACTION_LABELS[c.action]}; Retry works once it clears`, async () => {
 				const before = await previousTurn();
-				service.dropSessions();
+				suite.service.dropSessions();
 				emu.injectFault({ ...c.fault, method: 'POST', pathIncludes: '/tool_router/session', count: Infinity });
 				assert.equal(await chat.send('Summarize my emails'), 'completed');
 				const notice = assertNotice({ text: c.text, action: c.action });
@@ -277,7 +253,7 @@ describe('Fault matrix: what the user sees, and that nothing is lost (ChatSessio
 
 		it('Composio slow answers (1 s on every request, under the timeouts) → the turn simply takes longer', async () => {
 			const before = await previousTurn();
-			service.dropSessions();
+			suite.service.dropSessions();
 			emu.injectFault({ delayMs: 1000, count: Infinity });
 			const started = Date.now();
 			assert.equal(await chat.send('Summarize my emails'), 'completed');
@@ -290,12 +266,9 @@ describe('Fault matrix: what the user sees, and that nothing is lost (ChatSessio
 		});
 
 		it('Composio slower than the request timeout → "Composio is unreachable." with Retry', async () => {
-			factory.dispose();
-			factory = new ComposioClientFactory({ logger: log, maxRetries: 0, requestTimeoutMs: 500 });
-			service.dispose();
-			service = new ComposioService({ clientFactory: factory, pollIntervalMs: 25 });
+			suite.renewService({ factory: { requestTimeoutMs: 500 } });
 			const before = await previousTurn();
-			service.dropSessions();
+			suite.service.dropSessions();
 			emu.injectFault({ delayMs: 3000, method: 'POST', pathIncludes: '/tool_router/session', count: 1 });
 			assert.equal(await chat.send('Summarize my emails'), 'completed');
 			const notice = assertNotice({ text: 'Composio is unreachable.', action: 'retry' });
@@ -307,12 +280,10 @@ describe('Fault matrix: what the user sees, and that nothing is lost (ChatSessio
 
 		it("with the SDK's own retries (as shipped), a single 429 with retry-after or 503 is absorbed: no notice", async () => {
 			sdkRetries = 2;
-			factory.dispose();
-			factory = new ComposioClientFactory({ logger: log });
-			service.dispose();
-			service = new ComposioService({ clientFactory: factory, pollIntervalMs: 25 });
+			// The SDK's own retries, as shipped (its default is two).
+			suite.renewService({ factory: { maxRetries: 2 } });
 			const before = await previousTurn();
-			service.dropSessions();
+			suite.service.dropSessions();
 			emu.injectFault({ status: 429, retryAfterSeconds: 1, method: 'POST', pathIncludes: '/tool_router/session', count: 1 });
 			emu.injectFault({ status: 503, pathIncludes: '/execute', count: 1 });
 			assert.equal(await chat.send('Summarize my emails'), 'completed');

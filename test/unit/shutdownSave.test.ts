@@ -5,20 +5,14 @@
  * disposed. Real HTTP: the real openai SDK against the scripted model, streaming slowly.
  */
 import assert from 'node:assert/strict';
-import { promises as fs, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChatSession } from '../../src/agent/chatSession';
 import { recoverInterrupted } from '../../src/agent/transcriptRepair';
 import { ConversationStore, type Conversation } from '../../src/agent/conversationStore';
-import { OpenAiModelClient } from '../../src/agent/openAiModelClient';
-import { ComposioClientFactory } from '../../src/composio/composioClientFactory';
-import { ComposioService } from '../../src/composio/composioService';
-import { nullLogger } from '../../src/common/logger';
 import type { TranscriptItem } from '../../src/protocol/transcript';
-import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
-import { ScriptedModel } from '../../src/sandbox/scriptedModel';
 import { until } from '../shared/until';
+import { useSandbox } from './fakes/sandboxSuite';
 
 /** The conversation file as it is on disk this instant, read synchronously (nothing async ran since). */
 function fileNow(dir: string, id: string): { items: TranscriptItem[]; updatedAt: number } {
@@ -27,32 +21,11 @@ function fileNow(dir: string, id: string): { items: TranscriptItem[]; updatedAt:
 
 describe('Saving on shutdown (ChatSession.dispose, ConversationStore.saveSync)', function () {
 	this.timeout(30_000);
-	const emu = new ComposioEmulator();
-	const scripted = new ScriptedModel({ chunkDelayMs: 20, wordsPerChunk: 1 });
-	let factory: ComposioClientFactory;
-	let service: ComposioService;
-	let root: string;
+	const suite = useSandbox({ model: { chunkDelayMs: 20, wordsPerChunk: 1 } });
 	let dir: string;
 
-	before(async () => {
-		await emu.start();
-		await scripted.start();
-	});
-	after(async () => {
-		await scripted.stop();
-		await emu.stop();
-	});
-	beforeEach(async () => {
-		emu.reset();
-		factory = new ComposioClientFactory({ logger: nullLogger, maxRetries: 0 });
-		service = new ComposioService({ clientFactory: factory });
-		root = await fs.mkdtemp(join(tmpdir(), 'shutdown-save-'));
-		dir = join(root, 'conversations');
-	});
-	afterEach(async () => {
-		service.dispose();
-		factory.dispose();
-		await fs.rm(root, { recursive: true, force: true });
+	beforeEach(() => {
+		dir = join(suite.dir, 'conversations');
 	});
 
 	function newChat(store = new ConversationStore(dir)): ChatSession {
@@ -61,8 +34,8 @@ describe('Saving on shutdown (ChatSession.dispose, ConversationStore.saveSync)',
 			// A save interval far longer than the test: only the shutdown write can have saved the latest text.
 			streamSaveIntervalMs: 60_000,
 			setup: async () => ({
-				session: await service.getSession('shutdown-user', { apiKey: emu.apiKey, baseUrl: emu.baseUrl, toolkits: [], authConfigs: {}, multiAccount: false }),
-				model: new OpenAiModelClient({ baseUrl: scripted.baseUrl, model: 'sandbox-scripted', maxRetries: 0 }),
+				session: await suite.session('shutdown-user'),
+				model: suite.sandbox.modelClient(),
 				maxTurns: 4,
 			}),
 		});

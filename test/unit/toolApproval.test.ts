@@ -8,7 +8,7 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import type { AgentEvent } from '../../src/agent/agentEvents';
 import { runAgent } from '../../src/agent/agentLoop';
 import type { ModelClient } from '../../src/agent/modelClient';
-import { OpenAiModelClient } from '../../src/agent/openAiModelClient';
+import type { OpenAiModelClient } from '../../src/agent/openAiModelClient';
 import {
 	actionsNeedingApproval,
 	actionsOf,
@@ -18,13 +18,9 @@ import {
 	type ApprovalMode,
 	ToolApprovalGate,
 } from '../../src/agent/toolApproval';
-import { ComposioClientFactory } from '../../src/composio/composioClientFactory';
-import { ComposioService } from '../../src/composio/composioService';
 import type { ToolSession } from '../../src/composio/toolSession';
-import { nullLogger } from '../../src/common/logger';
-import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
-import { ScriptedModel } from '../../src/sandbox/scriptedModel';
 import { until } from '../shared/until';
+import { useSandbox } from './fakes/sandboxSuite';
 import { FakeModel } from './fakes/fakeModel';
 
 const USER = 'approval-user';
@@ -105,24 +101,15 @@ describe('tool approval policy', () => {
 
 describe('the agent loop asks before side effects (emulator over HTTP)', function () {
 	this.timeout(60_000);
-	const emu = new ComposioEmulator();
-	const scripted = new ScriptedModel({ chunkDelayMs: 1 });
-	let service: ComposioService;
+	const suite = useSandbox({ model: { chunkDelayMs: 1 } });
+	const emu = suite.sandbox.emulator;
 	let session: ToolSession;
 	let model: OpenAiModelClient;
 	const executed = (slug: string): number => emu.requests.filter((r) => r.method === 'POST' && /\/execute$/.test(r.path) && JSON.stringify(r.body).includes(slug)).length;
 
-	before(async () => {
-		await Promise.all([emu.start(), scripted.start()]);
-		model = new OpenAiModelClient({ baseUrl: scripted.baseUrl, model: 'sandbox-scripted', maxRetries: 0 });
-	});
-	after(async () => {
-		await Promise.all([emu.stop(), scripted.stop()]);
-	});
 	beforeEach(async () => {
-		emu.reset();
-		service = new ComposioService({ clientFactory: new ComposioClientFactory({ logger: nullLogger, maxRetries: 0 }), pollIntervalMs: 25 });
-		session = await service.getSession(USER, { apiKey: emu.apiKey, baseUrl: emu.baseUrl, toolkits: [], authConfigs: {}, multiAccount: false });
+		model = suite.sandbox.modelClient();
+		session = await suite.session(USER);
 		emu.seedAccount(USER, 'gmail');
 	});
 

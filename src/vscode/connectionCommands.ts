@@ -93,7 +93,7 @@ export class ConnectionCommands {
 			const request = await this.step(`Composio: creating a Connect Link for ${name}…`, () => session.authorize(toolkit, alias ? { alias } : {}));
 			return await this.openAndWait(session, request, name, alias);
 		} catch (e) {
-			await this.fail(e, what, () => this.connectApp(arg, another));
+			await this.showFailure(e, what, () => this.connectApp(arg, another));
 			return undefined;
 		}
 	}
@@ -113,7 +113,7 @@ export class ConnectionCommands {
 			const request = await this.step(`Composio: creating a fresh Connect Link for ${label}…`, () => session.reconnect(account.id));
 			return await this.openAndWait(session, request, name, account.alias);
 		} catch (e) {
-			await this.fail(e, what, () => this.reconnectAccount(arg));
+			await this.showFailure(e, what, () => this.reconnectAccount(arg));
 			return undefined;
 		}
 	}
@@ -137,7 +137,7 @@ export class ConnectionCommands {
 			vscode.window.setStatusBarMessage(`$(check) ${label} ${enabled ? 'enabled' : 'disabled'}`, 4000);
 			return true;
 		} catch (e) {
-			await this.fail(e, what, () => this.setAccountEnabled(arg, enabled));
+			await this.showFailure(e, what, () => this.setAccountEnabled(arg, enabled));
 			return false;
 		}
 	}
@@ -169,7 +169,7 @@ export class ConnectionCommands {
 			vscode.window.setStatusBarMessage(`$(check) ${label} disconnected`, 4000);
 			return true;
 		} catch (e) {
-			await this.fail(e, what, () => this.disconnectAccount(arg));
+			await this.showFailure(e, what, () => this.disconnectAccount(arg));
 			return false;
 		}
 	}
@@ -341,7 +341,8 @@ export class ConnectionCommands {
 		return Promise.resolve(vscode.window.withProgress({ location: fromTree ? { viewId: CONNECTIONS_VIEW_ID } : vscode.ProgressLocation.Window, title: 'Composio' }, fn));
 	}
 
-	private fail(e: unknown, what: string, retry: () => Promise<unknown>): Promise<void> {
+	/** Shows the failure with its remedy and a Retry, and logs it. */
+	private showFailure(e: unknown, what: string, retry: () => Promise<unknown>): Promise<void> {
 		return showError(e, what, { prompts: this.deps.prompts(), log: this.deps.log, retry });
 	}
 }

@@ -122,9 +122,9 @@ interface RunningTurn {
  * The chat session. Contract:
  * - `send` starts a turn (one at a time); while a turn waits for a connection, messages go to
  *   its AuthWaiter; while it runs otherwise, `send` answers 'busy' and changes nothing.
- * - Every AgentEvent becomes transcript items (user → assistant with `streaming` until it
- *   ends → tool running→done/failed → auth waiting→connected/expired/failed/cancelled with the
- *   newest url → notices, errors as notices with their action).
+ * - Every AgentEvent changes the transcript as `reduceEvent` (transcriptReducer.ts) says; each
+ *   change is applied to the conversation and reported (`onDidAddItem`, `onDidUpdateItem`,
+ *   `onDidAppendText`, `onDidChangeTurnState`). A turn that ends closes what it left open.
  * - The conversation is saved when an item completes and at the end of each turn, and at most
  *   every `streamSaveIntervalMs` while text streams. A failing turn keeps the user's message
  *   and everything already shown; `retry` sends the last request again.
@@ -145,6 +145,7 @@ export class ChatSession extends DisposableBase {
 	private gate: ToolApprovalGate | undefined;
 	/** Toolkit logos of the last session that showed a Connect card. */
 	private readonly logos: ToolkitLogos;
+	private readonly approval: ChatSessionOptions['approval'];
 
 	private readonly _onDidChangeConversation = this._register(new Emitter<ConversationSnapshot>());
 	/** The whole conversation changed (opened, new, deleted). */
@@ -176,8 +177,6 @@ export class ChatSession extends DisposableBase {
 		this.gate = this.newGate();
 		this._register({ dispose: () => this.stopForDispose() } satisfies Disposable);
 	}
-
-	private readonly approval: ChatSessionOptions['approval'];
 
 	/** A fresh approval gate for a newly opened conversation (none when approval is not configured). */
 	private newGate(): ToolApprovalGate | undefined {

@@ -138,8 +138,10 @@ describe('Commands, editor prompts and MCP config in a real VS Code', function (
 
 		it('Show Logs shows the "Composio Agent" log', async () => {
 			// (Get Started is checked in the browser suite, editorPrompts.test.ts: a window that loads
-			// the extension for development, as this one does, opens another walkthrough for it.)
-			const isOurLog = (e: vscode.TextEditor): boolean => e.document.uri.scheme === 'output' && e.document.uri.path.endsWith('Composio Agent');
+			// the extension for development, as this one does, may open another walkthrough for it:
+			// VS Code 1.100 does.)
+			// The log's document is output:<extension id>.Composio Agent (VS Code 1.100) or …Composio Agent.log (1.139).
+			const isOurLog = (e: vscode.TextEditor): boolean => e.document.uri.scheme === 'output' && /Composio Agent(\.log)?$/.test(e.document.uri.path);
 			await vscode.commands.executeCommand('workbench.action.closePanel');
 			await waitFor(() => !vscode.window.visibleTextEditors.some(isOurLog), 'the log to be hidden first');
 			await vscode.commands.executeCommand(CommandIds.showLogs);

@@ -2,6 +2,7 @@
  * What each editor tool works with: the host, the folders as they are now, and the checks every
  * tool applies the same way (inside the workspace, not excluded, arguments of the right type).
  */
+import { isRecord } from '../../common/isRecord';
 import type { LocalToolResult } from '../localTools';
 import type { EditorHost, WorkspaceFolderInfo, WorkspacePath } from './editorHost';
 import { displayPath, isExcluded, resolveWorkspacePath } from './workspacePaths';
@@ -47,10 +48,6 @@ export class ToolContext {
 			throw new ToolInputError('Cancelled.');
 		}
 	}
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** An optional string argument. */

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { DisposableBase } from './common/disposable';
+import type { Event } from './common/emitter';
 import type { SecretStore } from './common/secrets';
 import { ComposioService } from './composio/composioService';
 import type { ToolSession } from './composio/toolSession';
@@ -9,7 +10,7 @@ import { SandboxServers } from './sandbox/sandboxServers';
 import { ChatSession, type TurnSetup } from './agent/chatSession';
 import { ConversationStore } from './agent/conversationStore';
 import { ModelError } from './agent/modelErrors';
-import { OpenAiModelClient } from './agent/openAiModelClient';
+import { NO_MODEL_MESSAGE } from './agent/modelSelection';
 import { ComposioError } from './composio/composioErrors';
 import { ConnectionsModel } from './composio/connectionsModel';
 import { type AlwaysAllowedStore, type ApprovalMode } from './agent/toolApproval';
@@ -27,6 +28,7 @@ import { type QuickPicker, VsCodeQuickPicker } from './vscode/quickPicker';
 import { ComposioStatusBar } from './vscode/statusBar';
 import { createLinkOpener } from './vscode/vsCodeLinkOpener';
 import { EnvironmentResolver, type ResolvedEnvironment } from './vscode/environment';
+import { ModelResolver } from './vscode/modelResolver';
 import { UserIdStore } from './vscode/userIdStore';
 import { type UserPrompts, VsCodeUserPrompts } from './vscode/userPrompts';
 import { VsCodeSecretStore } from './vscode/vsCodeSecretStore';
@@ -70,6 +72,8 @@ export class Services extends DisposableBase {
 	readonly mcp: McpDeps;
 	/** The editor tools (problems, diff, read, find, open, edit) every front door gives the agent. */
 	readonly editorTools: EditorToolsProvider;
+	/** The model each turn talks to: VS Code's language models, the OpenAI-compatible one, or the sandbox's. */
+	readonly models: ModelResolver;
 	/** The Composio base URL last resolved (the sandbox's while in the sandbox); the link policy trusts its host. */
 	private composioBaseUrl = 'https://backend.composio.dev';
 
@@ -89,6 +93,7 @@ export class Services extends DisposableBase {
 			}),
 		);
 		this.environment = this._register(new EnvironmentResolver(this.secrets, this.sandbox));
+		this.models = this._register(new ModelResolver({ workspaceState: context.workspaceState, log }));
 		this.userIds = this._register(new UserIdStore(this.secrets));
 		this.composio = this._register(new ComposioService({ logger: log }));
 		this.linkOpener = createLinkOpener({ prompts: () => this.prompts, baseUrl: () => this.composioBaseUrl, logger: log });
@@ -119,6 +124,7 @@ export class Services extends DisposableBase {
 		this.chatView.setHost(this.chatController);
 		this._register(this.userIds.onDidChange(() => this.composio.dropSessions()));
 		this._register(this.environment.onDidChange(() => void this.chatView.refreshConfig()));
+		this._register(this.models.onDidChange(() => void this.chatView.refreshConfig()));
 
 		this.connections = this._register(
 			new ConnectionsModel({
@@ -154,7 +160,12 @@ export class Services extends DisposableBase {
 			log,
 		};
 		this.connectionsView = this._register(new ConnectionsView(this.connections, { isSandbox: () => this.environment.isSandbox() }));
-		const deps = { model: this.connections, config: () => this.config(), onDidChangeEnvironment: this.environment.onDidChange, secrets: this.secrets };
+		// The models on offer change what is missing as much as keys and settings do.
+		const onDidChangeEnvironment: Event<void> = (listener) => {
+			const subs = [this.environment.onDidChange(listener), this.models.onDidChange(listener)];
+			return { dispose: () => subs.forEach((d) => d.dispose()) };
+		};
+		const deps = { model: this.connections, config: () => this.config(), onDidChangeEnvironment, secrets: this.secrets };
 		this.statusBar = this._register(new ComposioStatusBar(deps));
 		this.contextKeys = this._register(new ContextKeyUpdater(deps));
 		this.watchConnections();
@@ -223,8 +234,16 @@ export class Services extends DisposableBase {
 			this.secrets.source('openAiApiKey'),
 		]);
 		// Resolving the live environment starts nothing; the sandbox never lacks a key.
-		const missing = sandbox ? undefined : (await this.environment.resolve()).missing;
-		return { sandbox, hasComposioKey: composio !== 'none', hasOpenAiKey: openAi !== 'none', ...(missing ? { missing } : {}) };
+		const env = sandbox ? undefined : await this.environment.resolve();
+		const models = await this.models.selection(env ?? 'sandbox');
+		const missing = env?.missing === 'composioKey' ? 'composioKey' : models.missing;
+		return {
+			sandbox,
+			hasComposioKey: composio !== 'none',
+			hasOpenAiKey: openAi !== 'none',
+			...(missing ? { missing } : {}),
+			...(models.selected ? { model: { label: models.selected.label, detail: models.selected.detail } } : {}),
+		};
 	}
 
 	/**
@@ -239,14 +258,18 @@ export class Services extends DisposableBase {
 		if (env.missing === 'composioKey') {
 			throw new ComposioError('auth', 'Set your Composio API key to start.', { action: 'setComposioKey', detail: 'no Composio API key' });
 		}
-		if (env.missing === 'openAiKey') {
+		const selection = await this.models.selection(env);
+		if (selection.missing === 'openAiKey') {
 			throw new ModelError('auth', 'Set your OpenAI API key to start (or point composio.openai.baseUrl at a server that needs none).', { action: 'setOpenAiKey' });
+		}
+		if (!selection.selected) {
+			throw new ModelError('noModel', NO_MODEL_MESSAGE, { action: 'chooseModel' });
 		}
 		if (signal.aborted) {
 			throw new ComposioError('cancelled', 'Cancelled.');
 		}
 		const session = await this.session(env);
-		const model = new OpenAiModelClient({ model: env.model.model, baseUrl: env.model.baseUrl, ...(env.model.apiKey ? { apiKey: env.model.apiKey } : {}) });
+		const model = await this.models.client(selection.selected, env);
 		return { model, session, maxTurns: env.maxTurns, multiAccount: env.composio.multiAccount, localTools: this.editorTools.toolbox };
 	}
 
@@ -257,6 +280,9 @@ export class Services extends DisposableBase {
 			openLogs: CommandIds.showLogs,
 			retry: undefined,
 			openSettings: 'workbench.action.openSettings',
+			chooseModel: CommandIds.chooseModel,
+			findModelProviders: CommandIds.getModels,
+			useSandbox: CommandIds.useSandbox,
 		}[action];
 		if (command === 'workbench.action.openSettings') {
 			await vscode.commands.executeCommand(command, 'composio');

@@ -3,13 +3,15 @@
  * transcript and the view. Never carries a key.
  */
 
+import type { NoticeAction } from '../protocol/transcript';
+import type { LeftOut } from './contextWindow';
 import type { ApprovalDecision, ToolAction } from './toolApproval';
 
 /** A user-facing error with its remedy. */
 export interface AgentFailure {
 	readonly kind: string;
 	readonly message: string;
-	readonly action?: 'setComposioKey' | 'setOpenAiKey' | 'openLogs' | 'retry' | 'openSettings';
+	readonly action?: NoticeAction;
 }
 
 export type AgentEvent =
@@ -38,6 +40,8 @@ export type AgentEvent =
 	/** Informational line for the transcript ("Connected Gmail — continuing"). */
 	| { readonly type: 'notice'; readonly text: string }
 	| { readonly type: 'usage'; readonly promptTokens: number; readonly completionTokens: number }
+	/** Earlier parts of the conversation were left out of a request to fit the model's context window (the transcript keeps them). */
+	| { readonly type: 'contextTrimmed'; readonly leftOut: LeftOut; readonly tokens: number; readonly maxInputTokens: number }
 	/** The turn ended: answered, stopped at the turn cap, or cancelled. */
 	| { readonly type: 'done'; readonly reason: 'answered' | 'maxTurns' | 'cancelled' }
 	/** The turn failed; the conversation so far stays intact. */

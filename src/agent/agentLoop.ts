@@ -296,6 +296,8 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 		logger.warn(`Describing the editor for the prompt failed: ${e instanceof Error ? e.message : String(e)}`);
 	}
 	const systemPrompt = options.systemPrompt ?? buildSystemPrompt({ accounts, ...(localSection ? { sections: [localSection] } : {}) });
+	/** Where this task begins in the request (after the system prompt): fitting a long conversation leaves out what comes before first. */
+	const keepFrom = messages.map((m) => m.role).lastIndexOf('user') + 1;
 
 	/** Links already announced, by account id and url. */
 	const announced = new Set<string>();
@@ -330,8 +332,11 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 		let text = '';
 		let calls: ModelToolCall[] = [];
 		try {
-			for await (const chunk of model.stream({ messages: [{ role: 'system', content: systemPrompt }, ...messages], tools: [...tools], signal })) {
+			for await (const chunk of model.stream({ messages: [{ role: 'system', content: systemPrompt }, ...messages], tools: [...tools], signal, ...(keepFrom > 0 ? { keepFrom } : {}) })) {
 				switch (chunk.type) {
+					case 'contextTrimmed':
+						yield { type: 'contextTrimmed', leftOut: chunk.leftOut, tokens: chunk.tokens, maxInputTokens: chunk.maxInputTokens };
+						break;
 					case 'text':
 						text += chunk.delta;
 						yield { type: 'text', delta: chunk.delta };

@@ -1,4 +1,5 @@
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
+import type { LeftOut } from './contextWindow';
 
 /** One call to the model: the conversation so far, the tools it may call, and a way to stop it. */
 export interface ModelRequest {
@@ -7,6 +8,12 @@ export interface ModelRequest {
 	tools: ChatCompletionTool[];
 	/** Aborting ends the stream promptly with a `ModelError` of kind 'cancelled'. */
 	signal: AbortSignal;
+	/**
+	 * Index in `messages` where the task being worked on begins (its user message). When the
+	 * conversation must be fitted into the model's context window, what comes before it is left
+	 * out first. Absent: from the last user message.
+	 */
+	keepFrom?: number;
 }
 
 /** A function call the model asked for, with its arguments still as the model's JSON text. */
@@ -18,11 +25,13 @@ export interface ModelToolCall {
 }
 
 /**
- * One piece of a streamed model reply. A stream yields any number of `text` deltas as they
- * arrive, then at most one `toolCalls` (fully assembled), at most one `usage`, and exactly one
- * `done`, in that order.
+ * One piece of a streamed model reply. A stream yields at most one `contextTrimmed` first, then
+ * any number of `text` deltas as they arrive, then at most one `toolCalls` (fully assembled), at
+ * most one `usage`, and exactly one `done`, in that order.
  */
 export type ModelChunk =
+	/** Earlier parts of the conversation were left out of this request to fit the model's context window. */
+	| { type: 'contextTrimmed'; leftOut: LeftOut; tokens: number; maxInputTokens: number }
 	| { type: 'text'; delta: string }
 	| { type: 'toolCalls'; calls: ModelToolCall[] }
 	| { type: 'usage'; promptTokens: number; completionTokens: number }

@@ -10,10 +10,18 @@ export type ModelErrorKind =
 	| 'badRequest'
 	| 'notFound'
 	| 'streamCut'
-	| 'cancelled';
+	| 'cancelled'
+	/** The conversation does not fit the model's input limit. */
+	| 'contextTooLong'
+	/** The user did not allow this extension to use the model (VS Code's consent prompt). */
+	| 'consent'
+	/** The model's provider refuses for now: a quota is used up, or the extension is blocked. */
+	| 'blocked'
+	/** No model to talk to: no key, and no model in VS Code. */
+	| 'noModel';
 
 /** The remedy the UI can offer next to the message. */
-export type ModelErrorAction = 'setOpenAiKey' | 'retry' | 'openSettings';
+export type ModelErrorAction = 'setOpenAiKey' | 'retry' | 'openSettings' | 'chooseModel';
 
 /** Extra facts for a `ModelError`; all optional. */
 export interface ModelErrorOptions {
@@ -94,7 +102,7 @@ export function toModelError(e: unknown, context: ModelErrorContext = {}): Model
 		const status: unknown = e.status;
 		const body: unknown = e.error;
 		const headers: unknown = e.headers;
-		return fromStatus(typeof status === 'number' ? status : undefined, providerMessage(body, e.message), retryAfterSeconds(headers), context);
+		return fromStatus(typeof status === 'number' ? status : undefined, providerMessage(body, e.message), retryAfterSeconds(headers), context, providerCode(body, e.code));
 	}
 	if (e instanceof SyntaxError) {
 		return streamCutModelError('The provider sent a malformed event.');
@@ -111,6 +119,7 @@ function fromStatus(
 	detail: string | undefined,
 	retryAfter: number | undefined,
 	context: ModelErrorContext,
+	code: string | undefined,
 ): ModelError {
 	const extra = (action: ModelErrorAction | undefined): ModelErrorOptions => ({
 		...(action ? { action } : {}),
@@ -128,6 +137,9 @@ function fromStatus(
 		const wait = retryAfter !== undefined && retryAfter > 0 ? ` Try again in ${retryAfter} second${retryAfter === 1 ? '' : 's'}.` : ' Wait a moment and try again.';
 		return new ModelError('rateLimited', `The model provider is limiting requests right now.${wait}`, extra('retry'));
 	}
+	if (status === 413 || ((status === 400 || status === 422) && isContextTooLong(detail, code))) {
+		return contextTooLongModelError(context.model, detail);
+	}
 	if (status === 400 || status === 422) {
 		return new ModelError('badRequest', 'The model provider could not accept this request.', extra('openSettings'));
 	}
@@ -139,6 +151,30 @@ function fromStatus(
 		return new ModelError('server', 'The model provider reported an error while answering. Try again.', extra('retry'));
 	}
 	return new ModelError('server', `The model provider answered with HTTP ${status}. Try again.`, extra('retry'));
+}
+
+/** OpenAI's machine-readable error code (`error.code`, e.g. `context_length_exceeded`). */
+function providerCode(body: unknown, sdkCode: unknown): string | undefined {
+	if (typeof sdkCode === 'string') {
+		return sdkCode;
+	}
+	return isRecord(body) && typeof body['code'] === 'string' ? body['code'] : undefined;
+}
+
+const CONTEXT_TOO_LONG = /context.?(length|window)|maximum context|too many tokens|prompt (is )?too long|input (is )?too (long|large)|request too large|exceeds? (the )?(model'?s? )?(token|context|input)|tokens? (limit|count).{0,40}exceed|reduce the length/i;
+
+/** True when a provider's message or code says the request did not fit the model's context window. */
+export function isContextTooLong(message: string | undefined, code?: string): boolean {
+	return code === 'context_length_exceeded' || code === 'string_above_max_length' || (message !== undefined && CONTEXT_TOO_LONG.test(message));
+}
+
+/** The error for a conversation that does not fit the model's input limit, even after leaving out earlier parts. */
+export function contextTooLongModelError(model?: string, detail?: string): ModelError {
+	const which = model ? `${model}'s` : "the model's";
+	return new ModelError('contextTooLong', `This conversation is too long for ${which} context window, even with earlier parts left out. Start a new chat, shorten your message, or choose a model with a larger window.`, {
+		action: 'chooseModel',
+		...(detail ? { detail } : {}),
+	});
 }
 
 /** The provider's own one-line explanation (`error.message` in OpenAI's error body), redacted. */

@@ -9,6 +9,7 @@ import type { TurnState } from '../protocol/chatProtocol';
 import type { AuthCardStatus, EditorContext, TranscriptItem } from '../protocol/transcript';
 import { toolkitDisplayName } from '../common/toolkitNames';
 import type { AgentEvent } from './agentEvents';
+import type { LeftOut } from './contextWindow';
 
 /** What a running turn has opened, by the ids of their items. */
 export interface TurnItems {
@@ -18,6 +19,8 @@ export interface TurnItems {
 	readonly toolItems: ReadonlyMap<string, string>;
 	/** Toolkit slug → its Connect card. */
 	readonly authItems: ReadonlyMap<string, string>;
+	/** The notice saying earlier context was left out, once this turn has shown one. */
+	readonly contextNoticeId?: string;
 }
 
 /** A turn that has opened nothing yet. */
@@ -252,6 +255,22 @@ export function reduceEvent(items: readonly TranscriptItem[], turn: TurnItems, e
 			draft.add({ kind: 'notice', id: factory.newId('notice'), at: factory.now(), level: 'info', text: event.text });
 			save = 'now';
 			break;
+		case 'contextTrimmed': {
+			// One notice per turn, kept up to date as later requests of the turn leave out more.
+			const text = contextTrimmedText(event.leftOut);
+			const found = draft.locate(turn.contextNoticeId);
+			if (found?.item.kind === 'notice') {
+				if (found.item.text !== text) {
+					draft.replace(found.index, { ...found.item, text });
+				}
+			} else {
+				const item: TranscriptItem = { kind: 'notice', id: factory.newId('notice'), at: factory.now(), level: 'info', text };
+				next = { ...next, contextNoticeId: item.id };
+				draft.add(item);
+			}
+			save = 'now';
+			break;
+		}
 		case 'error':
 			draft.add({
 				kind: 'notice',
@@ -308,4 +327,20 @@ export function closeTurn(items: readonly TranscriptItem[], firstItem: number, t
 /** The item for a message the user sent, with the editor context attached to it. */
 export function userItem(text: string, context: readonly EditorContext[], factory: ItemFactory): TranscriptItem {
 	return { kind: 'user', id: factory.newId('user'), at: factory.now(), text, ...(context.length > 0 ? { context: [...context] } : {}) };
+}
+
+/** The notice for a request that left earlier context out: what was left out, and that the chat still shows it all. */
+export function contextTrimmedText(leftOut: LeftOut): string {
+	const parts: string[] = [];
+	const n = (count: number, one: string, many: string): string => `${count} ${count === 1 ? one : many}`;
+	if (leftOut.summarizedMessages > 0) {
+		parts.push(`${n(leftOut.summarizedMessages, 'earlier message', 'earlier messages')} summarized`);
+	}
+	if (leftOut.shortenedToolResults > 0) {
+		parts.push(`${n(leftOut.shortenedToolResults, 'tool result', 'tool results')} shortened`);
+	}
+	if (leftOut.shortenedMessages > 0) {
+		parts.push(`${n(leftOut.shortenedMessages, 'long message', 'long messages')} cut`);
+	}
+	return `Earlier context was left out so the conversation fits the model's context window (${parts.join(', ')}). The model no longer sees those parts in full; this chat still shows everything.`;
 }

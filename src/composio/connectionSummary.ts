@@ -143,8 +143,8 @@ export function validateAlias(value: string, taken: readonly string[]): string |
 /** What the status bar item is made from. */
 export interface StatusInput {
 	readonly sandbox: boolean;
-	/** A key the live mode needs and lacks. */
-	readonly missing?: 'composioKey' | 'openAiKey';
+	/** A key the live mode needs and lacks, or a model to talk to. */
+	readonly missing?: 'composioKey' | 'openAiKey' | 'model';
 	/** Undefined until the connections were loaded once. */
 	readonly accounts?: readonly ConnectedAccount[];
 	/** Names of toolkits whose Connect Link is open and waited on. */
@@ -186,6 +186,14 @@ export function statusView(input: StatusInput): StatusView {
 	}
 	if (input.missing === 'openAiKey') {
 		return { text: '$(key) Composio: OpenAI key missing', tooltip: 'The agent needs an OpenAI API key (or a model endpoint that needs none). Click to open the chat.', target: 'chat', warning: true };
+	}
+	if (input.missing === 'model') {
+		return {
+			text: '$(warning) Composio: no model',
+			tooltip: 'The agent has no model to talk to: set an OpenAI API key, sign in to a model provider in VS Code (such as GitHub Copilot), or use the sandbox. Click to open the chat.',
+			target: 'chat',
+			warning: true,
+		};
 	}
 	const prefix = input.sandbox ? '$(beaker) Composio Sandbox' : '$(plug) Composio';
 	const mode = input.sandbox ? 'Sandbox: simulated apps and a scripted model, no keys needed.' : 'Connected to Composio.';

@@ -3,7 +3,7 @@
  * Both directions are discriminated unions; the host checks everything it receives with
  * `parseWebviewMessage` before acting on it. No `vscode`, no DOM here.
  */
-import type { ApprovalAnswer, ConversationSummary, EditorContext, NoticeAction, TranscriptItem } from './transcript';
+import { type ApprovalAnswer, type ConversationSummary, type EditorContext, NOTICE_ACTIONS, type NoticeAction, type TranscriptItem } from './transcript';
 import { isRecord } from '../common/isRecord';
 
 /** What the webview needs to know about the configuration. Never holds a key, only whether one is set. */
@@ -12,8 +12,14 @@ export interface ChatConfigState {
 	readonly sandbox: boolean;
 	readonly hasComposioKey: boolean;
 	readonly hasOpenAiKey: boolean;
-	/** A key the live mode needs and doesn't have: the composer is disabled until it is set. */
-	readonly missing?: 'composioKey' | 'openAiKey';
+	/**
+	 * What the chat cannot start without: a Composio key, an OpenAI key (the OpenAI model is
+	 * picked), or any model at all (no key and no VS Code model). The composer is disabled until
+	 * it is there.
+	 */
+	readonly missing?: 'composioKey' | 'openAiKey' | 'model';
+	/** The model the next message goes to, for the header's model button. */
+	readonly model?: { readonly label: string; readonly detail: string };
 }
 
 /** Host actions the webview may ask for by name; the host maps each to a command. */
@@ -70,7 +76,7 @@ export const MAX_CONTEXT_TEXT = 200_000;
 /** Longest URL the host will consider. */
 export const MAX_URL_LENGTH = 4096;
 
-const HOST_ACTIONS: readonly HostAction[] = ['setComposioKey', 'setOpenAiKey', 'openLogs', 'retry', 'openSettings'];
+const HOST_ACTIONS: readonly HostAction[] = NOTICE_ACTIONS;
 const APPROVAL_ANSWERS: readonly ApprovalAnswer[] = ['once', 'chat', 'always', 'deny'];
 
 function shortString(value: unknown, max: number): value is string {

@@ -15,7 +15,21 @@ export interface EditorContext {
 }
 
 /** A remedy a notice or error offers, carried out by the host. */
-export type NoticeAction = 'setComposioKey' | 'setOpenAiKey' | 'openLogs' | 'retry' | 'openSettings';
+export type NoticeAction =
+	| 'setComposioKey'
+	| 'setOpenAiKey'
+	| 'openLogs'
+	| 'retry'
+	| 'openSettings'
+	/** Open the model picker. */
+	| 'chooseModel'
+	/** Offer ways to get models into VS Code (sign in to Copilot, find provider extensions). */
+	| 'findModelProviders'
+	/** Turn the sandbox on. */
+	| 'useSandbox';
+
+/** Every notice action, for checks at the boundary. */
+export const NOTICE_ACTIONS: readonly NoticeAction[] = ['setComposioKey', 'setOpenAiKey', 'openLogs', 'retry', 'openSettings', 'chooseModel', 'findModelProviders', 'useSandbox'];
 
 export type ToolCallStatus = 'awaitingApproval' | 'running' | 'done' | 'failed' | 'declined';
 

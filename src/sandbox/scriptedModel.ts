@@ -23,6 +23,12 @@ export interface ScriptedModelOptions {
 	requireKey?: string;
 	/** Receives one line per request; never contains keys. */
 	log?: (line: string) => void;
+	/**
+	 * The model's context window in tokens (as `scriptedPromptTokens` counts them): longer
+	 * requests are refused with OpenAI's 400 `context_length_exceeded`, as a real model does.
+	 * Default: no limit.
+	 */
+	contextWindow?: number;
 }
 
 /**
@@ -32,6 +38,9 @@ export interface ScriptedModelOptions {
  */
 export interface ModelFault {
 	status?: number;
+	/** With `status`: OpenAI's error `code` and `message` to answer with instead of the usual ones for that status. */
+	code?: string;
+	message?: string;
 	retryAfterSeconds?: number;
 	cutAfterChunks?: number;
 	count?: number;
@@ -50,6 +59,8 @@ export interface ScriptedModelRequest {
 	tools: string[];
 	/** `Date.now()` when it arrived. */
 	at: number;
+	/** Its size as `scriptedPromptTokens` counts it (messages and tool definitions). */
+	promptTokens: number;
 }
 
 const ERROR_TYPES: Record<number, { type: string; code: string; message: string }> = {
@@ -72,7 +83,7 @@ function parseFault(value: unknown): ModelFault | undefined {
 	if (!isRecord(value)) {
 		return undefined;
 	}
-	const { status, retryAfterSeconds, cutAfterChunks, count } = value;
+	const { status, retryAfterSeconds, cutAfterChunks, count, code, message } = value;
 	if (status !== undefined && !(isCount(status, 400) && status <= 599)) {
 		return undefined;
 	}
@@ -88,11 +99,16 @@ function parseFault(value: unknown): ModelFault | undefined {
 	if (status === undefined && cutAfterChunks === undefined) {
 		return undefined;
 	}
+	if ((code !== undefined && typeof code !== 'string') || (message !== undefined && typeof message !== 'string')) {
+		return undefined;
+	}
 	return {
 		...(status !== undefined ? { status } : {}),
 		...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
 		...(cutAfterChunks !== undefined ? { cutAfterChunks } : {}),
 		...(count !== undefined ? { count } : {}),
+		...(typeof code === 'string' ? { code } : {}),
+		...(typeof message === 'string' ? { message } : {}),
 	};
 }
 
@@ -137,6 +153,38 @@ function approxTokens(text: string): number {
 	return Math.max(1, Math.ceil(text.length / 4));
 }
 
+/** The text a tokenizer would see of one Chat Completions message: its content and each tool call's name and arguments. */
+function messageText(m: unknown): string {
+	if (!isRecord(m)) {
+		return '';
+	}
+	const content = m['content'];
+	let text = typeof content === 'string' ? content : Array.isArray(content) ? content.map((p) => (isRecord(p) && typeof p['text'] === 'string' ? p['text'] : '')).join('') : '';
+	const calls = m['tool_calls'];
+	if (Array.isArray(calls)) {
+		for (const c of calls) {
+			const fn = isRecord(c) ? c['function'] : undefined;
+			if (isRecord(fn)) {
+				text += `\n${String(fn['name'])} ${String(fn['arguments'])}`;
+			}
+		}
+	}
+	return text;
+}
+
+/**
+ * Tokens of a request as the scripted model counts them: about four characters a token, plus
+ * four a message, plus the tool definitions as JSON. Its context window (and the tests' scripted
+ * VS Code model) is checked against this.
+ */
+export function scriptedPromptTokens(messages: readonly unknown[], tools: unknown): number {
+	let tokens = Array.isArray(tools) && tools.length > 0 ? Math.ceil(JSON.stringify(tools).length / 4) : 0;
+	for (const m of messages) {
+		tokens += 4 + Math.ceil(messageText(m).length / 4);
+	}
+	return tokens;
+}
+
 function describe(turn: ScriptedTurn): string {
 	return turn.type === 'text' ? `text (${turn.text.length} chars)` : `tool call ${turn.name}`;
 }
@@ -159,6 +207,7 @@ export class ScriptedModel {
 	private chunkDelayMs: number;
 	private wordsPerChunk: number;
 	private faults: ModelFault[] = [];
+	private contextWindow: number | undefined;
 	private server: Server | undefined;
 	private boundPort = 0;
 	/** Pending pauses between chunks; `stop()` ends them early. */
@@ -171,6 +220,12 @@ export class ScriptedModel {
 		this.wordsPerChunk = options.wordsPerChunk ?? 3;
 		this.requireKey = options.requireKey;
 		this.log = options.log ?? ((): void => undefined);
+		this.contextWindow = options.contextWindow;
+	}
+
+	/** Sets (or, with undefined, lifts) the context window later requests are checked against. */
+	setContextWindow(tokens: number | undefined): void {
+		this.contextWindow = tokens;
 	}
 
 	/** Starts listening; resolves once the port is bound. */
@@ -342,7 +397,8 @@ export class ScriptedModel {
 		}
 		const messages: unknown[] = body['messages'];
 		const tools = toolSpecs(body['tools']);
-		this.requests.push({ messages, tools: tools.map((t) => t.name), at: Date.now() });
+		const promptTokens = scriptedPromptTokens(messages, body['tools']);
+		this.requests.push({ messages, tools: tools.map((t) => t.name), at: Date.now(), promptTokens });
 		if (!this.authorized(req, res)) {
 			this.log('chat.completions → 401 (wrong key)');
 			return;
@@ -360,7 +416,18 @@ export class ScriptedModel {
 				headers['retry-after'] = String(Math.ceil(fault.retryAfterSeconds));
 				headers['retry-after-ms'] = String(Math.round(fault.retryAfterSeconds * 1000));
 			}
-			this.sendError(res, fault.status, undefined, undefined, headers);
+			this.sendError(res, fault.status, fault.message, fault.code, headers);
+			return;
+		}
+
+		if (this.contextWindow !== undefined && promptTokens > this.contextWindow) {
+			this.log(`chat.completions → 400 (${promptTokens} tokens, window ${this.contextWindow})`);
+			this.sendError(
+				res,
+				400,
+				`This model's maximum context length is ${this.contextWindow} tokens. However, your messages resulted in ${promptTokens} tokens. Please reduce the length of the messages.`,
+				'context_length_exceeded',
+			);
 			return;
 		}
 
@@ -369,10 +436,10 @@ export class ScriptedModel {
 		const id = `chatcmpl-${createHash('sha256').update(JSON.stringify(messages)).digest('hex').slice(0, 24)}`;
 		const callId = `call_${id.slice(9, 25)}`;
 		const created = Math.floor(Date.now() / 1000);
-		const promptTokens = approxTokens(JSON.stringify(messages));
+		const usagePromptTokens = approxTokens(JSON.stringify(messages));
 		const toolCall = turn.type === 'toolCall' ? { name: turn.name, arguments: JSON.stringify(turn.arguments) } : undefined;
 		const completionTokens = approxTokens(turn.type === 'text' ? turn.text : (toolCall?.arguments ?? ''));
-		const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+		const usage = { prompt_tokens: usagePromptTokens, completion_tokens: completionTokens, total_tokens: usagePromptTokens + completionTokens };
 		const finishReason = turn.type === 'text' ? 'stop' : 'tool_calls';
 
 		if (!stream) {

@@ -26,6 +26,9 @@ export const CommandIds = {
 	manageAlwaysAllowedTools: 'composio.manageAlwaysAllowedTools',
 	applyProposedEdit: 'composio.applyProposedEdit',
 	discardProposedEdit: 'composio.discardProposedEdit',
+	chooseModel: 'composio.chooseModel',
+	getModels: 'composio.getModels',
+	useSandbox: 'composio.useSandbox',
 } as const;
 
 /** The chat view's id (package.json `contributes.views`). */

@@ -4,6 +4,7 @@ import { CHAT_VIEW_ID, CommandIds, CONNECTIONS_VIEW_ID, WALKTHROUGH_ID } from '.
 import { manageAlwaysAllowedTools } from './approvalCommands';
 import { clearApiKeys, promptForApiKey } from './keyCommands';
 import { copyMcpConfig } from './mcpServer';
+import { chooseModel, getModels, useSandbox } from './modelCommands';
 import { resetUserId, setUserId, showUserId } from './userIdCommands';
 
 /** Registers every command; the caller owns the returned disposables. */
@@ -49,6 +50,11 @@ export function registerCommands(services: Services): vscode.Disposable[] {
 		register(CommandIds.manageAlwaysAllowedTools, () => manageAlwaysAllowedTools(services.alwaysAllowed)),
 		register(CommandIds.applyProposedEdit, (uri) => services.editorTools.proposals.apply(uri)),
 		register(CommandIds.discardProposedEdit, (uri) => services.editorTools.proposals.discard(uri)),
+		register(CommandIds.chooseModel, () =>
+			chooseModel({ models: services.models, environment: services.environment, picker: () => services.picker, runAction: (action) => services.runAction(action) }),
+		),
+		register(CommandIds.getModels, () => getModels(services.picker)),
+		register(CommandIds.useSandbox, () => useSandbox()),
 		register(CommandIds.openWalkthrough, () =>
 			vscode.commands.executeCommand('workbench.action.openWalkthrough', `${services.context.extension.id}#${WALKTHROUGH_ID}`, false),
 		),

@@ -58,7 +58,11 @@ const newChatButton = h('button', { class: 'icon-button', type: 'button', 'aria-
 const historyButton = h('button', { class: 'icon-button', type: 'button', 'aria-label': 'History', title: 'Conversation history', 'aria-expanded': 'false', 'aria-controls': 'history' }, icon('history'));
 const title = h('div', { class: 'toolbar-title' }, 'New chat');
 const sandboxBadge = h('button', { class: 'sandbox-badge', type: 'button', hidden: true, title: 'Sandbox: simulated apps and model. Click for details.', 'aria-label': 'Sandbox mode: show details' }, icon('beaker'), h('span', {}, 'Sandbox'));
-const toolbar = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Chat' }, title, sandboxBadge, h('div', { class: 'toolbar-actions' }, newChatButton, historyButton));
+// The model picker: shows the model the next message goes to; the host shows the choices.
+const modelName = h('span', { class: 'model-name' }, 'Model');
+const modelButton = h('button', { class: 'model-button', type: 'button' }, icon('sparkle'), modelName, icon('chevron-down'));
+modelButton.addEventListener('click', () => post({ type: 'runAction', action: 'chooseModel' }));
+const toolbar = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Chat' }, title, sandboxBadge, modelButton, h('div', { class: 'toolbar-actions' }, newChatButton, historyButton));
 const banner = h('div', { class: 'banner', role: 'note', hidden: true });
 const historyPanel = h('div', { class: 'history', id: 'history', hidden: true, role: 'region', 'aria-label': 'Conversation history' });
 const empty = h(
@@ -158,11 +162,16 @@ function showConfig(next: ChatConfigState): void {
 	config = next;
 	banner.replaceChildren();
 	sandboxBadge.hidden = true;
-	const keyButton = (label: string, action: 'setComposioKey' | 'setOpenAiKey') => {
+	const keyButton = (label: string, action: 'setComposioKey' | 'setOpenAiKey' | 'chooseModel' | 'findModelProviders' | 'useSandbox') => {
 		const b = h('button', { class: 'link-button', type: 'button' }, label);
 		b.addEventListener('click', () => post({ type: 'runAction', action }));
 		return b;
 	};
+	const model = next.model;
+	modelName.textContent = model ? model.label : 'Choose model';
+	modelButton.classList.toggle('model-missing', !model || next.missing === 'model');
+	modelButton.title = model ? `Model: ${model.label} · ${model.detail}. Click to choose another.` : 'No model yet. Click to choose one.';
+	modelButton.setAttribute('aria-label', model ? `Model: ${model.label}, ${model.detail}. Choose the model` : 'No model. Choose the model');
 	if (next.sandbox && saved.sandboxBannerClosed) {
 		banner.hidden = true;
 		sandboxBadge.hidden = false;
@@ -176,15 +185,27 @@ function showConfig(next: ChatConfigState): void {
 		});
 		banner.append(icon('beaker'), h('span', {}, 'Sandbox: simulated apps and model — set your keys to use your own accounts.'), close, h('span', { class: 'banner-actions' }, keyButton('Set Composio key', 'setComposioKey'), keyButton('Set OpenAI key', 'setOpenAiKey')));
 		banner.hidden = false;
+	} else if (next.missing === 'model') {
+		banner.className = 'banner banner-warning';
+		banner.append(
+			icon('sparkle'),
+			h('span', {}, 'No model to talk to yet. Set an OpenAI API key, sign in to a model provider in VS Code (such as GitHub Copilot), or try the sandbox.'),
+			h('span', { class: 'banner-actions' }, keyButton('Set OpenAI key', 'setOpenAiKey'), keyButton('Get models in VS Code', 'findModelProviders'), keyButton('Use the sandbox', 'useSandbox')),
+		);
+		banner.hidden = false;
 	} else if (next.missing) {
 		banner.className = 'banner banner-warning';
 		const which = next.missing === 'composioKey' ? 'Composio' : 'OpenAI';
-		banner.append(icon('key'), h('span', {}, `Set your ${which} API key to start.`), h('span', { class: 'banner-actions' }, keyButton(`Set ${which} key`, next.missing === 'composioKey' ? 'setComposioKey' : 'setOpenAiKey')));
+		const actions = [keyButton(`Set ${which} key`, next.missing === 'composioKey' ? 'setComposioKey' : 'setOpenAiKey')];
+		if (next.missing === 'openAiKey') {
+			actions.push(keyButton('Choose another model', 'chooseModel'));
+		}
+		banner.append(icon('key'), h('span', {}, `Set your ${which} API key to start.`), h('span', { class: 'banner-actions' }, ...actions));
 		banner.hidden = false;
 	} else {
 		banner.hidden = true;
 	}
-	composer.setDisabled(next.missing ? `Set your ${next.missing === 'composioKey' ? 'Composio' : 'OpenAI'} API key to start` : undefined);
+	composer.setDisabled(next.missing === 'model' ? 'Choose a model to start' : next.missing ? `Set your ${next.missing === 'composioKey' ? 'Composio' : 'OpenAI'} API key to start` : undefined);
 }
 
 function setTurnState(state: TurnState): void {

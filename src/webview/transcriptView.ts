@@ -4,7 +4,7 @@
  * streaming message only.
  */
 import type { WebviewToHost } from '../protocol/chatProtocol';
-import type { ApprovalAnswer, ApprovalRequestAction, AuthCardStatus, EditorContext, ToolCallStatus, TranscriptItem } from '../protocol/transcript';
+import { type ApprovalAnswer, type ApprovalRequestAction, type AuthCardStatus, type EditorContext, NOTICE_ACTIONS, type NoticeAction, type ToolCallStatus, type TranscriptItem } from '../protocol/transcript';
 import { h, icon } from './dom';
 import { codeLanguage, renderMarkdown } from './markdown';
 import { linkHost, toolAction, toolkitName } from './names';
@@ -364,7 +364,16 @@ export class TranscriptView {
 	}
 
 	private renderNotice(item: ItemOf<'notice'>): HTMLElement {
-		const actionLabels = { setComposioKey: 'Set Composio API Key', setOpenAiKey: 'Set OpenAI API Key', openLogs: 'Open Logs', retry: 'Retry', openSettings: 'Open Settings' } as const;
+		const actionLabels: Record<NoticeAction, string> = {
+			setComposioKey: 'Set Composio API Key',
+			setOpenAiKey: 'Set OpenAI API Key',
+			openLogs: 'Open Logs',
+			retry: 'Retry',
+			openSettings: 'Open Settings',
+			chooseModel: 'Choose Model',
+			findModelProviders: 'Get Models',
+			useSandbox: 'Use the Sandbox',
+		};
 		const button = item.action
 			? h('button', { class: 'button', type: 'button', 'data-action': 'notice-action', 'data-notice-action': item.action }, h('span', {}, actionLabels[item.action]))
 			: undefined;
@@ -428,8 +437,8 @@ export class TranscriptView {
 				this.host.post({ type: 'openToolResult', itemId });
 				break;
 			case 'notice-action': {
-				const action = button.dataset.noticeAction;
-				if (action === 'setComposioKey' || action === 'setOpenAiKey' || action === 'openLogs' || action === 'retry' || action === 'openSettings') {
+				const action = NOTICE_ACTIONS.find((a) => a === button.dataset.noticeAction);
+				if (action) {
 					this.host.post({ type: 'runAction', action });
 				}
 				break;

@@ -68,9 +68,16 @@ describe('Chat view in the real workbench (browser)', function () {
 		await waitUntil(async () => (await box.getAttribute('type')) === 'password', 'the key to be typed into a password box');
 		await box.fill('ck_browser_test_key_123');
 		await wb.page.keyboard.press('Enter');
-		// Live mode now: the sandbox banner gives way to the one key still missing, and the composer waits for it.
-		await chat.locator('.banner-warning', { hasText: 'Set your OpenAI API key to start.' }).waitFor();
+		// Live mode now: no OpenAI key and no language model in this VS Code, so the banner says
+		// what to do, with the three ways out, and the composer waits.
+		const banner = chat.locator('.banner-warning', { hasText: 'No model to talk to yet.' });
+		await banner.waitFor();
+		for (const way of ['Set OpenAI key', 'Get models in VS Code', 'Use the sandbox']) {
+			assert.equal(await banner.getByRole('button', { name: way }).isVisible(), true, way);
+		}
 		assert.equal(await chat.getByRole('textbox', { name: 'Message' }).isDisabled(), true);
+		assert.equal(await chat.getByRole('textbox', { name: 'Message' }).getAttribute('placeholder'), 'Choose a model to start');
+		assert.match((await chat.locator('.model-button').textContent()) ?? '', /Choose model/);
 		await screenshot(wb.page, 'chat-with-key');
 	});
 });

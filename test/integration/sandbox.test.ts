@@ -41,7 +41,7 @@ describe('Sandbox and the Composio layer inside the extension host', () => {
 		assert.ok(accounts.some((a) => a.id === request.accountId && a.status === 'ACTIVE'));
 	});
 
-	it('leaves the sandbox once a Composio key is set (and asks for the OpenAI key it then needs)', async () => {
+	it('leaves the sandbox once a Composio key is set (and asks for a model: an OpenAI key or a VS Code model)', async () => {
 		const { services } = await activateExtension();
 		await services.secrets.set('composioApiKey', 'ck_integration_test_key');
 		try {
@@ -50,6 +50,12 @@ describe('Sandbox and the Composio layer inside the extension host', () => {
 			assert.equal(env.mode, 'live');
 			assert.equal(env.composio.baseUrl, 'https://backend.composio.dev');
 			assert.equal(env.missing, 'openAiKey');
+			// No OpenAI key and (on this VS Code) no language model: the chat has nothing to talk to.
+			if ((await services.models.vscodeModels()).length === 0) {
+				const config = await services.config();
+				assert.equal(config.missing, 'model');
+				assert.equal(config.model, undefined);
+			}
 			await vscode.workspace.getConfiguration('composio').update('sandbox', 'on', vscode.ConfigurationTarget.Global);
 			assert.equal(await services.environment.isSandbox(), true, 'composio.sandbox "on" forces the sandbox even with a key');
 		} finally {

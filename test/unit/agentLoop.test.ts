@@ -9,7 +9,8 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import type { AgentEvent } from '../../src/agent/agentEvents';
 import { CANCELLED_TOOL_RESULT, repairTranscript, runAgent, toolkitOf, type AgentRunOptions } from '../../src/agent/agentLoop';
 import { AuthWaiter } from '../../src/agent/authWaiter';
-import type { OpenAiModelClient } from '../../src/agent/openAiModelClient';
+import type { ModelClient, ModelRequest } from '../../src/agent/modelClient';
+import { OpenAiModelClient } from '../../src/agent/openAiModelClient';
 import { buildSystemPrompt, userMessageContent } from '../../src/agent/systemPrompt';
 import { prepareToolOutput, shortenForModel } from '../../src/agent/toolOutput';
 import { ComposioClientFactory } from '../../src/composio/composioClientFactory';
@@ -90,6 +91,8 @@ function describeEvent(e: AgentEvent): string {
 			return `approvalRequired ${e.actions.map((a) => a.tool).join(', ')}`;
 		case 'approvalDecided':
 			return `approvalDecided ${e.decision}`;
+		case 'contextTrimmed':
+			return `contextTrimmed ${e.leftOut.summarizedMessages}/${e.leftOut.shortenedToolResults}/${e.leftOut.shortenedMessages}`;
 	}
 }
 
@@ -539,6 +542,36 @@ describe('agent loop (emulator + scripted model over HTTP)', function () {
 		assert.ok(seen?.role === 'tool' && typeof seen.content === 'string');
 		assert.ok(seen.content.length <= 1500, `${seen.content.length} characters`);
 		assert.match(seen.content, new RegExp(`\\[output shortened from ${JSON.stringify(full).length} to \\d+ characters\\]$`));
+	});
+
+	it('tells the model client where the task begins, and passes on what it left out of the context', async () => {
+		emu.seedAccount(USER, 'gmail');
+		const s = await session();
+		const requests: ModelRequest[] = [];
+		const trimming: ModelClient = {
+			model: 'trimming',
+			async *stream(request) {
+				requests.push(request);
+				yield { type: 'contextTrimmed', leftOut: { summarizedMessages: 4, shortenedToolResults: 1, shortenedMessages: 0 }, tokens: 900, maxInputTokens: 1000 };
+				yield* model.stream(request);
+			},
+		};
+		const messages: ChatCompletionMessageParam[] = [
+			{ role: 'user', content: 'What can you do?' },
+			{ role: 'assistant', content: 'Many things.' },
+			{ role: 'user', content: 'Summarize my emails' },
+		];
+		const run = start({ model: trimming, session: s, messages, maxTurns: 4 });
+		await run.finished;
+		assert.equal(last(run.events)?.type, 'done');
+		// The request starts with the system prompt: the task's message is at index 3, in every request of the run.
+		assert.ok(requests.length >= 3);
+		for (const r of requests) {
+			assert.equal(r.keepFrom, 3);
+			assert.deepEqual(r.messages[3], { role: 'user', content: 'Summarize my emails' });
+		}
+		assert.equal(run.events.filter((e) => e.type === 'contextTrimmed').length, requests.length);
+		assert.deepEqual(run.events.find((e) => e.type === 'contextTrimmed'), { type: 'contextTrimmed', leftOut: { summarizedMessages: 4, shortenedToolResults: 1, shortenedMessages: 0 }, tokens: 900, maxInputTokens: 1000 });
 	});
 
 	it('routes a named account alias to execute in multi-account mode and lists aliases in the prompt', async () => {

@@ -68,7 +68,16 @@ interface Row {
 	readonly wayOut: string;
 }
 
-const ACTION_LABELS: Record<NoticeAction, string> = { setComposioKey: 'Set Composio API Key', setOpenAiKey: 'Set OpenAI API Key', openLogs: 'Open Logs', retry: 'Retry', openSettings: 'Open Settings' };
+const ACTION_LABELS: Record<NoticeAction, string> = {
+	setComposioKey: 'Set Composio API Key',
+	setOpenAiKey: 'Set OpenAI API Key',
+	openLogs: 'Open Logs',
+	retry: 'Retry',
+	openSettings: 'Open Settings',
+	chooseModel: 'Choose Model',
+	findModelProviders: 'Get Models',
+	useSandbox: 'Use the Sandbox',
+};
 
 describe('Fault matrix: what the user sees, and that nothing is lost (ChatSession, emulator + scripted model over HTTP)', function () {
 	this.timeout(60_000);

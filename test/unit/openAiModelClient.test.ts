@@ -114,6 +114,29 @@ describe('OpenAiModelClient', () => {
 		assert.match((await failure(client)).message, /12 seconds/);
 	});
 
+	it("maps a model's own \"context too long\" answer (400 context_length_exceeded) to contextTooLong with Choose Model", async () => {
+		model.injectFault({ status: 400, code: 'context_length_exceeded', message: "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens." });
+		const coded = await failure(client);
+		assert.equal(coded.kind, 'contextTooLong');
+		assert.equal(coded.action, 'chooseModel');
+		assert.match(coded.message, /too long for sandbox-scripted's context window/);
+		assert.match(coded.detail ?? '', /maximum context length is 8192 tokens/);
+		// Servers that only say it in words (and 413) count too.
+		model.injectFault({ status: 400, code: 'invalid_request', message: 'Input is too long for requested model.' });
+		assert.equal((await failure(client)).kind, 'contextTooLong');
+		model.injectFault({ status: 413 });
+		assert.equal((await failure(client)).kind, 'contextTooLong');
+		// The scripted model refuses what is longer than its window, as a real model does.
+		model.setContextWindow(10);
+		try {
+			const refused = await failure(client);
+			assert.equal(refused.kind, 'contextTooLong');
+			assert.match(refused.detail ?? '', /maximum context length is 10 tokens/);
+		} finally {
+			model.setContextWindow(undefined);
+		}
+	});
+
 	it('maps a stream cut mid-way to streamCut with retry', async () => {
 		model.injectFault({ cutAfterChunks: 2 });
 		const seen: ModelChunk[] = [];

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_CONTEXT_WINDOW, OPENAI_CONTEXT_WINDOWS } from '../../src/agent/contextWindow';
 
 interface Manifest {
 	contributes: {
@@ -32,6 +33,16 @@ describe('README', () => {
 				assert.ok(commands.includes(`| ${c.category}: ${c.title} |`), `"${c.category}: ${c.title}" has a row`);
 			}
 		}
+	});
+
+	it('lists every entry of the context window table as the code has it', () => {
+		const models = section('Models');
+		for (const [prefix, window] of Object.entries(OPENAI_CONTEXT_WINDOWS)) {
+			const row = models.split('\n').find((line) => line.startsWith('| ') && line.includes(`\`${prefix}\``));
+			assert.ok(row, `${prefix} has a row`);
+			assert.ok(row.includes(`| ${window.toLocaleString('en-US')} |`), `${prefix}: ${window} in "${row}"`);
+		}
+		assert.ok(models.includes(`| anything else | ${DEFAULT_CONTEXT_WINDOW.toLocaleString('en-US')} `));
 	});
 
 	it('documents every setting in the Settings table', () => {

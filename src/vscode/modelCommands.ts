@@ -1,0 +1,53 @@
+import * as vscode from 'vscode';
+import type { EnvironmentResolver } from './environment';
+import type { ModelPickAction, ModelResolver } from './modelResolver';
+import type { QuickPicker } from './quickPicker';
+
+/** What the model commands need. */
+export interface ModelCommandDeps {
+	readonly models: ModelResolver;
+	readonly environment: EnvironmentResolver;
+	picker(): QuickPicker;
+	/** Carries out what the picker's extra entries ask for. */
+	runAction(action: Exclude<ModelPickAction, 'openSettings'>): Promise<void>;
+}
+
+/** Composio: Choose Model… — the picker behind the chat header's model button. */
+export async function chooseModel(deps: ModelCommandDeps): Promise<void> {
+	const env = (await deps.environment.isSandbox()) ? 'sandbox' : await deps.environment.resolve();
+	const action = await deps.models.pick(deps.picker(), env);
+	if (action === 'openSettings') {
+		await vscode.commands.executeCommand('workbench.action.openSettings', 'composio.model.source');
+	} else if (action) {
+		await deps.runAction(action);
+	}
+}
+
+interface WayItem extends vscode.QuickPickItem {
+	readonly run: () => Thenable<unknown>;
+}
+
+/**
+ * Ways to get language models into VS Code, as far as this VS Code offers them: its own chat
+ * setup (signs in to GitHub Copilot), its language model management, and the Marketplace's AI
+ * extensions (many add models).
+ */
+export async function getModels(picker: QuickPicker): Promise<void> {
+	const commands = new Set(await vscode.commands.getCommands(true));
+	const ways: WayItem[] = [];
+	if (commands.has('workbench.action.chat.triggerSetup')) {
+		ways.push({ label: '$(copilot) Sign In to GitHub Copilot', detail: "VS Code's own setup: its models appear in Composio's model picker once you are signed in", run: () => vscode.commands.executeCommand('workbench.action.chat.triggerSetup') });
+	}
+	if (commands.has('workbench.action.chat.manage')) {
+		ways.push({ label: '$(settings-gear) Manage Language Models', detail: 'Add models from providers VS Code knows, with your own keys', run: () => vscode.commands.executeCommand('workbench.action.chat.manage') });
+	}
+	ways.push({ label: '$(extensions) Find Extensions That Add Models', detail: 'The AI category of the extension gallery', run: () => vscode.commands.executeCommand('workbench.extensions.search', '@category:"AI" language models') });
+	const picked = await picker.pick(ways, { title: 'Get Language Models in VS Code', placeHolder: 'Models other extensions add to VS Code can answer in the Composio chat' });
+	await picked?.run();
+}
+
+/** Composio: Use the Sandbox — turns `composio.sandbox` on (for this workspace when one is open). */
+export async function useSandbox(): Promise<void> {
+	const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+	await vscode.workspace.getConfiguration('composio').update('sandbox', 'on', target);
+}

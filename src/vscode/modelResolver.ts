@@ -1,0 +1,216 @@
+import * as vscode from 'vscode';
+import { ContextFittingModelClient, type ContextLimit } from '../agent/contextFittingModelClient';
+import { DEFAULT_CONTEXT_WINDOW, estimateTokens, openAiInputLimit } from '../agent/contextWindow';
+import type { ModelClient } from '../agent/modelClient';
+import { ModelError } from '../agent/modelErrors';
+import { type ModelOption, type ModelSelection, optionTitle, parseModelSource, selectModel, type VsCodeModelInfo } from '../agent/modelSelection';
+import { OpenAiModelClient } from '../agent/openAiModelClient';
+import { DisposableBase } from '../common/disposable';
+import { Emitter, type Event } from '../common/emitter';
+import { OPENAI_BASE_URL, type ResolvedEnvironment } from './environment';
+import type { QuickPicker } from './quickPicker';
+import { VsCodeModelClient } from './vsCodeModelClient';
+
+/** The workspace-state key holding the model picked in this workspace (an option id). */
+export const MODEL_CHOICE_KEY = 'composio.model.choice';
+
+/** What the model picker may ask the host to do besides choosing a model. */
+export type ModelPickAction = 'setOpenAiKey' | 'findModelProviders' | 'useSandbox' | 'openSettings';
+
+interface ModelPickItem extends vscode.QuickPickItem {
+	readonly optionId?: string;
+	readonly action?: ModelPickAction;
+}
+
+/** What `ModelResolver` needs. */
+export interface ModelResolverDeps {
+	readonly workspaceState: vscode.Memento;
+	readonly log: vscode.LogOutputChannel;
+}
+
+/** The environment the selection is made for: a live one, or the sandbox (not started just to list models). */
+export type ModelEnvironment = ResolvedEnvironment | 'sandbox';
+
+/** VS Code's language model API, where this VS Code has it (1.90 and later; some hosts leave it out). */
+function languageModels(): typeof vscode.lm | undefined {
+	const lm = (vscode as { lm?: typeof vscode.lm }).lm;
+	return lm && typeof lm.selectChatModels === 'function' ? lm : undefined;
+}
+
+function info(chat: vscode.LanguageModelChat): VsCodeModelInfo {
+	return { vendor: chat.vendor, id: chat.id, name: chat.name, family: chat.family, maxInputTokens: chat.maxInputTokens };
+}
+
+/** Remembers counted texts per model: a conversation is recounted on every request and mostly unchanged. */
+class TokenCache {
+	private readonly counts = new Map<string, number>();
+
+	async count(text: string, counter: (text: string) => Thenable<number>): Promise<number> {
+		const known = this.counts.get(text);
+		if (known !== undefined) {
+			return known;
+		}
+		const n = await counter(text);
+		if (this.counts.size >= 5000) {
+			this.counts.clear();
+		}
+		this.counts.set(text, n);
+		return n;
+	}
+}
+
+/**
+ * Chooses the model each turn talks to, and builds its client. Lists VS Code's chat models
+ * (`vscode.lm.selectChatModels`) beside the configured OpenAI-compatible model (or, in the
+ * sandbox, its scripted model); remembers the user's pick per workspace; applies
+ * `composio.model.source` otherwise (see `selectModel`). Every client it builds fits the
+ * conversation into the model's context window. Fires `onDidChange` when the models VS Code
+ * offers or the pick change.
+ */
+export class ModelResolver extends DisposableBase {
+	private readonly changed = this._register(new Emitter<void>());
+	/** The models on offer or the pick changed: the view's model button and banner may need updating. */
+	readonly onDidChange: Event<void> = this.changed.event;
+	private readonly tokenCaches = new Map<string, TokenCache>();
+
+	constructor(private readonly deps: ModelResolverDeps) {
+		super();
+		const lm = languageModels();
+		if (lm && typeof lm.onDidChangeChatModels === 'function') {
+			this._register(lm.onDidChangeChatModels(() => this.changed.fire()));
+		}
+	}
+
+	/** The chat models VS Code offers now; none where it has no language model API. Never throws. */
+	async vscodeModels(): Promise<vscode.LanguageModelChat[]> {
+		const lm = languageModels();
+		if (!lm) {
+			return [];
+		}
+		try {
+			return await lm.selectChatModels();
+		} catch (e) {
+			this.deps.log.warn(`Listing VS Code's language models failed: ${e instanceof Error ? e.message : String(e)}`);
+			return [];
+		}
+	}
+
+	/** The picker's choices and the model the next turn uses. */
+	async selection(env: ModelEnvironment): Promise<ModelSelection> {
+		const config = vscode.workspace.getConfiguration('composio');
+		const sandbox = env === 'sandbox' || env.mode === 'sandbox';
+		const remembered = this.deps.workspaceState.get<string>(MODEL_CHOICE_KEY);
+		return selectModel({
+			source: parseModelSource(config.get('model.source')),
+			sandbox,
+			vscodeModels: (await this.vscodeModels()).map(info),
+			...(remembered ? { remembered } : {}),
+			...(env !== 'sandbox' && !sandbox
+				? {
+						openAi: {
+							model: env.model.model,
+							baseUrl: env.model.baseUrl,
+							hasKey: env.model.apiKey !== undefined && env.model.apiKey !== '',
+							isOpenAi: env.model.baseUrl.replace(/\/+$/, '') === OPENAI_BASE_URL,
+						},
+					}
+				: {}),
+		});
+	}
+
+	/** Remembers `optionId` as this workspace's model (undefined: back to the default). */
+	async remember(optionId: string | undefined): Promise<void> {
+		await this.deps.workspaceState.update(MODEL_CHOICE_KEY, optionId);
+		this.changed.fire();
+	}
+
+	/**
+	 * The client for `option`, fitted to its context window. Throws a `ModelError` ('notFound',
+	 * action 'chooseModel') when a VS Code model has gone away.
+	 */
+	async client(option: ModelOption, env: ResolvedEnvironment): Promise<ModelClient> {
+		const title = optionTitle(option);
+		if (option.source === 'vscode' && option.vscode) {
+			const lm = languageModels();
+			// Selecting it again (rather than keeping the object) also makes VS Code resolve a model registered moments ago.
+			const chat = lm ? (await lm.selectChatModels({ vendor: option.vscode.vendor, id: option.vscode.id }))[0] : undefined;
+			if (!chat) {
+				throw new ModelError('notFound', `${title} is no longer available in VS Code. Choose another model.`, { action: 'chooseModel' });
+			}
+			const key = `${chat.vendor}/${chat.id}`;
+			let cache = this.tokenCaches.get(key);
+			if (!cache) {
+				cache = new TokenCache();
+				this.tokenCaches.set(key, cache);
+			}
+			const tokens = cache;
+			const limit: ContextLimit = {
+				maxInputTokens: chat.maxInputTokens > 0 ? chat.maxInputTokens : DEFAULT_CONTEXT_WINDOW,
+				count: async (text) => {
+					try {
+						return await tokens.count(text, (t) => chat.countTokens(t));
+					} catch (e) {
+						this.deps.log.debug(`${title} could not count tokens (${e instanceof Error ? e.message : String(e)}); estimating.`);
+						return estimateTokens(text);
+					}
+				},
+			};
+			return new ContextFittingModelClient(new VsCodeModelClient(chat, { title }), limit, { label: title });
+		}
+		const config = vscode.workspace.getConfiguration('composio');
+		const window = openAiInputLimit(env.model.model, config.get('openai.contextWindow'));
+		if (!window.known) {
+			this.deps.log.info(`The context window of "${env.model.model}" is not known; assuming ${window.contextWindow} tokens. Set composio.openai.contextWindow to change it.`);
+		}
+		const inner = new OpenAiModelClient({ model: env.model.model, baseUrl: env.model.baseUrl, ...(env.model.apiKey ? { apiKey: env.model.apiKey } : {}) });
+		return new ContextFittingModelClient(inner, { maxInputTokens: window.maxInputTokens, count: (text) => Promise.resolve(estimateTokens(text)) }, { label: title });
+	}
+
+	/**
+	 * Shows the model picker: the models on offer (the current one checked), then what else can
+	 * be done. Remembers a picked model and resolves to undefined; resolves to the action picked
+	 * instead, for the caller to carry out; undefined when dismissed too.
+	 */
+	async pick(picker: QuickPicker, env: ModelEnvironment): Promise<ModelPickAction | undefined> {
+		const items = this.selection(env).then((selection): ModelPickItem[] => {
+			const out: ModelPickItem[] = [];
+			let group: string | undefined;
+			for (const option of selection.options) {
+				const heading = option.source === 'vscode' ? 'VS Code language models' : option.source === 'openai' ? 'OpenAI-compatible endpoint' : 'Sandbox';
+				if (heading !== group) {
+					out.push({ label: heading, kind: vscode.QuickPickItemKind.Separator });
+					group = heading;
+				}
+				const current = option.id === selection.selected?.id;
+				out.push({
+					label: `${current ? '$(check) ' : ''}${option.label}`,
+					description: option.detail,
+					...(option.source === 'openai' && selection.missing === 'openAiKey' && current ? { detail: 'Needs an OpenAI API key' } : {}),
+					optionId: option.id,
+				});
+			}
+			out.push({ label: 'More', kind: vscode.QuickPickItemKind.Separator });
+			const sandbox = env === 'sandbox' || env.mode === 'sandbox';
+			if (!selection.options.some((o) => o.source === 'vscode')) {
+				out.push({ label: '$(extensions) Get Models in VS Code…', detail: 'Sign in to GitHub Copilot, or install an extension that adds language models', action: 'findModelProviders' });
+			}
+			if (env !== 'sandbox' && !sandbox && !env.model.apiKey) {
+				out.push({ label: '$(key) Set OpenAI API Key…', detail: 'For OpenAI, or an OpenAI-compatible server that needs a key', action: 'setOpenAiKey' });
+			}
+			if (!sandbox) {
+				out.push({ label: '$(beaker) Use the Sandbox', detail: 'Simulated apps and a scripted model, offline', action: 'useSandbox' });
+			}
+			out.push({ label: '$(settings-gear) Default Model Source…', detail: 'composio.model.source: where the model comes from until you pick one', action: 'openSettings' });
+			return out;
+		});
+		const picked = await picker.pick(items, { title: 'Choose the Model for Composio Agent', placeHolder: 'Pick a model for this workspace', matchOnDescription: true });
+		if (!picked) {
+			return undefined;
+		}
+		if (picked.optionId) {
+			await this.remember(picked.optionId);
+			return undefined;
+		}
+		return picked.action;
+	}
+}

@@ -81,6 +81,20 @@ if (tests) {
 		// Tests load the real SDKs and mocha from node_modules, as the product does once bundled.
 		packages: 'external',
 	});
+	// The test-only extension that offers scripted models through VS Code's language model API:
+	// installed into a throwaway extensions folder, so it carries its dependencies.
+	builds.push({
+		bundle: true,
+		sourcemap: 'inline',
+		logLevel: 'warning',
+		entryPoints: { extension: 'test/lmExtension/extension.ts' },
+		outdir: 'out/test/lmExtension',
+		platform: 'node',
+		format: 'cjs',
+		target: 'node20',
+		external: ['vscode'],
+		mainFields: ['module', 'main'],
+	});
 }
 
 /** Codicons ship as a font and a stylesheet; the webview loads them from dist. */

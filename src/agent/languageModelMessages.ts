@@ -4,10 +4,12 @@
  * plain parts into `LanguageModelChatMessage`s, `LanguageModelToolCallPart`s and
  * `LanguageModelToolResultPart`s one to one.
  *
- * VS Code's API has two roles. So: system text becomes user text at the start; an assistant
- * message becomes its text and tool calls; tool results become tool result parts of a user
- * message; and neighbouring messages of one role are merged, as models that insist on
- * alternating roles need (all results of one round of tool calls then travel together).
+ * VS Code's API has two roles. So: the system prompt becomes a user message of its own at the
+ * start (kept apart, so it never reads as part of what the user asked); an assistant message
+ * becomes its text and tool calls; tool results become tool result parts of a user message;
+ * and other neighbouring messages of one role are merged, as models that insist on alternating
+ * roles need (all results of one round of tool calls then travel together, with any user text
+ * that follows them).
  */
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { ModelToolCall } from './modelClient';
@@ -73,16 +75,16 @@ export function parseToolInput(args: string): Record<string, unknown> {
  * empty assistant reply) are left out; images and audio are not carried.
  */
 export function toLmMessages(messages: readonly ChatCompletionMessageParam[]): LmMessage[] {
-	const out: { role: 'user' | 'assistant'; parts: LmPart[] }[] = [];
-	const push = (role: 'user' | 'assistant', parts: LmPart[]): void => {
+	const out: { role: 'user' | 'assistant'; parts: LmPart[]; system: boolean }[] = [];
+	const push = (role: 'user' | 'assistant', parts: LmPart[], system = false): void => {
 		if (parts.length === 0) {
 			return;
 		}
 		const last = out[out.length - 1];
-		if (last && last.role === role) {
+		if (last && last.role === role && last.system === system) {
 			last.parts.push(...parts);
 		} else {
-			out.push({ role, parts });
+			out.push({ role, parts, system });
 		}
 	};
 	const text = (value: string): LmPart[] => (value === '' ? [] : [{ kind: 'text', text: value }]);
@@ -90,6 +92,8 @@ export function toLmMessages(messages: readonly ChatCompletionMessageParam[]): L
 		switch (m.role) {
 			case 'system':
 			case 'developer':
+				push('user', text(contentText(m.content)), true);
+				break;
 			case 'user':
 				push('user', text(contentText(m.content)));
 				break;
@@ -111,7 +115,7 @@ export function toLmMessages(messages: readonly ChatCompletionMessageParam[]): L
 				break;
 		}
 	}
-	return out;
+	return out.map(({ role, parts }) => ({ role, parts }));
 }
 
 /** Converts the offered tools; only function tools exist in VS Code's API. */

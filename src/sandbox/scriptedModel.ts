@@ -61,6 +61,8 @@ export interface ScriptedModelRequest {
 	at: number;
 	/** Its size as `scriptedPromptTokens` counts it (messages and tool definitions). */
 	promptTokens: number;
+	/** The model name it asked for. */
+	model: string;
 }
 
 const ERROR_TYPES: Record<number, { type: string; code: string; message: string }> = {
@@ -398,7 +400,8 @@ export class ScriptedModel {
 		const messages: unknown[] = body['messages'];
 		const tools = toolSpecs(body['tools']);
 		const promptTokens = scriptedPromptTokens(messages, body['tools']);
-		this.requests.push({ messages, tools: tools.map((t) => t.name), at: Date.now(), promptTokens });
+		const requested = typeof body['model'] === 'string' ? body['model'] : '';
+		this.requests.push({ messages, tools: tools.map((t) => t.name), at: Date.now(), promptTokens, model: requested });
 		if (!this.authorized(req, res)) {
 			this.log('chat.completions → 401 (wrong key)');
 			return;

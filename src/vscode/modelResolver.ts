@@ -182,10 +182,11 @@ export class ModelResolver extends DisposableBase {
 					group = heading;
 				}
 				const current = option.id === selection.selected?.id;
+				const needsKey = option.source === 'openai' && env !== 'sandbox' && !env.model.apiKey && env.model.baseUrl.replace(/\/+$/, '') === OPENAI_BASE_URL;
 				out.push({
 					label: `${current ? '$(check) ' : ''}${option.label}`,
 					description: option.detail,
-					...(option.source === 'openai' && selection.missing === 'openAiKey' && current ? { detail: 'Needs an OpenAI API key' } : {}),
+					...(needsKey ? { detail: 'Needs an OpenAI API key' } : {}),
 					optionId: option.id,
 				});
 			}

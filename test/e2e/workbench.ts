@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { type BrowserSession, launchBrowser } from '../editor/browser';
 import { type CodeServer, installedEditor, repoRoot, startCodeServer, workbenchUrl } from '../editor/codeServer';
-import type { ComposioEmulator } from '../../src/sandbox/composioEmulator';
+import { installScriptedModels, SCRIPTED_MODELS_EXTENSION_ID } from '../editor/scriptedModelsExtension';
+import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
 import { SANDBOX_ENV } from '../../src/sandbox/sandboxServers';
-import type { ScriptedModel } from '../../src/sandbox/scriptedModel';
+import { ScriptedModel } from '../../src/sandbox/scriptedModel';
 import { TestSandbox } from '../shared/sandbox';
 import { until } from '../shared/until';
 
@@ -29,6 +30,8 @@ export interface Workbench {
 	/** The sandbox servers, when the test runs them itself (`ownSandbox`): faults, pace and state are the test's to set. */
 	readonly emulator?: ComposioEmulator;
 	readonly model?: ScriptedModel;
+	/** The scripted model behind the test-only VS Code language models (`vscodeModels`). */
+	readonly vscodeModel?: ScriptedModel;
 	close(): Promise<void>;
 }
 
@@ -46,6 +49,18 @@ export interface WorkbenchOptions {
 	 * editor does not rewrite.
 	 */
 	ownSandbox?: boolean;
+	/**
+	 * Install the test-only "Scripted Models" extension (VS Code 1.104 or later): its language
+	 * models answer through a scripted model server run in this process (`vscodeModel`). With
+	 * `consent`, VS Code asks before Composio Agent may use them.
+	 */
+	vscodeModels?: { readonly consent?: boolean };
+	/**
+	 * Live mode against an emulator run in this process: a Composio key (from the environment,
+	 * as a user's would be) and `composio.baseUrl` pointing at it, the sandbox off, and no
+	 * OpenAI key.
+	 */
+	liveComposio?: boolean;
 }
 
 /** Starts code-server and a browser, opens a fresh folder with the extension loaded, waits for the workbench. */
@@ -59,16 +74,41 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
 	const theme = options.theme ?? (options.colorScheme === 'light' ? 'Default Light Modern' : 'Default Dark Modern');
 	let emulator: ComposioEmulator | undefined;
 	let model: ScriptedModel | undefined;
+	let vscodeModel: ScriptedModel | undefined;
 	let sandboxEnv: NodeJS.ProcessEnv = {};
 	let sandbox: TestSandbox | undefined;
+	let liveEmulator: ComposioEmulator | undefined;
+	let liveSettings: Record<string, unknown> = {};
 	if (options.ownSandbox) {
 		// Connect Links on 127.0.0.2, which code-server does not rewrite the way it rewrites 127.0.0.1 links.
 		sandbox = new TestSandbox({ emulator: { linkHost: '127.0.0.2' } });
 		await sandbox.start();
 		({ emulator, model } = sandbox);
 		sandboxEnv = { [SANDBOX_ENV.composioUrl]: emulator.baseUrl, [SANDBOX_ENV.composioKey]: emulator.apiKey, [SANDBOX_ENV.modelUrl]: model.baseUrl };
+	} else if (options.liveComposio) {
+		liveEmulator = new ComposioEmulator({ linkHost: '127.0.0.2' });
+		await liveEmulator.start();
+		emulator = liveEmulator;
+		sandboxEnv = { COMPOSIO_API_KEY: liveEmulator.apiKey, OPENAI_API_KEY: '' };
+		liveSettings = { 'composio.sandbox': 'off', 'composio.baseUrl': liveEmulator.baseUrl };
 	}
-	const server = await startCodeServer({ settings: { 'workbench.colorTheme': theme, ...options.settings }, env: { ...sandboxEnv, ...options.env }, installExtension: true });
+	if (options.vscodeModels) {
+		vscodeModel = new ScriptedModel();
+		await vscodeModel.start();
+		sandboxEnv = { ...sandboxEnv, COMPOSIO_TEST_LM_URL: vscodeModel.baseUrl, ...(options.vscodeModels.consent ? { COMPOSIO_TEST_LM_CONSENT: '1' } : {}) };
+	}
+	const vscodeModels = options.vscodeModels;
+	const server = await startCodeServer({
+		settings: { 'workbench.colorTheme': theme, ...liveSettings, ...options.settings },
+		env: { ...sandboxEnv, ...options.env },
+		installExtension: true,
+		...(vscodeModels
+			? {
+					prepareExtensions: (dir: string) => installScriptedModels(dir, { consent: vscodeModels.consent === true }),
+					...(vscodeModels.consent ? { args: ['--enable-proposed-api', SCRIPTED_MODELS_EXTENSION_ID] } : {}),
+				}
+			: {}),
+	});
 	const browser = await launchBrowser({ colorScheme: options.colorScheme });
 	const openedUrls: string[] = [];
 	await browser.page.exposeFunction('__composioRecordOpen', (url: string) => openedUrls.push(url));
@@ -92,10 +132,11 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
 		openedUrls,
 		...(emulator ? { emulator } : {}),
 		...(model ? { model } : {}),
+		...(vscodeModel ? { vscodeModel } : {}),
 		async close() {
 			await browser.close();
 			await server.stop();
-			await sandbox?.stop();
+			await Promise.all([sandbox?.stop(), liveEmulator?.stop(), vscodeModel?.stop()]);
 		},
 	};
 }

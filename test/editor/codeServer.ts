@@ -82,6 +82,10 @@ export interface CodeServerOptions {
 	port?: number;
 	/** Which editor; default `selectedEditor()`. */
 	editor?: EditorName;
+	/** More command-line arguments (e.g. `--enable-proposed-api <id>`). */
+	args?: readonly string[];
+	/** Puts more extensions into the extensions folder before the server starts. */
+	prepareExtensions?: (extensionsDir: string) => void;
 }
 
 
@@ -111,6 +115,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
 	const userDataDir = join(dir, 'ud');
 	mkdirSync(join(userDataDir, 'User'), { recursive: true });
 	mkdirSync(join(dir, 'exts'), { recursive: true });
+	options.prepareExtensions?.(join(dir, 'exts'));
 	if (options.installExtension) {
 		const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
 		symlinkSync(repoRoot, join(dir, 'exts', `${manifest.publisher}.${manifest.name}-${manifest.version}`), 'dir');
@@ -151,6 +156,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
 			// Lets vscode.env.openExternal resolve without a modal; the browser driver records the URL.
 			'--link-protection-trusted-domains', '*',
 			...(options.developmentPayload && editor.name === 'current' ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
+			...(options.args ?? []),
 		],
 		{
 			env: {

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { extensionHostLine, launchBrowser } from './browser';
-import { repoRoot, startCodeServer, workbenchUrl } from './codeServer';
+import { installedEditor, repoRoot, startCodeServer, workbenchUrl } from './codeServer';
+import { installScriptedModels } from './scriptedModelsExtension';
 
 interface Phase {
 	readonly name: string;
@@ -51,10 +52,52 @@ async function main(): Promise<number> {
 			}
 		}
 	} finally {
-		await browser.close();
 		await server.stop();
 	}
+	try {
+		if (exitCode === 0) {
+			exitCode = await runModelsPhase(browser.page, testsDir);
+		}
+	} finally {
+		await browser.close();
+	}
 	return exitCode;
+}
+
+/**
+ * VS Code's language models: a window of its own, on a server with the test-only scripted
+ * models installed. Their provider API is stable from VS Code 1.104; an older editor cannot
+ * run this phase, and the runner says so.
+ */
+async function runModelsPhase(page: Page, testsDir: string): Promise<number> {
+	const version = installedEditor().vscodeVersion;
+	if (!atLeast(version, '1.104.0')) {
+		console.log(`\n== In-editor tests on VS Code ${version}: VS Code language models — not run: this VS Code has no language model provider API (1.104+).`);
+		return 0;
+	}
+	const server = await startCodeServer({ verbose: process.env.COMPOSIO_TEST_VERBOSE === '1', developmentPayload: true, prepareExtensions: (dir) => installScriptedModels(dir) });
+	try {
+		const folder = makeWorkspace('models');
+		console.log(`\n== In-editor tests on VS Code ${version}: VS Code language models (${server.origin}, folder ${folder})`);
+		const code = await runPhase(page, workbenchUrl(server, { folder, extensionTestsPath: join(testsDir, 'phases', 'vscodeModels.js') }));
+		if (code !== 0) {
+			console.error(`== Phase VS Code language models failed (exit ${code}).`);
+		}
+		return code;
+	} finally {
+		await server.stop();
+	}
+}
+
+/** True when version `a` (x.y.z) is at least `b`. */
+function atLeast(a: string, b: string): boolean {
+	const [x, y] = [a, b].map((v) => v.split('.').map((n) => Number.parseInt(n, 10) || 0));
+	for (let i = 0; i < 3; i++) {
+		if ((x![i] ?? 0) !== (y![i] ?? 0)) {
+			return (x![i] ?? 0) > (y![i] ?? 0);
+		}
+	}
+	return true;
 }
 
 let settle: ((code: number) => void) | undefined;

@@ -50,11 +50,15 @@ describe('Sandbox and the Composio layer inside the extension host', () => {
 			assert.equal(env.mode, 'live');
 			assert.equal(env.composio.baseUrl, 'https://backend.composio.dev');
 			assert.equal(env.missing, 'openAiKey');
-			// No OpenAI key and (on this VS Code) no language model: the chat has nothing to talk to.
-			if ((await services.models.vscodeModels()).length === 0) {
-				const config = await services.config();
+			// No OpenAI key: a language model VS Code offers, or, where it offers none, nothing to talk to.
+			const offered = await services.models.vscodeModels();
+			const config = await services.config();
+			if (offered.length === 0) {
 				assert.equal(config.missing, 'model');
 				assert.equal(config.model, undefined);
+			} else {
+				assert.equal(config.missing, undefined);
+				assert.equal(config.model?.label, offered[0]?.name);
 			}
 			await vscode.workspace.getConfiguration('composio').update('sandbox', 'on', vscode.ConfigurationTarget.Global);
 			assert.equal(await services.environment.isSandbox(), true, 'composio.sandbox "on" forces the sandbox even with a key');

@@ -23,28 +23,25 @@ const TRANSCRIPT: ChatCompletionMessageParam[] = [
 ];
 
 describe('VS Code language model mapping (languageModelMessages)', () => {
-	it('turns the system prompt into user text at the start, merged with the first user message', () => {
+	it('turns the system prompt into a user message of its own at the start (never merged with what the user said)', () => {
 		const lm = toLmMessages(TRANSCRIPT);
-		assert.equal(lm[0]?.role, 'user');
-		assert.deepEqual(lm[0]?.parts, [
-			{ kind: 'text', text: 'You are the Composio agent.' },
-			{ kind: 'text', text: 'Summarize my emails from today' },
-		]);
+		assert.deepEqual(lm[0], { role: 'user', parts: [{ kind: 'text', text: 'You are the Composio agent.' }] });
+		assert.deepEqual(lm[1], { role: 'user', parts: [{ kind: 'text', text: 'Summarize my emails from today' }] });
 	});
 
 	it('maps tool calls to tool call parts with parsed input, and a round of results to one user message', () => {
 		const lm = toLmMessages(TRANSCRIPT);
 		assert.deepEqual(
 			lm.map((m) => `${m.role}: ${m.parts.map((p) => p.kind).join(',')}`),
-			['user: text,text', 'assistant: toolCall', 'user: toolResult', 'assistant: text,toolCall,toolCall', 'user: toolResult,toolResult', 'assistant: text', 'user: text'],
+			['user: text', 'user: text', 'assistant: toolCall', 'user: toolResult', 'assistant: text,toolCall,toolCall', 'user: toolResult,toolResult', 'assistant: text', 'user: text'],
 		);
-		assert.deepEqual(lm[1]?.parts[0], { kind: 'toolCall', callId: 'call_1', name: 'COMPOSIO_MANAGE_CONNECTIONS', input: { toolkits: ['gmail'] } });
-		assert.deepEqual(lm[4]?.parts, [
+		assert.deepEqual(lm[2]?.parts[0], { kind: 'toolCall', callId: 'call_1', name: 'COMPOSIO_MANAGE_CONNECTIONS', input: { toolkits: ['gmail'] } });
+		assert.deepEqual(lm[5]?.parts, [
 			{ kind: 'toolResult', callId: 'call_2', text: '{"data":{"messages":[]}}' },
 			{ kind: 'toolResult', callId: 'call_3', text: '{"data":{"messages":[]}}' },
 		]);
-		// Roles alternate, as models that insist on it need.
-		for (let i = 1; i < lm.length; i++) {
+		// After the system prompt, roles alternate, as models that insist on it need.
+		for (let i = 2; i < lm.length; i++) {
 			assert.notEqual(lm[i]?.role, lm[i - 1]?.role);
 		}
 	});
@@ -99,9 +96,9 @@ describe('VS Code language model mapping (languageModelMessages)', () => {
 		]);
 	});
 
-	it('round-trips the transcript through VS Code form and back (the system prompt joins the first user message)', () => {
+	it('round-trips the transcript through VS Code form and back (the system prompt comes back as user text)', () => {
 		const back = fromLmMessages(toLmMessages(TRANSCRIPT));
-		const expected: ChatCompletionMessageParam[] = [{ role: 'user', content: 'You are the Composio agent.\n\nSummarize my emails from today' }, ...TRANSCRIPT.slice(2)];
+		const expected: ChatCompletionMessageParam[] = [{ role: 'user', content: 'You are the Composio agent.' }, ...TRANSCRIPT.slice(1)];
 		assert.deepEqual(back, expected);
 	});
 });

@@ -103,6 +103,9 @@ describe('statusView', () => {
 			['connections', true],
 		);
 		assert.equal(statusView({ sandbox: false, missing: 'openAiKey', waitingFor: [] }).target, 'chat');
+		const noModel = statusView({ sandbox: false, missing: 'model', waitingFor: [] });
+		assert.deepEqual([noModel.text, noModel.target, noModel.warning], ['$(warning) Composio: no model', 'chat', true]);
+		assert.match(noModel.tooltip, /set an OpenAI API key, sign in to a model provider in VS Code \(such as GitHub Copilot\), or use the sandbox/);
 	});
 
 	it('says sandbox, and counts apps once loaded', () => {

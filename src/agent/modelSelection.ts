@@ -150,6 +150,22 @@ export function selectModel(input: ModelSelectionInput): ModelSelection {
 	}
 }
 
+/**
+ * Whether the model `selectModel` picks (and what it finds missing) depends on the models VS
+ * Code offers. When it does not, the caller need not ask VS Code, which may wake the extensions
+ * that provide them.
+ */
+export function dependsOnVsCodeModels(input: Omit<ModelSelectionInput, 'vscodeModels'>): boolean {
+	if (input.remembered?.startsWith('vscode:')) {
+		return true;
+	}
+	if (input.sandbox) {
+		return false;
+	}
+	const openAiConfigured = input.openAi !== undefined && (input.openAi.hasKey || !input.openAi.isOpenAi);
+	return input.source === 'vscode' || (input.source === 'auto' && !openAiConfigured);
+}
+
 /** Reads `composio.model.source`; anything unknown is 'auto'. */
 export function parseModelSource(value: unknown): ModelSource {
 	return value === 'vscode' || value === 'openai' ? value : 'auto';

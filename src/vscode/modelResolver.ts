@@ -3,7 +3,7 @@ import { ContextFittingModelClient, type ContextLimit } from '../agent/contextFi
 import { DEFAULT_CONTEXT_WINDOW, estimateTokens, openAiInputLimit } from '../agent/contextWindow';
 import type { ModelClient } from '../agent/modelClient';
 import { ModelError } from '../agent/modelErrors';
-import { type ModelOption, type ModelSelection, optionTitle, parseModelSource, selectModel, type VsCodeModelInfo } from '../agent/modelSelection';
+import { dependsOnVsCodeModels, type ModelOption, type ModelSelection, optionTitle, parseModelSource, selectModel, type VsCodeModelInfo } from '../agent/modelSelection';
 import { OpenAiModelClient } from '../agent/openAiModelClient';
 import { DisposableBase } from '../common/disposable';
 import { Emitter, type Event } from '../common/emitter';
@@ -95,27 +95,29 @@ export class ModelResolver extends DisposableBase {
 		}
 	}
 
-	/** The picker's choices and the model the next turn uses. */
-	async selection(env: ModelEnvironment): Promise<ModelSelection> {
+	/**
+	 * The model the next turn uses, and what is missing for it. VS Code is asked for its models
+	 * only when the answer depends on them (or `all`, for the picker's list): asking may wake the
+	 * extensions that provide them, which a user of the sandbox or of their own OpenAI key should
+	 * not pay for.
+	 */
+	async selection(env: ModelEnvironment, options: { readonly all?: boolean } = {}): Promise<ModelSelection> {
 		const config = vscode.workspace.getConfiguration('composio');
 		const sandbox = env === 'sandbox' || env.mode === 'sandbox';
 		const remembered = this.deps.workspaceState.get<string>(MODEL_CHOICE_KEY);
-		return selectModel({
-			source: parseModelSource(config.get('model.source')),
-			sandbox,
-			vscodeModels: (await this.vscodeModels()).map(info),
-			...(remembered ? { remembered } : {}),
-			...(env !== 'sandbox' && !sandbox
+		const source = parseModelSource(config.get('model.source'));
+		const openAi =
+			env !== 'sandbox' && !sandbox
 				? {
-						openAi: {
-							model: env.model.model,
-							baseUrl: env.model.baseUrl,
-							hasKey: env.model.apiKey !== undefined && env.model.apiKey !== '',
-							isOpenAi: env.model.baseUrl.replace(/\/+$/, '') === OPENAI_BASE_URL,
-						},
+						model: env.model.model,
+						baseUrl: env.model.baseUrl,
+						hasKey: env.model.apiKey !== undefined && env.model.apiKey !== '',
+						isOpenAi: env.model.baseUrl.replace(/\/+$/, '') === OPENAI_BASE_URL,
 					}
-				: {}),
-		});
+				: undefined;
+		const input = { source, sandbox, ...(remembered ? { remembered } : {}), ...(openAi ? { openAi } : {}) };
+		const list = options.all === true || dependsOnVsCodeModels(input);
+		return selectModel({ ...input, vscodeModels: list ? (await this.vscodeModels()).map(info) : [] });
 	}
 
 	/** Remembers `optionId` as this workspace's model (undefined: back to the default). */
@@ -172,7 +174,7 @@ export class ModelResolver extends DisposableBase {
 	 * instead, for the caller to carry out; undefined when dismissed too.
 	 */
 	async pick(picker: QuickPicker, env: ModelEnvironment): Promise<ModelPickAction | undefined> {
-		const items = this.selection(env).then((selection): ModelPickItem[] => {
+		const items = this.selection(env, { all: true }).then((selection): ModelPickItem[] => {
 			const out: ModelPickItem[] = [];
 			let group: string | undefined;
 			for (const option of selection.options) {

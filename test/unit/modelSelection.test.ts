@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type ModelSelectionInput, optionTitle, parseModelSource, selectModel, type VsCodeModelInfo } from '../../src/agent/modelSelection';
+import { dependsOnVsCodeModels, type ModelSelectionInput, optionTitle, parseModelSource, selectModel, type VsCodeModelInfo } from '../../src/agent/modelSelection';
 
 const GPT: VsCodeModelInfo = { vendor: 'copilot', id: 'gpt-4.1', name: 'GPT-4.1', family: 'gpt-4.1', maxInputTokens: 128_000 };
 const CLAUDE: VsCodeModelInfo = { vendor: 'copilot', id: 'claude-sonnet-4', name: 'Claude Sonnet 4', family: 'claude-sonnet-4', maxInputTokens: 80_000 };
@@ -66,6 +66,32 @@ describe('Choosing the model (selectModel)', () => {
 		assert.equal(selectModel({ source: 'openai', sandbox: true, vscodeModels: [] }).selected?.id, 'sandbox');
 		assert.equal(selectModel({ source: 'auto', sandbox: true, vscodeModels: [GPT], remembered: 'vscode:copilot/gpt-4.1' }).selected?.id, 'vscode:copilot/gpt-4.1');
 		assert.equal(selectModel({ source: 'auto', sandbox: true, vscodeModels: [GPT], remembered: 'openai' }).selected?.id, 'sandbox');
+	});
+
+	it('says when VS Code need not be asked for its models: the pick is the same with or without them', () => {
+		let asked = 0;
+		for (const source of ['auto', 'vscode', 'openai'] as const) {
+			for (const sandbox of [false, true]) {
+				for (const openAi of [undefined, OPENAI_NO_KEY, OPENAI_KEY, OLLAMA]) {
+					for (const remembered of [undefined, 'openai', 'sandbox', 'vscode:copilot/gpt-4.1', 'vscode:copilot/gone']) {
+						const input = { source, sandbox, ...(openAi && !sandbox ? { openAi } : {}), ...(remembered ? { remembered } : {}) };
+						const without = selectModel({ ...input, vscodeModels: [] });
+						const withModels = selectModel({ ...input, vscodeModels: [GPT, CLAUDE] });
+						if (!dependsOnVsCodeModels(input)) {
+							assert.equal(withModels.selected?.id, without.selected?.id, JSON.stringify(input));
+							assert.equal(withModels.missing, without.missing, JSON.stringify(input));
+						} else {
+							asked++;
+						}
+					}
+				}
+			}
+		}
+		assert.ok(asked > 0);
+		// The cases that matter: the sandbox and an own OpenAI key never ask; no key asks.
+		assert.equal(dependsOnVsCodeModels({ source: 'auto', sandbox: true }), false);
+		assert.equal(dependsOnVsCodeModels({ source: 'auto', sandbox: false, openAi: OPENAI_KEY }), false);
+		assert.equal(dependsOnVsCodeModels({ source: 'auto', sandbox: false, openAi: OPENAI_NO_KEY }), true);
 	});
 
 	it('names models for notices, and reads the setting defensively', () => {

@@ -145,6 +145,26 @@ describe('VS Code language models in the chat (scripted models through vscode.lm
 		assert.match(items(chat, 'assistant').at(-1)?.text ?? '', /what I can do/);
 	});
 
+	it('Stop while a VS Code model streams ends the turn at once and keeps what was shown', async () => {
+		const chat = services.chat;
+		model.setPace({ chunkDelayMs: 150, wordsPerChunk: 1 });
+		try {
+			const before = chat.current.items.length;
+			const sending = chat.send('What can you do?');
+			await waitFor(() => chat.current.items.slice(before).some((i) => i.kind === 'assistant' && i.text.length > 10), 'some streamed text');
+			chat.cancel();
+			assert.equal(await sending, 'completed');
+			const added = chat.current.items.slice(before);
+			const partial = added.find((i): i is Item<'assistant'> => i.kind === 'assistant');
+			assert.ok(partial && partial.streaming === undefined, 'the partial answer stays, closed');
+			assert.doesNotMatch(partial.text, /If an app isn't connected yet/, 'it stopped before the end of the answer');
+			assert.deepEqual(added.at(-1), { ...added.at(-1), kind: 'notice', text: 'Stopped.' });
+			assert.equal(chat.state, 'idle');
+		} finally {
+			model.setPace({ chunkDelayMs: 1, wordsPerChunk: 8 });
+		}
+	});
+
 	it('a conversation ten times longer than the small model’s window is still answered, and what was sent always fits', async () => {
 		const chat = services.chat;
 		await chat.newConversation();

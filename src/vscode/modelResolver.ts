@@ -72,27 +72,39 @@ export class ModelResolver extends DisposableBase {
 	/** The models on offer or the pick changed: the view's model button and banner may need updating. */
 	readonly onDidChange: Event<void> = this.changed.event;
 	private readonly tokenCaches = new Map<string, TokenCache>();
+	/** The last list VS Code gave, until it says its models changed. */
+	private listed: Promise<vscode.LanguageModelChat[]> | undefined;
 
 	constructor(private readonly deps: ModelResolverDeps) {
 		super();
 		const lm = languageModels();
 		if (lm && typeof lm.onDidChangeChatModels === 'function') {
-			this._register(lm.onDidChangeChatModels(() => this.changed.fire()));
+			this._register(
+				lm.onDidChangeChatModels(() => {
+					this.listed = undefined;
+					this.changed.fire();
+				}),
+			);
 		}
 	}
 
-	/** The chat models VS Code offers now; none where it has no language model API. Never throws. */
-	async vscodeModels(): Promise<vscode.LanguageModelChat[]> {
+	/**
+	 * The chat models VS Code offers; none where it has no language model API. Never throws.
+	 * Asked once and remembered until VS Code reports a change: asking makes VS Code resolve
+	 * every provider's models (and may wake their extensions), which the status bar and the
+	 * view, asking after every settings change, should not cause each time.
+	 */
+	vscodeModels(): Promise<vscode.LanguageModelChat[]> {
 		const lm = languageModels();
 		if (!lm) {
-			return [];
+			return Promise.resolve([]);
 		}
-		try {
-			return await lm.selectChatModels();
-		} catch (e) {
+		this.listed ??= Promise.resolve(lm.selectChatModels()).catch((e: unknown) => {
 			this.deps.log.warn(`Listing VS Code's language models failed: ${e instanceof Error ? e.message : String(e)}`);
+			this.listed = undefined;
 			return [];
-		}
+		});
+		return this.listed;
 	}
 
 	/**

@@ -10,7 +10,7 @@ import type { AgentEvent } from '../../src/agent/agentEvents';
 import { CANCELLED_TOOL_RESULT, repairTranscript, runAgent, toolkitOf, type AgentRunOptions } from '../../src/agent/agentLoop';
 import { AuthWaiter } from '../../src/agent/authWaiter';
 import type { ModelClient, ModelRequest } from '../../src/agent/modelClient';
-import { OpenAiModelClient } from '../../src/agent/openAiModelClient';
+import type { OpenAiModelClient } from '../../src/agent/openAiModelClient';
 import { buildSystemPrompt, userMessageContent } from '../../src/agent/systemPrompt';
 import { prepareToolOutput, shortenForModel } from '../../src/agent/toolOutput';
 import { ComposioClientFactory } from '../../src/composio/composioClientFactory';

@@ -27,6 +27,21 @@ export type AgentEvent =
 	| { readonly type: 'approvalDecided'; readonly callId: string; readonly decision: ApprovalDecision }
 	/** A tool's output holds a Connect Link: the user must connect an account before the task can go on. */
 	| { readonly type: 'authRequired'; readonly toolkit: string; readonly url: string; readonly accountId?: string }
+	/**
+	 * Tool call `callId` failed because the account it ran as is expired, revoked or failed: a
+	 * fresh Connect Link (`url`, creating `accountId`) replaces `replacesAccountId`; the call runs
+	 * again once the account is active. `name`: who the account is, when known.
+	 */
+	| {
+			readonly type: 'reconnectRequired';
+			readonly callId: string;
+			readonly toolkit: string;
+			readonly url: string;
+			readonly accountId: string;
+			readonly replacesAccountId: string;
+			readonly name?: string;
+			readonly reason: string;
+	  }
 	/** How waiting for a connection went (each change while waiting, and the end). */
 	| {
 			readonly type: 'authStatus';
@@ -36,6 +51,8 @@ export type AgentEvent =
 			readonly reason?: string;
 			/** A fresh link, when the old one expired and a new one was made. */
 			readonly url?: string;
+			/** Who the account turned out to be (with 'connected'), when the lookup answered in time. */
+			readonly identity?: string;
 	  }
 	/** Informational line for the transcript ("Connected Gmail — continuing"). */
 	| { readonly type: 'notice'; readonly text: string }

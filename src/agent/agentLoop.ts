@@ -8,7 +8,9 @@ import type {
 	ChatCompletionMessageToolCall,
 	ChatCompletionTool,
 } from 'openai/resources/chat/completions';
-import type { ToolSession } from '../composio/toolSession';
+import type { ConnectedAccount, ConnectRequest, ToolSession } from '../composio/toolSession';
+import type { AccountIdentities } from '../composio/accountIdentities';
+import { deadAccountOf, mayBeAccountProblem, namedAccountIn, whoActs } from './accountHealth';
 import { ComposioError } from '../composio/composioErrors';
 import { findConnectLinks } from '../composio/connectLinks';
 import { nullLogger, type Logger } from '../common/logger';
@@ -19,7 +21,7 @@ import type { ModelClient, ModelToolCall } from './modelClient';
 import { ModelError } from './modelErrors';
 import { toolkitDisplayName } from '../common/toolkitNames';
 import { buildSystemPrompt, type PromptAccount } from './systemPrompt';
-import { actionsOf, DECLINED_TOOL_RESULT, type ToolApprovalGate } from './toolApproval';
+import { actionsOf, DECLINED_TOOL_RESULT, type ToolAction, type ToolApprovalGate } from './toolApproval';
 import { DEFAULT_TOOL_OUTPUT_BUDGET, prepareToolOutput } from './toolOutput';
 import { isRecord } from '../common/isRecord';
 
@@ -56,6 +58,12 @@ export interface AgentRunOptions {
 	readonly authWaiter?: AuthWaiter;
 	/** Multi-account mode: list the user's accounts (aliases) in the system prompt and route named aliases. */
 	readonly multiAccount?: boolean;
+	/**
+	 * Who the user's accounts are. With it, the system prompt names every connected account, the
+	 * approval card says whom a call acts as, and a call that fails because its account expired,
+	 * was revoked or failed is repaired in place (a Reconnect card, then the call runs again).
+	 */
+	readonly identities?: AccountIdentities;
 	/**
 	 * Asks the user before side-effecting calls. Without one every call runs (tests of the loop
 	 * itself); the chat session always passes one.
@@ -279,23 +287,46 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 	/** True for a call to one of the local tools (offered this run, or switched off since: the toolbox refuses those). */
 	const isLocal = (name: string): boolean => local !== undefined && local.owns(name) && !sessionNames.has(name);
 
+	const identities = options.identities;
+	/** Every account of the user, any status (for the approval card's "as …" and for telling a dead account). */
+	let allAccounts: ConnectedAccount[] = [];
 	let accounts: PromptAccount[] = [];
-	if (options.multiAccount) {
+	/** Lists the accounts again (at the start, and after an account was connected or reconnected). */
+	const loadAccounts = async (): Promise<void> => {
+		if (!options.multiAccount && !identities) {
+			return;
+		}
 		try {
-			const listed = await session.listAccounts();
-			accounts = listed.filter((a) => a.status === 'ACTIVE' && !a.disabled).map((a) => ({ toolkit: a.toolkit, id: a.id, ...(a.alias ? { alias: a.alias } : {}) }));
+			allAccounts = await session.listAccounts();
+			accounts = allAccounts
+				.filter((a) => a.status === 'ACTIVE' && !a.disabled)
+				.map((a) => {
+					const name = identities?.nameOf(a.id);
+					return { toolkit: a.toolkit, id: a.id, ...(a.alias ? { alias: a.alias } : {}), ...(name ? { name } : {}) };
+				});
 		} catch (e) {
-			// The prompt just lacks the aliases; the tools still work with the default account.
+			// The prompt just lacks the accounts; the tools still work with the default account.
 			logger.warn(`Listing connected accounts for the prompt failed: ${e instanceof ComposioError ? e.detail : String(e)}`);
 		}
-	}
+	};
+	await loadAccounts();
 	let localSection: string | undefined;
 	try {
 		localSection = local?.promptSection();
 	} catch (e) {
 		logger.warn(`Describing the editor for the prompt failed: ${e instanceof Error ? e.message : String(e)}`);
 	}
-	const systemPrompt = options.systemPrompt ?? buildSystemPrompt({ accounts, ...(localSection ? { sections: [localSection] } : {}) });
+	const promptFor = (): string =>
+		options.systemPrompt ?? buildSystemPrompt({ accounts, ...(identities ? { identities: true } : {}), ...(localSection ? { sections: [localSection] } : {}) });
+	let systemPrompt = promptFor();
+	/** Who an action acts as, for the approval card. */
+	const withWho = (actions: ToolAction[]): ToolAction[] =>
+		identities
+			? actions.map((a) => {
+					const as = a.toolkit ? whoActs(allAccounts, a.toolkit, a.account, (id) => identities.nameOf(id)) : undefined;
+					return as ? { ...a, as } : a;
+				})
+			: actions;
 	/** Where this task begins in the request (after the system prompt): fitting a long conversation leaves out what comes before first. */
 	const keepFrom = messages.map((m) => m.role).lastIndexOf('user') + 1;
 
@@ -388,6 +419,8 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 					const names = result.toolkits.map(toolkitDisplayName).join(' and ');
 					messages.push({ role: 'user', content: result.userText ?? `I've connected ${names}. Please continue.` });
 					turnsLeft = maxTurns;
+					await loadAccounts();
+					systemPrompt = promptFor();
 					continue;
 				}
 				case 'cancelled':
@@ -469,7 +502,7 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 			}
 
 			if (options.approval) {
-				const asking = options.approval.check(localCall && local ? local.actionsOf(call.name, args) : actionsOf(call.name, args, account));
+				const asking = withWho(options.approval.check(localCall && local ? local.actionsOf(call.name, args) : actionsOf(call.name, args, account)));
 				if (asking.length > 0) {
 					yield { type: 'approvalRequired', callId: call.id, actions: asking };
 					const decision = await options.approval.ask(call.id, asking, signal);
@@ -489,36 +522,115 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 			}
 
 			let value: unknown;
-			let ok: boolean;
+			let ok = false;
 			let error: string | undefined;
 			let declined = false;
-			try {
-				const result: LocalToolResult =
-					localCall && local ? await local.run(call.name, args, { signal, gated: options.approval !== undefined }) : await session.execute(call.name, args, { signal, ...(account ? { account } : {}) });
-				value = { data: result.data, error: result.error };
-				ok = result.error === null;
-				error = result.error ?? undefined;
-				declined = result.declined === true;
-			} catch (e) {
-				if (signal.aborted || (e instanceof ComposioError && e.kind === 'cancelled')) {
+			/** Set when the call stopped the turn (cancelled, key rejected): the events to end with. */
+			let stopWith: AgentEvent | undefined;
+			const run = async (runArgs: Record<string, unknown>, runAccount: string | undefined): Promise<void> => {
+				declined = false;
+				try {
+					const result: LocalToolResult =
+						localCall && local
+							? await local.run(call.name, runArgs, { signal, gated: options.approval !== undefined })
+							: await session.execute(call.name, runArgs, { signal, ...(runAccount ? { account: runAccount } : {}) });
+					value = { data: result.data, error: result.error };
+					ok = result.error === null;
+					error = result.error ?? undefined;
+					declined = result.declined === true;
+				} catch (e) {
+					if (signal.aborted || (e instanceof ComposioError && e.kind === 'cancelled')) {
+						stopWith = { type: 'done', reason: 'cancelled' };
+						return;
+					}
+					const message = e instanceof ComposioError ? e.message : e instanceof Error ? e.message : String(e);
+					logger.warn(`${call.name} failed: ${e instanceof ComposioError ? e.detail : message}`);
+					if (e instanceof ComposioError && (e.kind === 'auth' || e.kind === 'forbidden')) {
+						// A rejected key fails every call after this one too: stop, and offer to set it.
+						stopWith = { type: 'error', error: toAgentFailure(e) };
+						error = message;
+						return;
+					}
+					value = { error: message };
+					ok = false;
+					error = message;
+				}
+			};
+			await run(args, account);
+
+			// ── An account that went bad: reconnect it, then run the call again ──
+			if (!stopWith && !ok && !localCall && !declined && error !== undefined && options.authWaiter && identities && mayBeAccountProblem(error)) {
+				const target = namedAccountIn(call.name, args, account, toolkit);
+				let dead: ConnectedAccount | undefined;
+				if (target) {
+					try {
+						dead = deadAccountOf(await session.listAccounts(target.toolkit), target.toolkit, target.account, (id) => identities.nameOf(id));
+					} catch (e) {
+						logger.warn(`Checking the ${target.toolkit} accounts after a failed call failed: ${e instanceof ComposioError ? e.detail : String(e)}`);
+					}
+				}
+				if (target && dead) {
+					const name = identities.nameOf(dead.id) ?? dead.alias;
+					const label = `${toolkitDisplayName(target.toolkit)}${name ? ` (${name})` : ''}`;
+					logger.info(`${call.name} failed because ${dead.id} is ${dead.status}; offering to reconnect it.`);
+					let request: ConnectRequest | undefined;
+					try {
+						request = await session.reconnect(dead.id);
+					} catch (e) {
+						logger.warn(`Could not start reconnecting ${dead.id}: ${e instanceof ComposioError ? e.detail : String(e)}`);
+					}
+					if (request) {
+						const why = dead.statusReason ?? `The account is ${dead.status.toLowerCase()}.`;
+						yield {
+							type: 'reconnectRequired',
+							callId: call.id,
+							toolkit: target.toolkit,
+							url: request.redirectUrl,
+							accountId: request.accountId,
+							replacesAccountId: dead.id,
+							...(name ? { name } : {}),
+							reason: why,
+						};
+						const waited = yield* options.authWaiter.wait([{ toolkit: target.toolkit, url: request.redirectUrl, accountId: request.accountId, replacesAccountId: dead.id }], signal);
+						if (waited.kind === 'connected') {
+							await loadAccounts();
+							systemPrompt = promptFor();
+							// The call named the old account by id: the new one takes its place (an alias moved over with the reconnect).
+							const swap = (named: unknown): unknown => (named === dead.id ? request.accountId : named);
+							const rerunArgs = target.inner
+								? { ...args, tools: (args['tools'] as unknown[]).map((item) => (isRecord(item) ? { ...item, ...(item['account'] !== undefined ? { account: swap(item['account']) } : {}) } : item)) }
+								: args;
+							await run(rerunArgs, account === dead.id ? request.accountId : account);
+						} else if (waited.kind === 'cancelled') {
+							stopWith = { type: 'done', reason: 'cancelled' };
+						} else {
+							const closing =
+								waited.kind === 'failed'
+									? `Reconnecting ${label} failed: ${waited.reason.trim().replace(/[.!]?$/, '.')} I stopped here, because ${call.name} needs that account. Reconnect it from the Connections view, or ask me again and I'll send a new link.`
+									: `The link to reconnect ${label} expired before it was used, so I stopped here. Ask me again when you're ready and I'll send a new one.`;
+							const content = JSON.stringify({ error });
+							messages.push({ role: 'tool', tool_call_id: call.id, content });
+							answerUnrun(index + 1);
+							yield { type: 'toolFinished', callId: call.id, ok: false, result: JSON.stringify({ error }, null, 2), error, truncatedForModel: false };
+							yield { type: 'text', delta: closing };
+							messages.push({ role: 'assistant', content: closing });
+							yield { type: 'done', reason: 'answered' };
+							return;
+						}
+					}
+				}
+			}
+			if (stopWith) {
+				if (stopWith.type === 'done') {
 					answerUnrun(index);
 					yield { type: 'toolFinished', callId: call.id, ok: false, result: JSON.stringify({ error: 'Cancelled by the user.' }, null, 2), error: 'Cancelled by the user.', truncatedForModel: false };
-					yield { type: 'done', reason: 'cancelled' };
-					return;
-				}
-				const message = e instanceof ComposioError ? e.message : e instanceof Error ? e.message : String(e);
-				logger.warn(`${call.name} failed: ${e instanceof ComposioError ? e.detail : message}`);
-				if (e instanceof ComposioError && (e.kind === 'auth' || e.kind === 'forbidden')) {
-					// A rejected key fails every call after this one too: stop, and offer to set it.
-					messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify({ error: message }) });
+				} else {
+					messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify({ error }) });
 					answerUnrun(index + 1);
-					yield { type: 'toolFinished', callId: call.id, ok: false, result: JSON.stringify({ error: message }, null, 2), error: message, truncatedForModel: false };
-					yield { type: 'error', error: toAgentFailure(e) };
-					return;
+					yield { type: 'toolFinished', callId: call.id, ok: false, result: JSON.stringify({ error }, null, 2), ...(error !== undefined ? { error } : {}), truncatedForModel: false };
 				}
-				value = { error: message };
-				ok = false;
-				error = message;
+				yield stopWith;
+				return;
 			}
 
 			const output = prepareToolOutput(value, budget);

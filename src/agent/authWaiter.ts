@@ -13,6 +13,7 @@ import { toolkitDisplayName } from '../common/toolkitNames';
 import { ComposioError } from '../composio/composioErrors';
 import { connectionOutcome, type FinalConnectionOutcome, pollConnection } from '../composio/connectionPoller';
 import type { ConnectionCheck, ConnectionOutcome, ConnectRequest, ToolSession } from '../composio/toolSession';
+import type { AccountIdentities } from '../composio/accountIdentities';
 import type { AgentEvent } from './agentEvents';
 
 /** A connection the user was asked to make. */
@@ -21,6 +22,8 @@ export interface PendingConnection {
 	readonly url: string;
 	/** The account the link creates; without it the waiter watches the toolkit's accounts. */
 	readonly accountId?: string;
+	/** For a reconnect: the account the new one replaces ("New link" then reconnects it again). */
+	readonly replacesAccountId?: string;
 }
 
 /** How a wait ended. */
@@ -43,6 +46,10 @@ export interface AuthWaiterOptions {
 	readonly logger?: Logger;
 	/** What polls sleep on and deadlines are measured with; default the system clock. */
 	readonly clock?: Clock;
+	/** Who connected accounts are: a connected card names the account when its lookup answers within `identityWaitMs`. */
+	readonly identities?: AccountIdentities;
+	/** How long a connected account's identity lookup may hold the card back; default 5 s. Past that the task goes on without it. */
+	readonly identityWaitMs?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
@@ -93,6 +100,8 @@ export class AuthWaiter {
 	private readonly intervalMs: number;
 	private readonly logger: Logger;
 	private readonly clock: Clock;
+	private readonly identities: AccountIdentities | undefined;
+	private readonly identityWaitMs: number;
 	private inbox: Wake[] = [];
 	private wake: (() => void) | undefined;
 	private current: PendingConnection | undefined;
@@ -105,6 +114,20 @@ export class AuthWaiter {
 		this.intervalMs = Math.max(10, options.intervalMs ?? DEFAULT_INTERVAL_MS);
 		this.logger = options.logger ?? nullLogger;
 		this.clock = options.clock ?? systemClock;
+		this.identities = options.identities;
+		this.identityWaitMs = options.identityWaitMs ?? 5000;
+	}
+
+	/** Who a just-connected account is, waiting a little for its lookup; undefined when unknown. Never throws. */
+	private async identityOf(accountId: string | undefined, signal: AbortSignal): Promise<string | undefined> {
+		if (!accountId || !this.identities) {
+			return undefined;
+		}
+		try {
+			return (await this.identities.settle(accountId, this.identityWaitMs, signal))?.name;
+		} catch {
+			return undefined;
+		}
 	}
 
 	/** True while `wait()` is running: messages and "New link" clicks belong to it. */
@@ -262,11 +285,11 @@ export class AuthWaiter {
 		};
 
 		/** Reacts to a definite outcome; returns a result when the wait for this account is over. */
-		const conclude = function* (outcome: FinalConnectionOutcome, userText?: string): Generator<AgentEvent, AuthWaitResult | undefined, undefined> {
+		const conclude = function* (outcome: FinalConnectionOutcome, userText?: string, identity?: string): Generator<AgentEvent, AuthWaitResult | undefined, undefined> {
 			switch (outcome.status) {
 				case 'ACTIVE':
-					yield { type: 'authStatus', ...ids(), status: 'connected' };
-					yield { type: 'notice', text: `Connected ${name} — continuing` };
+					yield { type: 'authStatus', ...ids(), status: 'connected', ...(identity ? { identity } : {}) };
+					yield { type: 'notice', text: `${first.replacesAccountId ? 'Reconnected' : 'Connected'} ${name}${identity ? ` as ${identity}` : ''} — continuing` };
 					return { kind: 'connected', toolkits: [toolkit], ...(userText !== undefined ? { userText } : {}) };
 				case 'FAILED':
 				case 'REVOKED': {
@@ -296,7 +319,8 @@ export class AuthWaiter {
 							yield expire('The Connect Link was not completed in time.');
 							break;
 						}
-						const result = yield* conclude(wake.outcome);
+						const identity = wake.outcome.status === 'ACTIVE' ? await this.identityOf(attempt.connection.accountId, signal) : undefined;
+						const result = yield* conclude(wake.outcome, undefined, identity);
 						if (result) {
 							return result;
 						}
@@ -342,7 +366,8 @@ export class AuthWaiter {
 							yield { type: 'notice', text: `${name} isn't connected yet — finish on the Connect page, then say done (or press Stop).` };
 							break;
 						}
-						const result = yield* conclude(outcome, wake.text);
+						const identity = outcome.status === 'ACTIVE' ? await this.identityOf(attempt.connection.accountId, signal) : undefined;
+						const result = yield* conclude(outcome, wake.text, identity);
 						if (result) {
 							return result;
 						}
@@ -354,7 +379,8 @@ export class AuthWaiter {
 							break;
 						}
 						const current = attempt;
-						this.session.authorize(toolkit).then(
+						const replaces = first.replacesAccountId;
+						(replaces ? this.session.reconnect(replaces) : this.session.authorize(toolkit)).then(
 							(request) => this.post({ type: 'renewed', attempt: current, done: wake.done, result: { request } }),
 							(error: unknown) => this.post({ type: 'renewed', attempt: current, done: wake.done, result: { error } }),
 						);
@@ -374,7 +400,7 @@ export class AuthWaiter {
 						}
 						const { request } = wake.result;
 						attempt.stop.abort();
-						attempt = this.start(round, { toolkit, url: request.redirectUrl, accountId: request.accountId }, signal);
+						attempt = this.start(round, { toolkit, url: request.redirectUrl, accountId: request.accountId, ...(first.replacesAccountId ? { replacesAccountId: first.replacesAccountId } : {}) }, signal);
 						this.current = attempt.connection;
 						expired = false;
 						yield { type: 'authStatus', ...ids(), status: 'waiting', url: request.redirectUrl };

@@ -12,6 +12,7 @@ import type { Disposable } from '../common/disposable';
 import { DisposableBase } from '../common/disposable';
 import { Emitter, type Event } from '../common/emitter';
 import type { ToolSession } from '../composio/toolSession';
+import type { AccountIdentities } from '../composio/accountIdentities';
 import { nullLogger, type Logger } from '../common/logger';
 import type { TurnState } from '../protocol/chatProtocol';
 import type { ConversationSummary, EditorContext, TranscriptItem } from '../protocol/transcript';
@@ -43,6 +44,8 @@ export interface TurnSetup {
 	readonly authPollIntervalMs?: number;
 	/** Tools that run in this process beside the session's (the editor tools). */
 	readonly localTools?: LocalToolbox;
+	/** Who the user's accounts are: named on cards and in the prompt; a call whose account went bad is reconnected in place. */
+	readonly identities?: AccountIdentities;
 }
 
 /**
@@ -399,6 +402,7 @@ export class ChatSession extends DisposableBase {
 				clock: this.clock,
 				...(setup.authTimeoutMs !== undefined ? { timeoutMs: setup.authTimeoutMs } : {}),
 				...(setup.authPollIntervalMs !== undefined ? { intervalMs: setup.authPollIntervalMs } : {}),
+				...(setup.identities ? { identities: setup.identities } : {}),
 			});
 			const events = runAgent({
 				model: setup.model,
@@ -412,6 +416,7 @@ export class ChatSession extends DisposableBase {
 				...(setup.multiAccount ? { multiAccount: true } : {}),
 				...(setup.toolOutputBudget !== undefined ? { toolOutputBudget: setup.toolOutputBudget } : {}),
 				...(setup.localTools ? { localTools: setup.localTools } : {}),
+				...(setup.identities ? { identities: setup.identities } : {}),
 			});
 			for await (const event of events) {
 				this.apply(turn, event);

@@ -14,6 +14,8 @@ export interface PromptAccount {
 	readonly toolkit: string;
 	readonly alias?: string;
 	readonly id: string;
+	/** Who the account is (an email, a login, a workspace), when known. */
+	readonly name?: string;
 }
 
 /** What the system prompt is built from. */
@@ -23,6 +25,11 @@ export interface SystemPromptOptions {
 	 * their aliases so the user can pick one by name.
 	 */
 	readonly accounts?: readonly PromptAccount[];
+	/**
+	 * Identities are known: every toolkit's accounts are listed (not only toolkits with several),
+	 * each with who it is, so the model can tell "which Gmail" from the user's words.
+	 */
+	readonly identities?: boolean;
 	/** Today's date for relative requests ("emails from today"); default now. */
 	readonly now?: Date;
 	/** More sections at the end, each a block of lines (the editor tools describe themselves and the editor here). */
@@ -43,6 +50,23 @@ export function multiAccountToolkits(accounts: readonly PromptAccount[]): Map<st
 		}
 	}
 	return byToolkit;
+}
+
+/** Accounts grouped by toolkit, in the order given. */
+function groupByToolkit(accounts: readonly PromptAccount[]): Map<string, PromptAccount[]> {
+	const byToolkit = new Map<string, PromptAccount[]>();
+	for (const a of accounts) {
+		byToolkit.set(a.toolkit, [...(byToolkit.get(a.toolkit) ?? []), a]);
+	}
+	return byToolkit;
+}
+
+/** One account as the prompt lists it: `"alias" = who`, `"alias"`, `who (id …, no alias)` or `id (no alias)`. */
+function describeAccount(a: PromptAccount): string {
+	if (a.alias) {
+		return a.name && a.name.toLowerCase() !== a.alias.toLowerCase() ? `"${a.alias}" = ${a.name}` : `"${a.alias}"`;
+	}
+	return a.name ? `${a.name} (id ${a.id}, no alias)` : `${a.id} (no alias)`;
 }
 
 /**
@@ -67,16 +91,21 @@ export function buildSystemPrompt(options: SystemPromptOptions = {}): string {
 		'- Never invent, shorten or alter a link: only use URLs that a tool returned. Never ask for passwords, API keys or tokens in the chat; credentials are only entered on the Connect page.',
 		'- After the user has connected, carry on with the original task without asking again.',
 	];
-	const multi = multiAccountToolkits(options.accounts ?? []);
-	if (multi.size > 0) {
-		lines.push('', 'Connected accounts (several for some apps):');
-		for (const [toolkit, accounts] of multi) {
-			const names = accounts.map((a) => (a.alias ? `"${a.alias}"` : `${a.id} (no alias)`)).join(', ');
-			lines.push(`- ${toolkitDisplayName(toolkit)} (${toolkit}): ${names}`);
+	const all = options.accounts ?? [];
+	const multi = multiAccountToolkits(all);
+	const listed = options.identities ? groupByToolkit(all) : multi;
+	if (listed.size > 0) {
+		lines.push('', options.identities ? 'Connected accounts (who each one is):' : 'Connected accounts (several for some apps):');
+		for (const [toolkit, accounts] of listed) {
+			lines.push(`- ${toolkitDisplayName(toolkit)} (${toolkit}): ${accounts.map(describeAccount).join(', ')}`);
 		}
-		lines.push(
-			'- When the user names one of these accounts by its alias, that account is used for that app. Mention which account you used in your answer. If it matters which account to use and the user did not say, ask.',
-		);
+		if (multi.size > 0) {
+			lines.push(
+				'- When the user names one of these accounts by its alias, or by its address, login or a word of it, that account is used for that app: pass its alias (or its id) as `account`. Mention which account you used in your answer. If it matters which account to use and the user did not say, ask.',
+			);
+		} else if (options.identities) {
+			lines.push("- These are the accounts your tools act as. When it matters (sending, posting, creating), say which account you used.");
+		}
 	}
 	for (const section of options.sections ?? []) {
 		lines.push('', section);

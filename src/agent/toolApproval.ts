@@ -24,6 +24,8 @@ export interface ToolAction {
 	readonly toolkit?: string;
 	/** The account (id or alias) it runs as, when one was named. */
 	readonly account?: string;
+	/** Who it runs as (the account's email, login or workspace), when the host knows. */
+	readonly as?: string;
 	readonly args: Readonly<Record<string, unknown>>;
 	/**
 	 * Set by the host for its own (local) tools, which it knows: true when the action only

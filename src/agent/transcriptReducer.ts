@@ -200,7 +200,13 @@ export function reduceEvent(items: readonly TranscriptItem[], turn: TurnItems, e
 				draft.replace(found.index, {
 					...found.item,
 					status: 'awaitingApproval',
-					approval: event.actions.map((a) => ({ tool: a.tool, ...(a.toolkit ? { toolkit: a.toolkit } : {}), ...(a.account ? { account: a.account } : {}), args: prettyArgs(a.args) })),
+					approval: event.actions.map((a) => ({
+						tool: a.tool,
+						...(a.toolkit ? { toolkit: a.toolkit } : {}),
+						...(a.account ? { account: a.account } : {}),
+						...(a.as ? { as: a.as } : {}),
+						args: prettyArgs(a.args),
+					})),
 				});
 			}
 			save = 'now';
@@ -228,10 +234,38 @@ export function reduceEvent(items: readonly TranscriptItem[], turn: TurnItems, e
 			save = 'now';
 			break;
 		}
+		case 'reconnectRequired': {
+			const tool = draft.locate(turn.toolItems.get(event.callId));
+			const who = event.name ?? 'the account';
+			if (tool?.item.kind === 'tool') {
+				draft.replace(tool.index, { ...tool.item, note: `Paused: ${toolkitDisplayName(event.toolkit)} (${who}) needs to be reconnected; this runs again once it is.` });
+			}
+			const item: TranscriptItem = {
+				kind: 'auth',
+				id: factory.newId('auth'),
+				at: factory.now(),
+				toolkit: event.toolkit,
+				toolkitName: toolkitDisplayName(event.toolkit),
+				url: event.url,
+				accountId: event.accountId,
+				status: 'waiting',
+				reason: event.reason,
+				reconnect: { accountId: event.replacesAccountId, ...(event.name ? { name: event.name } : {}) },
+			};
+			next = { ...next, authItems: new Map(next.authItems).set(event.toolkit, item.id) };
+			draft.add(item);
+			wantsLogo = { itemId: item.id, toolkit: event.toolkit };
+			state = 'waitingForAuth';
+			save = 'now';
+			break;
+		}
 		case 'authStatus': {
 			const found = draft.locate(turn.authItems.get(event.toolkit));
 			if (found?.item.kind === 'auth') {
 				const updated: Mutable<AuthItem> = { ...found.item, status: event.status };
+				if (event.identity) {
+					updated.identity = event.identity;
+				}
 				if (event.url) {
 					updated.url = event.url;
 				}
@@ -240,7 +274,7 @@ export function reduceEvent(items: readonly TranscriptItem[], turn: TurnItems, e
 				}
 				if (event.reason !== undefined) {
 					updated.reason = event.reason;
-				} else if (event.status === 'waiting' || event.status === 'connected') {
+				} else if ((event.status === 'waiting' && !updated.reconnect) || event.status === 'connected') {
 					delete updated.reason;
 				}
 				draft.replace(found.index, updated);

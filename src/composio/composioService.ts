@@ -13,7 +13,7 @@ import { ComposioError, toComposioError } from './composioErrors';
 import { ComposioToolSession, createSdkSession, type SdkSession } from './composioToolSession';
 import { Reconnections } from './reconnect';
 import type { ComposioSettings } from './settings';
-import type { ToolSession } from './toolSession';
+import type { ConnectedAccount, ToolSession } from './toolSession';
 
 /** Options for ComposioService. */
 export interface ComposioServiceOptions {
@@ -27,6 +27,8 @@ export interface ComposioServiceOptions {
 	readonly pageSize?: number;
 	/** What connection waits sleep and measure their deadline on; default the system clock. */
 	readonly clock?: Clock;
+	/** Told each time a check finds an account ACTIVE (the account identities learn who it is); see `SessionDeps.onAccountActive`. */
+	readonly onAccountActive?: (session: ToolSession, account: ConnectedAccount, replaced?: string) => void;
 }
 
 const DEFAULT_POLL_MS = 2000;
@@ -127,6 +129,7 @@ export class ComposioService implements Disposable {
 			pollIntervalMs: this.options.pollIntervalMs ?? DEFAULT_POLL_MS,
 			...(this.options.pageSize ? { pageSize: this.options.pageSize } : {}),
 			onSessionLost: (lost) => this.forget(lost),
+			...(this.options.onAccountActive ? { onAccountActive: this.options.onAccountActive } : {}),
 		});
 	}
 

@@ -58,6 +58,11 @@ export interface SessionDeps {
 	readonly pageSize?: number;
 	/** The server no longer knows this session: the service drops it, so the next one is new. */
 	readonly onSessionLost: (session: ComposioToolSession) => void;
+	/**
+	 * A check found `account` ACTIVE (called on every such check; the listener dedupes).
+	 * `replaced`: the account it replaces, when this check completed a reconnect.
+	 */
+	readonly onAccountActive?: (session: ComposioToolSession, account: ConnectedAccount, replaced?: string) => void;
 }
 
 /**
@@ -216,7 +221,14 @@ export class ComposioToolSession implements ToolSession {
 		} catch (e) {
 			throw this.asComposioError(`checking ${accountId}`, e);
 		}
-		await this.deps.reconnections.statusSeen(accountId, account.status, this.composio, this.deps.secrets);
+		const replaced = await this.deps.reconnections.statusSeen(accountId, account.status, this.composio, this.deps.secrets);
+		if (account.status === 'ACTIVE' && !account.disabled) {
+			try {
+				this.deps.onAccountActive?.(this, account, replaced);
+			} catch (e) {
+				this.deps.logger.warn(`An account listener threw: ${e instanceof Error ? e.message : String(e)}`);
+			}
+		}
 		return { status: account.status, ...(account.statusReason ? { reason: account.statusReason } : {}) };
 	}
 
@@ -256,6 +268,15 @@ export class ComposioToolSession implements ToolSession {
 			await this.composio.connectedAccounts.updateStatus(accountId, { enabled });
 		} catch (e) {
 			throw this.asComposioError(`${enabled ? 'enabling' : 'disabling'} ${accountId}`, e);
+		}
+	}
+
+	async setAlias(accountId: string, alias: string): Promise<void> {
+		this.deps.logger.info(`Naming connected account ${accountId} "${alias}".`);
+		try {
+			await this.composio.getClient().connectedAccounts.patch(accountId, { alias });
+		} catch (e) {
+			throw this.asComposioError(`naming ${accountId}`, e);
 		}
 	}
 

@@ -72,19 +72,20 @@ export class Reconnections {
 	/**
 	 * An account's status was read. ACTIVE completes the reconnect it is the new account of
 	 * (the old account is deleted and the alias moved over, best effort); FAILED, EXPIRED or
-	 * REVOKED abandons it (the old account stays). Never throws.
+	 * REVOKED abandons it (the old account stays). Resolves with the id of the account the new
+	 * one replaced when this status completed a reconnect, else undefined. Never throws.
 	 */
-	async statusSeen(accountId: string, status: ConnectionStatus, sdk: ComposioSdk, secrets: readonly string[]): Promise<void> {
+	async statusSeen(accountId: string, status: ConnectionStatus, sdk: ComposioSdk, secrets: readonly string[]): Promise<string | undefined> {
 		const replacement = this.pending.get(accountId);
 		if (!replacement) {
-			return;
+			return undefined;
 		}
 		if (status === 'FAILED' || status === 'EXPIRED' || status === 'REVOKED') {
 			this.pending.delete(accountId);
-			return;
+			return undefined;
 		}
 		if (status !== 'ACTIVE') {
-			return;
+			return undefined;
 		}
 		this.pending.delete(accountId);
 		try {
@@ -94,7 +95,7 @@ export class Reconnections {
 			const err = toComposioError(e, { secrets });
 			if (err.kind !== 'notFound') {
 				this.logger.warn(`Could not delete the replaced account ${replacement.oldAccountId}: ${err.detail}`);
-				return;
+				return replacement.oldAccountId;
 			}
 		}
 		if (replacement.aliasToRestore) {
@@ -104,6 +105,7 @@ export class Reconnections {
 				this.logger.warn(`Could not move the alias "${replacement.aliasToRestore}" to ${accountId}: ${toComposioError(e, { secrets }).detail}`);
 			}
 		}
+		return replacement.oldAccountId;
 	}
 
 	/** The account was deleted: forget the reconnect it was the new account of, if any. */

@@ -25,7 +25,22 @@ const AccountSchema = z.object({
 	isDisabled: flag,
 	createdAt: text,
 	authConfig: z.object({ id: text }).optional().catch(undefined),
+	state: z.object({ val: z.record(z.string(), z.unknown()).optional().catch(undefined) }).optional().catch(undefined),
 });
+
+/** Fields of an account's state that say whose it is without being a credential, in order of preference. */
+const STATE_HINT_FIELDS = ['email', 'user_email', 'username', 'account_id', 'subdomain', 'shop', 'site_name', 'domain', 'your-domain', 'instance_url', 'base_url'];
+
+/** The first identifying, non-secret field of an account's state (Composio sends credentials as "REDACTED" or not at all). */
+function stateHint(val: Record<string, unknown> | undefined): string | undefined {
+	for (const field of STATE_HINT_FIELDS) {
+		const value = val?.[field];
+		if (typeof value === 'string' && value.trim() !== '' && value.trim().length <= 200 && !/redacted/i.test(value)) {
+			return value.trim();
+		}
+	}
+	return undefined;
+}
 
 /** A toolkit of a session with this user's connection (each item of `session.toolkits()`). */
 const ToolkitSchema = z.object({
@@ -69,6 +84,7 @@ export function parseAccount(value: unknown): ConnectedAccount {
 		throw malformed('a connected account', parsed.error);
 	}
 	const a = parsed.data;
+	const hint = stateHint(a.state?.val);
 	return {
 		id: a.id,
 		toolkit: a.toolkit?.slug ?? 'unknown',
@@ -78,6 +94,7 @@ export function parseAccount(value: unknown): ConnectedAccount {
 		disabled: a.isDisabled === true,
 		createdAt: a.createdAt ?? '',
 		...(a.authConfig?.id ? { authConfigId: a.authConfig.id } : {}),
+		...(hint ? { stateHint: hint } : {}),
 	};
 }
 

@@ -50,6 +50,8 @@ export interface ConnectedAccount {
 	readonly disabled: boolean;
 	readonly createdAt: string;
 	readonly authConfigId?: string;
+	/** A non-secret field of the account's own state that says whose it is (a subdomain, a shop, a site name), when it has one. */
+	readonly stateHint?: string;
 }
 
 /** What a tool execution returned. `error` is the tool's own error text (HTTP 200), not a transport failure. */
@@ -108,6 +110,8 @@ export interface ToolSession {
 	disconnect(accountId: string): Promise<void>;
 	/** Disables (INACTIVE) or re-enables an account without deleting it. */
 	setEnabled(accountId: string, enabled: boolean): Promise<void>;
+	/** Gives an account a Composio alias (unique per user and toolkit: a taken alias is refused with ComposioError 'conflict' or 'badRequest'). */
+	setAlias(accountId: string, alias: string): Promise<void>;
 	/** A fresh Connect Link to replace an EXPIRED, FAILED, REVOKED or abandoned account; see reconnect.ts. */
 	reconnect(accountId: string, options?: { callbackUrl?: string }): Promise<ConnectRequest>;
 }

@@ -43,6 +43,8 @@ export interface ApprovalRequestAction {
 	readonly toolkit?: string;
 	/** The account (id or alias) it acts as, when named. */
 	readonly account?: string;
+	/** Who it acts as (an email, a login, a workspace), when the host knows: the card says "as …". */
+	readonly as?: string;
 	/** The arguments as pretty JSON text. */
 	readonly args: string;
 }
@@ -84,6 +86,10 @@ export type TranscriptItem =
 			readonly accountId?: string;
 			readonly status: AuthCardStatus;
 			readonly reason?: string;
+			/** Who the account turned out to be, once connected and known ("Connected as …"). */
+			readonly identity?: string;
+			/** A Reconnect card: the expired, revoked or failed account the link replaces, and who it is. */
+			readonly reconnect?: { readonly accountId: string; readonly name?: string };
 	  }
 	| { readonly kind: 'notice'; readonly id: string; readonly at: number; readonly level: 'info' | 'error'; readonly text: string; readonly action?: NoticeAction };
 

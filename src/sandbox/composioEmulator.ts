@@ -78,6 +78,10 @@ export interface LinkAction {
 	apiKey?: string;
 	/** Status reason for a denial; default 'User denied access'. */
 	reason?: string;
+	/** Who signs in (what the profile tools answer with); default the account's simulated identity. */
+	identity?: string;
+	/** Make the account's profile tools fail. */
+	profileFails?: boolean;
 }
 
 const API_PREFIX = '/api/v3.1';
@@ -229,6 +233,8 @@ export class ComposioEmulator {
 			decision: action.decision,
 			apiKey: action.apiKey ?? (needsKey ? 'sandbox-api-key' : undefined),
 			reason: action.reason,
+			...(action.identity ? { identity: action.identity } : {}),
+			...(action.profileFails ? { profileFails: true } : {}),
 		});
 	}
 
@@ -238,6 +244,16 @@ export class ComposioEmulator {
 			throw new Error(`Unknown connected account status '${status}'`);
 		}
 		this.store.setStatus(accountId, status, reason);
+	}
+
+	/** Changes who an account is (what its profile tools answer) or makes its profile tools fail or work again. */
+	setAccountProfile(accountId: string, profile: { identity?: string; fails?: boolean }): void {
+		this.store.setProfile(accountId, profile);
+	}
+
+	/** Who an account signs in as (what its profile tools answer). */
+	accountIdentity(accountId: string): string | undefined {
+		return this.store.getAccount(accountId)?.identity;
 	}
 
 	/** Creates an ACTIVE account directly (test setup) and returns its id. */
@@ -387,7 +403,7 @@ export class ComposioEmulator {
 			sendHtml(res, status, renderLinkProblemPage(problem ?? 'unknown', toolkit));
 			return;
 		}
-		const model = { toolkit, authConfig: config, userId: account.userId, alias: account.alias, expiresAt: link.expiresAt, now: this.store.clock.now() };
+		const model = { toolkit, authConfig: config, userId: account.userId, alias: account.alias, expiresAt: link.expiresAt, now: this.store.clock.now(), ...(account.identity ? { identity: account.identity } : {}) };
 		if (method === 'GET') {
 			sendHtml(res, 200, renderConnectPage(model));
 			return;
@@ -399,13 +415,14 @@ export class ComposioEmulator {
 			return;
 		}
 		const apiKey = form.get('api_key')?.trim() ?? '';
+		const identity = form.get('identity')?.trim() ?? '';
 		if (decision === 'authorize' && toolkit.authScheme === 'API_KEY' && !apiKey) {
 			sendHtml(res, 400, renderConnectPage({ ...model, error: `Enter your ${toolkit.name} API key to authorize.` }));
 			return;
 		}
 		let completed: { account: AccountRecord };
 		try {
-			completed = this.store.completeLink(token, { decision, apiKey: apiKey || undefined });
+			completed = this.store.completeLink(token, { decision, apiKey: apiKey || undefined, ...(identity ? { identity } : {}) });
 		} catch (error) {
 			if (error instanceof LinkUnavailableError) {
 				sendHtml(res, error.problem === 'expired' ? 410 : error.problem === 'used' ? 409 : 404, renderLinkProblemPage(error.problem, toolkit));
@@ -480,7 +497,13 @@ export class ComposioEmulator {
 				throw new ApiError(400, "'decision' must be 'authorize' or 'deny'");
 			}
 			try {
-				this.completeLink(token, { decision, apiKey: optString(record, 'apiKey'), reason: optString(record, 'reason') });
+				this.completeLink(token, {
+					decision,
+					apiKey: optString(record, 'apiKey'),
+					reason: optString(record, 'reason'),
+					...(optString(record, 'identity') ? { identity: optString(record, 'identity') } : {}),
+					...(record.profileFails === true ? { profileFails: true } : {}),
+				});
 			} catch (error) {
 				if (error instanceof LinkUnavailableError) {
 					throw new ApiError(error.problem === 'expired' ? 410 : error.problem === 'used' ? 409 : 404, error.message);
@@ -496,6 +519,10 @@ export class ComposioEmulator {
 				throw new ApiError(400, `Unknown status '${String(status)}'`);
 			}
 			this.store.setStatus(id, status, optString(record, 'reason'));
+			sendJson(res, 200, { account: accountJson(this.store.requireAccount(id)) });
+		} else if (/^\/accounts\/[^/]+\/profile$/.test(path) && method === 'POST') {
+			const id = decodePathPart(path.split('/')[2] ?? '');
+			this.store.setProfile(id, { ...(optString(record, 'identity') ? { identity: optString(record, 'identity') } : {}), ...(typeof record.fails === 'boolean' ? { fails: record.fails } : {}) });
 			sendJson(res, 200, { account: accountJson(this.store.requireAccount(id)) });
 		} else if (path === '/accounts' && method === 'POST') {
 			const userId = optString(record, 'userId');

@@ -275,6 +275,25 @@ export function userEmail(userId: string): string {
 	return /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(userId) ? userId : `${userId.replace(/[^a-zA-Z0-9._-]/g, '') || 'user'}@example.com`;
 }
 
+/**
+ * Who the n-th account of a toolkit signs in as by default: for Gmail an address, for GitHub a
+ * login, for Slack a user name (the simulated workspace is "Acme Sandbox"). The first account
+ * without an alias is the user's own address or name; an alias or a count tells the others apart.
+ */
+export function simulatedIdentity(userId: string, toolkit: string, alias: string | null, n: number): string {
+	const email = userEmail(userId);
+	const [local = 'user', domain = 'example.com'] = email.split('@');
+	const tag = alias ? alias.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') : n > 1 ? String(n) : '';
+	if (toolkit === 'gmail' || toolkit === 'linear') {
+		if (alias && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alias)) {
+			return alias;
+		}
+		return tag ? `${local}+${tag}@${domain}` : email;
+	}
+	const handle = local.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-|-$/g, '') || 'user';
+	return tag ? `${handle}-${tag}` : handle;
+}
+
 // ── Execution ───────────────────────────────────────────────────────────────
 
 /** What an app tool runs against. */
@@ -282,7 +301,7 @@ export interface AppToolContext {
 	readonly userId: string;
 	readonly data: UserAppData;
 	readonly now: number;
-	readonly account: { readonly id: string; readonly alias: string | null };
+	readonly account: { readonly id: string; readonly alias: string | null; readonly identity: string; readonly profileFails: boolean };
 	/** A monotonically increasing number (Slack timestamps and the like). */
 	readonly nextSeq: () => number;
 }
@@ -646,7 +665,32 @@ function linearCreate(ctx: AppToolContext, args: Record<string, unknown>): AppTo
 	return ok(linearIssueJson(issue));
 }
 
+/** The simulated Slack workspace every Slack account belongs to. */
+const SLACK_TEAM = { id: 'T0ACMESBX', name: 'Acme Sandbox', url: 'https://acme-sandbox.slack.com/' } as const;
+
+/** A profile tool's answer for the account, or the failure a revoked scope would give. */
+function profile(ctx: AppToolContext, answer: () => Record<string, unknown>): AppToolResult {
+	return ctx.account.profileFails ? toolFailure('403 Forbidden: the token lacks the scope needed to read the profile') : ok(answer());
+}
+
+function gmailProfile(ctx: AppToolContext): AppToolResult {
+	return profile(ctx, () => ({ emailAddress: ctx.account.identity, messagesTotal: ctx.data.gmail.inbox.length + ctx.data.gmail.sent.length, threadsTotal: ctx.data.gmail.inbox.length, historyId: String(1000 + ctx.data.gmail.sent.length) }));
+}
+
+function githubProfile(ctx: AppToolContext): AppToolResult {
+	const login = ctx.account.identity;
+	return profile(ctx, () => ({ login, id: 5_000_000 + [...login].reduce((n, c) => n + c.charCodeAt(0), 0), name: login.replace(/[-_]+/g, ' ').replace(/\b\w/g, (c) => c.toUpperCase()), html_url: `https://github.com/${login}`, type: 'User' }));
+}
+
+function slackAuthTest(ctx: AppToolContext): AppToolResult {
+	const user = ctx.account.identity;
+	return profile(ctx, () => ({ ok: true, url: SLACK_TEAM.url, team: SLACK_TEAM.name, team_id: SLACK_TEAM.id, user, user_id: `U${user.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 8) || 'YOU'}` }));
+}
+
 const EXECUTORS: Record<string, (ctx: AppToolContext, args: Record<string, unknown>) => AppToolResult> = {
+	GMAIL_GET_PROFILE: gmailProfile,
+	GITHUB_GET_THE_AUTHENTICATED_USER: githubProfile,
+	SLACK_TEST_AUTH: slackAuthTest,
 	GMAIL_FETCH_EMAILS: gmailFetch,
 	GMAIL_SEND_EMAIL: gmailSend,
 	GITHUB_LIST_REPOSITORY_ISSUES: githubList,

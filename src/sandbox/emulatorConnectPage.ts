@@ -73,7 +73,12 @@ export interface ConnectPageModel {
 	readonly now: number;
 	/** Shown above the buttons after a rejected submit (e.g. a missing API key). */
 	readonly error?: string;
+	/** Who signs in by default (the "Sign in as" field of toolkits whose profile tool the sandbox answers). */
+	readonly identity?: string;
 }
+
+/** The "Sign in as" field's label for the toolkits whose profile tool the sandbox answers. */
+const IDENTITY_LABELS: Readonly<Record<string, string>> = { gmail: 'Google account (email address)', github: 'GitHub username', slack: 'Slack user name' };
 
 /** The page at a live Connect Link: app, user, permissions, an API key field when needed, Authorize and Deny. */
 export function renderConnectPage(model: ConnectPageModel): string {
@@ -87,6 +92,13 @@ export function renderConnectPage(model: ConnectPageModel): string {
 			`<input id="api_key" name="api_key" type="password" autocomplete="off" required aria-describedby="api_key_hint">` +
 			`<p class="hint" id="api_key_hint">Create a personal API key in ${name} under Settings → API. The sandbox accepts any non-empty value.</p>`
 		: '';
+	const identityLabel = IDENTITY_LABELS[toolkit.slug];
+	const identityField =
+		identityLabel && model.identity !== undefined
+			? `<label for="identity">Sign in as: ${escapeHtml(identityLabel)}</label>` +
+				`<input id="identity" name="identity" type="text" autocomplete="off" value="${escapeHtml(model.identity)}" aria-describedby="identity_hint">` +
+				`<p class="hint" id="identity_hint">The sandbox signs this person in; ${name}'s profile tool answers with it.</p>`
+			: '';
 	const error = model.error ? `<p class="error" role="alert">${escapeHtml(model.error)}</p>` : '';
 	const body =
 		logos(toolkit) +
@@ -100,6 +112,7 @@ export function renderConnectPage(model: ConnectPageModel): string {
 		'</dl>' +
 		(permissions ? `<p>This will allow ${app} to:</p><ul>${permissions}</ul>` : '') +
 		'<form method="post">' +
+		identityField +
 		keyField +
 		error +
 		'<div class="actions">' +

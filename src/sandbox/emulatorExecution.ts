@@ -7,7 +7,7 @@ import type { SessionSearchResponse } from '@composio/client/resources/tool-rout
 import { ApiError, optString, optStringArray } from './emulatorHttp';
 import { isRecord } from '../common/isRecord';
 import { toolkitNotFound, type EmulatorStore, type SessionRecord } from './emulatorStore';
-import { executeAppTool } from './emulatorAppData';
+import { executeAppTool, userEmail } from './emulatorAppData';
 import { APP_TOOLS, findAppTool, findToolkit, validateArguments, type ToolDef, type ToolkitDef } from './emulatorToolkits';
 import {
 	findMetaTool,
@@ -69,7 +69,12 @@ export class SessionEngine {
 			userId: session.config.userId,
 			data: this.store.userData(session.config.userId),
 			now: this.store.clock.now(),
-			account: { id: resolved.account.id, alias: resolved.account.alias },
+			account: {
+				id: resolved.account.id,
+				alias: resolved.account.alias,
+				identity: resolved.account.identity ?? userEmail(session.config.userId),
+				profileFails: resolved.account.profileFails === true,
+			},
 			nextSeq: () => this.store.nextSeq(),
 		});
 		this.store.persist();

@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import { ApiError, newId } from './emulatorHttp';
 import type { Clock } from '../common/clock';
 import { isRecord } from '../common/isRecord';
-import { createUserAppData, type UserAppData } from './emulatorAppData';
+import { createUserAppData, simulatedIdentity, type UserAppData } from './emulatorAppData';
 import { defaultAuthConfig, findAuthConfig, findToolkit } from './emulatorToolkits';
 
 /** Connected-account statuses, as Composio names them. */
@@ -41,6 +41,10 @@ export interface AccountRecord {
 	redirectUrl: string | null;
 	/** The last four characters of an API key given on the Connect page (never the key). */
 	apiKeyHint: string | null;
+	/** Who signed in (the simulated email, login or user the profile tools answer with); absent in state files from before it existed. */
+	identity?: string;
+	/** The profile tools fail for this account (tests of a failing identity lookup). */
+	profileFails?: boolean;
 }
 
 /** A Connect Link. */
@@ -99,6 +103,10 @@ export interface LinkDecision {
 	decision: 'authorize' | 'deny';
 	apiKey?: string;
 	reason?: string;
+	/** Who signs in (the Connect page's "Sign in as"); default the account's simulated identity. */
+	identity?: string;
+	/** Make the account's profile tools fail. */
+	profileFails?: boolean;
 }
 
 /** Why a link cannot be completed. */
@@ -282,6 +290,18 @@ export class EmulatorStore {
 		return `${toolkit}_${WORDS_A[n % WORDS_A.length] ?? 'red'}-${WORDS_B[Math.floor(n / WORDS_A.length) % WORDS_B.length] ?? 'castle'}`;
 	}
 
+	/**
+	 * Who a new account signs in as unless the Connect page says otherwise: the person of the
+	 * latest account with the same alias (a reconnect signs the same person in again), else one
+	 * made from the user id and the alias, else from the user id and how many accounts of the
+	 * toolkit there are.
+	 */
+	private defaultIdentity(userId: string, toolkit: string, alias: string | null): string {
+		const mine = this.state.accounts.filter((a) => a.userId === userId && a.toolkit === toolkit);
+		const same = alias ? [...mine].reverse().find((a) => a.alias === alias && a.identity) : undefined;
+		return same?.identity ?? simulatedIdentity(userId, toolkit, alias, mine.length + 1);
+	}
+
 	private newAccount(userId: string, toolkit: string, authConfigId: string, alias: string | null, status: AccountStatus, now: number): AccountRecord {
 		if (alias !== null) {
 			this.claimAlias(userId, toolkit, alias);
@@ -306,6 +326,7 @@ export class EmulatorStore {
 			seq,
 			redirectUrl: null,
 			apiKeyHint: null,
+			identity: this.defaultIdentity(userId, toolkit, alias),
 		};
 		this.state.accounts.push(account);
 		return account;
@@ -422,6 +443,12 @@ export class EmulatorStore {
 			link.state = 'authorized';
 			account.status = 'ACTIVE';
 			account.statusReason = null;
+			if (decision.identity?.trim()) {
+				account.identity = decision.identity.trim().slice(0, 200);
+			}
+			if (decision.profileFails) {
+				account.profileFails = true;
+			}
 		} else {
 			link.state = 'denied';
 			account.status = 'FAILED';
@@ -431,6 +458,19 @@ export class EmulatorStore {
 		this.persist();
 		this.options.log(`Connect Link ${token}: ${decision.decision} → ${account.id} is ${account.status}`);
 		return { account, link };
+	}
+
+	/** Changes who an account is or whether its profile tools fail. Throws ApiError(404) for an unknown account. */
+	setProfile(id: string, profile: { identity?: string; fails?: boolean }): AccountRecord {
+		const account = this.requireAccount(id);
+		if (profile.identity?.trim()) {
+			account.identity = profile.identity.trim().slice(0, 200);
+		}
+		if (profile.fails !== undefined) {
+			account.profileFails = profile.fails;
+		}
+		this.persist();
+		return account;
 	}
 
 	/** Forces an account's status. Throws ApiError(404) for an unknown account. */

@@ -294,6 +294,45 @@ export const APP_TOOLS: readonly ToolDef[] = [
 		readOnly: false,
 	},
 	{
+		slug: 'GMAIL_GET_PROFILE',
+		name: 'Get profile',
+		toolkit: 'gmail',
+		description: "Gets the Gmail profile of the connected account: its email address and message and thread counts.",
+		inputParameters: objectSchema({
+			user_id: str("The user's email address or 'me'.", { default: 'me' }),
+		}),
+		outputParameters: objectSchema(
+			{
+				emailAddress: str('The email address of the account'),
+				messagesTotal: int('Messages in the mailbox'),
+				threadsTotal: int('Threads in the mailbox'),
+				historyId: str('Current history id'),
+			},
+			['emailAddress'],
+		),
+		scopes: ['https://www.googleapis.com/auth/gmail.readonly'],
+		readOnly: true,
+	},
+	{
+		slug: 'GITHUB_GET_THE_AUTHENTICATED_USER',
+		name: 'Get the authenticated user',
+		toolkit: 'github',
+		description: 'Gets the GitHub user the connected account signs in as: login, id, name and profile URL.',
+		inputParameters: objectSchema({}),
+		outputParameters: objectSchema(
+			{
+				login: str('Login'),
+				id: int('User id'),
+				name: str('Display name', { nullable: true }),
+				html_url: str('Profile URL'),
+				type: str('Account type'),
+			},
+			['login'],
+		),
+		scopes: ['read:user'],
+		readOnly: true,
+	},
+	{
 		slug: 'GITHUB_LIST_REPOSITORY_ISSUES',
 		name: 'List repository issues',
 		toolkit: 'github',
@@ -365,6 +404,26 @@ export const APP_TOOLS: readonly ToolDef[] = [
 			['ok', 'channels'],
 		),
 		scopes: ['channels:read'],
+		readOnly: true,
+	},
+	{
+		slug: 'SLACK_TEST_AUTH',
+		name: 'Test auth',
+		toolkit: 'slack',
+		description: "Checks the connected account's token (auth.test) and says who it is: the user, the workspace and its URL.",
+		inputParameters: objectSchema({}),
+		outputParameters: objectSchema(
+			{
+				ok: bool('Whether the token works'),
+				url: str('Workspace URL'),
+				team: str('Workspace name'),
+				team_id: str('Workspace id'),
+				user: str('User name'),
+				user_id: str('User id'),
+			},
+			['ok'],
+		),
+		scopes: [],
 		readOnly: true,
 	},
 	{

@@ -1,0 +1,102 @@
+/**
+ * Which account a tool call acts as, and whether that account is why it failed. Pure helpers for
+ * the agent loop: the approval card's "as alice@example.com", and telling a call that failed
+ * because its account expired, was revoked or failed (repaired with a Reconnect card) from one
+ * that failed for any other reason (left to the model).
+ */
+import { isRecord } from '../common/isRecord';
+import type { ConnectedAccount, ConnectionStatus } from '../composio/toolSession';
+
+const MULTI_EXECUTE = 'COMPOSIO_MULTI_EXECUTE_TOOL';
+
+/** Statuses of an account that went bad: Reconnect repairs them. */
+const DEAD: ReadonlySet<ConnectionStatus> = new Set(['EXPIRED', 'REVOKED', 'FAILED']);
+
+/**
+ * True when a tool's error text may be about its account (not connected, expired, revoked,
+ * unauthorised, a token or credential problem). Only such failures are worth one look at the
+ * account list; anything else goes to the model as it is.
+ */
+export function mayBeAccountProblem(error: string): boolean {
+	return /connect|account|auth|expired|revoked|inactive|token|credential|forbidden|\b40[13]\b/i.test(error);
+}
+
+/** Who an account is for people: its identity, else its alias. */
+function who(account: ConnectedAccount, nameOf: (id: string) => string | undefined): string | undefined {
+	return nameOf(account.id) ?? account.alias;
+}
+
+/** The account named `named` (an id, an alias or who it is) among a toolkit's accounts. */
+function findNamed(accounts: readonly ConnectedAccount[], named: string, nameOf: (id: string) => string | undefined): ConnectedAccount | undefined {
+	const lower = named.toLowerCase();
+	return (
+		accounts.find((a) => a.id === named) ??
+		accounts.find((a) => a.alias?.toLowerCase() === lower) ??
+		accounts.find((a) => nameOf(a.id)?.toLowerCase() === lower)
+	);
+}
+
+/** Newest first. */
+function newestFirst(accounts: readonly ConnectedAccount[]): ConnectedAccount[] {
+	return [...accounts].sort((x, y) => y.createdAt.localeCompare(x.createdAt) || y.id.localeCompare(x.id));
+}
+
+/**
+ * Who a call on `toolkit` acts as: the account it names, or, when it names none, the one the
+ * session uses by default (the newest ACTIVE one). Undefined when that cannot be told.
+ */
+export function whoActs(accounts: readonly ConnectedAccount[], toolkit: string, named: string | undefined, nameOf: (id: string) => string | undefined): string | undefined {
+	const mine = accounts.filter((a) => a.toolkit === toolkit);
+	if (named) {
+		const match = findNamed(mine, named, nameOf);
+		return match ? who(match, nameOf) : undefined;
+	}
+	const usable = newestFirst(mine.filter((a) => a.status === 'ACTIVE' && !a.disabled));
+	return usable[0] ? who(usable[0], nameOf) : undefined;
+}
+
+/**
+ * The account a failed call ran as, when it is expired, revoked or failed (and so the reason):
+ * the account the call named, if that one is dead; with none named, the newest dead account of
+ * the toolkit, but only when no ACTIVE account could have served the call.
+ */
+export function deadAccountOf(accounts: readonly ConnectedAccount[], toolkit: string, named: string | undefined, nameOf: (id: string) => string | undefined): ConnectedAccount | undefined {
+	const mine = accounts.filter((a) => a.toolkit === toolkit);
+	const isDead = (a: ConnectedAccount): boolean => DEAD.has(a.status) && !a.disabled;
+	if (named) {
+		const match = findNamed(mine, named, nameOf);
+		return match && isDead(match) ? match : undefined;
+	}
+	if (mine.some((a) => a.status === 'ACTIVE' && !a.disabled)) {
+		return undefined;
+	}
+	return newestFirst(mine.filter(isDead))[0];
+}
+
+/**
+ * The toolkit and account a call acts on, when running it again is safe after a reconnect: an
+ * app tool called directly, or COMPOSIO_MULTI_EXECUTE_TOOL running exactly one app tool (`inner`).
+ * Undefined for meta tools and multi-executes of several tools (some of which may have worked).
+ */
+export function namedAccountIn(
+	name: string,
+	args: Readonly<Record<string, unknown>>,
+	account: string | undefined,
+	toolkit: string | undefined,
+): { readonly toolkit: string; readonly account?: string; readonly inner: boolean } | undefined {
+	if (name === MULTI_EXECUTE) {
+		const list = args['tools'];
+		const only: unknown = Array.isArray(list) && list.length === 1 ? list[0] : undefined;
+		const slug = isRecord(only) ? only['tool_slug'] : undefined;
+		if (!isRecord(only) || typeof slug !== 'string' || slug.startsWith('COMPOSIO_')) {
+			return undefined;
+		}
+		const prefix = /^([A-Za-z0-9]+)_/.exec(slug)?.[1]?.toLowerCase();
+		const named = typeof only['account'] === 'string' ? only['account'] : account;
+		return prefix ? { toolkit: prefix, ...(named ? { account: named } : {}), inner: true } : undefined;
+	}
+	if (name.startsWith('COMPOSIO_') || !toolkit) {
+		return undefined;
+	}
+	return { toolkit, ...(account ? { account } : {}), inner: false };
+}

@@ -3,6 +3,8 @@ import { DisposableBase } from './common/disposable';
 import type { Event } from './common/emitter';
 import type { SecretStore } from './common/secrets';
 import { ComposioService } from './composio/composioService';
+import { AccountIdentities } from './composio/accountIdentities';
+import { WorkspaceStateIdentityStore } from './vscode/identityStore';
 import type { ToolSession } from './composio/toolSession';
 import type { LinkOpener } from './composio/linkPolicy';
 import type { ChatConfigState, HostAction } from './protocol/chatProtocol';
@@ -47,6 +49,8 @@ export class Services extends DisposableBase {
 	readonly environment: EnvironmentResolver;
 	readonly userIds: UserIdStore;
 	readonly composio: ComposioService;
+	/** Who each connected account is (learned once it is ACTIVE), in the workspace state. */
+	readonly identities: AccountIdentities;
 	readonly chatView: ChatViewProvider;
 	/** The conversation and its turns (host side). */
 	readonly chat: ChatSession;
@@ -95,7 +99,10 @@ export class Services extends DisposableBase {
 		this.environment = this._register(new EnvironmentResolver(this.secrets, this.sandbox));
 		this.models = this._register(new ModelResolver({ workspaceState: context.workspaceState, log }));
 		this.userIds = this._register(new UserIdStore(this.secrets));
-		this.composio = this._register(new ComposioService({ logger: log }));
+		this.identities = this._register(new AccountIdentities(new WorkspaceStateIdentityStore(context.workspaceState), { logger: log }));
+		this.composio = this._register(
+			new ComposioService({ logger: log, onAccountActive: (session, account, replaced) => this.identities.accountActive(session, account, replaced) }),
+		);
 		this.linkOpener = createLinkOpener({ prompts: () => this.prompts, baseUrl: () => this.composioBaseUrl, logger: log });
 		this.chatView = this._register(new ChatViewProvider(context.extensionUri, log));
 		this.editorTools = this._register(new EditorToolsProvider(log));
@@ -131,6 +138,7 @@ export class Services extends DisposableBase {
 				session: () => this.session(),
 				keyMissing: async () => (await this.config()).missing === 'composioKey',
 				logger: log,
+				identities: this.identities,
 			}),
 		);
 		this.connectionCommands = new ConnectionCommands({
@@ -141,6 +149,7 @@ export class Services extends DisposableBase {
 			linkOpener: this.linkOpener,
 			log,
 			multiAccount: () => vscode.workspace.getConfiguration('composio').get<boolean>('multiAccount') === true,
+			identities: this.identities,
 		});
 		this.editorPrompts = new EditorPrompts({
 			chatView: this.chatView,
@@ -270,7 +279,7 @@ export class Services extends DisposableBase {
 		}
 		const session = await this.session(env);
 		const model = await this.models.client(selection.selected, env);
-		return { model, session, maxTurns: env.maxTurns, multiAccount: env.composio.multiAccount, localTools: this.editorTools.toolbox };
+		return { model, session, maxTurns: env.maxTurns, multiAccount: env.composio.multiAccount, localTools: this.editorTools.toolbox, identities: this.identities };
 	}
 
 	async runAction(action: HostAction): Promise<void> {

@@ -103,14 +103,26 @@ function shortId(id: string): string {
 	return id.length > 12 ? `…${id.slice(-6)}` : id;
 }
 
-/** The name an account goes by in messages: its alias, else its toolkit's name and a short id. */
-export function accountLabel(account: Pick<ConnectedAccount, 'alias' | 'id'>, toolkitName: string): string {
-	return account.alias ?? `${toolkitName} account ${shortId(account.id)}`;
+/**
+ * Who an account is for people: who it signs in as (`identity`: an email, a login, a workspace),
+ * with its alias beside it when the user gave a different one ("alice@acme.dev (work)"); else the
+ * alias; else undefined.
+ */
+export function accountName(account: Pick<ConnectedAccount, 'alias'>, identity?: string): string | undefined {
+	if (identity) {
+		return account.alias && account.alias.toLowerCase() !== identity.toLowerCase() ? `${identity} (${account.alias})` : identity;
+	}
+	return account.alias;
 }
 
-/** The name an account goes by under its toolkit (which already names the app): its alias, else "Account" and a short id. */
-export function accountTreeLabel(account: Pick<ConnectedAccount, 'alias' | 'id'>): string {
-	return account.alias ?? `Account ${shortId(account.id)}`;
+/** The name an account goes by in messages: who it is (see `accountName`), else its toolkit's name and a short id. */
+export function accountLabel(account: Pick<ConnectedAccount, 'alias' | 'id'>, toolkitName: string, identity?: string): string {
+	return accountName(account, identity) ?? `${toolkitName} account ${shortId(account.id)}`;
+}
+
+/** The name an account goes by under its toolkit (which already names the app): who it is, else "Account" and a short id. */
+export function accountTreeLabel(account: Pick<ConnectedAccount, 'alias' | 'id'>, identity?: string): string {
+	return accountName(account, identity) ?? `Account ${shortId(account.id)}`;
 }
 
 /** A creation date for display ("25 Nov 2026"); empty when unknown or unparsable. */
@@ -151,6 +163,10 @@ export interface StatusInput {
 	readonly waitingFor: readonly string[];
 	/** The message of the last load's failure, if it failed. */
 	readonly loadError?: string;
+	/** Who an account is, when known (for the tooltip). */
+	readonly identityOf?: (accountId: string) => string | undefined;
+	/** A toolkit's display name (for the tooltip); default a readable form of its slug. */
+	readonly toolkitName?: (slug: string) => string;
 }
 
 /** The status bar item: text with codicons, a tooltip, where a click goes, and whether it warns. */
@@ -203,19 +219,24 @@ export function statusView(input: StatusInput): StatusView {
 	if (!input.accounts) {
 		return { text: prefix, tooltip: `${mode} Click to open the chat.`, target: 'chat', warning: false };
 	}
-	const attention = accountsNeedingAttention(input.accounts).length;
+	const needing = accountsNeedingAttention(input.accounts);
+	const attention = needing.length;
 	const count = connectedToolkitCount(input.accounts);
+	const nameOf = (slug: string): string => input.toolkitName?.(slug) ?? toolkitDisplayName(slug);
+	const describe = (a: ConnectedAccount): string => `${nameOf(a.toolkit)} ${accountLabel(a, nameOf(a.toolkit), input.identityOf?.(a.id)).replace(`${nameOf(a.toolkit)} account`, 'account')}`;
+	const active = input.accounts.filter((a) => accountState(a) === 'active');
+	const who = active.length > 0 ? ` Connected as: ${active.map(describe).join('; ')}.` : '';
 	if (attention > 0) {
 		return {
-			text: `${prefix}: $(warning) ${attention} to reconnect`,
-			tooltip: `${mode} ${appsConnected(count).replace(/^./, (c) => c.toUpperCase())}; ${attention} account${attention === 1 ? '' : 's'} expired or failed. Click to reconnect.`,
+			text: `${prefix}: $(warning) ${attention} need${attention === 1 ? 's' : ''} attention`,
+			tooltip: `${mode} ${appsConnected(count).replace(/^./, (c) => c.toUpperCase())}.${who} Needs attention (expired, revoked or failed): ${needing.map(describe).join('; ')}. Click to reconnect.`,
 			target: 'connections',
 			warning: true,
 		};
 	}
 	return {
 		text: `${prefix}: ${appsConnected(count)}`,
-		tooltip: `${mode} ${appsConnected(count).replace(/^./, (c) => c.toUpperCase())}. Click to ${count === 0 ? 'connect an app' : 'open the chat'}.`,
+		tooltip: `${mode} ${appsConnected(count).replace(/^./, (c) => c.toUpperCase())}.${who} Click to ${count === 0 ? 'connect an app' : 'open the chat'}.`,
 		target: count === 0 ? 'connections' : 'chat',
 		warning: false,
 	};

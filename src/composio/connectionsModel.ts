@@ -10,6 +10,7 @@ import type { ConnectedAccount, ToolkitStatus, ToolSession } from './toolSession
 import { type ComposioError, toComposioError } from './composioErrors';
 import { groupByToolkit, sessionToolkitName, type ToolkitGroup } from './connectionSummary';
 import type { Logger } from '../common/logger';
+import type { AccountIdentities, AccountIdentity } from './accountIdentities';
 
 /** Where loading stands. */
 export type ConnectionsState =
@@ -30,6 +31,8 @@ export interface ConnectionsModelDeps {
 	session(): Promise<ToolSession>;
 	keyMissing(): Promise<boolean>;
 	readonly logger: Logger;
+	/** Who the accounts are: ACTIVE accounts never looked up are looked up after a load (once each). */
+	readonly identities?: AccountIdentities;
 }
 
 /** See the file comment. */
@@ -49,7 +52,52 @@ export class ConnectionsModel implements Disposable {
 	private chain: Promise<void> = Promise.resolve();
 	private queued: Promise<void> | undefined;
 
-	constructor(private readonly deps: ConnectionsModelDeps) {}
+	private readonly identitySubscription: Disposable | undefined;
+
+	constructor(private readonly deps: ConnectionsModelDeps) {
+		this.identitySubscription = deps.identities?.onDidChange((id) => {
+			if (this._accounts.some((a) => a.id === id)) {
+				this.changeEmitter.fire();
+			}
+		});
+	}
+
+	/** What is known about who an account is. */
+	identity(accountId: string): AccountIdentity | undefined {
+		return this.deps.identities?.get(accountId);
+	}
+
+	/** True while an account's identity is being looked up. */
+	isLookingUp(accountId: string): boolean {
+		return this.deps.identities?.isLearning(accountId) ?? false;
+	}
+
+	/**
+	 * Looks an account's identity up again (the Connections view's "Look Up Identity"). Resolves
+	 * with what is known afterwards; rejects with a ComposioError when no session can be had.
+	 */
+	async lookUpIdentity(accountId: string): Promise<AccountIdentity | undefined> {
+		const account = this._accounts.find((a) => a.id === accountId);
+		if (!account || !this.deps.identities) {
+			return undefined;
+		}
+		const session = await this.deps.session();
+		return this.deps.identities.learn(session, account, { retry: true });
+	}
+
+	/** Starts looking up ACTIVE accounts nobody has looked up yet, one after another, in the background. */
+	private learnMissing(session: ToolSession): void {
+		const identities = this.deps.identities;
+		if (!identities) {
+			return;
+		}
+		const missing = this._accounts.filter((a) => a.status === 'ACTIVE' && !a.disabled && !identities.get(a.id) && !identities.isLearning(a.id));
+		void (async () => {
+			for (const account of missing) {
+				await identities.learn(session, account);
+			}
+		})();
+	}
 
 	get state(): ConnectionsState {
 		return this._state;
@@ -177,6 +225,7 @@ export class ConnectionsModel implements Disposable {
 				this._accounts = accounts;
 				this._state = { kind: 'loaded' };
 				this._loadedAt = Date.now();
+				this.learnMissing(session);
 			}
 		} catch (e) {
 			const error = toComposioError(e);
@@ -192,6 +241,7 @@ export class ConnectionsModel implements Disposable {
 
 	dispose(): void {
 		this.generation++;
+		this.identitySubscription?.dispose();
 		this.changeEmitter.dispose();
 	}
 }

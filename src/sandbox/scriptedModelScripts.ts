@@ -342,7 +342,15 @@ interface EditorTask {
 	next(outcome: ToolOutcome): AppTask | string;
 }
 
-type Task = AppTask | EditorTask | { kind: 'code'; request: string; code: CodeBlock[] } | { kind: 'help' } | { kind: 'text'; text: string };
+/** "Connect (another) Gmail account": a Connect Link, nothing else. */
+interface ConnectTask {
+	kind: 'connect';
+	toolkit: Toolkit;
+	/** Another account of an app that may be connected already. */
+	another: boolean;
+}
+
+type Task = AppTask | EditorTask | ConnectTask | { kind: 'code'; request: string; code: CodeBlock[] } | { kind: 'help' } | { kind: 'text'; text: string };
 
 interface CodeBlock {
 	lang: string;
@@ -500,6 +508,10 @@ function classify(text: string, editor: EditorState): Task {
 	const lower = plain.toLowerCase();
 	const mentions = (word: RegExp): boolean => word.test(lower);
 
+	const connect = /^(?:please\s+)?(?:connect|link|add)\s+(?:my\s+|a\s+|another\s+|a\s+second\s+|one\s+more\s+)?(?:[\w-]+\s+)?(gmail|github|slack|linear)\b(?:\s+account)?/.exec(lower.trim());
+	if (connect?.[1]) {
+		return { kind: 'connect', toolkit: connect[1] as Toolkit, another: /\b(?:another|second|one more|other|new)\b/.test(lower) };
+	}
 	const wantsIssue = wantsIssueIn(lower);
 	const editorTask = classifyEditorTask(plain, editor);
 	if (editorTask) {
@@ -1146,12 +1158,66 @@ function effectiveStep(call: ToolCallInfo): Step {
 	return { name: call.name, args: call.args };
 }
 
-function callApp(task: AppTask, tools: ReadonlySet<string>): ScriptedTurn {
+/** One connected account as the system prompt lists it. */
+interface ListedAccount {
+	alias?: string;
+	name?: string;
+	id?: string;
+}
+
+/** The accounts of a toolkit the system prompt lists (`- Gmail (gmail): "work" = a@b.c, x@y.z (id ca_1, no alias)`). */
+function listedAccounts(conv: Conversation, toolkit: Toolkit): ListedAccount[] {
+	const system = conv.messages.filter((m) => m.role === 'system').map((m) => m.text).join('\n');
+	const line = system.split('\n').find((l) => l.startsWith('- ') && l.includes(`(${toolkit}): `));
+	if (!line) {
+		return [];
+	}
+	return line
+		.slice(line.indexOf(`(${toolkit}): `) + toolkit.length + 4)
+		.split(/, (?=["A-Za-z0-9_])/)
+		.map((entry): ListedAccount => {
+			const alias = /^"([^"]+)"/.exec(entry)?.[1];
+			const named = / = (.+)$/.exec(entry)?.[1] ?? /^([^"(\s][^(]*?) \(id /.exec(entry)?.[1];
+			const id = /\b(ca_[\w-]+)/.exec(entry)?.[1];
+			return { ...(alias ? { alias } : {}), ...(named ? { name: named.trim() } : {}), ...(id ? { id } : {}) };
+		});
+}
+
+/**
+ * The account the user named for this task ("my work email", "from my personal account"), as a
+ * model reading the system prompt would pick it: the one listed account whose alias is that word,
+ * or whose address or login has it as a part. Its alias (or id) goes into the call's `account`.
+ */
+function namedAccount(conv: Conversation, task: AppTask): string | undefined {
+	const accounts = listedAccounts(conv, task.toolkit);
+	if (accounts.length < 2) {
+		return undefined;
+	}
+	const userText = conv.messages
+		.slice(conv.taskIndex)
+		.filter((m) => m.role === 'user')
+		.map((m) => m.text)
+		.join('\n');
+	const pattern = /\b(?:my|the|use|from)\s+([A-Za-z][\w.@+-]*)\s+(?:gmail|github|slack|linear|account|inbox|e-?mails?|workspace|mailbox|address)\b/gi;
+	for (const m of userText.matchAll(pattern)) {
+		const word = (m[1] ?? '').toLowerCase();
+		const hits = accounts.filter(
+			(a) => a.alias?.toLowerCase() === word || a.name?.toLowerCase() === word || (a.name ?? a.alias ?? '').toLowerCase().split(/[@.+_\-\s()]+/).includes(word),
+		);
+		const hit = hits.length === 1 ? hits[0] : undefined;
+		if (hit) {
+			return hit.alias ?? hit.id;
+		}
+	}
+	return undefined;
+}
+
+function callApp(task: AppTask, tools: ReadonlySet<string>, account?: string): ScriptedTurn {
 	if (tools.has(task.tool)) {
-		return { type: 'toolCall', name: task.tool, arguments: task.args };
+		return { type: 'toolCall', name: task.tool, arguments: account ? { ...task.args, account } : task.args };
 	}
 	if (tools.has(MULTI_EXECUTE)) {
-		return { type: 'toolCall', name: MULTI_EXECUTE, arguments: { tools: [{ tool_slug: task.tool, arguments: task.args }] } };
+		return { type: 'toolCall', name: MULTI_EXECUTE, arguments: { tools: [{ tool_slug: task.tool, arguments: task.args, ...(account ? { account } : {}) }] } };
 	}
 	return {
 		type: 'text',
@@ -1208,7 +1274,7 @@ function decideApp(conv: Conversation, task: AppTask): ScriptedTurn {
 			}
 			const state = connectionState(step.result.payload, task.toolkit);
 			if (state?.status === 'active') {
-				return callApp(task, conv.tools);
+				return callApp(task, conv.tools, namedAccount(conv, task));
 			}
 			if (state?.link) {
 				return { type: 'text', text: connectPrompt(task, state.link, false, preface) };
@@ -1246,7 +1312,7 @@ function decideApp(conv: Conversation, task: AppTask): ScriptedTurn {
 		return { type: 'text', text: `${preface}That's already done. ${task.render(finished.result.payload)}` };
 	}
 	if (steps.length > 0 || !manageAvailable) {
-		return callApp(task, conv.tools);
+		return callApp(task, conv.tools, namedAccount(conv, task));
 	}
 	return { type: 'toolCall', name: MANAGE_CONNECTIONS, arguments: { toolkits: [task.toolkit] } };
 }
@@ -1275,6 +1341,8 @@ export function decideNextTurn(input: ScriptInput): ScriptedTurn {
 	switch (task.kind) {
 		case 'app':
 			return decideApp(conv, task);
+		case 'connect':
+			return decideConnect(conv, task);
 		case 'editor':
 			return decideEditor(conv, task);
 		case 'code':
@@ -1284,6 +1352,31 @@ export function decideNextTurn(input: ScriptInput): ScriptedTurn {
 		case 'text':
 			return { type: 'text', text: task.text };
 	}
+}
+
+/** Connect (another) account of an app: a Connect Link, then, once the chat says it is connected, a line saying so. */
+function decideConnect(conv: Conversation, task: ConnectTask): ScriptedTurn {
+	const name = TOOLKIT_NAMES[task.toolkit];
+	const steps = stepsAfter(conv).filter((s) => s.name === MANAGE_CONNECTIONS);
+	const last = conv.messages[conv.messages.length - 1];
+	const step = steps[steps.length - 1];
+	if (!step) {
+		if (!conv.tools.has(MANAGE_CONNECTIONS)) {
+			return { type: 'text', text: `I can't make Connect Links in this session. Use **Composio: Connect App…** to connect ${name}.` };
+		}
+		return { type: 'toolCall', name: MANAGE_CONNECTIONS, arguments: { toolkits: [task.toolkit], ...(task.another ? { reinitiate_all: true } : {}) } };
+	}
+	const state = step.result?.ok ? connectionState(step.result.payload, task.toolkit) : undefined;
+	if (last?.role === 'tool') {
+		if (!step.result?.ok) {
+			return { type: 'text', text: `I couldn't get a Connect Link for ${name}: ${inline(step.result?.error ?? 'unknown error')}` };
+		}
+		if (state?.link) {
+			return { type: 'text', text: `Here is a link to connect ${task.another ? 'another' : 'your'} ${name} account: [Connect ${name}](${state.link})\n\nSign in on that page; I'll carry on once it's connected.` };
+		}
+		return { type: 'text', text: `${name} is already connected. Ask me to connect **another ${name} account** to add one more.` };
+	}
+	return { type: 'text', text: `Your ${name} account is connected. I can use it now.` };
 }
 
 function isEditorTool(name: string): boolean {

@@ -17,6 +17,7 @@ export const CommandIds = {
 	disableAccount: 'composio.disableAccount',
 	enableAccount: 'composio.enableAccount',
 	disconnectAccount: 'composio.disconnectAccount',
+	lookUpIdentity: 'composio.lookUpIdentity',
 	askAboutSelection: 'composio.askAboutSelection',
 	runPromptOnSelection: 'composio.runPromptOnSelection',
 	askAboutFile: 'composio.askAboutFile',

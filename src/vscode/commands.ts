@@ -36,6 +36,7 @@ export function registerCommands(services: Services): vscode.Disposable[] {
 		}),
 		register(CommandIds.refreshConnections, () => services.connections.refresh()),
 		register(CommandIds.reconnectAccount, (arg) => connections.reconnectAccount(arg)),
+		register(CommandIds.lookUpIdentity, (arg) => connections.lookUpIdentity(arg)),
 		register(CommandIds.disableAccount, (arg) => connections.setAccountEnabled(arg, false)),
 		register(CommandIds.enableAccount, (arg) => connections.setAccountEnabled(arg, true)),
 		register(CommandIds.disconnectAccount, (arg) => connections.disconnectAccount(arg)),

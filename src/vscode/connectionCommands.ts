@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { ConnectedAccount, ConnectionOutcome, ConnectRequest, ToolkitStatus, ToolSession } from '../composio/toolSession';
 import { ComposioError } from '../composio/composioErrors';
-import { ACCOUNT_STATES, accountLabel, accountState, formatCreated, validateAlias } from '../composio/connectionSummary';
+import { ACCOUNT_STATES, accountLabel, accountName, accountState, formatCreated, validateAlias } from '../composio/connectionSummary';
+import type { AccountIdentities, AccountIdentity } from '../composio/accountIdentities';
 import type { ConnectionsModel } from '../composio/connectionsModel';
 import type { LinkOpener } from '../composio/linkPolicy';
 import { CONNECTIONS_VIEW_ID } from './commandIds';
@@ -20,6 +21,8 @@ export interface ConnectionCommandDeps {
 	readonly log: vscode.LogOutputChannel;
 	/** The `composio.multiAccount` setting. */
 	multiAccount(): boolean;
+	/** Who the accounts are (the connected message names the account). */
+	readonly identities?: AccountIdentities;
 }
 
 /** How a connect or reconnect ended: the account the Connect Link made and what became of it. */
@@ -107,7 +110,7 @@ export class ConnectionCommands {
 				return undefined;
 			}
 			const name = this.deps.model.toolkitName(account.toolkit);
-			const label = accountLabel(account, name);
+			const label = this.label(account);
 			what = `Could not reconnect ${label}`;
 			const session = await this.step('Composio: starting…', () => this.deps.session());
 			const request = await this.step(`Composio: creating a fresh Connect Link for ${label}…`, () => session.reconnect(account.id));
@@ -116,6 +119,41 @@ export class ConnectionCommands {
 			await this.showFailure(e, what, () => this.reconnectAccount(arg));
 			return undefined;
 		}
+	}
+
+	/**
+	 * Look Up Identity: asks the account's app again who it is (after a lookup failed, or to
+	 * refresh it). Resolves with who it is, or undefined when that could not be told (said why).
+	 */
+	async lookUpIdentity(arg?: unknown): Promise<string | undefined> {
+		let what = 'Could not look the account up';
+		try {
+			const account = await this.accountFrom(arg, 'Look Up Identity', (a) => accountState(a) === 'active');
+			if (!account) {
+				return undefined;
+			}
+			const name = this.deps.model.toolkitName(account.toolkit);
+			const label = this.label(account);
+			what = `Could not look ${label} up`;
+			let identity: AccountIdentity | undefined;
+			await this.inView(arg, async () => {
+				identity = await this.deps.model.lookUpIdentity(account.id);
+			});
+			if (identity?.name && !identity.error) {
+				vscode.window.setStatusBarMessage(`$(person) ${name}: ${identity.name}`, 4000);
+				return identity.name;
+			}
+			void this.deps.prompts().error(`Couldn't tell who ${label} is: ${identity?.error ?? 'the app did not say.'}`, 'Try Again').then((choice) => (choice === 'Try Again' ? this.lookUpIdentity(arg) : undefined));
+			return undefined;
+		} catch (e) {
+			await this.showFailure(e, what, () => this.lookUpIdentity(arg));
+			return undefined;
+		}
+	}
+
+	/** How an account is named in messages: who it is, else its alias, else the toolkit and a short id. */
+	private label(account: ConnectedAccount): string {
+		return accountLabel(account, this.deps.model.toolkitName(account.toolkit), this.deps.model.identity(account.id)?.name);
 	}
 
 	/** Disable / Enable: the agent stops (or resumes) using the account; it is not deleted. Resolves true when done. */
@@ -127,7 +165,7 @@ export class ConnectionCommands {
 			if (!account) {
 				return false;
 			}
-			const label = accountLabel(account, this.deps.model.toolkitName(account.toolkit));
+			const label = this.label(account);
 			what = `Could not ${verb} ${label}`;
 			await this.inView(arg, async () => {
 				const session = await this.deps.session();
@@ -151,7 +189,7 @@ export class ConnectionCommands {
 				return false;
 			}
 			const name = this.deps.model.toolkitName(account.toolkit);
-			const label = accountLabel(account, name);
+			const label = this.label(account);
 			what = `Could not disconnect ${label}`;
 			const choice = await this.deps.prompts().confirm(
 				`Disconnect ${label}${account.alias ? ` (${name})` : ''}?`,
@@ -164,6 +202,7 @@ export class ConnectionCommands {
 			await this.inView(arg, async () => {
 				const session = await this.deps.session();
 				await session.disconnect(account.id);
+				await this.deps.identities?.forget(account.id);
 				await this.deps.model.refresh();
 			});
 			vscode.window.setStatusBarMessage(`$(check) ${label} disconnected`, 4000);
@@ -181,7 +220,7 @@ export class ConnectionCommands {
 		const describe = (t: ToolkitStatus): ToolkitPickItem => {
 			const mine = accounts.filter((a) => a.toolkit === t.slug);
 			const active = mine.filter((a) => accountState(a) === 'active');
-			const aliases = active.map((a) => a.alias).filter((a): a is string => !!a);
+			const aliases = active.map((a) => accountName(a, this.deps.model.identity(a.id)?.name)).filter((a): a is string => !!a);
 			const latest = mine[mine.length - 1];
 			let detail: string;
 			if (t.isNoAuth) {
@@ -266,9 +305,13 @@ export class ConnectionCommands {
 		await model.refresh();
 		const result: ConnectResult = { toolkit: request.toolkit, accountId: request.accountId, outcome };
 		switch (outcome.status) {
-			case 'ACTIVE':
-				void prompts().info(`${name} connected${alias ? ` as "${alias}"` : ''}. The agent can use it now.`);
+			case 'ACTIVE': {
+				// The account is looked up as soon as it is seen ACTIVE; give the lookup a moment so the message can say who it is.
+				const who = (await this.deps.identities?.settle(request.accountId, 5000))?.name;
+				const as = who ? ` as ${who}${alias && alias !== who ? ` ("${alias}")` : ''}` : alias ? ` as "${alias}"` : '';
+				void prompts().info(`${name} connected${as}. The agent can use it now.`);
 				break;
+			}
 			case 'FAILED':
 			case 'EXPIRED':
 			case 'REVOKED': {
@@ -313,7 +356,7 @@ export class ConnectionCommands {
 					const info = ACCOUNT_STATES[accountState(account)];
 					const created = formatCreated(account.createdAt);
 					return {
-						label: accountLabel(account, g.name),
+						label: accountLabel(account, g.name, this.deps.model.identity(account.id)?.name),
 						description: `${g.name} · ${info.label}`,
 						detail: [created ? `Connected ${created}` : '', account.id].filter(Boolean).join(' · '),
 						iconPath: new vscode.ThemeIcon(info.icon, new vscode.ThemeColor(info.color)),

@@ -4,7 +4,7 @@ import { Emitter } from '../common/emitter';
 import type { ConnectedAccount } from '../composio/toolSession';
 import type { ComposioErrorAction } from '../composio/composioErrors';
 import type { ConnectionsModel } from '../composio/connectionsModel';
-import { ACCOUNT_STATES, accountState, accountTreeLabel, formatCreated, type AccountState, type ToolkitGroup } from '../composio/connectionSummary';
+import { ACCOUNT_STATES, accountsNeedingAttention, accountState, accountTreeLabel, formatCreated, type AccountState, type ToolkitGroup } from '../composio/connectionSummary';
 import { CommandIds, CONNECTIONS_VIEW_ID } from './commandIds';
 import { isRecord } from '../common/isRecord';
 
@@ -121,24 +121,35 @@ export class ConnectionsTreeProvider extends DisposableBase implements vscode.Tr
 	private accountItem(account: ConnectedAccount, toolkitName: string): vscode.TreeItem {
 		const state: AccountState = accountState(account);
 		const info = ACCOUNT_STATES[state];
-		const label = accountTreeLabel(account);
+		const identity = this.model.identity(account.id);
+		const label = accountTreeLabel(account, identity?.name);
 		const waiting = this.model.pending.some((p) => p.accountId === account.id);
+		const lookingUp = this.model.isLookingUp(account.id);
+		const lookupFailed = state === 'active' && !lookingUp && identity?.error !== undefined;
+		const needsAttention = state === 'expired' || state === 'failed';
 		const created = formatCreated(account.createdAt);
 		const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
 		item.id = `account:${account.id}`;
-		item.description = [waiting ? 'Waiting for you in the browser' : info.label, created].filter(Boolean).join(' · ');
+		const status = waiting ? 'Waiting for you in the browser' : needsAttention ? `Needs attention: ${info.label.toLowerCase()}` : info.label;
+		item.description = [status, lookingUp ? 'looking up who this is…' : lookupFailed ? "couldn't tell who this is" : '', created].filter(Boolean).join(' · ');
 		item.iconPath = waiting ? new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor(info.color)) : new vscode.ThemeIcon(info.icon, new vscode.ThemeColor(info.color));
-		item.contextValue = `account:${state}`;
+		item.contextValue = `account:${state}${lookupFailed ? ':identityFailed' : ''}`;
 		const tooltip = new vscode.MarkdownString(undefined, true);
 		tooltip.appendMarkdown(`**${escapeMarkdown(label)}** — ${escapeMarkdown(toolkitName)}\n\n`);
+		if (identity?.detail) {
+			tooltip.appendMarkdown(`${escapeMarkdown(identity.detail)}\n\n`);
+		}
 		tooltip.appendMarkdown(`$(${info.icon}) ${info.label}${account.statusReason ? `: ${escapeMarkdown(account.statusReason)}` : ''}\n\n`);
 		if (created) {
 			tooltip.appendMarkdown(`Connected ${created}\n\n`);
 		}
+		if (lookupFailed) {
+			tooltip.appendMarkdown(`$(warning) Couldn't tell who this account is: ${escapeMarkdown(identity?.error ?? '')} Use **Look Up Identity** to try again.\n\n`);
+		}
 		tooltip.appendMarkdown(`\`${escapeMarkdown(account.id)}\`\n\n${info.hint}`);
 		item.tooltip = tooltip;
 		item.accessibilityInformation = {
-			label: `${label}, ${toolkitName} account, ${waiting ? 'waiting for sign-in' : info.label}${created ? `, connected ${created}` : ''}`,
+			label: `${label}, ${toolkitName} account, ${waiting ? 'waiting for sign-in' : needsAttention ? `needs attention, ${info.label}` : info.label}${created ? `, connected ${created}` : ''}`,
 			role: 'treeitem',
 		};
 		return item;
@@ -153,13 +164,14 @@ function escapeMarkdown(text: string): string {
 export interface ConnectionsViewOptions {
 	/** Whether the sandbox is in use, for the view's description. */
 	isSandbox(): Promise<boolean>;
-	/** Reloads when the view is shown and the data is older than this. Default 30 s. */
+	/** Reloads when the view is shown and the data is older than this (one list request; nothing polls while it is hidden). Default 2 s. */
 	readonly staleAfterMs?: number;
 }
 
 /**
- * Owns the connections tree view: its provider, the badge counting waiting connections, the
- * "Sandbox" description, and a refresh when the view is shown with stale data.
+ * Owns the connections tree view: its provider, the badge counting waiting connections and
+ * accounts that need attention, the "Sandbox" description, and a refresh each time the view is
+ * shown (so accounts that went bad meanwhile show up; nothing polls while it is hidden).
  */
 export class ConnectionsView extends DisposableBase {
 	readonly provider: ConnectionsTreeProvider;
@@ -174,7 +186,7 @@ export class ConnectionsView extends DisposableBase {
 		this.treeView = this._register(vscode.window.createTreeView(CONNECTIONS_VIEW_ID, { treeDataProvider: this.provider, showCollapseAll: false }));
 		this._register(
 			this.treeView.onDidChangeVisibility((e) => {
-				if (e.visible && this.model.state.kind !== 'idle' && Date.now() - this.model.loadedAt > (this.options.staleAfterMs ?? 30_000)) {
+				if (e.visible && this.model.state.kind !== 'idle' && Date.now() - this.model.loadedAt > (this.options.staleAfterMs ?? 2_000)) {
 					void this.model.refresh();
 				}
 			}),
@@ -190,6 +202,12 @@ export class ConnectionsView extends DisposableBase {
 
 	private updateBadge(): void {
 		const waiting = this.model.pending.length;
-		this.treeView.badge = waiting > 0 ? { value: waiting, tooltip: `${plural(waiting, 'connection')} waiting for you to sign in` } : undefined;
+		const attention = this.model.state.kind === 'loaded' ? accountsNeedingAttention(this.model.accounts).length : 0;
+		this.treeView.badge =
+			waiting > 0
+				? { value: waiting, tooltip: `${plural(waiting, 'connection')} waiting for you to sign in` }
+				: attention > 0
+					? { value: attention, tooltip: `${plural(attention, 'account')} need${attention === 1 ? 's' : ''} attention (expired, revoked or failed)` }
+					: undefined;
 	}
 }

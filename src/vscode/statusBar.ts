@@ -55,6 +55,8 @@ export class ComposioStatusBar extends DisposableBase {
 			...(state.kind === 'loaded' ? { accounts: model.accounts } : {}),
 			...(state.kind === 'error' ? { loadError: state.error.message } : {}),
 			waitingFor: [...new Set(model.pending.map((p) => p.toolkitName))],
+			identityOf: (id) => model.identity(id)?.name,
+			toolkitName: (slug) => model.toolkitName(slug),
 		});
 		if (this.isDisposed) {
 			return;

@@ -150,7 +150,7 @@ export class TranscriptView {
 			node.el = el;
 		}
 		if (item.kind === 'auth' && previous.kind === 'auth' && item.status !== previous.status) {
-			this.host.announce(AUTH_STATUS[item.status].text(item.toolkitName));
+			this.host.announce(item.status === 'connected' && item.identity ? `${item.toolkitName} connected as ${item.identity}.` : AUTH_STATUS[item.status].text(item.toolkitName));
 		}
 		if (item.kind === 'tool' && previous.kind === 'tool' && item.status !== previous.status && item.status === 'failed') {
 			this.host.announce(`${toolkitName(item.toolkit)} tool failed.`);
@@ -329,7 +329,7 @@ export class TranscriptView {
 		return h(
 			'li',
 			{ class: 'approval-action' },
-			h('div', { class: 'approval-what' }, h('strong', {}, toolkitName(action.toolkit)), ` ${toolAction(action.tool, action.toolkit)}`, action.account ? h('span', { class: 'approval-account' }, ` as ${action.account}`) : undefined),
+			h('div', { class: 'approval-what' }, h('strong', {}, toolkitName(action.toolkit)), ` ${toolAction(action.tool, action.toolkit)}`, action.as || action.account ? h('span', { class: 'approval-account' }, ` as ${action.as ?? action.account ?? ''}`) : undefined),
 			h('code', { class: 'tool-slug' }, action.tool),
 			rows,
 		);
@@ -337,6 +337,9 @@ export class TranscriptView {
 
 	private renderAuth(item: ItemOf<'auth'>): HTMLElement {
 		const status = AUTH_STATUS[item.status];
+		const reconnect = item.reconnect;
+		const verb = reconnect ? 'Reconnect' : 'Connect';
+		const who = reconnect?.name;
 		const logo = item.logo && SAFE_LOGO.test(item.logo)
 			? h('img', { class: 'auth-logo', src: item.logo, alt: '' })
 			: h('span', { class: 'auth-logo auth-initial', 'aria-hidden': 'true' }, item.toolkitName.charAt(0).toUpperCase());
@@ -344,19 +347,29 @@ export class TranscriptView {
 		const buttons = h('div', { class: 'auth-actions' });
 		if (item.status === 'waiting') {
 			buttons.append(
-				h('button', { class: 'button primary', type: 'button', 'data-action': 'connect', 'aria-label': 'Connect', title: `Open ${host || 'the Connect Link'} in your browser` }, icon('link-external'), h('span', {}, 'Connect')),
+				h('button', { class: 'button primary', type: 'button', 'data-action': 'connect', 'aria-label': verb, title: `Open ${host || 'the Connect Link'} in your browser` }, icon(reconnect ? 'debug-restart' : 'link-external'), h('span', {}, verb)),
 				h('button', { class: 'button', type: 'button', 'data-action': 'copy-link', 'aria-label': 'Copy link' }, icon('copy'), h('span', {}, 'Copy link')),
 			);
 		} else if (item.status === 'expired' || item.status === 'failed') {
 			buttons.append(h('button', { class: 'button primary', type: 'button', 'data-action': 'renew-link', 'aria-label': 'New link' }, icon('refresh'), h('span', {}, 'New link')));
 		}
-		const statusLine = h('div', { class: `auth-status auth-${item.status}` }, h('span', { class: 'status-icon' }, icon(status.icon)), h('span', {}, status.text(item.toolkitName)));
-		const reason = item.reason ? h('div', { class: 'auth-reason' }, item.reason) : undefined;
+		const statusText =
+			item.status === 'connected' && item.identity
+				? `${reconnect ? 'Reconnected' : 'Connected'} as ${item.identity} — continuing.`
+				: item.status === 'connected' && reconnect
+					? `${item.toolkitName} reconnected — continuing.`
+					: status.text(item.toolkitName);
+		const statusLine = h('div', { class: `auth-status auth-${item.status}` }, h('span', { class: 'status-icon' }, icon(status.icon)), h('span', { class: 'auth-status-text' }, statusText));
+		const reason = item.reason && !(reconnect && item.status === 'connected') ? h('div', { class: 'auth-reason' }, item.reason) : undefined;
+		const title = reconnect ? `Reconnect ${item.toolkitName}${who ? ` (${who})` : ''}` : `Connect ${item.toolkitName}`;
+		const explain = reconnect
+			? `Your ${item.toolkitName} account${who ? ` ${who}` : ''} is no longer connected, so the last step could not run. Sign in again in your browser; that step runs again and the task carries on by itself.`
+			: `The agent needs your ${item.toolkitName} account to continue. Connect it in your browser; the chat carries on by itself once it's active.`;
 		return h(
 			'section',
-			{ class: `auth-card auth-card-${item.status}`, 'data-id': item.id, 'aria-label': `Connect ${item.toolkitName}` },
-			h('div', { class: 'auth-header' }, logo, h('div', {}, h('div', { class: 'auth-title' }, `Connect ${item.toolkitName}`), h('div', { class: 'auth-host' }, host ? `Opens ${host}` : 'Connect Link'))),
-			item.status === 'waiting' ? h('p', { class: 'auth-explain' }, `The agent needs your ${item.toolkitName} account to continue. Connect it in your browser; the chat carries on by itself once it's active.`) : undefined,
+			{ class: `auth-card auth-card-${item.status}${reconnect ? ' auth-card-reconnect' : ''}`, 'data-id': item.id, 'aria-label': title },
+			h('div', { class: 'auth-header' }, logo, h('div', {}, h('div', { class: 'auth-title' }, title), h('div', { class: 'auth-host' }, host ? `Opens ${host}` : 'Connect Link'))),
+			item.status === 'waiting' ? h('p', { class: 'auth-explain' }, explain) : undefined,
 			statusLine,
 			reason,
 			buttons,

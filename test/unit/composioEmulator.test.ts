@@ -146,8 +146,8 @@ describe('ComposioEmulator (through the real SDK)', function () {
 				pages++;
 			} while (cursor);
 			assert.equal(pages, 3);
-			assert.equal(slugs.length, 12);
-			assert.equal(new Set(slugs).size, 12);
+			assert.equal(slugs.length, 15);
+			assert.equal(new Set(slugs).size, 15);
 		});
 
 		it('rejects unknown toolkits and auth configs at session creation, naming them', async () => {

@@ -120,8 +120,8 @@ describe('statusView', () => {
 
 	it('flags accounts to reconnect and load failures', () => {
 		const v = statusView({ sandbox: false, waitingFor: [], accounts: [account('1', 'gmail', 'EXPIRED'), account('2', 'slack', 'ACTIVE')] });
-		assert.match(v.text, /1 to reconnect/);
-		assert.match(v.tooltip, /1 app connected; 1 account expired or failed/);
+		assert.match(v.text, /1 needs attention/);
+		assert.match(v.tooltip, /1 app connected\. Connected as: Slack account 2\. Needs attention \(expired, revoked or failed\): Gmail account 1\. Click to reconnect\./);
 		assert.equal(v.warning, true);
 		assert.match(statusView({ sandbox: false, waitingFor: [], loadError: 'Composio is unreachable.' }).tooltip, /unreachable/);
 	});

@@ -298,12 +298,21 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 		}
 		try {
 			allAccounts = await session.listAccounts();
-			accounts = allAccounts
-				.filter((a) => a.status === 'ACTIVE' && !a.disabled)
-				.map((a) => {
-					const name = identities?.nameOf(a.id);
-					return { toolkit: a.toolkit, id: a.id, ...(a.alias ? { alias: a.alias } : {}), ...(name ? { name } : {}) };
-				});
+			const usable = allAccounts.filter((a) => a.status === 'ACTIVE' && !a.disabled);
+			// A toolkit whose accounts all went bad is listed with them (identities mode), so the model calls its tools and the editor reconnects.
+			const dead = identities
+				? allAccounts.filter((a) => (a.status === 'EXPIRED' || a.status === 'REVOKED' || a.status === 'FAILED') && !a.disabled && !usable.some((u) => u.toolkit === a.toolkit))
+				: [];
+			accounts = [...usable, ...dead].map((a) => {
+				const name = identities?.nameOf(a.id);
+				return {
+					toolkit: a.toolkit,
+					id: a.id,
+					...(a.alias ? { alias: a.alias } : {}),
+					...(name ? { name } : {}),
+					...(a.status !== 'ACTIVE' ? { attention: a.status.toLowerCase() } : {}),
+				};
+			});
 		} catch (e) {
 			// The prompt just lacks the accounts; the tools still work with the default account.
 			logger.warn(`Listing connected accounts for the prompt failed: ${e instanceof ComposioError ? e.detail : String(e)}`);

@@ -16,6 +16,8 @@ export interface PromptAccount {
 	readonly id: string;
 	/** Who the account is (an email, a login, a workspace), when known. */
 	readonly name?: string;
+	/** Set for an account that went bad ('expired', 'revoked', 'failed'): listed so the model still calls its tools (the editor reconnects it). */
+	readonly attention?: string;
 }
 
 /** What the system prompt is built from. */
@@ -63,10 +65,12 @@ function groupByToolkit(accounts: readonly PromptAccount[]): Map<string, PromptA
 
 /** One account as the prompt lists it: `"alias" = who`, `"alias"`, `who (id …, no alias)` or `id (no alias)`. */
 function describeAccount(a: PromptAccount): string {
+	const attention = a.attention ? ` (${a.attention}: call its tools anyway; the editor has the user reconnect it and then runs the call again)` : '';
 	if (a.alias) {
-		return a.name && a.name.toLowerCase() !== a.alias.toLowerCase() ? `"${a.alias}" = ${a.name}` : `"${a.alias}"`;
+		return (a.name && a.name.toLowerCase() !== a.alias.toLowerCase() ? `"${a.alias}" = ${a.name}` : `"${a.alias}"`) + attention;
 	}
-	return a.name ? `${a.name} (id ${a.id}, no alias)` : `${a.id} (no alias)`;
+	const base = a.name ? `${a.name} (id ${a.id}, no alias)` : `${a.id} (no alias)`;
+	return base + attention;
 }
 
 /**
@@ -92,7 +96,7 @@ export function buildSystemPrompt(options: SystemPromptOptions = {}): string {
 		'- After the user has connected, carry on with the original task without asking again.',
 	];
 	const all = options.accounts ?? [];
-	const multi = multiAccountToolkits(all);
+	const multi = multiAccountToolkits(all.filter((a) => !a.attention));
 	const listed = options.identities ? groupByToolkit(all) : multi;
 	if (listed.size > 0) {
 		lines.push('', options.identities ? 'Connected accounts (who each one is):' : 'Connected accounts (several for some apps):');

@@ -1163,6 +1163,8 @@ interface ListedAccount {
 	alias?: string;
 	name?: string;
 	id?: string;
+	/** The prompt says it went bad (expired, revoked, failed) and its tools should be called anyway. */
+	needsReconnect?: boolean;
 }
 
 /** The accounts of a toolkit the system prompt lists (`- Gmail (gmail): "work" = a@b.c, x@y.z (id ca_1, no alias)`). */
@@ -1179,7 +1181,9 @@ function listedAccounts(conv: Conversation, toolkit: Toolkit): ListedAccount[] {
 			const alias = /^"([^"]+)"/.exec(entry)?.[1];
 			const named = / = (.+)$/.exec(entry)?.[1] ?? /^([^"(\s][^(]*?) \(id /.exec(entry)?.[1];
 			const id = /\b(ca_[\w-]+)/.exec(entry)?.[1];
-			return { ...(alias ? { alias } : {}), ...(named ? { name: named.trim() } : {}), ...(id ? { id } : {}) };
+			const needsReconnect = /\((?:expired|revoked|failed):/.test(entry);
+			const clean = named?.replace(/ \((?:expired|revoked|failed):.*$/, '').trim();
+			return { ...(alias ? { alias } : {}), ...(clean ? { name: clean } : {}), ...(id ? { id } : {}), ...(needsReconnect ? { needsReconnect } : {}) };
 		});
 }
 
@@ -1311,7 +1315,9 @@ function decideApp(conv: Conversation, task: AppTask): ScriptedTurn {
 	if (finished?.result) {
 		return { type: 'text', text: `${preface}That's already done. ${task.render(finished.result.payload)}` };
 	}
-	if (steps.length > 0 || !manageAvailable) {
+	// The prompt says the app's accounts went bad and to call its tools anyway (the editor reconnects them).
+	const listed = listedAccounts(conv, task.toolkit);
+	if (steps.length > 0 || !manageAvailable || (listed.length > 0 && listed.every((a) => a.needsReconnect))) {
 		return callApp(task, conv.tools, namedAccount(conv, task));
 	}
 	return { type: 'toolCall', name: MANAGE_CONNECTIONS, arguments: { toolkits: [task.toolkit] } };

@@ -77,6 +77,8 @@ function describeEvent(e: AgentEvent): string {
 			return `toolFinished ${e.ok ? 'ok' : `failed: ${e.error ?? ''}`}${e.truncatedForModel ? ' (shortened for the model)' : ''}`;
 		case 'authRequired':
 			return `authRequired ${e.toolkit} ${e.accountId ?? ''}`.trim();
+		case 'reconnectRequired':
+			return `reconnectRequired ${e.toolkit} ${e.replacesAccountId}`;
 		case 'authStatus':
 			return `authStatus ${e.toolkit} ${e.status}${e.reason ? ` (${e.reason})` : ''}${e.url ? ' +url' : ''}`;
 		case 'notice':

@@ -72,7 +72,7 @@ describe('Commands, editor prompts and MCP config in a real VS Code', function (
 			assert.equal(palette.get(CommandIds.connectApp), '!composio.keyMissing');
 			assert.equal(palette.get(CommandIds.copyMcpConfig), '!composio.keyMissing');
 			assert.equal(palette.get(CommandIds.clearApiKeys), 'composio.hasStoredKey');
-			for (const treeOnly of [CommandIds.reconnectAccount, CommandIds.disableAccount, CommandIds.enableAccount, CommandIds.connectAnotherAccount, CommandIds.askAboutFile, CommandIds.runPromptOnFile]) {
+			for (const treeOnly of [CommandIds.reconnectAccount, CommandIds.lookUpIdentity, CommandIds.disableAccount, CommandIds.enableAccount, CommandIds.connectAnotherAccount, CommandIds.askAboutFile, CommandIds.runPromptOnFile]) {
 				assert.equal(palette.get(treeOnly), 'false', `${treeOnly} needs an item, so it is not in the palette`);
 			}
 		});
@@ -81,9 +81,10 @@ describe('Commands, editor prompts and MCP config in a real VS Code', function (
 			const items = manifest().contributes.menus['view/item/context'] ?? [];
 			const inline = items.filter((m) => m.group?.startsWith('inline'));
 			const when = (command: string): string[] => inline.filter((m) => m.command === command).map((m) => m.when ?? '');
-			assert.deepEqual(when(CommandIds.reconnectAccount), ['view == composio.connections && viewItem =~ /^account:(expired|failed|initiated)$/']);
-			assert.deepEqual(when(CommandIds.disableAccount), ['view == composio.connections && viewItem == account:active']);
-			assert.deepEqual(when(CommandIds.enableAccount), ['view == composio.connections && viewItem == account:disabled']);
+			assert.deepEqual(when(CommandIds.reconnectAccount), ['view == composio.connections && viewItem =~ /^account:(expired|failed|initiated)(:|$)/']);
+			assert.deepEqual(when(CommandIds.disableAccount), ['view == composio.connections && viewItem =~ /^account:active(:|$)/']);
+			assert.deepEqual(when(CommandIds.enableAccount), ['view == composio.connections && viewItem =~ /^account:disabled(:|$)/']);
+			assert.deepEqual(when(CommandIds.lookUpIdentity), ['view == composio.connections && viewItem =~ /:identityFailed$/']);
 			assert.deepEqual(when(CommandIds.connectAnotherAccount), ['view == composio.connections && viewItem == toolkit']);
 			for (const entry of inline) {
 				const command = manifest().contributes.commands.find((c) => c.command === entry.command);

@@ -34,6 +34,9 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 	let opener: OpenExternalRecorder;
 	let originalUserId: string | undefined;
 	let emulatorUrl: string;
+	let userId: string;
+	/** The account under a toolkit item with this alias. */
+	const aliased = (t: Shown, alias: string): Shown | undefined => t.children.find((c) => c.node.kind === 'account' && c.node.account.alias === alias);
 	const userKey = (): string => userIdSecretKey(currentWorkspaceIdentity());
 
 	async function show(node: ConnectionsNode): Promise<Shown> {
@@ -81,7 +84,8 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 		await services.secrets.delete('composioApiKey');
 		originalUserId = await services.secrets.getRaw(userKey());
 		// A user of its own, so the accounts other suites connect do not show here.
-		await services.userIds.set(`it-connections-${Date.now()}`);
+		userId = `it-connections-${Date.now()}`;
+		await services.userIds.set(userId);
 		emulatorUrl = (await services.resolveEnvironment()).composio.baseUrl;
 		opener = new OpenExternalRecorder();
 	});
@@ -143,6 +147,8 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 		assert.equal(result?.outcome.status, 'ACTIVE');
 		assert.equal(result?.toolkit, 'gmail');
 
+		// Who the account is, looked up once it is ACTIVE, is its label (and becomes its alias).
+		await waitFor(async () => (await toolkit('Gmail')).children[0]?.label === `${userId}@example.com`, 'the identity as the label');
 		const gmail = await toolkit('Gmail');
 		assert.equal(gmail.description, '1 account');
 		assert.equal(gmail.icon, 'plug');
@@ -171,14 +177,20 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 		assert.match(offered?.detail ?? '', /^Connected · choose to add another account/, 'the picker says Gmail is connected');
 		assert.equal(picker.shown[0]?.items[0]?.label, 'Connected');
 		assert.equal(prompts.asked[0], 'Connect another Gmail account', 'the alias was asked for');
+		await waitFor(async () => aliased(await toolkit('Gmail'), 'work')?.label === `${userId}+work@example.com (work)`, 'the second identity');
 		const gmail = await toolkit('Gmail');
 		assert.equal(gmail.description, '2 accounts');
 		assert.deepEqual(
-			gmail.children.map((c) => [c.label.startsWith('Account ') ? 'unnamed' : c.label, c.contextValue]),
+			gmail.children.map((c) => [c.label, c.contextValue]),
 			[
-				['unnamed', 'account:active'],
-				['work', 'account:active'],
+				[`${userId}@example.com`, 'account:active'],
+				[`${userId}+work@example.com (work)`, 'account:active'],
 			],
+		);
+		// Composio got the first one's identity as its alias (it had none).
+		assert.deepEqual(
+			gmail.children.map((c) => (c.node.kind === 'account' ? c.node.account.alias : '')),
+			[`${userId}@example.com`, 'work'],
 		);
 	});
 
@@ -191,18 +203,21 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 	});
 
 	it('an expired account shows as expired with Reconnect; reconnecting replaces it and keeps its alias', async () => {
-		const work = (await toolkit('Gmail')).children.find((c) => c.label === 'work');
+		const work = aliased(await toolkit('Gmail'), 'work');
 		assert.ok(work?.node.kind === 'account');
 		const oldId = work.node.account.id;
 		await emulatorAdmin(emulatorUrl, 'POST', `/accounts/${oldId}/status`, { status: 'EXPIRED', reason: 'Token refresh failed' });
 		await vscode.commands.executeCommand(CommandIds.refreshConnections);
-		const expired = (await toolkit('Gmail')).children.find((c) => c.label === 'work');
+		const expired = aliased(await toolkit('Gmail'), 'work');
 		assert.equal(expired?.contextValue, 'account:expired', 'the menus offer Reconnect for this context value');
+		assert.match(expired?.description ?? '', /^Needs attention: expired/);
+		assert.equal(services.connectionsView.treeView.badge?.value, 1, 'the badge counts accounts that need attention');
 		assert.equal(expired?.icon, 'warning');
 		assert.equal(expired?.iconColor, 'list.warningForeground');
 		assert.equal((await toolkit('Gmail')).description, '1 of 2 accounts active');
 		await services.statusBar.update();
-		assert.equal(services.statusBar.view?.text, '$(beaker) Composio Sandbox: $(warning) 1 to reconnect');
+		assert.equal(services.statusBar.view?.text, '$(beaker) Composio Sandbox: $(warning) 1 needs attention');
+		assert.match(services.statusBar.view?.tooltip ?? '', new RegExp(`Needs attention \\(expired, revoked or failed\\): Gmail ${userId}\\+work@example\\.com \\(work\\)`));
 		assert.equal(services.statusBar.view?.target, 'connections');
 
 		services.prompts = new ScriptedPrompts([]);
@@ -213,19 +228,20 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 			const children = (await toolkit('Gmail')).children;
 			return children.length === 2 && !children.some((c) => c.node.kind === 'account' && c.node.account.id === oldId);
 		}, 'the old account to be gone');
-		const renewed = (await toolkit('Gmail')).children.find((c) => c.label === 'work');
+		const renewed = aliased(await toolkit('Gmail'), 'work');
 		assert.equal(renewed?.contextValue, 'account:active', 'the new account carries the alias');
+		assert.equal(renewed?.label, `${userId}+work@example.com (work)`, 'and the identity');
 	});
 
 	it('Disable and Enable switch an account off and on', async () => {
-		const work = (await toolkit('Gmail')).children.find((c) => c.label === 'work');
+		const work = aliased(await toolkit('Gmail'), 'work');
 		assert.equal(await vscode.commands.executeCommand(CommandIds.disableAccount, work?.node), true);
-		const disabled = (await toolkit('Gmail')).children.find((c) => c.label === 'work');
+		const disabled = aliased(await toolkit('Gmail'), 'work');
 		assert.equal(disabled?.contextValue, 'account:disabled');
 		assert.equal(disabled?.icon, 'circle-slash');
 		assert.match(disabled?.description ?? '', /^Disabled/);
 		assert.equal(await vscode.commands.executeCommand(CommandIds.enableAccount, disabled?.node), true);
-		assert.equal((await toolkit('Gmail')).children.find((c) => c.label === 'work')?.contextValue, 'account:active');
+		assert.equal(aliased(await toolkit('Gmail'), 'work')?.contextValue, 'account:active');
 	});
 
 	it('Connect Another Account on a toolkit item goes straight to the alias', async () => {
@@ -236,9 +252,10 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 		const result = await connectThrough(() => vscode.commands.executeCommand<ConnectResult | undefined>(CommandIds.connectAnotherAccount, gmail.node));
 		assert.equal(result.outcome.status, 'ACTIVE');
 		assert.equal(picker.shown.length, 0, 'no toolkit picker for a toolkit item');
+		await waitFor(async () => aliased(await toolkit('Gmail'), 'personal')?.label === `${userId}+personal@example.com (personal)`, 'the third identity');
 		assert.deepEqual(
-			(await toolkit('Gmail')).children.map((c) => c.label).filter((l) => !l.startsWith('Account ')),
-			['work', 'personal'],
+			(await toolkit('Gmail')).children.map((c) => (c.node.kind === 'account' ? c.node.account.alias : '')),
+			[`${userId}@example.com`, 'work', 'personal'],
 		);
 	});
 
@@ -284,9 +301,32 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 			['Gmail · Active', 'Gmail · Active', 'Gmail · Active'],
 		);
 		assert.deepEqual(
-			(await toolkit('Gmail')).children.map((c) => c.label).filter((l) => !l.startsWith('Account ')),
-			['work'],
+			(await toolkit('Gmail')).children.map((c) => (c.node.kind === 'account' ? c.node.account.alias : '')),
+			[`${userId}@example.com`, 'work'],
 		);
+	});
+
+	it('an account whose identity lookup failed says so and offers Look Up Identity, which retries it', async () => {
+		const created = (await emulatorAdmin(emulatorUrl, 'POST', '/accounts', { userId, toolkit: 'github' })) as { id: string };
+		await emulatorAdmin(emulatorUrl, 'POST', `/accounts/${created.id}/profile`, { fails: true });
+		await vscode.commands.executeCommand(CommandIds.refreshConnections);
+		const failedItem = async (): Promise<Shown | undefined> => (await toolkit('GitHub')).children[0];
+		await waitFor(async () => (await failedItem())?.contextValue === 'account:active:identityFailed', 'the failed lookup in the tree');
+		const failed = await failedItem();
+		assert.match(failed?.label ?? '', /^Account /, 'the id stays what it shows');
+		assert.match(failed?.description ?? '', /^Active · couldn't tell who this is · /);
+		const item = failed ? services.connectionsView.provider.getTreeItem(failed.node) : undefined;
+		assert.match(item?.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : '', /Look Up Identity/);
+
+		await emulatorAdmin(emulatorUrl, 'POST', `/accounts/${created.id}/profile`, { fails: false });
+		assert.equal(await vscode.commands.executeCommand(CommandIds.lookUpIdentity, failed?.node), userId);
+		await waitFor(async () => (await failedItem())?.label === userId, 'the login as the label');
+		assert.equal((await failedItem())?.contextValue, 'account:active');
+		await services.statusBar.update();
+		assert.match(services.statusBar.view?.tooltip ?? '', new RegExp(`Connected as: .*GitHub ${userId}`));
+		// Gone again, so the suite's later checks see only Gmail.
+		services.prompts = new ScriptedPrompts(['Disconnect']);
+		assert.equal(await vscode.commands.executeCommand(CommandIds.disconnectAccount, failed?.node), true);
 	});
 
 	it('shows a failure as an item with its remedy, and recovers on refresh', async () => {

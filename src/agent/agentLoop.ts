@@ -299,10 +299,8 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 		try {
 			allAccounts = await session.listAccounts();
 			const usable = allAccounts.filter((a) => a.status === 'ACTIVE' && !a.disabled);
-			// A toolkit whose accounts all went bad is listed with them (identities mode), so the model calls its tools and the editor reconnects.
-			const dead = identities
-				? allAccounts.filter((a) => (a.status === 'EXPIRED' || a.status === 'REVOKED' || a.status === 'FAILED') && !a.disabled && !usable.some((u) => u.toolkit === a.toolkit))
-				: [];
+			// Accounts that went bad are listed too (identities mode), marked, so the model still calls their tools and the editor reconnects them.
+			const dead = identities ? allAccounts.filter((a) => (a.status === 'EXPIRED' || a.status === 'REVOKED' || a.status === 'FAILED') && !a.disabled) : [];
 			accounts = [...usable, ...dead].map((a) => {
 				const name = identities?.nameOf(a.id);
 				return {

@@ -174,7 +174,7 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 		const result = await connectThrough(() => vscode.commands.executeCommand<ConnectResult | undefined>(CommandIds.connectApp));
 		assert.equal(result.outcome.status, 'ACTIVE');
 		const offered = picker.shown[0]?.items.find((i) => i.label === 'Gmail');
-		assert.match(offered?.detail ?? '', /^Connected · choose to add another account/, 'the picker says Gmail is connected');
+		assert.equal(offered?.detail, `Connected (${userId}@example.com) · choose to add another account`, 'the picker says Gmail is connected, and as whom');
 		assert.equal(picker.shown[0]?.items[0]?.label, 'Connected');
 		assert.equal(prompts.asked[0], 'Connect another Gmail account', 'the alias was asked for');
 		await waitFor(async () => aliased(await toolkit('Gmail'), 'work')?.label === `${userId}+work@example.com (work)`, 'the second identity');

@@ -358,7 +358,9 @@ export class TranscriptView {
 				? `${reconnect ? 'Reconnected' : 'Connected'} as ${item.identity} — continuing.`
 				: item.status === 'connected' && reconnect
 					? `${item.toolkitName} reconnected — continuing.`
-					: status.text(item.toolkitName);
+					: item.status === 'waiting' && reconnect
+						? `Waiting for you to reconnect ${item.toolkitName}…`
+						: status.text(item.toolkitName);
 		const statusLine = h('div', { class: `auth-status auth-${item.status}` }, h('span', { class: 'status-icon' }, icon(status.icon)), h('span', { class: 'auth-status-text' }, statusText));
 		const reason = item.reason && !(reconnect && item.status === 'connected') ? h('div', { class: 'auth-reason' }, item.reason) : undefined;
 		const title = reconnect ? `Reconnect ${item.toolkitName}${who ? ` (${who})` : ''}` : `Connect ${item.toolkitName}`;

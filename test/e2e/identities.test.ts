@@ -101,6 +101,7 @@ describe('Identities and Reconnect in the real workbench (browser)', function ()
 		await card.waitFor({ timeout: 30_000 });
 		assert.match((await card.locator('.auth-title').textContent()) ?? '', /Reconnect Gmail \(alex@work\.example\)/);
 		assert.match((await card.textContent()) ?? '', /Max auth failures reached/);
+		assert.match((await card.locator('.auth-status').textContent()) ?? '', /Waiting for you to reconnect Gmail/);
 		assert.equal(await chat.locator('.tool-card.tool-failed').count(), 0, 'no failed card in place of the Reconnect card');
 		await wb.page.mouse.move(700, 450);
 		await screenshot(wb.page, 'reconnect-card-before');
@@ -111,6 +112,7 @@ describe('Identities and Reconnect in the real workbench (browser)', function ()
 		assert.match((await chat.locator('.message.assistant').last().textContent()) ?? '', /Inbox summary/);
 		assert.equal(await chat.locator('.message.user').count(), users + 1, 'nothing typed after the request');
 		assert.equal(await chat.locator('.tool-card', { hasText: 'Fetch' }).last().getAttribute('class').then((c) => /tool-done/.test(c ?? '')), true);
+		await card.scrollIntoViewIfNeeded();
 		await wb.page.mouse.move(700, 450);
 		await screenshot(wb.page, 'reconnect-card-after');
 	});

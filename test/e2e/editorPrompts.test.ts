@@ -115,7 +115,8 @@ describe('Editor prompts, connections view, status bar and walkthrough in the re
 		await page.keyboard.press('Enter');
 		await waitUntil(() => wb.openedUrls.filter((u) => u.includes('/link/ln_')).length === 2, 'the second Connect Link');
 		emulator.completeLink(wb.openedUrls.filter((u) => u.includes('/link/ln_')).at(-1) ?? '', { decision: 'authorize' });
-		await treeRow(page, 'work').waitFor({ timeout: 30_000 });
+		// Listed as who it is, with the alias beside it (the emulator signs "work" in as …+work@…).
+		await connectionsPane(page).locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /\+work@example\.com \(work\)$/ }) }).waitFor({ timeout: 30_000 });
 
 		// And a Slack account that expired, so the view shows a status that needs the user.
 		await runCommand(page, 'Composio: Connect App…');
@@ -139,7 +140,7 @@ describe('Editor prompts, connections view, status bar and walkthrough in the re
 		const gmail = treeRow(page, 'Gmail');
 		assert.match((await gmail.textContent()) ?? '', /2 accounts/);
 		const status = page.locator('.statusbar-item', { hasText: 'Composio Sandbox' });
-		assert.match((await status.textContent()) ?? '', /1 to reconnect/);
+		assert.match((await status.textContent()) ?? '', /1 needs attention/);
 		await runCommand(page, 'Notifications: Clear All Notifications');
 		await expired.hover();
 		await screenshot(page, 'connections-view');

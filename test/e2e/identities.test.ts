@@ -80,7 +80,8 @@ describe('Identities and Reconnect in the real workbench (browser)', function ()
 
 		await send('Send an email to bob@example.com from my work account saying hello');
 		const card = chat.locator('.tool-card.tool-awaitingApproval');
-		await card.waitFor();
+		// Two model turns and the tool calls between them; a loaded machine may take a while.
+		await card.waitFor({ timeout: 60_000 });
 		assert.match((await card.locator('.approval-account').textContent()) ?? '', /as alex@work\.example/);
 		await wb.page.mouse.move(700, 450);
 		await screenshot(wb.page, 'identities-approval-as');

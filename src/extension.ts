@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { Services } from './services';
+import { registerChatParticipant } from './vscode/chatParticipant';
 import { CHAT_VIEW_ID } from './vscode/commandIds';
+import { registerLanguageModelTools } from './vscode/languageModelTools';
 import { registerCommands } from './vscode/commands';
 import { type McpOfferState, type McpServerDefinitionProvider, offerMcpServer } from './vscode/mcpServer';
 
@@ -22,6 +24,15 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
 		services,
 		vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, services.chatView, { webviewOptions: { retainContextWhenHidden: false } }),
 		...registerCommands(services),
+		// VS Code's own chat: the @composio participant and the Composio tools for its agent (built on first use).
+		registerChatParticipant(() => ({ setup: (signal, model) => services.turnSetup(signal, model), approval: services.approval, linkOpener: services.linkOpener, log }), context.extensionUri),
+		registerLanguageModelTools(() => ({
+			session: () => services.sessionWithKey(),
+			approval: services.approval,
+			linkOpener: services.linkOpener,
+			log,
+			enabled: () => vscode.workspace.getConfiguration('composio').get<boolean>('languageModelTools.enabled') !== false,
+		})),
 	);
 	const mcp = offerMcpServer(services.mcp, [services.environment.onDidChange, services.userIds.onDidChange]);
 	context.subscriptions.push(mcp);

@@ -11,6 +11,7 @@ import type { ChatConfigState, HostAction } from './protocol/chatProtocol';
 import { SandboxServers } from './sandbox/sandboxServers';
 import { ChatSession, type TurnSetup } from './agent/chatSession';
 import { ConversationStore } from './agent/conversationStore';
+import type { ModelClient } from './agent/modelClient';
 import { ModelError } from './agent/modelErrors';
 import { NO_MODEL_MESSAGE } from './agent/modelSelection';
 import { ComposioError } from './composio/composioErrors';
@@ -60,6 +61,8 @@ export class Services extends DisposableBase {
 	readonly conversations: ConversationStore;
 	/** Tools the user said to always allow (global state). */
 	readonly alwaysAllowed: AlwaysAllowedStore;
+	/** The approval rules every front door applies: the always-allowed list and `composio.approval`. */
+	readonly approval: { readonly store: AlwaysAllowedStore; readonly mode: () => ApprovalMode };
 	/** Opens every link through the link policy (Connect Links and links in the chat). */
 	readonly linkOpener: LinkOpener;
 	/** The user's connected accounts, shared by the connections view, the status bar and the pickers. */
@@ -110,12 +113,13 @@ export class Services extends DisposableBase {
 		const conversationsDir = context.storageUri ? vscode.Uri.joinPath(context.storageUri, 'conversations') : vscode.Uri.joinPath(context.globalStorageUri, 'conversations');
 		this.conversations = new ConversationStore(conversationsDir.fsPath, { logger: log });
 		this.alwaysAllowed = new GlobalStateAlwaysAllowedStore(context.globalState);
+		this.approval = { store: this.alwaysAllowed, mode: () => approvalMode(vscode.workspace.getConfiguration('composio').get('approval')) };
 		this.chat = this._register(
 			new ChatSession({
 				store: this.conversations,
 				setup: (signal) => this.turnSetup(signal),
 				logger: log,
-				approval: { store: this.alwaysAllowed, mode: () => approvalMode(vscode.workspace.getConfiguration('composio').get('approval')) },
+				approval: this.approval,
 			}),
 		);
 		this.chatController = this._register(
@@ -229,6 +233,15 @@ export class Services extends DisposableBase {
 		return this.composio.getSession(await this.userIds.get(), resolved.composio);
 	}
 
+	/** The session, or a ComposioError with its remedy when no Composio key is set (live mode). */
+	async sessionWithKey(): Promise<ToolSession> {
+		const env = await this.resolveEnvironment();
+		if (env.missing === 'composioKey') {
+			throw new ComposioError('auth', 'Set your Composio API key first (Composio: Set Composio API Key), or turn on the sandbox.', { action: 'setComposioKey', detail: 'no Composio API key' });
+		}
+		return this.session(env);
+	}
+
 	/** Resolves the environment and remembers its Composio base URL for the link policy. */
 	async resolveEnvironment(): Promise<ResolvedEnvironment> {
 		const env = await this.environment.resolve();
@@ -259,7 +272,7 @@ export class Services extends DisposableBase {
 	 * What the next turn runs with, read fresh for every message so settings and keys apply at
 	 * once. Throws a ComposioError or ModelError with its remedy when a key is missing.
 	 */
-	async turnSetup(signal: AbortSignal): Promise<TurnSetup> {
+	async turnSetup(signal: AbortSignal, chosen?: vscode.LanguageModelChat): Promise<TurnSetup> {
 		const env = await this.resolveEnvironment();
 		for (const problem of env.problems) {
 			this.log.warn(problem);
@@ -267,19 +280,26 @@ export class Services extends DisposableBase {
 		if (env.missing === 'composioKey') {
 			throw new ComposioError('auth', 'Set your Composio API key to start.', { action: 'setComposioKey', detail: 'no Composio API key' });
 		}
-		const selection = await this.models.selection(env);
-		if (selection.missing === 'openAiKey') {
-			throw new ModelError('auth', 'Set your OpenAI API key to start (or point composio.openai.baseUrl at a server that needs none).', { action: 'setOpenAiKey' });
-		}
-		if (!selection.selected) {
-			throw new ModelError('noModel', NO_MODEL_MESSAGE, { action: 'chooseModel' });
+		let model: () => Promise<ModelClient>;
+		if (chosen) {
+			// VS Code's chat picked the model (the `@composio` participant): no OpenAI key needed.
+			model = () => Promise.resolve(this.models.clientForChat(chosen));
+		} else {
+			const selection = await this.models.selection(env);
+			if (selection.missing === 'openAiKey') {
+				throw new ModelError('auth', 'Set your OpenAI API key to start (or point composio.openai.baseUrl at a server that needs none).', { action: 'setOpenAiKey' });
+			}
+			const selected = selection.selected;
+			if (!selected) {
+				throw new ModelError('noModel', NO_MODEL_MESSAGE, { action: 'chooseModel' });
+			}
+			model = () => this.models.client(selected, env);
 		}
 		if (signal.aborted) {
 			throw new ComposioError('cancelled', 'Cancelled.');
 		}
 		const session = await this.session(env);
-		const model = await this.models.client(selection.selected, env);
-		return { model, session, maxTurns: env.maxTurns, multiAccount: env.composio.multiAccount, localTools: this.editorTools.toolbox, identities: this.identities };
+		return { model: await model(), session, maxTurns: env.maxTurns, multiAccount: env.composio.multiAccount, localTools: this.editorTools.toolbox, identities: this.identities };
 	}
 
 	async runAction(action: HostAction): Promise<void> {

@@ -75,6 +75,14 @@ export interface AgentRunOptions {
 	 * already has is left out.
 	 */
 	readonly localTools?: LocalToolbox;
+	/**
+	 * Resumes a task that stopped while it waited for connections (the `@composio` participant:
+	 * "done" sent as a new message after the earlier response ended). `messages` end where that
+	 * run stopped, without a new user message: the loop first waits for `pending`, checking at
+	 * once because the user said `userSaid`, then goes on as after any connection (with
+	 * `userSaid` as the user's message). Needs `authWaiter`; ignored without one.
+	 */
+	readonly resume?: { readonly pending: readonly PendingConnection[]; readonly userSaid: string };
 	/** Overrides the system prompt (tests). */
 	readonly systemPrompt?: string;
 	readonly logger?: Logger;
@@ -358,6 +366,42 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 		return parts.join('\n');
 	};
 
+	const authWaiter = options.authWaiter;
+	/**
+	 * Waits for `waiting` to be connected. True: connected, the task goes on (the user's message
+	 * is added). False: the run has ended (its last event yielded).
+	 */
+	async function* waitForConnections(waiter: AuthWaiter, waiting: readonly PendingConnection[], userSaid?: string): AsyncGenerator<AgentEvent, boolean, undefined> {
+		const result = yield* waiter.wait(waiting, signal, userSaid !== undefined ? { userSaid } : {});
+		switch (result.kind) {
+			case 'connected': {
+				const names = result.toolkits.map(toolkitDisplayName).join(' and ');
+				messages.push({ role: 'user', content: result.userText ?? `I've connected ${names}. Please continue.` });
+				turnsLeft = maxTurns;
+				await loadAccounts();
+				systemPrompt = promptFor();
+				return true;
+			}
+			case 'cancelled':
+				yield { type: 'done', reason: 'cancelled' };
+				return false;
+			case 'failed':
+			case 'expired': {
+				const closing = result.kind === 'failed' ? failedText(result.toolkit, result.reason) : expiredText(result.toolkit);
+				yield { type: 'text', delta: closing };
+				messages.push({ role: 'assistant', content: closing });
+				yield { type: 'done', reason: 'answered' };
+				return false;
+			}
+		}
+	}
+
+	if (options.resume && authWaiter && options.resume.pending.length > 0) {
+		if (!(yield* waitForConnections(authWaiter, options.resume.pending, options.resume.userSaid))) {
+			return;
+		}
+	}
+
 	for (;;) {
 		if (turnsLeft <= 0) {
 			yield { type: 'notice', text: `Stopped after ${maxTurns} step${maxTurns === 1 ? '' : 's'} without a final answer. Say "continue" to let the agent go on, or raise composio.agent.maxTurns.` };
@@ -414,34 +458,16 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 
 		// ── An answer: maybe wait for connections, else the turn is over ──────
 		if (calls.length === 0) {
-			if (pending.size === 0 || !options.authWaiter) {
+			if (pending.size === 0 || !authWaiter) {
 				yield { type: 'done', reason: 'answered' };
 				return;
 			}
 			const waiting = [...pending.values()];
 			pending.clear();
-			const result = yield* options.authWaiter.wait(waiting, signal);
-			switch (result.kind) {
-				case 'connected': {
-					const names = result.toolkits.map(toolkitDisplayName).join(' and ');
-					messages.push({ role: 'user', content: result.userText ?? `I've connected ${names}. Please continue.` });
-					turnsLeft = maxTurns;
-					await loadAccounts();
-					systemPrompt = promptFor();
-					continue;
-				}
-				case 'cancelled':
-					yield { type: 'done', reason: 'cancelled' };
-					return;
-				case 'failed':
-				case 'expired': {
-					const closing = result.kind === 'failed' ? failedText(result.toolkit, result.reason) : expiredText(result.toolkit);
-					yield { type: 'text', delta: closing };
-					messages.push({ role: 'assistant', content: closing });
-					yield { type: 'done', reason: 'answered' };
-					return;
-				}
+			if (yield* waitForConnections(authWaiter, waiting)) {
+				continue;
 			}
+			return;
 		}
 
 		// ── The tools ──────────────────────────────────────────────────────────

@@ -169,15 +169,20 @@ export class AuthWaiter {
 	 * Waits for each pending connection in turn, yielding `authStatus` and `notice` events, and
 	 * returns how it ended. Never throws: Composio failures while polling are logged and polling
 	 * goes on until the time runs out; aborting `signal` ends it at once with 'cancelled'.
+	 *
+	 * `options.userSaid`: the user already said this (a "done" sent as a new message after the
+	 * earlier response stopped waiting): the first account is checked at once, as for `userSaid()`.
 	 */
-	async *wait(pending: readonly PendingConnection[], signal: AbortSignal): AsyncGenerator<AgentEvent, AuthWaitResult, undefined> {
+	async *wait(pending: readonly PendingConnection[], signal: AbortSignal, options: { readonly userSaid?: string } = {}): AsyncGenerator<AgentEvent, AuthWaitResult, undefined> {
 		let userText: string | undefined;
 		const toolkits: string[] = [];
 		const onAbort = (): void => this.post({ type: 'abort' });
 		signal.addEventListener('abort', onAbort, { once: true });
 		try {
+			let said = options.userSaid;
 			for (const connection of pending) {
-				const result = yield* this.waitOne(connection, signal);
+				const result = yield* this.waitOne(connection, signal, said);
+				said = undefined;
 				if (result.kind !== 'connected') {
 					return result;
 				}
@@ -262,7 +267,7 @@ export class AuthWaiter {
 		return attempt;
 	}
 
-	private async *waitOne(first: PendingConnection, signal: AbortSignal): AsyncGenerator<AgentEvent, AuthWaitResult, undefined> {
+	private async *waitOne(first: PendingConnection, signal: AbortSignal, userSaid?: string): AsyncGenerator<AgentEvent, AuthWaitResult, undefined> {
 		const toolkit = first.toolkit;
 		const name = toolkitDisplayName(toolkit);
 		const round = {};
@@ -304,6 +309,9 @@ export class AuthWaiter {
 		};
 
 		yield { type: 'authStatus', ...ids(), status: 'waiting', url: first.url };
+		if (userSaid !== undefined) {
+			this.post({ type: 'user', text: userSaid });
+		}
 		try {
 			for (;;) {
 				const wake = await this.next(signal);

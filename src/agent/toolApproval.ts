@@ -194,10 +194,24 @@ export class ToolApprovalGate {
 	private readonly chatAllowed = new Set<string>();
 	private readonly pending = new Map<string, Pending>();
 
+	/**
+	 * `allowedInChat`: tools already allowed "in this chat" by earlier answers (a front door whose
+	 * chat outlives one gate, such as the `@composio` participant, carries them over).
+	 */
 	constructor(
 		private readonly store: AlwaysAllowedStore,
 		private readonly context: () => ApprovalContext,
-	) {}
+		allowedInChat: Iterable<string> = [],
+	) {
+		for (const tool of allowedInChat) {
+			this.chatAllowed.add(tool);
+		}
+	}
+
+	/** The tools allowed for the rest of this chat, sorted. */
+	allowedInChat(): string[] {
+		return [...this.chatAllowed].sort();
+	}
 
 	/** The actions of this call that need asking (empty when it may run now). */
 	check(actions: readonly ToolAction[]): ToolAction[] {

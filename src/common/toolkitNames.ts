@@ -34,3 +34,14 @@ export function toolkitDisplayName(slug: string): string {
 		.map((w) => w[0]!.toUpperCase() + w.slice(1))
 		.join(' ');
 }
+
+/** A tool slug's action in words, without its toolkit prefix: GMAIL_SEND_EMAIL → "Send email". */
+export function toolAction(slug: string, toolkit: string | undefined): string {
+	let rest = slug;
+	const prefix = (toolkit ?? slug.split('_')[0] ?? '').toUpperCase() + '_';
+	if (rest.toUpperCase().startsWith(prefix)) {
+		rest = rest.slice(prefix.length);
+	}
+	const words = rest.toLowerCase().split('_').filter(Boolean).join(' ');
+	return words.charAt(0).toUpperCase() + words.slice(1);
+}

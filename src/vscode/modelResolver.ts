@@ -151,25 +151,7 @@ export class ModelResolver extends DisposableBase {
 			if (!chat) {
 				throw new ModelError('notFound', `${title} is no longer available in VS Code. Choose another model.`, { action: 'chooseModel' });
 			}
-			const key = `${chat.vendor}/${chat.id}`;
-			let cache = this.tokenCaches.get(key);
-			if (!cache) {
-				cache = new TokenCache();
-				this.tokenCaches.set(key, cache);
-			}
-			const tokens = cache;
-			const limit: ContextLimit = {
-				maxInputTokens: chat.maxInputTokens > 0 ? chat.maxInputTokens : DEFAULT_CONTEXT_WINDOW,
-				count: async (text) => {
-					try {
-						return await tokens.count(text, (t) => chat.countTokens(t));
-					} catch (e) {
-						this.deps.log.debug(`${title} could not count tokens (${e instanceof Error ? e.message : String(e)}); estimating.`);
-						return estimateTokens(text);
-					}
-				},
-			};
-			return new ContextFittingModelClient(new VsCodeModelClient(chat, { title }), limit, { label: title });
+			return this.clientForChat(chat, title);
 		}
 		const config = vscode.workspace.getConfiguration('composio');
 		const window = openAiInputLimit(env.model.model, config.get('openai.contextWindow'));
@@ -178,6 +160,33 @@ export class ModelResolver extends DisposableBase {
 		}
 		const inner = new OpenAiModelClient({ model: env.model.model, baseUrl: env.model.baseUrl, ...(env.model.apiKey ? { apiKey: env.model.apiKey } : {}) });
 		return new ContextFittingModelClient(inner, { maxInputTokens: window.maxInputTokens, count: (text) => Promise.resolve(estimateTokens(text)) }, { label: title });
+	}
+
+	/**
+	 * The client for a VS Code chat model already in hand (the model picked in VS Code's chat, as
+	 * the `@composio` participant gets it), fitted to its context window, with counted tokens
+	 * remembered per model.
+	 */
+	clientForChat(chat: vscode.LanguageModelChat, title: string = `${chat.name} (${chat.vendor})`): ModelClient {
+		const key = `${chat.vendor}/${chat.id}`;
+		let cache = this.tokenCaches.get(key);
+		if (!cache) {
+			cache = new TokenCache();
+			this.tokenCaches.set(key, cache);
+		}
+		const tokens = cache;
+		const limit: ContextLimit = {
+			maxInputTokens: chat.maxInputTokens > 0 ? chat.maxInputTokens : DEFAULT_CONTEXT_WINDOW,
+			count: async (text) => {
+				try {
+					return await tokens.count(text, (t) => chat.countTokens(t));
+				} catch (e) {
+					this.deps.log.debug(`${title} could not count tokens (${e instanceof Error ? e.message : String(e)}); estimating.`);
+					return estimateTokens(text);
+				}
+			},
+		};
+		return new ContextFittingModelClient(new VsCodeModelClient(chat, { title }), limit, { label: title });
 	}
 
 	/**

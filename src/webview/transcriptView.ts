@@ -7,7 +7,8 @@ import type { WebviewToHost } from '../protocol/chatProtocol';
 import { type ApprovalAnswer, type ApprovalRequestAction, type AuthCardStatus, type EditorContext, NOTICE_ACTIONS, type NoticeAction, type ToolCallStatus, type TranscriptItem } from '../protocol/transcript';
 import { h, icon } from './dom';
 import { codeLanguage, renderMarkdown } from './markdown';
-import { linkHost, toolAction, toolkitName } from './names';
+import { toolAction } from '../common/toolkitNames';
+import { linkHost, toolkitName } from './names';
 
 /** Longest tool output shown inline; the rest opens in an editor tab. */
 export const INLINE_RESULT_LIMIT = 4000;

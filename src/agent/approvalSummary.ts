@@ -1,0 +1,77 @@
+/**
+ * What an approval question says, in words, for the front doors that render it as text: the
+ * `@composio` chat participant and the confirmations of the Language Model Tools. The sidebar's
+ * approval card shows the same parts (app, action, account, arguments) as DOM.
+ */
+import { toolAction, toolkitDisplayName } from '../common/toolkitNames';
+import type { ToolAction } from './toolApproval';
+
+/** One action of an approval question, ready to show. */
+export interface ActionSummary {
+	/** The app ("Gmail"; "Tool" when unknown). */
+	readonly app: string;
+	/** The action in words ("Send email"). */
+	readonly action: string;
+	/** The tool slug (GMAIL_SEND_EMAIL). */
+	readonly tool: string;
+	/** The account it acts as, when one was named. */
+	readonly account?: string;
+	/** The arguments as `name: value` lines (strings as they are, everything else as JSON). */
+	readonly args: readonly { readonly name: string; readonly value: string }[];
+}
+
+/** An action as shown. */
+export function summarizeAction(a: ToolAction): ActionSummary {
+	return {
+		app: a.toolkit ? toolkitDisplayName(a.toolkit) : 'Tool',
+		action: toolAction(a.tool, a.toolkit),
+		tool: a.tool,
+		...(a.account ? { account: a.account } : {}),
+		args: Object.entries(a.args).map(([name, value]) => ({ name, value: typeof value === 'string' ? value : (JSON.stringify(value, null, 2) ?? String(value)) })),
+	};
+}
+
+/** The question's heading. */
+export function approvalHeading(actions: readonly ToolAction[]): string {
+	return actions.length === 1 ? 'Allow this action?' : `Allow these ${actions.length} actions?`;
+}
+
+/** What an approval question asks, in words: acting on an account, or looking into the workspace (a secret file). */
+export function approvalExplanation(actions: readonly ToolAction[]): string {
+	if (actions.length > 0 && actions.every((a) => a.toolkit === 'vscode')) {
+		return actions.some((a) => a.tool === 'VSCODE_READ_SECRET_FILE')
+			? 'The agent wants to read a file that may hold secrets (keys, passwords). Nothing is read until you answer.'
+			: 'The agent wants to look at your workspace. Nothing runs until you answer.';
+	}
+	return 'The agent wants to act on your account. Nothing runs until you answer.';
+}
+
+/** Markdown text with every character that could format escaped. */
+export function escapeMarkdown(text: string): string {
+	return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+}
+
+/** A code fence longer than any run of backticks in `text`. */
+function fenceFor(text: string): string {
+	const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+	return '`'.repeat(Math.max(3, longest + 1));
+}
+
+/** One action as a markdown line ("**Gmail** · Send email · as work") without the arguments. */
+export function actionLine(summary: ActionSummary): string {
+	return `**${escapeMarkdown(summary.app)}** · ${escapeMarkdown(summary.action)}${summary.account ? ` · as ${escapeMarkdown(summary.account)}` : ''} (\`${summary.tool.replace(/`/g, '')}\`)`;
+}
+
+/**
+ * The whole question as markdown: heading, explanation, and each action with its arguments in a
+ * code block (so nothing the model wrote can format, link or hide itself).
+ */
+export function approvalMarkdown(actions: readonly ToolAction[]): string {
+	const parts = [`**${approvalHeading(actions)}** ${approvalExplanation(actions)}`];
+	for (const a of actions.map(summarizeAction)) {
+		const args = a.args.length > 0 ? a.args.map((r) => `${r.name}: ${r.value}`).join('\n') : '(no arguments)';
+		const fence = fenceFor(args);
+		parts.push(`${actionLine(a)}\n\n${fence}text\n${args}\n${fence}`);
+	}
+	return parts.join('\n\n');
+}

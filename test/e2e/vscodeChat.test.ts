@@ -1,0 +1,111 @@
+/**
+ * Composio inside VS Code's own chat view (VS Code 1.104 or later): the `@composio` participant
+ * answers with the model picked in that chat (the test-only Scripted Models, answering through
+ * the sandbox's scripted model run here), against a Composio emulator run here in live mode (a
+ * key, no OpenAI key). In-chat auth: the Connect button, the Connect page, and the answer in the
+ * same response; approval: the buttons, and a denied send that never reaches the emulator.
+ */
+import assert from 'node:assert/strict';
+import type { Locator, Page } from 'playwright-core';
+import { installedEditor } from '../editor/codeServer';
+import { openWorkbench, runCommand, screenshot, waitUntil, type Workbench } from './workbench';
+
+/** These suites need the language model provider API (VS Code 1.104+) for their scripted models; on an older editor they are reported as pending. */
+function skipBefore1104(context: Mocha.Context): void {
+	const version = installedEditor().vscodeVersion;
+	const [major = 0, minor = 0] = version.split('.').map(Number);
+	if (major < 1 || (major === 1 && minor < 104)) {
+		console.log(`      (VS Code ${version} has no language model provider API: not run)`);
+		context.skip();
+	}
+}
+
+/** VS Code's chat view, opened (it may be open already on the right). */
+async function openVsCodeChat(page: Page): Promise<Locator> {
+	await page.keyboard.press('Escape');
+	const input = page.locator('.interactive-input-editor .view-lines').first();
+	if (!(await input.isVisible().catch(() => false))) {
+		await runCommand(page, 'Chat: Open Chat');
+	}
+	await input.waitFor({ timeout: 60_000 });
+	return page.locator('.interactive-session').first();
+}
+
+/** Types a message into VS Code's chat input and sends it. */
+async function ask(page: Page, text: string): Promise<void> {
+	await page.keyboard.press('Escape');
+	await page.locator('.interactive-input-editor .view-lines').first().click();
+	await page.keyboard.type(text, { delay: 5 });
+	await page.keyboard.press('Enter');
+}
+
+/** The responses shown in VS Code's chat, newest last. */
+function responses(session: Locator): Locator {
+	return session.locator('.interactive-item-container.interactive-response');
+}
+
+/** The chat's model picker shows the scripted model, picked if need be (VS Code lists a provider's models a moment after it registers). */
+async function pickScriptedModel(page: Page): Promise<void> {
+	const picker = page.locator('.interactive-input-part a.model-picker-name').first();
+	await picker.waitFor({ timeout: 60_000 });
+	await waitUntil(
+		async () => {
+			if (/Scripted Large/.test((await picker.textContent()) ?? '')) {
+				return true;
+			}
+			await picker.click();
+			const row = page.locator('.action-widget .monaco-list-row', { hasText: 'Scripted Large' }).first();
+			try {
+				await row.waitFor({ timeout: 3_000 });
+				await row.click();
+			} catch {
+				await page.keyboard.press('Escape');
+			}
+			return /Scripted Large/.test((await picker.textContent()) ?? '');
+		},
+		'Scripted Large to be picked in the chat\'s model picker',
+		90_000,
+	);
+}
+
+describe('@composio in VS Code\'s chat view (browser)', function () {
+	let wb: Workbench;
+	let session: Locator;
+
+	before(async function () {
+		skipBefore1104(this);
+		wb = await openWorkbench({ liveComposio: true, vscodeModels: {} });
+		session = await openVsCodeChat(wb.page);
+		await pickScriptedModel(wb.page);
+	});
+
+	after(async () => {
+		await wb?.close();
+	});
+
+	it('"@composio Summarize my emails from today": Connect Gmail, authorize, and the summary in the same response', async () => {
+		await ask(wb.page, '@composio Summarize my emails from today');
+		const response = responses(session).last();
+		const connect = response.getByRole('button', { name: 'Connect Gmail' });
+		await connect.waitFor({ timeout: 90_000 });
+		await waitUntil(async () => /Waiting for you to connect Gmail/.test((await response.textContent()) ?? ''), 'the waiting progress');
+		await wb.page.mouse.move(200, 300);
+		await screenshot(wb.page, 'participant-connect-button');
+
+		await connect.click();
+		await waitUntil(() => wb.openedUrls.length > 0, 'the Connect Link to be opened');
+		const connectPage = await wb.browser.context.newPage();
+		await connectPage.goto(wb.openedUrls[0]!);
+		await connectPage.getByRole('button', { name: 'Authorize' }).click();
+		await connectPage.getByText(/connected/i).first().waitFor();
+		await connectPage.close();
+
+		// Nothing typed: the same response carries on to the summary.
+		await waitUntil(async () => /Inbox summary/.test((await response.textContent()) ?? ''), 'the summary in the same response', 90_000);
+		assert.equal(await responses(session).count(), 1, 'one response: the answer came in the response that asked to connect');
+		await wb.page.mouse.move(200, 300);
+		await screenshot(wb.page, 'participant-resumed-answer');
+		const models = [...new Set(wb.vscodeModel!.requests.map((r) => r.model))];
+		assert.deepEqual(models, ['scripted-large'], 'the model picked in VS Code\'s chat answered');
+	});
+});

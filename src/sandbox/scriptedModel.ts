@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decideNextTurn } from './scriptedModelScripts';
-import type { ScriptedToolSpec, ScriptedTurn } from './scriptedModelScripts';
+import type { ScriptInput, ScriptedToolSpec, ScriptedTurn } from './scriptedModelScripts';
 import { isRecord } from '../common/isRecord';
 
 /** The model id the scripted model lists; any requested model name is accepted and echoed. */
@@ -201,6 +201,11 @@ function describe(turn: ScriptedTurn): string {
 export class ScriptedModel {
 	/** Every chat completion request received, oldest first (including ones answered with a fault). */
 	readonly requests: ScriptedModelRequest[] = [];
+	/**
+	 * Tests only: decides the next turn before the scripts do (undefined: the scripts decide), e.g.
+	 * a model that obeys an instruction planted in a tool result.
+	 */
+	script: ((input: ScriptInput) => ScriptedTurn | undefined) | undefined;
 
 	private readonly host: string;
 	private readonly port: number;
@@ -434,7 +439,7 @@ export class ScriptedModel {
 			return;
 		}
 
-		const turn = decideNextTurn({ messages, tools });
+		const turn = this.script?.({ messages, tools }) ?? decideNextTurn({ messages, tools });
 		this.log(`chat.completions (${stream ? 'stream' : 'json'}) → ${describe(turn)}`);
 		const id = `chatcmpl-${createHash('sha256').update(JSON.stringify(messages)).digest('hex').slice(0, 24)}`;
 		const callId = `call_${id.slice(9, 25)}`;

@@ -317,7 +317,11 @@ class ResponseRenderer {
 				}
 				break;
 			case 'approvalRequired': {
-				stream.markdown(`\n\n${approvalMarkdown(event.actions)}\n\n`);
+				// Name the account each action acts as, the default one where the call named none.
+				const actions = await Promise.all(
+					event.actions.map(async (a) => (a.account || !a.toolkit || a.toolkit === 'vscode' ? a : { ...a, ...((await this.accountOf(a.toolkit)) ? { account: await this.accountOf(a.toolkit) } : {}) })),
+				);
+				stream.markdown(`\n\n${approvalMarkdown(actions)}\n\n`);
 				const button = (decision: ApprovalDecision, title: string): void => stream.button({ command: ParticipantCommandIds.approve, title, arguments: [this.runId, event.callId, decision] });
 				button('once', 'Allow once');
 				button('chat', 'Allow in this chat');

@@ -233,14 +233,19 @@ function primarySlugs(data: unknown): string[] {
 	return [...new Set(slugs)];
 }
 
+/** The registered tools: dispose to withdraw them; `tools()` builds (once) and returns their implementation. */
+export interface RegisteredLanguageModelTools extends vscode.Disposable {
+	readonly tools: () => ComposioLanguageModelTools;
+}
+
 /** Registers the four tools where this VS Code has the API; the session opens on the first call. */
-export function registerLanguageModelTools(deps: () => LanguageModelToolsDeps): vscode.Disposable {
-	const lm = (vscode as { lm?: typeof vscode.lm }).lm;
-	if (!lm || typeof lm.registerTool !== 'function') {
-		return { dispose: () => undefined };
-	}
+export function registerLanguageModelTools(deps: () => LanguageModelToolsDeps): RegisteredLanguageModelTools {
 	let tools: ComposioLanguageModelTools | undefined;
 	const get = (): ComposioLanguageModelTools => (tools ??= new ComposioLanguageModelTools(deps()));
+	const lm = (vscode as { lm?: typeof vscode.lm }).lm;
+	if (!lm || typeof lm.registerTool !== 'function') {
+		return { tools: get, dispose: () => undefined };
+	}
 	/** A tool whose implementation is built on first use. */
 	const lazy = <T>(pick: (t: ComposioLanguageModelTools) => vscode.LanguageModelTool<T>): vscode.LanguageModelTool<T> => ({
 		prepareInvocation: (options, token) => pick(get()).prepareInvocation?.(options, token),
@@ -253,6 +258,7 @@ export function registerLanguageModelTools(deps: () => LanguageModelToolsDeps): 
 		lm.registerTool(LanguageModelToolNames.listAccounts, lazy((t) => t.listAccounts)),
 	];
 	return {
+		tools: get,
 		dispose: () => {
 			for (const d of disposables) {
 				d.dispose();

@@ -165,4 +165,18 @@ describe('@composio in VS Code\'s chat view (browser)', function () {
 		assert.equal(sends(), 0, 'a denied send never reaches the emulator');
 		wb.vscodeModel!.script = undefined;
 	});
+
+	it('VS Code\'s Agent mode cannot be driven with the test model here: without a GitHub Copilot sign-in its agent asks to sign in and never calls the picked model', async () => {
+		// The Composio tools are on offer; a model that is asked with them would call one at once.
+		wb.vscodeModel!.script = (input) => (input.tools.some((t) => t.name === 'composio_list_accounts') ? { type: 'toolCall', name: 'composio_list_accounts', arguments: {} } : undefined);
+		const before = wb.vscodeModel!.requests.length;
+		await wb.page.keyboard.press('Control+l');
+		await ask(wb.page, 'List my connected accounts');
+		const dialog = wb.page.locator('.monaco-dialog-box, .chat-setup-dialog', { hasText: 'Sign in to use GitHub Copilot' }).first();
+		await dialog.waitFor({ timeout: 60_000 });
+		await screenshot(wb.page, 'agent-mode-sign-in');
+		assert.equal(wb.vscodeModel!.requests.length, before, 'the request never reached the picked model (Scripted Large)');
+		await wb.page.keyboard.press('Escape');
+		wb.vscodeModel!.script = undefined;
+	});
 });

@@ -353,7 +353,14 @@ describe('Chat view in a high-contrast theme (browser)', function () {
 		await input.press('Enter');
 		const card = chat.locator('.auth-card').first();
 		await card.waitFor();
-		const border: string = await card.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { borderTopColor: string; borderTopStyle: string } }).getComputedStyle(el).borderTopStyle);
+		// The card is drawn again when its logo arrives: read the style of the one on screen (a
+		// replaced element, no longer in the document, has no computed style).
+		let border = '';
+		await waitUntil(async () => {
+			const seen = await card.evaluate((el) => ({ connected: (el as unknown as { isConnected: boolean }).isConnected, style: (globalThis as unknown as { getComputedStyle(e: unknown): { borderTopStyle: string } }).getComputedStyle(el).borderTopStyle }));
+			border = seen.style;
+			return seen.connected;
+		}, 'the Connect card on screen');
 		assert.equal(border, 'solid');
 		await wb.page.mouse.move(700, 450);
 		await screenshot(wb.page, 'high-contrast-connect-card');

@@ -91,7 +91,7 @@ describe(`Composio Language Model Tools in VS Code ${vscode.version}`, function 
 		assert.match(text, /Q3 roadmap review moved to Thursday|messages/);
 		assert.ok(text.length < 9_000, `bounded (${text.length} characters)`);
 		const accounts = await invoke(LanguageModelToolNames.listAccounts, {});
-		assert.match(accounts, /^Connected accounts:\n- Gmail \(gmail\): active, id ca_/);
+		assert.match(accounts, /^Connected accounts:\n- Gmail \(gmail\): “[^”]+@[^”]+”, active, id ca_/, "the account is listed as who it is (its identity), then its state and id");
 	});
 
 	it('prepareInvocation: a send asks with the same summary as the approval card; a read does not; always-allowed tools do not', async () => {

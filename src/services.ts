@@ -90,11 +90,10 @@ export class Services extends DisposableBase {
 	) {
 		super();
 		this.secrets = this._register(new VsCodeSecretStore(context.secrets));
-		// A browser-hosted editor rewrites 127.0.0.1 links to its own proxy; 127.0.0.2 passes through.
-		const browserHosted = vscode.env.uiKind === vscode.UIKind.Web || vscode.env.remoteName !== undefined;
+		// Connect Links stay on 127.0.0.1 everywhere: the link opener resolves them to where the
+		// window is (reachableUrl in vsCodeLinkOpener.ts).
 		this.sandbox = this._register(
 			new SandboxServers({
-				linkHost: browserHosted ? '127.0.0.2' : undefined,
 				stateFile: vscode.Uri.joinPath(context.globalStorageUri, 'sandbox-state.json').fsPath,
 				log: (line) => log.debug(`[sandbox] ${line}`),
 			}),

@@ -105,14 +105,16 @@ describe('In-chat authentication in the real workbench (browser) @floor', functi
 		await card.waitFor();
 		assert.match((await tool.textContent()) ?? '', /Gmail/);
 		const emulator = wb.emulator!;
-		assert.match((await card.locator('.auth-host').textContent()) ?? '', new RegExp(`Opens 127\\.0\\.0\\.2:${new URL(emulator.baseUrl).port}`));
+		assert.match((await card.locator('.auth-host').textContent()) ?? '', new RegExp(`Opens 127\\.0\\.0\\.1:${new URL(emulator.baseUrl).port}`));
 		await wb.page.mouse.move(700, 450);
 		await screenshot(wb.page, 'flow-connect-card');
 
 		await card.getByRole('button', { name: 'Connect' }).click();
 		await waitUntil(() => wb.openedUrls.length > 0, 'the Connect Link to be opened');
 		const opened = wb.openedUrls[0]!;
-		assert.match(opened, new RegExp(`^http://127\\.0\\.0\\.2:${new URL(emulator.baseUrl).port}/link/`), 'the opened URL is the emulator\'s Connect Link');
+		// The browser sits where the editor's server is reachable, not necessarily on the sandbox's
+		// machine: the link arrives through code-server's forwarding route for the emulator's port.
+		assert.match(opened, new RegExp(`^${escapeRegExp(new URL(wb.page.url()).origin)}/proxy/${new URL(emulator.baseUrl).port}/link/ln_`), 'the opened URL is the Connect Link through the editor\'s forwarding route');
 
 		// The user completes the hosted Connect page in their browser.
 		const connectPage = await wb.browser.context.newPage();
@@ -366,3 +368,7 @@ describe('Chat view in a high-contrast theme (browser)', function () {
 		await screenshot(wb.page, 'high-contrast-connect-card');
 	});
 });
+
+function escapeRegExp(text: string): string {
+	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -45,8 +45,8 @@ export interface WorkbenchOptions {
 	/**
 	 * Run the Composio emulator and the scripted model in this process and point the extension
 	 * at them, instead of letting the extension start its own: the test can then pace the model,
-	 * inject faults and drive Connect Links. Connect Links use 127.0.0.2, which the browser-hosted
-	 * editor does not rewrite.
+	 * inject faults and drive Connect Links. Connect Links are on 127.0.0.1, as the extension's
+	 * own sandbox makes them: the extension opens them through code-server's forwarding route.
 	 */
 	ownSandbox?: boolean;
 	/**
@@ -80,8 +80,7 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
 	let liveEmulator: ComposioEmulator | undefined;
 	let liveSettings: Record<string, unknown> = {};
 	if (options.ownSandbox) {
-		// Connect Links on 127.0.0.2, which code-server does not rewrite the way it rewrites 127.0.0.1 links.
-		sandbox = new TestSandbox({ emulator: { linkHost: '127.0.0.2' } });
+		sandbox = new TestSandbox();
 		await sandbox.start();
 		({ emulator, model } = sandbox);
 		sandboxEnv = { [SANDBOX_ENV.composioUrl]: emulator.baseUrl, [SANDBOX_ENV.composioKey]: emulator.apiKey, [SANDBOX_ENV.modelUrl]: model.baseUrl };

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { openConnectPage, submitConnectPage } from '../shared/connectPage';
+import { reachableUrl } from '../../src/vscode/vsCodeLinkOpener';
 import { activateExtension } from './helpers';
 
 describe('Sandbox and the Composio layer inside the extension host', () => {
@@ -25,20 +26,31 @@ describe('Sandbox and the Composio layer inside the extension host', () => {
 		assert.ok(tools.includes('COMPOSIO_MANAGE_CONNECTIONS'));
 	});
 
-	it('connects Gmail: a Connect Link on a loopback host the browser-hosted editor passes through, Authorize, ACTIVE', async () => {
+	it('connects Gmail: the Connect Link resolves to the editor\'s forwarding route, where the page loads and Authorize makes it ACTIVE', async () => {
 		const { services } = await activateExtension();
 		const session = await services.session();
 		const request = await session.authorize('gmail', { alias: `it-${Date.now()}` });
 		const link = new URL(request.redirectUrl);
-		assert.equal(link.hostname, '127.0.0.2', 'code-server rewrites 127.0.0.1 links, so the sandbox uses 127.0.0.2');
+		assert.equal(link.hostname, '127.0.0.1', 'the sandbox makes its links on the loopback address it listens on');
+		// This editor is browser-hosted (code-server): the page must load where the browser is,
+		// through the editor's server, so the opener resolves the link with asExternalUri.
+		assert.equal(vscode.env.uiKind, vscode.UIKind.Web, 'the in-editor tests run in code-server');
+		const reachable = new URL(await reachableUrl(request.redirectUrl));
+		assert.notEqual(reachable.origin, link.origin, `resolved to the editor's server (got ${reachable.href})`);
+		assert.ok(reachable.pathname.endsWith(link.pathname), `the link's path is kept (got ${reachable.pathname})`);
+		assert.match(reachable.pathname, new RegExp(`/${link.port}/`), 'the route names the sandbox port');
 		const statuses: string[] = [];
 		const wait = session.waitForConnection(request.accountId, { signal: new AbortController().signal, intervalMs: 200, onStatus: (s) => statuses.push(s) });
-		assert.match(await openConnectPage(request.redirectUrl), /Gmail/);
-		await submitConnectPage(request.redirectUrl, 'authorize');
+		assert.match(await openConnectPage(reachable.href), /Gmail/);
+		await submitConnectPage(reachable.href, 'authorize');
 		assert.deepEqual(await wait, { status: 'ACTIVE' });
 		assert.equal(statuses.at(-1), 'ACTIVE');
 		const accounts = await session.listAccounts('gmail');
 		assert.ok(accounts.some((a) => a.id === request.accountId && a.status === 'ACTIVE'));
+	});
+
+	it('leaves a link that is not on this machine as it is', async () => {
+		assert.equal(await reachableUrl('https://connect.composio.dev/link/ln_abc'), 'https://connect.composio.dev/link/ln_abc');
 	});
 
 	it('leaves the sandbox once a Composio key is set (and asks for a model: an OpenAI key or a VS Code model)', async () => {

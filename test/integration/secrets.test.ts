@@ -17,6 +17,8 @@ import type { TestApi } from '../../src/extension';
 import { SCRIPTED_MODEL, TestSandbox } from '../shared/sandbox';
 import { CommandIds } from '../../src/vscode/commandIds';
 import type { UserPrompts } from '../../src/vscode/userPrompts';
+import { recordConnections, type ConnectionRecorder } from '../shared/connectionRecorder';
+import { submitConnectPage } from '../shared/connectPage';
 import { activateExtension, waitFor } from './helpers';
 
 const hex = (n: number): string => randomBytes(n).toString('hex');
@@ -82,6 +84,7 @@ describe('Secrets never travel (real extension host, live mode against a local e
 	const disposables: vscode.Disposable[] = [];
 	let originalPrompts: UserPrompts;
 	let restoreLog: (() => void) | undefined;
+	let connections: ConnectionRecorder | undefined;
 
 	const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('composio');
 
@@ -103,6 +106,7 @@ describe('Secrets never travel (real extension host, live mode against a local e
 	}
 
 	before(async () => {
+		connections = recordConnections();
 		api = await activateExtension();
 		const { services } = api;
 		await sandbox.start();
@@ -142,6 +146,7 @@ describe('Secrets never travel (real extension host, live mode against a local e
 			d.dispose();
 		}
 		restoreLog?.();
+		connections?.dispose();
 		services.prompts = originalPrompts;
 		await services.secrets.delete('composioApiKey');
 		await services.secrets.delete('openAiApiKey');
@@ -199,6 +204,28 @@ describe('Secrets never travel (real extension host, live mode against a local e
 			assertNoKey(text, `the ${form} MCP config`);
 			assertNoKey(await vscode.env.clipboard.readText(), 'the clipboard');
 		}
+	});
+
+	it('nothing goes anywhere but the configured endpoints: every connection of the journey was to Composio\'s base URL or the model\'s', async () => {
+		// The journey's last step: connecting GitHub, its Connect page completed as the browser would.
+		const session = await api.services.session();
+		const request = await session.authorize('github');
+		const active = session.waitForConnection(request.accountId, { signal: new AbortController().signal, intervalMs: 100 });
+		await submitConnectPage(request.redirectUrl, 'authorize');
+		assert.deepEqual(await active, { status: 'ACTIVE' });
+		await api.services.connections.refresh();
+
+		const hostPort = (url: string): string => `${new URL(url).hostname}:${new URL(url).port}`;
+		const live = [hostPort(emulator.baseUrl), hostPort(model.baseUrl)];
+		// Before the first key was set the extension was on its sandbox, which runs in this very
+		// process: its two servers are the configured endpoints then.
+		const sandbox = await api.services.sandbox.endpoints();
+		const allowed = [...live, hostPort(sandbox.composioBaseUrl), hostPort(sandbox.modelBaseUrl)];
+		const targets = connections?.targets ?? [];
+		for (const endpoint of live) {
+			assert.ok(targets.includes(endpoint), `the recorder saw the connections to ${endpoint} (it saw: ${[...new Set(targets)].join(', ')})`);
+		}
+		assert.deepEqual([...new Set(targets.filter((t) => !allowed.includes(t)))], [], 'connections to anywhere else');
 	});
 
 	it('no key anywhere: settings, storage, the log, the chat view, notices, the conversation, connections, status bar', async () => {

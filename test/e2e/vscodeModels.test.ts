@@ -59,7 +59,7 @@ describe('VS Code language models in the chat view (browser)', function () {
 		const card = chat.locator('.auth-card').first();
 		await card.waitFor({ timeout: 60_000 });
 		const emulator = wb.emulator!;
-		assert.match((await card.locator('.auth-host').textContent()) ?? '', new RegExp(`Opens 127\\.0\\.0\\.2:${new URL(emulator.baseUrl).port}`));
+		assert.match((await card.locator('.auth-host').textContent()) ?? '', new RegExp(`Opens 127\\.0\\.0\\.1:${new URL(emulator.baseUrl).port}`));
 		await wb.page.mouse.move(700, 450);
 		await screenshot(wb.page, 'models-connect-card');
 

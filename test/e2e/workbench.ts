@@ -85,7 +85,7 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
 		({ emulator, model } = sandbox);
 		sandboxEnv = { [SANDBOX_ENV.composioUrl]: emulator.baseUrl, [SANDBOX_ENV.composioKey]: emulator.apiKey, [SANDBOX_ENV.modelUrl]: model.baseUrl };
 	} else if (options.liveComposio) {
-		liveEmulator = new ComposioEmulator({ linkHost: '127.0.0.2' });
+		liveEmulator = new ComposioEmulator();
 		await liveEmulator.start();
 		emulator = liveEmulator;
 		sandboxEnv = { COMPOSIO_API_KEY: liveEmulator.apiKey, OPENAI_API_KEY: '' };

@@ -39,7 +39,7 @@ function items<K extends TranscriptItem['kind']>(chat: ChatSession, kind: K): Ar
 describe('VS Code language models in the chat (scripted models through vscode.lm)', function () {
 	this.timeout(240_000);
 
-	const emulator = new ComposioEmulator({ linkHost: '127.0.0.2' });
+	const emulator = new ComposioEmulator();
 	const model = new ScriptedModel({ chunkDelayMs: 1, wordsPerChunk: 8 });
 	let services: Services;
 	let provider: ScriptedModelsApi;

@@ -35,6 +35,7 @@ async function main(): Promise<number> {
 		{ name: 'main', folder: first, index: join(testsDir, 'index.js') },
 		{ name: 'another workspace', folder: makeWorkspace('second'), index: join(testsDir, 'phases', 'otherWorkspace.js') },
 		{ name: 'first workspace, reloaded', folder: first, index: join(testsDir, 'phases', 'firstWorkspaceAgain.js') },
+		{ name: 'a live journey in a window of its own', folder: makeWorkspace('live'), index: join(testsDir, 'phases', 'liveJourney.js') },
 	];
 	// Phases are separate windows; they pass facts (such as a workspace's user id) through this folder.
 	const shared = mkdtempSync(join(tmpdir(), 'composio-shared-'));

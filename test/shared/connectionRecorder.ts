@@ -9,6 +9,8 @@ import net from 'node:net';
 export interface ConnectionRecorder {
 	/** `host:port` of each connection opened since recording started, in order. */
 	readonly targets: readonly string[];
+	/** The call stack that opened the first connection to each target, to say who asked. */
+	readonly firstStacks: ReadonlyMap<string, string>;
 	dispose(): void;
 }
 
@@ -34,17 +36,22 @@ function targetOf(args: ConnectArgs): string | undefined {
 
 export function recordConnections(): ConnectionRecorder {
 	const targets: string[] = [];
+	const firstStacks = new Map<string, string>();
 	const proto = net.Socket.prototype as unknown as { connect: (...args: ConnectArgs) => unknown };
 	const original = proto.connect;
 	proto.connect = function (this: unknown, ...args: ConnectArgs): unknown {
 		const target = targetOf(args);
 		if (target !== undefined) {
 			targets.push(target);
+			if (!firstStacks.has(target)) {
+				firstStacks.set(target, new Error('connect').stack ?? '');
+			}
 		}
 		return original.apply(this, args);
 	};
 	return {
 		targets,
+		firstStacks,
 		dispose() {
 			proto.connect = original;
 		},

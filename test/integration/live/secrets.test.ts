@@ -13,13 +13,13 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { TestApi } from '../../src/extension';
-import { SCRIPTED_MODEL, TestSandbox } from '../shared/sandbox';
-import { CommandIds } from '../../src/vscode/commandIds';
-import type { UserPrompts } from '../../src/vscode/userPrompts';
-import { recordConnections, type ConnectionRecorder } from '../shared/connectionRecorder';
-import { submitConnectPage } from '../shared/connectPage';
-import { activateExtension, waitFor } from './helpers';
+import type { TestApi } from '../../../src/extension';
+import { SCRIPTED_MODEL, TestSandbox } from '../../shared/sandbox';
+import { CommandIds } from '../../../src/vscode/commandIds';
+import type { UserPrompts } from '../../../src/vscode/userPrompts';
+import { recordConnections, type ConnectionRecorder } from '../../shared/connectionRecorder';
+import { submitConnectPage } from '../../shared/connectPage';
+import { activateExtension, waitFor } from '../helpers';
 
 const hex = (n: number): string => randomBytes(n).toString('hex');
 /** Realistic Composio keys; OpenAI-compatible servers take any string, so these do not look like keys at all. */
@@ -225,7 +225,8 @@ describe('Secrets never travel (real extension host, live mode against a local e
 		for (const endpoint of live) {
 			assert.ok(targets.includes(endpoint), `the recorder saw the connections to ${endpoint} (it saw: ${[...new Set(targets)].join(', ')})`);
 		}
-		assert.deepEqual([...new Set(targets.filter((t) => !allowed.includes(t)))], [], 'connections to anywhere else');
+		const elsewhere = [...new Set(targets.filter((t) => !allowed.includes(t)))];
+		assert.deepEqual(elsewhere, [], `connections to anywhere else, opened from:\n${elsewhere.map((t) => `${t}: ${connections?.firstStacks.get(t) ?? ''}`).join('\n')}`);
 	});
 
 	it('no key anywhere: settings, storage, the log, the chat view, notices, the conversation, connections, status bar', async () => {

@@ -226,7 +226,8 @@ export class ComposioChatParticipant implements vscode.Disposable {
 				...(setup.authPollIntervalMs !== undefined ? { intervalMs: setup.authPollIntervalMs } : {}),
 			});
 			this.active.set(runId, { gate, waiter });
-			const render = new ResponseRenderer(runId, stream, setup.session, log, (toolkit, url) => this.keepLink(`${runId}/${toolkit}`, url));
+			const identities = setup.identities;
+			const render = new ResponseRenderer(runId, stream, setup.session, log, (toolkit, url) => this.keepLink(`${runId}/${toolkit}`, url), (id) => identities?.nameOf(id));
 			let failure: AgentFailure | undefined;
 			try {
 				const events = runAgent({
@@ -296,6 +297,8 @@ class ResponseRenderer {
 		private readonly session: ToolSession,
 		private readonly log: vscode.LogOutputChannel,
 		private readonly keepLink: (toolkit: string, url: string) => void,
+		/** Who an account is (its email, login or workspace), once learned. */
+		private readonly identityOf: (accountId: string) => string | undefined = () => undefined,
 	) {}
 
 	async event(event: Exclude<AgentEvent, { type: 'error' }>): Promise<void> {
@@ -383,14 +386,14 @@ class ResponseRenderer {
 		}
 	}
 
-	/** The account a toolkit's tools act as by default: its active account's alias or id. */
+	/** The account a toolkit's tools act as by default: who its active account is, else its alias or id. */
 	private accountOf(toolkit: string): Promise<string | undefined> {
 		let found = this.accounts.get(toolkit);
 		if (!found) {
 			found = this.session.listAccounts(toolkit).then(
 				(accounts) => {
 					const active = accounts.find((a) => a.status === 'ACTIVE' && !a.disabled);
-					return active ? (active.alias ?? active.id) : undefined;
+					return active ? (this.identityOf(active.id) ?? active.alias ?? active.id) : undefined;
 				},
 				(e: unknown) => {
 					this.log.debug(`Listing ${toolkit} accounts for the progress line failed: ${e instanceof Error ? e.message : String(e)}`);

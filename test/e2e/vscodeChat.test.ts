@@ -153,7 +153,7 @@ describe('@composio in VS Code\'s chat view (browser)', function () {
 		}
 		const shown = (await response.textContent()) ?? '';
 		assert.match(shown, /Allow this action\?/);
-		assert.match(shown, /Gmail · Send email · as ca_/, 'the app, the action and the account it acts as');
+		assert.match(shown, /Gmail · Send email · as [^\s@]+@[^\s(]+/, 'the app, the action and the account it acts as, named by who it is');
 		assert.match(shown, /recipient_email:\s*mallory@evil\.test/);
 		assert.equal(sends(), 0, 'nothing is sent while the question waits');
 		await wb.page.mouse.move(200, 300);

@@ -14,6 +14,7 @@
  *    connect; 'active' or a continuation after connecting → the app tool; its result → an
  *    answer built from that result; an error result → an explanation of the error.
  */
+import { EDITOR_TOOL_NAMES } from '../common/editorToolNames';
 import { isRecord } from '../common/isRecord';
 
 /** What the scripted model says next. */
@@ -593,14 +594,7 @@ function classify(text: string, editor: EditorState): Task {
 // Editor tasks: look at the editor first (problems, uncommitted changes, a file), then act.
 
 /** The editor tools the scripts use (offered by the extension next to the session's tools). */
-export const EDITOR_TOOLS = {
-	problems: 'VSCODE_GET_PROBLEMS',
-	diff: 'VSCODE_GET_DIFF',
-	read: 'VSCODE_READ_FILE',
-	find: 'VSCODE_FIND',
-	open: 'VSCODE_OPEN_FILE',
-	edit: 'VSCODE_EDIT_FILE',
-} as const;
+const EDITOR_TOOLS = EDITOR_TOOL_NAMES;
 
 /** What the scripts know about the editor: the tools offered and the active file the system prompt names. */
 interface EditorState {

@@ -17,19 +17,12 @@ import type { EditorHost } from './editorHost';
 import { find } from './findTool';
 import { MAX_DIFF_FILES, MAX_EDITS, MAX_FOUND_FILES, MAX_FOUND_MATCHES, MAX_PROBLEMS, MAX_READ_LINES } from './limits';
 import { getProblems } from './problemsTool';
+import { EDITOR_TOOL_NAMES } from '../../common/editorToolNames';
 import { openFile, readFile } from './readTool';
 import { failed, ToolContext, ToolInputError } from './toolContext';
 import { displayPath, isSecretPath, resolveWorkspacePath } from './workspacePaths';
 
-/** The tools by their setting name (`composio.editorTools.<id>`). */
-export const EDITOR_TOOL_NAMES = {
-	problems: 'VSCODE_GET_PROBLEMS',
-	diff: 'VSCODE_GET_DIFF',
-	read: 'VSCODE_READ_FILE',
-	find: 'VSCODE_FIND',
-	open: 'VSCODE_OPEN_FILE',
-	edit: 'VSCODE_EDIT_FILE',
-} as const;
+export { EDITOR_TOOL_NAMES };
 
 export type EditorToolId = keyof typeof EDITOR_TOOL_NAMES;
 

@@ -5,7 +5,7 @@
  * starts the Composio server with the key. Then no key is in the chat view's DOM, the
  * workbench's DOM, or any browser storage, except where VS Code keeps secrets, and none is in a
  * file under the editor's data folder except its secret store. The draft is found in the
- * view's saved state, which shows the search covers it.
+ * view's saved state after a window reload, which shows the search covers it.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -16,7 +16,7 @@ import { isVersionAtLeast } from '../../src/common/version';
 import { MCP_PROVIDER_MIN_VERSION } from '../../src/composio/mcpConfig';
 import { SCRIPTED_MODEL, TestSandbox } from '../shared/sandbox';
 import { startMcpServerFromList } from './mcpServerList';
-import { openChat, openWorkbench, runCommand, screenshot, waitUntil, type Workbench } from './workbench';
+import { chatFrame, openChat, openWorkbench, runCommand, screenshot, waitUntil, type Workbench } from './workbench';
 
 const hex = (n: number): string => randomBytes(n).toString('hex');
 const COMPOSIO_KEY = `ak_${hex(12)}`;
@@ -165,16 +165,25 @@ describe('Secrets in the real workbench (browser): typed keys stay in the secret
 			assert.ok(!pageHtml.includes(key), 'the workbench DOM holds no key');
 		}
 
-		// The workbench writes views' saved state to IndexedDB when it flushes its storage (every
-		// minute; the flush on unload does not always land), so wait for the draft to be there.
-		let storage: string[] = [];
-		await waitUntil(
-			async () => {
-				storage = await browserStorage(wb.page);
-				return storage.some((s) => s.includes('webviewView.composio.chat') && s.includes(DRAFT));
-			},
-			"the chat view's saved state, with the draft, in the workbench's storage",
-			150_000,
+		// The workbench writes views' saved state to IndexedDB only when its storage flushes: on a
+		// timer that waits for the page to be idle (which a headless page may never be), or on a
+		// window reload, which awaits the write. So reload the window as a user would; the draft
+		// comes back in the message box, and is then in the workbench's storage.
+		const reloaded = wb.page.waitForEvent('load', { timeout: 60_000 });
+		await runCommand(wb.page, 'Developer: Reload Window');
+		await reloaded;
+		await wb.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+		// The sidebar comes back as it was, with the chat view in it.
+		chat = chatFrame(wb.page);
+		const input = chat.getByRole('textbox', { name: 'Message' });
+		await input.waitFor({ timeout: 60_000 });
+		assert.equal(await input.inputValue(), DRAFT, 'the draft survives the reload');
+		const restoredHtml = await chat.locator('html').evaluate((el) => (el as unknown as { outerHTML: string }).outerHTML);
+		assert.ok(KEYS.every((key) => !restoredHtml.includes(key)), 'the restored chat view DOM holds no key');
+		const storage = await browserStorage(wb.page);
+		assert.ok(
+			storage.some((s) => s.includes('webviewView.composio.chat') && s.includes(DRAFT)),
+			"the chat view's saved state, with the draft, is in the workbench's storage",
 		);
 		const files = filesUnder(wb.server.userDataDir).map((f) => ({ f, text: readFileSync(f).toString('latin1') }));
 		for (const key of KEYS) {

@@ -3,18 +3,7 @@
  * how such a link reads once its origin is resolved to where the window runs.
  */
 
-/** True for hosts on this machine: localhost, 127.0.0.0/8 and [::1]. */
-export function isLoopbackHost(hostname: string): boolean {
-	const h = hostname.toLowerCase();
-	if (h === 'localhost' || h === '[::1]') {
-		return true;
-	}
-	// The URL parser has already normalised IPv4 forms (decimal, hex, short) to dotted quads.
-	const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
-	return m !== null && m[1] === '127' && m.slice(2).every((o) => Number(o) <= 255);
-}
-
-/** True for an http(s) URL on a loopback host (see isLoopbackHost). */
+/** True for an http(s) URL on a loopback host (127.0.0.0/8, localhost, [::1]). */
 export function isLoopbackHttpUrl(url: string): boolean {
 	let parsed: URL;
 	try {
@@ -25,7 +14,8 @@ export function isLoopbackHttpUrl(url: string): boolean {
 	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
 		return false;
 	}
-	return isLoopbackHost(parsed.hostname);
+	const host = parsed.hostname.toLowerCase();
+	return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 /** The URL's origin with a root path: what is handed to the editor to resolve. */

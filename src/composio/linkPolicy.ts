@@ -5,7 +5,6 @@
  * emulator) open without a question; other web links need the user's confirmation; every
  * other scheme (`javascript:`, `command:`, `file:`, …) and anything unparsable is refused.
  */
-import { isLoopbackHost } from '../common/loopbackUrl';
 import type { Logger } from '../common/logger';
 
 /** The verdict on a link: open it, ask first, or refuse. */
@@ -37,6 +36,17 @@ function parse(url: string): URL | undefined {
 	} catch {
 		return undefined;
 	}
+}
+
+/** True for hosts on this machine: localhost, 127.0.0.0/8 and [::1]. */
+export function isLoopbackHost(hostname: string): boolean {
+	const h = hostname.toLowerCase();
+	if (h === 'localhost' || h === '[::1]') {
+		return true;
+	}
+	// The URL parser has already normalised IPv4 forms (decimal, hex, short) to dotted quads.
+	const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
+	return m !== null && m[1] === '127' && m.slice(2).every((o) => Number(o) <= 255);
 }
 
 function isComposioHost(hostname: string): boolean {

@@ -3,7 +3,7 @@
  * (users edit settings.json by hand); `parseComposioSettings` keeps what is valid, drops what
  * is not, and reports each problem as a sentence instead of throwing.
  */
-import { isLoopbackHost } from '../common/loopbackUrl';
+import { isLoopbackHost } from './linkPolicy';
 import { isRecord } from '../common/isRecord';
 
 /** Composio's production API. */

@@ -238,38 +238,6 @@ export function createUserAppData(userId: string, now: number = Date.now()): Use
 	};
 }
 
-/** A message a test puts into a simulated inbox: any text, as hostile as the test likes. */
-export interface SeedEmail {
-	readonly from: string;
-	readonly subject: string;
-	readonly body?: string;
-	readonly to?: string;
-	readonly unread?: boolean;
-}
-
-/**
- * Test setup: puts `emails` at the top of the inbox, received just now in the given order (the
- * first is the newest), replacing the inbox when `replace`. Returns the new messages' ids.
- */
-export function seedInbox(data: UserAppData, userId: string, emails: readonly SeedEmail[], replace = false): string[] {
-	const added: EmailRecord[] = emails.map((e, i) => {
-		const id = `19c${hex(5)}${String(i).padStart(3, '0')}`.slice(0, 16);
-		return {
-			id,
-			threadId: id,
-			from: e.from,
-			to: e.to ?? userEmail(userId),
-			subject: e.subject,
-			body: e.body ?? '',
-			labels: e.unread === false ? ['INBOX'] : ['INBOX', 'UNREAD'],
-			// Fractions of a minute keep them newest-first and ahead of the seeded mail.
-			ageMinutes: i / 100,
-		};
-	});
-	data.gmail.inbox = replace ? added : [...added, ...data.gmail.inbox];
-	return added.map((e) => e.id);
-}
-
 /** The email address the simulated mailbox belongs to. */
 export function userEmail(userId: string): string {
 	return /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(userId) ? userId : `${userId.replace(/[^a-zA-Z0-9._-]/g, '') || 'user'}@example.com`;

@@ -1,10 +1,11 @@
 /**
  * The emulator's state: connected accounts, Connect Links, tool router sessions and each
- * user's simulated app data, with optional persistence to a JSON file (written atomically:
- * a temporary file, then a rename). Links expire lazily: every read first moves INITIATED
- * accounts whose link is older than the TTL to EXPIRED.
+ * user's simulated app data, with optional persistence to a JSON file. Writes never block the
+ * event loop: a change schedules one, changes made while it runs are coalesced into the next,
+ * and each is atomic (a temporary file, then a rename). Links expire lazily: every read first
+ * moves INITIATED accounts whose link is older than the TTL to EXPIRED.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 import { ApiError, newId } from './emulatorHttp';
 import type { Clock } from '../common/clock';
@@ -105,8 +106,6 @@ export interface LinkDecision {
 	reason?: string;
 	/** Who signs in (the Connect page's "Sign in as"); default the account's simulated identity. */
 	identity?: string;
-	/** Make the account's profile tools fail. */
-	profileFails?: boolean;
 }
 
 /** Why a link cannot be completed. */
@@ -157,6 +156,10 @@ function describeTtl(ms: number): string {
 /** In-memory state with optional file persistence; see the file comment. */
 export class EmulatorStore {
 	private state: EmulatorState = emptyState();
+	/** Changed since the last write began. */
+	private dirty = false;
+	/** The write loop, while it runs. */
+	private writing: Promise<void> | undefined;
 
 	constructor(
 		private readonly options: {
@@ -176,13 +179,22 @@ export class EmulatorStore {
 	}
 
 	/** Loads the state file when one is configured and exists; a corrupt file is logged and ignored. */
-	load(): void {
+	async load(): Promise<void> {
 		const file = this.options.stateFile;
-		if (!file || !existsSync(file)) {
+		if (!file) {
+			return;
+		}
+		let text: string;
+		try {
+			text = await fs.readFile(file, 'utf8');
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+				this.options.log(`ignoring state file ${file}: ${error instanceof Error ? error.message : String(error)}`);
+			}
 			return;
 		}
 		try {
-			const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+			const parsed = JSON.parse(text) as unknown;
 			if (!isState(parsed)) {
 				throw new Error('unrecognised state format');
 			}
@@ -194,16 +206,39 @@ export class EmulatorStore {
 		}
 	}
 
-	/** Writes the state file (tmp + rename) when one is configured. */
+	/**
+	 * Schedules a write of the state file when one is configured. Returns at once: a write in
+	 * progress is followed by one more with the newest state, however many changes came meanwhile.
+	 */
 	persist(): void {
-		const file = this.options.stateFile;
-		if (!file) {
+		if (!this.options.stateFile) {
 			return;
 		}
-		mkdirSync(dirname(file), { recursive: true });
-		const tmp = `${file}.${process.pid}.tmp`;
-		writeFileSync(tmp, JSON.stringify(this.state, null, '\t'), 'utf8');
-		renameSync(tmp, file);
+		this.dirty = true;
+		this.writing ??= this.writeWhileDirty(this.options.stateFile).finally(() => (this.writing = undefined));
+	}
+
+	/** Resolves once every change made so far is on disk (or its write failed and was logged). */
+	async flush(): Promise<void> {
+		while (this.writing) {
+			await this.writing;
+		}
+	}
+
+	private async writeWhileDirty(file: string): Promise<void> {
+		while (this.dirty) {
+			this.dirty = false;
+			const text = JSON.stringify(this.state, null, '\t');
+			const tmp = `${file}.${process.pid}.tmp`;
+			try {
+				await fs.mkdir(dirname(file), { recursive: true });
+				await fs.writeFile(tmp, text, 'utf8');
+				await fs.rename(tmp, file);
+			} catch (error) {
+				this.options.log(`could not write state file ${file}: ${error instanceof Error ? error.message : String(error)}`);
+				await fs.rm(tmp, { force: true }).catch(() => undefined);
+			}
+		}
 	}
 
 	/** Forgets everything (and persists the empty state). */
@@ -445,9 +480,6 @@ export class EmulatorStore {
 			account.statusReason = null;
 			if (decision.identity?.trim()) {
 				account.identity = decision.identity.trim().slice(0, 200);
-			}
-			if (decision.profileFails) {
-				account.profileFails = true;
 			}
 		} else {
 			link.state = 'denied';

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decideNextTurn } from './scriptedModelScripts';
-import type { ScriptInput, ScriptedToolSpec, ScriptedTurn } from './scriptedModelScripts';
+import type { ScriptedToolSpec, ScriptedTurn } from './scriptedModelScripts';
 import { isRecord } from '../common/isRecord';
 
 /** The model id the scripted model lists; any requested model name is accepted and echoed. */
@@ -23,46 +23,18 @@ export interface ScriptedModelOptions {
 	requireKey?: string;
 	/** Receives one line per request; never contains keys. */
 	log?: (line: string) => void;
-	/**
-	 * The model's context window in tokens (as `scriptedPromptTokens` counts them): longer
-	 * requests are refused with OpenAI's 400 `context_length_exceeded`, as a real model does.
-	 * Default: no limit.
-	 */
-	contextWindow?: number;
 }
 
-/**
- * A failure to inject into upcoming chat completion requests. `status` answers with that HTTP
- * error (OpenAI's error JSON); `cutAfterChunks` streams that many SSE events and then destroys
- * the socket. `count` requests are affected (default 1).
- */
-export interface ModelFault {
-	status?: number;
-	/** With `status`: OpenAI's error `code` and `message` to answer with instead of the usual ones for that status. */
-	code?: string;
-	message?: string;
-	retryAfterSeconds?: number;
-	cutAfterChunks?: number;
-	count?: number;
-}
-
-/** Streaming pace, changeable while running. */
-export interface ScriptedModelPace {
-	chunkDelayMs?: number;
-	wordsPerChunk?: number;
-}
-
-/** What the scripted model received in one chat completion request. */
-export interface ScriptedModelRequest {
-	messages: unknown[];
+/** What a chat completion request asked for, as the scripted model read it. */
+export interface CompletionRequest {
+	readonly messages: unknown[];
 	/** Names of the tools offered. */
-	tools: string[];
-	/** `Date.now()` when it arrived. */
-	at: number;
-	/** Its size as `scriptedPromptTokens` counts it (messages and tool definitions). */
-	promptTokens: number;
-	/** The model name it asked for. */
-	model: string;
+	readonly tools: string[];
+	/** The tool definitions as sent. */
+	readonly toolDefinitions: unknown;
+	/** The model name it asked for ('' when none). */
+	readonly model: string;
+	readonly stream: boolean;
 }
 
 const ERROR_TYPES: Record<number, { type: string; code: string; message: string }> = {
@@ -75,44 +47,6 @@ const ERROR_TYPES: Record<number, { type: string; code: string; message: string 
 	502: { type: 'server_error', code: 'bad_gateway', message: 'Bad gateway.' },
 	503: { type: 'server_error', code: 'overloaded', message: 'The engine is currently overloaded. Please try again later.' },
 };
-
-function isCount(value: unknown, min: number): value is number {
-	return typeof value === 'number' && Number.isInteger(value) && value >= min;
-}
-
-/** Checks a fault from an admin request; returns undefined when it is not valid. */
-function parseFault(value: unknown): ModelFault | undefined {
-	if (!isRecord(value)) {
-		return undefined;
-	}
-	const { status, retryAfterSeconds, cutAfterChunks, count, code, message } = value;
-	if (status !== undefined && !(isCount(status, 400) && status <= 599)) {
-		return undefined;
-	}
-	if (retryAfterSeconds !== undefined && !(typeof retryAfterSeconds === 'number' && retryAfterSeconds >= 0)) {
-		return undefined;
-	}
-	if (cutAfterChunks !== undefined && !isCount(cutAfterChunks, 0)) {
-		return undefined;
-	}
-	if (count !== undefined && !isCount(count, 1)) {
-		return undefined;
-	}
-	if (status === undefined && cutAfterChunks === undefined) {
-		return undefined;
-	}
-	if ((code !== undefined && typeof code !== 'string') || (message !== undefined && typeof message !== 'string')) {
-		return undefined;
-	}
-	return {
-		...(status !== undefined ? { status } : {}),
-		...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
-		...(cutAfterChunks !== undefined ? { cutAfterChunks } : {}),
-		...(count !== undefined ? { count } : {}),
-		...(typeof code === 'string' ? { code } : {}),
-		...(typeof message === 'string' ? { message } : {}),
-	};
-}
 
 function toolSpecs(tools: unknown): ScriptedToolSpec[] {
 	if (!Array.isArray(tools)) {
@@ -155,38 +89,6 @@ function approxTokens(text: string): number {
 	return Math.max(1, Math.ceil(text.length / 4));
 }
 
-/** The text a tokenizer would see of one Chat Completions message: its content and each tool call's name and arguments. */
-function messageText(m: unknown): string {
-	if (!isRecord(m)) {
-		return '';
-	}
-	const content = m['content'];
-	let text = typeof content === 'string' ? content : Array.isArray(content) ? content.map((p) => (isRecord(p) && typeof p['text'] === 'string' ? p['text'] : '')).join('') : '';
-	const calls = m['tool_calls'];
-	if (Array.isArray(calls)) {
-		for (const c of calls) {
-			const fn = isRecord(c) ? c['function'] : undefined;
-			if (isRecord(fn)) {
-				text += `\n${String(fn['name'])} ${String(fn['arguments'])}`;
-			}
-		}
-	}
-	return text;
-}
-
-/**
- * Tokens of a request as the scripted model counts them: about four characters a token, plus
- * four a message, plus the tool definitions as JSON. Its context window (and the tests' scripted
- * VS Code model) is checked against this.
- */
-export function scriptedPromptTokens(messages: readonly unknown[], tools: unknown): number {
-	let tokens = Array.isArray(tools) && tools.length > 0 ? Math.ceil(JSON.stringify(tools).length / 4) : 0;
-	for (const m of messages) {
-		tokens += 4 + Math.ceil(messageText(m).length / 4);
-	}
-	return tokens;
-}
-
 function describe(turn: ScriptedTurn): string {
 	return turn.type === 'text' ? `text (${turn.text.length} chars)` : `tool call ${turn.name}`;
 }
@@ -194,27 +96,20 @@ function describe(turn: ScriptedTurn): string {
 /**
  * A local OpenAI-compatible Chat Completions server whose replies come from a deterministic
  * script over the conversation (see scriptedModelScripts.ts). Serves `POST /v1/chat/completions`
- * (streaming SSE or plain JSON) and `GET /v1/models`, plus admin endpoints for other processes:
- * `POST|DELETE /_scripted/faults`, `GET /_scripted/requests`, `POST /_scripted/pace`.
- * Binds to loopback only. `stop()` closes every open connection.
+ * (streaming SSE or plain JSON) and `GET /v1/models`. Binds to loopback only. `stop()` closes
+ * every open connection. What ships keeps no request log and has no admin routes: the tests'
+ * build (test/shared/testScriptedModel.ts) adds faults, a request log, pacing and
+ * `/_scripted/*` through the protected hooks below.
  */
 export class ScriptedModel {
-	/** Every chat completion request received, oldest first (including ones answered with a fault). */
-	readonly requests: ScriptedModelRequest[] = [];
-	/**
-	 * Tests only: decides the next turn before the scripts do (undefined: the scripts decide), e.g.
-	 * a model that obeys an instruction planted in a tool result.
-	 */
-	script: ((input: ScriptInput) => ScriptedTurn | undefined) | undefined;
-
 	private readonly host: string;
 	private readonly port: number;
 	private readonly requireKey: string | undefined;
-	private readonly log: (line: string) => void;
-	private chunkDelayMs: number;
-	private wordsPerChunk: number;
-	private faults: ModelFault[] = [];
-	private contextWindow: number | undefined;
+	protected readonly log: (line: string) => void;
+	/** Pause between SSE chunks. */
+	protected chunkDelayMs: number;
+	/** Words per streamed text chunk. */
+	protected wordsPerChunk: number;
 	private server: Server | undefined;
 	private boundPort = 0;
 	/** Pending pauses between chunks; `stop()` ends them early. */
@@ -227,12 +122,6 @@ export class ScriptedModel {
 		this.wordsPerChunk = options.wordsPerChunk ?? 3;
 		this.requireKey = options.requireKey;
 		this.log = options.log ?? ((): void => undefined);
-		this.contextWindow = options.contextWindow;
-	}
-
-	/** Sets (or, with undefined, lifts) the context window later requests are checked against. */
-	setContextWindow(tokens: number | undefined): void {
-		this.contextWindow = tokens;
 	}
 
 	/** Starts listening; resolves once the port is bound. */
@@ -284,48 +173,15 @@ export class ScriptedModel {
 		return `http://${this.host}:${this.boundPort}/v1`;
 	}
 
-	/** Queues a fault for upcoming chat completion requests (faults apply in order). */
-	injectFault(fault: ModelFault): void {
-		this.faults.push({ ...fault });
+	/** True between `start()` and `stop()`. */
+	get listening(): boolean {
+		return this.server !== undefined;
 	}
 
-	/** Removes all queued faults. */
-	clearFaults(): void {
-		this.faults = [];
-	}
-
-	/** Changes the streaming pace for later responses. */
-	setPace(pace: ScriptedModelPace): void {
-		if (pace.chunkDelayMs !== undefined) {
-			this.chunkDelayMs = pace.chunkDelayMs;
-		}
-		if (pace.wordsPerChunk !== undefined) {
-			this.wordsPerChunk = pace.wordsPerChunk;
-		}
-	}
-
-	private takeFault(): ModelFault | undefined {
-		const fault = this.faults[0];
-		if (!fault) {
-			return undefined;
-		}
-		const remaining = (fault.count ?? 1) - 1;
-		if (remaining <= 0) {
-			this.faults.shift();
-		} else {
-			fault.count = remaining;
-		}
-		return fault;
-	}
-
-	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+	/** Answers one HTTP request. The tests' build adds its admin routes by overriding this. */
+	protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '');
 		const method = req.method ?? 'GET';
-
-		if (path.startsWith('/_scripted/')) {
-			await this.handleAdmin(method, path, req, res);
-			return;
-		}
 		if (method === 'GET' && (path === '/v1/models' || path === '/models')) {
 			if (!this.authorized(req, res)) {
 				return;
@@ -355,45 +211,13 @@ export class ScriptedModel {
 		return false;
 	}
 
-	private async handleAdmin(method: string, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-		if (path === '/_scripted/faults' && method === 'POST') {
-			const body = await readJson(req);
-			const list = Array.isArray(body) ? body : [body];
-			const faults = list.map(parseFault);
-			if (faults.length === 0 || faults.some((f) => f === undefined)) {
-				this.sendError(res, 400, 'Expected a fault {status?, retryAfterSeconds?, cutAfterChunks?, count?} or a list of them.');
-				return;
-			}
-			for (const f of faults) {
-				if (f) {
-					this.injectFault(f);
-				}
-			}
-			this.sendJson(res, 200, { faults: this.faults });
-			return;
-		}
-		if (path === '/_scripted/faults' && method === 'DELETE') {
-			this.clearFaults();
-			this.sendJson(res, 200, { faults: [] });
-			return;
-		}
-		if (path === '/_scripted/requests' && method === 'GET') {
-			this.sendJson(res, 200, { requests: this.requests });
-			return;
-		}
-		if (path === '/_scripted/pace' && method === 'POST') {
-			const body = await readJson(req);
-			const delay = isRecord(body) ? body['chunkDelayMs'] : undefined;
-			const words = isRecord(body) ? body['wordsPerChunk'] : undefined;
-			if (!isRecord(body) || (delay !== undefined && !isCount(delay, 0)) || (words !== undefined && !isCount(words, 1))) {
-				this.sendError(res, 400, 'Expected {chunkDelayMs?: integer >= 0, wordsPerChunk?: integer >= 1}.');
-				return;
-			}
-			this.setPace({ ...(delay !== undefined ? { chunkDelayMs: delay } : {}), ...(words !== undefined ? { wordsPerChunk: words } : {}) });
-			this.sendJson(res, 200, { chunkDelayMs: this.chunkDelayMs, wordsPerChunk: this.wordsPerChunk });
-			return;
-		}
-		this.sendError(res, 404, `Unknown endpoint: ${method} ${path}`, 'unknown_url');
+	/**
+	 * Called with every chat completion request before it is authenticated and answered; resolves
+	 * true when it answered the request itself. Nothing here; the tests' build injects faults and
+	 * records requests through it.
+	 */
+	protected intercept(_request: CompletionRequest, _req: IncomingMessage, _res: ServerResponse): Promise<boolean> {
+		return Promise.resolve(false);
 	}
 
 	private async handleCompletion(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -404,57 +228,31 @@ export class ScriptedModel {
 		}
 		const messages: unknown[] = body['messages'];
 		const tools = toolSpecs(body['tools']);
-		const promptTokens = scriptedPromptTokens(messages, body['tools']);
+		const stream = body['stream'] === true;
 		const requested = typeof body['model'] === 'string' ? body['model'] : '';
-		this.requests.push({ messages, tools: tools.map((t) => t.name), at: Date.now(), promptTokens, model: requested });
+		if (await this.intercept({ messages, tools: tools.map((t) => t.name), toolDefinitions: body['tools'], model: requested, stream }, req, res)) {
+			return;
+		}
 		if (!this.authorized(req, res)) {
 			this.log('chat.completions → 401 (wrong key)');
 			return;
 		}
-		const model = typeof body['model'] === 'string' && body['model'].length > 0 ? body['model'] : SCRIPTED_MODEL_ID;
-		const stream = body['stream'] === true;
+		const model = requested.length > 0 ? requested : SCRIPTED_MODEL_ID;
 		const streamOptions = body['stream_options'];
 		const includeUsage = isRecord(streamOptions) && streamOptions['include_usage'] === true;
 
-		const fault = this.takeFault();
-		if (fault?.status !== undefined) {
-			this.log(`chat.completions → injected ${fault.status}`);
-			const headers: Record<string, string> = {};
-			if (fault.retryAfterSeconds !== undefined) {
-				headers['retry-after'] = String(Math.ceil(fault.retryAfterSeconds));
-				headers['retry-after-ms'] = String(Math.round(fault.retryAfterSeconds * 1000));
-			}
-			this.sendError(res, fault.status, fault.message, fault.code, headers);
-			return;
-		}
-
-		if (this.contextWindow !== undefined && promptTokens > this.contextWindow) {
-			this.log(`chat.completions → 400 (${promptTokens} tokens, window ${this.contextWindow})`);
-			this.sendError(
-				res,
-				400,
-				`This model's maximum context length is ${this.contextWindow} tokens. However, your messages resulted in ${promptTokens} tokens. Please reduce the length of the messages.`,
-				'context_length_exceeded',
-			);
-			return;
-		}
-
-		const turn = this.script?.({ messages, tools }) ?? decideNextTurn({ messages, tools });
+		const turn = this.nextTurn(messages, tools);
 		this.log(`chat.completions (${stream ? 'stream' : 'json'}) → ${describe(turn)}`);
 		const id = `chatcmpl-${createHash('sha256').update(JSON.stringify(messages)).digest('hex').slice(0, 24)}`;
 		const callId = `call_${id.slice(9, 25)}`;
 		const created = Math.floor(Date.now() / 1000);
-		const usagePromptTokens = approxTokens(JSON.stringify(messages));
+		const promptTokens = approxTokens(JSON.stringify(messages));
 		const toolCall = turn.type === 'toolCall' ? { name: turn.name, arguments: JSON.stringify(turn.arguments) } : undefined;
 		const completionTokens = approxTokens(turn.type === 'text' ? turn.text : (toolCall?.arguments ?? ''));
-		const usage = { prompt_tokens: usagePromptTokens, completion_tokens: completionTokens, total_tokens: usagePromptTokens + completionTokens };
+		const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
 		const finishReason = turn.type === 'text' ? 'stop' : 'tool_calls';
 
 		if (!stream) {
-			if (fault?.cutAfterChunks !== undefined) {
-				res.destroy();
-				return;
-			}
 			this.sendJson(res, 200, {
 				id,
 				object: 'chat.completion',
@@ -498,36 +296,43 @@ export class ScriptedModel {
 		}
 		events.push('[DONE]');
 
-		const cutAt = fault?.cutAfterChunks !== undefined ? Math.min(fault.cutAfterChunks, events.length - 1) : undefined;
 		res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
 		res.flushHeaders();
-		await this.writeEvents(res, events, cutAt);
+		await this.writeEvents(res, events);
 	}
 
-	/** Writes SSE events one by one at the configured pace; with `cutAt`, destroys the socket after that many. */
-	private async writeEvents(res: ServerResponse, events: string[], cutAt: number | undefined): Promise<void> {
+	/** What to answer: the script's next turn for this conversation. */
+	protected nextTurn(messages: unknown[], tools: ScriptedToolSpec[]): ScriptedTurn {
+		return decideNextTurn({ messages, tools });
+	}
+
+	/**
+	 * Writes SSE events one by one at the configured pace, then ends the response; resolves
+	 * early, without ending it, when the client goes away or the server stops. Returns whether
+	 * every event was written. (The tests' build cuts streams short by overriding this.)
+	 */
+	protected async writeEvents(res: ServerResponse, events: readonly string[], end = true): Promise<boolean> {
 		let closed = false;
 		res.on('close', () => {
 			closed = true;
 		});
 		for (let i = 0; i < events.length; i++) {
 			if (closed || !this.server) {
-				return;
-			}
-			if (cutAt !== undefined && i >= cutAt) {
-				this.log(`chat.completions → cut after ${cutAt} chunks`);
-				res.socket?.destroy();
-				return;
+				return false;
 			}
 			res.write(`data: ${events[i]}\n\n`);
 			if (i < events.length - 1 && this.chunkDelayMs > 0) {
 				await this.sleep(this.chunkDelayMs);
 			}
 		}
-		res.end();
+		if (end) {
+			res.end();
+		}
+		return true;
 	}
 
-	private sleep(ms: number): Promise<void> {
+	/** Waits `ms`; `stop()` ends the wait early. */
+	protected sleep(ms: number): Promise<void> {
 		return new Promise((resolve) => {
 			const timer = setTimeout(() => {
 				this.timers.delete(timer);
@@ -537,14 +342,14 @@ export class ScriptedModel {
 		});
 	}
 
-	private sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+	protected sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
 		const text = JSON.stringify(body);
 		res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
 		res.end(text);
 	}
 
 	/** Answers in OpenAI's error shape `{"error": {message, type, code}}`; messages never echo keys. */
-	private sendError(res: ServerResponse, status: number, message?: string, code?: string, headers: Record<string, string> = {}): void {
+	protected sendError(res: ServerResponse, status: number, message?: string, code?: string, headers: Record<string, string> = {}): void {
 		const known = ERROR_TYPES[status] ?? (status >= 500 ? ERROR_TYPES[500] : ERROR_TYPES[400]);
 		this.sendJson(
 			res,

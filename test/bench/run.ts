@@ -12,8 +12,8 @@ import { performance } from 'node:perf_hooks';
 import { OpenAiModelClient } from '../../src/agent/openAiModelClient';
 import { runAgent } from '../../src/agent/agentLoop';
 import { ComposioService } from '../../src/composio/composioService';
-import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
-import { ScriptedModel } from '../../src/sandbox/scriptedModel';
+import { TestComposioEmulator } from '../shared/testComposioEmulator';
+import { TestScriptedModel } from '../shared/testScriptedModel';
 import { sampleTranscript } from '../e2e/sampleTranscript';
 import { openWebviewHarness, type WebviewHarness } from '../e2e/webviewHarness';
 
@@ -120,8 +120,8 @@ async function webviewBench(): Promise<void> {
 }
 
 async function agentBench(): Promise<void> {
-	const emulator = new ComposioEmulator();
-	const model = new ScriptedModel({ chunkDelayMs: 0 });
+	const emulator = new TestComposioEmulator();
+	const model = new TestScriptedModel({ chunkDelayMs: 0 });
 	await Promise.all([emulator.start(), model.start()]);
 	const service = new ComposioService();
 	try {

@@ -9,10 +9,9 @@ import type { FrameLocator, Page } from 'playwright-core';
 import { type BrowserSession, launchBrowser } from '../editor/browser';
 import { type CodeServer, installedEditor, repoRoot, startCodeServer, workbenchUrl } from '../editor/codeServer';
 import { installScriptedModels, SCRIPTED_MODELS_EXTENSION_ID } from '../editor/scriptedModelsExtension';
-import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
-import { SANDBOX_ENV } from '../../src/sandbox/sandboxServers';
-import { ScriptedModel } from '../../src/sandbox/scriptedModel';
 import { TestSandbox } from '../shared/sandbox';
+import { TestComposioEmulator } from '../shared/testComposioEmulator';
+import { TestScriptedModel } from '../shared/testScriptedModel';
 import { until } from '../shared/until';
 
 /** Where screenshots go (gitignored): one folder per VS Code version, e.g. test-results/vscode-1.139.1/. */
@@ -28,10 +27,10 @@ export interface Workbench {
 	/** URLs the workbench asked the browser to open (vscode.env.openExternal), in order. */
 	readonly openedUrls: string[];
 	/** The sandbox servers, when the test runs them itself (`ownSandbox`): faults, pace and state are the test's to set. */
-	readonly emulator?: ComposioEmulator;
-	readonly model?: ScriptedModel;
+	readonly emulator?: TestComposioEmulator;
+	readonly model?: TestScriptedModel;
 	/** The scripted model behind the test-only VS Code language models (`vscodeModels`). */
-	readonly vscodeModel?: ScriptedModel;
+	readonly vscodeModel?: TestScriptedModel;
 	close(): Promise<void>;
 }
 
@@ -72,27 +71,27 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
 		writeFileSync(join(folder, name), content);
 	}
 	const theme = options.theme ?? (options.colorScheme === 'light' ? 'Default Light Modern' : 'Default Dark Modern');
-	let emulator: ComposioEmulator | undefined;
-	let model: ScriptedModel | undefined;
-	let vscodeModel: ScriptedModel | undefined;
+	let emulator: TestComposioEmulator | undefined;
+	let model: TestScriptedModel | undefined;
+	let vscodeModel: TestScriptedModel | undefined;
 	let sandboxEnv: NodeJS.ProcessEnv = {};
 	let sandbox: TestSandbox | undefined;
-	let liveEmulator: ComposioEmulator | undefined;
+	let liveEmulator: TestComposioEmulator | undefined;
 	let liveSettings: Record<string, unknown> = {};
 	if (options.ownSandbox) {
 		sandbox = new TestSandbox();
 		await sandbox.start();
 		({ emulator, model } = sandbox);
-		sandboxEnv = { [SANDBOX_ENV.composioUrl]: emulator.baseUrl, [SANDBOX_ENV.composioKey]: emulator.apiKey, [SANDBOX_ENV.modelUrl]: model.baseUrl };
+		sandboxEnv = sandbox.env;
 	} else if (options.liveComposio) {
-		liveEmulator = new ComposioEmulator();
+		liveEmulator = new TestComposioEmulator();
 		await liveEmulator.start();
 		emulator = liveEmulator;
 		sandboxEnv = { COMPOSIO_API_KEY: liveEmulator.apiKey, OPENAI_API_KEY: '' };
 		liveSettings = { 'composio.sandbox': 'off', 'composio.baseUrl': liveEmulator.baseUrl };
 	}
 	if (options.vscodeModels) {
-		vscodeModel = new ScriptedModel();
+		vscodeModel = new TestScriptedModel();
 		await vscodeModel.start();
 		sandboxEnv = { ...sandboxEnv, COMPOSIO_TEST_LM_URL: vscodeModel.baseUrl, ...(options.vscodeModels.consent ? { COMPOSIO_TEST_LM_CONSENT: '1' } : {}) };
 	}

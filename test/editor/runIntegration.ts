@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { extensionHostLine, launchBrowser } from './browser';
 import { installedEditor, repoRoot, startCodeServer, workbenchUrl } from './codeServer';
 import { installScriptedModels } from './scriptedModelsExtension';
+import { TestSandbox } from '../shared/sandbox';
 
 interface Phase {
 	readonly name: string;
@@ -39,7 +40,11 @@ async function main(): Promise<number> {
 	];
 	// Phases are separate windows; they pass facts (such as a workspace's user id) through this folder.
 	const shared = mkdtempSync(join(tmpdir(), 'composio-shared-'));
-	const server = await startCodeServer({ verbose: process.env.COMPOSIO_TEST_VERBOSE === '1', env: { COMPOSIO_TEST_SHARED: shared }, developmentPayload: true });
+	// The sandbox servers in their tests' build, so the suites can drive them over /_emulator and /_scripted.
+	// Connect Links on 127.0.0.2, which code-server does not rewrite the way it rewrites 127.0.0.1 links.
+	const sandbox = new TestSandbox({ emulator: { linkHost: '127.0.0.2' } });
+	await sandbox.start();
+	const server = await startCodeServer({ verbose: process.env.COMPOSIO_TEST_VERBOSE === '1', env: { COMPOSIO_TEST_SHARED: shared, ...sandbox.env }, developmentPayload: true });
 	const browser = await launchBrowser();
 	let exitCode = 0;
 	try {
@@ -54,6 +59,7 @@ async function main(): Promise<number> {
 		}
 	} finally {
 		await server.stop();
+		await sandbox.stop();
 	}
 	try {
 		if (exitCode === 0) {

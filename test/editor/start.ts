@@ -4,8 +4,7 @@
  * folder. Prints the URL to open; Ctrl+C stops it. With no API keys the extension runs on the
  * sandbox (local Composio emulator + scripted model), whose MCP server VS Code lists as "Composio".
  */
-import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isVersionAtLeast } from '../../src/common/version';
 import { MCP_PROVIDER_MIN_VERSION } from '../../src/composio/mcpConfig';
@@ -36,38 +35,7 @@ function playground(): string {
 		);
 		writeFileSync(join(folder, 'NOTES.md'), '# Playground\n\nTry: "Summarize my emails", "Create a GitHub issue titled \\"Fix checkout total\\"", "Post \\"deploy done\\" to #general on Slack".\n');
 	}
-	addEditorToolsExamples(folder);
 	return folder;
-}
-
-/**
- * What the editor tools act on (playgrounds made before them get it too): a file with a type
- * error the TypeScript server reports, and a git repository with an uncommitted change, for
- * "file an issue for the problems in this file" and "summarize my uncommitted changes to Slack".
- */
-function addEditorToolsExamples(folder: string): void {
-	const shipping = join(folder, 'src', 'shipping.ts');
-	if (existsSync(shipping)) {
-		return;
-	}
-	writeFileSync(
-		shipping,
-		[
-			'// Open this file: VS Code reports a type error here. Then ask the chat to "file an issue for the problems in this file".',
-			'export function shippingCost(weightKg: number): number {',
-			"\tconst rate: number = '4.50';",
-			'\treturn weightKg * rate;',
-			'}',
-			'',
-		].join('\n'),
-	);
-	const git = (...args: string[]): boolean =>
-		spawnSync('git', args, { cwd: folder, stdio: 'ignore', env: { ...process.env, GIT_AUTHOR_NAME: 'Playground', GIT_AUTHOR_EMAIL: 'playground@example.com', GIT_COMMITTER_NAME: 'Playground', GIT_COMMITTER_EMAIL: 'playground@example.com' } }).status === 0;
-	if (!existsSync(join(folder, '.git')) && !(git('init', '-q') && git('add', '-A') && git('commit', '-q', '-m', 'Playground'))) {
-		console.log('git is not available: the playground has no repository, so "summarize my uncommitted changes" has nothing to show.');
-		return;
-	}
-	appendFileSync(join(folder, 'src', 'checkout.ts'), '\nexport const FREE_SHIPPING_OVER = 50;\n');
 }
 
 async function main(): Promise<void> {

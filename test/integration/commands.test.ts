@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { HostToWebview } from '../../src/protocol/chatProtocol';
 import type { EditorContext } from '../../src/protocol/transcript';
-import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
+import { TestComposioEmulator } from '../shared/testComposioEmulator';
 import type { TestApi } from '../../src/extension';
 import type { Services } from '../../src/services';
 import { CommandIds, CONNECTIONS_VIEW_ID } from '../../src/vscode/commandIds';
@@ -273,7 +273,7 @@ describe('Commands, editor prompts and MCP config in a real VS Code', function (
 
 		it('live: never copies the API key, in either form, though the session’s own MCP headers hold it', async () => {
 			const key = `ck_live_mcp_${Date.now()}_do_not_copy`;
-			const emulator = new ComposioEmulator({ apiKey: key });
+			const emulator = new TestComposioEmulator({ apiKey: key });
 			await emulator.start();
 			const config = vscode.workspace.getConfiguration('composio');
 			try {

@@ -10,7 +10,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../src/extension';
-import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
+import { TestComposioEmulator } from '../shared/testComposioEmulator';
 import { isVersionAtLeast } from '../../src/common/version';
 import { MCP_PROVIDER_MIN_VERSION } from '../../src/composio/mcpConfig';
 import { submitConnectPage } from '../shared/connectPage';
@@ -117,7 +117,7 @@ describe(`The Composio MCP server in VS Code ${vscode.version}`, function () {
 
 	it('live with a key: VS Code follows the switch and runs its tools on the live endpoint, the key added only when it starts and nowhere on disk', async () => {
 		const key = `ak_mcp_live_${Date.now()}_never_on_disk`;
-		const emulator = new ComposioEmulator({ apiKey: key });
+		const emulator = new TestComposioEmulator({ apiKey: key });
 		await emulator.start();
 		const config = vscode.workspace.getConfiguration('composio');
 		const { services } = api;

@@ -5,7 +5,7 @@
  * and talks to them with `sendRequest`, exactly as it would to Copilot's.
  *
  * The answers come from the sandbox's scripted model (src/sandbox/scriptedModel*.ts): each
- * request is converted back to Chat Completions and sent to a `ScriptedModel` server, whose URL
+ * request is converted back to Chat Completions and sent to a scripted model server (the tests' build), whose URL
  * the tests give (`COMPOSIO_TEST_LM_URL`, or `setServer` from the in-editor tests), so tests
  * inject faults and read what was sent there. Like a real provider it refuses a request longer
  * than the model's input limit, counting tokens as the scripted model does.
@@ -14,7 +14,7 @@ import { OpenAI } from 'openai';
 import type { ChatCompletionChunk, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import * as vscode from 'vscode';
 import { fromLmMessages, type LmMessage, type LmPart } from '../../src/agent/languageModelMessages';
-import { scriptedPromptTokens } from '../../src/sandbox/scriptedModel';
+import { scriptedPromptTokens } from '../shared/scriptedTokens';
 import { type ChatModelInformation, type ChatModelProvider, type ChatRequestMessage, providerApi } from './providerApi';
 
 /** The vendor id (package.json `contributes.languageModelChatProviders`). */

@@ -1,17 +1,22 @@
 /**
- * The local Composio emulator and the scripted model, run in the test process: the one setup the
- * unit, in-editor and browser suites (and the benchmarks) share when they talk to them over
- * HTTP through the real SDKs. `reset()` brings both back to where every test starts.
+ * The local Composio emulator and the scripted model in their tests' build (TestComposioEmulator,
+ * TestScriptedModel: the shipped servers plus faults, request logs, pacing and admin routes), run
+ * in the test process: the one setup the unit, in-editor and browser suites and the benchmarks
+ * share when they talk to them over HTTP through the real SDKs. `reset()` brings both back to
+ * where every test starts; `env` hands them to an editor through the variables the extension
+ * reads (SANDBOX_ENV), so the driver keeps their controls.
  */
 import { OpenAiModelClient, type OpenAiModelClientOptions } from '../../src/agent/openAiModelClient';
 import type { ComposioSettings } from '../../src/composio/settings';
-import { ComposioEmulator, type ComposioEmulatorOptions } from '../../src/sandbox/composioEmulator';
-import { ScriptedModel, type ScriptedModelOptions } from '../../src/sandbox/scriptedModel';
+import type { ComposioEmulatorOptions } from '../../src/sandbox/composioEmulator';
+import { SANDBOX_ENV } from '../../src/sandbox/sandboxServers';
+import { TestComposioEmulator } from './testComposioEmulator';
+import { TestScriptedModel, type TestScriptedModelOptions } from './testScriptedModel';
 
 /** How to run the two servers. */
 export interface TestSandboxOptions {
 	readonly emulator?: ComposioEmulatorOptions;
-	readonly model?: ScriptedModelOptions;
+	readonly model?: TestScriptedModelOptions;
 }
 
 /** The model name the scripted model answers to. */
@@ -19,14 +24,14 @@ export const SCRIPTED_MODEL = 'sandbox-scripted';
 
 /** The emulator and the scripted model; see the file comment. */
 export class TestSandbox {
-	readonly emulator: ComposioEmulator;
-	readonly model: ScriptedModel;
+	readonly emulator: TestComposioEmulator;
+	readonly model: TestScriptedModel;
 	private readonly pace: { chunkDelayMs: number; wordsPerChunk: number };
 	private readonly modelKey: string | undefined;
 
 	constructor(options: TestSandboxOptions = {}) {
-		this.emulator = new ComposioEmulator(options.emulator);
-		this.model = new ScriptedModel(options.model);
+		this.emulator = new TestComposioEmulator(options.emulator);
+		this.model = new TestScriptedModel(options.model);
 		this.pace = { chunkDelayMs: options.model?.chunkDelayMs ?? 15, wordsPerChunk: options.model?.wordsPerChunk ?? 3 };
 		this.modelKey = options.model?.requireKey;
 	}
@@ -41,13 +46,18 @@ export class TestSandbox {
 		await Promise.all([this.model.stop(), this.emulator.stop()]);
 	}
 
-	/** Where each test starts: no accounts, sessions, faults or recorded model requests, and the model at its first pace. */
+	/** Where each test starts: no accounts, sessions, faults or recorded requests, no latency, and the model at its first pace. */
 	reset(): void {
 		this.emulator.reset();
-		this.emulator.clearFaults();
+		this.emulator.latencyMs = 0;
 		this.model.clearFaults();
-		this.model.setPace(this.pace);
+		this.model.setPace({ ...this.pace, latencyMs: 0 });
 		this.model.requests.length = 0;
+	}
+
+	/** The environment that points an editor's extension host at the two servers (the sandbox's own variables). */
+	get env(): Record<string, string> {
+		return { [SANDBOX_ENV.composioUrl]: this.emulator.baseUrl, [SANDBOX_ENV.composioKey]: this.emulator.apiKey, [SANDBOX_ENV.modelUrl]: this.model.baseUrl };
 	}
 
 	/** Composio settings that point at the emulator, with its key. */

@@ -17,7 +17,7 @@ import { ComposioClientFactory } from '../../src/composio/composioClientFactory'
 import { ComposioService } from '../../src/composio/composioService';
 import type { ToolSession } from '../../src/composio/toolSession';
 import type { ComposioSettings } from '../../src/composio/settings';
-import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
+import { TestComposioEmulator } from '../shared/testComposioEmulator';
 import { isContinuation } from '../../src/sandbox/scriptedModelScripts';
 import { FakeClock } from '../shared/fakeClock';
 import { until } from '../shared/until';
@@ -299,7 +299,7 @@ describe('agent loop (emulator + scripted model over HTTP)', function () {
 	describe('an expiring link', () => {
 		// The emulator and the waiter share a simulated clock: the link expires after exactly 400 ms of it.
 		const clock = new FakeClock();
-		const shortEmu = new ComposioEmulator({ linkTtlMs: 400, clock });
+		const shortEmu = new TestComposioEmulator({ linkTtlMs: 400, clock });
 		let shortFactory: ComposioClientFactory;
 		let shortService: ComposioService;
 

@@ -9,9 +9,11 @@ import { join } from 'node:path';
 import { Composio, ComposioConnectedAccountNotFoundError, ConnectionRequestFailedError } from '@composio/core';
 import { OpenAIProvider } from '@composio/openai';
 import type OpenAI from 'openai';
+import { promises as fsPromises } from 'node:fs';
 import { ComposioEmulator, type ComposioEmulatorOptions } from '../../src/sandbox/composioEmulator';
 import { postConnectPage } from '../shared/connectPage';
 import { FakeClock } from '../shared/fakeClock';
+import { TestComposioEmulator } from '../shared/testComposioEmulator';
 
 type Client = Composio<OpenAIProvider>;
 
@@ -26,8 +28,8 @@ function client(emu: ComposioEmulator, apiKey = emu.apiKey): Client {
 	return new Composio({ apiKey, baseURL: emu.baseUrl, allowTracking: false, disableVersionCheck: true, provider: new OpenAIProvider() });
 }
 
-async function started(options: ComposioEmulatorOptions = {}): Promise<ComposioEmulator> {
-	const emu = new ComposioEmulator({ linkHost: LINK_HOST, ...options });
+async function started(options: ComposioEmulatorOptions = {}): Promise<TestComposioEmulator> {
+	const emu = new TestComposioEmulator({ linkHost: LINK_HOST, ...options });
 	await emu.start();
 	return emu;
 }
@@ -60,13 +62,13 @@ function list(value: unknown): unknown[] {
 	return value;
 }
 
-function countRequests(emu: ComposioEmulator, method: string, pathPart: string): number {
+function countRequests(emu: TestComposioEmulator, method: string, pathPart: string): number {
 	return emu.requests.filter((r) => r.method === method && r.path.includes(pathPart)).length;
 }
 
 describe('ComposioEmulator (through the real SDK)', function () {
 	this.timeout(20_000);
-	let emu: ComposioEmulator;
+	let emu: TestComposioEmulator;
 	let composio: Client;
 
 	beforeEach(async () => {
@@ -738,6 +740,30 @@ describe('ComposioEmulator (through the real SDK)', function () {
 			assert.match(await missing.text(), /Link not found/);
 		});
 
+		it('writes the state file asynchronously, coalescing changes made while a write runs', async () => {
+			const dir = mkdtempSync(join(tmpdir(), 'composio-emulator-'));
+			const original = fsPromises.writeFile;
+			let writes = 0;
+			fsPromises.writeFile = ((...args: Parameters<typeof original>) => {
+				writes++;
+				return original(...args);
+			}) as typeof original;
+			try {
+				const stateFile = join(dir, 'state.json');
+				await emu.stop();
+				emu = await started({ stateFile });
+				const ids = Array.from({ length: 20 }, (_, i) => emu.seedAccount(`user-${i}`, 'gmail'));
+				assert.ok(!existsSync(stateFile), 'nothing was written synchronously');
+				await emu.stop();
+				assert.ok(writes >= 1 && writes <= 2, `20 changes in one tick took ${writes} writes (the one started by the first change, then one for the rest)`);
+				const saved = JSON.parse(readFileSync(stateFile, 'utf8')) as { accounts: { id: string }[] };
+				assert.deepEqual(saved.accounts.map((a) => a.id), ids, 'the last write holds every change');
+			} finally {
+				fsPromises.writeFile = original;
+				rmSync(dir, { recursive: true, force: true });
+			}
+		});
+
 		it('round-trips accounts, sessions, links and app data through the state file', async () => {
 			const dir = mkdtempSync(join(tmpdir(), 'composio-emulator-'));
 			try {
@@ -771,5 +797,27 @@ describe('ComposioEmulator (through the real SDK)', function () {
 				rmSync(dir, { recursive: true, force: true });
 			}
 		});
+	});
+});
+
+describe('ComposioEmulator as shipped', function () {
+	this.timeout(20_000);
+
+	it('has no admin routes and keeps no request log', async () => {
+		const shipped = new ComposioEmulator();
+		await shipped.start();
+		try {
+			for (const [method, path] of [['GET', '/requests'], ['POST', '/faults'], ['POST', '/reset'], ['POST', '/accounts'], ['GET', '/accounts']] as const) {
+				const res = await fetch(`${shipped.baseUrl}/_emulator${path}`, { method, ...(method === 'POST' ? { body: '{}' } : {}) });
+				assert.equal(res.status, 404, `${method} /_emulator${path}`);
+			}
+			const session = await client(shipped).create('alice', { toolkits: ['gmail'] });
+			assert.ok(session.sessionId, 'the API works');
+			for (const name of ['requests', 'injectFault', 'completeLink', 'seedAccount', 'seedEmails', 'setAccountStatus', 'reset']) {
+				assert.ok(!(name in shipped), `no ${name}`);
+			}
+		} finally {
+			await shipped.stop();
+		}
 	});
 });

@@ -12,7 +12,7 @@ import type { ConnectionOutcome, ConnectionStatus, ToolSession } from '../../src
 import { findConnectLinks } from '../../src/composio/connectLinks';
 import { classifyLink } from '../../src/composio/linkPolicy';
 import type { ComposioSettings } from '../../src/composio/settings';
-import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
+import { TestComposioEmulator } from '../shared/testComposioEmulator';
 import { RecordingLogger } from './fakes/recordingLogger';
 import { submitConnectPage } from '../shared/connectPage';
 import { FakeClock } from '../shared/fakeClock';
@@ -33,7 +33,7 @@ async function rejectsWith(promise: Promise<unknown>, kind: ComposioError['kind'
 describe('ComposioService (against the emulator)', function () {
 	this.timeout(30_000);
 
-	let emu: ComposioEmulator;
+	let emu: TestComposioEmulator;
 	const log = new RecordingLogger();
 	let factory: ComposioClientFactory;
 	let service: ComposioService;
@@ -54,7 +54,7 @@ describe('ComposioService (against the emulator)', function () {
 	}
 
 	before(async () => {
-		emu = new ComposioEmulator({ apiKey: 'emu-key-9f2c4a7b13' });
+		emu = new TestComposioEmulator({ apiKey: 'emu-key-9f2c4a7b13' });
 		await emu.start();
 	});
 
@@ -207,7 +207,7 @@ describe('ComposioService (against the emulator)', function () {
 		it('an abandoned link expires → EXPIRED', async () => {
 			// The emulator and the wait share a simulated clock: the link expires after exactly 200 ms of it.
 			const clock = new FakeClock();
-			const short = new ComposioEmulator({ linkTtlMs: 200, apiKey: emu.apiKey, clock });
+			const short = new TestComposioEmulator({ linkTtlMs: 200, apiKey: emu.apiKey, clock });
 			await short.start();
 			try {
 				const s = new ComposioService({ clientFactory: factory, pollIntervalMs: 25, clock });

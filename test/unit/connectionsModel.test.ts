@@ -8,12 +8,12 @@ import { ComposioService } from '../../src/composio/composioService';
 import type { ToolSession } from '../../src/composio/toolSession';
 import { ConnectionsModel } from '../../src/composio/connectionsModel';
 import { nullLogger } from '../../src/common/logger';
-import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
+import { TestComposioEmulator } from '../shared/testComposioEmulator';
 
 describe('ConnectionsModel (against the emulator)', function () {
 	this.timeout(30_000);
 
-	let emu: ComposioEmulator;
+	let emu: TestComposioEmulator;
 	let factory: ComposioClientFactory;
 	let service: ComposioService;
 	let userId: string;
@@ -28,7 +28,7 @@ describe('ConnectionsModel (against the emulator)', function () {
 	}
 
 	before(async () => {
-		emu = new ComposioEmulator({ apiKey: 'emu-key-connections-1' });
+		emu = new TestComposioEmulator({ apiKey: 'emu-key-connections-1' });
 		await emu.start();
 		factory = new ComposioClientFactory({ logger: nullLogger });
 		service = new ComposioService({ clientFactory: factory, pollIntervalMs: 25 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { ComposioClientFactory } from '../../src/composio/composioClientFactory';
 import { ComposioService } from '../../src/composio/composioService';
 import { nullLogger } from '../../src/common/logger';
-import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
+import { TestComposioEmulator } from '../shared/testComposioEmulator';
 
 const USER = 'seed-emails-user';
 
@@ -16,9 +16,9 @@ interface FetchedMessage {
 	messageText: string;
 }
 
-describe('ComposioEmulator.seedEmails (test hook)', function () {
+describe('TestComposioEmulator.seedEmails (test hook)', function () {
 	this.timeout(20_000);
-	const emu = new ComposioEmulator();
+	const emu = new TestComposioEmulator();
 	let factory: ComposioClientFactory;
 	let service: ComposioService;
 

@@ -20,8 +20,8 @@ import { ChatSession, type TurnSetupFactory } from '../../src/agent/chatSession'
 import { ConversationStore, type Conversation } from '../../src/agent/conversationStore';
 import { OpenAiModelClient } from '../../src/agent/openAiModelClient';
 import type { NoticeAction, TranscriptItem } from '../../src/protocol/transcript';
-import type { EmulatorFault } from '../../src/sandbox/composioEmulator';
-import type { ModelFault } from '../../src/sandbox/scriptedModel';
+import type { EmulatorFault } from '../shared/testComposioEmulator';
+import type { ModelFault } from '../shared/testScriptedModel';
 import type { RecordingLogger } from './fakes/recordingLogger';
 import { until } from '../shared/until';
 import { useSandbox } from './fakes/sandboxSuite';

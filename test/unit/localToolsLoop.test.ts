@@ -16,8 +16,7 @@ import { ComposioClientFactory } from '../../src/composio/composioClientFactory'
 import { ComposioService } from '../../src/composio/composioService';
 import type { ToolSession } from '../../src/composio/toolSession';
 import { nullLogger } from '../../src/common/logger';
-import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
-import { ScriptedModel } from '../../src/sandbox/scriptedModel';
+import { TestSandbox } from '../shared/sandbox';
 import { until } from '../shared/until';
 import { FakeEditorHost } from './fakes/fakeEditorHost';
 import { FakeModel } from './fakes/fakeModel';
@@ -36,18 +35,18 @@ function names(tools: readonly ChatCompletionTool[]): string[] {
 
 describe('local tools in the agent loop (emulator over HTTP)', function () {
 	this.timeout(60_000);
-	const emu = new ComposioEmulator();
-	const scripted = new ScriptedModel({ chunkDelayMs: 1 });
+	const sandbox = new TestSandbox({ model: { chunkDelayMs: 1 } });
+	const { emulator: emu, model: scripted } = sandbox;
 	let session: ToolSession;
 	let host: FakeEditorHost;
 	let toolbox: EditorTools;
 	const executeRequests = (): string[] => emu.requests.filter((r) => r.method === 'POST' && /\/execute$/.test(r.path)).map((r) => JSON.stringify(r.body));
 
 	before(async () => {
-		await Promise.all([emu.start(), scripted.start()]);
+		await sandbox.start();
 	});
 	after(async () => {
-		await Promise.all([emu.stop(), scripted.stop()]);
+		await sandbox.stop();
 	});
 	beforeEach(async () => {
 		emu.reset();

@@ -15,8 +15,8 @@ import { ConversationStore } from '../../src/agent/conversationStore';
 import { OpenAiModelClient } from '../../src/agent/openAiModelClient';
 import { ComposioClientFactory } from '../../src/composio/composioClientFactory';
 import { ComposioService } from '../../src/composio/composioService';
-import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
-import { ScriptedModel, scriptedPromptTokens } from '../../src/sandbox/scriptedModel';
+import { TestSandbox } from '../shared/sandbox';
+import { scriptedPromptTokens } from '../shared/scriptedTokens';
 import { assertConsistent } from './fakes/assertions';
 import { RecordingLogger } from './fakes/recordingLogger';
 
@@ -35,17 +35,17 @@ const TASKS: ReadonlyArray<{ ask: string; says: RegExp }> = [
 describe('A conversation ten times longer than a small model’s window (emulator + scripted model over HTTP)', function () {
 	this.timeout(180_000);
 
-	const emu = new ComposioEmulator();
-	const scripted = new ScriptedModel({ chunkDelayMs: 0, wordsPerChunk: 40, contextWindow: WINDOW });
+	const sandbox = new TestSandbox({ model: { chunkDelayMs: 0, wordsPerChunk: 40, contextWindow: WINDOW } });
+	const { emulator: emu, model: scripted } = sandbox;
 	let root: string;
 
 	before(async () => {
-		await Promise.all([emu.start(), scripted.start()]);
+		await sandbox.start();
 		root = await fs.mkdtemp(join(tmpdir(), 'long-conversation-'));
 	});
 
 	after(async () => {
-		await Promise.all([emu.stop(), scripted.stop()]);
+		await sandbox.stop();
 		await fs.rm(root, { recursive: true, force: true });
 	});
 

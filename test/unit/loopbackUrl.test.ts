@@ -3,7 +3,7 @@ import { isLoopbackHttpUrl, originOf, rebaseOnOrigin } from '../../src/common/lo
 
 describe('loopbackUrl', () => {
 	it('knows links to this machine: 127.0.0.0/8, localhost and [::1], over http(s) only', () => {
-		for (const url of ['http://127.0.0.1:4000/link/ln_a', 'http://127.0.0.2:80/', 'https://localhost:3000/x', 'http://[::1]:9000/']) {
+		for (const url of ['http://127.0.0.1:4000/link/ln_a', 'http://127.0.0.2:80/', 'https://localhost:3000/x', 'http://app.localhost/', 'http://[::1]:9000/']) {
 			assert.equal(isLoopbackHttpUrl(url), true, url);
 		}
 		for (const url of ['https://connect.composio.dev/link/ln_a', 'http://10.0.0.1/', 'http://127.0.0.1.evil.dev/', 'file:///tmp/x', 'vscode://x', 'not a url']) {

@@ -5,7 +5,7 @@ import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/reso
 import type { ModelChunk } from '../../src/agent/modelClient';
 import { ModelError, toModelError } from '../../src/agent/modelErrors';
 import { OpenAiModelClient } from '../../src/agent/openAiModelClient';
-import { ScriptedModel } from '../../src/sandbox/scriptedModel';
+import { TestScriptedModel } from '../shared/testScriptedModel';
 import { freeLoopbackPort } from '../shared/ports';
 
 const HELLO: ChatCompletionMessageParam[] = [{ role: 'user', content: 'Hello there, who are you?' }];
@@ -34,7 +34,7 @@ async function failure(client: OpenAiModelClient, messages: ChatCompletionMessag
 }
 
 describe('OpenAiModelClient', () => {
-	const model = new ScriptedModel({ chunkDelayMs: 1 });
+	const model = new TestScriptedModel({ chunkDelayMs: 1 });
 	let client: OpenAiModelClient;
 
 	before(async () => {
@@ -192,7 +192,7 @@ describe('OpenAiModelClient', () => {
 	});
 
 	it('ends promptly with a cancelled error when aborted mid-stream', async () => {
-		const slow = new ScriptedModel({ chunkDelayMs: 100, wordsPerChunk: 1 });
+		const slow = new TestScriptedModel({ chunkDelayMs: 100, wordsPerChunk: 1 });
 		await slow.start();
 		try {
 			const slowClient = new OpenAiModelClient({ baseUrl: slow.baseUrl, model: 'm', maxRetries: 0 });
@@ -231,7 +231,7 @@ describe('OpenAiModelClient', () => {
 	});
 
 	it('never puts the API key in an error', async () => {
-		const locked = new ScriptedModel({ chunkDelayMs: 0, requireKey: 'the-right-key' });
+		const locked = new TestScriptedModel({ chunkDelayMs: 0, requireKey: 'the-right-key' });
 		await locked.start();
 		try {
 			const key = 'sk-proj-SECRETsecret1234567890abcdef';

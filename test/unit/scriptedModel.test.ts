@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { APIError, OpenAI } from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { ScriptedModel } from '../../src/sandbox/scriptedModel';
+import { TestScriptedModel } from '../shared/testScriptedModel';
 import { decideNextTurn, isContinuation } from '../../src/sandbox/scriptedModelScripts';
 
 const ALL_TOOLS = [
@@ -96,7 +97,7 @@ const fetchResult = {
 };
 
 describe('ScriptedModel', () => {
-	const model = new ScriptedModel({ chunkDelayMs: 1 });
+	const model = new TestScriptedModel({ chunkDelayMs: 1 });
 	let client: OpenAI;
 
 	before(async () => {
@@ -551,14 +552,39 @@ describe('ScriptedModel', () => {
 		assert.equal((await runTurn(client, [{ role: 'user', content: 'hi' }])).finishReason, 'stop');
 
 		const pace = await fetch(`${admin}/pace`, { method: 'POST', body: JSON.stringify({ chunkDelayMs: 0, wordsPerChunk: 1000 }) });
-		assert.deepEqual(await pace.json(), { chunkDelayMs: 0, wordsPerChunk: 1000 });
+		assert.deepEqual(await pace.json(), { chunkDelayMs: 0, wordsPerChunk: 1000, latencyMs: 0 });
 		const oneChunk = await runTurn(client, [{ role: 'user', content: 'hi' }]);
 		assert.equal(oneChunk.textChunks, 1);
 		model.setPace({ chunkDelayMs: 1, wordsPerChunk: 3 });
 	});
 
+	it('answers with a queued reply instead of the script, once', async () => {
+		const admin = model.baseUrl.replace(/\/v1$/, '/_scripted');
+		const queued = await fetch(`${admin}/reply`, { method: 'POST', body: JSON.stringify({ text: 'A reply from the test, word for word.' }) });
+		assert.equal(queued.status, 200);
+		assert.equal((await runTurn(client, [{ role: 'user', content: 'hi' }])).text, 'A reply from the test, word for word.');
+		assert.notEqual((await runTurn(client, [{ role: 'user', content: 'hi' }])).text, 'A reply from the test, word for word.', 'the script answers again');
+	});
+
+	it('what ships has no admin routes and keeps no request log', async () => {
+		const shipped = new ScriptedModel({ chunkDelayMs: 0 });
+		await shipped.start();
+		try {
+			const admin = shipped.baseUrl.replace(/\/v1$/, '/_scripted');
+			for (const path of ['/requests', '/faults', '/pace', '/reply']) {
+				assert.equal((await fetch(`${admin}${path}`, { method: path === '/requests' ? 'GET' : 'POST', body: path === '/requests' ? undefined : '{}' })).status, 404, path);
+			}
+			const plain = new OpenAI({ apiKey: 'any', baseURL: shipped.baseUrl, maxRetries: 0, logLevel: 'off' });
+			assert.equal((await runTurn(plain, [{ role: 'user', content: 'hi' }])).finishReason, 'stop');
+			assert.ok(!('requests' in shipped), 'no request log');
+			assert.ok(!('injectFault' in shipped) && !('setPace' in shipped), 'no fault injection or pacing controls');
+		} finally {
+			await shipped.stop();
+		}
+	});
+
 	it('rejects other keys with 401 when a key is required', async () => {
-		const locked = new ScriptedModel({ chunkDelayMs: 0, requireKey: 'right-key' });
+		const locked = new TestScriptedModel({ chunkDelayMs: 0, requireKey: 'right-key' });
 		await locked.start();
 		try {
 			const wrong = new OpenAI({ apiKey: 'wrong-key', baseURL: locked.baseUrl, maxRetries: 0, logLevel: 'off' });

@@ -8,12 +8,12 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ChatSession } from '../../../src/agent/chatSession';
 import type { TranscriptItem } from '../../../src/protocol/transcript';
-import { ComposioEmulator } from '../../../src/sandbox/composioEmulator';
-import { ScriptedModel, scriptedPromptTokens } from '../../../src/sandbox/scriptedModel';
 import type { Services } from '../../../src/services';
 import type { QuickPicker } from '../../../src/vscode/quickPicker';
 import type { ScriptedModelsApi } from '../../lmExtension/extension';
 import { submitConnectPage } from '../../shared/connectPage';
+import { TestSandbox } from '../../shared/sandbox';
+import { scriptedPromptTokens } from '../../shared/scriptedTokens';
 import { activateExtension, waitFor } from '../helpers';
 
 const SCRIPTED_MODELS_ID = 'composio-tests.scripted-models';
@@ -39,14 +39,14 @@ function items<K extends TranscriptItem['kind']>(chat: ChatSession, kind: K): Ar
 describe('VS Code language models in the chat (scripted models through vscode.lm)', function () {
 	this.timeout(240_000);
 
-	const emulator = new ComposioEmulator();
-	const model = new ScriptedModel({ chunkDelayMs: 1, wordsPerChunk: 8 });
+	const sandbox = new TestSandbox({ model: { chunkDelayMs: 1, wordsPerChunk: 8 } });
+	const { emulator, model } = sandbox;
 	let services: Services;
 	let provider: ScriptedModelsApi;
 	const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('composio');
 
 	before(async () => {
-		await Promise.all([emulator.start(), model.start()]);
+		await sandbox.start();
 		({ services } = await activateExtension());
 		const ext = vscode.extensions.getExtension<ScriptedModelsApi | undefined>(SCRIPTED_MODELS_ID);
 		assert.ok(ext, `${SCRIPTED_MODELS_ID} is installed`);
@@ -68,7 +68,7 @@ describe('VS Code language models in the chat (scripted models through vscode.lm
 		await config().update('sandbox', undefined, vscode.ConfigurationTarget.Global);
 		await config().update('baseUrl', undefined, vscode.ConfigurationTarget.Global);
 		await services.secrets.delete('composioApiKey');
-		await Promise.all([emulator.stop(), model.stop()]);
+		await sandbox.stop();
 	});
 
 	afterEach(() => {

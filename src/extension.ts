@@ -1,33 +1,65 @@
 import * as vscode from 'vscode';
+import { once } from './common/once';
 import { Services } from './services';
-import { registerChatParticipant } from './vscode/chatParticipant';
 import { CHAT_VIEW_ID } from './vscode/commandIds';
-import { type ComposioLanguageModelTools, registerLanguageModelTools } from './vscode/languageModelTools';
+import type { ComposioLanguageModelTools } from './vscode/languageModelTools';
 import { registerCommands } from './vscode/commands';
 import { type McpOfferState, type McpServerDefinitionProvider, offerMcpServer } from './vscode/mcpServer';
+import { ScriptableUserInterface, type UserInterface, vsCodeUserInterface } from './vscode/userInterface';
+import { registerChatParticipant, registerLanguageModelTools } from './vscode/vsCodeChatRegistration';
+
+/** The participant's and the tools' code, loaded on the first request or call (dist/lazy/vscodeChat.js). */
+const loadVsCodeChat = once(() => import('./vscode/vsCodeChatRuntime'));
 
 /** What `activate` returns while the extension runs under tests; nothing otherwise. */
 export interface TestApi {
 	readonly services: Services;
+	/** Where tests answer the extension's input boxes, confirmations and quick picks. */
+	readonly ui: Pick<ScriptableUserInterface, 'answerWith'>;
 	/** Whether the MCP server was offered to VS Code ('tooOld' before 1.101). */
 	readonly mcpOffer: McpOfferState;
 	/** The MCP server provider offered to VS Code, where it was. */
 	readonly mcpServerProvider?: McpServerDefinitionProvider;
-	/** The Composio Language Model Tools' implementation (built on first use), for checks of `prepareInvocation`. */
-	readonly languageModelTools: () => ComposioLanguageModelTools;
+	/** The Composio Language Model Tools' implementation (loaded and built on first use), for checks of `prepareInvocation`. */
+	readonly languageModelTools: () => Promise<ComposioLanguageModelTools>;
 }
 
-/** Builds the services and registers the views and commands. */
+/**
+ * Registers the views, commands, status bar item and MCP provider, and returns. Nothing heavy
+ * runs or loads here: no network request, no SDK, no agent, no sandbox. Those load on first use
+ * (see Services), each from a bundle of its own.
+ */
 export function activate(context: vscode.ExtensionContext): TestApi | undefined {
 	const log = vscode.window.createOutputChannel('Composio Agent', { log: true });
-	const services = new Services(context, log);
+	const testing = context.extensionMode === vscode.ExtensionMode.Test;
+	const scriptable = testing ? new ScriptableUserInterface(vsCodeUserInterface()) : undefined;
+	const ui: UserInterface = scriptable ?? vsCodeUserInterface();
+	const services = new Services(context, log, ui);
 	context.subscriptions.push(
 		log,
 		services,
 		vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, services.chatView, { webviewOptions: { retainContextWhenHidden: false } }),
-		...registerCommands(services),
-		// VS Code's own chat: the @composio participant and the Composio tools for its agent (built on first use).
-		registerChatParticipant(() => ({ setup: (signal, model) => services.turnSetup(signal, model), approval: services.approval, linkOpener: services.linkOpener, log }), context.extensionUri),
+		...registerCommands({
+			extensionId: context.extension.id,
+			log,
+			prompts: ui.prompts,
+			picker: ui.picker,
+			secrets: services.secrets,
+			userIds: services.userIds,
+			chatView: services.chatView,
+			newConversation: () => services.newConversation(),
+			connections: services.connections,
+			connectionCommands: services.connectionCommands,
+			editorPrompts: services.editorPrompts,
+			mcp: services.mcp,
+			alwaysAllowed: services.alwaysAllowed,
+			editProposals: services.editorTools.proposals,
+			models: services.models,
+			environment: services.environment,
+			runAction: (action) => services.runAction(action),
+		}),
+		// VS Code's own chat: the @composio participant and the Composio tools for its agent (their code loads on first use).
+		registerChatParticipant(() => ({ setup: (signal, model) => services.turnSetup(signal, model), approval: services.approval, linkOpener: services.linkOpener, log }), context.extensionUri, loadVsCodeChat),
 	);
 	const lmTools = registerLanguageModelTools(() => ({
 		session: () => services.sessionWithKey(),
@@ -35,12 +67,12 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
 		linkOpener: services.linkOpener,
 		log,
 		enabled: () => vscode.workspace.getConfiguration('composio').get<boolean>('languageModelTools.enabled') !== false,
-	}));
+	}), loadVsCodeChat);
 	context.subscriptions.push(lmTools);
 	const mcp = offerMcpServer(services.mcp, [services.environment.onDidChange, services.userIds.onDidChange]);
 	context.subscriptions.push(mcp);
 	log.info(`Composio Agent activated (${vscode.ExtensionMode[context.extensionMode]} mode).`);
-	return context.extensionMode === vscode.ExtensionMode.Test ? { services, languageModelTools: lmTools.tools, mcpOffer: mcp.state, ...(mcp.provider ? { mcpServerProvider: mcp.provider } : {}) } : undefined;
+	return scriptable ? { services, ui: scriptable, languageModelTools: lmTools.tools, mcpOffer: mcp.state, ...(mcp.provider ? { mcpServerProvider: mcp.provider } : {}) } : undefined;
 }
 
 /** Nothing to do: everything is disposed through context.subscriptions. */

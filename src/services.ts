@@ -1,22 +1,21 @@
 import * as vscode from 'vscode';
+import type { ChatSession, TurnSetup } from './agent/chatSession';
+import { type AlwaysAllowedStore, type ApprovalMode } from './agent/toolApproval';
+import { NO_MODEL_MESSAGE } from './agent/modelSelection';
 import { DisposableBase } from './common/disposable';
 import type { Event } from './common/emitter';
+import { once } from './common/once';
 import type { SecretStore } from './common/secrets';
-import { ComposioService } from './composio/composioService';
+import { ComposioError } from './composio/composioErrors';
+import type { ComposioService } from './composio/composioService';
 import { AccountIdentities } from './composio/accountIdentities';
 import { WorkspaceStateIdentityStore } from './vscode/identityStore';
 import type { ToolSession } from './composio/toolSession';
+import { ConnectionsModel } from './composio/connectionsModel';
 import type { LinkOpener } from './composio/linkPolicy';
 import type { ChatConfigState, HostAction } from './protocol/chatProtocol';
 import { SandboxServers } from './sandbox/sandboxServers';
-import { ChatSession, type TurnSetup } from './agent/chatSession';
-import { ConversationStore } from './agent/conversationStore';
 import type { ModelClient } from './agent/modelClient';
-import { ModelError } from './agent/modelErrors';
-import { NO_MODEL_MESSAGE } from './agent/modelSelection';
-import { ComposioError } from './composio/composioErrors';
-import { ConnectionsModel } from './composio/connectionsModel';
-import { type AlwaysAllowedStore, type ApprovalMode } from './agent/toolApproval';
 import { GlobalStateAlwaysAllowedStore } from './vscode/approvalStore';
 import { ChatController } from './vscode/chatController';
 import { ChatViewProvider } from './vscode/chatViewProvider';
@@ -26,39 +25,49 @@ import { ConnectionsView } from './vscode/connectionsView';
 import { ContextKeyUpdater } from './vscode/contextKeys';
 import { EditorPrompts } from './vscode/editorPrompts';
 import { EditorToolsProvider } from './vscode/editorToolsProvider';
-import type { McpDeps } from './vscode/mcpServer';
-import { type QuickPicker, VsCodeQuickPicker } from './vscode/quickPicker';
-import { ComposioStatusBar } from './vscode/statusBar';
-import { createLinkOpener } from './vscode/vsCodeLinkOpener';
 import { EnvironmentResolver, type ResolvedEnvironment } from './vscode/environment';
+import { LastKnownConnections } from './vscode/lastKnownConnections';
+import type { McpDeps } from './vscode/mcpServer';
 import { ModelResolver } from './vscode/modelResolver';
+import { ComposioStatusBar } from './vscode/statusBar';
+import type { UserInterface } from './vscode/userInterface';
 import { UserIdStore } from './vscode/userIdStore';
-import { type UserPrompts, VsCodeUserPrompts } from './vscode/userPrompts';
+import { createLinkOpener } from './vscode/vsCodeLinkOpener';
 import { VsCodeSecretStore } from './vscode/vsCodeSecretStore';
 
 /**
+ * The bundles that load on first use. esbuild.mjs builds each `import()` target here as a file of
+ * its own (dist/lazy/*.js) that this one requires when first asked; nothing else in the
+ * activation bundle may import them, except for types.
+ */
+const loadComposio = once(() => import('./composio/composioRuntime'));
+const loadAgent = once(() => import('./agent/agentRuntime'));
+const loadModel = once(() => import('./agent/modelRuntime'));
+const loadVsCodeModel = once(() => import('./vscode/vsCodeModelRuntime'));
+
+/** The agent bundle's exports. */
+type AgentRuntime = Awaited<ReturnType<typeof loadAgent>>;
+
+/** The chat, once loaded: the conversation and its turns, and what connects them to the view. */
+export interface LoadedChat {
+	readonly chat: ChatSession;
+	readonly controller: ChatController;
+}
+
+/**
  * The composition root: the one place where real implementations are chosen and wired.
- * Everything it creates is disposed with it.
+ * Everything it creates is disposed with it. Constructing it is cheap: it reads nothing from the
+ * network and loads neither the SDKs, the agent nor the sandbox; those load the first time they
+ * are used (`loadChat`, `session`).
  */
 export class Services extends DisposableBase {
 	readonly secrets: SecretStore;
-	/** Replaceable so tests in the real editor can answer prompts. */
-	prompts: UserPrompts = new VsCodeUserPrompts();
-	/** Replaceable so tests in the real editor can see and answer quick picks. */
-	picker: QuickPicker = new VsCodeQuickPicker();
 	readonly sandbox: SandboxServers;
 	readonly environment: EnvironmentResolver;
 	readonly userIds: UserIdStore;
-	readonly composio: ComposioService;
-	/** Who each connected account is (learned once it is ACTIVE), in the workspace state. */
+	/** Who each connected account is (learned once it is ACTIVE, with the session then open), in the workspace state. */
 	readonly identities: AccountIdentities;
 	readonly chatView: ChatViewProvider;
-	/** The conversation and its turns (host side). */
-	readonly chat: ChatSession;
-	/** Connects `chat` to `chatView`. */
-	readonly chatController: ChatController;
-	/** Saved conversations of this workspace. */
-	readonly conversations: ConversationStore;
 	/** Tools the user said to always allow (global state). */
 	readonly alwaysAllowed: AlwaysAllowedStore;
 	/** The approval rules every front door applies: the always-allowed list and `composio.approval`. */
@@ -77,16 +86,20 @@ export class Services extends DisposableBase {
 	readonly contextKeys: ContextKeyUpdater;
 	/** What Copy MCP Server Config and the MCP server provider need. */
 	readonly mcp: McpDeps;
-	/** The editor tools (problems, diff, read, find, open, edit) every front door gives the agent. */
+	/** The editor tools (problems, diff, read, find, open, edit) every front door gives the agent; the toolbox loads with the agent. */
 	readonly editorTools: EditorToolsProvider;
 	/** The model each turn talks to: VS Code's language models, the OpenAI-compatible one, or the sandbox's. */
 	readonly models: ModelResolver;
 	/** The Composio base URL last resolved (the sandbox's while in the sandbox); the link policy trusts its host. */
 	private composioBaseUrl = 'https://backend.composio.dev';
+	/** The Composio service, once its bundle has loaded. */
+	private composioService: ComposioService | undefined;
+	private chatLoaded: LoadedChat | undefined;
 
 	constructor(
 		readonly context: vscode.ExtensionContext,
 		readonly log: vscode.LogOutputChannel,
+		ui: UserInterface,
 	) {
 		super();
 		this.secrets = this._register(new VsCodeSecretStore(context.secrets));
@@ -99,40 +112,30 @@ export class Services extends DisposableBase {
 			}),
 		);
 		this.environment = this._register(new EnvironmentResolver(this.secrets, this.sandbox));
-		this.models = this._register(new ModelResolver({ workspaceState: context.workspaceState, log }));
+		this.models = this._register(
+			new ModelResolver({ workspaceState: context.workspaceState, log, load: { agent: loadAgent, openAi: loadModel, vscodeModel: loadVsCodeModel } }),
+		);
 		this.userIds = this._register(new UserIdStore(this.secrets));
 		this.identities = this._register(new AccountIdentities(new WorkspaceStateIdentityStore(context.workspaceState), { logger: log }));
-		this.composio = this._register(
-			new ComposioService({ logger: log, onAccountActive: (session, account, replaced) => this.identities.accountActive(session, account, replaced) }),
-		);
-		this.linkOpener = createLinkOpener({ prompts: () => this.prompts, baseUrl: () => this.composioBaseUrl, logger: log });
+		this.linkOpener = createLinkOpener({ prompts: ui.prompts, baseUrl: () => this.composioBaseUrl, logger: log });
 		this.chatView = this._register(new ChatViewProvider(context.extensionUri, log));
-		this.editorTools = this._register(new EditorToolsProvider(log));
-		// Conversations belong to the workspace; a window without a folder keeps them globally.
-		const conversationsDir = context.storageUri ? vscode.Uri.joinPath(context.storageUri, 'conversations') : vscode.Uri.joinPath(context.globalStorageUri, 'conversations');
-		this.conversations = new ConversationStore(conversationsDir.fsPath, { logger: log });
+		this.editorTools = this._register(new EditorToolsProvider(log, loadAgent));
 		this.alwaysAllowed = new GlobalStateAlwaysAllowedStore(context.globalState);
 		this.approval = { store: this.alwaysAllowed, mode: () => approvalMode(vscode.workspace.getConfiguration('composio').get('approval')) };
-		this.chat = this._register(
-			new ChatSession({
-				store: this.conversations,
-				setup: (signal) => this.turnSetup(signal),
-				logger: log,
-				approval: this.approval,
-			}),
-		);
-		this.chatController = this._register(
-			new ChatController({
-				chat: this.chat,
-				view: this.chatView,
-				linkOpener: this.linkOpener,
-				log,
-				config: () => this.config(),
-				runAction: (action) => this.runAction(action),
-			}),
-		);
-		this.chatView.setHost(this.chatController);
-		this._register(this.userIds.onDidChange(() => this.composio.dropSessions()));
+		this.chatView.setHost({
+			config: () => this.config(),
+			prepare: async () => {
+				const { controller } = await this.loadChat();
+				// The chat is in use: bring the connections up to date for it, the status bar and the pickers,
+				// and let the models VS Code offers count in the model shown.
+				void this.connections.ensureLoaded();
+				this.models.wake();
+				await controller.prepare();
+			},
+			snapshot: () => this.chatLoaded?.controller.snapshot() ?? [],
+			handle: async (message) => (await this.loadChat()).controller.handle(message),
+		});
+		this._register(this.userIds.onDidChange(() => this.composioService?.dropSessions()));
 		this._register(this.environment.onDidChange(() => void this.chatView.refreshConfig()));
 		this._register(this.models.onDidChange(() => void this.chatView.refreshConfig()));
 
@@ -147,8 +150,8 @@ export class Services extends DisposableBase {
 		this.connectionCommands = new ConnectionCommands({
 			session: () => this.session(),
 			model: this.connections,
-			prompts: () => this.prompts,
-			picker: () => this.picker,
+			prompts: ui.prompts,
+			picker: ui.picker,
 			linkOpener: this.linkOpener,
 			log,
 			multiAccount: () => vscode.workspace.getConfiguration('composio').get<boolean>('multiAccount') === true,
@@ -156,9 +159,9 @@ export class Services extends DisposableBase {
 		});
 		this.editorPrompts = new EditorPrompts({
 			chatView: this.chatView,
-			send: (text, context) => this.chatController.send(text, context),
-			prompts: () => this.prompts,
-			picker: () => this.picker,
+			send: async (text, context) => (await this.loadChat()).controller.send(text, context),
+			prompts: ui.prompts,
+			picker: ui.picker,
 			log,
 		});
 		this.mcp = {
@@ -167,8 +170,8 @@ export class Services extends DisposableBase {
 			session: (env) => this.session(env),
 			userId: () => this.userIds.get(),
 			secrets: this.secrets,
-			prompts: () => this.prompts,
-			picker: () => this.picker,
+			prompts: ui.prompts,
+			picker: ui.picker,
 			log,
 		};
 		this.connectionsView = this._register(new ConnectionsView(this.connections, { isSandbox: () => this.environment.isSandbox() }));
@@ -178,23 +181,85 @@ export class Services extends DisposableBase {
 			return { dispose: () => subs.forEach((d) => d.dispose()) };
 		};
 		const deps = { model: this.connections, config: () => this.config(), onDidChangeEnvironment, secrets: this.secrets };
-		this.statusBar = this._register(new ComposioStatusBar(deps));
+		this.statusBar = this._register(new ComposioStatusBar({ ...deps, lastKnown: new LastKnownConnections(context.workspaceState) }));
 		this.contextKeys = this._register(new ContextKeyUpdater(deps));
 		this.watchConnections();
 	}
 
 	/**
-	 * Keeps the connections current: starts afresh when the user id, keys or settings change,
-	 * and reloads after the agent touched connections (an auth card appeared or changed, a turn
-	 * ended). Loads at startup only in live mode, so a window that never uses the sandbox does
-	 * not start it.
+	 * The chat, loading the agent bundle and restoring nothing yet the first time (the view's
+	 * `prepare` restores the last conversation). Concurrent callers share one load.
 	 */
-	private watchConnections(): void {
+	readonly loadChat = once(async (): Promise<LoadedChat> => {
+		const agent = await loadAgent();
+		if (this.isDisposed) {
+			throw new Error('The extension was deactivated while the chat loaded.');
+		}
+		this.chatLoaded = this.createChat(agent);
+		return this.chatLoaded;
+	});
+
+	/** The chat if it has been loaded, else undefined (nothing is loaded by asking). */
+	get loadedChat(): LoadedChat | undefined {
+		return this.chatLoaded;
+	}
+
+	/** Starts an empty conversation (the current one stays in the history). */
+	async newConversation(): Promise<void> {
+		await (await this.loadChat()).chat.newConversation();
+	}
+
+	private createChat(agent: AgentRuntime): LoadedChat {
+		const { context, log } = this;
+		// Conversations belong to the workspace; a window without a folder keeps them globally.
+		const dir = context.storageUri ? vscode.Uri.joinPath(context.storageUri, 'conversations') : vscode.Uri.joinPath(context.globalStorageUri, 'conversations');
+		const chat = this._register(
+			new agent.ChatSession({
+				store: new agent.ConversationStore(dir.fsPath, { logger: log }),
+				setup: (signal) => this.turnSetup(signal),
+				logger: log,
+				approval: this.approval,
+			}),
+		);
+		const controller = this._register(
+			new ChatController({
+				chat,
+				view: this.chatView,
+				linkOpener: this.linkOpener,
+				log,
+				config: () => this.config(),
+				runAction: (action) => this.runAction(action),
+			}),
+		);
+		// Reload the connections after the agent touched them (an auth card appeared or changed, a turn ended).
 		const reloadIfUsed = (): void => {
 			if (this.connections.state.kind !== 'idle' || this.connectionsView.treeView.visible) {
 				void this.connections.refresh();
 			}
 		};
+		const onAuthItem = (e: { item: { kind: string } }): void => {
+			if (e.item.kind === 'auth') {
+				reloadIfUsed();
+			}
+		};
+		this._register(chat.onDidAddItem(onAuthItem));
+		this._register(chat.onDidUpdateItem(onAuthItem));
+		this._register(
+			chat.onDidChangeTurnState((e) => {
+				if (e.state === 'idle') {
+					reloadIfUsed();
+				}
+			}),
+		);
+		return { chat, controller };
+	}
+
+	/**
+	 * Keeps the connections current: starts afresh when the user id, keys or settings change, and
+	 * loads again at once only when they were in use. Nothing loads here at startup: the
+	 * connections load when the Connections view or the chat is first shown, or a command needs them.
+	 */
+	private watchConnections(): void {
 		const restart = (): void => {
 			const used = this.connections.state.kind !== 'idle';
 			this.connections.reset();
@@ -205,31 +270,25 @@ export class Services extends DisposableBase {
 		};
 		this._register(this.userIds.onDidChange(restart));
 		this._register(this.environment.onDidChange(restart));
-		const onAuthItem = (e: { item: { kind: string } }): void => {
-			if (e.item.kind === 'auth') {
-				reloadIfUsed();
-			}
-		};
-		this._register(this.chat.onDidAddItem(onAuthItem));
-		this._register(this.chat.onDidUpdateItem(onAuthItem));
-		this._register(
-			this.chat.onDidChangeTurnState((e) => {
-				if (e.state === 'idle') {
-					reloadIfUsed();
-				}
-			}),
-		);
-		void this.environment.isSandbox().then((sandbox) => {
-			if (!sandbox) {
-				void this.connections.refresh();
-			}
-		});
 	}
+
+	/** The Composio service, loading the Composio bundle the first time. */
+	private readonly composio = once(async (): Promise<ComposioService> => {
+		const { ComposioService } = await loadComposio();
+		if (this.isDisposed) {
+			throw new Error('The extension was deactivated while Composio loaded.');
+		}
+		this.composioService = this._register(
+			new ComposioService({ logger: this.log, onAccountActive: (session, account, replaced) => this.identities.accountActive(session, account, replaced) }),
+		);
+		return this.composioService;
+	});
 
 	/** The Composio session for this workspace's user in the current environment. Throws ComposioError. */
 	async session(env?: ResolvedEnvironment): Promise<ToolSession> {
 		const resolved = env ?? (await this.resolveEnvironment());
-		return this.composio.getSession(await this.userIds.get(), resolved.composio);
+		const [composio, userId] = await Promise.all([this.composio(), this.userIds.get()]);
+		return composio.getSession(userId, resolved.composio);
 	}
 
 	/** The session, or a ComposioError with its remedy when no Composio key is set (live mode). */
@@ -282,14 +341,17 @@ export class Services extends DisposableBase {
 		let model: () => Promise<ModelClient>;
 		if (chosen) {
 			// VS Code's chat picked the model (the `@composio` participant): no OpenAI key needed.
-			model = () => Promise.resolve(this.models.clientForChat(chosen));
+			model = () => this.models.clientForChat(chosen);
 		} else {
+			this.models.wake();
 			const selection = await this.models.selection(env);
 			if (selection.missing === 'openAiKey') {
+				const { ModelError } = await loadAgent();
 				throw new ModelError('auth', 'Set your OpenAI API key to start (or point composio.openai.baseUrl at a server that needs none).', { action: 'setOpenAiKey' });
 			}
 			const selected = selection.selected;
 			if (!selected) {
+				const { ModelError } = await loadAgent();
 				throw new ModelError('noModel', NO_MODEL_MESSAGE, { action: 'chooseModel' });
 			}
 			model = () => this.models.client(selected, env);
@@ -297,8 +359,8 @@ export class Services extends DisposableBase {
 		if (signal.aborted) {
 			throw new ComposioError('cancelled', 'Cancelled.');
 		}
-		const session = await this.session(env);
-		return { model: await model(), session, maxTurns: env.maxTurns, multiAccount: env.composio.multiAccount, localTools: this.editorTools.toolbox, identities: this.identities };
+		const [session, client, localTools] = await Promise.all([this.session(env), model(), this.editorTools.toolbox()]);
+		return { model: client, session, maxTurns: env.maxTurns, multiAccount: env.composio.multiAccount, localTools, identities: this.identities };
 	}
 
 	async runAction(action: HostAction): Promise<void> {

@@ -1,7 +1,8 @@
 import { APIError, OpenAI } from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { ModelChunk, ModelClient, ModelRequest, ModelToolCall } from './modelClient';
-import { cancelledModelError, ModelError, redactSecrets, streamCutModelError, toModelError } from './modelErrors';
+import { cancelledModelError, ModelError, redactSecrets, streamCutModelError } from './modelErrors';
+import { toModelError } from './openAiErrors';
 
 /** OpenAI's public endpoint, used when no base URL is configured. */
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';

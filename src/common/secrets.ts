@@ -6,6 +6,12 @@ export type SecretName = 'composioApiKey' | 'openAiApiKey';
 /** Where a secret's value came from: the editor's secret storage, the environment, or nowhere. */
 export type SecretSource = 'stored' | 'env' | 'none';
 
+/** Where each secret is kept in the editor's secret storage (what `onDidChange` names). */
+export const SECRET_STORAGE_KEYS: Readonly<Record<SecretName, string>> = {
+	composioApiKey: 'composio.apiKey',
+	openAiApiKey: 'composio.openai.apiKey',
+};
+
 /** Environment variables consulted when nothing is stored. */
 export const SECRET_ENV_FALLBACK: Readonly<Record<SecretName, string>> = {
 	composioApiKey: 'COMPOSIO_API_KEY',
@@ -27,6 +33,6 @@ export interface SecretStore {
 	getRaw(key: string): Promise<string | undefined>;
 	setRaw(key: string, value: string): Promise<void>;
 	deleteRaw(key: string): Promise<void>;
-	/** Fires after a secret changes, in this window or another. */
+	/** Fires after a secret changes, in this window or another, with its storage key (see SECRET_STORAGE_KEYS; raw keys as given). */
 	readonly onDidChange: Event<string>;
 }

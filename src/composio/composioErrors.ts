@@ -34,11 +34,23 @@ export interface ComposioErrorOptions {
 	readonly status?: number;
 }
 
+/** Marks every ComposioError, whichever copy of this module made it (see `Symbol.hasInstance` below). */
+const COMPOSIO_ERROR = Symbol.for('composio-agent.ComposioError');
+
 /**
  * A failure talking to Composio. `message` is plain text for the user (never JSON, a stack or a
  * key); `detail` is for the log; `action` is what to offer (set the key, retry, open the logs).
  */
 export class ComposioError extends Error {
+	/**
+	 * The extension runs as several bundles (activation, Composio, agent; see esbuild.mjs), each
+	 * with its own copy of this class: one made in the Composio bundle must still be a
+	 * ComposioError to the views in the activation bundle, so `instanceof` checks a shared mark.
+	 */
+	static override [Symbol.hasInstance](value: unknown): value is ComposioError {
+		return typeof value === 'object' && value !== null && (value as { [COMPOSIO_ERROR]?: unknown })[COMPOSIO_ERROR] === true;
+	}
+
 	override readonly name = 'ComposioError';
 	readonly kind: ComposioErrorKind;
 	readonly action?: ComposioErrorAction;
@@ -47,6 +59,7 @@ export class ComposioError extends Error {
 
 	constructor(kind: ComposioErrorKind, message: string, options: ComposioErrorOptions = {}) {
 		super(message);
+		Object.defineProperty(this, COMPOSIO_ERROR, { value: true });
 		this.kind = kind;
 		this.action = options.action;
 		this.detail = options.detail ?? message;

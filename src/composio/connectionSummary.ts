@@ -159,6 +159,8 @@ export interface StatusInput {
 	readonly missing?: 'composioKey' | 'openAiKey' | 'model';
 	/** Undefined until the connections were loaded once. */
 	readonly accounts?: readonly ConnectedAccount[];
+	/** The accounts are the last ones seen (in an earlier window), not loaded yet in this one. */
+	readonly stale?: boolean;
 	/** Names of toolkits whose Connect Link is open and waited on. */
 	readonly waitingFor: readonly string[];
 	/** The message of the last load's failure, if it failed. */
@@ -225,18 +227,19 @@ export function statusView(input: StatusInput): StatusView {
 	const nameOf = (slug: string): string => input.toolkitName?.(slug) ?? toolkitDisplayName(slug);
 	const describe = (a: ConnectedAccount): string => `${nameOf(a.toolkit)} ${accountLabel(a, nameOf(a.toolkit), input.identityOf?.(a.id)).replace(`${nameOf(a.toolkit)} account`, 'account')}`;
 	const active = input.accounts.filter((a) => accountState(a) === 'active');
+	const lastSeen = input.stale ? ' when last checked' : '';
 	const who = active.length > 0 ? ` Connected as: ${active.map(describe).join('; ')}.` : '';
 	if (attention > 0) {
 		return {
 			text: `${prefix}: $(warning) ${attention} need${attention === 1 ? 's' : ''} attention`,
-			tooltip: `${mode} ${appsConnected(count).replace(/^./, (c) => c.toUpperCase())}.${who} Needs attention (expired, revoked or failed): ${needing.map(describe).join('; ')}. Click to reconnect.`,
+			tooltip: `${mode} ${appsConnected(count).replace(/^./, (c) => c.toUpperCase())}${lastSeen}.${who} Needs attention (expired, revoked or failed): ${needing.map(describe).join('; ')}. Click to reconnect.`,
 			target: 'connections',
 			warning: true,
 		};
 	}
 	return {
 		text: `${prefix}: ${appsConnected(count)}`,
-		tooltip: `${mode} ${appsConnected(count).replace(/^./, (c) => c.toUpperCase())}.${who} Click to ${count === 0 ? 'connect an app' : 'open the chat'}.`,
+		tooltip: `${mode} ${appsConnected(count).replace(/^./, (c) => c.toUpperCase())}${lastSeen}.${who} Click to ${count === 0 ? 'connect an app' : 'open the chat'}.`,
 		target: count === 0 ? 'connections' : 'chat',
 		warning: false,
 	};

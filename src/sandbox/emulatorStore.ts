@@ -215,7 +215,7 @@ export class EmulatorStore {
 			return;
 		}
 		this.dirty = true;
-		this.writing ??= this.writeWhileDirty(this.options.stateFile).finally(() => (this.writing = undefined));
+		this.writing ??= this.writeWhileDirty(this.options.stateFile);
 	}
 
 	/** Resolves once every change made so far is on disk (or its write failed and was logged). */
@@ -225,19 +225,28 @@ export class EmulatorStore {
 		}
 	}
 
+	/**
+	 * Writes until no change is left unwritten. `writing` is cleared in the same synchronous step
+	 * that finds nothing left, so a change made at any moment is either written here or starts a
+	 * new loop.
+	 */
 	private async writeWhileDirty(file: string): Promise<void> {
-		while (this.dirty) {
-			this.dirty = false;
-			const text = JSON.stringify(this.state, null, '\t');
-			const tmp = `${file}.${process.pid}.tmp`;
-			try {
-				await fs.mkdir(dirname(file), { recursive: true });
-				await fs.writeFile(tmp, text, 'utf8');
-				await fs.rename(tmp, file);
-			} catch (error) {
-				this.options.log(`could not write state file ${file}: ${error instanceof Error ? error.message : String(error)}`);
-				await fs.rm(tmp, { force: true }).catch(() => undefined);
+		try {
+			while (this.dirty) {
+				this.dirty = false;
+				const text = JSON.stringify(this.state, null, '\t');
+				const tmp = `${file}.${process.pid}.tmp`;
+				try {
+					await fs.mkdir(dirname(file), { recursive: true });
+					await fs.writeFile(tmp, text, 'utf8');
+					await fs.rename(tmp, file);
+				} catch (error) {
+					this.options.log(`could not write state file ${file}: ${error instanceof Error ? error.message : String(error)}`);
+					await fs.rm(tmp, { force: true }).catch(() => undefined);
+				}
 			}
+		} finally {
+			this.writing = undefined;
 		}
 	}
 

@@ -2,11 +2,14 @@
  * The sandbox's two servers: the Composio emulator and the scripted model. Either already
  * running (named by environment variables, as `npm start` and the tests do, so their state
  * outlives a window reload and a test driver can reach them) or started in this process on
- * first use (a user who installed the VSIX and has no keys yet).
+ * first use (a user who installed the VSIX and has no keys yet). Starting them loads the sandbox
+ * bundle (sandboxRuntime.ts); nothing of it loads before.
  */
 import type { Disposable } from '../common/disposable';
-import { ComposioEmulator } from './composioEmulator';
-import { SCRIPTED_MODEL_ID, ScriptedModel } from './scriptedModel';
+import type { LocalSandbox } from './sandboxRuntime';
+
+/** The model id the scripted model lists; any requested model name is accepted and echoed. */
+export const SCRIPTED_MODEL_ID = 'sandbox-scripted';
 
 /** Environment variables that name running sandbox servers. */
 export const SANDBOX_ENV = {
@@ -36,8 +39,8 @@ export interface SandboxServersOptions {
 /** Starts (or finds) the sandbox servers on first use; stops the ones it started when disposed. */
 export class SandboxServers implements Disposable {
 	private starting: Promise<SandboxEndpoints> | undefined;
-	private emulator: ComposioEmulator | undefined;
-	private model: ScriptedModel | undefined;
+	private local: LocalSandbox | undefined;
+	private disposed = false;
 
 	constructor(private readonly options: SandboxServersOptions = {}) {}
 
@@ -57,31 +60,20 @@ export class SandboxServers implements Disposable {
 		if (composioUrl && modelUrl) {
 			return { composioBaseUrl: composioUrl, composioApiKey: env[SANDBOX_ENV.composioKey] ?? 'sandbox', modelBaseUrl: modelUrl, modelName: SCRIPTED_MODEL_ID, external: true };
 		}
-		const log = this.options.log;
-		let emulator = new ComposioEmulator({ linkHost: this.options.linkHost, stateFile: this.options.stateFile, log });
-		try {
-			await emulator.start();
-		} catch (e) {
-			if (!this.options.linkHost) {
-				throw e;
-			}
-			log?.(`Sandbox: could not listen on ${this.options.linkHost} (${e instanceof Error ? e.message : String(e)}); Connect Links use 127.0.0.1.`);
-			emulator = new ComposioEmulator({ stateFile: this.options.stateFile, log });
-			await emulator.start();
+		const { startLocalSandbox } = await import('./sandboxRuntime');
+		const local = await startLocalSandbox({ linkHost: this.options.linkHost, stateFile: this.options.stateFile, log: this.options.log });
+		if (this.disposed) {
+			local.dispose();
+			throw new Error('The sandbox was stopped while it started.');
 		}
-		this.emulator = emulator;
-		const model = new ScriptedModel({ log });
-		await model.start();
-		this.model = model;
-		log?.(`Sandbox started: Composio emulator at ${emulator.baseUrl}, scripted model at ${model.baseUrl}.`);
-		return { composioBaseUrl: emulator.baseUrl, composioApiKey: emulator.apiKey, modelBaseUrl: model.baseUrl, modelName: SCRIPTED_MODEL_ID, external: false };
+		this.local = local;
+		return { composioBaseUrl: local.composioBaseUrl, composioApiKey: local.composioApiKey, modelBaseUrl: local.modelBaseUrl, modelName: SCRIPTED_MODEL_ID, external: false };
 	}
 
 	dispose(): void {
-		void this.emulator?.stop();
-		void this.model?.stop();
-		this.emulator = undefined;
-		this.model = undefined;
+		this.disposed = true;
+		this.local?.dispose();
+		this.local = undefined;
 		this.starting = undefined;
 	}
 }

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SCRIPTED_MODEL_ID } from './sandboxServers';
 import { decideNextTurn } from './scriptedModelScripts';
 import type { ScriptedToolSpec, ScriptedTurn } from './scriptedModelScripts';
 import { isRecord } from '../common/isRecord';
 
-/** The model id the scripted model lists; any requested model name is accepted and echoed. */
-export const SCRIPTED_MODEL_ID = 'sandbox-scripted';
+export { SCRIPTED_MODEL_ID };
 
 /** Settings for `ScriptedModel`. */
 export interface ScriptedModelOptions {

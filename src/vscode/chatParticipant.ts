@@ -26,16 +26,7 @@ import type { ToolSession } from '../composio/toolSession';
 import { fileContext, selectionContext } from '../protocol/editorContext';
 import type { EditorContext, NoticeAction } from '../protocol/transcript';
 import { CommandIds } from './commandIds';
-
-/** The participant's id (package.json `contributes.chatParticipants`); users type `@composio`. */
-export const PARTICIPANT_ID = 'composio.agent';
-
-/** Commands behind the response's buttons (registered, not in the command palette). */
-export const ParticipantCommandIds = {
-	approve: 'composio.participant.approve',
-	openConnectLink: 'composio.participant.openConnectLink',
-	renewLink: 'composio.participant.renewLink',
-} as const;
+import { ParticipantCommandIds } from './vsCodeChatRegistration';
 
 /** What the participant needs from the rest of the extension. */
 export interface ChatParticipantDeps {
@@ -404,33 +395,4 @@ class ResponseRenderer {
 		}
 		return found;
 	}
-}
-
-/**
- * Registers the participant and its buttons' commands; what it needs is built on the first
- * request. A button of a response from before a reload finds nothing running and says so.
- */
-export function registerChatParticipant(deps: () => ChatParticipantDeps, extensionUri: vscode.Uri): vscode.Disposable {
-	const chat = (vscode as { chat?: typeof vscode.chat }).chat;
-	if (!chat || typeof chat.createChatParticipant !== 'function') {
-		return { dispose: () => undefined };
-	}
-	let handler: ComposioChatParticipant | undefined;
-	const get = (): ComposioChatParticipant => (handler ??= new ComposioChatParticipant(deps()));
-	const participant = chat.createChatParticipant(PARTICIPANT_ID, (request, context, stream, token) => get().handle(request, context, stream, token));
-	participant.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
-	const disposables = [
-		participant,
-		vscode.commands.registerCommand(ParticipantCommandIds.approve, (runId: unknown, callId: unknown, decision: unknown) => get().approve(runId, callId, decision)),
-		vscode.commands.registerCommand(ParticipantCommandIds.openConnectLink, (runId: unknown, toolkit: unknown) => get().openConnectLink(runId, toolkit)),
-		vscode.commands.registerCommand(ParticipantCommandIds.renewLink, (runId: unknown, toolkit: unknown) => get().renewLink(runId, toolkit)),
-	];
-	return {
-		dispose: () => {
-			disposables.forEach((d) => {
-				d.dispose();
-			});
-			handler?.dispose();
-		},
-	};
 }

@@ -11,12 +11,12 @@ import { showError } from './errorNotices';
 import type { QuickPicker } from './quickPicker';
 import type { UserPrompts } from './userPrompts';
 
-/** What the connection commands need. Prompts and pickers are read at each use so tests can swap them. */
+/** What the connection commands need. */
 export interface ConnectionCommandDeps {
 	session(): Promise<ToolSession>;
 	readonly model: ConnectionsModel;
-	prompts(): UserPrompts;
-	picker(): QuickPicker;
+	readonly prompts: UserPrompts;
+	readonly picker: QuickPicker;
 	readonly linkOpener: LinkOpener;
 	readonly log: vscode.LogOutputChannel;
 	/** The `composio.multiAccount` setting. */
@@ -68,7 +68,7 @@ export class ConnectionCommands {
 				await this.deps.model.refresh();
 				name = this.deps.model.toolkitName(slug);
 			} else {
-				const picked = await this.deps.picker().pick(this.toolkitItems(session), {
+				const picked = await this.deps.picker.pick(this.toolkitItems(session), {
 					title: 'Connect App',
 					placeHolder: 'Choose an app to connect (type to search)',
 					matchOnDescription: true,
@@ -77,7 +77,7 @@ export class ConnectionCommands {
 					return undefined;
 				}
 				if (picked.toolkit.isNoAuth) {
-					void this.deps.prompts().info(`${picked.toolkit.name} needs no sign-in: the agent can use it already.`);
+					void this.deps.prompts.info(`${picked.toolkit.name} needs no sign-in: the agent can use it already.`);
 					return undefined;
 				}
 				slug = picked.toolkit.slug;
@@ -143,7 +143,7 @@ export class ConnectionCommands {
 				vscode.window.setStatusBarMessage(`$(person) ${name}: ${identity.name}`, 4000);
 				return identity.name;
 			}
-			void this.deps.prompts().error(`Couldn't tell who ${label} is: ${identity?.error ?? 'the app did not say.'}`, 'Try Again').then((choice) => (choice === 'Try Again' ? this.lookUpIdentity(arg) : undefined));
+			void this.deps.prompts.error(`Couldn't tell who ${label} is: ${identity?.error ?? 'the app did not say.'}`, 'Try Again').then((choice) => (choice === 'Try Again' ? this.lookUpIdentity(arg) : undefined));
 			return undefined;
 		} catch (e) {
 			await this.showFailure(e, what, () => this.lookUpIdentity(arg));
@@ -191,7 +191,7 @@ export class ConnectionCommands {
 			const name = this.deps.model.toolkitName(account.toolkit);
 			const label = this.label(account);
 			what = `Could not disconnect ${label}`;
-			const choice = await this.deps.prompts().confirm(
+			const choice = await this.deps.prompts.confirm(
 				`Disconnect ${label}${account.alias ? ` (${name})` : ''}?`,
 				`The connected account is deleted from Composio and the agent can no longer use it. You can connect ${name} again at any time.`,
 				'Disconnect',
@@ -254,7 +254,7 @@ export class ConnectionCommands {
 
 	private async askAlias(name: string, existing: readonly ConnectedAccount[]): Promise<string | undefined> {
 		const taken = existing.map((a) => a.alias).filter((a): a is string => !!a);
-		const value = await this.deps.prompts().inputBox({
+		const value = await this.deps.prompts.inputBox({
 			title: `Connect another ${name} account`,
 			prompt:
 				`${name} is already connected${taken.length > 0 ? ` (${taken.join(', ')})` : ''}. Name the new account so you and the agent can tell them apart.` +
@@ -272,11 +272,11 @@ export class ConnectionCommands {
 	/** Opens the Connect Link through the link policy and waits, with a cancellable notification, for the account. */
 	private async openAndWait(session: ToolSession, request: ConnectRequest, name: string, alias: string | undefined): Promise<ConnectResult> {
 		const { model, linkOpener } = this.deps;
-		const prompts = (): UserPrompts => this.deps.prompts();
+		const { prompts } = this.deps;
 		void model.refresh();
 		const opened = await linkOpener.open(request.redirectUrl);
 		if (!opened) {
-			void prompts()
+			void prompts
 				.info(`Open this Connect Link in your browser to connect ${name}: ${request.redirectUrl}`, 'Copy Link')
 				.then((choice) => (choice === 'Copy Link' ? vscode.env.clipboard.writeText(request.redirectUrl) : undefined));
 		}
@@ -309,20 +309,20 @@ export class ConnectionCommands {
 				// The account is looked up as soon as it is seen ACTIVE; give the lookup a moment so the message can say who it is.
 				const who = (await this.deps.identities?.settle(request.accountId, 5000))?.name;
 				const as = who ? ` as ${who}${alias && alias !== who ? ` ("${alias}")` : ''}` : alias ? ` as "${alias}"` : '';
-				void prompts().info(`${name} connected${as}. The agent can use it now.`);
+				void prompts.info(`${name} connected${as}. The agent can use it now.`);
 				break;
 			}
 			case 'FAILED':
 			case 'EXPIRED':
 			case 'REVOKED': {
 				const reason = outcome.reason ? `: ${outcome.reason}` : '.';
-				void prompts()
+				void prompts
 					.error(`${name} was not connected (${outcome.status.toLowerCase()})${reason}`, 'Try Again')
 					.then((choice) => (choice === 'Try Again' ? this.connectApp(request.toolkit, alias !== undefined) : undefined));
 				break;
 			}
 			case 'TIMEOUT':
-				void prompts().info(`Stopped waiting for ${name}. If you finish signing in later, refresh the Connections view.`);
+				void prompts.info(`Stopped waiting for ${name}. If you finish signing in later, refresh the Connections view.`);
 				break;
 			case 'CANCELLED':
 				break;
@@ -366,10 +366,10 @@ export class ConnectionCommands {
 			);
 		});
 		if (items.length === 0) {
-			void this.deps.prompts().info('No connected account fits. Connect an app first.');
+			void this.deps.prompts.info('No connected account fits. Connect an app first.');
 			return undefined;
 		}
-		const picked = await this.deps.picker().pick(items, { title, placeHolder: 'Choose an account', matchOnDescription: true, matchOnDetail: true });
+		const picked = await this.deps.picker.pick(items, { title, placeHolder: 'Choose an account', matchOnDescription: true, matchOnDetail: true });
 		return picked?.account;
 	}
 
@@ -386,6 +386,6 @@ export class ConnectionCommands {
 
 	/** Shows the failure with its remedy and a Retry, and logs it. */
 	private showFailure(e: unknown, what: string, retry: () => Promise<unknown>): Promise<void> {
-		return showError(e, what, { prompts: this.deps.prompts(), log: this.deps.log, retry });
+		return showError(e, what, { prompts: this.deps.prompts, log: this.deps.log, retry });
 	}
 }

@@ -14,8 +14,8 @@ export interface EditorPromptDeps {
 	readonly chatView: Pick<ChatViewProvider, 'reveal' | 'post'>;
 	/** Sends a message with context to the agent, as if typed in the chat (resolves when the turn ends). */
 	send(text: string, context: readonly EditorContext[]): Promise<void>;
-	prompts(): UserPrompts;
-	picker(): QuickPicker;
+	readonly prompts: UserPrompts;
+	readonly picker: QuickPicker;
 	readonly log: vscode.LogOutputChannel;
 }
 
@@ -94,7 +94,7 @@ export class EditorPrompts {
 			this.deps.chatView.post({ type: 'focusComposer' });
 			return contexts;
 		} catch (e) {
-			await showError(e, 'Could not attach the selection', { prompts: this.deps.prompts(), log: this.deps.log });
+			await showError(e, 'Could not attach the selection', { prompts: this.deps.prompts, log: this.deps.log });
 			return undefined;
 		}
 	}
@@ -119,7 +119,7 @@ export class EditorPrompts {
 			await this.deps.send(text, contexts);
 			return text;
 		} catch (e) {
-			await showError(e, 'Could not run the prompt', { prompts: this.deps.prompts(), log: this.deps.log });
+			await showError(e, 'Could not run the prompt', { prompts: this.deps.prompts, log: this.deps.log });
 			return undefined;
 		}
 	}
@@ -140,7 +140,7 @@ export class EditorPrompts {
 			{ label: '$(edit) Write a prompt…', choice: 'custom' },
 			{ label: '$(settings-gear) Edit prompt templates', choice: 'edit' },
 		];
-		const picked = await this.deps.picker().pick(items, { title: `Run Prompt on ${describeContexts(contexts)}`, placeHolder: 'Choose what the agent should do with it', matchOnDetail: true });
+		const picked = await this.deps.picker.pick(items, { title: `Run Prompt on ${describeContexts(contexts)}`, placeHolder: 'Choose what the agent should do with it', matchOnDetail: true });
 		if (!picked) {
 			return undefined;
 		}
@@ -149,7 +149,7 @@ export class EditorPrompts {
 			return undefined;
 		}
 		if (picked.choice === 'custom') {
-			const typed = await this.deps.prompts().inputBox({
+			const typed = await this.deps.prompts.inputBox({
 				title: `Run Prompt on ${describeContexts(contexts)}`,
 				prompt: 'What should the agent do with it? The selection is attached.',
 				placeHolder: 'Summarize this and post it to #dev',
@@ -164,7 +164,7 @@ export class EditorPrompts {
 		}
 		const answers: Record<string, string> = {};
 		for (const question of templateInputs(template.prompt)) {
-			const answer = await this.deps.prompts().inputBox({
+			const answer = await this.deps.prompts.inputBox({
 				title: template.label,
 				prompt: question,
 				ignoreFocusOut: true,
@@ -197,7 +197,7 @@ export class EditorPrompts {
 				}
 			}
 			if (uris.length > MAX_CONTEXTS) {
-				void this.deps.prompts().info(`Only the first ${MAX_CONTEXTS} files are attached.`);
+				void this.deps.prompts.info(`Only the first ${MAX_CONTEXTS} files are attached.`);
 			}
 		} else {
 			built.push(...this.fromEditor(editor ?? (await this.openSample()), wholeFiles));
@@ -207,7 +207,7 @@ export class EditorPrompts {
 		}
 		const cut = built.filter((b) => b.truncated).map((b) => b.context.path);
 		if (cut.length > 0) {
-			void this.deps.prompts().info(`Only the first ${MAX_CONTEXT_TEXT.toLocaleString('en')} characters of ${cut.join(', ')} are attached.`);
+			void this.deps.prompts.info(`Only the first ${MAX_CONTEXT_TEXT.toLocaleString('en')} characters of ${cut.join(', ')} are attached.`);
 		}
 		return built.map((b) => b.context);
 	}
@@ -233,14 +233,14 @@ export class EditorPrompts {
 		try {
 			const stat = await vscode.workspace.fs.stat(uri);
 			if (stat.type & vscode.FileType.Directory) {
-				void this.deps.prompts().info(`${displayPath(uri)} is a folder; choose files to attach.`);
+				void this.deps.prompts.info(`${displayPath(uri)} is a folder; choose files to attach.`);
 				return undefined;
 			}
 			const doc = await vscode.workspace.openTextDocument(uri);
 			return fileContext(displayPath(uri), doc.languageId, doc.getText());
 		} catch (e) {
 			this.deps.log.warn(`Could not read ${uri.toString()}: ${e instanceof Error ? e.message : String(e)}`);
-			void this.deps.prompts().error(`${displayPath(uri)} could not be read as text.`);
+			void this.deps.prompts.error(`${displayPath(uri)} could not be read as text.`);
 			return undefined;
 		}
 	}

@@ -1,21 +1,24 @@
 /**
  * The editor tools of this window: the vscode-free toolbox (src/agent/editor/) over the VS Code
- * host, with the `composio.editorTools.*` switches. A front door hands `toolbox` to the agent
- * loop in one line (`localTools: editorTools.toolbox`): the sidebar chat does it in
+ * host, with the `composio.editorTools.*` switches. A front door hands the toolbox to the agent
+ * loop in one line (`localTools: await editorTools.toolbox()`): the sidebar chat does it in
  * `Services.turnSetup`, and the `@composio` chat participant will do the same.
  *
- * Nothing heavy happens here: the tools touch the editor only when the model calls one.
+ * Nothing heavy happens here: the toolbox (with its glob matching) comes from the agent bundle,
+ * loaded the first time a turn needs it, and the tools touch the editor only when the model calls one.
  */
 import * as vscode from 'vscode';
-import { EDITOR_TOOL_IDS, EditorTools, type EditorToolSwitches } from '../agent/editor/editorTools';
+import type * as agentRuntime from '../agent/agentRuntime';
+import type { EditorToolSwitches } from '../agent/editor/editorTools';
 import type { LocalToolbox } from '../agent/localTools';
 import { DisposableBase } from '../common/disposable';
+import { once } from '../common/once';
 import { EditProposals } from './editProposals';
 import { VsCodeEditorHost } from './vsCodeEditorHost';
 
-/** The `composio.editorTools.*` settings (each defaults to on). */
-export function editorToolSwitches(config: vscode.WorkspaceConfiguration = vscode.workspace.getConfiguration('composio.editorTools')): EditorToolSwitches {
-	return Object.fromEntries(EDITOR_TOOL_IDS.map((id) => [id, config.get<boolean>(id) !== false])) as Record<(typeof EDITOR_TOOL_IDS)[number], boolean>;
+/** The `composio.editorTools.*` settings for the tools `ids` (each defaults to on). */
+export function editorToolSwitches(ids: readonly string[], config: vscode.WorkspaceConfiguration): EditorToolSwitches {
+	return Object.fromEntries(ids.map((id) => [id, config.get<boolean>(id) !== false])) as unknown as EditorToolSwitches;
 }
 
 /** Owns the proposals (a content provider and tab listener) and the toolbox. */
@@ -23,13 +26,19 @@ export class EditorToolsProvider extends DisposableBase {
 	/** Proposed edits shown as diffs: Apply and Discard go here. */
 	readonly proposals: EditProposals;
 	readonly host: VsCodeEditorHost;
-	/** What the agent loop runs (`localTools`). */
-	readonly toolbox: LocalToolbox;
 
-	constructor(log: vscode.LogOutputChannel) {
+	constructor(
+		private readonly log: vscode.LogOutputChannel,
+		private readonly loadAgent: () => Promise<typeof agentRuntime>,
+	) {
 		super();
 		this.proposals = this._register(new EditProposals(log));
 		this.host = new VsCodeEditorHost(this.proposals);
-		this.toolbox = new EditorTools({ host: this.host, switches: () => editorToolSwitches(), logger: log });
 	}
+
+	/** What the agent loop runs (`localTools`), built from the agent bundle the first time it is asked for. */
+	readonly toolbox = once(async (): Promise<LocalToolbox> => {
+		const { EditorTools, EDITOR_TOOL_IDS } = await this.loadAgent();
+		return new EditorTools({ host: this.host, switches: () => editorToolSwitches(EDITOR_TOOL_IDS, vscode.workspace.getConfiguration('composio.editorTools')), logger: this.log });
+	});
 }

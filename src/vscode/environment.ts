@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Emitter } from '../common/emitter';
-import type { SecretStore } from '../common/secrets';
+import { SECRET_STORAGE_KEYS, type SecretStore } from '../common/secrets';
 import { type ComposioSettings, parseComposioSettings } from '../composio/settings';
 import type { SandboxServers } from '../sandbox/sandboxServers';
 
@@ -59,7 +59,13 @@ export class EnvironmentResolver implements vscode.Disposable {
 				}
 			}),
 		);
-		const secretSub = secrets.onDidChange(() => this.changeEmitter.fire());
+		// Only the API keys shape the environment; other secrets (the per-workspace user ids) do not.
+		const apiKeys = new Set(Object.values(SECRET_STORAGE_KEYS));
+		const secretSub = secrets.onDidChange((key) => {
+			if (apiKeys.has(key)) {
+				this.changeEmitter.fire();
+			}
+		});
 		this.subscriptions.push({ dispose: () => secretSub.dispose() });
 	}
 

@@ -18,14 +18,7 @@ import { ComposioError } from '../composio/composioErrors';
 import { findConnectLinks } from '../composio/connectLinks';
 import type { LinkOpener } from '../composio/linkPolicy';
 import type { ToolSession } from '../composio/toolSession';
-
-/** The tools' names (package.json `contributes.languageModelTools`). */
-export const LanguageModelToolNames = {
-	findTools: 'composio_find_tools',
-	connectApp: 'composio_connect_app',
-	runTool: 'composio_run_tool',
-	listAccounts: 'composio_list_accounts',
-} as const;
+import { LanguageModelToolNames } from './vsCodeChatRegistration';
 
 /** Characters of one tool result the calling model gets. */
 export const LM_TOOL_RESULT_BUDGET = 8_000;
@@ -231,38 +224,4 @@ function primarySlugs(data: unknown): string[] {
 	const results = isRecord(data) && Array.isArray(data['results']) ? data['results'] : [];
 	const slugs = results.flatMap((r: unknown) => (isRecord(r) && Array.isArray(r['primary_tool_slugs']) ? r['primary_tool_slugs'].filter((s): s is string => typeof s === 'string') : []));
 	return [...new Set(slugs)];
-}
-
-/** The registered tools: dispose to withdraw them; `tools()` builds (once) and returns their implementation. */
-export interface RegisteredLanguageModelTools extends vscode.Disposable {
-	readonly tools: () => ComposioLanguageModelTools;
-}
-
-/** Registers the four tools where this VS Code has the API; the session opens on the first call. */
-export function registerLanguageModelTools(deps: () => LanguageModelToolsDeps): RegisteredLanguageModelTools {
-	let tools: ComposioLanguageModelTools | undefined;
-	const get = (): ComposioLanguageModelTools => (tools ??= new ComposioLanguageModelTools(deps()));
-	const lm = (vscode as { lm?: typeof vscode.lm }).lm;
-	if (!lm || typeof lm.registerTool !== 'function') {
-		return { tools: get, dispose: () => undefined };
-	}
-	/** A tool whose implementation is built on first use. */
-	const lazy = <T>(pick: (t: ComposioLanguageModelTools) => vscode.LanguageModelTool<T>): vscode.LanguageModelTool<T> => ({
-		prepareInvocation: (options, token) => pick(get()).prepareInvocation?.(options, token),
-		invoke: (options, token) => pick(get()).invoke(options, token),
-	});
-	const disposables = [
-		lm.registerTool(LanguageModelToolNames.findTools, lazy((t) => t.findTools)),
-		lm.registerTool(LanguageModelToolNames.connectApp, lazy((t) => t.connectApp)),
-		lm.registerTool(LanguageModelToolNames.runTool, lazy((t) => t.runTool)),
-		lm.registerTool(LanguageModelToolNames.listAccounts, lazy((t) => t.listAccounts)),
-	];
-	return {
-		tools: get,
-		dispose: () => {
-			for (const d of disposables) {
-				d.dispose();
-			}
-		},
-	};
 }

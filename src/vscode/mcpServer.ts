@@ -21,8 +21,8 @@ export interface McpDeps {
 	/** This workspace's Composio user id (cheap: no network). */
 	userId(): Promise<string>;
 	readonly secrets: SecretStore;
-	prompts(): UserPrompts;
-	picker(): QuickPicker;
+	readonly prompts: UserPrompts;
+	readonly picker: QuickPicker;
 	readonly log: vscode.LogOutputChannel;
 }
 
@@ -59,7 +59,7 @@ export async function copyMcpConfig(deps: McpDeps, form?: unknown): Promise<stri
 		const chosen =
 			form === 'vscode' || form === 'generic'
 				? form
-				: (await deps.picker().pick(FORM_ITEMS, { title: 'Copy MCP Server Config', placeHolder: 'Which MCP client is it for?', matchOnDetail: true }))?.form;
+				: (await deps.picker.pick(FORM_ITEMS, { title: 'Copy MCP Server Config', placeHolder: 'Which MCP client is it for?', matchOnDetail: true }))?.form;
 		if (!chosen) {
 			return undefined;
 		}
@@ -73,10 +73,10 @@ export async function copyMcpConfig(deps: McpDeps, form?: unknown): Promise<stri
 		await vscode.env.clipboard.writeText(text);
 		const where = chosen === 'vscode' ? 'Paste it into .vscode/mcp.json; VS Code asks for your Composio API key when the server starts.' : "Paste it into your MCP client's config and replace the placeholder with your Composio API key.";
 		const sandboxNote = env.mode === 'sandbox' ? ' It points at the sandbox on this machine, which answers while this VS Code runs (its API key is "sandbox").' : '';
-		void deps.prompts().info(`MCP server config copied (the key is not in it). ${where}${sandboxNote}`);
+		void deps.prompts.info(`MCP server config copied (the key is not in it). ${where}${sandboxNote}`);
 		return text;
 	} catch (e) {
-		await showError(e, 'Could not copy the MCP server config', { prompts: deps.prompts(), log: deps.log, retry: () => copyMcpConfig(deps, form) });
+		await showError(e, 'Could not copy the MCP server config', { prompts: deps.prompts, log: deps.log, retry: () => copyMcpConfig(deps, form) });
 		return undefined;
 	}
 }

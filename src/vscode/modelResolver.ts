@@ -1,15 +1,14 @@
 import * as vscode from 'vscode';
-import { ContextFittingModelClient, type ContextLimit } from '../agent/contextFittingModelClient';
-import { DEFAULT_CONTEXT_WINDOW, estimateTokens, openAiInputLimit } from '../agent/contextWindow';
+import type * as agentRuntime from '../agent/agentRuntime';
+import type { ContextLimit } from '../agent/contextFittingModelClient';
 import type { ModelClient } from '../agent/modelClient';
-import { ModelError } from '../agent/modelErrors';
+import type * as modelRuntime from '../agent/modelRuntime';
 import { dependsOnVsCodeModels, type ModelOption, type ModelSelection, optionTitle, parseModelSource, selectModel, type VsCodeModelInfo } from '../agent/modelSelection';
-import { OpenAiModelClient } from '../agent/openAiModelClient';
 import { DisposableBase } from '../common/disposable';
 import { Emitter, type Event } from '../common/emitter';
 import { OPENAI_BASE_URL, type ResolvedEnvironment } from './environment';
 import type { QuickPicker } from './quickPicker';
-import { VsCodeModelClient } from './vsCodeModelClient';
+import type * as vsCodeModelRuntime from './vsCodeModelRuntime';
 
 /** The workspace-state key holding the model picked in this workspace (an option id). */
 export const MODEL_CHOICE_KEY = 'composio.model.choice';
@@ -26,6 +25,15 @@ interface ModelPickItem extends vscode.QuickPickItem {
 export interface ModelResolverDeps {
 	readonly workspaceState: vscode.Memento;
 	readonly log: vscode.LogOutputChannel;
+	/**
+	 * The bundles model clients are built from, loaded the first time a turn needs one: the agent
+	 * (context fitting), the OpenAI SDK, and the `vscode.lm` client (see services.ts).
+	 */
+	readonly load: {
+		readonly agent: () => Promise<typeof agentRuntime>;
+		readonly openAi: () => Promise<typeof modelRuntime>;
+		readonly vscodeModel: () => Promise<typeof vsCodeModelRuntime>;
+	};
 }
 
 /** The environment the selection is made for: a live one, or the sandbox (not started just to list models). */
@@ -66,6 +74,11 @@ class TokenCache {
  * `composio.model.source` otherwise (see `selectModel`). Every client it builds fits the
  * conversation into the model's context window. Fires `onDidChange` when the models VS Code
  * offers or the pick change.
+ *
+ * Zero cost until used: VS Code is not asked for its models until something needs them (`wake`:
+ * the chat shown, a message sent, the picker opened), because asking makes VS Code resolve every
+ * provider and may wake their extensions. Until then a selection that depends on them is left
+ * open (no model, nothing missing), and it is made once woken.
  */
 export class ModelResolver extends DisposableBase {
 	private readonly changed = this._register(new Emitter<void>());
@@ -74,6 +87,8 @@ export class ModelResolver extends DisposableBase {
 	private readonly tokenCaches = new Map<string, TokenCache>();
 	/** The last list VS Code gave, until it says its models changed. */
 	private listed: Promise<vscode.LanguageModelChat[]> | undefined;
+	/** Something needed the models: VS Code may be asked for them. */
+	private woken = false;
 
 	constructor(private readonly deps: ModelResolverDeps) {
 		super();
@@ -85,6 +100,17 @@ export class ModelResolver extends DisposableBase {
 					this.changed.fire();
 				}),
 			);
+		}
+	}
+
+	/**
+	 * Lets selections ask VS Code for its models from now on; the first call fires `onDidChange`,
+	 * since a selection left open may now be made.
+	 */
+	wake(): void {
+		if (!this.woken) {
+			this.woken = true;
+			this.changed.fire();
 		}
 	}
 
@@ -128,7 +154,14 @@ export class ModelResolver extends DisposableBase {
 					}
 				: undefined;
 		const input = { source, sandbox, ...(remembered ? { remembered } : {}), ...(openAi ? { openAi } : {}) };
+		if (options.all === true) {
+			this.wake();
+		}
 		const list = options.all === true || dependsOnVsCodeModels(input);
+		if (list && !this.woken) {
+			// Nothing has needed the models yet: leave the choice open rather than wake their providers.
+			return { options: [], picked: false };
+		}
 		return selectModel({ ...input, vscodeModels: list ? (await this.vscodeModels()).map(info) : [] });
 	}
 
@@ -144,6 +177,7 @@ export class ModelResolver extends DisposableBase {
 	 */
 	async client(option: ModelOption, env: ResolvedEnvironment): Promise<ModelClient> {
 		const title = optionTitle(option);
+		const { ContextFittingModelClient, estimateTokens, openAiInputLimit, ModelError } = await this.deps.load.agent();
 		if (option.source === 'vscode' && option.vscode) {
 			const lm = languageModels();
 			// Selecting it again (rather than keeping the object) also makes VS Code resolve a model registered moments ago.
@@ -158,6 +192,7 @@ export class ModelResolver extends DisposableBase {
 		if (!window.known) {
 			this.deps.log.info(`The context window of "${env.model.model}" is not known; assuming ${window.contextWindow} tokens. Set composio.openai.contextWindow to change it.`);
 		}
+		const { OpenAiModelClient } = await this.deps.load.openAi();
 		const inner = new OpenAiModelClient({ model: env.model.model, baseUrl: env.model.baseUrl, ...(env.model.apiKey ? { apiKey: env.model.apiKey } : {}) });
 		return new ContextFittingModelClient(inner, { maxInputTokens: window.maxInputTokens, count: (text) => Promise.resolve(estimateTokens(text)) }, { label: title });
 	}
@@ -165,9 +200,10 @@ export class ModelResolver extends DisposableBase {
 	/**
 	 * The client for a VS Code chat model already in hand (the model picked in VS Code's chat, as
 	 * the `@composio` participant gets it), fitted to its context window, with counted tokens
-	 * remembered per model.
+	 * remembered per model. Loads the agent and VS Code model bundles the first time.
 	 */
-	clientForChat(chat: vscode.LanguageModelChat, title: string = `${chat.name} (${chat.vendor})`): ModelClient {
+	async clientForChat(chat: vscode.LanguageModelChat, title: string = `${chat.name} (${chat.vendor})`): Promise<ModelClient> {
+		const [{ ContextFittingModelClient, DEFAULT_CONTEXT_WINDOW, estimateTokens }, { VsCodeModelClient }] = await Promise.all([this.deps.load.agent(), this.deps.load.vscodeModel()]);
 		const key = `${chat.vendor}/${chat.id}`;
 		let cache = this.tokenCaches.get(key);
 		if (!cache) {

@@ -5,6 +5,7 @@ import type { ConnectionsModel } from '../composio/connectionsModel';
 import { statusView, type StatusView } from '../composio/connectionSummary';
 import type { ChatConfigState } from '../protocol/chatProtocol';
 import { CommandIds } from './commandIds';
+import type { LastKnownConnections } from './lastKnownConnections';
 
 /** What the status bar item watches. */
 export interface StatusBarDeps {
@@ -12,16 +13,21 @@ export interface StatusBarDeps {
 	config(): Promise<ChatConfigState>;
 	/** Fires when settings or keys change. */
 	readonly onDidChangeEnvironment: Event<void>;
+	/** The accounts last loaded in this workspace: shown until the model loads, updated when it does. */
+	readonly lastKnown: LastKnownConnections;
 }
 
 /**
  * The Composio item in the status bar: the state at a glance (sandbox, apps connected, a key
  * missing, a connection waiting, accounts to reconnect). A click opens the chat, or the
- * connections view when that is where the fix is.
+ * connections view when that is where the fix is. It starts from the accounts last seen in this
+ * workspace and loads nothing itself: the connections load when a view or a command needs them.
  */
 export class ComposioStatusBar extends DisposableBase {
 	readonly item: vscode.StatusBarItem;
 	private current: StatusView | undefined;
+	/** The accounts last written to `lastKnown`. */
+	private saved: unknown;
 	private updating: Promise<void> = Promise.resolve();
 
 	constructor(private readonly deps: StatusBarDeps) {
@@ -47,12 +53,17 @@ export class ComposioStatusBar extends DisposableBase {
 
 	private async render(): Promise<void> {
 		const config = await this.deps.config();
-		const { model } = this.deps;
+		const { model, lastKnown } = this.deps;
 		const state = model.state;
+		if (state.kind === 'loaded' && model.accounts !== this.saved) {
+			this.saved = model.accounts;
+			await lastKnown.set(config.sandbox, model.accounts);
+		}
+		const remembered = state.kind === 'idle' ? lastKnown.get(config.sandbox) : undefined;
 		const view = statusView({
 			sandbox: config.sandbox,
 			...(config.missing ? { missing: config.missing } : {}),
-			...(state.kind === 'loaded' ? { accounts: model.accounts } : {}),
+			...(state.kind === 'loaded' ? { accounts: model.accounts } : remembered ? { accounts: remembered, stale: true } : {}),
 			...(state.kind === 'error' ? { loadError: state.error.message } : {}),
 			waitingFor: [...new Set(model.pending.map((p) => p.toolkitName))],
 			identityOf: (id) => model.identity(id)?.name,

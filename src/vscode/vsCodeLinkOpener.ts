@@ -9,11 +9,11 @@ import type { UserPrompts } from './userPrompts';
  * policy decides, trusted links open with `vscode.env.openExternal`, others need a modal
  * confirmation showing the full URL, and dangerous schemes never open.
  */
-export function createLinkOpener(options: { prompts: () => UserPrompts; baseUrl: () => string; logger: Logger }): LinkOpener {
+export function createLinkOpener(options: { prompts: UserPrompts; baseUrl: () => string; logger: Logger }): LinkOpener {
 	return new PolicyLinkOpener(
 		async (url) => vscode.env.openExternal(vscode.Uri.parse(await reachableUrl(url), true)),
 		{
-			confirm: async (url) => (await options.prompts().confirm('Open this link in your browser?', url, 'Open Link')) === 'Open Link',
+			confirm: async (url) => (await options.prompts.confirm('Open this link in your browser?', url, 'Open Link')) === 'Open Link',
 		},
 		{ baseUrl: options.baseUrl, logger: options.logger },
 	);

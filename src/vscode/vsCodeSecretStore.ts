@@ -1,11 +1,6 @@
 import type * as vscode from 'vscode';
 import { Emitter } from '../common/emitter';
-import { SECRET_ENV_FALLBACK, type SecretName, type SecretSource, type SecretStore } from '../common/secrets';
-
-const STORAGE_KEYS: Readonly<Record<SecretName, string>> = {
-	composioApiKey: 'composio.apiKey',
-	openAiApiKey: 'composio.openai.apiKey',
-};
+import { SECRET_ENV_FALLBACK, SECRET_STORAGE_KEYS as STORAGE_KEYS, type SecretName, type SecretSource, type SecretStore } from '../common/secrets';
 
 /** SecretStore over VS Code's SecretStorage, with environment variables as the fallback. */
 export class VsCodeSecretStore implements SecretStore, vscode.Disposable {

@@ -32,17 +32,21 @@ function makeWorkspace(name: string): string {
 async function main(): Promise<number> {
 	const testsDir = join(repoRoot, 'out', 'test', 'integration');
 	const first = makeWorkspace('first');
+	const live = makeWorkspace('live');
 	const phases: Phase[] = [
 		{ name: 'main', folder: first, index: join(testsDir, 'index.js') },
 		{ name: 'another workspace', folder: makeWorkspace('second'), index: join(testsDir, 'phases', 'otherWorkspace.js') },
 		{ name: 'first workspace, reloaded', folder: first, index: join(testsDir, 'phases', 'firstWorkspaceAgain.js') },
-		{ name: 'a live journey in a window of its own', folder: makeWorkspace('live'), index: join(testsDir, 'phases', 'liveJourney.js') },
+		{ name: 'a live journey in a window of its own', folder: makeWorkspace('journey'), index: join(testsDir, 'phases', 'liveJourney.js') },
+		// Activation in live mode: a key set in one window, the next window starts with it.
+		{ name: 'live mode', folder: live, index: join(testsDir, 'phases', 'liveBeforeReload.js') },
+		{ name: 'live mode, reloaded', folder: live, index: join(testsDir, 'phases', 'liveAfterReload.js') },
 	];
 	// Phases are separate windows; they pass facts (such as a workspace's user id) through this folder.
 	const shared = mkdtempSync(join(tmpdir(), 'composio-shared-'));
 	// The sandbox servers in their tests' build, so the suites can drive them over /_emulator and /_scripted.
-	// Connect Links on 127.0.0.2, which code-server does not rewrite the way it rewrites 127.0.0.1 links.
-	const sandbox = new TestSandbox({ emulator: { linkHost: '127.0.0.2' } });
+	// Connect Links stay on 127.0.0.1: the extension opens them through the editor's forwarding route.
+	const sandbox = new TestSandbox();
 	await sandbox.start();
 	const server = await startCodeServer({ verbose: process.env.COMPOSIO_TEST_VERBOSE === '1', env: { COMPOSIO_TEST_SHARED: shared, ...sandbox.env }, developmentPayload: true });
 	const browser = await launchBrowser();

@@ -13,7 +13,7 @@ import { TestComposioEmulator } from '../shared/testComposioEmulator';
 import type { TestApi } from '../../src/extension';
 import type { Services } from '../../src/services';
 import { CommandIds, CONNECTIONS_VIEW_ID } from '../../src/vscode/commandIds';
-import { activateExtension, EXTENSION_ID, ScriptedPrompts, waitFor } from './helpers';
+import { activateExtension, answerWith, EXTENSION_ID, ScriptedPrompts, waitFor } from './helpers';
 import { ScriptedPicker } from './pickers';
 
 interface MenuEntry {
@@ -124,10 +124,10 @@ describe('Commands, editor prompts and MCP config in a real VS Code', function (
 		it('Open Chat shows the chat; New Chat starts an empty conversation', async () => {
 			await vscode.commands.executeCommand(CommandIds.openChat);
 			await waitFor(() => services.chatView.isReady, 'the chat view');
-			const before = services.chat.current.id;
+			const before = (await services.loadChat()).chat.current.id;
 			await vscode.commands.executeCommand(CommandIds.newChat);
-			assert.notEqual(services.chat.current.id, before);
-			assert.equal(services.chat.current.items.length, 0);
+			assert.notEqual((await services.loadChat()).chat.current.id, before);
+			assert.equal((await services.loadChat()).chat.current.items.length, 0);
 			await waitFor(() => posted.some((p) => p.type === 'focusComposer'), 'the composer to be focused');
 		});
 
@@ -196,8 +196,7 @@ describe('Commands, editor prompts and MCP config in a real VS Code', function (
 		it('Run Prompt on Selection… offers the composio.prompts templates and sends the chosen one with the selection at once', async () => {
 			await openSample(new vscode.Selection(0, 0, 3, 0));
 			const picker = new ScriptedPicker(['Explain this']);
-			services.picker = picker;
-			services.prompts = new ScriptedPrompts([]);
+			answerWith({ picker, prompts: new ScriptedPrompts([]) });
 			const sent = await vscode.commands.executeCommand<string>(CommandIds.runPromptOnSelection);
 			assert.equal(sent, 'Explain this code.');
 			const labels = picker.shown[0]?.items.map((i) => i.label) ?? [];
@@ -205,7 +204,7 @@ describe('Commands, editor prompts and MCP config in a real VS Code', function (
 				assert.ok(labels.includes(label), `${label} is offered (${labels.join(', ')})`);
 			}
 			assert.equal(picker.shown[0]?.title, 'Run Prompt on src/sample.ts:1-3');
-			const items = services.chat.current.items;
+			const items = (await services.loadChat()).chat.current.items;
 			const user = items.filter((i) => i.kind === 'user').at(-1);
 			assert.equal(user?.kind === 'user' ? user.text : '', 'Explain this code.');
 			assert.deepEqual(user?.kind === 'user' ? user.context?.map((c) => [c.path, c.startLine, c.endLine]) : [], [['src/sample.ts', 1, 3]]);
@@ -215,13 +214,13 @@ describe('Commands, editor prompts and MCP config in a real VS Code', function (
 
 		it('asks a template’s ${input:…} questions first, and cancelling one sends nothing', async () => {
 			await openSample(new vscode.Selection(0, 0, 2, 0));
-			services.picker = new ScriptedPicker(['Email this to…']);
+			answerWith({ picker: new ScriptedPicker(['Email this to…']) });
 			const prompts = new ScriptedPrompts([undefined]);
-			services.prompts = prompts;
-			const before = services.chat.current.items.length;
+			answerWith({ prompts });
+			const before = (await services.loadChat()).chat.current.items.length;
 			assert.equal(await vscode.commands.executeCommand(CommandIds.runPromptOnSelection), undefined);
 			assert.deepEqual(prompts.asked, ['Email this to…']);
-			assert.equal(services.chat.current.items.length, before, 'nothing was sent');
+			assert.equal((await services.loadChat()).chat.current.items.length, before, 'nothing was sent');
 		});
 
 		it('reads its templates from the composio.prompts setting', async () => {
@@ -230,7 +229,7 @@ describe('Commands, editor prompts and MCP config in a real VS Code', function (
 			try {
 				await openSample(new vscode.Selection(0, 0, 1, 0));
 				const picker = new ScriptedPicker([undefined]);
-				services.picker = picker;
+				answerWith({ picker });
 				await vscode.commands.executeCommand(CommandIds.runPromptOnSelection);
 				assert.deepEqual(
 					picker.shown[0]?.items.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator).map((i) => [i.label, i.detail]),
@@ -254,9 +253,9 @@ describe('Commands, editor prompts and MCP config in a real VS Code', function (
 		}
 
 		it('copies the sandbox session’s MCP URL in the mcp.json form, the key an input variable', async () => {
-			services.picker = new ScriptedPicker(['VS Code']);
+			answerWith({ picker: new ScriptedPicker(['VS Code']) });
 			const prompts = new ScriptedPrompts([]);
-			services.prompts = prompts;
+			answerWith({ prompts });
 			await vscode.env.clipboard.writeText('');
 			const text = await vscode.commands.executeCommand<string>(CommandIds.copyMcpConfig);
 			assert.equal(await vscode.env.clipboard.readText(), text);
@@ -286,8 +285,7 @@ describe('Commands, editor prompts and MCP config in a real VS Code', function (
 					['VS Code', 'vscode'],
 					['Other MCP clients', 'generic'],
 				] as const) {
-					services.picker = new ScriptedPicker([choice]);
-					services.prompts = new ScriptedPrompts([]);
+					answerWith({ picker: new ScriptedPicker([choice]), prompts: new ScriptedPrompts([]) });
 					await vscode.env.clipboard.writeText('');
 					const text = await vscode.commands.executeCommand<string>(CommandIds.copyMcpConfig);
 					const clipboard = await vscode.env.clipboard.readText();
@@ -314,8 +312,7 @@ describe('Commands, editor prompts and MCP config in a real VS Code', function (
 			await config.update('sandbox', 'off', vscode.ConfigurationTarget.Global);
 			try {
 				const prompts = new ScriptedPrompts([]);
-				services.prompts = prompts;
-				services.picker = new ScriptedPicker(['VS Code']);
+				answerWith({ prompts, picker: new ScriptedPicker(['VS Code']) });
 				assert.equal(await vscode.commands.executeCommand(CommandIds.copyMcpConfig), undefined);
 				assert.match(prompts.asked[0] ?? '', /Set your Composio API key first/);
 			} finally {

@@ -12,7 +12,7 @@ import { CommandIds, ContextKeys } from '../../src/vscode/commandIds';
 import type { ConnectResult } from '../../src/vscode/connectionCommands';
 import type { ConnectionsNode } from '../../src/vscode/connectionsView';
 import { currentWorkspaceIdentity } from '../../src/vscode/userIdStore';
-import { activateExtension, ScriptedPrompts, waitFor } from './helpers';
+import { activateExtension, answerWith, ScriptedPrompts, waitFor } from './helpers';
 import { submitConnectPage } from '../shared/connectPage';
 import { emulatorAdmin, OpenExternalRecorder, ScriptedPicker } from './pickers';
 
@@ -114,7 +114,7 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 
 	it('Connect App… offers the session’s toolkits from the emulator, each saying whether it is connected', async () => {
 		const picker = new ScriptedPicker([undefined]);
-		services.picker = picker;
+		answerWith({ picker });
 		assert.equal(await vscode.commands.executeCommand(CommandIds.connectApp), undefined, 'dismissing the pick does nothing');
 		const shown = picker.shown[0];
 		assert.ok(shown);
@@ -130,8 +130,7 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 	});
 
 	it('connects Gmail through its Connect Link, showing it as waiting meanwhile, then active in the tree', async () => {
-		services.picker = new ScriptedPicker(['Gmail']);
-		services.prompts = new ScriptedPrompts([]);
+		answerWith({ picker: new ScriptedPicker(['Gmail']), prompts: new ScriptedPrompts([]) });
 		const before = opener.urls.length;
 		const run = vscode.commands.executeCommand<ConnectResult | undefined>(CommandIds.connectApp);
 		await waitFor(() => opener.urls.length > before, 'the Connect Link to be opened');
@@ -169,8 +168,7 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 	it('a second Gmail account asks for an alias first, and shows beside the first', async () => {
 		const picker = new ScriptedPicker(['Gmail']);
 		const prompts = new ScriptedPrompts(['work']);
-		services.picker = picker;
-		services.prompts = prompts;
+		answerWith({ picker, prompts });
 		const result = await connectThrough(() => vscode.commands.executeCommand<ConnectResult | undefined>(CommandIds.connectApp));
 		assert.equal(result.outcome.status, 'ACTIVE');
 		const offered = picker.shown[0]?.items.find((i) => i.label === 'Gmail');
@@ -195,9 +193,9 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 	});
 
 	it('refuses an alias that another account of the toolkit already has', async () => {
-		services.picker = new ScriptedPicker(['Gmail']);
+		answerWith({ picker: new ScriptedPicker(['Gmail']) });
 		const prompts = new ScriptedPrompts(['Work']);
-		services.prompts = prompts;
+		answerWith({ prompts });
 		assert.equal(await vscode.commands.executeCommand(CommandIds.connectApp), undefined);
 		assert.equal(opener.urls.length, 2, 'no new link');
 	});
@@ -220,7 +218,7 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 		assert.match(services.statusBar.view?.tooltip ?? '', new RegExp(`Needs attention \\(expired, revoked or failed\\): Gmail ${userId}\\+work@example\\.com \\(work\\)`));
 		assert.equal(services.statusBar.view?.target, 'connections');
 
-		services.prompts = new ScriptedPrompts([]);
+		answerWith({ prompts: new ScriptedPrompts([]) });
 		const result = await connectThrough(() => vscode.commands.executeCommand<ConnectResult | undefined>(CommandIds.reconnectAccount, expired?.node));
 		assert.equal(result.outcome.status, 'ACTIVE');
 		assert.notEqual(result.accountId, oldId, 'a new account replaces the expired one');
@@ -247,8 +245,7 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 	it('Connect Another Account on a toolkit item goes straight to the alias', async () => {
 		const gmail = await toolkit('Gmail');
 		const picker = new ScriptedPicker([]);
-		services.picker = picker;
-		services.prompts = new ScriptedPrompts(['personal']);
+		answerWith({ picker, prompts: new ScriptedPrompts(['personal']) });
 		const result = await connectThrough(() => vscode.commands.executeCommand<ConnectResult | undefined>(CommandIds.connectAnotherAccount, gmail.node));
 		assert.equal(result.outcome.status, 'ACTIVE');
 		assert.equal(picker.shown.length, 0, 'no toolkit picker for a toolkit item');
@@ -260,9 +257,9 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 	});
 
 	it('a denied Connect page ends in a failed account with a Try Again offer', async () => {
-		services.picker = new ScriptedPicker(['Slack']);
+		answerWith({ picker: new ScriptedPicker(['Slack']) });
 		const prompts = new ScriptedPrompts([]);
-		services.prompts = prompts;
+		answerWith({ prompts });
 		const before = opener.urls.length;
 		const run = vscode.commands.executeCommand<ConnectResult | undefined>(CommandIds.connectApp);
 		await waitFor(() => opener.urls.length > before, 'the Connect Link to be opened');
@@ -280,20 +277,19 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 		const slack = await toolkit('Slack');
 		const node = slack.children[0]?.node;
 		let prompts = new ScriptedPrompts([undefined]);
-		services.prompts = prompts;
+		answerWith({ prompts });
 		assert.equal(await vscode.commands.executeCommand(CommandIds.disconnectAccount, node), false);
 		assert.match(prompts.asked[0] ?? '', /^Disconnect Slack account/);
 		assert.equal((await toolkit('Slack')).children.length, 1);
 		prompts = new ScriptedPrompts(['Disconnect']);
-		services.prompts = prompts;
+		answerWith({ prompts });
 		assert.equal(await vscode.commands.executeCommand(CommandIds.disconnectAccount, node), true);
 		assert.ok(!(await tree()).some((t) => t.label === 'Slack'), 'Slack is gone from the tree');
 	});
 
 	it('Disconnect Account… from the palette picks among all accounts', async () => {
 		const picker = new ScriptedPicker(['personal']);
-		services.picker = picker;
-		services.prompts = new ScriptedPrompts(['Disconnect']);
+		answerWith({ picker, prompts: new ScriptedPrompts(['Disconnect']) });
 		assert.equal(await vscode.commands.executeCommand(CommandIds.disconnectAccount), true);
 		const offered = picker.shown[0]?.items ?? [];
 		assert.deepEqual(
@@ -325,7 +321,7 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 		await services.statusBar.update();
 		assert.match(services.statusBar.view?.tooltip ?? '', new RegExp(`Connected as: .*GitHub ${userId}`));
 		// Gone again, so the suite's later checks see only Gmail.
-		services.prompts = new ScriptedPrompts(['Disconnect']);
+		answerWith({ prompts: new ScriptedPrompts(['Disconnect']) });
 		assert.equal(await vscode.commands.executeCommand(CommandIds.disconnectAccount, failed?.node), true);
 	});
 
@@ -363,8 +359,7 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 			assert.equal(services.statusBar.item.command && typeof services.statusBar.item.command === 'object' ? services.statusBar.item.command.command : '', CommandIds.manageConnections);
 			// Connect App says what to do instead of failing obscurely.
 			const prompts = new ScriptedPrompts([]);
-			services.prompts = prompts;
-			services.picker = new ScriptedPicker(['Gmail']);
+			answerWith({ prompts, picker: new ScriptedPicker(['Gmail']) });
 			assert.equal(await vscode.commands.executeCommand(CommandIds.connectApp), undefined);
 			assert.match(prompts.asked[0] ?? '', /Composio API key/);
 		} finally {

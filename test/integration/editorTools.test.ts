@@ -23,7 +23,7 @@ function git(cwd: string, ...args: string[]): string {
 
 async function run(name: string, args: Record<string, unknown>, signal = new AbortController().signal): Promise<LocalToolResult> {
 	const { services } = await activateExtension();
-	return services.editorTools.toolbox.run(name, args, { signal, gated: true });
+	return (await services.editorTools.toolbox()).run(name, args, { signal, gated: true });
 }
 
 /** Awaits one step of a test, failing with its name when it does not settle in time (a hang says where). */
@@ -101,7 +101,7 @@ describe('Editor tools in the real editor (TypeScript error, uncommitted change)
 		assert.ok((all['problems'] as Record<string, unknown>[]).some((p) => p['path'] === BROKEN && p['code'] === '2322'), 'and for the whole workspace');
 		// The prompt names the active file, so "this file" means it.
 		const { services } = await activateExtension();
-		assert.match(services.editorTools.toolbox.promptSection() ?? '', /active editor shows `src\/broken\.ts` \(typescript\)/);
+		assert.match((await services.editorTools.toolbox()).promptSection() ?? '', /active editor shows `src\/broken\.ts` \(typescript\)/);
 	});
 
 	it('VSCODE_GET_DIFF returns the uncommitted change through the built-in Git extension', async () => {
@@ -148,10 +148,11 @@ describe('Editor tools in the real editor (TypeScript error, uncommitted change)
 		assert.match((await run('VSCODE_READ_FILE', { path: 'notes.txt' })).error ?? '', /links to \.env, which looks like a secret file/);
 		assert.match((await run('VSCODE_READ_FILE', { path: 'outside-link.txt' })).error ?? '', /links outside the workspace/);
 		const { services } = await activateExtension();
-		const ungated = await services.editorTools.toolbox.run('VSCODE_READ_FILE', { path: '.env' }, { signal: new AbortController().signal });
+		const toolbox = await services.editorTools.toolbox();
+		const ungated = await toolbox.run('VSCODE_READ_FILE', { path: '.env' }, { signal: new AbortController().signal });
 		assert.match(ungated.error ?? '', /secret file/);
 		assert.deepEqual(
-			services.editorTools.toolbox.actionsOf('VSCODE_READ_FILE', { path: '.env' }).map((a) => [a.tool, a.sensitive]),
+			toolbox.actionsOf('VSCODE_READ_FILE', { path: '.env' }).map((a) => [a.tool, a.sensitive]),
 			[['VSCODE_READ_SECRET_FILE', true]],
 			'the approval card asks first',
 		);
@@ -171,7 +172,8 @@ describe('Editor tools in the real editor (TypeScript error, uncommitted change)
 
 	it('composio.editorTools.* switches a tool off: not offered, and refused if called', async () => {
 		const { services } = await activateExtension();
-		const names = (): string[] => services.editorTools.toolbox.definitions().flatMap((t) => (t.type === 'function' ? [t.function.name] : []));
+		const toolbox = await services.editorTools.toolbox();
+		const names = (): string[] => toolbox.definitions().flatMap((t) => (t.type === 'function' ? [t.function.name] : []));
 		assert.ok(names().includes('VSCODE_READ_FILE'));
 		const config = vscode.workspace.getConfiguration('composio.editorTools');
 		await config.update('read', false, vscode.ConfigurationTarget.Workspace);
@@ -179,7 +181,7 @@ describe('Editor tools in the real editor (TypeScript error, uncommitted change)
 			assert.ok(!names().includes('VSCODE_READ_FILE'), 'not offered to the model');
 			assert.ok(names().includes('VSCODE_GET_PROBLEMS'), 'the others stay');
 			assert.match((await run('VSCODE_READ_FILE', { path: 'README.md' })).error ?? '', /switched off in this editor \(setting composio\.editorTools\.read\)/);
-			assert.doesNotMatch(services.editorTools.toolbox.promptSection() ?? '', /VSCODE_READ_FILE/);
+			assert.doesNotMatch(toolbox.promptSection() ?? '', /VSCODE_READ_FILE/);
 		} finally {
 			await config.update('read', undefined, vscode.ConfigurationTarget.Workspace);
 		}

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { CommandIds } from '../../src/vscode/commandIds';
-import { activateExtension, EXTENSION_ID, ScriptedPrompts, waitFor } from './helpers';
+import { activateExtension, answerWith, EXTENSION_ID, ScriptedPrompts, waitFor } from './helpers';
 
 interface Manifest {
 	activationEvents?: string[];
@@ -105,7 +105,7 @@ describe('Extension in a real VS Code', () => {
 		const api = await activateExtension();
 		const { services } = api;
 		const key = `ck_test_${Date.now()}_secretvalue`;
-		services.prompts = new ScriptedPrompts([key]);
+		answerWith({ prompts: new ScriptedPrompts([key]) });
 		const stored = await vscode.commands.executeCommand<boolean>(CommandIds.setComposioApiKey);
 		assert.equal(stored, true);
 		assert.equal(await services.context.secrets.get('composio.apiKey'), key, 'the key is in SecretStorage');
@@ -126,7 +126,7 @@ describe('Extension in a real VS Code', () => {
 	it('refuses a malformed key and keeps nothing', async () => {
 		const { services } = await activateExtension();
 		await services.secrets.delete('openAiApiKey');
-		services.prompts = new ScriptedPrompts(['has spaces in it']);
+		answerWith({ prompts: new ScriptedPrompts(['has spaces in it']) });
 		const stored = await vscode.commands.executeCommand<boolean>(CommandIds.setOpenAiApiKey);
 		assert.equal(stored, false);
 		assert.equal(await services.context.secrets.get('composio.openai.apiKey'), undefined);
@@ -135,13 +135,13 @@ describe('Extension in a real VS Code', () => {
 	it('clears both keys after confirmation', async () => {
 		const { services } = await activateExtension();
 		// Both keys are set here, whatever ran before: clearing must remove each of them.
-		services.prompts = new ScriptedPrompts(['ck_test_clear_both_0123456789']);
+		answerWith({ prompts: new ScriptedPrompts(['ck_test_clear_both_0123456789']) });
 		assert.equal(await vscode.commands.executeCommand<boolean>(CommandIds.setComposioApiKey), true);
-		services.prompts = new ScriptedPrompts(['sk-test-openai-key-123']);
+		answerWith({ prompts: new ScriptedPrompts(['sk-test-openai-key-123']) });
 		assert.equal(await vscode.commands.executeCommand<boolean>(CommandIds.setOpenAiApiKey), true);
 		assert.equal(await services.context.secrets.get('composio.apiKey'), 'ck_test_clear_both_0123456789');
 		assert.equal(await services.context.secrets.get('composio.openai.apiKey'), 'sk-test-openai-key-123');
-		services.prompts = new ScriptedPrompts(['Clear Keys']);
+		answerWith({ prompts: new ScriptedPrompts(['Clear Keys']) });
 		assert.equal(await vscode.commands.executeCommand<boolean>(CommandIds.clearApiKeys), true);
 		assert.equal(await services.context.secrets.get('composio.apiKey'), undefined);
 		assert.equal(await services.context.secrets.get('composio.openai.apiKey'), undefined);

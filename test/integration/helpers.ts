@@ -1,9 +1,14 @@
+import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { SANDBOX_ENV } from '../../src/sandbox/sandboxServers';
 import type { TestApi } from '../../src/extension';
+import type { UserInterface } from '../../src/vscode/userInterface';
 import type { UserPrompts } from '../../src/vscode/userPrompts';
 import { until } from '../shared/until';
 
 export const EXTENSION_ID = 'composio-agent.composio-agent';
+
+let activated: TestApi | undefined;
 
 /** Activates the extension under test and returns its test API. */
 export async function activateExtension(): Promise<TestApi> {
@@ -15,7 +20,19 @@ export async function activateExtension(): Promise<TestApi> {
 	if (!api) {
 		throw new Error('The extension returned no test API; is it running in test mode?');
 	}
+	activated = api;
 	return api;
+}
+
+/**
+ * From now on the extension's prompts (and quick picks, when given) are answered by these instead
+ * of a person; disposing the result puts back what answered before. Activate the extension first.
+ */
+export function answerWith(parts: Partial<UserInterface>): vscode.Disposable {
+	if (!activated) {
+		throw new Error('answerWith: activate the extension first (activateExtension)');
+	}
+	return activated.ui.answerWith(parts);
 }
 
 /** Answers the extension's prompts from a script, recording what was asked. */
@@ -56,4 +73,28 @@ export function sharedDir(): string {
 		throw new Error('COMPOSIO_TEST_SHARED is not set; run through out/test/editor/runIntegration.js');
 	}
 	return dir;
+}
+
+/** The files under `root`/dist that this extension host has evaluated (Node's module cache), sorted. */
+export function loadedFiles(root: string): string[] {
+	const dist = join(root, 'dist');
+	return Object.keys(require.cache)
+		.filter((f) => f.startsWith(dist))
+		.sort();
+}
+
+/**
+ * Every request the runner's sandbox servers (their tests' build) have received so far, as
+ * "METHOD /path": the Composio emulator's `/api/v3.1` requests and the scripted model's chat
+ * completions.
+ */
+export async function sandboxRequests(): Promise<{ composio: string[]; model: string[] }> {
+	const composioUrl = process.env[SANDBOX_ENV.composioUrl];
+	const modelUrl = process.env[SANDBOX_ENV.modelUrl];
+	if (!composioUrl || !modelUrl) {
+		throw new Error(`${SANDBOX_ENV.composioUrl} and ${SANDBOX_ENV.modelUrl} are not set; run through out/test/editor/runIntegration.js`);
+	}
+	const emulator = (await (await fetch(`${composioUrl}/_emulator/requests`)).json()) as { requests: { method: string; path: string }[] };
+	const model = (await (await fetch(`${modelUrl.replace(/\/v1$/, '')}/_scripted/requests`)).json()) as { requests: unknown[] };
+	return { composio: emulator.requests.map((r) => `${r.method} ${r.path}`), model: model.requests.map(() => 'POST /v1/chat/completions') };
 }

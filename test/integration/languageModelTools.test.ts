@@ -10,7 +10,8 @@ import * as vscode from 'vscode';
 import { userIdSecretKey } from '../../src/composio/userIds';
 import type { Services } from '../../src/services';
 import { currentWorkspaceIdentity } from '../../src/vscode/userIdStore';
-import { type ComposioLanguageModelTools, LanguageModelToolNames } from '../../src/vscode/languageModelTools';
+import type { ComposioLanguageModelTools } from '../../src/vscode/languageModelTools';
+import { LanguageModelToolNames } from '../../src/vscode/vsCodeChatRegistration';
 import { submitConnectPage } from '../shared/connectPage';
 import { activateExtension, waitFor } from './helpers';
 import { OpenExternalRecorder } from './pickers';
@@ -30,7 +31,7 @@ function markdownOf(message: string | vscode.MarkdownString | undefined): string
 describe(`Composio Language Model Tools in VS Code ${vscode.version}`, function () {
 	this.timeout(120_000);
 	let services: Services;
-	let tools: () => ComposioLanguageModelTools;
+	let tools: () => Promise<ComposioLanguageModelTools>;
 	let opener: OpenExternalRecorder;
 	let originalUserId: string | undefined;
 	const userKey = (): string => userIdSecretKey(currentWorkspaceIdentity());
@@ -95,7 +96,7 @@ describe(`Composio Language Model Tools in VS Code ${vscode.version}`, function 
 	});
 
 	it('prepareInvocation: a send asks with the same summary as the approval card; a read does not; always-allowed tools do not', async () => {
-		const run = tools().runTool;
+		const run = (await tools()).runTool;
 		const send = await run.prepareInvocation!({ input: { tool_slug: 'GMAIL_SEND_EMAIL', arguments: { recipient_email: 'dana@acme.dev', subject: 'Build', body: 'green' } } }, none);
 		assert.ok(send?.confirmationMessages, 'a send needs confirmation');
 		assert.equal(send.confirmationMessages.title, 'Allow this action? Gmail: Send email');

@@ -63,6 +63,7 @@ describe('Sandbox and the Composio layer inside the extension host', () => {
 			assert.equal(env.composio.baseUrl, 'https://backend.composio.dev');
 			assert.equal(env.missing, 'openAiKey');
 			// No OpenAI key: a language model VS Code offers, or, where it offers none, nothing to talk to.
+			services.models.wake(); // as showing the chat or sending a message does
 			const offered = await services.models.vscodeModels();
 			const config = await services.config();
 			if (offered.length === 0) {

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { userIdSecretKey } from '../../src/composio/userIds';
 import { CommandIds } from '../../src/vscode/commandIds';
 import { currentWorkspaceIdentity } from '../../src/vscode/userIdStore';
-import { activateExtension, ScriptedPrompts, sharedDir } from './helpers';
+import { activateExtension, answerWith, ScriptedPrompts, sharedDir } from './helpers';
 
 const GENERATED = /^vscode-[A-Za-z0-9_-]{16}$/;
 
@@ -29,7 +29,7 @@ describe('Per-workspace user id', () => {
 	it('Show User ID shows it and Copy puts it on the clipboard', async () => {
 		const { services } = await activateExtension();
 		const prompts = new ScriptedPrompts(['Copy']);
-		services.prompts = prompts;
+		answerWith({ prompts });
 		await vscode.env.clipboard.writeText('');
 		const shown = await vscode.commands.executeCommand<string>(CommandIds.showUserId);
 		assert.equal(shown, await services.userIds.get());
@@ -40,9 +40,9 @@ describe('Per-workspace user id', () => {
 	it('Set User ID refuses an invalid id, stores a valid one, and the next session uses it', async () => {
 		const { services } = await activateExtension();
 		const before = await services.session();
-		services.prompts = new ScriptedPrompts(['not valid!']);
+		answerWith({ prompts: new ScriptedPrompts(['not valid!']) });
 		assert.equal(await vscode.commands.executeCommand(CommandIds.setUserId), undefined);
-		services.prompts = new ScriptedPrompts(['alice@example.com']);
+		answerWith({ prompts: new ScriptedPrompts(['alice@example.com']) });
 		assert.equal(await vscode.commands.executeCommand(CommandIds.setUserId), 'alice@example.com');
 		assert.equal(await services.userIds.get(), 'alice@example.com');
 		const after = await services.session();
@@ -53,10 +53,10 @@ describe('Per-workspace user id', () => {
 	it('Reset User ID asks first, then generates a new id', async () => {
 		const { services } = await activateExtension();
 		const current = await services.userIds.get();
-		services.prompts = new ScriptedPrompts([undefined]);
+		answerWith({ prompts: new ScriptedPrompts([undefined]) });
 		assert.equal(await vscode.commands.executeCommand(CommandIds.resetUserId), undefined);
 		assert.equal(await services.userIds.get(), current, 'dismissing keeps the id');
-		services.prompts = new ScriptedPrompts(['Reset']);
+		answerWith({ prompts: new ScriptedPrompts(['Reset']) });
 		const fresh = await vscode.commands.executeCommand<string>(CommandIds.resetUserId);
 		assert.match(fresh ?? '', GENERATED);
 		assert.notEqual(fresh, current);

@@ -794,6 +794,8 @@ describe('ComposioEmulator (through the real SDK)', function () {
 				emu.completeLink(token, { decision: 'authorize' });
 				assert.equal((await composio.connectedAccounts.get(pending.id)).status, 'ACTIVE');
 			} finally {
+				// Its last write may still be running; stop() waits for it.
+				await emu.stop();
 				rmSync(dir, { recursive: true, force: true });
 			}
 		});

@@ -19,7 +19,7 @@ import { CommandIds } from '../../../src/vscode/commandIds';
 import type { UserPrompts } from '../../../src/vscode/userPrompts';
 import { recordConnections, type ConnectionRecorder } from '../../shared/connectionRecorder';
 import { submitConnectPage } from '../../shared/connectPage';
-import { activateExtension, waitFor } from '../helpers';
+import { activateExtension, answerWith, waitFor } from '../helpers';
 
 const hex = (n: number): string => randomBytes(n).toString('hex');
 /** Realistic Composio keys; OpenAI-compatible servers take any string, so these do not look like keys at all. */
@@ -82,7 +82,7 @@ describe('Secrets never travel (real extension host, live mode against a local e
 	const posted: string[] = [];
 	const logged: string[] = [];
 	const disposables: vscode.Disposable[] = [];
-	let originalPrompts: UserPrompts;
+	let answering: vscode.Disposable | undefined;
 	let restoreLog: (() => void) | undefined;
 	let connections: ConnectionRecorder | undefined;
 
@@ -96,12 +96,13 @@ describe('Secrets never travel (real extension host, live mode against a local e
 
 	/** Sends a message as the chat view does and resolves when its turn has ended. */
 	async function turn(text: string): Promise<void> {
-		await api.services.chatController.send(text);
-		await api.services.chat.idle();
+		const { controller, chat } = await api.services.loadChat();
+		await controller.send(text);
+		await chat.idle();
 	}
 
-	function lastNotice(): { text: string; action?: string } | undefined {
-		const notice = [...api.services.chat.current.items].reverse().find((i) => i.kind === 'notice');
+	async function lastNotice(): Promise<{ text: string; action?: string } | undefined> {
+		const notice = [...(await api.services.loadChat()).chat.current.items].reverse().find((i) => i.kind === 'notice');
 		return notice?.kind === 'notice' ? { text: notice.text, ...(notice.action ? { action: notice.action } : {}) } : undefined;
 	}
 
@@ -110,8 +111,7 @@ describe('Secrets never travel (real extension host, live mode against a local e
 		api = await activateExtension();
 		const { services } = api;
 		await sandbox.start();
-		originalPrompts = services.prompts;
-		services.prompts = prompts;
+		answering = answerWith({ prompts });
 		disposables.push(services.chatView.onDidPostMessage((m) => posted.push(JSON.stringify(m))));
 		// Every line handed to the log at any level, whatever level the channel writes.
 		const log = services.log as unknown as Record<string, unknown>;
@@ -137,7 +137,7 @@ describe('Secrets never travel (real extension host, live mode against a local e
 		await config().update('openai.model', SCRIPTED_MODEL, vscode.ConfigurationTarget.Global);
 		await vscode.commands.executeCommand(CommandIds.openChat);
 		await waitFor(() => services.chatView.isReady, 'the chat view to be ready');
-		await services.chat.newConversation();
+		await (await services.loadChat()).chat.newConversation();
 	});
 
 	after(async () => {
@@ -147,13 +147,13 @@ describe('Secrets never travel (real extension host, live mode against a local e
 		}
 		restoreLog?.();
 		connections?.dispose();
-		services.prompts = originalPrompts;
+		answering?.dispose();
 		await services.secrets.delete('composioApiKey');
 		await services.secrets.delete('openAiApiKey');
 		for (const key of ['baseUrl', 'openai.baseUrl', 'openai.model']) {
 			await config().update(key, undefined, vscode.ConfigurationTarget.Global);
 		}
-		await services.chat.newConversation();
+		await (await services.loadChat()).chat.newConversation();
 		await sandbox.stop();
 	});
 
@@ -171,7 +171,7 @@ describe('Secrets never travel (real extension host, live mode against a local e
 
 	it('a wrong Composio key: the turn ends with "Composio rejected the API key." and Set Composio API Key', async () => {
 		await turn('Summarize my emails');
-		assert.deepEqual(lastNotice(), { text: 'Composio rejected the API key.', action: 'setComposioKey' });
+		assert.deepEqual(await lastNotice(), { text: 'Composio rejected the API key.', action: 'setComposioKey' });
 		assert.ok(emulator.requests.length > 0, 'the emulator was asked (and refused the key)');
 		// The connections view tries too, and fails the same way.
 		await api.services.connections.refresh();
@@ -182,14 +182,14 @@ describe('Secrets never travel (real extension host, live mode against a local e
 		await setKey(CommandIds.setComposioApiKey, COMPOSIO_KEY);
 		await setKey(CommandIds.setOpenAiApiKey, WRONG_OPENAI_KEY);
 		await turn('What can you do?');
-		assert.deepEqual(lastNotice(), { text: 'The model provider rejected the API key. Set a valid OpenAI API key and try again.', action: 'setOpenAiKey' });
+		assert.deepEqual(await lastNotice(), { text: 'The model provider rejected the API key. Set a valid OpenAI API key and try again.', action: 'setOpenAiKey' });
 	});
 
 	it('the right keys: a turn with tool calls succeeds', async () => {
 		await setKey(CommandIds.setOpenAiApiKey, OPENAI_KEY);
 		emulator.seedAccount(await api.services.userIds.get(), 'gmail');
 		await turn('Summarize my emails');
-		const items = api.services.chat.current.items;
+		const items = (await api.services.loadChat()).chat.current.items;
 		const last = items[items.length - 1];
 		assert.ok(last?.kind === 'assistant' && /Inbox summary/.test(last.text), JSON.stringify(last));
 		assert.ok(items.some((i) => i.kind === 'tool' && i.name === 'GMAIL_FETCH_EMAILS' && i.status === 'done'));
@@ -232,7 +232,7 @@ describe('Secrets never travel (real extension host, live mode against a local e
 	it('no key anywhere: settings, storage, the log, the chat view, notices, the conversation, connections, status bar', async () => {
 		const { services } = api;
 		const context = services.context;
-		await services.chat.idle();
+		await (await services.loadChat()).chat.idle();
 
 		// Settings files and everything the extension stored.
 		const userSettings = join(context.globalStorageUri.fsPath, '..', '..', 'settings.json');
@@ -274,8 +274,8 @@ describe('Secrets never travel (real extension host, live mode against a local e
 		for (const text of prompts.shown) {
 			assertNoKey(text, `the notice "${text.slice(0, 80)}"`);
 		}
-		assertNoKey(JSON.stringify(services.chat.current), 'the conversation');
-		assertNoKey(JSON.stringify(await services.chat.list()), 'the history');
+		assertNoKey(JSON.stringify((await services.loadChat()).chat.current), 'the conversation');
+		assertNoKey(JSON.stringify(await (await services.loadChat()).chat.list()), 'the history');
 		assertNoKey(JSON.stringify(services.connections.state), 'the connections state');
 		assertNoKey(`${services.statusBar.item.text} ${JSON.stringify(services.statusBar.item.tooltip ?? '')}`, 'the status bar');
 		assertNoKey(JSON.stringify(await services.config()), 'the configuration the view gets');

@@ -5,16 +5,18 @@
  * Live mode against an emulator run here too, with a Composio key and no OpenAI key.
  */
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ChatSession } from '../../../src/agent/chatSession';
 import type { TranscriptItem } from '../../../src/protocol/transcript';
 import type { Services } from '../../../src/services';
+import { CommandIds } from '../../../src/vscode/commandIds';
 import type { QuickPicker } from '../../../src/vscode/quickPicker';
 import type { ScriptedModelsApi } from '../../lmExtension/extension';
 import { submitConnectPage } from '../../shared/connectPage';
 import { TestSandbox } from '../../shared/sandbox';
 import { scriptedPromptTokens } from '../../shared/scriptedTokens';
-import { activateExtension, waitFor } from '../helpers';
+import { activateExtension, answerWith, EXTENSION_ID, loadedFiles, waitFor } from '../helpers';
 
 const SCRIPTED_MODELS_ID = 'composio-tests.scripted-models';
 const SMALL_WINDOW = 6_000;
@@ -75,7 +77,15 @@ describe('VS Code language models in the chat (scripted models through vscode.lm
 		model.clearFaults();
 	});
 
-	it('with no OpenAI key, "auto" picks the first VS Code model, and the chat can start', async () => {
+	it('with no OpenAI key, "auto" picks the first VS Code model once something needs a model, and the chat can start', async () => {
+		// Nothing has needed a model yet in this window: the choice is left open (no model, nothing
+		// missing) rather than making VS Code wake every extension that provides models.
+		const idle = await services.config();
+		assert.equal(idle.model, undefined);
+		assert.equal(idle.missing, undefined);
+		// Showing the chat needs one.
+		await vscode.commands.executeCommand(CommandIds.openChat);
+		await waitFor(() => services.chatView.isReady, 'the chat view to be ready');
 		const state = await services.config();
 		assert.equal(state.sandbox, false);
 		assert.equal(state.hasOpenAiKey, false);
@@ -84,7 +94,7 @@ describe('VS Code language models in the chat (scripted models through vscode.lm
 	});
 
 	it('"Summarize my emails from today": the Connect card, the Connect page, and the answer, all through the VS Code model', async () => {
-		const chat = services.chat;
+		const { chat } = await services.loadChat();
 		await chat.newConversation();
 		const sending = chat.send('Summarize my emails from today');
 		await waitFor(() => items(chat, 'auth').some((a) => a.status === 'waiting'), 'the Connect card');
@@ -103,19 +113,22 @@ describe('VS Code language models in the chat (scripted models through vscode.lm
 		assert.ok(provider.received.length >= 3 && provider.received.every((r) => r.model === 'scripted-large'));
 		// Tools were offered through VS Code's API and came back as tool calls.
 		assert.ok(model.requests[0]!.tools.includes('COMPOSIO_MANAGE_CONNECTIONS'));
+		// The VS Code model client loaded for it, from its own bundle; the OpenAI SDK was never needed.
+		const root = vscode.extensions.getExtension(EXTENSION_ID)?.extensionUri.fsPath ?? '';
+		assert.ok(loadedFiles(root).includes(join(root, 'dist', 'lazy', 'vscodeModel.js')), 'the VS Code model bundle loaded');
+		assert.ok(!loadedFiles(root).includes(join(root, 'dist', 'lazy', 'model.js')), 'the OpenAI SDK did not');
 	});
 
 	it('the picker switches models mid-conversation: the next message goes to the new model with the conversation so far', async () => {
-		const chat = services.chat;
+		const { chat } = await services.loadChat();
 		const earlier = chat.current.items.map((i) => i.id);
 		const conversation = chat.current.id;
 		const picker = new PickByLabel('Scripted Small');
-		const original = services.picker;
-		services.picker = picker;
+		const answering = answerWith({ picker });
 		try {
 			await vscode.commands.executeCommand('composio.chooseModel');
 		} finally {
-			services.picker = original;
+			answering.dispose();
 		}
 		assert.ok(picker.offered[0]?.includes('$(check) Scripted Large · composio-tests'), JSON.stringify(picker.offered[0]));
 		assert.ok(picker.offered[0]?.includes('Scripted Small · composio-tests'));
@@ -134,7 +147,7 @@ describe('VS Code language models in the chat (scripted models through vscode.lm
 	});
 
 	it('a provider error shows its notice with Retry, and Retry answers', async () => {
-		const chat = services.chat;
+		const { chat } = await services.loadChat();
 		model.injectFault({ status: 500 });
 		assert.equal(await chat.send('What can you do?'), 'completed');
 		const notice = chat.current.items.at(-1);
@@ -146,7 +159,7 @@ describe('VS Code language models in the chat (scripted models through vscode.lm
 	});
 
 	it('Stop while a VS Code model streams ends the turn at once and keeps what was shown', async () => {
-		const chat = services.chat;
+		const { chat } = await services.loadChat();
 		model.setPace({ chunkDelayMs: 150, wordsPerChunk: 1 });
 		try {
 			const before = chat.current.items.length;
@@ -166,7 +179,7 @@ describe('VS Code language models in the chat (scripted models through vscode.lm
 	});
 
 	it('a conversation ten times longer than the small model’s window is still answered, and what was sent always fits', async () => {
-		const chat = services.chat;
+		const { chat } = await services.loadChat();
 		await chat.newConversation();
 		const user = await services.userIds.get();
 		for (const toolkit of ['github', 'slack']) {

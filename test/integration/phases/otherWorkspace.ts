@@ -17,7 +17,7 @@ export function run(): Promise<void> {
 		},
 		'the diff tool says plainly that this workspace has no git repository': async () => {
 			const { services } = await activateExtension();
-			const result = await services.editorTools.toolbox.run('VSCODE_GET_DIFF', {}, { signal: new AbortController().signal, gated: true });
+			const result = await (await services.editorTools.toolbox()).run('VSCODE_GET_DIFF', {}, { signal: new AbortController().signal, gated: true });
 			assert.equal(result.error, 'No git repository is open in this workspace, so there are no uncommitted changes to show.');
 		},
 	});

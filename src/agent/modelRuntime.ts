@@ -1,0 +1,6 @@
+/**
+ * The model bundle (dist/lazy/model.js): the OpenAI SDK and the model client over it. Loaded when
+ * the first message goes to the OpenAI-compatible or the sandbox's model, never at activation and
+ * not just to show the chat; see esbuild.mjs.
+ */
+export { OpenAiModelClient } from './openAiModelClient';

@@ -29,6 +29,8 @@ const stages = [
 	[() => `In-editor tests (VS Code ${installedVsCodeVersion('floor')})`, node, ['out/test/editor/runIntegration.js'], true, { COMPOSIO_EDITOR: 'floor' }],
 	[() => `Browser tests, key journeys (VS Code ${installedVsCodeVersion('floor')})`, node, [mocha, '--config', 'test/e2e/.mocharc.json', '--grep', FLOOR_JOURNEYS], true, { COMPOSIO_EDITOR: 'floor' }],
 	['VSIX contents', node, ['test/editor/package.mjs', '--check'], false],
+	// Last: it leaves a production build in dist/.
+	['Budgets', node, [mocha, '--config', 'test/budgets/.mocharc.json'], true],
 ];
 
 let passed = 0;

@@ -1,166 +1,162 @@
 /**
- * `npm run bench`: numbers, not pass/fail. Each time is printed with the baseline measured in
- * the same run and their ratio, so runs on different machines compare by ratio.
+ * `npm run bench`: numbers, not pass/fail (the budgets in `npm test` check counts and sizes).
+ * Every time is given with a baseline measured in the same run and their ratio, so runs on
+ * different machines compare by ratio. Prints a table and writes it, with every sample, as JSON
+ * to bench-results/ (gitignored): bench-<date>.json and latest.json.
  *
- *  1. Opening a conversation in the chat webview (chromium, the built bundle): 1,000 messages
- *     against 10, per message.
- *  2. Streaming: 2,000 deltas into one message over 100 animation frames, against 100 idle frames.
- *  3. The agent's overhead: one chat turn through the agent loop (Composio emulator + scripted
- *     model over HTTP through the real SDKs), against the bare model stream it contains.
+ *  1. Sizes: a production build and the VSIX (test/bench/sizes.ts).
+ *  2. In the real editor (test/bench/editorBench.ts): activation against an empty extension;
+ *     what activation loaded; the first chat message after activation against later ones; the
+ *     requests each message made; a turn with tools ("Summarize my emails") against the same
+ *     requests made directly with the SDKs (test/bench/directTurn.ts), both with 50 ms of latency
+ *     on every request; 100,000 characters streamed into the chat webview against an idle one.
+ *  3. Opening a 1,000-message conversation in the webview against an empty one
+ *     (test/bench/webviewOpen.ts).
  */
-import { performance } from 'node:perf_hooks';
-import { OpenAiModelClient } from '../../src/agent/openAiModelClient';
-import { runAgent } from '../../src/agent/agentLoop';
-import { ComposioService } from '../../src/composio/composioService';
-import { TestComposioEmulator } from '../shared/testComposioEmulator';
-import { TestScriptedModel } from '../shared/testScriptedModel';
-import { sampleTranscript } from '../e2e/sampleTranscript';
-import { openWebviewHarness, type WebviewHarness } from '../e2e/webviewHarness';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, platform, release } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from '../editor/codeServer';
+import { TestSandbox } from '../shared/sandbox';
+import { prepareDirectTurn } from './directTurn';
+import { type ActivationSample, editorBench, type MessageRequests, type TurnTiming } from './editorBench';
+import { formatBytes, measureShippedSizes } from './sizes';
+import { openConversation, type OpenSample } from './webviewOpen';
 
-function median(values: number[]): number {
+const WINDOWS = 7;
+const MESSAGES = 6;
+const DIRECT_RUNS = 5;
+const LATENCY_MS = 50;
+const STREAM_CHARACTERS = 100_000;
+const OPEN_SAMPLES = 3;
+
+function median(values: readonly number[]): number {
 	const sorted = [...values].sort((a, b) => a - b);
+	if (sorted.length === 0) {
+		return Number.NaN;
+	}
 	const mid = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+	return sorted.length % 2 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-function line(name: string, value: number, baselineName: string, baseline: number, unit = 'ms'): void {
-	console.log(`${name.padEnd(44)} ${value.toFixed(2).padStart(9)} ${unit}   baseline (${baselineName}) ${baseline.toFixed(2)} ${unit}   ratio ${(value / baseline).toFixed(2)}`);
+const ms = (v: number): string => `${v.toFixed(v < 10 ? 2 : 0)} ms`;
+const mb = (bytes: number): string => `${(bytes / 1_000_000).toFixed(1)} MB`;
+const ratio = (a: number, b: number): string => (b > 0 ? `${(a / b).toFixed(2)}×` : '–');
+
+/** A message's requests by kind: "Composio 3 (1 account list, 2 executes), model 3". */
+function describeRequests(r: MessageRequests): string {
+	const count = (pattern: RegExp): number => r.composio.filter((x) => pattern.test(x)).length;
+	const kinds = [
+		['session', count(/^POST \/api\/v3\.1\/tool_router\/session$/)],
+		['tool list', count(/\/tools$/)],
+		['account list', count(/^GET \/api\/v3\.1\/connected_accounts$/)],
+		['toolkit list', count(/\/toolkits$/)],
+		['execute', count(/\/execute$/)],
+	] as const;
+	const other = r.composio.length - kinds.reduce((n, [, c]) => n + c, 0);
+	const parts = [...kinds.filter(([, c]) => c > 0).map(([k, c]) => `${c} ${k}${c === 1 ? '' : 's'}`), ...(other ? [`${other} other`] : [])];
+	return `Composio ${r.composio.length}${parts.length ? ` (${parts.join(', ')})` : ''}; model ${r.model}`;
 }
 
-type PageWindow = {
-	performance: { now(): number };
-	dispatchEvent(e: unknown): void;
-	MessageEvent: new (type: string, init: { data: unknown }) => unknown;
-	requestAnimationFrame(cb: () => void): void;
-	document: { body: { offsetHeight: number } };
-};
+/** What each lazy bundle holds, for the table. */
+const LAZY_CONTENTS: Record<string, string> = { composio: 'Composio SDK', agent: 'chat session, agent loop', model: 'OpenAI SDK', sandbox: 'emulator, scripted model' };
 
-/** Delivers messages to the view and measures, inside the page, the work until layout is done (no frame waits). */
-async function timeInPage(view: WebviewHarness, messages: unknown[]): Promise<number> {
-	return view.page.evaluate((ms) => {
-		const w = globalThis as unknown as PageWindow;
-		const start = w.performance.now();
-		for (const data of ms) {
-			w.dispatchEvent(new w.MessageEvent('message', { data }));
-		}
-		void w.document.body.offsetHeight; // forces style and layout
-		return w.performance.now() - start;
-	}, messages);
-}
+type Row = readonly [measure: string, value: string, baseline: string, ratio: string];
 
-/** Delivers `batches` one per animation frame (as a stream arrives) and measures the whole run. */
-async function timeFrames(view: WebviewHarness, batches: unknown[][]): Promise<number> {
-	return view.page.evaluate(
-		(bs) =>
-			new Promise<number>((resolve) => {
-				const w = globalThis as unknown as PageWindow;
-				const start = w.performance.now();
-				let i = 0;
-				const next = (): void => {
-					if (i === bs.length) {
-						// One more frame: the last batch is drawn.
-						w.requestAnimationFrame(() => resolve(w.performance.now() - start));
-						return;
-					}
-					for (const data of bs[i++] ?? []) {
-						w.dispatchEvent(new w.MessageEvent('message', { data }));
-					}
-					w.requestAnimationFrame(next);
-				};
-				next();
-			}),
-		batches,
-	);
-}
-
-async function heapMb(view: WebviewHarness): Promise<number> {
-	return view.page.evaluate(() => ((globalThis as unknown as { performance: { memory?: { usedJSHeapSize: number } } }).performance.memory?.usedJSHeapSize ?? 0) / 1048576);
-}
-
-async function webviewBench(): Promise<void> {
-	const view = await openWebviewHarness();
-	try {
-		const open = async (n: number, id: string): Promise<number> => timeInPage(view, [{ type: 'conversation', id, title: id, items: sampleTranscript(n), state: 'idle' }]);
-		await open(10, 'warm');
-		const small: number[] = [];
-		const large: number[] = [];
-		for (let i = 0; i < 5; i++) {
-			small.push(await open(10, `s${i}`));
-		}
-		for (let i = 0; i < 3; i++) {
-			large.push(await open(1000, `l${i}`));
-		}
-		const perSmall = median(small) / 10;
-		const perLarge = median(large) / 1000;
-		console.log(`Opening a conversation: 1,000 messages in ${median(large).toFixed(0)} ms; 10 messages in ${median(small).toFixed(1)} ms`);
-		line('  per message, 1,000-message conversation', perLarge, 'per message, 10 messages', perSmall);
-		console.log(`  JS heap with 1,000 messages open: ${(await heapMb(view)).toFixed(1)} MB`);
-
-		const deltas = Array.from({ length: 2000 }, (_, i) => (i % 40 === 39 ? `word${i}\n\n` : `word${i} `));
-		const setup = (id: string) => [
-			{ type: 'conversation', id, title: id, items: sampleTranscript(20), state: 'running' },
-			{ type: 'itemAdded', conversationId: id, item: { kind: 'assistant', id: 'live', at: 0, text: '', streaming: true } },
-		];
-		const streamed: number[] = [];
-		const idle: number[] = [];
-		for (let i = 0; i < 3; i++) {
-			await timeInPage(view, setup(`st${i}`));
-			const batches: unknown[][] = [];
-			for (let b = 0; b < 100; b++) {
-				batches.push(deltas.slice(b * 20, b * 20 + 20).map((delta) => ({ type: 'textDelta', conversationId: `st${i}`, itemId: 'live', delta })));
-			}
-			streamed.push(await timeFrames(view, batches));
-			idle.push(await timeFrames(view, batches.map(() => [])));
-		}
-		line('Streaming 2,000 deltas over 100 frames', median(streamed), '100 frames, nothing to draw', median(idle));
-		console.log(`  JS heap after streaming: ${(await heapMb(view)).toFixed(1)} MB`);
-	} finally {
-		await view.close();
-	}
-}
-
-async function agentBench(): Promise<void> {
-	const emulator = new TestComposioEmulator();
-	const model = new TestScriptedModel({ chunkDelayMs: 0 });
-	await Promise.all([emulator.start(), model.start()]);
-	const service = new ComposioService();
-	try {
-		const session = await service.getSession('bench-user', { apiKey: emulator.apiKey, baseUrl: emulator.baseUrl, toolkits: [], authConfigs: {}, multiAccount: false });
-		const tools = await session.tools();
-		const client = new OpenAiModelClient({ baseUrl: model.baseUrl, model: 'scripted' });
-		const question = 'What can you do?';
-		const bare = async (): Promise<number> => {
-			const start = performance.now();
-			for await (const _chunk of client.stream({ messages: [{ role: 'user', content: question }], tools, signal: new AbortController().signal })) {
-				// drain
-			}
-			return performance.now() - start;
-		};
-		const turn = async (): Promise<number> => {
-			const start = performance.now();
-			for await (const _event of runAgent({ model: client, session, messages: [{ role: 'user', content: question }], maxTurns: 4, signal: new AbortController().signal })) {
-				// drain
-			}
-			return performance.now() - start;
-		};
-		await bare();
-		await turn();
-		const bares: number[] = [];
-		const turns: number[] = [];
-		for (let i = 0; i < 20; i++) {
-			bares.push(await bare());
-			turns.push(await turn());
-		}
-		line('One agent turn (no tools) through the loop', median(turns), 'the bare model stream', median(bares));
-	} finally {
-		service.dispose();
-		await Promise.all([emulator.stop(), model.stop()]);
-	}
+function printTable(rows: readonly Row[]): string {
+	const header: Row = ['Measure', 'Value', 'Baseline (same run)', 'Ratio'];
+	const all = [header, ...rows];
+	const widths = header.map((_, i) => Math.max(...all.map((r) => r[i]?.length ?? 0)));
+	const line = (r: Row): string => `| ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+	return [line(header), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map(line)].join('\n');
 }
 
 async function main(): Promise<void> {
-	await webviewBench();
-	await agentBench();
+	const log = (line: string): void => console.log(line);
+	log('Sizes: production build and VSIX…');
+	const sizes = measureShippedSizes();
+
+	log('The real editor (code-server), the production build, the sandbox servers in their tests\' build…');
+	// Connect Links on 127.0.0.2, which code-server does not rewrite the way it rewrites 127.0.0.1 links.
+	const sandbox = new TestSandbox({ emulator: { linkHost: '127.0.0.2' } });
+	await sandbox.start();
+	let editor: Awaited<ReturnType<typeof editorBench>>;
+	const direct: TurnTiming[] = [];
+	try {
+		editor = await editorBench(sandbox, { windows: WINDOWS, messages: MESSAGES, latencyMs: LATENCY_MS, streamCharacters: STREAM_CHARACTERS, log });
+		log('The same turn directly through the SDKs…');
+		sandbox.emulator.latencyMs = LATENCY_MS;
+		sandbox.model.setPace({ latencyMs: LATENCY_MS, chunkDelayMs: 0, wordsPerChunk: 3 });
+		const turn = await prepareDirectTurn(sandbox, editor.userId, editor.lastMessageCompletions);
+		await turn.run();
+		for (let i = 0; i < DIRECT_RUNS; i++) {
+			direct.push(await turn.run());
+		}
+	} finally {
+		await sandbox.stop();
+	}
+
+	log('Opening conversations in the webview…');
+	const empty: OpenSample[] = [];
+	const large: OpenSample[] = [];
+	for (let i = 0; i < OPEN_SAMPLES; i++) {
+		empty.push(await openConversation(0));
+		large.push(await openConversation(1000));
+	}
+
+	const act = editor.activation;
+	const oursMs = median(act.ours.map((a) => a.ms));
+	const emptyMs = median(act.empty.map((a) => a.ms));
+	const first = editor.messages[0];
+	const later = editor.messages.slice(1);
+	const laterFull = median(later.map((m) => m.fullMs));
+	const laterFirst = median(later.map((m) => m.firstTokenMs));
+	const directFull = median(direct.map((d) => d.fullMs));
+	const directFirst = median(direct.map((d) => d.firstTokenMs));
+	const loaded = (samples: readonly ActivationSample[]): string => {
+		const s = samples[0];
+		return s ? `${s.modules.length} module${s.modules.length === 1 ? '' : 's'}, ${formatBytes(s.bytes)}` : '–';
+	};
+	const st = editor.streaming;
+	const o = (samples: readonly OpenSample[], key: keyof OpenSample): number => median(samples.map((s) => s[key]));
+	const rows: Row[] = [
+		[`Activation in the extension host (median of ${act.ours.length} windows)`, ms(oursMs), `empty extension ${ms(emptyMs)}`, ratio(oursMs, emptyMs)],
+		['Loaded at activation', loaded(act.ours), `empty extension ${loaded(act.empty)}`, ''],
+		['First chat message after activation, Enter → whole answer', ms(first?.fullMs ?? Number.NaN), `later messages ${ms(laterFull)}`, ratio(first?.fullMs ?? 0, laterFull)],
+		['Requests: showing the chat', describeRequests(editor.openChat), '', ''],
+		['Requests: first message', first ? describeRequests(first.requests) : '–', '', ''],
+		...later.slice(0, 1).map((m): Row => ['Requests: each later message', describeRequests(m.requests), 'budget: 0 sessions, 0 tool lists', '']),
+		[`"Summarize my emails", time to first token (${LATENCY_MS} ms latency)`, ms(laterFirst), `direct SDK calls ${ms(directFirst)}`, ratio(laterFirst, directFirst)],
+		[`"Summarize my emails", whole answer (${LATENCY_MS} ms latency)`, ms(laterFull), `direct SDK calls ${ms(directFull)}`, ratio(laterFull, directFull)],
+		[`Streaming ${STREAM_CHARACTERS.toLocaleString('en')} characters: longest frame`, ms(st.streaming.longestFrameMs), `idle view ${ms(st.idle.longestFrameMs)}`, ratio(st.streaming.longestFrameMs, st.idle.longestFrameMs)],
+		[`Streaming ${STREAM_CHARACTERS.toLocaleString('en')} characters: long tasks > 50 ms`, String(st.streaming.longTasks), `idle view ${st.idle.longTasks}`, ''],
+		['Opening 1,000 messages: first paint', ms(o(large, 'firstPaintMs')), `empty ${ms(o(empty, 'firstPaintMs'))}`, ratio(o(large, 'firstPaintMs'), o(empty, 'firstPaintMs'))],
+		['Opening 1,000 messages: interactive', ms(o(large, 'interactiveMs')), `empty ${ms(o(empty, 'interactiveMs'))}`, ratio(o(large, 'interactiveMs'), o(empty, 'interactiveMs'))],
+		['Opening 1,000 messages: JS heap', mb(o(large, 'heapBytes')), `empty ${mb(o(empty, 'heapBytes'))}`, ratio(o(large, 'heapBytes'), o(empty, 'heapBytes'))],
+		['Size: activation bundle (dist/extension.js)', formatBytes(sizes.activation.bytes), 'budget 150.0 kB', ratio(sizes.activation.bytes, 150_000)],
+		...Object.entries(sizes.lazy).map(([name, b]): Row => [`Size: lazy bundle ${name} (${LAZY_CONTENTS[name] ?? name})`, formatBytes(b.bytes), 'loads on first use', '']),
+		['Size: webview bundle', formatBytes(sizes.webview.bytes), 'budget 300.0 kB', ratio(sizes.webview.bytes, 300_000)],
+		['Size: .vsix', formatBytes(sizes.vsixBytes), 'budget 1.50 MB', ratio(sizes.vsixBytes, 1_500_000)],
+	];
+	const table = printTable(rows);
+	console.log(`\n${table}\n`);
+
+	const results = {
+		date: new Date().toISOString(),
+		machine: { platform: platform(), release: release(), cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
+		settings: { windows: WINDOWS, messages: MESSAGES, directRuns: DIRECT_RUNS, latencyMs: LATENCY_MS, streamCharacters: STREAM_CHARACTERS, openSamples: OPEN_SAMPLES },
+		table,
+		sizes,
+		editor,
+		direct,
+		open: { empty, large },
+	};
+	const dir = join(repoRoot, 'bench-results');
+	mkdirSync(dir, { recursive: true });
+	const stamp = results.date.replace(/[:.]/g, '-');
+	writeFileSync(join(dir, `bench-${stamp}.json`), JSON.stringify(results, null, 2));
+	writeFileSync(join(dir, 'latest.json'), JSON.stringify(results, null, 2));
+	console.log(`Written to bench-results/bench-${stamp}.json and bench-results/latest.json`);
 }
 
 main().catch((e: unknown) => {

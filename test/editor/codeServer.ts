@@ -79,6 +79,8 @@ export interface CodeServerOptions {
 	 * reads that payload only with its smoke-test driver enabled; 1.100 always reads it.
 	 */
 	developmentPayload?: boolean;
+	/** More extension folders to install the same way (each a link named after its manifest). */
+	extraExtensions?: readonly string[];
 	port?: number;
 	/** Which editor; default `selectedEditor()`. */
 	editor?: EditorName;
@@ -116,9 +118,9 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
 	mkdirSync(join(userDataDir, 'User'), { recursive: true });
 	mkdirSync(join(dir, 'exts'), { recursive: true });
 	options.prepareExtensions?.(join(dir, 'exts'));
-	if (options.installExtension) {
-		const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
-		symlinkSync(repoRoot, join(dir, 'exts', `${manifest.publisher}.${manifest.name}-${manifest.version}`), 'dir');
+	for (const folder of [...(options.installExtension ? [repoRoot] : []), ...(options.extraExtensions ?? [])]) {
+		const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+		symlinkSync(folder, join(dir, 'exts', `${manifest.publisher}.${manifest.name}-${manifest.version}`), 'dir');
 	}
 	writeFileSync(
 		join(userDataDir, 'User', 'settings.json'),

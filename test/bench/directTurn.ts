@@ -1,0 +1,73 @@
+/**
+ * The baseline for a turn with tools: the same requests the extension made for one message,
+ * made directly with the `openai` and `@composio/core` SDKs against the same local servers (and
+ * the same latency): the connected accounts listed, each chat completion streamed with the same
+ * messages and tools, each tool call executed on a Composio session. What the extension adds on
+ * top (agent loop, approval, saves, host → webview, rendering) is the difference.
+ */
+import { performance } from 'node:perf_hooks';
+import { Composio } from '@composio/core';
+import { OpenAIProvider } from '@composio/openai';
+import OpenAI from 'openai';
+import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
+import type { TestSandbox } from '../shared/sandbox';
+import type { TurnTiming } from './editorBench';
+
+/** One model request of the turn being replayed, as the scripted model received it. */
+export interface RecordedCompletion {
+	readonly messages: unknown[];
+	readonly tools: readonly string[];
+}
+
+/** Replays a recorded turn directly through the SDKs, timed from its first request. */
+export interface DirectTurn {
+	run(): Promise<TurnTiming>;
+}
+
+/** Prepares the direct path for `userId` (a session and its tools, made before any timing, as the extension's later messages have them). */
+export async function prepareDirectTurn(sandbox: TestSandbox, userId: string, recorded: readonly RecordedCompletion[]): Promise<DirectTurn> {
+	const composio = new Composio({ apiKey: sandbox.emulator.apiKey, baseURL: sandbox.emulator.baseUrl, provider: new OpenAIProvider(), allowTracking: false, disableVersionCheck: true });
+	const session = await composio.create(userId, { manageConnections: true });
+	const tools = new Map((await session.tools()).filter((t): t is ChatCompletionTool & { type: 'function' } => t.type === 'function').map((t) => [t.function.name, t]));
+	const openai = new OpenAI({ apiKey: 'sandbox', baseURL: sandbox.model.baseUrl, maxRetries: 0 });
+	return {
+		async run(): Promise<TurnTiming> {
+			const start = performance.now();
+			let firstToken = 0;
+			await composio.connectedAccounts.list({ userIds: [userId] });
+			for (const request of recorded) {
+				const stream = await openai.chat.completions.create({
+					model: 'sandbox-scripted',
+					messages: request.messages as ChatCompletionMessageParam[],
+					tools: request.tools.map((name) => {
+						const tool = tools.get(name);
+						if (!tool) {
+							throw new Error(`the session has no tool ${name}`);
+						}
+						return tool;
+					}),
+					stream: true,
+					stream_options: { include_usage: true },
+				});
+				const calls: { name: string; arguments: string }[] = [];
+				for await (const chunk of stream) {
+					for (const choice of chunk.choices) {
+						if (choice.delta.content && !firstToken) {
+							firstToken = performance.now();
+						}
+						for (const part of choice.delta.tool_calls ?? []) {
+							const call = (calls[part.index] ??= { name: '', arguments: '' });
+							call.name += part.function?.name ?? '';
+							call.arguments += part.function?.arguments ?? '';
+						}
+					}
+				}
+				for (const call of calls) {
+					await session.execute(call.name, JSON.parse(call.arguments || '{}') as Record<string, unknown>);
+				}
+			}
+			const end = performance.now();
+			return { firstTokenMs: (firstToken || end) - start, fullMs: end - start };
+		},
+	};
+}

@@ -1,7 +1,7 @@
 /**
  * The conversation as DOM. Items are keyed by id; adding or updating one touches only its own
  * element. Streamed text is collected and rendered at most once per animation frame, for the
- * streaming message only.
+ * streaming message only, and only its last block is rendered again (see streamingText.ts).
  */
 import type { WebviewToHost } from '../protocol/chatProtocol';
 import { type ApprovalAnswer, type ApprovalRequestAction, type AuthCardStatus, type EditorContext, NOTICE_ACTIONS, type NoticeAction, type ToolCallStatus, type TranscriptItem } from '../protocol/transcript';
@@ -9,6 +9,7 @@ import { h, icon } from './dom';
 import { codeLanguage, renderMarkdown } from './markdown';
 import { toolAction } from '../common/toolkitNames';
 import { linkHost, toolkitName } from './names';
+import { settledLength } from './streamingText';
 
 /** Longest tool output shown inline; the rest opens in an editor tab. */
 export const INLINE_RESULT_LIMIT = 4000;
@@ -56,6 +57,8 @@ export class TranscriptView {
 	readonly element: HTMLElement;
 	private readonly nodes = new Map<string, { item: Item; el: HTMLElement }>();
 	private readonly dirtyText = new Set<string>();
+	/** Streaming answers: how much of the text is rendered for good, and the nodes of the rest. */
+	private readonly streams = new Map<string, { settled: number; tail: ChildNode[] }>();
 	private frame: number | undefined;
 	private settleToken = 0;
 	private atEnd = true;
@@ -80,6 +83,7 @@ export class TranscriptView {
 	setItems(items: readonly Item[]): void {
 		this.nodes.clear();
 		this.dirtyText.clear();
+		this.streams.clear();
 		const fragment = document.createDocumentFragment();
 		for (const item of items) {
 			const el = this.render(item);
@@ -185,12 +189,38 @@ export class TranscriptView {
 			const node = this.nodes.get(id);
 			if (node?.item.kind === 'assistant') {
 				const body = node.el.querySelector('.message-body');
-				body?.replaceChildren(this.markdown(node.item.text));
+				if (body && node.item.streaming === true) {
+					this.renderStreaming(id, body, node.item.text);
+				} else {
+					this.streams.delete(id);
+					body?.replaceChildren(this.markdown(node.item.text));
+				}
 				node.el.classList.toggle('streaming', node.item.streaming === true);
 				node.el.setAttribute('aria-busy', node.item.streaming === true ? 'true' : 'false');
 			}
 		}
 		this.dirtyText.clear();
+	}
+
+	/** Renders a streaming answer: finished blocks once, appended; the unfinished rest again. */
+	private renderStreaming(id: string, body: Element, text: string): void {
+		let stream = this.streams.get(id);
+		if (!stream || text.length < stream.settled) {
+			stream = { settled: 0, tail: [] };
+			this.streams.set(id, stream);
+			body.replaceChildren();
+		}
+		for (const child of stream.tail) {
+			child.remove();
+		}
+		const settled = settledLength(text, stream.settled);
+		if (settled > stream.settled) {
+			body.append(this.markdown(text.slice(stream.settled, settled)));
+			stream.settled = settled;
+		}
+		const tail = this.markdown(text.slice(settled));
+		stream.tail = Array.from(tail.childNodes);
+		body.append(tail);
 	}
 
 	private nearEnd(): boolean {

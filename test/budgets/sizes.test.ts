@@ -7,13 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { formatBytes, measureShippedSizes, type ShippedSizes } from '../bench/sizes';
-
-/** The budgets, in bytes (1 kB = 1,000 bytes). */
-export const BUDGETS = {
-	activationBundle: 150_000,
-	webviewBundle: 300_000,
-	vsix: 1_500_000,
-} as const;
+import { BUDGETS } from './budgets';
 
 describe('Budgets: what ships', function () {
 	this.timeout(180_000);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_CONTEXT_WINDOW, OPENAI_CONTEXT_WINDOWS } from '../../src/agent/contextWindow';
+import { BUDGETS } from '../budgets/budgets';
 
 interface Manifest {
 	contributes: {
@@ -50,6 +51,18 @@ describe('README', () => {
 		for (const key of Object.keys(manifest.contributes.configuration.properties)) {
 			assert.ok(settings.includes(`| \`${key}\` |`), `${key} has a row`);
 		}
+	});
+
+	it('has a Performance section naming every budget npm test checks, with its current value', () => {
+		const performance = section('Performance');
+		for (const [what, limit] of Object.entries(BUDGETS)) {
+			const text = limit >= 1_000_000 ? `${limit / 1_000_000} MB` : `${limit / 1000} kB`;
+			assert.ok(performance.includes(`≤ ${text}`), `the ${what} budget (${text}) is stated`);
+		}
+		for (const phrase of ['No SDK module evaluated at activation', 'No HTTP request at activation', '0 session creations, 0 tool-list fetches']) {
+			assert.ok(performance.includes(phrase), `"${phrase}" is stated`);
+		}
+		assert.match(performance, /\| Activation in the extension host[^\n]*empty extension/, 'the latest table with the activation ratio');
 	});
 });
 

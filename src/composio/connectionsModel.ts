@@ -148,9 +148,9 @@ export class ConnectionsModel implements Disposable {
 		return next;
 	}
 
-	/** Loads once if nothing was ever loaded; otherwise resolves at once (or with the running load). */
+	/** Loads once if nothing was ever loaded and no load runs; otherwise resolves at once (or with the running load). */
 	ensureLoaded(): Promise<void> {
-		return this._state.kind === 'idle' ? this.refresh() : (this.queued ?? this.chain);
+		return this._state.kind === 'idle' && !this._loading ? this.refresh() : (this.queued ?? this.chain);
 	}
 
 	/**

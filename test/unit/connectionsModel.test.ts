@@ -78,6 +78,18 @@ describe('ConnectionsModel (against the emulator)', function () {
 		m.dispose();
 	});
 
+	it('ensureLoaded while the first load runs waits for it instead of loading again (the chat and the tree both ask)', async () => {
+		const m = model();
+		const before = listCalls();
+		const first = m.ensureLoaded();
+		await new Promise((r) => setTimeout(r, 0));
+		assert.equal(m.loading, true, 'the first load is under way');
+		await Promise.all([first, m.ensureLoaded(), m.ensureLoaded()]);
+		assert.equal(m.state.kind, 'loaded');
+		assert.equal(listCalls() - before, 1, 'one load');
+		m.dispose();
+	});
+
 	it('sees status changes made elsewhere on refresh', async () => {
 		const id = emu.seedAccount(userId, 'slack');
 		const m = model();

@@ -6,7 +6,6 @@
  * show every request the extension made.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { CommandIds } from '../../src/vscode/commandIds';
 import { activateExtension, EXTENSION_ID, loadedFiles, sandboxRequests, waitFor } from './helpers';
@@ -21,7 +20,7 @@ describe('Activation in the real extension host', function () {
 		// onStartupFinished activates it before any test runs; nothing has used it since.
 		await waitFor(() => ext.isActive, 'the extension to activate at startup');
 		const root = ext.extensionUri.fsPath;
-		assert.deepEqual(loadedFiles(root), [join(root, 'dist', 'extension.js')], 'only the activation bundle was evaluated: no SDK, no agent, no sandbox');
+		assert.deepEqual(loadedFiles(root), ['extension.js'], 'only the activation bundle was evaluated: no SDK, no agent, no sandbox');
 		const requests = await sandboxRequests();
 		assert.deepEqual(requests, { composio: [], model: [] }, 'no request reached the sandbox servers');
 	});
@@ -29,12 +28,12 @@ describe('Activation in the real extension host', function () {
 	it('loads the Composio bundle the first time the Connections view needs it, and only then asks Composio', async () => {
 		const { services } = await activateExtension();
 		const root = vscode.extensions.getExtension(EXTENSION_ID)?.extensionUri.fsPath ?? '';
-		assert.ok(!loadedFiles(root).some((f) => f.includes(join('dist', 'lazy'))), 'no lazy bundle yet');
+		assert.ok(!loadedFiles(root).some((f) => f.startsWith('lazy/')), 'no lazy bundle yet');
 		await vscode.commands.executeCommand(CommandIds.manageConnections);
 		await waitFor(() => services.connectionsView.treeView.visible, 'the connections view');
 		assert.equal(services.connections.state.kind, 'loaded');
-		assert.ok(loadedFiles(root).includes(join(root, 'dist', 'lazy', 'composio.js')), 'the Composio bundle loaded');
-		assert.ok(!loadedFiles(root).includes(join(root, 'dist', 'lazy', 'model.js')), 'the OpenAI SDK did not: nothing was sent');
+		assert.ok(loadedFiles(root).includes('lazy/composio.js'), 'the Composio bundle loaded');
+		assert.ok(!loadedFiles(root).includes('lazy/model.js'), 'the OpenAI SDK did not: nothing was sent');
 		const { composio } = await sandboxRequests();
 		assert.ok(composio.some((r) => r === 'POST /api/v3.1/tool_router/session'), `a session was created (${composio.join(', ')})`);
 	});
@@ -44,7 +43,7 @@ describe('Activation in the real extension host', function () {
 		const root = vscode.extensions.getExtension(EXTENSION_ID)?.extensionUri.fsPath ?? '';
 		await vscode.commands.executeCommand(CommandIds.openChat);
 		await waitFor(() => services.chatView.isReady, 'the chat view');
-		assert.ok(loadedFiles(root).includes(join(root, 'dist', 'lazy', 'agent.js')), 'the agent bundle loaded');
+		assert.ok(loadedFiles(root).includes('lazy/agent.js'), 'the agent bundle loaded');
 		const { chat, controller } = await services.loadChat();
 		await chat.newConversation();
 		const userId = await services.userIds.get();
@@ -61,8 +60,8 @@ describe('Activation in the real extension host', function () {
 				await chat.idle();
 				perMessage.push((await sandboxRequests()).composio);
 			}
-			assert.ok(loadedFiles(root).includes(join(root, 'dist', 'lazy', 'model.js')), 'the model bundle loaded');
-			assert.ok(!loadedFiles(root).includes(join(root, 'dist', 'lazy', 'vscodeModel.js')), 'the VS Code language model client did not: the sandbox model answered');
+			assert.ok(loadedFiles(root).includes('lazy/model.js'), 'the model bundle loaded');
+			assert.ok(!loadedFiles(root).includes('lazy/vscodeModel.js'), 'the VS Code language model client did not: the sandbox model answered');
 			const last = chat.current.items.at(-1);
 			assert.ok(last?.kind === 'assistant' && /Inbox summary/.test(last.text), `the agent answered (${JSON.stringify(last)})`);
 			const count = (requests: string[], pattern: RegExp): number => requests.filter((r) => pattern.test(r)).length;

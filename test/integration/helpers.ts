@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import * as vscode from 'vscode';
 import { SANDBOX_ENV } from '../../src/sandbox/sandboxServers';
 import type { TestApi } from '../../src/extension';
@@ -75,11 +76,16 @@ export function sharedDir(): string {
 	return dir;
 }
 
-/** The files under `root`/dist that this extension host has evaluated (Node's module cache), sorted. */
+/**
+ * The bundles of the extension at `root` that this extension host has evaluated (Node's module
+ * cache), relative to its dist/ folder and sorted: e.g. `['extension.js', 'lazy/composio.js']`.
+ * Node keeps real paths, so an extension installed as a link is found too.
+ */
 export function loadedFiles(root: string): string[] {
-	const dist = join(root, 'dist');
+	const dist = join(realpathSync(root), 'dist') + sep;
 	return Object.keys(require.cache)
 		.filter((f) => f.startsWith(dist))
+		.map((f) => f.slice(dist.length).split(sep).join('/'))
 		.sort();
 }
 

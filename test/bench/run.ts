@@ -60,7 +60,7 @@ function describeRequests(r: MessageRequests): string {
 }
 
 /** What each lazy bundle holds, for the table. */
-const LAZY_CONTENTS: Record<string, string> = { composio: 'Composio SDK', agent: 'chat session, agent loop', model: 'OpenAI SDK', sandbox: 'emulator, scripted model' };
+const LAZY_CONTENTS: Record<string, string> = { composio: 'Composio SDK', agent: 'chat session, agent loop, context fitting, editor tools', model: 'OpenAI SDK', vscodeModel: 'VS Code language model client', sandbox: 'emulator, scripted model' };
 
 type Row = readonly [measure: string, value: string, baseline: string, ratio: string];
 

@@ -34,10 +34,13 @@ describe('Budgets: what ships', function () {
 		assert.deepEqual(sizes.activation.packages, []);
 	});
 
-	it('the SDKs are in the lazy bundles: Composio in composio, OpenAI in model, neither in agent', () => {
+	it('the SDKs are in the lazy bundles: Composio in composio, OpenAI in model, neither in agent nor in the VS Code model client', () => {
+		const sdk = (p: string): boolean => p === 'openai' || p.startsWith('@composio/');
 		assert.ok(sizes.lazy.composio?.packages.includes('@composio/core'), JSON.stringify(sizes.lazy.composio?.packages));
 		assert.ok(sizes.lazy.model?.packages.includes('openai'), JSON.stringify(sizes.lazy.model?.packages));
-		assert.deepEqual(sizes.lazy.agent?.packages, []);
+		// The agent carries the editor tools' glob matcher, and no SDK.
+		assert.deepEqual(sizes.lazy.agent?.packages.filter(sdk), [], JSON.stringify(sizes.lazy.agent?.packages));
+		assert.deepEqual(sizes.lazy.vscodeModel?.packages, [], 'the vscode.lm client needs no package');
 	});
 
 	it(`the webview bundle is at most ${formatBytes(BUDGETS.webviewBundle)}`, () => {

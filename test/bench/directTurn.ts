@@ -2,7 +2,8 @@
  * The baseline for a turn with tools: the same requests the extension made for one message,
  * made directly with the `openai` and `@composio/core` SDKs against the same local servers (and
  * the same latency): the connected accounts listed, each chat completion streamed with the same
- * messages and tools, each tool call executed on a Composio session. What the extension adds on
+ * messages and tool definitions (Composio's and the editor's, as the extension sent them), each
+ * tool call executed on a Composio session. What the extension adds on
  * top (agent loop, approval, saves, host → webview, rendering) is the difference.
  */
 import { performance } from 'node:perf_hooks';
@@ -16,7 +17,8 @@ import type { TurnTiming } from './editorBench';
 /** One model request of the turn being replayed, as the scripted model received it. */
 export interface RecordedCompletion {
 	readonly messages: unknown[];
-	readonly tools: readonly string[];
+	/** The tool definitions as sent. */
+	readonly tools: unknown;
 }
 
 /** Replays a recorded turn directly through the SDKs, timed from its first request. */
@@ -24,11 +26,10 @@ export interface DirectTurn {
 	run(): Promise<TurnTiming>;
 }
 
-/** Prepares the direct path for `userId` (a session and its tools, made before any timing, as the extension's later messages have them). */
+/** Prepares the direct path for `userId` (a session, made before any timing, as the extension's later messages have it). */
 export async function prepareDirectTurn(sandbox: TestSandbox, userId: string, recorded: readonly RecordedCompletion[]): Promise<DirectTurn> {
 	const composio = new Composio({ apiKey: sandbox.emulator.apiKey, baseURL: sandbox.emulator.baseUrl, provider: new OpenAIProvider(), allowTracking: false, disableVersionCheck: true });
 	const session = await composio.create(userId, { manageConnections: true });
-	const tools = new Map((await session.tools()).filter((t): t is ChatCompletionTool & { type: 'function' } => t.type === 'function').map((t) => [t.function.name, t]));
 	const openai = new OpenAI({ apiKey: 'sandbox', baseURL: sandbox.model.baseUrl, maxRetries: 0 });
 	return {
 		async run(): Promise<TurnTiming> {
@@ -39,13 +40,7 @@ export async function prepareDirectTurn(sandbox: TestSandbox, userId: string, re
 				const stream = await openai.chat.completions.create({
 					model: 'sandbox-scripted',
 					messages: request.messages as ChatCompletionMessageParam[],
-					tools: request.tools.map((name) => {
-						const tool = tools.get(name);
-						if (!tool) {
-							throw new Error(`the session has no tool ${name}`);
-						}
-						return tool;
-					}),
+					...(Array.isArray(request.tools) && request.tools.length > 0 ? { tools: request.tools as ChatCompletionTool[] } : {}),
 					stream: true,
 					stream_options: { include_usage: true },
 				});

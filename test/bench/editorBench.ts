@@ -340,7 +340,7 @@ export async function editorBench(sandbox: TestSandbox, options: { windows: numb
 			const m = sandbox.model.requests.length;
 			const timing = await timedSend(page, frame, 'Summarize my emails');
 			messages.push({ ...timing, requests: requestsSince(sandbox, c, m) });
-			lastMessageCompletions = sandbox.model.requests.slice(m).map((r) => ({ messages: r.messages, tools: r.tools }));
+			lastMessageCompletions = sandbox.model.requests.slice(m).map((r) => ({ messages: r.messages, tools: r.toolDefinitions }));
 			options.log(`  message ${i + 1}: first token ${timing.firstTokenMs.toFixed(0)} ms, answer ${timing.fullMs.toFixed(0)} ms`);
 		}
 

@@ -50,6 +50,8 @@ export interface ScriptedModelRequest {
 	messages: unknown[];
 	/** Names of the tools offered. */
 	tools: string[];
+	/** The tool definitions as sent. */
+	toolDefinitions: unknown;
 	/** `Date.now()` when it arrived. */
 	at: number;
 	/** Its size as `scriptedPromptTokens` counts it (messages and tool definitions). */
@@ -188,7 +190,7 @@ export class TestScriptedModel extends ScriptedModel {
 
 	protected override async intercept(request: CompletionRequest, _req: IncomingMessage, res: ServerResponse): Promise<boolean> {
 		const promptTokens = scriptedPromptTokens(request.messages, request.toolDefinitions);
-		this.requests.push({ messages: request.messages, tools: request.tools, at: Date.now(), promptTokens, model: request.model });
+		this.requests.push({ messages: request.messages, tools: request.tools, toolDefinitions: request.toolDefinitions, at: Date.now(), promptTokens, model: request.model });
 		if (this.latencyMs > 0) {
 			await this.sleep(this.latencyMs);
 			if (!this.listening) {

@@ -34,13 +34,16 @@ describe('Budgets: what ships', function () {
 		assert.deepEqual(sizes.activation.packages, []);
 	});
 
-	it('the SDKs are in the lazy bundles: Composio in composio, OpenAI in model, neither in agent nor in the VS Code model client', () => {
+	it('the SDKs are in the lazy bundles: Composio in composio, OpenAI in model, neither in agent, the VS Code model client nor VS Code chat\'s participant and tools', () => {
 		const sdk = (p: string): boolean => p === 'openai' || p.startsWith('@composio/');
 		assert.ok(sizes.lazy.composio?.packages.includes('@composio/core'), JSON.stringify(sizes.lazy.composio?.packages));
 		assert.ok(sizes.lazy.model?.packages.includes('openai'), JSON.stringify(sizes.lazy.model?.packages));
 		// The agent carries the editor tools' glob matcher, and no SDK.
 		assert.deepEqual(sizes.lazy.agent?.packages.filter(sdk), [], JSON.stringify(sizes.lazy.agent?.packages));
 		assert.deepEqual(sizes.lazy.vscodeModel?.packages, [], 'the vscode.lm client needs no package');
+		// The @composio participant and the Language Model Tools reach Composio through a session opened elsewhere.
+		assert.ok(sizes.lazy.vscodeChat, 'the participant and tools are a bundle of their own');
+		assert.deepEqual(sizes.lazy.vscodeChat.packages.filter(sdk), [], JSON.stringify(sizes.lazy.vscodeChat.packages));
 	});
 
 	it(`the webview bundle is at most ${formatBytes(BUDGETS.webviewBundle)}`, () => {

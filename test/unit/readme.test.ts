@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { DEFAULT_CONTEXT_WINDOW, OPENAI_CONTEXT_WINDOWS } from '../../src/agent/contextWindow';
 import { BUDGETS } from '../budgets/budgets';
 
@@ -63,6 +63,25 @@ describe('README', () => {
 			assert.ok(performance.includes(phrase), `"${phrase}" is stated`);
 		}
 		assert.match(performance, /\| Activation in the extension host[^\n]*empty extension/, 'the latest table with the activation ratio');
+	});
+
+	it('gives the reason for every src file over 400 lines, and says how many there are', () => {
+		const development = section('Development');
+		const start = development.lastIndexOf('\n', development.indexOf('longer than 400 lines')) + 1;
+		assert.ok(start > 0, 'the Development section has the paragraph on long files');
+		const paragraph = development.slice(start, development.indexOf('A unit test lists these files', start));
+		const source = (dir: string): string[] =>
+			readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? source(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
+		const src = join(root, 'src');
+		const long = source(src)
+			.filter((f) => readFileSync(f, 'utf8').split('\n').length > 400)
+			.map((f) => relative(src, f).split('\\').join('/'));
+		assert.ok(long.length > 0, 'found the long files');
+		for (const file of long) {
+			const name = file.slice(file.lastIndexOf('/') + 1);
+			assert.ok(paragraph.includes(`\`${file}\``) || paragraph.includes(`\`${name}\``), `${file} (over 400 lines) is named with its reason`);
+		}
+		assert.match(paragraph, new RegExp(`^${['Zero', 'One', 'Two', 'Three', 'Four', 'Five', 'Six', 'Seven', 'Eight', 'Nine', 'Ten', 'Eleven', 'Twelve', 'Thirteen', 'Fourteen'][long.length] ?? long.length} files`), `the count (${long.length}) is right`);
 	});
 });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type FrameLocator, type Locator } from 'playwright-core';
-import { openChat, openWorkbench, runCommand, screenshot, waitUntil, type Workbench } from './workbench';
+import { authorizeOpenedLink, openChat, openWorkbench, runCommand, screenshot, waitUntil, type Workbench } from './workbench';
 
 /** The finished (not streaming) assistant answers of the conversations titled `title` that the extension has saved in this editor's data folder. */
 function savedAnswers(wb: Workbench, title: string): string[] {
@@ -109,20 +109,11 @@ describe('In-chat authentication in the real workbench (browser) @floor', functi
 		await wb.page.mouse.move(700, 450);
 		await screenshot(wb.page, 'flow-connect-card');
 
-		await card.getByRole('button', { name: 'Connect' }).click();
-		await waitUntil(() => wb.openedUrls.length > 0, 'the Connect Link to be opened');
-		const opened = wb.openedUrls[0]!;
+		// The user completes the hosted Connect page in their browser.
+		const opened = await authorizeOpenedLink(wb, () => card.getByRole('button', { name: 'Connect' }).click(), { screenshotName: 'flow-connect-page-done' });
 		// The browser sits where the editor's server is reachable, not necessarily on the sandbox's
 		// machine: the link arrives through code-server's forwarding route for the emulator's port.
 		assert.match(opened, new RegExp(`^${escapeRegExp(new URL(wb.page.url()).origin)}/proxy/${new URL(emulator.baseUrl).port}/link/ln_`), 'the opened URL is the Connect Link through the editor\'s forwarding route');
-
-		// The user completes the hosted Connect page in their browser.
-		const connectPage = await wb.browser.context.newPage();
-		await connectPage.goto(opened);
-		await connectPage.getByRole('button', { name: 'Authorize' }).click();
-		await connectPage.getByText(/connected/i).first().waitFor();
-		await screenshot(connectPage, 'flow-connect-page-done');
-		await connectPage.close();
 
 		// Nothing typed: the card turns connected and the agent carries on.
 		await chat.locator('.auth-card.auth-card-connected').waitFor({ timeout: 30_000 });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Locator } from 'playwright-core';
-import { openChat, openWorkbench, screenshot, waitUntil, type Workbench } from './workbench';
+import { authorizeOpenedLink, openChat, openWorkbench, screenshot, waitUntil, type Workbench } from './workbench';
 
 const BROKEN = 'src/broken.ts';
 const BROKEN_TEXT = [
@@ -67,13 +67,7 @@ describe('Editor tools in the real workbench (browser)', function () {
 		// GitHub is not connected yet in this sandbox: connect it through its Connect card.
 		const connect = chat.locator('.auth-card').first();
 		await connect.waitFor({ timeout: 60_000 });
-		await connect.getByRole('button', { name: 'Connect' }).click();
-		await waitUntil(() => wb.openedUrls.length > 0, 'the Connect Link to open');
-		const page = await wb.browser.context.newPage();
-		await page.goto(wb.openedUrls[0]!);
-		await page.getByRole('button', { name: 'Authorize' }).click();
-		await page.getByText(/connected/i).first().waitFor();
-		await page.close();
+		await authorizeOpenedLink(wb, () => connect.getByRole('button', { name: 'Connect' }).click());
 
 		// Then the GitHub create, which asks: its card shows the body with the diagnostic.
 		const createCard = chat.locator('.tool-card.tool-awaitingApproval');

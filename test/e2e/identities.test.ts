@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { FrameLocator, Locator } from 'playwright-core';
-import { openChat, openWorkbench, runCommand, screenshot, waitUntil, type Workbench } from './workbench';
+import { authorizeOpenedLink, openChat, openWorkbench, runCommand, screenshot, waitUntil, type Workbench } from './workbench';
 
 /**
  * Who each account is, and Reconnect, in the real workbench: two Gmail accounts connected from
@@ -26,18 +26,7 @@ describe('Identities and Reconnect in the real workbench (browser)', function ()
 	/** Sends `text`, waits for the newest card that asks to (re)connect, opens its link in a tab and signs in on the Connect page as `identity` (the page's default when undefined). */
 	async function completeCard(card: Locator, button: 'Connect' | 'Reconnect', identity?: string): Promise<void> {
 		await card.waitFor();
-		const before = wb.openedUrls.length;
-		await card.getByRole('button', { name: button }).click();
-		await waitUntil(() => wb.openedUrls.length > before, 'the Connect Link to be opened');
-		const page = await wb.browser.context.newPage();
-		await page.goto(wb.openedUrls[wb.openedUrls.length - 1]!);
-		const field = page.getByLabel(/Sign in as/);
-		if (identity !== undefined) {
-			await field.fill(identity);
-		}
-		await page.getByRole('button', { name: 'Authorize' }).click();
-		await page.getByText(/connected/i).first().waitFor();
-		await page.close();
+		await authorizeOpenedLink(wb, () => card.getByRole('button', { name: button }).click(), identity === undefined ? {} : { identity });
 	}
 
 	async function send(text: string): Promise<void> {

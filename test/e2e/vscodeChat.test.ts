@@ -10,7 +10,7 @@ import type { Locator, Page } from 'playwright-core';
 import { installedEditor } from '../editor/codeServer';
 import { isRecord } from '../../src/common/isRecord';
 import type { ScriptInput, ScriptedTurn } from '../../src/sandbox/scriptedModelScripts';
-import { openWorkbench, runCommand, screenshot, waitUntil, type Workbench } from './workbench';
+import { authorizeOpenedLink, openWorkbench, runCommand, screenshot, waitUntil, type Workbench } from './workbench';
 
 /** These suites need the language model provider API (VS Code 1.104+) for their scripted models; on an older editor they are reported as pending. */
 function skipBefore1104(context: Mocha.Context): void {
@@ -117,13 +117,7 @@ describe('@composio in VS Code\'s chat view (browser)', function () {
 		await wb.page.mouse.move(200, 300);
 		await screenshot(wb.page, 'participant-connect-button');
 
-		await connect.click();
-		await waitUntil(() => wb.openedUrls.length > 0, 'the Connect Link to be opened');
-		const connectPage = await wb.browser.context.newPage();
-		await connectPage.goto(wb.openedUrls[0]!);
-		await connectPage.getByRole('button', { name: 'Authorize' }).click();
-		await connectPage.getByText(/connected/i).first().waitFor();
-		await connectPage.close();
+		await authorizeOpenedLink(wb, () => connect.click());
 
 		// Nothing typed: the same response carries on to the summary.
 		await waitUntil(async () => /Inbox summary/.test((await response.textContent()) ?? ''), 'the summary in the same response', 90_000);

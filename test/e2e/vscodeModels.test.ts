@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { installedEditor } from '../editor/codeServer';
-import { openChat, openWorkbench, screenshot, waitUntil, type Workbench } from './workbench';
+import { authorizeOpenedLink, openChat, openWorkbench, screenshot, waitUntil, type Workbench } from './workbench';
 
 /** These suites need the language model provider API (VS Code 1.104+) for their scripted models; on an older editor they are reported as pending. */
 function skipBefore1104(context: Mocha.Context): void {
@@ -63,13 +63,7 @@ describe('VS Code language models in the chat view (browser)', function () {
 		await wb.page.mouse.move(700, 450);
 		await screenshot(wb.page, 'models-connect-card');
 
-		await card.getByRole('button', { name: 'Connect' }).click();
-		await waitUntil(() => wb.openedUrls.length > 0, 'the Connect Link to be opened');
-		const connectPage = await wb.browser.context.newPage();
-		await connectPage.goto(wb.openedUrls[0]!);
-		await connectPage.getByRole('button', { name: 'Authorize' }).click();
-		await connectPage.getByText(/connected/i).first().waitFor();
-		await connectPage.close();
+		await authorizeOpenedLink(wb, () => card.getByRole('button', { name: 'Connect' }).click());
 
 		// Nothing typed: the card turns connected and the agent carries on, through the same model.
 		await chat.locator('.auth-card.auth-card-connected').waitFor({ timeout: 60_000 });

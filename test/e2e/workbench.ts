@@ -185,6 +185,35 @@ export async function runCommand(page: Page, label: string): Promise<void> {
 	throw new Error(`Command not found in the palette: ${label}`);
 }
 
+/**
+ * The user completes the hosted Connect page in their browser: `click` opens a Connect Link
+ * (recorded in `wb.openedUrls`, as `vscode.env.openExternal` would hand it to the browser); the
+ * page is loaded in a new tab, signed in as `identity` when one is given (the page's default
+ * otherwise), authorized, captured as `screenshotName` once it says connected, and closed.
+ * Returns the URL that was opened.
+ */
+export async function authorizeOpenedLink(wb: Workbench, click: () => Promise<void>, options: { identity?: string; screenshotName?: string } = {}): Promise<string> {
+	const before = wb.openedUrls.length;
+	await click();
+	await waitUntil(() => wb.openedUrls.length > before, 'the Connect Link to be opened');
+	const opened = wb.openedUrls[wb.openedUrls.length - 1]!;
+	const page = await wb.browser.context.newPage();
+	try {
+		await page.goto(opened);
+		if (options.identity !== undefined) {
+			await page.getByLabel(/Sign in as/).fill(options.identity);
+		}
+		await page.getByRole('button', { name: 'Authorize' }).click();
+		await page.getByText(/connected/i).first().waitFor();
+		if (options.screenshotName) {
+			await screenshot(page, options.screenshotName);
+		}
+	} finally {
+		await page.close();
+	}
+	return opened;
+}
+
 /** Saves a screenshot of the whole workbench under `resultsDir()`. */
 export async function screenshot(page: Page, name: string): Promise<string> {
 	mkdirSync(resultsDir(), { recursive: true });

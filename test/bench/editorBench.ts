@@ -116,7 +116,7 @@ function benchCopyOfThisExtension(root: string): string {
 	mkdirSync(dir);
 	const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as Record<string, unknown>;
 	writeFileSync(join(dir, 'package.json'), JSON.stringify({ ...manifest, activationEvents: [] }, null, 2));
-	for (const entry of ['dist', 'media', 'README.md']) {
+	for (const entry of ['dist', 'media', 'README.md', 'package.nls.json', 'l10n']) {
 		symlinkSync(join(repoRoot, entry), join(dir, entry));
 	}
 	return dir;

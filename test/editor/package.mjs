@@ -27,7 +27,7 @@ function run(args) {
 
 const files = run(['ls']).split('\n').map((l) => l.trim()).filter(Boolean);
 const forbidden = files.filter((f) => /^(src|test|out|node_modules|\.ci|\.sandbox-state|test-results)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts'));
-const required = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media/icon.png', 'dist/extension.js', 'dist/lazy/composio.js', 'dist/lazy/agent.js', 'dist/lazy/model.js', 'dist/lazy/sandbox.js', 'dist/webview/chat.js', 'media/chat.css'];
+const required = ['package.json', 'package.nls.json', 'l10n/bundle.l10n.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media/icon.png', 'dist/extension.js', 'dist/lazy/composio.js', 'dist/lazy/agent.js', 'dist/lazy/model.js', 'dist/lazy/sandbox.js', 'dist/webview/chat.js', 'media/chat.css'];
 const missing = required.filter((f) => !files.includes(f));
 console.log(`VSIX contents (${files.length} files):\n  ${files.join('\n  ')}`);
 if (forbidden.length > 0 || missing.length > 0) {

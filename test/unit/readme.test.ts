@@ -14,7 +14,12 @@ interface Manifest {
 
 const root = join(__dirname, '..', '..', '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
-const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Manifest;
+const nls = JSON.parse(readFileSync(join(root, 'package.nls.json'), 'utf8')) as Record<string, string>;
+/** The manifest as VS Code shows it in English: every `%key%` replaced from package.nls.json. */
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'), (_key, value: unknown) => {
+	const key = typeof value === 'string' ? /^%([\w.]+)%$/.exec(value)?.[1] : undefined;
+	return key !== undefined ? nls[key] : value;
+}) as Manifest;
 
 function section(title: string): string {
 	const start = readme.indexOf(`## ${title}\n`);

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { once } from './common/once';
 import { Services } from './services';
 import { CHAT_VIEW_ID } from './vscode/commandIds';
+import { lazyBundle, translateCoreLayers } from './vscode/l10n';
 import type { ComposioLanguageModelTools } from './vscode/languageModelTools';
 import { registerCommands } from './vscode/commands';
 import { type McpOfferState, type McpServerDefinitionProvider, offerMcpServer } from './vscode/mcpServer';
@@ -9,7 +9,7 @@ import { ScriptableUserInterface, type UserInterface, vsCodeUserInterface } from
 import { registerChatParticipant, registerLanguageModelTools } from './vscode/vsCodeChatRegistration';
 
 /** The participant's and the tools' code, loaded on the first request or call (dist/lazy/vscodeChat.js). */
-const loadVsCodeChat = once(() => import('./vscode/vsCodeChatRuntime'));
+const loadVsCodeChat = lazyBundle(() => import('./vscode/vsCodeChatRuntime'));
 
 /** What `activate` returns while the extension runs under tests; nothing otherwise. */
 export interface TestApi {
@@ -30,6 +30,8 @@ export interface TestApi {
  * (see Services), each from a bundle of its own.
  */
 export function activate(context: vscode.ExtensionContext): TestApi | undefined {
+	// Before anything words a message: the core layers' sentences in the display language.
+	translateCoreLayers();
 	const log = vscode.window.createOutputChannel('Composio Agent', { log: true });
 	const testing = context.extensionMode === vscode.ExtensionMode.Test;
 	const scriptable = testing ? new ScriptableUserInterface(vsCodeUserInterface()) : undefined;

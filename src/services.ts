@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ChatSession, TurnSetup } from './agent/chatSession';
 import { type AlwaysAllowedStore, type ApprovalMode } from './agent/toolApproval';
-import { NO_MODEL_MESSAGE } from './agent/modelSelection';
+import { noModelMessage } from './agent/modelSelection';
 import { DisposableBase } from './common/disposable';
 import type { Event } from './common/emitter';
 import { once } from './common/once';
@@ -26,6 +26,7 @@ import { ContextKeyUpdater } from './vscode/contextKeys';
 import { EditorPrompts } from './vscode/editorPrompts';
 import { EditorToolsProvider } from './vscode/editorToolsProvider';
 import { EnvironmentResolver, type ResolvedEnvironment } from './vscode/environment';
+import { lazyBundle } from './vscode/l10n';
 import { LastKnownConnections } from './vscode/lastKnownConnections';
 import type { McpDeps } from './vscode/mcpServer';
 import { ModelResolver } from './vscode/modelResolver';
@@ -38,12 +39,13 @@ import { VsCodeSecretStore } from './vscode/vsCodeSecretStore';
 /**
  * The bundles that load on first use. esbuild.mjs builds each `import()` target here as a file of
  * its own (dist/lazy/*.js) that this one requires when first asked; nothing else in the
- * activation bundle may import them, except for types.
+ * activation bundle may import them, except for types. `lazyBundle` gives each one's copy of the
+ * core layers' translator the window's translations as it loads (see vscode/l10n.ts).
  */
-const loadComposio = once(() => import('./composio/composioRuntime'));
-const loadAgent = once(() => import('./agent/agentRuntime'));
-const loadModel = once(() => import('./agent/modelRuntime'));
-const loadVsCodeModel = once(() => import('./vscode/vsCodeModelRuntime'));
+const loadComposio = lazyBundle(() => import('./composio/composioRuntime'));
+const loadAgent = lazyBundle(() => import('./agent/agentRuntime'));
+const loadModel = lazyBundle(() => import('./agent/modelRuntime'));
+const loadVsCodeModel = lazyBundle(() => import('./vscode/vsCodeModelRuntime'));
 
 /** The agent bundle's exports. */
 type AgentRuntime = Awaited<ReturnType<typeof loadAgent>>;
@@ -295,7 +297,7 @@ export class Services extends DisposableBase {
 	async sessionWithKey(): Promise<ToolSession> {
 		const env = await this.resolveEnvironment();
 		if (env.missing === 'composioKey') {
-			throw new ComposioError('auth', 'Set your Composio API key first (Composio: Set Composio API Key), or turn on the sandbox.', { action: 'setComposioKey', detail: 'no Composio API key' });
+			throw new ComposioError('auth', vscode.l10n.t('Set your Composio API key first (Composio: Set Composio API Key), or turn on the sandbox.'), { action: 'setComposioKey', detail: 'no Composio API key' });
 		}
 		return this.session(env);
 	}
@@ -336,7 +338,7 @@ export class Services extends DisposableBase {
 			this.log.warn(problem);
 		}
 		if (env.missing === 'composioKey') {
-			throw new ComposioError('auth', 'Set your Composio API key to start.', { action: 'setComposioKey', detail: 'no Composio API key' });
+			throw new ComposioError('auth', vscode.l10n.t('Set your Composio API key to start.'), { action: 'setComposioKey', detail: 'no Composio API key' });
 		}
 		let model: () => Promise<ModelClient>;
 		if (chosen) {
@@ -347,12 +349,12 @@ export class Services extends DisposableBase {
 			const selection = await this.models.selection(env);
 			if (selection.missing === 'openAiKey') {
 				const { ModelError } = await loadAgent();
-				throw new ModelError('auth', 'Set your OpenAI API key to start (or point composio.openai.baseUrl at a server that needs none).', { action: 'setOpenAiKey' });
+				throw new ModelError('auth', vscode.l10n.t('Set your OpenAI API key to start (or point composio.openai.baseUrl at a server that needs none).'), { action: 'setOpenAiKey' });
 			}
 			const selected = selection.selected;
 			if (!selected) {
 				const { ModelError } = await loadAgent();
-				throw new ModelError('noModel', NO_MODEL_MESSAGE, { action: 'chooseModel' });
+				throw new ModelError('noModel', noModelMessage(), { action: 'chooseModel' });
 			}
 			model = () => this.models.client(selected, env);
 		}

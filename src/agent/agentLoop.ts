@@ -2,6 +2,7 @@
  * The agent loop: model → tools → model until the model answers without calling a tool, as a
  * stream of `AgentEvent`s. Pure (no vscode, no storage); everything comes in through options.
  */
+import * as l10n from '@vscode/l10n';
 import type {
 	ChatCompletionAssistantMessageParam,
 	ChatCompletionMessageParam,
@@ -119,7 +120,7 @@ export function toAgentFailure(e: unknown): AgentFailure {
 	if (e instanceof ComposioError) {
 		return { kind: `composio.${e.kind}`, message: e.message, ...(e.action ? { action: e.action } : {}) };
 	}
-	return { kind: 'unexpected', message: 'Something went wrong while running the agent. The details are in the log.', action: 'openLogs' };
+	return { kind: 'unexpected', message: l10n.t('Something went wrong while running the agent. The details are in the log.'), action: 'openLogs' };
 }
 
 /**
@@ -227,12 +228,12 @@ function linkIsActive(result: unknown, url: string, depth = 0): boolean {
 function failedText(toolkit: string, reason: string): string {
 	const name = toolkitDisplayName(toolkit);
 	const why = reason.trim().replace(/[.!]?$/, '.');
-	return `Connecting ${name} failed: ${why} I can't continue without access to ${name}. Ask me again whenever you want to retry, and I'll send a new link.`;
+	return l10n.t("Connecting {0} failed: {1} I can't continue without access to {0}. Ask me again whenever you want to retry, and I'll send a new link.", name, why);
 }
 
 function expiredText(toolkit: string): string {
 	const name = toolkitDisplayName(toolkit);
-	return `The ${name} link expired before the connection was finished, so I stopped here. Ask again when you're ready and I'll send a new link.`;
+	return l10n.t("The {0} link expired before the connection was finished, so I stopped here. Ask again when you're ready and I'll send a new link.", name);
 }
 
 /**
@@ -404,7 +405,13 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 
 	for (;;) {
 		if (turnsLeft <= 0) {
-			yield { type: 'notice', text: `Stopped after ${maxTurns} step${maxTurns === 1 ? '' : 's'} without a final answer. Say "continue" to let the agent go on, or raise composio.agent.maxTurns.` };
+			yield {
+				type: 'notice',
+				text:
+					maxTurns === 1
+						? l10n.t('Stopped after 1 step without a final answer. Say "continue" to let the agent go on, or raise composio.agent.maxTurns.')
+						: l10n.t('Stopped after {0} steps without a final answer. Say "continue" to let the agent go on, or raise composio.agent.maxTurns.', maxTurns),
+			};
 			yield { type: 'done', reason: 'maxTurns' };
 			return;
 		}
@@ -541,14 +548,14 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 					const decision = await options.approval.ask(call.id, asking, signal);
 					if (signal.aborted) {
 						answerUnrun(index);
-						yield { type: 'toolFinished', callId: call.id, ok: false, result: JSON.stringify({ error: 'Stopped before it ran.' }, null, 2), error: 'Stopped before it ran.', truncatedForModel: false, declined: true };
+						yield { type: 'toolFinished', callId: call.id, ok: false, result: JSON.stringify({ error: 'Stopped before it ran.' }, null, 2), error: l10n.t('Stopped before it ran.'), truncatedForModel: false, declined: true };
 						yield { type: 'done', reason: 'cancelled' };
 						return;
 					}
 					yield { type: 'approvalDecided', callId: call.id, decision };
 					if (decision === 'deny') {
 						messages.push({ role: 'tool', tool_call_id: call.id, content: DECLINED_TOOL_RESULT });
-						yield { type: 'toolFinished', callId: call.id, ok: false, result: JSON.stringify({ declined: true }, null, 2), error: 'You declined this action; it did not run.', truncatedForModel: false, declined: true };
+						yield { type: 'toolFinished', callId: call.id, ok: false, result: JSON.stringify({ declined: true }, null, 2), error: l10n.t('You declined this action; it did not run.'), truncatedForModel: false, declined: true };
 						continue;
 					}
 				}
@@ -613,7 +620,7 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 						logger.warn(`Could not start reconnecting ${dead.id}: ${e instanceof ComposioError ? e.detail : String(e)}`);
 					}
 					if (request) {
-						const why = dead.statusReason ?? `The account is ${dead.status.toLowerCase()}.`;
+						const why = dead.statusReason ?? l10n.t('The account is {0}.', dead.status.toLowerCase());
 						yield {
 							type: 'reconnectRequired',
 							callId: call.id,
@@ -639,8 +646,13 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 						} else {
 							const closing =
 								waited.kind === 'failed'
-									? `Reconnecting ${label} failed: ${waited.reason.trim().replace(/[.!]?$/, '.')} I stopped here, because ${call.name} needs that account. Reconnect it from the Connections view, or ask me again and I'll send a new link.`
-									: `The link to reconnect ${label} expired before it was used, so I stopped here. Ask me again when you're ready and I'll send a new one.`;
+									? l10n.t(
+											"Reconnecting {0} failed: {1} I stopped here, because {2} needs that account. Reconnect it from the Connections view, or ask me again and I'll send a new link.",
+											label,
+											waited.reason.trim().replace(/[.!]?$/, '.'),
+											call.name,
+										)
+									: l10n.t("The link to reconnect {0} expired before it was used, so I stopped here. Ask me again when you're ready and I'll send a new one.", label);
 							const content = JSON.stringify({ error });
 							messages.push({ role: 'tool', tool_call_id: call.id, content });
 							answerUnrun(index + 1);
@@ -656,7 +668,7 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 			if (stopWith) {
 				if (stopWith.type === 'done') {
 					answerUnrun(index);
-					yield { type: 'toolFinished', callId: call.id, ok: false, result: JSON.stringify({ error: 'Cancelled by the user.' }, null, 2), error: 'Cancelled by the user.', truncatedForModel: false };
+					yield { type: 'toolFinished', callId: call.id, ok: false, result: JSON.stringify({ error: 'Cancelled by the user.' }, null, 2), error: l10n.t('Cancelled by the user.'), truncatedForModel: false };
 				} else {
 					messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify({ error }) });
 					answerUnrun(index + 1);

@@ -4,6 +4,7 @@
  * first time the chat is shown or a message is sent, never at activation; no model SDK is in it
  * (see modelRuntime.ts and vscode/vsCodeModelRuntime.ts). See esbuild.mjs.
  */
+export { config as configureL10n } from '@vscode/l10n';
 export { ChatSession } from './chatSession';
 export { ContextFittingModelClient } from './contextFittingModelClient';
 export { DEFAULT_CONTEXT_WINDOW, estimateTokens, openAiInputLimit } from './contextWindow';

@@ -3,6 +3,7 @@
  * `@composio` chat participant and the confirmations of the Language Model Tools. The sidebar's
  * approval card shows the same parts (app, action, account, arguments) as DOM.
  */
+import * as l10n from '@vscode/l10n';
 import { toolAction, toolkitDisplayName } from '../common/toolkitNames';
 import type { ToolAction } from './toolApproval';
 
@@ -23,7 +24,7 @@ export interface ActionSummary {
 /** An action as shown. */
 export function summarizeAction(a: ToolAction): ActionSummary {
 	return {
-		app: a.toolkit ? toolkitDisplayName(a.toolkit) : 'Tool',
+		app: a.toolkit ? toolkitDisplayName(a.toolkit) : l10n.t('Tool'),
 		action: toolAction(a.tool, a.toolkit),
 		tool: a.tool,
 		...(a.account ? { account: a.account } : {}),
@@ -33,17 +34,17 @@ export function summarizeAction(a: ToolAction): ActionSummary {
 
 /** The question's heading. */
 export function approvalHeading(actions: readonly ToolAction[]): string {
-	return actions.length === 1 ? 'Allow this action?' : `Allow these ${actions.length} actions?`;
+	return actions.length === 1 ? l10n.t('Allow this action?') : l10n.t('Allow these {0} actions?', actions.length);
 }
 
 /** What an approval question asks, in words: acting on an account, or looking into the workspace (a secret file). */
 export function approvalExplanation(actions: readonly ToolAction[]): string {
 	if (actions.length > 0 && actions.every((a) => a.toolkit === 'vscode')) {
 		return actions.some((a) => a.tool === 'VSCODE_READ_SECRET_FILE')
-			? 'The agent wants to read a file that may hold secrets (keys, passwords). Nothing is read until you answer.'
-			: 'The agent wants to look at your workspace. Nothing runs until you answer.';
+			? l10n.t('The agent wants to read a file that may hold secrets (keys, passwords). Nothing is read until you answer.')
+			: l10n.t('The agent wants to look at your workspace. Nothing runs until you answer.');
 	}
-	return 'The agent wants to act on your account. Nothing runs until you answer.';
+	return l10n.t('The agent wants to act on your account. Nothing runs until you answer.');
 }
 
 /** Markdown text with every character that could format escaped. */
@@ -59,7 +60,8 @@ function fenceFor(text: string): string {
 
 /** One action as a markdown line ("**Gmail** · Send email · as work") without the arguments. */
 export function actionLine(summary: ActionSummary): string {
-	return `**${escapeMarkdown(summary.app)}** · ${escapeMarkdown(summary.action)}${summary.account ? ` · as ${escapeMarkdown(summary.account)}` : ''} (\`${summary.tool.replace(/`/g, '')}\`)`;
+	const what = `**${escapeMarkdown(summary.app)}** · ${escapeMarkdown(summary.action)}`;
+	return `${summary.account ? l10n.t('{0} · as {1}', what, escapeMarkdown(summary.account)) : what} (\`${summary.tool.replace(/`/g, '')}\`)`;
 }
 
 /**
@@ -69,7 +71,7 @@ export function actionLine(summary: ActionSummary): string {
 export function approvalMarkdown(actions: readonly ToolAction[]): string {
 	const parts = [`**${approvalHeading(actions)}** ${approvalExplanation(actions)}`];
 	for (const a of actions.map(summarizeAction)) {
-		const args = a.args.length > 0 ? a.args.map((r) => `${r.name}: ${r.value}`).join('\n') : '(no arguments)';
+		const args = a.args.length > 0 ? a.args.map((r) => `${r.name}: ${r.value}`).join('\n') : l10n.t('(no arguments)');
 		const fence = fenceFor(args);
 		parts.push(`${actionLine(a)}\n\n${fence}text\n${args}\n${fence}`);
 	}

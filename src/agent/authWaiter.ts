@@ -7,6 +7,7 @@
  * result, a failed check, a message, a click, the expiry deadline, Stop) arrives in one inbox
  * and is handled in order, one account after another.
  */
+import * as l10n from '@vscode/l10n';
 import { systemClock, type Clock } from '../common/clock';
 import { nullLogger, type Logger } from '../common/logger';
 import { toolkitDisplayName } from '../common/toolkitNames';
@@ -15,6 +16,14 @@ import { connectionOutcome, type FinalConnectionOutcome, pollConnection } from '
 import type { ConnectionCheck, ConnectionOutcome, ConnectRequest, ToolSession } from '../composio/toolSession';
 import type { AccountIdentities } from '../composio/accountIdentities';
 import type { AgentEvent } from './agentEvents';
+
+/** The notice once an account is active: "Connected Gmail as alice@example.com — continuing". */
+function connectedNotice(name: string, reconnected: boolean, identity: string | undefined): string {
+	if (reconnected) {
+		return identity ? l10n.t('Reconnected {0} as {1} — continuing', name, identity) : l10n.t('Reconnected {0} — continuing', name);
+	}
+	return identity ? l10n.t('Connected {0} as {1} — continuing', name, identity) : l10n.t('Connected {0} — continuing', name);
+}
 
 /** A connection the user was asked to make. */
 export interface PendingConnection {
@@ -294,16 +303,16 @@ export class AuthWaiter {
 			switch (outcome.status) {
 				case 'ACTIVE':
 					yield { type: 'authStatus', ...ids(), status: 'connected', ...(identity ? { identity } : {}) };
-					yield { type: 'notice', text: `${first.replacesAccountId ? 'Reconnected' : 'Connected'} ${name}${identity ? ` as ${identity}` : ''} — continuing` };
+					yield { type: 'notice', text: connectedNotice(name, first.replacesAccountId !== undefined, identity) };
 					return { kind: 'connected', toolkits: [toolkit], ...(userText !== undefined ? { userText } : {}) };
 				case 'FAILED':
 				case 'REVOKED': {
-					const reason = outcome.reason ?? `The connection ended in ${outcome.status.toLowerCase()} state.`;
+					const reason = outcome.reason ?? (outcome.status === 'FAILED' ? l10n.t('The connection ended in failed state.') : l10n.t('The connection ended in revoked state.'));
 					yield { type: 'authStatus', ...ids(), status: 'failed', reason };
 					return { kind: 'failed', toolkit, reason };
 				}
 				case 'EXPIRED':
-					yield expire(outcome.reason ?? 'The Connect Link expired.');
+					yield expire(outcome.reason ?? l10n.t('The Connect Link expired.'));
 					return undefined;
 			}
 		};
@@ -324,7 +333,7 @@ export class AuthWaiter {
 							break;
 						}
 						if (wake.outcome.status === 'TIMEOUT') {
-							yield expire('The Connect Link was not completed in time.');
+							yield expire(l10n.t('The Connect Link was not completed in time.'));
 							break;
 						}
 						const identity = wake.outcome.status === 'ACTIVE' ? await this.identityOf(attempt.connection.accountId, signal) : undefined;
@@ -339,7 +348,7 @@ export class AuthWaiter {
 							// Keep polling through outages; say so once, so the user knows why nothing happens.
 							this.logger.warn(`Checking the ${name} connection failed (${wake.failures}): ${describe(wake.error)}`);
 							if (wake.failures === TROUBLE_NOTICE_AFTER) {
-								yield { type: 'notice', text: `Having trouble checking the ${name} connection — still trying.` };
+								yield { type: 'notice', text: l10n.t('Having trouble checking the {0} connection — still trying.', name) };
 							}
 						}
 						break;
@@ -350,7 +359,7 @@ export class AuthWaiter {
 						break;
 					case 'user': {
 						if (expired) {
-							yield { type: 'notice', text: `The ${name} link expired — press New link on the card to get a fresh one (or press Stop).` };
+							yield { type: 'notice', text: l10n.t('The {0} link expired — press New link on the card to get a fresh one (or press Stop).', name) };
 							break;
 						}
 						const current = attempt;
@@ -366,12 +375,12 @@ export class AuthWaiter {
 						}
 						if ('error' in wake.result) {
 							this.logger.warn(`Checking the ${name} connection failed: ${describe(wake.result.error)}`);
-							yield { type: 'notice', text: `Couldn't check the ${name} connection right now — I'll keep checking (or press Stop).` };
+							yield { type: 'notice', text: l10n.t("Couldn't check the {0} connection right now — I'll keep checking (or press Stop).", name) };
 							break;
 						}
 						const outcome = connectionOutcome(wake.result.check);
 						if (!outcome) {
-							yield { type: 'notice', text: `${name} isn't connected yet — finish on the Connect page, then say done (or press Stop).` };
+							yield { type: 'notice', text: l10n.t("{0} isn't connected yet — finish on the Connect page, then say done (or press Stop).", name) };
 							break;
 						}
 						const identity = outcome.status === 'ACTIVE' ? await this.identityOf(attempt.connection.accountId, signal) : undefined;
@@ -403,7 +412,7 @@ export class AuthWaiter {
 							wake.done(false);
 							const e = wake.result.error;
 							this.logger.warn(`Could not make a new ${name} link: ${describe(e)}`);
-							yield { type: 'notice', text: `Couldn't make a new ${name} link: ${e instanceof ComposioError ? e.message : 'Something went wrong.'}` };
+							yield { type: 'notice', text: l10n.t("Couldn't make a new {0} link: {1}", name, e instanceof ComposioError ? e.message : l10n.t('Something went wrong.')) };
 							break;
 						}
 						const { request } = wake.result;

@@ -6,6 +6,7 @@
  * through the constructor. The VS Code side that carries these events to the chat webview and
  * the webview's requests back is `ChatController` (src/vscode/chatController.ts).
  */
+import * as l10n from '@vscode/l10n';
 import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../common/clock';
 import type { Disposable } from '../common/disposable';
@@ -521,7 +522,7 @@ export class ChatSession extends DisposableBase {
 		if (conversation.title === UNTITLED && text !== '') {
 			conversation.title = titleFrom(text);
 		} else if (conversation.title === UNTITLED && context[0]) {
-			conversation.title = titleFrom(`About ${context[0].path}`);
+			conversation.title = titleFrom(l10n.t('About {0}', context[0].path));
 		}
 		this.add(conversation, userItem(text, context, this.items));
 	}

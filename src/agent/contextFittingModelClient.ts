@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { fitConversation, type LeftOut, messageTokens } from './contextWindow';
 import type { ModelChunk, ModelClient, ModelRequest } from './modelClient';
 import { cancelledModelError, contextTooLongModelError, ModelError } from './modelErrors';
@@ -111,6 +112,6 @@ export class ContextFittingModelClient implements ModelClient {
 		if (e instanceof ModelError) {
 			return e.kind === 'contextTooLong' ? contextTooLongModelError(this.options.label, e.detail) : e;
 		}
-		return new ModelError('server', `Counting tokens for ${this.options.label} failed. Try again.`, { action: 'retry', ...(e instanceof Error ? { detail: e.message.split('\n')[0] ?? '' } : {}) });
+		return new ModelError('server', l10n.t('Counting tokens for {0} failed. Try again.', this.options.label), { action: 'retry', ...(e instanceof Error ? { detail: e.message.split('\n')[0] ?? '' } : {}) });
 	}
 }

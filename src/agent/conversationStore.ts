@@ -9,7 +9,7 @@ import { closeSync, fsyncSync, openSync, promises as fs, renameSync, rmSync, wri
 import { join } from 'node:path';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { nullLogger, type Logger } from '../common/logger';
-import type { ConversationSummary, TranscriptItem } from '../protocol/transcript';
+import { type ConversationSummary, type TranscriptItem, UNTITLED } from '../protocol/transcript';
 import { isRecord } from '../common/isRecord';
 
 /** A conversation: what the user sees (`items`) and what the model sees (`messages`, no system message). */
@@ -23,8 +23,7 @@ export interface Conversation {
 	messages: ChatCompletionMessageParam[];
 }
 
-/** The title of a conversation that has no user message yet. */
-export const UNTITLED = 'New chat';
+export { UNTITLED } from '../protocol/transcript';
 const MAX_TITLE = 60;
 const FILE_VERSION = 1;
 const INDEX_FILE = 'index.json';

@@ -3,6 +3,7 @@
  * provider raises through it) to `ModelError`s with a plain sentence and a way out. Pure: it
  * reads the error's `name`, `code`, `message` and `cause` by shape, so it runs without VS Code.
  */
+import * as l10n from '@vscode/l10n';
 import { cancelledModelError, contextTooLongModelError, isContextTooLong, ModelError, redactSecrets } from './modelErrors';
 
 /** Names the error in messages: the model as the user sees it in the picker. */
@@ -44,33 +45,33 @@ export function toLanguageModelError(e: unknown, context: LanguageModelErrorCont
 		return cancelledModelError();
 	}
 	if (code === 'NoPermissions') {
-		return new ModelError('consent', `Composio Agent is not allowed to use ${model}: VS Code asked, and permission was not given. Send your message again and choose Allow, or choose another model.`, {
+		return new ModelError('consent', l10n.t('Composio Agent is not allowed to use {0}: VS Code asked, and permission was not given. Send your message again and choose Allow, or choose another model.', model), {
 			action: 'retry',
 			...extra,
 		});
 	}
 	if (code === 'Blocked') {
-		return new ModelError('blocked', `${model} is not available to Composio Agent right now, usually because a quota or rate limit was reached. Try again later, or choose another model.`, {
+		return new ModelError('blocked', l10n.t('{0} is not available to Composio Agent right now, usually because a quota or rate limit was reached. Try again later, or choose another model.', model), {
 			action: 'chooseModel',
 			...extra,
 		});
 	}
 	if (code === 'NotFound') {
-		return new ModelError('notFound', `${model} is no longer available in VS Code. Choose another model.`, { action: 'chooseModel', ...extra });
+		return new ModelError('notFound', l10n.t('{0} is no longer available in VS Code. Choose another model.', model), { action: 'chooseModel', ...extra });
 	}
 	if (isContextTooLong(message)) {
 		return contextTooLongModelError(model, detail);
 	}
 	if (QUOTA.test(message)) {
-		return new ModelError('blocked', `You have used up your quota for ${model}. Try again later, or choose another model.`, { action: 'chooseModel', ...extra });
+		return new ModelError('blocked', l10n.t('You have used up your quota for {0}. Try again later, or choose another model.', model), { action: 'chooseModel', ...extra });
 	}
 	if (RATE_LIMITED.test(message)) {
-		return new ModelError('rateLimited', `${model} is limiting requests right now. Wait a moment and try again.`, { action: 'retry', ...extra });
+		return new ModelError('rateLimited', l10n.t('{0} is limiting requests right now. Wait a moment and try again.', model), { action: 'retry', ...extra });
 	}
 	if (UNAVAILABLE.test(message)) {
-		return new ModelError('unreachable', `${model} is not ready yet. Try again in a moment.`, { action: 'retry', ...extra });
+		return new ModelError('unreachable', l10n.t('{0} is not ready yet. Try again in a moment.', model), { action: 'retry', ...extra });
 	}
-	return new ModelError('server', `${model} reported an error while answering. Try again, or choose another model.`, { action: 'retry', ...extra });
+	return new ModelError('server', l10n.t('{0} reported an error while answering. Try again, or choose another model.', model), { action: 'retry', ...extra });
 }
 
 function field(value: unknown, key: string): unknown {

@@ -1,4 +1,5 @@
 /** What went wrong with a model call, coarse enough for the UI to pick a remedy. */
+import * as l10n from '@vscode/l10n';
 export type ModelErrorKind =
 	| 'auth'
 	| 'rateLimited'
@@ -69,12 +70,12 @@ export class ModelError extends Error {
 
 /** The error for a call the user (or the host) aborted. */
 export function cancelledModelError(): ModelError {
-	return new ModelError('cancelled', 'The request was cancelled.');
+	return new ModelError('cancelled', l10n.t('The request was cancelled.'));
 }
 
 /** The error for a reply that stopped before the model said it had finished. */
 export function streamCutModelError(detail?: string): ModelError {
-	return new ModelError('streamCut', "The model's reply was cut off before it finished. Try again.", {
+	return new ModelError('streamCut', l10n.t("The model's reply was cut off before it finished. Try again."), {
 		action: 'retry',
 		...(detail ? { detail } : {}),
 	});
@@ -89,8 +90,10 @@ export function isContextTooLong(message: string | undefined, code?: string): bo
 
 /** The error for a conversation that does not fit the model's input limit, even after leaving out earlier parts. */
 export function contextTooLongModelError(model?: string, detail?: string): ModelError {
-	const which = model ? `${model}'s` : "the model's";
-	return new ModelError('contextTooLong', `This conversation is too long for ${which} context window, even with earlier parts left out. Start a new chat, shorten your message, or choose a model with a larger window.`, {
+	const message = model
+		? l10n.t("This conversation is too long for {0}'s context window, even with earlier parts left out. Start a new chat, shorten your message, or choose a model with a larger window.", model)
+		: l10n.t("This conversation is too long for the model's context window, even with earlier parts left out. Start a new chat, shorten your message, or choose a model with a larger window.");
+	return new ModelError('contextTooLong', message, {
 		action: 'chooseModel',
 		...(detail ? { detail } : {}),
 	});

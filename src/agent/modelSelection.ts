@@ -3,6 +3,7 @@
  * the user has not (or their pick went away). Pure; the VS Code side supplies the models VS
  * Code offers and the remembered pick.
  */
+import * as l10n from '@vscode/l10n';
 
 /** The `composio.model.source` setting: where the default model comes from. */
 export type ModelSource = 'auto' | 'vscode' | 'openai';
@@ -93,7 +94,7 @@ function hostOf(url: string): string {
 
 /** The model as named in notices: "GPT-4.1 (Copilot)". */
 export function optionTitle(option: ModelOption): string {
-	return `${option.label} (${option.source === 'openai' ? 'OpenAI-compatible' : option.detail})`;
+	return l10n.t('{0} ({1})', option.label, option.source === 'openai' ? l10n.t('OpenAI-compatible') : option.detail);
 }
 
 /**
@@ -111,12 +112,12 @@ export function selectModel(input: ModelSelectionInput): ModelSelection {
 	const vscode = vscodeModels.map(vscodeOption);
 	const options: ModelOption[] = [];
 	if (input.sandbox) {
-		options.push({ id: SANDBOX_OPTION_ID, source: 'sandbox', label: 'Scripted model', detail: 'Sandbox' });
+		options.push({ id: SANDBOX_OPTION_ID, source: 'sandbox', label: l10n.t('Scripted model'), detail: l10n.t('Sandbox') });
 	}
 	options.push(...vscode);
 	const openAi = !input.sandbox ? input.openAi : undefined;
 	const openAiOption: ModelOption | undefined = openAi
-		? { id: OPENAI_OPTION_ID, source: 'openai', label: openAi.model, detail: `OpenAI-compatible · ${hostOf(openAi.baseUrl)}` }
+		? { id: OPENAI_OPTION_ID, source: 'openai', label: openAi.model, detail: `${l10n.t('OpenAI-compatible')} · ${hostOf(openAi.baseUrl)}` }
 		: undefined;
 	if (openAiOption) {
 		options.push(openAiOption);
@@ -172,5 +173,8 @@ export function parseModelSource(value: unknown): ModelSource {
 }
 
 /** What the chat says when there is nothing to talk to. */
-export const NO_MODEL_MESSAGE =
-	'No model to talk to yet. Set an OpenAI API key (or point composio.openai.baseUrl at a server that needs none), sign in to a model provider in VS Code such as GitHub Copilot, or turn on the sandbox to try the agent with its scripted model.';
+export function noModelMessage(): string {
+	return l10n.t(
+		'No model to talk to yet. Set an OpenAI API key (or point composio.openai.baseUrl at a server that needs none), sign in to a model provider in VS Code such as GitHub Copilot, or turn on the sandbox to try the agent with its scripted model.',
+	);
+}

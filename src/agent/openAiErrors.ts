@@ -2,6 +2,7 @@
  * The openai SDK's failures as ModelErrors: a status becomes a kind, a remedy and a plain
  * sentence; the provider's own explanation is kept, redacted, as the detail.
  */
+import * as l10n from '@vscode/l10n';
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { isRecord } from '../common/isRecord';
 import { cancelledModelError, contextTooLongModelError, isContextTooLong, ModelError, type ModelErrorAction, type ModelErrorOptions, redactSecrets, streamCutModelError } from './modelErrors';
@@ -24,12 +25,12 @@ export function toModelError(e: unknown, context: ModelErrorContext = {}): Model
 		return cancelledModelError();
 	}
 	if (e instanceof APIConnectionTimeoutError) {
-		return new ModelError('unreachable', 'The model provider did not answer in time. Try again.', { action: 'retry' });
+		return new ModelError('unreachable', l10n.t('The model provider did not answer in time. Try again.'), { action: 'retry' });
 	}
 	if (e instanceof APIConnectionError) {
 		return new ModelError(
 			'unreachable',
-			'Could not reach the model provider. Check your network and the base URL in settings, then try again.',
+			l10n.t('Could not reach the model provider. Check your network and the base URL in settings, then try again.'),
 			{ action: 'retry' },
 		);
 	}
@@ -43,7 +44,7 @@ export function toModelError(e: unknown, context: ModelErrorContext = {}): Model
 		return streamCutModelError('The provider sent a malformed event.');
 	}
 	const detail = e instanceof Error ? redactSecrets(firstLine(e.message)) : undefined;
-	return new ModelError('server', 'The model request failed unexpectedly. Try again.', {
+	return new ModelError('server', l10n.t('The model request failed unexpectedly. Try again.'), {
 		action: 'retry',
 		...(detail ? { detail } : {}),
 	});
@@ -62,30 +63,37 @@ function fromStatus(
 		...(status !== undefined ? { status } : {}),
 	});
 	if (status === 401 || status === 403) {
-		return new ModelError('auth', 'The model provider rejected the API key. Set a valid OpenAI API key and try again.', extra('setOpenAiKey'));
+		return new ModelError('auth', l10n.t('The model provider rejected the API key. Set a valid OpenAI API key and try again.'), extra('setOpenAiKey'));
 	}
 	if (status === 404) {
-		const model = context.model ? `"${context.model}"` : 'the configured model';
-		return new ModelError('notFound', `The model provider does not know ${model}. Check the model name and base URL in settings.`, extra('openSettings'));
+		const message = context.model
+			? l10n.t('The model provider does not know "{0}". Check the model name and base URL in settings.', context.model)
+			: l10n.t('The model provider does not know the configured model. Check the model name and base URL in settings.');
+		return new ModelError('notFound', message, extra('openSettings'));
 	}
 	if (status === 429) {
-		const wait = retryAfter !== undefined && retryAfter > 0 ? ` Try again in ${retryAfter} second${retryAfter === 1 ? '' : 's'}.` : ' Wait a moment and try again.';
-		return new ModelError('rateLimited', `The model provider is limiting requests right now.${wait}`, extra('retry'));
+		const wait =
+			retryAfter !== undefined && retryAfter > 0
+				? retryAfter === 1
+					? l10n.t('Try again in 1 second.')
+					: l10n.t('Try again in {0} seconds.', retryAfter)
+				: l10n.t('Wait a moment and try again.');
+		return new ModelError('rateLimited', `${l10n.t('The model provider is limiting requests right now.')} ${wait}`, extra('retry'));
 	}
 	if (status === 413 || ((status === 400 || status === 422) && isContextTooLong(detail, code))) {
 		return contextTooLongModelError(context.model, detail);
 	}
 	if (status === 400 || status === 422) {
-		return new ModelError('badRequest', 'The model provider could not accept this request.', extra('openSettings'));
+		return new ModelError('badRequest', l10n.t('The model provider could not accept this request.'), extra('openSettings'));
 	}
 	if (status !== undefined && status >= 500) {
-		return new ModelError('server', `The model provider had a server error (HTTP ${status}). Try again.`, extra('retry'));
+		return new ModelError('server', l10n.t('The model provider had a server error (HTTP {0}). Try again.', status), extra('retry'));
 	}
 	if (status === undefined) {
 		// An error event inside an otherwise healthy stream.
-		return new ModelError('server', 'The model provider reported an error while answering. Try again.', extra('retry'));
+		return new ModelError('server', l10n.t('The model provider reported an error while answering. Try again.'), extra('retry'));
 	}
-	return new ModelError('server', `The model provider answered with HTTP ${status}. Try again.`, extra('retry'));
+	return new ModelError('server', l10n.t('The model provider answered with HTTP {0}. Try again.', status), extra('retry'));
 }
 
 /** OpenAI's machine-readable error code (`error.code`, e.g. `context_length_exceeded`). */

@@ -5,6 +5,7 @@
  * view should show. It changes nothing itself: `ChatSession` applies the changes to the
  * conversation and tells the view. Ids and times come from the `ItemFactory` it is given.
  */
+import * as l10n from '@vscode/l10n';
 import type { TurnState } from '../protocol/chatProtocol';
 import type { AuthCardStatus, EditorContext, TranscriptItem } from '../protocol/transcript';
 import { toolkitDisplayName } from '../common/toolkitNames';
@@ -236,9 +237,12 @@ export function reduceEvent(items: readonly TranscriptItem[], turn: TurnItems, e
 		}
 		case 'reconnectRequired': {
 			const tool = draft.locate(turn.toolItems.get(event.callId));
-			const who = event.name ?? 'the account';
 			if (tool?.item.kind === 'tool') {
-				draft.replace(tool.index, { ...tool.item, note: `Paused: ${toolkitDisplayName(event.toolkit)} (${who}) needs to be reconnected; this runs again once it is.` });
+				const app = toolkitDisplayName(event.toolkit);
+				const note = event.name
+					? l10n.t('Paused: {0} ({1}) needs to be reconnected; this runs again once it is.', app, event.name)
+					: l10n.t('Paused: {0} (the account) needs to be reconnected; this runs again once it is.', app);
+				draft.replace(tool.index, { ...tool.item, note });
 			}
 			const item: TranscriptItem = {
 				kind: 'auth',
@@ -348,9 +352,9 @@ export function closeTurn(items: readonly TranscriptItem[], firstItem: number, t
 	for (let i = firstItem; i < items.length; i++) {
 		const item = items[i];
 		if (item?.kind === 'tool' && item.status === 'running') {
-			draft.replace(i, { ...item, status: 'failed', error: 'Cancelled by the user.' });
+			draft.replace(i, { ...item, status: 'failed', error: l10n.t('Cancelled by the user.') });
 		} else if (item?.kind === 'tool' && item.status === 'awaitingApproval') {
-			draft.replace(i, { ...item, status: 'declined', error: 'Stopped before you answered; it did not run.' });
+			draft.replace(i, { ...item, status: 'declined', error: l10n.t('Stopped before you answered; it did not run.') });
 		} else if (item?.kind === 'auth' && item.status === 'waiting') {
 			draft.replace(i, { ...item, status: 'cancelled' });
 		}
@@ -366,15 +370,15 @@ export function userItem(text: string, context: readonly EditorContext[], factor
 /** The notice for a request that left earlier context out: what was left out, and that the chat still shows it all. */
 export function contextTrimmedText(leftOut: LeftOut): string {
 	const parts: string[] = [];
-	const n = (count: number, one: string, many: string): string => `${count} ${count === 1 ? one : many}`;
-	if (leftOut.summarizedMessages > 0) {
-		parts.push(`${n(leftOut.summarizedMessages, 'earlier message', 'earlier messages')} summarized`);
+	const { summarizedMessages: summarized, shortenedToolResults: shortened, shortenedMessages: cut } = leftOut;
+	if (summarized > 0) {
+		parts.push(summarized === 1 ? l10n.t('1 earlier message summarized') : l10n.t('{0} earlier messages summarized', summarized));
 	}
-	if (leftOut.shortenedToolResults > 0) {
-		parts.push(`${n(leftOut.shortenedToolResults, 'tool result', 'tool results')} shortened`);
+	if (shortened > 0) {
+		parts.push(shortened === 1 ? l10n.t('1 tool result shortened') : l10n.t('{0} tool results shortened', shortened));
 	}
-	if (leftOut.shortenedMessages > 0) {
-		parts.push(`${n(leftOut.shortenedMessages, 'long message', 'long messages')} cut`);
+	if (cut > 0) {
+		parts.push(cut === 1 ? l10n.t('1 long message cut') : l10n.t('{0} long messages cut', cut));
 	}
-	return `Earlier context was left out so the conversation fits the model's context window (${parts.join(', ')}). The model no longer sees those parts in full; this chat still shows everything.`;
+	return l10n.t("Earlier context was left out so the conversation fits the model's context window ({0}). The model no longer sees those parts in full; this chat still shows everything.", parts.join(', '));
 }

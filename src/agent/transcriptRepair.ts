@@ -2,6 +2,7 @@
  * Repair of a conversation saved in the middle of a turn: the editor closed or crashed while the
  * agent worked, and the file holds what was shown at that moment.
  */
+import * as l10n from '@vscode/l10n';
 import type { TranscriptItem } from '../protocol/transcript';
 import { repairTranscript } from './agentLoop';
 import type { Conversation } from './conversationStore';
@@ -22,11 +23,11 @@ export function recoverInterrupted(conversation: Conversation): void {
 		}
 		if (item.kind === 'tool' && item.status === 'awaitingApproval') {
 			interrupted = true;
-			return { ...item, status: 'declined', error: 'Interrupted before you answered; it did not run.' };
+			return { ...item, status: 'declined', error: l10n.t('Interrupted before you answered; it did not run.') };
 		}
 		if (item.kind === 'tool' && item.status === 'running') {
 			interrupted = true;
-			return { ...item, status: 'failed', error: 'Interrupted before it finished.' };
+			return { ...item, status: 'failed', error: l10n.t('Interrupted before it finished.') };
 		}
 		if (item.kind === 'auth' && item.status === 'waiting') {
 			interrupted = true;
@@ -42,7 +43,7 @@ export function recoverInterrupted(conversation: Conversation): void {
 			id: `notice-interrupted-${(last?.id ?? 'start').slice(-24)}`,
 			at: last?.at ?? conversation.updatedAt,
 			level: 'info',
-			text: 'Interrupted: the editor closed before this turn finished.',
+			text: l10n.t('Interrupted: the editor closed before this turn finished.'),
 			action: 'retry',
 		});
 	}

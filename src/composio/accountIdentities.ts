@@ -9,6 +9,7 @@
  * A lookup never blocks anything: it runs in the background, is bounded in time, and a failure
  * is recorded (the views keep showing the id, with a way to try again) rather than thrown.
  */
+import * as l10n from '@vscode/l10n';
 import { systemClock, type Clock } from '../common/clock';
 import type { Disposable } from '../common/disposable';
 import { Emitter, type Event } from '../common/emitter';
@@ -251,7 +252,7 @@ export class AccountIdentities implements Disposable {
 						{ ...base, source: 'account' };
 		} catch (e) {
 			const err = toComposioError(e);
-			const reason = err.kind === 'cancelled' ? 'The lookup took too long.' : err.message;
+			const reason = err.kind === 'cancelled' ? l10n.t('The lookup took too long.') : err.message;
 			this.logger.warn(`Could not learn who ${account.id} (${account.toolkit}) is: ${err.detail}`);
 			// A reconnect's carried name stays shown; the failure is recorded beside it.
 			identity = { ...base, ...(known?.name ? { name: known.name } : {}), source: known?.source ?? 'profile', error: reason };

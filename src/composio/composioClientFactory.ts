@@ -11,6 +11,7 @@
  *   which writes to `console`. Its four methods are replaced, once, by ones that forward to the
  *   loggers registered with `routeSdkLogging` (and drop the line when none is registered).
  */
+import * as l10n from '@vscode/l10n';
 import { createHash } from 'node:crypto';
 import { Composio, logger as sdkLogger } from '@composio/core';
 import { OpenAIProvider } from '@composio/openai';
@@ -185,7 +186,7 @@ export class ComposioClientFactory implements Disposable {
 		} catch (e) {
 			const err = toComposioError(e, { secrets: [apiKey] });
 			this.logger.error(`Could not set up the Composio client for ${baseUrl}: ${err.detail}`);
-			throw new ComposioError('badRequest', 'The Composio client could not be set up; check the Composio base URL.', { action: 'openLogs', detail: err.detail });
+			throw new ComposioError('badRequest', l10n.t('The Composio client could not be set up; check the Composio base URL.'), { action: 'openLogs', detail: err.detail });
 		}
 		const http = composio.getClient();
 		http.logger = httpClientLogger(this.logger);

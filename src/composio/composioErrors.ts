@@ -5,6 +5,7 @@
  * whose message is short plain text safe to show, whose `action` tells the UI what to offer,
  * and whose `detail` is the redacted story for the log.
  */
+import * as l10n from '@vscode/l10n';
 import { redact } from '../common/logger';
 import { isRecord } from '../common/isRecord';
 
@@ -74,15 +75,27 @@ export interface ComposioErrorContext {
 	readonly secrets?: readonly string[];
 }
 
-/** The user-facing message for each kind that has a fixed one. */
+/** The user-facing message for each kind that has a fixed one (worded when read, in the display language). */
 export const COMPOSIO_MESSAGES = {
-	auth: 'Composio rejected the API key.',
-	noKey: 'No Composio API key is set.',
-	rateLimited: 'Composio is rate-limiting requests; try again in a moment.',
-	unreachable: 'Composio is unreachable.',
-	cancelled: 'The request to Composio was cancelled.',
-	unexpected: 'Something went wrong talking to Composio.',
-} as const;
+	get auth(): string {
+		return l10n.t('Composio rejected the API key.');
+	},
+	get noKey(): string {
+		return l10n.t('No Composio API key is set.');
+	},
+	get rateLimited(): string {
+		return l10n.t('Composio is rate-limiting requests; try again in a moment.');
+	},
+	get unreachable(): string {
+		return l10n.t('Composio is unreachable.');
+	},
+	get cancelled(): string {
+		return l10n.t('The request to Composio was cancelled.');
+	},
+	get unexpected(): string {
+		return l10n.t('Something went wrong talking to Composio.');
+	},
+};
 
 const MAX_SHOWN_TEXT = 300;
 
@@ -311,7 +324,7 @@ export function toComposioError(e: unknown, context: ComposioErrorContext = {}):
 	}
 	if (sdkCode === 'TOOLKIT_NOT_FOUND' || (status !== undefined && (status === 404 || status === 400 || status === 422) && TOOLKIT_NOT_FOUND.test(serverText))) {
 		const name = toolkitFromMessage(wire.message) ?? context.toolkit;
-		const message = name ? `Composio doesn't know the toolkit "${plainText(name, secrets) ?? name}".` : "Composio doesn't know that toolkit.";
+		const message = name ? l10n.t('Composio doesn\'t know the toolkit "{0}".', plainText(name, secrets) ?? name) : l10n.t("Composio doesn't know that toolkit.");
 		return new ComposioError('unknownToolkit', message, { detail, status });
 	}
 	if (status !== undefined) {
@@ -324,27 +337,32 @@ export function toComposioError(e: unknown, context: ComposioErrorContext = {}):
 		if (status === 429) {
 			const wait = facts.retryAfterSeconds;
 			// The SDK has already waited and retried; say how long Composio asked for, when it did.
-			const message = wait !== undefined ? `Composio is rate-limiting requests; try again in ${wait} second${wait === 1 ? '' : 's'}.` : COMPOSIO_MESSAGES.rateLimited;
+			const message =
+				wait === undefined
+					? COMPOSIO_MESSAGES.rateLimited
+					: wait === 1
+						? l10n.t('Composio is rate-limiting requests; try again in 1 second.')
+						: l10n.t('Composio is rate-limiting requests; try again in {0} seconds.', wait);
 			return new ComposioError('rateLimited', message, { action: 'retry', detail, status });
 		}
 		if (status >= 500) {
 			return new ComposioError('server', COMPOSIO_MESSAGES.unreachable, { action: 'retry', detail, status });
 		}
 		if (status === 404) {
-			return new ComposioError('notFound', withServerText('Composio could not find that.', wire, secrets), { detail, status });
+			return new ComposioError('notFound', withServerText(l10n.t('Composio could not find that.'), wire, secrets), { detail, status });
 		}
 		if (status === 409) {
-			return new ComposioError('conflict', withServerText('Composio reported a conflict.', wire, secrets), { detail, status });
+			return new ComposioError('conflict', withServerText(l10n.t('Composio reported a conflict.'), wire, secrets), { detail, status });
 		}
 		if (status === 408) {
 			return new ComposioError('timeout', COMPOSIO_MESSAGES.unreachable, { action: 'retry', detail, status });
 		}
 		if (status >= 400) {
-			return new ComposioError('badRequest', withServerText('Composio did not accept the request.', wire, secrets), { action: 'openLogs', detail, status });
+			return new ComposioError('badRequest', withServerText(l10n.t('Composio did not accept the request.'), wire, secrets), { action: 'openLogs', detail, status });
 		}
 	}
 	if (sdkCode === 'CONNECTED_ACCOUNT_NOT_FOUND') {
-		return new ComposioError('notFound', 'Composio could not find that connected account.', { detail, status: 404 });
+		return new ComposioError('notFound', l10n.t('Composio could not find that connected account.'), { detail, status: 404 });
 	}
 	if (facts.timedOut) {
 		return new ComposioError('timeout', COMPOSIO_MESSAGES.unreachable, { action: 'retry', detail });
@@ -357,7 +375,7 @@ export function toComposioError(e: unknown, context: ComposioErrorContext = {}):
 		return new ComposioError('server', COMPOSIO_MESSAGES.unreachable, { action: 'retry', detail });
 	}
 	if (facts.validation) {
-		return new ComposioError('badRequest', 'Composio did not accept the request.', { action: 'openLogs', detail });
+		return new ComposioError('badRequest', l10n.t('Composio did not accept the request.'), { action: 'openLogs', detail });
 	}
 	if (facts.names.includes('TypeError') && facts.messages.some((m) => /fetch failed|network|socket/i.test(m))) {
 		return new ComposioError('unreachable', COMPOSIO_MESSAGES.unreachable, { action: 'retry', detail });

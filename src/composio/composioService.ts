@@ -4,12 +4,13 @@
  * (composioToolSession.ts). Every failure surfaces as a `ComposioError` (composioErrors.ts);
  * keys never reach messages or logs.
  */
+import * as l10n from '@vscode/l10n';
 import { createHash } from 'node:crypto';
 import { systemClock, type Clock } from '../common/clock';
 import type { Disposable } from '../common/disposable';
 import { nullLogger, type Logger } from '../common/logger';
 import { ComposioClientFactory, type ComposioSdk } from './composioClientFactory';
-import { ComposioError, toComposioError } from './composioErrors';
+import { COMPOSIO_MESSAGES, ComposioError, toComposioError } from './composioErrors';
 import { ComposioToolSession, createSdkSession, type SdkSession } from './composioToolSession';
 import { Reconnections } from './reconnect';
 import type { ComposioSettings } from './settings';
@@ -62,10 +63,10 @@ export class ComposioService implements Disposable {
 	 */
 	getSession(userId: string, settings: ComposioSettings): Promise<ToolSession> {
 		if (!settings.apiKey) {
-			return Promise.reject(new ComposioError('auth', 'No Composio API key is set.', { action: 'setComposioKey', detail: 'No Composio API key is set.' }));
+			return Promise.reject(new ComposioError('auth', COMPOSIO_MESSAGES.noKey, { action: 'setComposioKey', detail: 'No Composio API key is set.' }));
 		}
 		if (!userId) {
-			return Promise.reject(new ComposioError('badRequest', 'No user id is set for Composio.', { action: 'openLogs', detail: 'empty user id' }));
+			return Promise.reject(new ComposioError('badRequest', l10n.t('No user id is set for Composio.'), { action: 'openLogs', detail: 'empty user id' }));
 		}
 		const key = sessionKey(userId, settings);
 		if (this.current?.key === key) {

@@ -5,12 +5,15 @@
  * count of failed checks; `connectionOutcome` says what one status means. Both
  * `ToolSession.waitForConnection` and the chat's `AuthWaiter` poll through them.
  */
+import * as l10n from '@vscode/l10n';
 import type { Clock } from '../common/clock';
 import { ComposioError } from './composioErrors';
 import type { ConnectionCheck, ConnectionOutcome, ConnectionStatus } from './toolSession';
 
 /** The message of the `cancelled` error a wait rejects with when its signal aborts. */
-export const WAIT_CANCELLED = 'Waiting for the connection was cancelled.';
+export function waitCancelledMessage(): string {
+	return l10n.t('Waiting for the connection was cancelled.');
+}
 
 /** Failed checks in a row that `pollConnection` tolerates by default, when each was transient. */
 export const MAX_POLL_FAILURES = 5;
@@ -31,7 +34,7 @@ export function connectionOutcome(check: ConnectionCheck): FinalConnectionOutcom
 		case 'REVOKED':
 			return { status: check.status, ...(check.reason ? { reason: check.reason } : {}) };
 		case 'INACTIVE':
-			return { status: 'FAILED', reason: check.reason ?? 'The account is disabled.' };
+			return { status: 'FAILED', reason: check.reason ?? l10n.t('The account is disabled.') };
 		case 'INITIALIZING':
 		case 'INITIATED':
 			return undefined;
@@ -49,7 +52,7 @@ export const retryTransientFailures: CheckFailurePolicy = (error, failures) => {
 
 /** How `pollConnection` polls. */
 export interface PollConnectionOptions {
-	/** Aborting rejects the wait with a ComposioError of kind 'cancelled' (`WAIT_CANCELLED`), promptly; an aborted signal never polls. */
+	/** Aborting rejects the wait with a ComposioError of kind 'cancelled' (`waitCancelledMessage()`), promptly; an aborted signal never polls. */
 	readonly signal: AbortSignal;
 	readonly clock: Clock;
 	/** Give up (outcome TIMEOUT) once this much time has passed with the account still pending. */
@@ -65,7 +68,7 @@ export interface PollConnectionOptions {
 }
 
 function cancelled(): ComposioError {
-	return new ComposioError('cancelled', WAIT_CANCELLED, { detail: 'cancelled by the caller' });
+	return new ComposioError('cancelled', waitCancelledMessage(), { detail: 'cancelled by the caller' });
 }
 
 /**

@@ -2,6 +2,7 @@
  * How connected accounts are grouped, labelled and counted for the views (the connections tree,
  * the status bar, the pickers). Pure: no editor, no network.
  */
+import * as l10n from '@vscode/l10n';
 import { toolkitDisplayName } from '../common/toolkitNames';
 import type { ConnectedAccount, ConnectionStatus, ToolkitStatus } from './toolSession';
 
@@ -19,12 +20,23 @@ export interface AccountStateInfo {
 	readonly hint: string;
 }
 
+/** What each state shows (worded when read, in the display language). */
 export const ACCOUNT_STATES: Readonly<Record<AccountState, AccountStateInfo>> = {
-	active: { label: 'Active', icon: 'pass-filled', color: 'testing.iconPassed', hint: 'The agent can use this account.' },
-	initiated: { label: 'Waiting for sign-in', icon: 'clock', color: 'charts.yellow', hint: 'The Connect Link was not completed yet. Reconnect for a fresh link.' },
-	expired: { label: 'Expired', icon: 'warning', color: 'list.warningForeground', hint: 'The connection expired. Reconnect to sign in again.' },
-	failed: { label: 'Failed', icon: 'error', color: 'list.errorForeground', hint: 'The connection failed or was revoked. Reconnect to try again.' },
-	disabled: { label: 'Disabled', icon: 'circle-slash', color: 'disabledForeground', hint: 'Disabled: the agent does not use it until you enable it.' },
+	get active() {
+		return { label: l10n.t('Active'), icon: 'pass-filled', color: 'testing.iconPassed', hint: l10n.t('The agent can use this account.') };
+	},
+	get initiated() {
+		return { label: l10n.t('Waiting for sign-in'), icon: 'clock', color: 'charts.yellow', hint: l10n.t('The Connect Link was not completed yet. Reconnect for a fresh link.') };
+	},
+	get expired() {
+		return { label: l10n.t('Expired'), icon: 'warning', color: 'list.warningForeground', hint: l10n.t('The connection expired. Reconnect to sign in again.') };
+	},
+	get failed() {
+		return { label: l10n.t('Failed'), icon: 'error', color: 'list.errorForeground', hint: l10n.t('The connection failed or was revoked. Reconnect to try again.') };
+	},
+	get disabled() {
+		return { label: l10n.t('Disabled'), icon: 'circle-slash', color: 'disabledForeground', hint: l10n.t('Disabled: the agent does not use it until you enable it.') };
+	},
 };
 
 /** The UI state of an account's Composio status. */
@@ -117,12 +129,12 @@ export function accountName(account: Pick<ConnectedAccount, 'alias'>, identity?:
 
 /** The name an account goes by in messages: who it is (see `accountName`), else its toolkit's name and a short id. */
 export function accountLabel(account: Pick<ConnectedAccount, 'alias' | 'id'>, toolkitName: string, identity?: string): string {
-	return accountName(account, identity) ?? `${toolkitName} account ${shortId(account.id)}`;
+	return accountName(account, identity) ?? l10n.t('{0} account {1}', toolkitName, shortId(account.id));
 }
 
 /** The name an account goes by under its toolkit (which already names the app): who it is, else "Account" and a short id. */
 export function accountTreeLabel(account: Pick<ConnectedAccount, 'alias' | 'id'>, identity?: string): string {
-	return accountName(account, identity) ?? `Account ${shortId(account.id)}`;
+	return accountName(account, identity) ?? l10n.t('Account {0}', shortId(account.id));
 }
 
 /** A creation date for display ("25 Nov 2026"); empty when unknown or unparsable. */
@@ -138,16 +150,16 @@ export function formatCreated(iso: string, locale?: string): string {
 export function validateAlias(value: string, taken: readonly string[]): string | undefined {
 	const alias = value.trim();
 	if (alias.length === 0) {
-		return 'Give the account a name, such as "work" or "personal".';
+		return l10n.t('Give the account a name, such as "work" or "personal".');
 	}
 	if (alias.length > 64) {
-		return 'Keep the name under 64 characters.';
+		return l10n.t('Keep the name under 64 characters.');
 	}
 	if (!/^[\p{L}\p{N} ._@+-]+$/u.test(alias)) {
-		return 'Use letters, digits, spaces and . _ @ + - only.';
+		return l10n.t('Use letters, digits, spaces and . _ @ + - only.');
 	}
 	if (taken.some((t) => t.toLowerCase() === alias.toLowerCase())) {
-		return `Another account is already called "${alias}".`;
+		return l10n.t('Another account is already called "{0}".', alias);
 	}
 	return undefined;
 }
@@ -179,8 +191,12 @@ export interface StatusView {
 	readonly warning: boolean;
 }
 
-function appsConnected(n: number): string {
-	return n === 0 ? 'no apps connected' : `${n} app${n === 1 ? '' : 's'} connected`;
+/** "3 apps connected"; at the start of a sentence with `capital` ("No apps connected"). */
+function appsConnected(n: number, capital = false): string {
+	if (n === 0) {
+		return capital ? l10n.t('No apps connected') : l10n.t('no apps connected');
+	}
+	return n === 1 ? l10n.t('1 app connected') : l10n.t('{0} apps connected', n);
 }
 
 /** The state at a glance, most pressing first: a connection waiting, a key missing, accounts to reconnect, the count. */
@@ -188,58 +204,71 @@ export function statusView(input: StatusInput): StatusView {
 	if (input.waitingFor.length > 0) {
 		const names = input.waitingFor.join(', ');
 		return {
-			text: `$(sync~spin) Composio: connecting ${names}…`,
-			tooltip: `Waiting for you to finish signing in to ${names} in your browser. Click to see your connections.`,
+			text: `$(sync~spin) ${l10n.t('Composio: connecting {0}…', names)}`,
+			tooltip: l10n.t('Waiting for you to finish signing in to {0} in your browser. Click to see your connections.', names),
 			target: 'connections',
 			warning: false,
 		};
 	}
 	if (input.missing === 'composioKey') {
 		return {
-			text: '$(key) Composio: API key missing',
-			tooltip: 'No Composio API key is set and the sandbox is off. Click to set the key or turn the sandbox on.',
+			text: `$(key) ${l10n.t('Composio: API key missing')}`,
+			tooltip: l10n.t('No Composio API key is set and the sandbox is off. Click to set the key or turn the sandbox on.'),
 			target: 'connections',
 			warning: true,
 		};
 	}
 	if (input.missing === 'openAiKey') {
-		return { text: '$(key) Composio: OpenAI key missing', tooltip: 'The agent needs an OpenAI API key (or a model endpoint that needs none). Click to open the chat.', target: 'chat', warning: true };
-	}
-	if (input.missing === 'model') {
 		return {
-			text: '$(warning) Composio: no model',
-			tooltip: 'The agent has no model to talk to: set an OpenAI API key, sign in to a model provider in VS Code (such as GitHub Copilot), or use the sandbox. Click to open the chat.',
+			text: `$(key) ${l10n.t('Composio: OpenAI key missing')}`,
+			tooltip: l10n.t('The agent needs an OpenAI API key (or a model endpoint that needs none). Click to open the chat.'),
 			target: 'chat',
 			warning: true,
 		};
 	}
-	const prefix = input.sandbox ? '$(beaker) Composio Sandbox' : '$(plug) Composio';
-	const mode = input.sandbox ? 'Sandbox: simulated apps and a scripted model, no keys needed.' : 'Connected to Composio.';
+	if (input.missing === 'model') {
+		return {
+			text: `$(warning) ${l10n.t('Composio: no model')}`,
+			tooltip: l10n.t('The agent has no model to talk to: set an OpenAI API key, sign in to a model provider in VS Code (such as GitHub Copilot), or use the sandbox. Click to open the chat.'),
+			target: 'chat',
+			warning: true,
+		};
+	}
+	const prefix = input.sandbox ? `$(beaker) ${l10n.t('Composio Sandbox')}` : `$(plug) ${l10n.t('Composio')}`;
+	const mode = input.sandbox ? l10n.t('Sandbox: simulated apps and a scripted model, no keys needed.') : l10n.t('Connected to Composio.');
 	if (input.loadError) {
-		return { text: `${prefix}: $(error) connections unavailable`, tooltip: `${mode} ${input.loadError} Click to see your connections.`, target: 'connections', warning: true };
+		return {
+			text: `${prefix}: $(error) ${l10n.t('connections unavailable')}`,
+			tooltip: `${mode} ${input.loadError} ${l10n.t('Click to see your connections.')}`,
+			target: 'connections',
+			warning: true,
+		};
 	}
 	if (!input.accounts) {
-		return { text: prefix, tooltip: `${mode} Click to open the chat.`, target: 'chat', warning: false };
+		return { text: prefix, tooltip: `${mode} ${l10n.t('Click to open the chat.')}`, target: 'chat', warning: false };
 	}
 	const needing = accountsNeedingAttention(input.accounts);
 	const attention = needing.length;
 	const count = connectedToolkitCount(input.accounts);
 	const nameOf = (slug: string): string => input.toolkitName?.(slug) ?? toolkitDisplayName(slug);
-	const describe = (a: ConnectedAccount): string => `${nameOf(a.toolkit)} ${accountLabel(a, nameOf(a.toolkit), input.identityOf?.(a.id)).replace(`${nameOf(a.toolkit)} account`, 'account')}`;
+	const describe = (a: ConnectedAccount): string => {
+		const name = accountName(a, input.identityOf?.(a.id));
+		return name ? `${nameOf(a.toolkit)} ${name}` : accountLabel(a, nameOf(a.toolkit));
+	};
 	const active = input.accounts.filter((a) => accountState(a) === 'active');
-	const lastSeen = input.stale ? ' when last checked' : '';
-	const who = active.length > 0 ? ` Connected as: ${active.map(describe).join('; ')}.` : '';
+	const counted = input.stale ? l10n.t('{0} when last checked.', appsConnected(count, true)) : l10n.t('{0}.', appsConnected(count, true));
+	const who = active.length > 0 ? ` ${l10n.t('Connected as: {0}.', active.map(describe).join('; '))}` : '';
 	if (attention > 0) {
 		return {
-			text: `${prefix}: $(warning) ${attention} need${attention === 1 ? 's' : ''} attention`,
-			tooltip: `${mode} ${appsConnected(count).replace(/^./, (c) => c.toUpperCase())}${lastSeen}.${who} Needs attention (expired, revoked or failed): ${needing.map(describe).join('; ')}. Click to reconnect.`,
+			text: `${prefix}: $(warning) ${attention === 1 ? l10n.t('1 needs attention') : l10n.t('{0} need attention', attention)}`,
+			tooltip: `${mode} ${counted}${who} ${l10n.t('Needs attention (expired, revoked or failed): {0}.', needing.map(describe).join('; '))} ${l10n.t('Click to reconnect.')}`,
 			target: 'connections',
 			warning: true,
 		};
 	}
 	return {
 		text: `${prefix}: ${appsConnected(count)}`,
-		tooltip: `${mode} ${appsConnected(count).replace(/^./, (c) => c.toUpperCase())}${lastSeen}.${who} Click to ${count === 0 ? 'connect an app' : 'open the chat'}.`,
+		tooltip: `${mode} ${counted}${who} ${count === 0 ? l10n.t('Click to connect an app.') : l10n.t('Click to open the chat.')}`,
 		target: count === 0 ? 'connections' : 'chat',
 		warning: false,
 	};

@@ -4,6 +4,7 @@
  * (and keeps in its secret storage) when the server starts; the generic form holds a placeholder
  * the user replaces in their client's config.
  */
+import * as l10n from '@vscode/l10n';
 
 /** Which client's config format. */
 export type McpConfigForm = 'vscode' | 'generic';
@@ -45,7 +46,7 @@ export function buildMcpConfig(server: McpServerInfo, form: McpConfigForm): stri
 	if (form === 'vscode') {
 		const headers = Object.fromEntries(names.map((n) => [n, `\${input:${MCP_KEY_INPUT_ID}}`]));
 		const config = {
-			inputs: [{ type: 'promptString', id: MCP_KEY_INPUT_ID, description: 'Composio API key', password: true }],
+			inputs: [{ type: 'promptString', id: MCP_KEY_INPUT_ID, description: l10n.t('Composio API key'), password: true }],
 			servers: { [MCP_SERVER_NAME]: { type: 'http', url: url.toString(), headers } },
 		};
 		return `${JSON.stringify(config, null, 2)}\n`;

@@ -7,6 +7,7 @@
  * refuses the alias while the old account holds it, the link is made without one and the alias
  * is moved over (PATCH) after the old account is gone.
  */
+import * as l10n from '@vscode/l10n';
 import type { Logger } from '../common/logger';
 import type { ComposioSdk } from './composioClientFactory';
 import { ComposioError, toComposioError } from './composioErrors';
@@ -37,10 +38,10 @@ export class Reconnections {
 	 */
 	async start(old: ConnectedAccount, authorize: Authorize, callbackUrl?: string): Promise<ConnectRequest> {
 		if (old.status === 'ACTIVE') {
-			throw new ComposioError('conflict', 'That account is already connected.', { detail: `reconnect of ACTIVE account ${old.id}` });
+			throw new ComposioError('conflict', l10n.t('That account is already connected.'), { detail: `reconnect of ACTIVE account ${old.id}` });
 		}
 		if (old.status === 'INACTIVE') {
-			throw new ComposioError('conflict', 'That account is disabled; enable it instead of reconnecting.', { detail: `reconnect of INACTIVE account ${old.id}` });
+			throw new ComposioError('conflict', l10n.t('That account is disabled; enable it instead of reconnecting.'), { detail: `reconnect of INACTIVE account ${old.id}` });
 		}
 		const base = callbackUrl ? { callbackUrl } : {};
 		let request: ConnectRequest | undefined;

@@ -5,8 +5,9 @@
  * required fields are checked, and a malformed optional field is dropped rather than failing
  * the whole response.
  */
+import * as l10n from '@vscode/l10n';
 import { z } from 'zod';
-import { ComposioError } from './composioErrors';
+import { COMPOSIO_MESSAGES, ComposioError } from './composioErrors';
 import { CONNECTION_STATUSES, type ConnectedAccount, type ConnectRequest, type ToolExecutionResult, type ToolkitStatus } from './toolSession';
 
 /** A non-empty string; anything else (absent, null, '', another type) reads as undefined. */
@@ -74,7 +75,7 @@ const ExecutionSchema = z.object({ data: z.unknown(), error: text, logId: text }
 
 function malformed(what: string, issues: z.ZodError): ComposioError {
 	const where = issues.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-	return new ComposioError('server', 'Composio is unreachable.', { action: 'retry', detail: `${what} in the response was malformed (${where})` });
+	return new ComposioError('server', COMPOSIO_MESSAGES.unreachable, { action: 'retry', detail: `${what} in the response was malformed (${where})` });
 }
 
 /** Reads a connected account. Throws ComposioError 'server' when it has no id or no known status. */
@@ -132,7 +133,7 @@ export function parseConnectRequest(value: unknown, toolkit: string): ConnectReq
 	const parsed = ConnectionRequestSchema.safeParse(value);
 	if (!parsed.success || !parsed.data.redirectUrl) {
 		const account = parsed.success ? parsed.data.id : 'unknown';
-		throw new ComposioError('server', 'Composio did not return a Connect Link.', { action: 'retry', detail: `no redirect_url for ${toolkit} (account ${account})` });
+		throw new ComposioError('server', l10n.t('Composio did not return a Connect Link.'), { action: 'retry', detail: `no redirect_url for ${toolkit} (account ${account})` });
 	}
 	return { accountId: parsed.data.id, redirectUrl: parsed.data.redirectUrl, toolkit };
 }

@@ -3,6 +3,7 @@
  * key namespaced by the workspace (secret storage is per extension, not per workspace).
  * Everything here is pure; the VS Code side supplies the workspace identity and the store.
  */
+import * as l10n from '@vscode/l10n';
 import { createHash, randomBytes } from 'node:crypto';
 
 /** Longest user id accepted. */
@@ -19,13 +20,13 @@ export function generateUserId(): string {
 export function validateUserId(value: string): string | undefined {
 	const id = value.trim();
 	if (id.length === 0) {
-		return 'Enter a user id, or press Escape to cancel.';
+		return l10n.t('Enter a user id, or press Escape to cancel.');
 	}
 	if (id.length > MAX_USER_ID_LENGTH) {
-		return `A user id has at most ${MAX_USER_ID_LENGTH} characters.`;
+		return l10n.t('A user id has at most {0} characters.', MAX_USER_ID_LENGTH);
 	}
 	if (!USER_ID_PATTERN.test(id)) {
-		return 'Use letters, digits and . _ @ + : - only, starting with a letter or digit (an email address works).';
+		return l10n.t('Use letters, digits and . _ @ + : - only, starting with a letter or digit (an email address works).');
 	}
 	return undefined;
 }

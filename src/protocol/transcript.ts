@@ -93,6 +93,12 @@ export type TranscriptItem =
 	  }
 	| { readonly kind: 'notice'; readonly id: string; readonly at: number; readonly level: 'info' | 'error'; readonly text: string; readonly action?: NoticeAction };
 
+/**
+ * The title a conversation has until its first message names it. Stored as it is (in English)
+ * whatever the display language; the views show their own words for it.
+ */
+export const UNTITLED = 'New chat';
+
 /** A conversation's summary, for the history list. */
 export interface ConversationSummary {
 	readonly id: string;

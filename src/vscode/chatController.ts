@@ -77,7 +77,7 @@ export class ChatController extends DisposableBase implements ChatHost {
 		await this.prepare();
 		const result = await this.deps.chat.send(text, context);
 		if (result === 'busy') {
-			void vscode.window.showInformationMessage('The agent is still working on the last message. Stop it first, or wait until it finishes.');
+			void vscode.window.showInformationMessage(vscode.l10n.t('The agent is still working on the last message. Stop it first, or wait until it finishes.'));
 		}
 	}
 
@@ -99,7 +99,7 @@ export class ChatController extends DisposableBase implements ChatHost {
 				return;
 			case 'openConversation':
 				if (!(await chat.open(message.id))) {
-					void vscode.window.showWarningMessage('That conversation could not be opened; it may have been deleted.');
+					void vscode.window.showWarningMessage(vscode.l10n.t('That conversation could not be opened; it may have been deleted.'));
 					await this.postHistory();
 				}
 				return;

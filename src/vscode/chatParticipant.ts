@@ -51,12 +51,20 @@ interface ActiveRun {
 const KEPT_LINKS = 100;
 
 /** The command each remedy maps to in VS Code's chat (none: nothing to press, e.g. retry = send again). */
-const ACTION_COMMANDS: Partial<Record<NoticeAction, { readonly command: string; readonly title: string }>> = {
-	setComposioKey: { command: CommandIds.setComposioApiKey, title: 'Set Composio API Key' },
-	openLogs: { command: CommandIds.showLogs, title: 'Show Logs' },
-	useSandbox: { command: CommandIds.useSandbox, title: 'Use the Sandbox' },
-	openSettings: { command: 'workbench.action.openSettings', title: 'Open Settings' },
-};
+function actionCommand(action: NoticeAction): { readonly command: string; readonly title: string } | undefined {
+	switch (action) {
+		case 'setComposioKey':
+			return { command: CommandIds.setComposioApiKey, title: vscode.l10n.t('Set Composio API Key') };
+		case 'openLogs':
+			return { command: CommandIds.showLogs, title: vscode.l10n.t('Show Logs') };
+		case 'useSandbox':
+			return { command: CommandIds.useSandbox, title: vscode.l10n.t('Use the Sandbox') };
+		case 'openSettings':
+			return { command: 'workbench.action.openSettings', title: vscode.l10n.t('Open Settings') };
+		default:
+			return undefined;
+	}
+}
 
 /** The shown text of a response (its markdown parts). */
 function responseText(turn: vscode.ChatResponseTurn): string {
@@ -116,19 +124,20 @@ export async function referenceContext(references: readonly vscode.ChatPromptRef
 /** A progress line for a tool call: the app, the action, and the account it acts as. */
 function toolProgress(name: string, toolkit: string | undefined, args: unknown, account: string | undefined): string {
 	if (name === 'COMPOSIO_SEARCH_TOOLS') {
-		return 'Looking for the right tools…';
+		return vscode.l10n.t('Looking for the right tools…');
 	}
 	if (name === 'COMPOSIO_MANAGE_CONNECTIONS') {
-		return `Checking the ${toolkit ? toolkitDisplayName(toolkit) : 'app'} connection…`;
+		return toolkit ? vscode.l10n.t('Checking the {0} connection…', toolkitDisplayName(toolkit)) : vscode.l10n.t('Checking the app connection…');
 	}
+	const as = (line: string): string => (account ? vscode.l10n.t('{0} · as {1}', line, account) : line);
 	if (name === 'COMPOSIO_MULTI_EXECUTE_TOOL' && isRecord(args) && Array.isArray(args['tools'])) {
 		const inner = args['tools'].flatMap((t: unknown) => (isRecord(t) && typeof t['tool_slug'] === 'string' ? [t['tool_slug']] : []));
 		if (inner.length > 0) {
-			return inner.map((slug) => `${toolkitDisplayName(toolkitOf(slug, undefined) ?? 'tool')} · ${toolAction(slug, toolkitOf(slug, undefined))}`).join(', ') + (account ? ` · as ${account}` : '');
+			return as(inner.map((slug) => `${toolkitDisplayName(toolkitOf(slug, undefined) ?? 'tool')} · ${toolAction(slug, toolkitOf(slug, undefined))}`).join(', '));
 		}
 	}
-	const app = toolkit ? toolkitDisplayName(toolkit) : 'Tool';
-	return `${app} · ${toolAction(name, toolkit)}${account ? ` · as ${account}` : ''}…`;
+	const app = toolkit ? toolkitDisplayName(toolkit) : vscode.l10n.t('Tool');
+	return `${as(`${app} · ${toolAction(name, toolkit)}`)}…`;
 }
 
 /**
@@ -162,7 +171,7 @@ export class ComposioChatParticipant implements vscode.Disposable {
 	async openConnectLink(runId: unknown, toolkit: unknown): Promise<boolean> {
 		const url = typeof runId === 'string' && typeof toolkit === 'string' ? this.links.get(`${runId}/${toolkit}`) : undefined;
 		if (!url) {
-			void vscode.window.showInformationMessage('This Connect Link is no longer available. Ask @composio again for a new one.');
+			void vscode.window.showInformationMessage(vscode.l10n.t('This Connect Link is no longer available. Ask @composio again for a new one.'));
 			return false;
 		}
 		return this.deps.linkOpener.open(url);
@@ -172,7 +181,7 @@ export class ComposioChatParticipant implements vscode.Disposable {
 	async renewLink(runId: unknown, toolkit: unknown): Promise<boolean> {
 		const run = typeof runId === 'string' ? this.active.get(runId) : undefined;
 		if (!run || typeof toolkit !== 'string') {
-			void vscode.window.showInformationMessage('That request has ended. Ask @composio again for a new link.');
+			void vscode.window.showInformationMessage(vscode.l10n.t('That request has ended. Ask @composio again for a new link.'));
 			return false;
 		}
 		return run.waiter.renew(toolkit);
@@ -255,7 +264,7 @@ export class ComposioChatParticipant implements vscode.Disposable {
 
 	/** Ends a response with its error and, where there is one, the button for the remedy. */
 	private failed(stream: vscode.ChatResponseStream, failure: AgentFailure, metadata: ParticipantMetadata): vscode.ChatResult {
-		const remedy = failure.action ? ACTION_COMMANDS[failure.action] : undefined;
+		const remedy = failure.action ? actionCommand(failure.action) : undefined;
 		if (remedy) {
 			stream.button({ command: remedy.command, title: remedy.title, ...(failure.action === 'openSettings' ? { arguments: ['composio'] } : {}) });
 		}
@@ -307,7 +316,7 @@ class ResponseRenderer {
 			}
 			case 'toolFinished':
 				if (!event.ok && !event.declined && event.error) {
-					stream.markdown(`\n\n> ${escapeMarkdown(`A tool failed: ${event.error}`)}\n\n`);
+					stream.markdown(`\n\n> ${escapeMarkdown(vscode.l10n.t('A tool failed: {0}', event.error))}\n\n`);
 				}
 				break;
 			case 'approvalRequired': {
@@ -317,15 +326,20 @@ class ResponseRenderer {
 				);
 				stream.markdown(`\n\n${approvalMarkdown(actions)}\n\n`);
 				const button = (decision: ApprovalDecision, title: string): void => stream.button({ command: ParticipantCommandIds.approve, title, arguments: [this.runId, event.callId, decision] });
-				button('once', 'Allow once');
-				button('chat', 'Allow in this chat');
-				button('always', 'Always allow');
-				button('deny', 'Deny');
-				stream.progress('Waiting for your answer…');
+				button('once', vscode.l10n.t('Allow once'));
+				button('chat', vscode.l10n.t('Allow in this chat'));
+				button('always', vscode.l10n.t('Always allow'));
+				button('deny', vscode.l10n.t('Deny'));
+				stream.progress(vscode.l10n.t('Waiting for your answer…'));
 				break;
 			}
 			case 'approvalDecided': {
-				const said = { once: 'Allowed once.', chat: 'Allowed in this chat.', always: 'Always allowed (Composio: Manage Always-Allowed Tools withdraws it).', deny: 'Denied: it did not run.' }[event.decision];
+				const said = {
+					once: () => vscode.l10n.t('Allowed once.'),
+					chat: () => vscode.l10n.t('Allowed in this chat.'),
+					always: () => vscode.l10n.t('Always allowed (Composio: Manage Always-Allowed Tools withdraws it).'),
+					deny: () => vscode.l10n.t('Denied: it did not run.'),
+				}[event.decision]();
 				stream.markdown(`\n\n*${escapeMarkdown(said)}*\n\n`);
 				break;
 			}
@@ -341,13 +355,13 @@ class ResponseRenderer {
 							this.waitingFor = [{ toolkit: event.toolkit, url: event.url, ...(event.accountId ? { accountId: event.accountId } : {}) }];
 						}
 						stream.markdown('\n\n');
-						stream.button({ command: ParticipantCommandIds.openConnectLink, title: `Connect ${name}`, arguments: [this.runId, event.toolkit] });
-						stream.progress(`Waiting for you to connect ${name}…`);
+						stream.button({ command: ParticipantCommandIds.openConnectLink, title: vscode.l10n.t('Connect {0}', name), arguments: [this.runId, event.toolkit] });
+						stream.progress(vscode.l10n.t('Waiting for you to connect {0}…', name));
 						break;
 					case 'expired':
-						stream.markdown(`\n\n${escapeMarkdown(`The ${name} link expired.`)} Get a new one to continue.\n\n`);
-						stream.button({ command: ParticipantCommandIds.renewLink, title: `New ${name} link`, arguments: [this.runId, event.toolkit] });
-						stream.progress(`Waiting for a new ${name} link…`);
+						stream.markdown(`\n\n${escapeMarkdown(vscode.l10n.t('The {0} link expired. Get a new one to continue.', name))}\n\n`);
+						stream.button({ command: ParticipantCommandIds.renewLink, title: vscode.l10n.t('New {0} link', name), arguments: [this.runId, event.toolkit] });
+						stream.progress(vscode.l10n.t('Waiting for a new {0} link…', name));
 						break;
 					case 'connected':
 					case 'failed':
@@ -362,7 +376,7 @@ class ResponseRenderer {
 				stream.progress(event.text);
 				break;
 			case 'contextTrimmed':
-				stream.markdown(`\n\n*Earlier parts of this chat were left out so it fits ${escapeMarkdown(String(event.maxInputTokens))} tokens.*\n\n`);
+				stream.markdown(`\n\n*${escapeMarkdown(vscode.l10n.t('Earlier parts of this chat were left out so it fits {0} tokens.', event.maxInputTokens))}*\n\n`);
 				break;
 			case 'usage':
 				break;

@@ -42,7 +42,17 @@ export interface AccountPickItem extends vscode.QuickPickItem {
 	readonly account: ConnectedAccount;
 }
 
-const WAIT_MESSAGE = 'Finish signing in in your browser; this closes once the account is active.';
+/** How a connection that did not become active ended, in a word. */
+function outcomeWord(status: 'FAILED' | 'EXPIRED' | 'REVOKED'): string {
+	switch (status) {
+		case 'FAILED':
+			return vscode.l10n.t('failed');
+		case 'EXPIRED':
+			return vscode.l10n.t('expired');
+		case 'REVOKED':
+			return vscode.l10n.t('revoked');
+	}
+}
 
 /**
  * Connecting, reconnecting, disabling, enabling and disconnecting accounts (manual
@@ -59,9 +69,9 @@ export class ConnectionCommands {
 	 * user backed out or it failed (the failure is shown).
 	 */
 	async connectApp(arg?: unknown, another = false): Promise<ConnectResult | undefined> {
-		let what = 'Could not connect the app';
+		let what = vscode.l10n.t('Could not connect the app');
 		try {
-			const session = await this.step('Composio: starting…', () => this.deps.session());
+			const session = await this.step(vscode.l10n.t('Composio: starting…'), () => this.deps.session());
 			let slug = toolkitFromArg(arg);
 			let name: string;
 			if (slug) {
@@ -69,21 +79,21 @@ export class ConnectionCommands {
 				name = this.deps.model.toolkitName(slug);
 			} else {
 				const picked = await this.deps.picker.pick(this.toolkitItems(session), {
-					title: 'Connect App',
-					placeHolder: 'Choose an app to connect (type to search)',
+					title: vscode.l10n.t('Connect App'),
+					placeHolder: vscode.l10n.t('Choose an app to connect (type to search)'),
 					matchOnDescription: true,
 				});
 				if (!picked?.toolkit) {
 					return undefined;
 				}
 				if (picked.toolkit.isNoAuth) {
-					void this.deps.prompts.info(`${picked.toolkit.name} needs no sign-in: the agent can use it already.`);
+					void this.deps.prompts.info(vscode.l10n.t('{0} needs no sign-in: the agent can use it already.', picked.toolkit.name));
 					return undefined;
 				}
 				slug = picked.toolkit.slug;
 				name = picked.toolkit.name;
 			}
-			what = `Could not connect ${name}`;
+			what = vscode.l10n.t('Could not connect {0}', name);
 			const existing = this.deps.model.accounts.filter((a) => a.toolkit === slug);
 			let alias: string | undefined;
 			if (another || existing.some((a) => accountState(a) === 'active')) {
@@ -93,7 +103,7 @@ export class ConnectionCommands {
 				}
 			}
 			const toolkit = slug;
-			const request = await this.step(`Composio: creating a Connect Link for ${name}…`, () => session.authorize(toolkit, alias ? { alias } : {}));
+			const request = await this.step(vscode.l10n.t('Composio: creating a Connect Link for {0}…', name), () => session.authorize(toolkit, alias ? { alias } : {}));
 			return await this.openAndWait(session, request, name, alias);
 		} catch (e) {
 			await this.showFailure(e, what, () => this.connectApp(arg, another));
@@ -103,17 +113,17 @@ export class ConnectionCommands {
 
 	/** Reconnect: a fresh Connect Link for an expired, failed or abandoned account, then waits like Connect App. */
 	async reconnectAccount(arg?: unknown): Promise<ConnectResult | undefined> {
-		let what = 'Could not reconnect the account';
+		let what = vscode.l10n.t('Could not reconnect the account');
 		try {
-			const account = await this.accountFrom(arg, 'Reconnect Account', (a) => accountState(a) !== 'active' && accountState(a) !== 'disabled');
+			const account = await this.accountFrom(arg, vscode.l10n.t('Reconnect Account'), (a) => accountState(a) !== 'active' && accountState(a) !== 'disabled');
 			if (!account) {
 				return undefined;
 			}
 			const name = this.deps.model.toolkitName(account.toolkit);
 			const label = this.label(account);
-			what = `Could not reconnect ${label}`;
-			const session = await this.step('Composio: starting…', () => this.deps.session());
-			const request = await this.step(`Composio: creating a fresh Connect Link for ${label}…`, () => session.reconnect(account.id));
+			what = vscode.l10n.t('Could not reconnect {0}', label);
+			const session = await this.step(vscode.l10n.t('Composio: starting…'), () => this.deps.session());
+			const request = await this.step(vscode.l10n.t('Composio: creating a fresh Connect Link for {0}…', label), () => session.reconnect(account.id));
 			return await this.openAndWait(session, request, name, account.alias);
 		} catch (e) {
 			await this.showFailure(e, what, () => this.reconnectAccount(arg));
@@ -126,15 +136,15 @@ export class ConnectionCommands {
 	 * refresh it). Resolves with who it is, or undefined when that could not be told (said why).
 	 */
 	async lookUpIdentity(arg?: unknown): Promise<string | undefined> {
-		let what = 'Could not look the account up';
+		let what = vscode.l10n.t('Could not look the account up');
 		try {
-			const account = await this.accountFrom(arg, 'Look Up Identity', (a) => accountState(a) === 'active');
+			const account = await this.accountFrom(arg, vscode.l10n.t('Look Up Identity'), (a) => accountState(a) === 'active');
 			if (!account) {
 				return undefined;
 			}
 			const name = this.deps.model.toolkitName(account.toolkit);
 			const label = this.label(account);
-			what = `Could not look ${label} up`;
+			what = vscode.l10n.t('Could not look {0} up', label);
 			let identity: AccountIdentity | undefined;
 			await this.inView(arg, async () => {
 				identity = await this.deps.model.lookUpIdentity(account.id);
@@ -143,7 +153,10 @@ export class ConnectionCommands {
 				vscode.window.setStatusBarMessage(`$(person) ${name}: ${identity.name}`, 4000);
 				return identity.name;
 			}
-			void this.deps.prompts.error(`Couldn't tell who ${label} is: ${identity?.error ?? 'the app did not say.'}`, 'Try Again').then((choice) => (choice === 'Try Again' ? this.lookUpIdentity(arg) : undefined));
+			const tryAgain = vscode.l10n.t('Try Again');
+			void this.deps.prompts
+				.error(vscode.l10n.t("Couldn't tell who {0} is: {1}", label, identity?.error ?? vscode.l10n.t('the app did not say.')), tryAgain)
+				.then((choice) => (choice === tryAgain ? this.lookUpIdentity(arg) : undefined));
 			return undefined;
 		} catch (e) {
 			await this.showFailure(e, what, () => this.lookUpIdentity(arg));
@@ -158,21 +171,20 @@ export class ConnectionCommands {
 
 	/** Disable / Enable: the agent stops (or resumes) using the account; it is not deleted. Resolves true when done. */
 	async setAccountEnabled(arg: unknown, enabled: boolean): Promise<boolean> {
-		const verb = enabled ? 'enable' : 'disable';
-		let what = `Could not ${verb} the account`;
+		let what = enabled ? vscode.l10n.t('Could not enable the account') : vscode.l10n.t('Could not disable the account');
 		try {
-			const account = await this.accountFrom(arg, enabled ? 'Enable Account' : 'Disable Account', (a) => (accountState(a) === 'disabled') === enabled);
+			const account = await this.accountFrom(arg, enabled ? vscode.l10n.t('Enable Account') : vscode.l10n.t('Disable Account'), (a) => (accountState(a) === 'disabled') === enabled);
 			if (!account) {
 				return false;
 			}
 			const label = this.label(account);
-			what = `Could not ${verb} ${label}`;
+			what = enabled ? vscode.l10n.t('Could not enable {0}', label) : vscode.l10n.t('Could not disable {0}', label);
 			await this.inView(arg, async () => {
 				const session = await this.deps.session();
 				await session.setEnabled(account.id, enabled);
 				await this.deps.model.refresh();
 			});
-			vscode.window.setStatusBarMessage(`$(check) ${label} ${enabled ? 'enabled' : 'disabled'}`, 4000);
+			vscode.window.setStatusBarMessage(`$(check) ${enabled ? vscode.l10n.t('{0} enabled', label) : vscode.l10n.t('{0} disabled', label)}`, 4000);
 			return true;
 		} catch (e) {
 			await this.showFailure(e, what, () => this.setAccountEnabled(arg, enabled));
@@ -182,21 +194,22 @@ export class ConnectionCommands {
 
 	/** Disconnect Account…: after a modal confirmation, deletes the account from Composio. Resolves true when deleted. */
 	async disconnectAccount(arg?: unknown): Promise<boolean> {
-		let what = 'Could not disconnect the account';
+		let what = vscode.l10n.t('Could not disconnect the account');
 		try {
-			const account = await this.accountFrom(arg, 'Disconnect Account', () => true);
+			const account = await this.accountFrom(arg, vscode.l10n.t('Disconnect Account'), () => true);
 			if (!account) {
 				return false;
 			}
 			const name = this.deps.model.toolkitName(account.toolkit);
 			const label = this.label(account);
-			what = `Could not disconnect ${label}`;
+			what = vscode.l10n.t('Could not disconnect {0}', label);
+			const disconnect = vscode.l10n.t('Disconnect');
 			const choice = await this.deps.prompts.confirm(
-				`Disconnect ${label}${account.alias ? ` (${name})` : ''}?`,
-				`The connected account is deleted from Composio and the agent can no longer use it. You can connect ${name} again at any time.`,
-				'Disconnect',
+				account.alias ? vscode.l10n.t('Disconnect {0} ({1})?', label, name) : vscode.l10n.t('Disconnect {0}?', label),
+				vscode.l10n.t('The connected account is deleted from Composio and the agent can no longer use it. You can connect {0} again at any time.', name),
+				disconnect,
 			);
-			if (choice !== 'Disconnect') {
+			if (choice !== disconnect) {
 				return false;
 			}
 			await this.inView(arg, async () => {
@@ -205,7 +218,7 @@ export class ConnectionCommands {
 				await this.deps.identities?.forget(account.id);
 				await this.deps.model.refresh();
 			});
-			vscode.window.setStatusBarMessage(`$(check) ${label} disconnected`, 4000);
+			vscode.window.setStatusBarMessage(`$(check) ${vscode.l10n.t('{0} disconnected', label)}`, 4000);
 			return true;
 		} catch (e) {
 			await this.showFailure(e, what, () => this.disconnectAccount(arg));
@@ -224,13 +237,15 @@ export class ConnectionCommands {
 			const latest = mine[mine.length - 1];
 			let detail: string;
 			if (t.isNoAuth) {
-				detail = 'No sign-in needed';
+				detail = vscode.l10n.t('No sign-in needed');
 			} else if (active.length > 0) {
-				detail = `Connected${active.length > 1 ? ` · ${active.length} accounts` : ''}${aliases.length > 0 ? ` (${aliases.join(', ')})` : ''} · choose to add another account`;
+				const connected = active.length > 1 ? vscode.l10n.t('Connected · {0} accounts', active.length) : vscode.l10n.t('Connected');
+				const named = aliases.length > 0 ? vscode.l10n.t('{0} ({1})', connected, aliases.join(', ')) : connected;
+				detail = vscode.l10n.t('{0} · choose to add another account', named);
 			} else if (latest) {
-				detail = `Not connected · the last attempt is ${ACCOUNT_STATES[accountState(latest)].label.toLowerCase()}`;
+				detail = vscode.l10n.t('Not connected · the last attempt is {0}', ACCOUNT_STATES[accountState(latest)].label.toLocaleLowerCase(vscode.env.language));
 			} else {
-				detail = 'Not connected';
+				detail = vscode.l10n.t('Not connected');
 			}
 			const connected = t.isNoAuth || active.length > 0;
 			return {
@@ -247,19 +262,21 @@ export class ConnectionCommands {
 		const others = toolkits.filter((t) => !isConnected(t)).sort(byName);
 		const separator = (label: string): ToolkitPickItem => ({ label, kind: vscode.QuickPickItemKind.Separator });
 		return [
-			...(connected.length > 0 ? [separator('Connected'), ...connected.map(describe)] : []),
-			...(others.length > 0 ? [separator('Not connected'), ...others.map(describe)] : []),
+			...(connected.length > 0 ? [separator(vscode.l10n.t('Connected')), ...connected.map(describe)] : []),
+			...(others.length > 0 ? [separator(vscode.l10n.t('Not connected')), ...others.map(describe)] : []),
 		];
 	}
 
 	private async askAlias(name: string, existing: readonly ConnectedAccount[]): Promise<string | undefined> {
 		const taken = existing.map((a) => a.alias).filter((a): a is string => !!a);
 		const value = await this.deps.prompts.inputBox({
-			title: `Connect another ${name} account`,
+			title: vscode.l10n.t('Connect another {0} account', name),
 			prompt:
-				`${name} is already connected${taken.length > 0 ? ` (${taken.join(', ')})` : ''}. Name the new account so you and the agent can tell them apart.` +
-				(this.deps.multiAccount() ? '' : ' Turn on the composio.multiAccount setting so the agent can use both.'),
-			placeHolder: 'work, personal, …',
+				(taken.length > 0
+					? vscode.l10n.t('{0} is already connected ({1}). Name the new account so you and the agent can tell them apart.', name, taken.join(', '))
+					: vscode.l10n.t('{0} is already connected. Name the new account so you and the agent can tell them apart.', name)) +
+				(this.deps.multiAccount() ? '' : ` ${vscode.l10n.t('Turn on the composio.multiAccount setting so the agent can use both.')}`),
+			placeHolder: vscode.l10n.t('work, personal, …'),
 			ignoreFocusOut: true,
 			validateInput: (v) => validateAlias(v, taken),
 		});
@@ -276,15 +293,16 @@ export class ConnectionCommands {
 		void model.refresh();
 		const opened = await linkOpener.open(request.redirectUrl);
 		if (!opened) {
+			const copyLink = vscode.l10n.t('Copy Link');
 			void prompts
-				.info(`Open this Connect Link in your browser to connect ${name}: ${request.redirectUrl}`, 'Copy Link')
-				.then((choice) => (choice === 'Copy Link' ? vscode.env.clipboard.writeText(request.redirectUrl) : undefined));
+				.info(vscode.l10n.t('Open this Connect Link in your browser to connect {0}: {1}', name, request.redirectUrl), copyLink)
+				.then((choice) => (choice === copyLink ? vscode.env.clipboard.writeText(request.redirectUrl) : undefined));
 		}
 		const controller = new AbortController();
 		const wait = Promise.resolve(
-			vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Connecting ${name}`, cancellable: true }, (progress, token) => {
+			vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Connecting {0}', name), cancellable: true }, (progress, token) => {
 				const sub = token.onCancellationRequested(() => controller.abort());
-				progress.report({ message: WAIT_MESSAGE });
+				progress.report({ message: vscode.l10n.t('Finish signing in in your browser; this closes once the account is active.') });
 				return session.waitForConnection(request.accountId, { signal: controller.signal }).finally(() => {
 					sub.dispose();
 				});
@@ -308,21 +326,29 @@ export class ConnectionCommands {
 			case 'ACTIVE': {
 				// The account is looked up as soon as it is seen ACTIVE; give the lookup a moment so the message can say who it is.
 				const who = (await this.deps.identities?.settle(request.accountId, 5000))?.name;
-				const as = who ? ` as ${who}${alias && alias !== who ? ` ("${alias}")` : ''}` : alias ? ` as "${alias}"` : '';
-				void prompts.info(`${name} connected${as}. The agent can use it now.`);
+				void prompts.info(
+					who && alias && alias !== who
+						? vscode.l10n.t('{0} connected as {1} ("{2}"). The agent can use it now.', name, who, alias)
+						: who
+							? vscode.l10n.t('{0} connected as {1}. The agent can use it now.', name, who)
+							: alias
+								? vscode.l10n.t('{0} connected as "{1}". The agent can use it now.', name, alias)
+								: vscode.l10n.t('{0} connected. The agent can use it now.', name),
+				);
 				break;
 			}
 			case 'FAILED':
 			case 'EXPIRED':
 			case 'REVOKED': {
-				const reason = outcome.reason ? `: ${outcome.reason}` : '.';
+				const tryAgain = vscode.l10n.t('Try Again');
+				const state = outcomeWord(outcome.status);
 				void prompts
-					.error(`${name} was not connected (${outcome.status.toLowerCase()})${reason}`, 'Try Again')
-					.then((choice) => (choice === 'Try Again' ? this.connectApp(request.toolkit, alias !== undefined) : undefined));
+					.error(outcome.reason ? vscode.l10n.t('{0} was not connected ({1}): {2}', name, state, outcome.reason) : vscode.l10n.t('{0} was not connected ({1}).', name, state), tryAgain)
+					.then((choice) => (choice === tryAgain ? this.connectApp(request.toolkit, alias !== undefined) : undefined));
 				break;
 			}
 			case 'TIMEOUT':
-				void prompts.info(`Stopped waiting for ${name}. If you finish signing in later, refresh the Connections view.`);
+				void prompts.info(vscode.l10n.t('Stopped waiting for {0}. If you finish signing in later, refresh the Connections view.', name));
 				break;
 			case 'CANCELLED':
 				break;
@@ -341,11 +367,11 @@ export class ConnectionCommands {
 			await this.deps.model.refresh();
 			const found = this.deps.model.accounts.find((a) => a.id === id);
 			if (!found) {
-				throw new ComposioError('notFound', 'That account no longer exists.', { detail: `account ${id} not in the list`, action: 'retry' });
+				throw new ComposioError('notFound', vscode.l10n.t('That account no longer exists.'), { detail: `account ${id} not in the list`, action: 'retry' });
 			}
 			return found;
 		}
-		const items = await this.step('Composio: loading accounts…', async (): Promise<AccountPickItem[]> => {
+		const items = await this.step(vscode.l10n.t('Composio: loading accounts…'), async (): Promise<AccountPickItem[]> => {
 			await this.deps.model.refresh();
 			const state = this.deps.model.state;
 			if (state.kind === 'error') {
@@ -358,7 +384,7 @@ export class ConnectionCommands {
 					return {
 						label: accountLabel(account, g.name, this.deps.model.identity(account.id)?.name),
 						description: `${g.name} · ${info.label}`,
-						detail: [created ? `Connected ${created}` : '', account.id].filter(Boolean).join(' · '),
+						detail: [created ? vscode.l10n.t('Connected {0}', created) : '', account.id].filter(Boolean).join(' · '),
 						iconPath: new vscode.ThemeIcon(info.icon, new vscode.ThemeColor(info.color)),
 						account,
 					};
@@ -366,10 +392,10 @@ export class ConnectionCommands {
 			);
 		});
 		if (items.length === 0) {
-			void this.deps.prompts.info('No connected account fits. Connect an app first.');
+			void this.deps.prompts.info(vscode.l10n.t('No connected account fits. Connect an app first.'));
 			return undefined;
 		}
-		const picked = await this.deps.picker.pick(items, { title, placeHolder: 'Choose an account', matchOnDescription: true, matchOnDetail: true });
+		const picked = await this.deps.picker.pick(items, { title, placeHolder: vscode.l10n.t('Choose an account'), matchOnDescription: true, matchOnDetail: true });
 		return picked?.account;
 	}
 
@@ -381,7 +407,7 @@ export class ConnectionCommands {
 	/** Runs a tree action with the view's progress bar when it came from the tree, else the status bar's. */
 	private inView(arg: unknown, fn: () => Promise<void>): Promise<void> {
 		const fromTree = accountIdFromArg(arg) !== undefined && typeof arg !== 'string';
-		return Promise.resolve(vscode.window.withProgress({ location: fromTree ? { viewId: CONNECTIONS_VIEW_ID } : vscode.ProgressLocation.Window, title: 'Composio' }, fn));
+		return Promise.resolve(vscode.window.withProgress({ location: fromTree ? { viewId: CONNECTIONS_VIEW_ID } : vscode.ProgressLocation.Window, title: vscode.l10n.t('Composio') }, fn));
 	}
 
 	/** Shows the failure with its remedy and a Retry, and logs it. */

@@ -39,14 +39,21 @@ export function accountIdFromArg(arg: unknown): string | undefined {
 	return undefined;
 }
 
-const PROBLEM_COMMANDS: Record<ComposioErrorAction, { command: string; title: string }> = {
-	setComposioKey: { command: CommandIds.setComposioApiKey, title: 'Set Composio API Key' },
-	retry: { command: CommandIds.refreshConnections, title: 'Retry' },
-	openLogs: { command: CommandIds.showLogs, title: 'Show Logs' },
-};
+/** The command a problem item runs, its title, and the tooltip's sentence saying so. */
+function problemRemedy(action: ComposioErrorAction): { command: string; title: string; click: string } {
+	switch (action) {
+		case 'setComposioKey':
+			return { command: CommandIds.setComposioApiKey, title: vscode.l10n.t('Set Composio API Key'), click: vscode.l10n.t('Click to set the Composio API key.') };
+		case 'retry':
+			return { command: CommandIds.refreshConnections, title: vscode.l10n.t('Retry'), click: vscode.l10n.t('Click to retry.') };
+		case 'openLogs':
+			return { command: CommandIds.showLogs, title: vscode.l10n.t('Show Logs'), click: vscode.l10n.t('Click to show the logs.') };
+	}
+}
 
-function plural(n: number, one: string): string {
-	return `${n} ${one}${n === 1 ? '' : 's'}`;
+/** "1 account", "3 accounts". */
+function accountCount(n: number): string {
+	return n === 1 ? vscode.l10n.t('1 account') : vscode.l10n.t('{0} accounts', n);
 }
 
 /**
@@ -97,9 +104,9 @@ export class ConnectionsTreeProvider extends DisposableBase implements vscode.Tr
 				item.id = 'problem';
 				item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
 				item.contextValue = 'problem';
-				const remedy = PROBLEM_COMMANDS[element.action ?? 'retry'];
+				const remedy = problemRemedy(element.action ?? 'retry');
 				item.command = { command: remedy.command, title: remedy.title };
-				item.tooltip = `${element.message} Click to ${remedy.title.toLowerCase()}.`;
+				item.tooltip = `${element.message} ${remedy.click}`;
 				item.description = remedy.title;
 				return item;
 			}
@@ -110,11 +117,12 @@ export class ConnectionsTreeProvider extends DisposableBase implements vscode.Tr
 		const item = new vscode.TreeItem(group.name, vscode.TreeItemCollapsibleState.Expanded);
 		item.id = `toolkit:${group.slug}`;
 		const active = group.accounts.filter((a) => accountState(a) === 'active').length;
-		item.description = active === group.accounts.length ? plural(group.accounts.length, 'account') : `${active} of ${plural(group.accounts.length, 'account')} active`;
+		const total = group.accounts.length;
+		item.description = active === total ? accountCount(total) : total === 1 ? vscode.l10n.t('{0} of 1 account active', active) : vscode.l10n.t('{0} of {1} accounts active', active, total);
 		item.iconPath = active > 0 ? new vscode.ThemeIcon('plug', new vscode.ThemeColor('testing.iconPassed')) : new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('list.warningForeground'));
 		item.contextValue = 'toolkit';
-		item.tooltip = `${group.name} (${group.slug}): ${item.description}${active > 0 ? '' : '. The agent cannot use it until an account is active.'}`;
-		item.accessibilityInformation = { label: `${group.name}, ${item.description}`, role: 'treeitem' };
+		item.tooltip = active > 0 ? vscode.l10n.t('{0} ({1}): {2}', group.name, group.slug, item.description) : vscode.l10n.t('{0} ({1}): {2}. The agent cannot use it until an account is active.', group.name, group.slug, item.description);
+		item.accessibilityInformation = { label: vscode.l10n.t('{0}, {1}', group.name, item.description), role: 'treeitem' };
 		return item;
 	}
 
@@ -130,26 +138,27 @@ export class ConnectionsTreeProvider extends DisposableBase implements vscode.Tr
 		const created = formatCreated(account.createdAt);
 		const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
 		item.id = `account:${account.id}`;
-		const status = waiting ? 'Waiting for you in the browser' : needsAttention ? `Needs attention: ${info.label.toLowerCase()}` : info.label;
-		item.description = [status, lookingUp ? 'looking up who this is…' : lookupFailed ? "couldn't tell who this is" : '', created].filter(Boolean).join(' · ');
+		const status = waiting ? vscode.l10n.t('Waiting for you in the browser') : needsAttention ? vscode.l10n.t('Needs attention: {0}', info.label.toLocaleLowerCase(vscode.env.language)) : info.label;
+		item.description = [status, lookingUp ? vscode.l10n.t('looking up who this is…') : lookupFailed ? vscode.l10n.t("couldn't tell who this is") : '', created].filter(Boolean).join(' · ');
 		item.iconPath = waiting ? new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor(info.color)) : new vscode.ThemeIcon(info.icon, new vscode.ThemeColor(info.color));
 		item.contextValue = `account:${state}${lookupFailed ? ':identityFailed' : ''}`;
 		const tooltip = new vscode.MarkdownString(undefined, true);
-		tooltip.appendMarkdown(`**${escapeMarkdown(label)}** — ${escapeMarkdown(toolkitName)}\n\n`);
+		tooltip.appendMarkdown(`${vscode.l10n.t('{0} — {1}', `**${escapeMarkdown(label)}**`, escapeMarkdown(toolkitName))}\n\n`);
 		if (identity?.detail) {
 			tooltip.appendMarkdown(`${escapeMarkdown(identity.detail)}\n\n`);
 		}
-		tooltip.appendMarkdown(`$(${info.icon}) ${info.label}${account.statusReason ? `: ${escapeMarkdown(account.statusReason)}` : ''}\n\n`);
+		tooltip.appendMarkdown(`$(${info.icon}) ${account.statusReason ? vscode.l10n.t('{0}: {1}', info.label, escapeMarkdown(account.statusReason)) : info.label}\n\n`);
 		if (created) {
-			tooltip.appendMarkdown(`Connected ${created}\n\n`);
+			tooltip.appendMarkdown(`${vscode.l10n.t('Connected {0}', created)}\n\n`);
 		}
 		if (lookupFailed) {
-			tooltip.appendMarkdown(`$(warning) Couldn't tell who this account is: ${escapeMarkdown(identity?.error ?? '')} Use **Look Up Identity** to try again.\n\n`);
+			tooltip.appendMarkdown(`$(warning) ${vscode.l10n.t("Couldn't tell who this account is: {0} Use **Look Up Identity** to try again.", escapeMarkdown(identity?.error ?? ''))}\n\n`);
 		}
 		tooltip.appendMarkdown(`\`${escapeMarkdown(account.id)}\`\n\n${info.hint}`);
 		item.tooltip = tooltip;
+		const how = waiting ? vscode.l10n.t('waiting for sign-in') : needsAttention ? vscode.l10n.t('needs attention, {0}', info.label) : info.label;
 		item.accessibilityInformation = {
-			label: `${label}, ${toolkitName} account, ${waiting ? 'waiting for sign-in' : needsAttention ? `needs attention, ${info.label}` : info.label}${created ? `, connected ${created}` : ''}`,
+			label: created ? vscode.l10n.t('{0}, {1} account, {2}, connected {3}', label, toolkitName, how, created) : vscode.l10n.t('{0}, {1} account, {2}', label, toolkitName, how),
 			role: 'treeitem',
 		};
 		return item;
@@ -197,7 +206,7 @@ export class ConnectionsView extends DisposableBase {
 
 	/** Re-reads whether the sandbox is in use (after a settings or key change). */
 	async updateDescription(): Promise<void> {
-		this.treeView.description = (await this.options.isSandbox()) ? 'Sandbox' : undefined;
+		this.treeView.description = (await this.options.isSandbox()) ? vscode.l10n.t('Sandbox') : undefined;
 	}
 
 	private updateBadge(): void {
@@ -205,9 +214,9 @@ export class ConnectionsView extends DisposableBase {
 		const attention = this.model.state.kind === 'loaded' ? accountsNeedingAttention(this.model.accounts).length : 0;
 		this.treeView.badge =
 			waiting > 0
-				? { value: waiting, tooltip: `${plural(waiting, 'connection')} waiting for you to sign in` }
+				? { value: waiting, tooltip: waiting === 1 ? vscode.l10n.t('1 connection waiting for you to sign in') : vscode.l10n.t('{0} connections waiting for you to sign in', waiting) }
 				: attention > 0
-					? { value: attention, tooltip: `${plural(attention, 'account')} need${attention === 1 ? 's' : ''} attention (expired, revoked or failed)` }
+					? { value: attention, tooltip: attention === 1 ? vscode.l10n.t('1 account needs attention (expired, revoked or failed)') : vscode.l10n.t('{0} accounts need attention (expired, revoked or failed)', attention) }
 					: undefined;
 	}
 }

@@ -109,13 +109,13 @@ export class EditProposals extends DisposableBase implements vscode.TextDocument
 			signal.addEventListener('abort', () => this.finish(entry, 'discarded'), { once: true });
 		});
 		void this.updateContext();
-		const title = `${request.displayPath} (${request.create ? 'new file' : 'proposed change'}): Apply or Discard`;
+		const title = request.create ? vscode.l10n.t('{0} (new file): Apply or Discard', request.displayPath) : vscode.l10n.t('{0} (proposed change): Apply or Discard', request.displayPath);
 		// The answer may come before the command reports back; the outcome does not wait for it.
 		Promise.resolve(vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: false, preserveFocus: false })).then(undefined, (e: unknown) => {
 			// No diff on screen: nothing can be applied, so the proposal ends here.
 			const message = e instanceof Error ? e.message : String(e);
 			this.log.error(`Showing the proposed change to ${request.displayPath} failed: ${message}`);
-			void vscode.window.showErrorMessage(`The proposed change could not be shown: ${message}`);
+			void vscode.window.showErrorMessage(vscode.l10n.t('The proposed change could not be shown: {0}', message));
 			this.finish(entry, 'discarded');
 		});
 		return outcome;
@@ -125,7 +125,7 @@ export class EditProposals extends DisposableBase implements vscode.TextDocument
 	async apply(uri?: unknown): Promise<void> {
 		const entry = this.find(uri);
 		if (!entry) {
-			void vscode.window.showInformationMessage('There is no proposed change waiting to be applied.');
+			void vscode.window.showInformationMessage(vscode.l10n.t('There is no proposed change waiting to be applied.'));
 			return;
 		}
 		let written: { outcome: EditOutcome; document?: vscode.TextDocument };
@@ -133,11 +133,11 @@ export class EditProposals extends DisposableBase implements vscode.TextDocument
 			written = await this.write(entry);
 		} catch (e) {
 			this.log.error(`Applying the proposed change to ${entry.target.toString()} failed: ${e instanceof Error ? e.message : String(e)}`);
-			void vscode.window.showErrorMessage(`The change could not be applied: ${e instanceof Error ? e.message : String(e)}`);
+			void vscode.window.showErrorMessage(vscode.l10n.t('The change could not be applied: {0}', e instanceof Error ? e.message : String(e)));
 			return;
 		}
 		if (written.outcome === 'changedMeanwhile') {
-			void vscode.window.showWarningMessage('The file changed since the agent proposed this, so nothing was applied. Ask the agent again.');
+			void vscode.window.showWarningMessage(vscode.l10n.t('The file changed since the agent proposed this, so nothing was applied. Ask the agent again.'));
 		}
 		// The agent hears the answer at once; saving and showing the file follow.
 		this.finish(entry, written.outcome);

@@ -25,9 +25,8 @@ export interface PromptPickItem extends vscode.QuickPickItem {
 	readonly choice?: 'custom' | 'edit';
 }
 
-/** The snippet used when a walkthrough button asks about a selection and no editor is open. */
+/** The snippet used when a walkthrough button asks about a selection and no editor is open (after its comment line). */
 const SAMPLE = [
-	'// A sample to try Composio Agent on: select code, then "Ask About Selection" or "Run Prompt on Selection…".',
 	'export function slugify(title: string): string {',
 	'\treturn title',
 	'\t\t.toLowerCase()',
@@ -36,7 +35,7 @@ const SAMPLE = [
 	"\t\t.replace(/^-|-$/g, '');",
 	'}',
 	'',
-].join('\n');
+];
 
 function uriList(arg: unknown, all: unknown): vscode.Uri[] {
 	if (Array.isArray(all)) {
@@ -52,14 +51,16 @@ function displayPath(uri: vscode.Uri): string {
 	return uri.scheme === 'untitled' ? uri.path : vscode.workspace.asRelativePath(uri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1);
 }
 
-function describeContexts(contexts: readonly EditorContext[]): string {
+/** What the prompt is run on, as a pick's title says it. */
+function runPromptTitle(contexts: readonly EditorContext[]): string {
 	if (contexts.length > 1) {
-		return `${contexts.length} selections`;
+		return vscode.l10n.t('Run Prompt on {0} selections', contexts.length);
 	}
 	const c = contexts[0];
-	if (!c) {
-		return 'nothing';
-	}
+	return c ? vscode.l10n.t('Run Prompt on {0}', describeContext(c)) : vscode.l10n.t('Run Prompt');
+}
+
+function describeContext(c: EditorContext): string {
 	if (c.startLine === undefined) {
 		return c.path;
 	}
@@ -94,7 +95,7 @@ export class EditorPrompts {
 			this.deps.chatView.post({ type: 'focusComposer' });
 			return contexts;
 		} catch (e) {
-			await showError(e, 'Could not attach the selection', { prompts: this.deps.prompts, log: this.deps.log });
+			await showError(e, vscode.l10n.t('Could not attach the selection'), { prompts: this.deps.prompts, log: this.deps.log });
 			return undefined;
 		}
 	}
@@ -119,7 +120,7 @@ export class EditorPrompts {
 			await this.deps.send(text, contexts);
 			return text;
 		} catch (e) {
-			await showError(e, 'Could not run the prompt', { prompts: this.deps.prompts, log: this.deps.log });
+			await showError(e, vscode.l10n.t('Could not run the prompt'), { prompts: this.deps.prompts, log: this.deps.log });
 			return undefined;
 		}
 	}
@@ -137,10 +138,10 @@ export class EditorPrompts {
 		const items: PromptPickItem[] = [
 			...this.templates().map((template) => ({ label: template.label, ...(template.description ? { description: template.description } : {}), detail: template.prompt, template })),
 			{ label: '', kind: vscode.QuickPickItemKind.Separator },
-			{ label: '$(edit) Write a prompt…', choice: 'custom' },
-			{ label: '$(settings-gear) Edit prompt templates', choice: 'edit' },
+			{ label: `$(edit) ${vscode.l10n.t('Write a prompt…')}`, choice: 'custom' },
+			{ label: `$(settings-gear) ${vscode.l10n.t('Edit prompt templates')}`, choice: 'edit' },
 		];
-		const picked = await this.deps.picker.pick(items, { title: `Run Prompt on ${describeContexts(contexts)}`, placeHolder: 'Choose what the agent should do with it', matchOnDetail: true });
+		const picked = await this.deps.picker.pick(items, { title: runPromptTitle(contexts), placeHolder: vscode.l10n.t('Choose what the agent should do with it'), matchOnDetail: true });
 		if (!picked) {
 			return undefined;
 		}
@@ -150,11 +151,11 @@ export class EditorPrompts {
 		}
 		if (picked.choice === 'custom') {
 			const typed = await this.deps.prompts.inputBox({
-				title: `Run Prompt on ${describeContexts(contexts)}`,
-				prompt: 'What should the agent do with it? The selection is attached.',
-				placeHolder: 'Summarize this and post it to #dev',
+				title: runPromptTitle(contexts),
+				prompt: vscode.l10n.t('What should the agent do with it? The selection is attached.'),
+				placeHolder: vscode.l10n.t('Summarize this and post it to #dev'),
 				ignoreFocusOut: true,
-				validateInput: (v) => (v.trim() ? undefined : 'Type a prompt, or press Escape to cancel.'),
+				validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Type a prompt, or press Escape to cancel.')),
 			});
 			return typed?.trim() ? typed.trim() : undefined;
 		}
@@ -168,7 +169,7 @@ export class EditorPrompts {
 				title: template.label,
 				prompt: question,
 				ignoreFocusOut: true,
-				validateInput: (v) => (v.trim() ? undefined : 'Enter a value, or press Escape to cancel.'),
+				validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter a value, or press Escape to cancel.')),
 			});
 			if (answer === undefined || !answer.trim()) {
 				return undefined;
@@ -197,7 +198,7 @@ export class EditorPrompts {
 				}
 			}
 			if (uris.length > MAX_CONTEXTS) {
-				void this.deps.prompts.info(`Only the first ${MAX_CONTEXTS} files are attached.`);
+				void this.deps.prompts.info(vscode.l10n.t('Only the first {0} files are attached.', MAX_CONTEXTS));
 			}
 		} else {
 			built.push(...this.fromEditor(editor ?? (await this.openSample()), wholeFiles));
@@ -207,7 +208,7 @@ export class EditorPrompts {
 		}
 		const cut = built.filter((b) => b.truncated).map((b) => b.context.path);
 		if (cut.length > 0) {
-			void this.deps.prompts.info(`Only the first ${MAX_CONTEXT_TEXT.toLocaleString('en')} characters of ${cut.join(', ')} are attached.`);
+			void this.deps.prompts.info(vscode.l10n.t('Only the first {0} characters of {1} are attached.', MAX_CONTEXT_TEXT.toLocaleString(vscode.env.language), cut.join(', ')));
 		}
 		return built.map((b) => b.context);
 	}
@@ -233,21 +234,22 @@ export class EditorPrompts {
 		try {
 			const stat = await vscode.workspace.fs.stat(uri);
 			if (stat.type & vscode.FileType.Directory) {
-				void this.deps.prompts.info(`${displayPath(uri)} is a folder; choose files to attach.`);
+				void this.deps.prompts.info(vscode.l10n.t('{0} is a folder; choose files to attach.', displayPath(uri)));
 				return undefined;
 			}
 			const doc = await vscode.workspace.openTextDocument(uri);
 			return fileContext(displayPath(uri), doc.languageId, doc.getText());
 		} catch (e) {
 			this.deps.log.warn(`Could not read ${uri.toString()}: ${e instanceof Error ? e.message : String(e)}`);
-			void this.deps.prompts.error(`${displayPath(uri)} could not be read as text.`);
+			void this.deps.prompts.error(vscode.l10n.t('{0} could not be read as text.', displayPath(uri)));
 			return undefined;
 		}
 	}
 
 	/** Opens a small untitled sample with its function selected (for the walkthrough when no editor is open). */
 	private async openSample(): Promise<vscode.TextEditor> {
-		const doc = await vscode.workspace.openTextDocument({ language: 'typescript', content: SAMPLE });
+		const comment = `// ${vscode.l10n.t('A sample to try Composio Agent on: select code, then "Ask About Selection" or "Run Prompt on Selection…".')}`;
+		const doc = await vscode.workspace.openTextDocument({ language: 'typescript', content: [comment, ...SAMPLE].join('\n') });
 		const editor = await vscode.window.showTextDocument(doc);
 		editor.selection = new vscode.Selection(1, 0, doc.lineCount - 1, 0);
 		return editor;

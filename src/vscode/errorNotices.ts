@@ -1,9 +1,19 @@
 import * as vscode from 'vscode';
-import { ComposioError } from '../composio/composioErrors';
+import { ComposioError, type ComposioErrorAction } from '../composio/composioErrors';
 import { CommandIds } from './commandIds';
 import type { UserPrompts } from './userPrompts';
 
-const ACTION_LABELS = { setComposioKey: 'Set API Key', retry: 'Retry', openLogs: 'Show Logs' } as const;
+/** The button each remedy shows as. */
+function actionLabel(action: ComposioErrorAction): string {
+	switch (action) {
+		case 'setComposioKey':
+			return vscode.l10n.t('Set API Key');
+		case 'retry':
+			return vscode.l10n.t('Retry');
+		case 'openLogs':
+			return vscode.l10n.t('Show Logs');
+	}
+}
 
 /** What an error notice needs: where to ask, where to log, and how to try again. */
 export interface ErrorNoticeDeps {
@@ -16,7 +26,8 @@ export interface ErrorNoticeDeps {
 /**
  * Shows a failure with a way out: a ComposioError's plain message with the button its `action`
  * names (set the key, retry, open the logs); anything else as a short sentence with Show Logs.
- * Cancellations are silent. Never throws.
+ * `what` is a sentence in the display language (a `vscode.l10n.t` result). Cancellations are
+ * silent. Never throws.
  */
 export async function showError(e: unknown, what: string, deps: ErrorNoticeDeps): Promise<void> {
 	try {
@@ -26,8 +37,8 @@ export async function showError(e: unknown, what: string, deps: ErrorNoticeDeps)
 			}
 			deps.log.warn(`${what}: ${e.detail}`);
 			const action = e.action === 'retry' && !deps.retry ? 'openLogs' : e.action;
-			const label = action ? ACTION_LABELS[action] : undefined;
-			const choice = await deps.prompts.error(`${what}: ${e.message}`, ...(label ? [label] : []));
+			const label = action ? actionLabel(action) : undefined;
+			const choice = await deps.prompts.error(vscode.l10n.t('{0}: {1}', what, e.message), ...(label ? [label] : []));
 			if (choice === undefined || choice !== label) {
 				return;
 			}
@@ -41,7 +52,8 @@ export async function showError(e: unknown, what: string, deps: ErrorNoticeDeps)
 			return;
 		}
 		deps.log.error(e instanceof Error ? e : String(e));
-		if ((await deps.prompts.error(`${what}. The log has the details.`, ACTION_LABELS.openLogs)) === ACTION_LABELS.openLogs) {
+		const showLogs = actionLabel('openLogs');
+		if ((await deps.prompts.error(vscode.l10n.t('{0}. The log has the details.', what), showLogs)) === showLogs) {
 			deps.log.show(true);
 		}
 	} catch (inner) {

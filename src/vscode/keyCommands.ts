@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import type { SecretName, SecretStore } from '../common/secrets';
 import type { UserPrompts } from './userPrompts';
 
@@ -7,30 +8,34 @@ interface KeyDescription {
 	readonly placeholder: string;
 }
 
-const KEYS: Readonly<Record<SecretName, KeyDescription>> = {
-	composioApiKey: {
-		title: 'Composio API Key',
-		prompt: "Paste your Composio API key (Composio dashboard → Settings → API Keys). It is kept in VS Code's secret storage, never in settings.",
-		placeholder: 'ak_…',
-	},
-	openAiApiKey: {
-		title: 'OpenAI API Key',
-		prompt: "Paste your OpenAI API key (or the key of your OpenAI-compatible server). It is kept in VS Code's secret storage, never in settings.",
-		placeholder: 'sk-…',
-	},
-};
+function describeKey(name: SecretName): KeyDescription {
+	switch (name) {
+		case 'composioApiKey':
+			return {
+				title: vscode.l10n.t('Composio API Key'),
+				prompt: vscode.l10n.t("Paste your Composio API key (Composio dashboard → Settings → API Keys). It is kept in VS Code's secret storage, never in settings."),
+				placeholder: 'ak_…',
+			};
+		case 'openAiApiKey':
+			return {
+				title: vscode.l10n.t('OpenAI API Key'),
+				prompt: vscode.l10n.t("Paste your OpenAI API key (or the key of your OpenAI-compatible server). It is kept in VS Code's secret storage, never in settings."),
+				placeholder: 'sk-…',
+			};
+	}
+}
 
 /** Why a pasted key is refused, or undefined when it looks usable. */
 export function validateApiKey(value: string): string | undefined {
 	const trimmed = value.trim();
 	if (trimmed.length === 0) {
-		return 'Enter a key, or press Escape to cancel.';
+		return vscode.l10n.t('Enter a key, or press Escape to cancel.');
 	}
 	if (/\s/.test(trimmed)) {
-		return 'A key has no spaces or line breaks.';
+		return vscode.l10n.t('A key has no spaces or line breaks.');
 	}
 	if (trimmed.length < 8) {
-		return 'That looks too short to be an API key.';
+		return vscode.l10n.t('That looks too short to be an API key.');
 	}
 	return undefined;
 }
@@ -40,7 +45,7 @@ export function validateApiKey(value: string): string | undefined {
  * false when the user cancelled.
  */
 export async function promptForApiKey(name: SecretName, secrets: SecretStore, prompts: UserPrompts): Promise<boolean> {
-	const d = KEYS[name];
+	const d = describeKey(name);
 	const value = await prompts.inputBox({
 		title: d.title,
 		prompt: d.prompt,
@@ -53,22 +58,23 @@ export async function promptForApiKey(name: SecretName, secrets: SecretStore, pr
 		return false;
 	}
 	await secrets.set(name, value.trim());
-	void prompts.info(`${d.title} saved in VS Code's secret storage.`);
+	void prompts.info(vscode.l10n.t("{0} saved in VS Code's secret storage.", d.title));
 	return true;
 }
 
 /** Asks for confirmation, then removes both stored keys. Returns true when they were cleared. */
 export async function clearApiKeys(secrets: SecretStore, prompts: UserPrompts): Promise<boolean> {
+	const clear = vscode.l10n.t('Clear Keys');
 	const choice = await prompts.confirm(
-		'Clear the stored Composio and OpenAI API keys?',
-		'They are removed from secret storage. Keys set through environment variables are not affected.',
-		'Clear Keys',
+		vscode.l10n.t('Clear the stored Composio and OpenAI API keys?'),
+		vscode.l10n.t('They are removed from secret storage. Keys set through environment variables are not affected.'),
+		clear,
 	);
-	if (choice !== 'Clear Keys') {
+	if (choice !== clear) {
 		return false;
 	}
 	await secrets.delete('composioApiKey');
 	await secrets.delete('openAiApiKey');
-	void prompts.info('API keys cleared.');
+	void prompts.info(vscode.l10n.t('API keys cleared.'));
 	return true;
 }

@@ -98,7 +98,10 @@ export class ComposioLanguageModelTools {
 	}
 
 	readonly findTools: vscode.LanguageModelTool<{ use_case?: string; toolkit?: string }> = {
-		prepareInvocation: (options) => ({ invocationMessage: `Finding Composio tools for “${stringField(options.input, 'use_case') ?? 'the task'}”` }),
+		prepareInvocation: (options) => {
+			const useCase = stringField(options.input, 'use_case');
+			return { invocationMessage: useCase ? vscode.l10n.t('Finding Composio tools for “{0}”', useCase) : vscode.l10n.t('Finding Composio tools for the task') };
+		},
 		invoke: (options, token) =>
 			this.withSession(token, async (session, signal) => {
 				const useCase = stringField(options.input, 'use_case');
@@ -120,8 +123,11 @@ export class ComposioLanguageModelTools {
 	readonly connectApp: vscode.LanguageModelTool<{ toolkit?: string; alias?: string }> = {
 		prepareInvocation: (options) => {
 			const toolkit = stringField(options.input, 'toolkit');
-			const name = toolkit ? toolkitDisplayName(toolkit) : 'an app';
-			return { invocationMessage: `Connecting ${name}: finish on the Connect page that opens in your browser` };
+			return {
+				invocationMessage: toolkit
+					? vscode.l10n.t('Connecting {0}: finish on the Connect page that opens in your browser', toolkitDisplayName(toolkit))
+					: vscode.l10n.t('Connecting an app: finish on the Connect page that opens in your browser'),
+			};
 		},
 		invoke: (options, token) =>
 			this.withSession(token, async (session, signal) => {
@@ -163,10 +169,10 @@ export class ComposioLanguageModelTools {
 			const account = stringField(options.input, 'account');
 			const actions = actionsOf(slug, args, account);
 			const first = actions[0];
-			const label = first ? `${first.toolkit ? toolkitDisplayName(first.toolkit) : 'Composio'}: ${toolAction(first.tool, first.toolkit)}` : slug;
+			const label = first ? `${first.toolkit ? toolkitDisplayName(first.toolkit) : vscode.l10n.t('Composio')}: ${toolAction(first.tool, first.toolkit)}` : slug;
 			const asking = actionsNeedingApproval(actions, { mode: this.deps.approval.mode(), tagsOf: await this.tagsOf() }, (tool) => this.deps.approval.store.list().includes(tool));
 			return {
-				invocationMessage: `Running ${label}${account ? ` as ${account}` : ''}`,
+				invocationMessage: account ? vscode.l10n.t('Running {0} as {1}', label, account) : vscode.l10n.t('Running {0}', label),
 				...(asking.length > 0 ? { confirmationMessages: { title: `${approvalHeading(asking)} ${label}`, message: new vscode.MarkdownString(approvalMarkdown(asking)) } } : {}),
 			};
 		},
@@ -188,7 +194,7 @@ export class ComposioLanguageModelTools {
 	};
 
 	readonly listAccounts: vscode.LanguageModelTool<{ toolkit?: string }> = {
-		prepareInvocation: () => ({ invocationMessage: 'Listing your connected Composio accounts' }),
+		prepareInvocation: () => ({ invocationMessage: vscode.l10n.t('Listing your connected Composio accounts') }),
 		invoke: (options, token) =>
 			this.withSession(token, async (session) => {
 				const toolkit = stringField(options.input, 'toolkit')?.toLowerCase();

@@ -31,18 +31,20 @@ export interface McpFormItem extends vscode.QuickPickItem {
 	readonly form: McpConfigForm;
 }
 
-const FORM_ITEMS: readonly McpFormItem[] = [
-	{
-		label: '$(vscode) VS Code (mcp.json)',
-		detail: 'For .vscode/mcp.json or your user mcp.json. VS Code asks for the API key when the server starts and keeps it in its secret storage.',
-		form: 'vscode',
-	},
-	{
-		label: '$(json) Other MCP clients (mcpServers)',
-		detail: 'For Claude Desktop, Cursor and other clients. Replace the placeholder with your Composio API key in that client.',
-		form: 'generic',
-	},
-];
+function formItems(): McpFormItem[] {
+	return [
+		{
+			label: `$(vscode) ${vscode.l10n.t('VS Code (mcp.json)')}`,
+			detail: vscode.l10n.t('For .vscode/mcp.json or your user mcp.json. VS Code asks for the API key when the server starts and keeps it in its secret storage.'),
+			form: 'vscode',
+		},
+		{
+			label: `$(json) ${vscode.l10n.t('Other MCP clients (mcpServers)')}`,
+			detail: vscode.l10n.t('For Claude Desktop, Cursor and other clients. Replace the placeholder with your Composio API key in that client.'),
+			form: 'generic',
+		},
+	];
+}
 
 /**
  * Copy MCP Server Config: puts a config for the current session's MCP server (`session.mcp.url`)
@@ -54,29 +56,32 @@ export async function copyMcpConfig(deps: McpDeps, form?: unknown): Promise<stri
 	try {
 		const env = await deps.resolveEnvironment();
 		if (env.missing === 'composioKey') {
-			throw new ComposioError('auth', 'Set your Composio API key first: the MCP server belongs to your Composio session.', { action: 'setComposioKey' });
+			throw new ComposioError('auth', vscode.l10n.t('Set your Composio API key first: the MCP server belongs to your Composio session.'), { action: 'setComposioKey' });
 		}
 		const chosen =
 			form === 'vscode' || form === 'generic'
 				? form
-				: (await deps.picker.pick(FORM_ITEMS, { title: 'Copy MCP Server Config', placeHolder: 'Which MCP client is it for?', matchOnDetail: true }))?.form;
+				: (await deps.picker.pick(formItems(), { title: vscode.l10n.t('Copy MCP Server Config'), placeHolder: vscode.l10n.t('Which MCP client is it for?'), matchOnDetail: true }))?.form;
 		if (!chosen) {
 			return undefined;
 		}
-		const session = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Composio: reading the MCP server…' }, () => deps.session(env));
+		const session = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Composio: reading the MCP server…') }, () => deps.session(env));
 		const text = buildMcpConfig({ url: session.mcp.url, headerNames: mcpHeaderNames(session.mcp.headers) }, chosen);
 		const stored = await deps.secrets.get('composioApiKey');
 		if (containsSecret(text, [env.composio.apiKey, stored, ...Object.values(session.mcp.headers)])) {
 			// Only possible if the server put a credential into the URL: refuse rather than leak it.
-			throw new ComposioError('server', 'The MCP URL Composio returned contains a credential, so it was not copied.', { action: 'openLogs', detail: 'mcp url holds a secret' });
+			throw new ComposioError('server', vscode.l10n.t('The MCP URL Composio returned contains a credential, so it was not copied.'), { action: 'openLogs', detail: 'mcp url holds a secret' });
 		}
 		await vscode.env.clipboard.writeText(text);
-		const where = chosen === 'vscode' ? 'Paste it into .vscode/mcp.json; VS Code asks for your Composio API key when the server starts.' : "Paste it into your MCP client's config and replace the placeholder with your Composio API key.";
-		const sandboxNote = env.mode === 'sandbox' ? ' It points at the sandbox on this machine, which answers while this VS Code runs (its API key is "sandbox").' : '';
-		void deps.prompts.info(`MCP server config copied (the key is not in it). ${where}${sandboxNote}`);
+		const where =
+			chosen === 'vscode'
+				? vscode.l10n.t('Paste it into .vscode/mcp.json; VS Code asks for your Composio API key when the server starts.')
+				: vscode.l10n.t("Paste it into your MCP client's config and replace the placeholder with your Composio API key.");
+		const sandboxNote = env.mode === 'sandbox' ? ` ${vscode.l10n.t('It points at the sandbox on this machine, which answers while this VS Code runs (its API key is "sandbox").')}` : '';
+		void deps.prompts.info(`${vscode.l10n.t('MCP server config copied (the key is not in it).')} ${where}${sandboxNote}`);
 		return text;
 	} catch (e) {
-		await showError(e, 'Could not copy the MCP server config', { prompts: deps.prompts, log: deps.log, retry: () => copyMcpConfig(deps, form) });
+		await showError(e, vscode.l10n.t('Could not copy the MCP server config'), { prompts: deps.prompts, log: deps.log, retry: () => copyMcpConfig(deps, form) });
 		return undefined;
 	}
 }
@@ -176,7 +181,7 @@ export function createMcpServerProvider(
 			try {
 				const env = await deps.resolveEnvironment();
 				if (env.missing === 'composioKey') {
-					throw new ComposioError('auth', 'Set your Composio API key (Composio: Set Composio API Key) to start the Composio MCP server.', { action: 'setComposioKey' });
+					throw new ComposioError('auth', vscode.l10n.t('Set your Composio API key (Composio: Set Composio API Key) to start the Composio MCP server.'), { action: 'setComposioKey' });
 				}
 				const session = await deps.session(env);
 				server.uri = vscode.Uri.parse(session.mcp.url, true);
@@ -184,7 +189,7 @@ export function createMcpServerProvider(
 				deps.log.info(`VS Code is starting the Composio MCP server (${env.mode === 'sandbox' ? 'sandbox' : 'live'}): ${session.mcp.url}`);
 				return server;
 			} catch (e) {
-				const message = e instanceof ComposioError ? e.message : `Could not start the Composio MCP server: ${e instanceof Error ? e.message : String(e)}`;
+				const message = e instanceof ComposioError ? e.message : vscode.l10n.t('Could not start the Composio MCP server: {0}', e instanceof Error ? e.message : String(e));
 				deps.log.warn(`Starting the Composio MCP server failed: ${message}`);
 				throw new Error(message);
 			}

@@ -36,13 +36,13 @@ export async function getModels(picker: QuickPicker): Promise<void> {
 	const commands = new Set(await vscode.commands.getCommands(true));
 	const ways: WayItem[] = [];
 	if (commands.has('workbench.action.chat.triggerSetup')) {
-		ways.push({ label: '$(copilot) Sign In to GitHub Copilot', detail: "VS Code's own setup: its models appear in Composio's model picker once you are signed in", run: () => vscode.commands.executeCommand('workbench.action.chat.triggerSetup') });
+		ways.push({ label: `$(copilot) ${vscode.l10n.t('Sign In to GitHub Copilot')}`, detail: vscode.l10n.t("VS Code's own setup: its models appear in Composio's model picker once you are signed in"), run: () => vscode.commands.executeCommand('workbench.action.chat.triggerSetup') });
 	}
 	if (commands.has('workbench.action.chat.manage')) {
-		ways.push({ label: '$(settings-gear) Manage Language Models', detail: 'Add models from providers VS Code knows, with your own keys', run: () => vscode.commands.executeCommand('workbench.action.chat.manage') });
+		ways.push({ label: `$(settings-gear) ${vscode.l10n.t('Manage Language Models')}`, detail: vscode.l10n.t('Add models from providers VS Code knows, with your own keys'), run: () => vscode.commands.executeCommand('workbench.action.chat.manage') });
 	}
-	ways.push({ label: '$(extensions) Find Extensions That Add Models', detail: 'The AI category of the extension gallery', run: () => vscode.commands.executeCommand('workbench.extensions.search', '@category:"AI" language models') });
-	const picked = await picker.pick(ways, { title: 'Get Language Models in VS Code', placeHolder: 'Models other extensions add to VS Code can answer in the Composio chat' });
+	ways.push({ label: `$(extensions) ${vscode.l10n.t('Find Extensions That Add Models')}`, detail: vscode.l10n.t('The AI category of the extension gallery'), run: () => vscode.commands.executeCommand('workbench.extensions.search', '@category:"AI" language models') });
+	const picked = await picker.pick(ways, { title: vscode.l10n.t('Get Language Models in VS Code'), placeHolder: vscode.l10n.t('Models other extensions add to VS Code can answer in the Composio chat') });
 	await picked?.run();
 }
 

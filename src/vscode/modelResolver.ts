@@ -183,7 +183,7 @@ export class ModelResolver extends DisposableBase {
 			// Selecting it again (rather than keeping the object) also makes VS Code resolve a model registered moments ago.
 			const chat = lm ? (await lm.selectChatModels({ vendor: option.vscode.vendor, id: option.vscode.id }))[0] : undefined;
 			if (!chat) {
-				throw new ModelError('notFound', `${title} is no longer available in VS Code. Choose another model.`, { action: 'chooseModel' });
+				throw new ModelError('notFound', vscode.l10n.t('{0} is no longer available in VS Code. Choose another model.', title), { action: 'chooseModel' });
 			}
 			return this.clientForChat(chat, title);
 		}
@@ -235,7 +235,7 @@ export class ModelResolver extends DisposableBase {
 			const out: ModelPickItem[] = [];
 			let group: string | undefined;
 			for (const option of selection.options) {
-				const heading = option.source === 'vscode' ? 'VS Code language models' : option.source === 'openai' ? 'OpenAI-compatible endpoint' : 'Sandbox';
+				const heading = option.source === 'vscode' ? vscode.l10n.t('VS Code language models') : option.source === 'openai' ? vscode.l10n.t('OpenAI-compatible endpoint') : vscode.l10n.t('Sandbox');
 				if (heading !== group) {
 					out.push({ label: heading, kind: vscode.QuickPickItemKind.Separator });
 					group = heading;
@@ -245,25 +245,25 @@ export class ModelResolver extends DisposableBase {
 				out.push({
 					label: `${current ? '$(check) ' : ''}${option.label}`,
 					description: option.detail,
-					...(needsKey ? { detail: 'Needs an OpenAI API key' } : {}),
+					...(needsKey ? { detail: vscode.l10n.t('Needs an OpenAI API key') } : {}),
 					optionId: option.id,
 				});
 			}
-			out.push({ label: 'More', kind: vscode.QuickPickItemKind.Separator });
+			out.push({ label: vscode.l10n.t('More'), kind: vscode.QuickPickItemKind.Separator });
 			const sandbox = env === 'sandbox' || env.mode === 'sandbox';
 			if (!selection.options.some((o) => o.source === 'vscode')) {
-				out.push({ label: '$(extensions) Get Models in VS Code…', detail: 'Sign in to GitHub Copilot, or install an extension that adds language models', action: 'findModelProviders' });
+				out.push({ label: `$(extensions) ${vscode.l10n.t('Get Models in VS Code…')}`, detail: vscode.l10n.t('Sign in to GitHub Copilot, or install an extension that adds language models'), action: 'findModelProviders' });
 			}
 			if (env !== 'sandbox' && !sandbox && !env.model.apiKey) {
-				out.push({ label: '$(key) Set OpenAI API Key…', detail: 'For OpenAI, or an OpenAI-compatible server that needs a key', action: 'setOpenAiKey' });
+				out.push({ label: `$(key) ${vscode.l10n.t('Set OpenAI API Key…')}`, detail: vscode.l10n.t('For OpenAI, or an OpenAI-compatible server that needs a key'), action: 'setOpenAiKey' });
 			}
 			if (!sandbox) {
-				out.push({ label: '$(beaker) Use the Sandbox', detail: 'Simulated apps and a scripted model, offline', action: 'useSandbox' });
+				out.push({ label: `$(beaker) ${vscode.l10n.t('Use the Sandbox')}`, detail: vscode.l10n.t('Simulated apps and a scripted model, offline'), action: 'useSandbox' });
 			}
-			out.push({ label: '$(settings-gear) Default Model Source…', detail: 'composio.model.source: where the model comes from until you pick one', action: 'openSettings' });
+			out.push({ label: `$(settings-gear) ${vscode.l10n.t('Default Model Source…')}`, detail: vscode.l10n.t('composio.model.source: where the model comes from until you pick one'), action: 'openSettings' });
 			return out;
 		});
-		const picked = await picker.pick(items, { title: 'Choose the Model for Composio Agent', placeHolder: 'Pick a model for this workspace', matchOnDescription: true });
+		const picked = await picker.pick(items, { title: vscode.l10n.t('Choose the Model for Composio Agent'), placeHolder: vscode.l10n.t('Pick a model for this workspace'), matchOnDescription: true });
 		if (!picked) {
 			return undefined;
 		}

@@ -33,7 +33,7 @@ export class ComposioStatusBar extends DisposableBase {
 	constructor(private readonly deps: StatusBarDeps) {
 		super();
 		this.item = this._register(vscode.window.createStatusBarItem('composio.status', vscode.StatusBarAlignment.Right, 100));
-		this.item.name = 'Composio Agent';
+		this.item.name = vscode.l10n.t('Composio Agent');
 		this._register(deps.model.onDidChange(() => void this.update()));
 		this._register(deps.onDidChangeEnvironment(() => void this.update()));
 		void this.update();
@@ -75,8 +75,8 @@ export class ComposioStatusBar extends DisposableBase {
 		this.current = view;
 		this.item.text = view.text;
 		this.item.tooltip = view.tooltip;
-		this.item.command = { command: view.target === 'chat' ? CommandIds.openChat : CommandIds.manageConnections, title: view.target === 'chat' ? 'Open Chat' : 'Manage Connections' };
+		this.item.command = view.target === 'chat' ? { command: CommandIds.openChat, title: vscode.l10n.t('Open Chat') } : { command: CommandIds.manageConnections, title: vscode.l10n.t('Manage Connections') };
 		this.item.backgroundColor = view.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-		this.item.accessibilityInformation = { label: `${view.text.replace(/\$\([\w~-]+\)\s*/g, '')}. ${view.tooltip}`, role: 'button' };
+		this.item.accessibilityInformation = { label: vscode.l10n.t('{0}. {1}', view.text.replace(/\$\([\w~-]+\)\s*/g, ''), view.tooltip), role: 'button' };
 	}
 }

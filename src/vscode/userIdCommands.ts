@@ -6,10 +6,12 @@ import type { UserPrompts } from './userPrompts';
 /** Shows this workspace's user id with a Copy button. Resolves to the id shown. */
 export async function showUserId(store: UserIdStore, prompts: UserPrompts): Promise<string> {
 	const id = await store.get();
-	const choice = await prompts.info(`Composio user id for this workspace: ${id}`, 'Copy', 'Change…');
-	if (choice === 'Copy') {
+	const copy = vscode.l10n.t('Copy');
+	const change = vscode.l10n.t('Change…');
+	const choice = await prompts.info(vscode.l10n.t('Composio user id for this workspace: {0}', id), copy, change);
+	if (choice === copy) {
 		await vscode.env.clipboard.writeText(id);
-	} else if (choice === 'Change…') {
+	} else if (choice === change) {
 		await setUserId(store, prompts);
 	}
 	return id;
@@ -19,8 +21,8 @@ export async function showUserId(store: UserIdStore, prompts: UserPrompts): Prom
 export async function setUserId(store: UserIdStore, prompts: UserPrompts): Promise<string | undefined> {
 	const current = await store.get();
 	const value = await prompts.inputBox({
-		title: 'Composio User ID',
-		prompt: 'The id Composio knows this workspace by. Accounts you connect belong to it; another id sees other accounts.',
+		title: vscode.l10n.t('Composio User ID'),
+		prompt: vscode.l10n.t('The id Composio knows this workspace by. Accounts you connect belong to it; another id sees other accounts.'),
 		value: current,
 		ignoreFocusOut: true,
 		validateInput: validateUserId,
@@ -29,21 +31,22 @@ export async function setUserId(store: UserIdStore, prompts: UserPrompts): Promi
 		return undefined;
 	}
 	await store.set(value);
-	void prompts.info(`Composio user id set to ${value.trim()}.`);
+	void prompts.info(vscode.l10n.t('Composio user id set to {0}.', value.trim()));
 	return value.trim();
 }
 
 /** After confirmation, replaces the user id with a new random one. Resolves to it, or undefined when cancelled. */
 export async function resetUserId(store: UserIdStore, prompts: UserPrompts): Promise<string | undefined> {
+	const reset = vscode.l10n.t('Reset');
 	const choice = await prompts.confirm(
-		'Reset the Composio user id for this workspace?',
-		'A new random id is generated. Accounts connected under the old id stay in Composio but are no longer used here.',
-		'Reset',
+		vscode.l10n.t('Reset the Composio user id for this workspace?'),
+		vscode.l10n.t('A new random id is generated. Accounts connected under the old id stay in Composio but are no longer used here.'),
+		reset,
 	);
-	if (choice !== 'Reset') {
+	if (choice !== reset) {
 		return undefined;
 	}
 	const id = await store.reset();
-	void prompts.info(`New Composio user id: ${id}`);
+	void prompts.info(vscode.l10n.t('New Composio user id: {0}', id));
 	return id;
 }

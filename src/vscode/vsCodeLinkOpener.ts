@@ -13,7 +13,10 @@ export function createLinkOpener(options: { prompts: UserPrompts; baseUrl: () =>
 	return new PolicyLinkOpener(
 		async (url) => vscode.env.openExternal(vscode.Uri.parse(await reachableUrl(url), true)),
 		{
-			confirm: async (url) => (await options.prompts.confirm('Open this link in your browser?', url, 'Open Link')) === 'Open Link',
+			confirm: async (url) => {
+				const open = vscode.l10n.t('Open Link');
+				return (await options.prompts.confirm(vscode.l10n.t('Open this link in your browser?'), url, open)) === open;
+			},
 		},
 		{ baseUrl: options.baseUrl, logger: options.logger },
 	);

@@ -5,14 +5,15 @@ import type { ModelChunk, ModelClient, ModelRequest, ModelToolCall } from '../ag
 import { cancelledModelError, type ModelError } from '../agent/modelErrors';
 
 /** Why the extension asks to use a model; VS Code shows it in its consent prompt. */
-export const MODEL_JUSTIFICATION =
-	'Composio Agent sends your chat messages, and the results of the tools it runs on your apps, to the model you picked so it can answer and act for you.';
+export function modelJustification(): string {
+	return vscode.l10n.t('Composio Agent sends your chat messages, and the results of the tools it runs on your apps, to the model you picked so it can answer and act for you.');
+}
 
 /** Settings for `VsCodeModelClient`. */
 export interface VsCodeModelClientOptions {
 	/** The model as named in messages ("GPT-4.1 (Copilot)"). */
 	readonly title: string;
-	/** Shown in VS Code's consent prompt; default `MODEL_JUSTIFICATION`. */
+	/** Shown in VS Code's consent prompt; default `modelJustification()`. */
 	readonly justification?: string;
 }
 
@@ -78,7 +79,7 @@ export class VsCodeModelClient implements ModelClient {
 			try {
 				response = await this.chat.sendRequest(
 					messages,
-					{ justification: this.options.justification ?? MODEL_JUSTIFICATION, ...(tools.length > 0 ? { tools, toolMode: vscode.LanguageModelChatToolMode.Auto } : {}) },
+					{ justification: this.options.justification ?? modelJustification(), ...(tools.length > 0 ? { tools, toolMode: vscode.LanguageModelChatToolMode.Auto } : {}) },
 					cancellation.token,
 				);
 			} catch (e) {

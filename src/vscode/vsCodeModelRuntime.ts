@@ -4,4 +4,5 @@
  * sent to one of VS Code's models, never at activation and not for the OpenAI-compatible or the
  * sandbox's model; see esbuild.mjs.
  */
+export { config as configureL10n } from '@vscode/l10n';
 export { VsCodeModelClient } from './vsCodeModelClient';

@@ -1,3 +1,4 @@
+/** The API key commands' own logic (validation, storing, clearing), with prompts answered from a script; in the editor because they word their questions with vscode.l10n. */
 import assert from 'node:assert/strict';
 import { Emitter } from '../../src/common/emitter';
 import type { SecretName, SecretSource, SecretStore } from '../../src/common/secrets';

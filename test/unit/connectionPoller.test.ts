@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { ComposioError } from '../../src/composio/composioErrors';
-import { connectionOutcome, MAX_POLL_FAILURES, pollConnection, WAIT_CANCELLED, type PollConnectionOptions } from '../../src/composio/connectionPoller';
+import { connectionOutcome, MAX_POLL_FAILURES, pollConnection, waitCancelledMessage, type PollConnectionOptions } from '../../src/composio/connectionPoller';
 import type { ConnectionCheck, ConnectionOutcome, ConnectionStatus } from '../../src/composio/toolSession';
 import { FakeClock } from '../shared/fakeClock';
 
@@ -98,7 +98,7 @@ describe('connectionPoller', () => {
 		const never = scripted(clock, [pending()]);
 		await assert.rejects(
 			pollConnection(never.check, { signal: AbortSignal.abort(), clock, timeoutMs: 1000, intervalMs: 10 }),
-			(e: unknown) => e instanceof ComposioError && e.kind === 'cancelled' && e.message === WAIT_CANCELLED,
+			(e: unknown) => e instanceof ComposioError && e.kind === 'cancelled' && e.message === waitCancelledMessage(),
 		);
 		assert.equal(never.calls.length, 0);
 

@@ -5,6 +5,7 @@
  * (unsaved changes included), so a wrong `old_text` comes back to the model as an error it can
  * fix before the user sees anything.
  */
+import * as l10n from '@vscode/l10n';
 import type { LocalToolResult } from '../localTools';
 import { formatSize, MAX_EDITS, MAX_FILE_BYTES } from './limits';
 import { readText } from './readTool';
@@ -78,7 +79,9 @@ function replacementsFrom(args: Readonly<Record<string, unknown>>): TextReplacem
 
 /** The note on the tool card while the user reviews the change. */
 export function editNote(path: unknown): string {
-	return `Review the proposed change${typeof path === 'string' && path.trim() !== '' ? ` to ${path.trim()}` : ''} in the editor's diff, then Apply or Discard it. Nothing is written until you apply it.`;
+	return typeof path === 'string' && path.trim() !== ''
+		? l10n.t("Review the proposed change to {0} in the editor's diff, then Apply or Discard it. Nothing is written until you apply it.", path.trim())
+		: l10n.t("Review the proposed change in the editor's diff, then Apply or Discard it. Nothing is written until you apply it.");
 }
 
 /** Runs VSCODE_EDIT_FILE. */

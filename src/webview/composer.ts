@@ -3,11 +3,14 @@
  * Holds the editor-context chips for the next message; its draft survives the view being hidden.
  */
 import type { TurnState } from '../protocol/chatProtocol';
+import { type ChatStrings, formatString as format } from '../protocol/chatStrings';
 import type { EditorContext } from '../protocol/transcript';
 import { h, icon } from './dom';
 import { contextLabel } from './transcriptView';
 
 export interface ComposerHost {
+	/** The view's words, in the display language. */
+	readonly strings: ChatStrings;
 	send(text: string, context: readonly EditorContext[]): void;
 	stop(): void;
 	saveDraft(draft: ComposerDraft): void;
@@ -30,12 +33,15 @@ export class Composer {
 	private state: TurnState = 'idle';
 	private disabledReason: string | undefined;
 
+	private readonly t: ChatStrings;
+
 	constructor(private readonly host: ComposerHost) {
-		this.input = h('textarea', { class: 'composer-input', 'aria-label': 'Message', placeholder: 'Ask the agent to act on your apps…', rows: '3' });
-		this.sendButton = h('button', { class: 'button primary', type: 'submit', 'aria-label': 'Send', title: 'Send (Enter)' }, icon('send'), h('span', {}, 'Send'));
-		this.stopButton = h('button', { class: 'button', type: 'button', 'aria-label': 'Stop', title: 'Stop (Escape)', hidden: true }, icon('debug-stop'), h('span', {}, 'Stop'));
-		this.chips = h('div', { class: 'chips composer-chips', 'aria-label': 'Context for the next message' });
-		this.hint = h('div', { class: 'composer-hint', id: 'composer-hint' }, 'Enter to send · Shift+Enter for a new line');
+		const t = (this.t = host.strings);
+		this.input = h('textarea', { class: 'composer-input', 'aria-label': t.message, placeholder: t.composerPlaceholder, rows: '3' });
+		this.sendButton = h('button', { class: 'button primary', type: 'submit', 'aria-label': t.send, title: t.sendTitle }, icon('send'), h('span', {}, t.send));
+		this.stopButton = h('button', { class: 'button', type: 'button', 'aria-label': t.stop, title: t.stopTitle, hidden: true }, icon('debug-stop'), h('span', {}, t.stop));
+		this.chips = h('div', { class: 'chips composer-chips', 'aria-label': t.nextMessageContext });
+		this.hint = h('div', { class: 'composer-hint', id: 'composer-hint' }, t.hintIdle);
 		this.input.setAttribute('aria-describedby', 'composer-hint');
 		const form = h('form', { class: 'composer' }, this.chips, this.input, h('div', { class: 'composer-actions' }, this.hint, this.stopButton, this.sendButton));
 		this.element = form;
@@ -64,7 +70,7 @@ export class Composer {
 				this.renderChips();
 				this.saveDraft();
 				if (removed) {
-					this.host.announce(`Removed ${contextLabel(removed)} from the message.`);
+					this.host.announce(format(this.t.removedContext, contextLabel(removed)));
 				}
 				this.input.focus();
 			}
@@ -87,7 +93,7 @@ export class Composer {
 		this.context.push(context);
 		this.renderChips();
 		this.saveDraft();
-		this.host.announce(`Attached ${contextLabel(context)}.`);
+		this.host.announce(format(this.t.attachedContext, contextLabel(context)));
 	}
 
 	prefill(text: string, send: boolean): void {
@@ -108,12 +114,7 @@ export class Composer {
 	setTurnState(state: TurnState): void {
 		this.state = state;
 		this.stopButton.hidden = state === 'idle';
-		this.hint.textContent =
-			state === 'running'
-				? 'The agent is working · Escape to stop'
-				: state === 'waitingForAuth'
-					? 'Connect the account, or reply "done" · Escape to stop'
-					: 'Enter to send · Shift+Enter for a new line';
+		this.hint.textContent = state === 'running' ? this.t.hintRunning : state === 'waitingForAuth' ? this.t.hintWaiting : this.t.hintIdle;
 		this.updateDisabled();
 	}
 
@@ -131,7 +132,7 @@ export class Composer {
 	private updateDisabled(): void {
 		const disabled = this.disabledReason !== undefined;
 		this.input.disabled = disabled;
-		this.input.placeholder = this.disabledReason ?? (this.state === 'waitingForAuth' ? 'Reply "done" once connected…' : 'Ask the agent to act on your apps…');
+		this.input.placeholder = this.disabledReason ?? (this.state === 'waitingForAuth' ? this.t.composerPlaceholderWaiting : this.t.composerPlaceholder);
 		this.sendButton.disabled = disabled || this.state === 'running';
 	}
 
@@ -156,7 +157,7 @@ export class Composer {
 					{ class: 'chip', title: `${c.languageId} · ${contextLabel(c)}` },
 					icon('file-code'),
 					h('span', {}, contextLabel(c)),
-					h('button', { class: 'chip-remove', type: 'button', 'data-chip': String(i), 'aria-label': `Remove ${contextLabel(c)}` }, icon('close')),
+					h('button', { class: 'chip-remove', type: 'button', 'data-chip': String(i), 'aria-label': format(this.t.removeContext, contextLabel(c)) }, icon('close')),
 				),
 			),
 		);

@@ -1,11 +1,13 @@
 /**
  * The chat view's browser side: a toolbar (New chat, History), a sandbox or missing-key banner,
  * the transcript (or an empty state with example prompts), the history list and the composer.
- * It renders what the host sends and asks the host for everything else.
+ * It renders what the host sends and asks the host for everything else. Its words come from the
+ * host, in the display language, with the document (the initial state on #app).
  */
 import { assertNever } from '../common/assertNever';
 import type { ChatConfigState, HostToWebview, TurnState, WebviewToHost } from '../protocol/chatProtocol';
-import type { ConversationSummary } from '../protocol/transcript';
+import { formatString as format, parseChatInitialState, type ChatInitialState } from '../protocol/chatStrings';
+import { type ConversationSummary, UNTITLED } from '../protocol/transcript';
 import { Composer, type ComposerDraft } from './composer';
 import { h, icon } from './dom';
 import { TranscriptView } from './transcriptView';
@@ -17,11 +19,26 @@ interface ViewState {
 	readonly sandboxBannerClosed?: boolean;
 }
 
-const EXAMPLES = ['Summarize my emails from today', 'Create a GitHub issue titled "Fix checkout total"', 'Post "deploy finished" to #general on Slack', 'What can you do?'];
-
 const app = document.getElementById('app');
 if (!app) {
 	throw new Error('chat: #app missing');
+}
+
+/** The host's initial state: the view's strings in the display language (English where it gave none). */
+function readInitialState(): ChatInitialState {
+	try {
+		const raw = app?.dataset.initialState;
+		return parseChatInitialState(raw ? JSON.parse(raw) : undefined);
+	} catch {
+		return parseChatInitialState(undefined);
+	}
+}
+const { strings: t, language } = readInitialState();
+const EXAMPLES = [t.exampleEmails, t.exampleIssue, t.exampleSlack, t.exampleWhatCanYouDo];
+
+/** A conversation's title as shown: the view's own words for one not named yet. */
+function shownTitle(title: string): string {
+	return title === '' || title === UNTITLED ? t.newChat : title;
 }
 
 const post = (message: WebviewToHost) => vscodeApi.postMessage(message);
@@ -43,8 +60,9 @@ function announce(text: string): void {
 let conversationId = '';
 let turnState: TurnState = 'idle';
 
-const transcript = new TranscriptView({ post, announce });
+const transcript = new TranscriptView({ post, announce, strings: t, language });
 const composer = new Composer({
+	strings: t,
 	send: (text, context) => {
 		post({ type: 'send', text, context: [...context] });
 	},
@@ -54,26 +72,26 @@ const composer = new Composer({
 });
 composer.restore(saved.draft);
 
-const newChatButton = h('button', { class: 'icon-button', type: 'button', 'aria-label': 'New chat', title: 'New chat' }, icon('add'));
-const historyButton = h('button', { class: 'icon-button', type: 'button', 'aria-label': 'History', title: 'Conversation history', 'aria-expanded': 'false', 'aria-controls': 'history' }, icon('history'));
-const title = h('div', { class: 'toolbar-title' }, 'New chat');
-const sandboxBadge = h('button', { class: 'sandbox-badge', type: 'button', hidden: true, title: 'Sandbox: simulated apps and model. Click for details.', 'aria-label': 'Sandbox mode: show details' }, icon('beaker'), h('span', {}, 'Sandbox'));
+const newChatButton = h('button', { class: 'icon-button', type: 'button', 'aria-label': t.newChat, title: t.newChat }, icon('add'));
+const historyButton = h('button', { class: 'icon-button', type: 'button', 'aria-label': t.history, title: t.conversationHistory, 'aria-expanded': 'false', 'aria-controls': 'history' }, icon('history'));
+const title = h('div', { class: 'toolbar-title' }, t.newChat);
+const sandboxBadge = h('button', { class: 'sandbox-badge', type: 'button', hidden: true, title: t.sandboxBadgeTitle, 'aria-label': t.sandboxBadgeLabel }, icon('beaker'), h('span', {}, t.sandbox));
 // The model picker: shows the model the next message goes to; the host shows the choices.
-const modelName = h('span', { class: 'model-name' }, 'Model');
+const modelName = h('span', { class: 'model-name' }, t.model);
 const modelButton = h('button', { class: 'model-button', type: 'button' }, icon('sparkle'), modelName, icon('chevron-down'));
 modelButton.addEventListener('click', () => post({ type: 'runAction', action: 'chooseModel' }));
-const toolbar = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Chat' }, title, sandboxBadge, modelButton, h('div', { class: 'toolbar-actions' }, newChatButton, historyButton));
+const toolbar = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': t.chatToolbar }, title, sandboxBadge, modelButton, h('div', { class: 'toolbar-actions' }, newChatButton, historyButton));
 const banner = h('div', { class: 'banner', role: 'note', hidden: true });
-const historyPanel = h('div', { class: 'history', id: 'history', hidden: true, role: 'region', 'aria-label': 'Conversation history' });
+const historyPanel = h('div', { class: 'history', id: 'history', hidden: true, role: 'region', 'aria-label': t.conversationHistory });
 const empty = h(
 	'div',
 	{ class: 'empty-state' },
 	h('div', { class: 'empty-icon', 'aria-hidden': 'true' }, icon('comment-discussion')),
-	h('h2', {}, 'Ask the agent to act on your apps'),
-	h('p', {}, 'It works through Composio: Gmail, GitHub, Slack, Linear and more. When an app needs your account, a Connect card appears right here.'),
+	h('h2', {}, t.emptyTitle),
+	h('p', {}, t.emptyText),
 	h(
 		'div',
-		{ class: 'examples', role: 'list', 'aria-label': 'Example prompts' },
+		{ class: 'examples', role: 'list', 'aria-label': t.examplePrompts },
 		...EXAMPLES.map((text) => {
 			const b = h('button', { class: 'example', type: 'button', role: 'listitem' }, icon('sparkle'), h('span', {}, text));
 			b.addEventListener('click', () => composer.prefill(text, true));
@@ -95,12 +113,12 @@ historyButton.addEventListener('click', () => {
 	}
 });
 
-const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+const relative = new Intl.RelativeTimeFormat(language, { numeric: 'auto' });
 /** "just now", "5 minutes ago", "yesterday", or a date for anything older than a week. */
 function ago(at: number): string {
 	const seconds = Math.round((at - Date.now()) / 1000);
 	if (seconds > -45) {
-		return 'just now';
+		return t.justNow;
 	}
 	const minutes = Math.round(seconds / 60);
 	if (minutes > -60) {
@@ -111,7 +129,7 @@ function ago(at: number): string {
 		return relative.format(hours, 'hour');
 	}
 	const days = Math.round(hours / 24);
-	return days > -7 ? relative.format(days, 'day') : new Date(at).toLocaleDateString();
+	return days > -7 ? relative.format(days, 'day') : new Date(at).toLocaleDateString(language);
 }
 
 function closeHistory(): void {
@@ -120,19 +138,21 @@ function closeHistory(): void {
 }
 
 function showHistory(conversations: readonly ConversationSummary[], currentId: string): void {
-	historyPanel.replaceChildren(h('div', { class: 'history-title' }, 'Conversations in this workspace'));
+	historyPanel.replaceChildren(h('div', { class: 'history-title' }, t.historyHeading));
 	if (conversations.length === 0) {
-		historyPanel.append(h('p', { class: 'history-empty' }, 'No conversations yet.'));
+		historyPanel.append(h('p', { class: 'history-empty' }, t.historyEmpty));
 	}
 	const list = h('ul', { class: 'history-list' });
 	for (const c of conversations) {
-		const open = h('button', { class: 'history-open', type: 'button', 'aria-current': c.id === currentId ? 'true' : undefined }, h('span', { class: 'history-name' }, c.title || 'Untitled'), h('span', { class: 'history-meta' }, `${ago(c.updatedAt)} · ${c.messageCount} ${c.messageCount === 1 ? 'message' : 'messages'}`));
+		const name = c.title === UNTITLED ? t.newChat : c.title || t.untitled;
+		const meta = c.messageCount === 1 ? format(t.historyMetaOne, ago(c.updatedAt)) : format(t.historyMetaMany, ago(c.updatedAt), c.messageCount);
+		const open = h('button', { class: 'history-open', type: 'button', 'aria-current': c.id === currentId ? 'true' : undefined }, h('span', { class: 'history-name' }, name), h('span', { class: 'history-meta' }, meta));
 		open.addEventListener('click', () => {
 			post({ type: 'openConversation', id: c.id });
 			closeHistory();
 			composer.focus();
 		});
-		const del = h('button', { class: 'icon-button', type: 'button', 'aria-label': `Delete ${c.title || 'conversation'}`, title: 'Delete' }, icon('trash'));
+		const del = h('button', { class: 'icon-button', type: 'button', 'aria-label': c.title ? format(t.deleteNamed, name) : t.deleteConversation, title: t.delete }, icon('trash'));
 		del.addEventListener('click', () => post({ type: 'deleteConversation', id: c.id }));
 		list.append(h('li', { class: 'history-item' }, open, del));
 	}
@@ -168,44 +188,44 @@ function showConfig(next: ChatConfigState): void {
 		return b;
 	};
 	const model = next.model;
-	modelName.textContent = model ? model.label : 'Choose model';
+	modelName.textContent = model ? model.label : t.chooseModel;
 	modelButton.classList.toggle('model-missing', !model || next.missing === 'model');
-	modelButton.title = model ? `Model: ${model.label} · ${model.detail}. Click to choose another.` : 'No model yet. Click to choose one.';
-	modelButton.setAttribute('aria-label', model ? `Model: ${model.label}, ${model.detail}. Choose the model` : 'No model. Choose the model');
+	modelButton.title = model ? format(t.modelTitle, model.label, model.detail) : t.noModelTitle;
+	modelButton.setAttribute('aria-label', model ? format(t.modelLabel, model.label, model.detail) : t.noModelLabel);
 	if (next.sandbox && saved.sandboxBannerClosed) {
 		banner.hidden = true;
 		sandboxBadge.hidden = false;
 	} else if (next.sandbox) {
 		banner.className = 'banner banner-info';
-		const close = h('button', { class: 'icon-button banner-close', type: 'button', 'aria-label': 'Hide the sandbox note', title: 'Hide' }, icon('close'));
+		const close = h('button', { class: 'icon-button banner-close', type: 'button', 'aria-label': t.hideSandboxNote, title: t.hide }, icon('close'));
 		close.addEventListener('click', () => {
 			saveState({ sandboxBannerClosed: true });
 			showConfig(next);
 			sandboxBadge.focus();
 		});
-		banner.append(icon('beaker'), h('span', {}, 'Sandbox: simulated apps and model — set your keys to use your own accounts.'), close, h('span', { class: 'banner-actions' }, keyButton('Set Composio key', 'setComposioKey'), keyButton('Set OpenAI key', 'setOpenAiKey')));
+		banner.append(icon('beaker'), h('span', {}, t.sandboxBanner), close, h('span', { class: 'banner-actions' }, keyButton(t.setComposioKey, 'setComposioKey'), keyButton(t.setOpenAiKey, 'setOpenAiKey')));
 		banner.hidden = false;
 	} else if (next.missing === 'model') {
 		banner.className = 'banner banner-warning';
 		banner.append(
 			icon('sparkle'),
-			h('span', {}, 'No model to talk to yet. Set an OpenAI API key, sign in to a model provider in VS Code (such as GitHub Copilot), or try the sandbox.'),
-			h('span', { class: 'banner-actions' }, keyButton('Set OpenAI key', 'setOpenAiKey'), keyButton('Get models in VS Code', 'findModelProviders'), keyButton('Use the sandbox', 'useSandbox')),
+			h('span', {}, t.noModelBanner),
+			h('span', { class: 'banner-actions' }, keyButton(t.setOpenAiKey, 'setOpenAiKey'), keyButton(t.getModelsInVsCode, 'findModelProviders'), keyButton(t.useTheSandbox, 'useSandbox')),
 		);
 		banner.hidden = false;
 	} else if (next.missing) {
 		banner.className = 'banner banner-warning';
-		const which = next.missing === 'composioKey' ? 'Composio' : 'OpenAI';
-		const actions = [keyButton(`Set ${which} key`, next.missing === 'composioKey' ? 'setComposioKey' : 'setOpenAiKey')];
+		const composio = next.missing === 'composioKey';
+		const actions = [composio ? keyButton(t.setComposioKey, 'setComposioKey') : keyButton(t.setOpenAiKey, 'setOpenAiKey')];
 		if (next.missing === 'openAiKey') {
-			actions.push(keyButton('Choose another model', 'chooseModel'));
+			actions.push(keyButton(t.chooseAnotherModel, 'chooseModel'));
 		}
-		banner.append(icon('key'), h('span', {}, `Set your ${which} API key to start.`), h('span', { class: 'banner-actions' }, ...actions));
+		banner.append(icon('key'), h('span', {}, composio ? t.composioKeyToStart : t.openAiKeyToStart), h('span', { class: 'banner-actions' }, ...actions));
 		banner.hidden = false;
 	} else {
 		banner.hidden = true;
 	}
-	composer.setDisabled(next.missing === 'model' ? 'Choose a model to start' : next.missing ? `Set your ${next.missing === 'composioKey' ? 'Composio' : 'OpenAI'} API key to start` : undefined);
+	composer.setDisabled(next.missing === 'model' ? t.composerNeedsModel : next.missing === 'composioKey' ? t.composerNeedsComposioKey : next.missing === 'openAiKey' ? t.composerNeedsOpenAiKey : undefined);
 }
 
 function setTurnState(state: TurnState): void {
@@ -214,7 +234,7 @@ function setTurnState(state: TurnState): void {
 	composer.setTurnState(state);
 	app?.setAttribute('data-turn', state);
 	if (was !== state) {
-		announce(state === 'running' ? 'The agent is working.' : state === 'waitingForAuth' ? 'Waiting for you to connect an account.' : 'The agent finished.');
+		announce(state === 'running' ? t.agentWorking : state === 'waitingForAuth' ? t.agentWaiting : t.agentFinished);
 	}
 }
 
@@ -231,7 +251,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
 			break;
 		case 'conversation':
 			conversationId = message.id;
-			title.textContent = message.title || 'New chat';
+			title.textContent = shownTitle(message.title);
 			transcript.setItems(message.items);
 			updateEmpty();
 			setTurnState(message.state);
@@ -271,7 +291,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
 			break;
 		case 'title':
 			if (message.conversationId === conversationId) {
-				title.textContent = message.title || 'New chat';
+				title.textContent = shownTitle(message.title);
 			}
 			break;
 		default:

@@ -1,9 +1,9 @@
 /** Display names for toolkits and tools (GMAIL_FETCH_EMAILS → "Gmail", "Fetch emails"). */
 import { toolkitDisplayName } from '../common/toolkitNames';
 
-/** A toolkit slug's display name ('Tool' when unknown). */
-export function toolkitName(slug: string | undefined): string {
-	return slug ? toolkitDisplayName(slug) : 'Tool';
+/** A toolkit slug's display name (`unknown`, the view's word for a tool, when there is none). */
+export function toolkitName(slug: string | undefined, unknown: string): string {
+	return slug ? toolkitDisplayName(slug) : unknown;
 }
 
 /** The host part of a URL, for showing where a link goes; '' when it doesn't parse. */

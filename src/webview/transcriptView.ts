@@ -4,6 +4,7 @@
  * streaming message only, and only its last block is rendered again (see streamingText.ts).
  */
 import type { WebviewToHost } from '../protocol/chatProtocol';
+import { type ChatStrings, formatString as format } from '../protocol/chatStrings';
 import { type ApprovalAnswer, type ApprovalRequestAction, type AuthCardStatus, type EditorContext, NOTICE_ACTIONS, type NoticeAction, type ToolCallStatus, type TranscriptItem } from '../protocol/transcript';
 import { h, icon } from './dom';
 import { codeLanguage, renderMarkdown } from './markdown';
@@ -21,10 +22,10 @@ export interface TranscriptHost {
 	post(message: WebviewToHost): void;
 	/** Says something through the live region. */
 	announce(text: string): void;
-}
-
-function time(at: number): string {
-	return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+	/** The view's words, in the display language. */
+	readonly strings: ChatStrings;
+	/** The display language, for times. */
+	readonly language: string;
 }
 
 export function contextLabel(c: EditorContext): string {
@@ -34,21 +35,37 @@ export function contextLabel(c: EditorContext): string {
 	return c.path;
 }
 
-const TOOL_STATUS: Record<ToolCallStatus, { icon: string; label: string }> = {
-	awaitingApproval: { icon: 'shield', label: 'Needs approval' },
-	running: { icon: 'loading', label: 'Running' },
-	done: { icon: 'check', label: 'Done' },
-	failed: { icon: 'error', label: 'Failed' },
-	declined: { icon: 'circle-slash', label: 'Declined' },
-};
+/** A tool card's status: its icon and its badge. */
+function toolStatus(status: ToolCallStatus, t: ChatStrings): { icon: string; label: string } {
+	switch (status) {
+		case 'awaitingApproval':
+			return { icon: 'shield', label: t.toolNeedsApproval };
+		case 'running':
+			return { icon: 'loading', label: t.toolRunning };
+		case 'done':
+			return { icon: 'check', label: t.toolDone };
+		case 'failed':
+			return { icon: 'error', label: t.toolFailed };
+		case 'declined':
+			return { icon: 'circle-slash', label: t.toolDeclined };
+	}
+}
 
-const AUTH_STATUS: Record<AuthCardStatus, { icon: string; text: (app: string) => string }> = {
-	waiting: { icon: 'loading', text: (app) => `Waiting for you to connect ${app}…` },
-	connected: { icon: 'pass-filled', text: (app) => `${app} connected — continuing.` },
-	expired: { icon: 'clock', text: () => 'This link expired. Get a new one to continue.' },
-	failed: { icon: 'error', text: (app) => `Connecting ${app} failed.` },
-	cancelled: { icon: 'circle-slash', text: () => 'Stopped waiting for this connection.' },
-};
+/** A Connect card's status: its icon and what it says about the app. */
+function authStatus(status: AuthCardStatus, app: string, t: ChatStrings): { icon: string; text: string } {
+	switch (status) {
+		case 'waiting':
+			return { icon: 'loading', text: format(t.waitingToConnect, app) };
+		case 'connected':
+			return { icon: 'pass-filled', text: format(t.connectedContinuing, app) };
+		case 'expired':
+			return { icon: 'clock', text: t.linkExpired };
+		case 'failed':
+			return { icon: 'error', text: format(t.connectingFailed, app) };
+		case 'cancelled':
+			return { icon: 'circle-slash', text: t.stoppedWaiting };
+	}
+}
 
 /** Logos the card may show: https images, or raster/SVG data URIs (an SVG in an <img> runs no script). */
 const SAFE_LOGO = /^(https:\/\/|data:image\/(png|jpeg|gif|webp|svg\+xml)[;,])/i;
@@ -62,9 +79,11 @@ export class TranscriptView {
 	private frame: number | undefined;
 	private settleToken = 0;
 	private atEnd = true;
+	private readonly t: ChatStrings;
 
 	constructor(private readonly host: TranscriptHost) {
-		this.element = h('div', { class: 'transcript', role: 'log', 'aria-label': 'Conversation', tabindex: '0' });
+		this.t = host.strings;
+		this.element = h('div', { class: 'transcript', role: 'log', 'aria-label': this.t.conversation, tabindex: '0' });
 		this.element.addEventListener('click', (e) => this.onClick(e));
 		for (const userScroll of ['wheel', 'pointerdown', 'keydown', 'touchstart'] as const) {
 			this.element.addEventListener(userScroll, () => this.settleToken++, { passive: true });
@@ -155,14 +174,14 @@ export class TranscriptView {
 			node.el = el;
 		}
 		if (item.kind === 'auth' && previous.kind === 'auth' && item.status !== previous.status) {
-			this.host.announce(item.status === 'connected' && item.identity ? `${item.toolkitName} connected as ${item.identity}.` : AUTH_STATUS[item.status].text(item.toolkitName));
+			this.host.announce(item.status === 'connected' && item.identity ? format(this.t.connectedAsAnnouncement, item.toolkitName, item.identity) : authStatus(item.status, item.toolkitName, this.t).text);
 		}
 		if (item.kind === 'tool' && previous.kind === 'tool' && item.status !== previous.status && item.status === 'failed') {
-			this.host.announce(`${toolkitName(item.toolkit)} tool failed.`);
+			this.host.announce(format(this.t.toolFailedAnnouncement, this.app(item.toolkit)));
 		}
 		this.scrollToEnd(stick);
 		if (item.kind === 'tool' && previous.kind === 'tool' && item.status !== previous.status && item.status === 'awaitingApproval') {
-			this.host.announce(`Approval needed: ${toolkitName(item.toolkit)} wants to ${toolAction(item.name, item.toolkit).toLowerCase()}.`);
+			this.host.announce(format(this.t.approvalNeededAnnouncement, this.app(item.toolkit), toolAction(item.name, item.toolkit).toLowerCase()));
 			// Nothing goes on until the user answers: make sure they see the question.
 			node.el.scrollIntoView({ block: 'nearest' });
 		}
@@ -249,13 +268,23 @@ export class TranscriptView {
 		}
 	}
 
+	/** A toolkit's display name, or the view's word for a tool of no known app. */
+	private app(toolkit: string | undefined): string {
+		return toolkitName(toolkit, this.t.tool);
+	}
+
+	/** A time of day in the display language. */
+	private time(at: number): string {
+		return new Date(at).toLocaleTimeString(this.host.language, { hour: '2-digit', minute: '2-digit' });
+	}
+
 	private renderUser(item: ItemOf<'user'>): HTMLElement {
 		const body = h('div', { class: 'message-body' });
 		body.textContent = item.text;
 		const chips = item.context?.length
-			? h('div', { class: 'chips', 'aria-label': 'Attached context' }, ...item.context.map((c) => h('span', { class: 'chip', title: `${c.languageId} · ${contextLabel(c)}` }, icon('file-code'), h('span', {}, contextLabel(c)))))
+			? h('div', { class: 'chips', 'aria-label': this.t.attachedContextLabel }, ...item.context.map((c) => h('span', { class: 'chip', title: `${c.languageId} · ${contextLabel(c)}` }, icon('file-code'), h('span', {}, contextLabel(c)))))
 			: undefined;
-		return h('article', { class: 'message user', 'data-id': item.id, 'aria-label': 'You said' }, h('div', { class: 'message-author' }, h('span', {}, 'You'), h('time', {}, time(item.at))), chips, body);
+		return h('article', { class: 'message user', 'data-id': item.id, 'aria-label': this.t.youSaid }, h('div', { class: 'message-author' }, h('span', {}, this.t.you), h('time', {}, this.time(item.at))), chips, body);
 	}
 
 	private renderAssistant(item: ItemOf<'assistant'>): HTMLElement {
@@ -263,8 +292,8 @@ export class TranscriptView {
 		body.append(this.markdown(item.text));
 		const el = h(
 			'article',
-			{ class: `message assistant${item.streaming ? ' streaming' : ''}`, 'data-id': item.id, 'aria-label': 'Composio said', 'aria-busy': item.streaming ? 'true' : 'false' },
-			h('div', { class: 'message-author' }, h('span', {}, 'Composio'), h('time', {}, time(item.at))),
+			{ class: `message assistant${item.streaming ? ' streaming' : ''}`, 'data-id': item.id, 'aria-label': this.t.composioSaid, 'aria-busy': item.streaming ? 'true' : 'false' },
+			h('div', { class: 'message-author' }, h('span', {}, this.t.composio), h('time', {}, this.time(item.at))),
 			body,
 		);
 		return el;
@@ -275,9 +304,9 @@ export class TranscriptView {
 		for (const pre of Array.from(fragment.querySelectorAll('pre'))) {
 			const code = pre.querySelector('code');
 			const language = code ? codeLanguage(code) : '';
-			const copy = h('button', { class: 'icon-button', type: 'button', 'data-action': 'copy-code', 'aria-label': 'Copy', title: 'Copy' }, icon('copy'));
-			const insert = h('button', { class: 'icon-button', type: 'button', 'data-action': 'insert-code', 'aria-label': 'Insert at Cursor', title: 'Insert at Cursor' }, icon('insert'));
-			const header = h('div', { class: 'code-header' }, h('span', { class: 'code-language' }, language || 'text'), h('span', { class: 'code-actions' }, copy, insert));
+			const copy = h('button', { class: 'icon-button', type: 'button', 'data-action': 'copy-code', 'aria-label': this.t.copy, title: this.t.copy }, icon('copy'));
+			const insert = h('button', { class: 'icon-button', type: 'button', 'data-action': 'insert-code', 'aria-label': this.t.insertAtCursor, title: this.t.insertAtCursor }, icon('insert'));
+			const header = h('div', { class: 'code-header' }, h('span', { class: 'code-language' }, language || this.t.plainText), h('span', { class: 'code-actions' }, copy, insert));
 			const wrapper = h('div', { class: 'code-block', 'data-language': language });
 			pre.replaceWith(wrapper);
 			wrapper.append(header, pre);
@@ -286,8 +315,8 @@ export class TranscriptView {
 	}
 
 	private renderTool(item: ItemOf<'tool'>): HTMLElement {
-		const status = TOOL_STATUS[item.status];
-		const app = toolkitName(item.toolkit);
+		const status = toolStatus(item.status, this.t);
+		const app = this.app(item.toolkit);
 		const summary = h(
 			'summary',
 			{},
@@ -306,17 +335,17 @@ export class TranscriptView {
 			details.append(h('p', { class: 'tool-note', role: 'status' }, icon('diff'), h('span', {}, item.note ?? '')));
 		}
 		const body = h('div', { class: 'tool-body' });
-		body.append(h('div', { class: 'tool-section-title' }, 'Tool'), h('code', { class: 'tool-slug' }, item.name));
-		body.append(h('div', { class: 'tool-section-title' }, 'Arguments'), h('pre', { class: 'tool-json' }, item.args));
+		body.append(h('div', { class: 'tool-section-title' }, this.t.tool), h('code', { class: 'tool-slug' }, item.name));
+		body.append(h('div', { class: 'tool-section-title' }, this.t.arguments), h('pre', { class: 'tool-json' }, item.args));
 		if (item.error) {
-			body.append(h('div', { class: 'tool-section-title' }, 'Error'), h('pre', { class: 'tool-json tool-error' }, item.error));
+			body.append(h('div', { class: 'tool-section-title' }, this.t.error), h('pre', { class: 'tool-json tool-error' }, item.error));
 		}
 		if (item.result !== undefined) {
 			const big = item.result.length > INLINE_RESULT_LIMIT;
-			body.append(h('div', { class: 'tool-section-title' }, 'Result'), h('pre', { class: 'tool-json' }, big ? `${item.result.slice(0, INLINE_RESULT_LIMIT)}\n…` : item.result));
+			body.append(h('div', { class: 'tool-section-title' }, this.t.result), h('pre', { class: 'tool-json' }, big ? `${item.result.slice(0, INLINE_RESULT_LIMIT)}\n…` : item.result));
 			if (big) {
 				body.append(
-					h('button', { class: 'button', type: 'button', 'data-action': 'open-result' }, icon('go-to-file'), h('span', {}, `Open full result (${Math.round(item.result.length / 1024)} KB)`)),
+					h('button', { class: 'button', type: 'button', 'data-action': 'open-result' }, icon('go-to-file'), h('span', {}, format(this.t.openFullResult, Math.round(item.result.length / 1024)))),
 				);
 			}
 		}
@@ -330,14 +359,15 @@ export class TranscriptView {
 		const list = h('ul', { class: 'approval-actions' }, ...actions.map((a) => this.renderApprovalAction(a)));
 		const answer = (decision: ApprovalAnswer, label: string, primary = false): HTMLElement =>
 			h('button', { class: `button${primary ? ' primary' : ''}`, type: 'button', 'data-action': 'approve', 'data-decision': decision }, label);
-		const heading = actions.length === 1 ? 'Allow this action?' : `Allow these ${actions.length} actions?`;
+		const t = this.t;
+		const heading = actions.length === 1 ? t.allowThisAction : format(t.allowTheseActions, actions.length);
 		return h(
 			'section',
-			{ class: 'approval', role: 'group', 'aria-label': `Approval needed: ${toolkitName(item.toolkit)} ${toolAction(item.name, item.toolkit)}` },
+			{ class: 'approval', role: 'group', 'aria-label': format(t.approvalNeeded, this.app(item.toolkit), toolAction(item.name, item.toolkit)) },
 			h('div', { class: 'approval-title' }, icon('shield'), h('span', {}, heading)),
-			h('p', { class: 'approval-explain' }, approvalExplanation(actions)),
+			h('p', { class: 'approval-explain' }, approvalExplanation(actions, t)),
 			list,
-			h('div', { class: 'approval-buttons' }, answer('once', 'Allow once', true), answer('chat', 'Allow in this chat'), answer('always', 'Always allow this tool'), answer('deny', 'Deny')),
+			h('div', { class: 'approval-buttons' }, answer('once', t.allowOnce, true), answer('chat', t.allowInChat), answer('always', t.alwaysAllowTool), answer('deny', t.deny)),
 		);
 	}
 
@@ -355,21 +385,28 @@ export class TranscriptView {
 				rows.append(h('dt', {}, key), h('dd', {}, shown ?? ''));
 			}
 		} else {
-			rows.append(h('dt', {}, 'arguments'), h('dd', {}, action.args));
+			rows.append(h('dt', {}, this.t.argumentsRow), h('dd', {}, action.args));
 		}
 		return h(
 			'li',
 			{ class: 'approval-action' },
-			h('div', { class: 'approval-what' }, h('strong', {}, toolkitName(action.toolkit)), ` ${toolAction(action.tool, action.toolkit)}`, action.as || action.account ? h('span', { class: 'approval-account' }, ` as ${action.as ?? action.account ?? ''}`) : undefined),
+			h(
+				'div',
+				{ class: 'approval-what' },
+				h('strong', {}, this.app(action.toolkit)),
+				` ${toolAction(action.tool, action.toolkit)}`,
+				action.as || action.account ? h('span', { class: 'approval-account' }, ` ${format(this.t.actsAs, action.as ?? action.account ?? '')}`) : undefined,
+			),
 			h('code', { class: 'tool-slug' }, action.tool),
 			rows,
 		);
 	}
 
 	private renderAuth(item: ItemOf<'auth'>): HTMLElement {
-		const status = AUTH_STATUS[item.status];
+		const t = this.t;
+		const status = authStatus(item.status, item.toolkitName, t);
 		const reconnect = item.reconnect;
-		const verb = reconnect ? 'Reconnect' : 'Connect';
+		const verb = reconnect ? t.reconnect : t.connect;
 		const who = reconnect?.name;
 		const logo = item.logo && SAFE_LOGO.test(item.logo)
 			? h('img', { class: 'auth-logo', src: item.logo, alt: '' })
@@ -378,30 +415,28 @@ export class TranscriptView {
 		const buttons = h('div', { class: 'auth-actions' });
 		if (item.status === 'waiting') {
 			buttons.append(
-				h('button', { class: 'button primary', type: 'button', 'data-action': 'connect', 'aria-label': verb, title: `Open ${host || 'the Connect Link'} in your browser` }, icon(reconnect ? 'debug-restart' : 'link-external'), h('span', {}, verb)),
-				h('button', { class: 'button', type: 'button', 'data-action': 'copy-link', 'aria-label': 'Copy link' }, icon('copy'), h('span', {}, 'Copy link')),
+				h('button', { class: 'button primary', type: 'button', 'data-action': 'connect', 'aria-label': verb, title: host ? format(t.openHostInBrowser, host) : t.openLinkInBrowser }, icon(reconnect ? 'debug-restart' : 'link-external'), h('span', {}, verb)),
+				h('button', { class: 'button', type: 'button', 'data-action': 'copy-link', 'aria-label': t.copyLink }, icon('copy'), h('span', {}, t.copyLink)),
 			);
 		} else if (item.status === 'expired' || item.status === 'failed') {
-			buttons.append(h('button', { class: 'button primary', type: 'button', 'data-action': 'renew-link', 'aria-label': 'New link' }, icon('refresh'), h('span', {}, 'New link')));
+			buttons.append(h('button', { class: 'button primary', type: 'button', 'data-action': 'renew-link', 'aria-label': t.newLink }, icon('refresh'), h('span', {}, t.newLink)));
 		}
 		const statusText =
 			item.status === 'connected' && item.identity
-				? `${reconnect ? 'Reconnected' : 'Connected'} as ${item.identity} — continuing.`
+				? format(reconnect ? t.reconnectedAsContinuing : t.connectedAsContinuing, item.identity)
 				: item.status === 'connected' && reconnect
-					? `${item.toolkitName} reconnected — continuing.`
+					? format(t.reconnectedContinuing, item.toolkitName)
 					: item.status === 'waiting' && reconnect
-						? `Waiting for you to reconnect ${item.toolkitName}…`
-						: status.text(item.toolkitName);
+						? format(t.waitingToReconnect, item.toolkitName)
+						: status.text;
 		const statusLine = h('div', { class: `auth-status auth-${item.status}` }, h('span', { class: 'status-icon' }, icon(status.icon)), h('span', { class: 'auth-status-text' }, statusText));
 		const reason = item.reason && !(reconnect && item.status === 'connected') ? h('div', { class: 'auth-reason' }, item.reason) : undefined;
-		const title = reconnect ? `Reconnect ${item.toolkitName}${who ? ` (${who})` : ''}` : `Connect ${item.toolkitName}`;
-		const explain = reconnect
-			? `Your ${item.toolkitName} account${who ? ` ${who}` : ''} is no longer connected, so the last step could not run. Sign in again in your browser; that step runs again and the task carries on by itself.`
-			: `The agent needs your ${item.toolkitName} account to continue. Connect it in your browser; the chat carries on by itself once it's active.`;
+		const title = reconnect ? (who ? format(t.reconnectAppAs, item.toolkitName, who) : format(t.reconnectApp, item.toolkitName)) : format(t.connectApp, item.toolkitName);
+		const explain = reconnect ? (who ? format(t.reconnectExplainAs, item.toolkitName, who) : format(t.reconnectExplain, item.toolkitName)) : format(t.connectExplain, item.toolkitName);
 		return h(
 			'section',
 			{ class: `auth-card auth-card-${item.status}${reconnect ? ' auth-card-reconnect' : ''}`, 'data-id': item.id, 'aria-label': title },
-			h('div', { class: 'auth-header' }, logo, h('div', {}, h('div', { class: 'auth-title' }, title), h('div', { class: 'auth-host' }, host ? `Opens ${host}` : 'Connect Link'))),
+			h('div', { class: 'auth-header' }, logo, h('div', {}, h('div', { class: 'auth-title' }, title), h('div', { class: 'auth-host' }, host ? format(t.opensHost, host) : t.connectLink))),
 			item.status === 'waiting' ? h('p', { class: 'auth-explain' }, explain) : undefined,
 			statusLine,
 			reason,
@@ -410,15 +445,16 @@ export class TranscriptView {
 	}
 
 	private renderNotice(item: ItemOf<'notice'>): HTMLElement {
+		const t = this.t;
 		const actionLabels: Record<NoticeAction, string> = {
-			setComposioKey: 'Set Composio API Key',
-			setOpenAiKey: 'Set OpenAI API Key',
-			openLogs: 'Open Logs',
-			retry: 'Retry',
-			openSettings: 'Open Settings',
-			chooseModel: 'Choose Model',
-			findModelProviders: 'Get Models',
-			useSandbox: 'Use the Sandbox',
+			setComposioKey: t.actionSetComposioKey,
+			setOpenAiKey: t.actionSetOpenAiKey,
+			openLogs: t.actionOpenLogs,
+			retry: t.actionRetry,
+			openSettings: t.actionOpenSettings,
+			chooseModel: t.actionChooseModel,
+			findModelProviders: t.actionFindModelProviders,
+			useSandbox: t.actionUseSandbox,
 		};
 		const button = item.action
 			? h('button', { class: 'button', type: 'button', 'data-action': 'notice-action', 'data-notice-action': item.action }, h('span', {}, actionLabels[item.action]))
@@ -452,7 +488,7 @@ export class TranscriptView {
 			case 'copy-code': {
 				const code = button.closest('.code-block')?.querySelector('pre')?.textContent ?? '';
 				this.host.post({ type: 'copyText', text: code });
-				this.host.announce('Code copied.');
+				this.host.announce(this.t.codeCopied);
 				break;
 			}
 			case 'insert-code': {
@@ -465,7 +501,7 @@ export class TranscriptView {
 				break;
 			case 'copy-link':
 				this.host.post({ type: 'copyLink', itemId });
-				this.host.announce('Link copied.');
+				this.host.announce(this.t.linkCopied);
 				break;
 			case 'renew-link':
 				this.host.post({ type: 'renewLink', itemId });
@@ -475,7 +511,7 @@ export class TranscriptView {
 				if (decision === 'once' || decision === 'chat' || decision === 'always' || decision === 'deny') {
 					button.closest('.approval')?.querySelectorAll('button').forEach((b) => b.setAttribute('disabled', ''));
 					this.host.post({ type: 'approve', itemId, decision });
-					this.host.announce(decision === 'deny' ? 'Declined.' : 'Allowed.');
+					this.host.announce(decision === 'deny' ? this.t.declined : this.t.allowed);
 				}
 				break;
 			}
@@ -494,11 +530,9 @@ export class TranscriptView {
 }
 
 /** What an approval card asks, in words: acting on an account, or looking into the workspace (a secret file). */
-function approvalExplanation(actions: readonly ApprovalRequestAction[]): string {
+function approvalExplanation(actions: readonly ApprovalRequestAction[], t: ChatStrings): string {
 	if (actions.length > 0 && actions.every((a) => a.toolkit === 'vscode')) {
-		return actions.some((a) => a.tool === 'VSCODE_READ_SECRET_FILE')
-			? 'The agent wants to read a file that may hold secrets (keys, passwords). Nothing is read until you answer.'
-			: 'The agent wants to look at your workspace. Nothing runs until you answer.';
+		return actions.some((a) => a.tool === 'VSCODE_READ_SECRET_FILE') ? t.approvalReadSecret : t.approvalWorkspace;
 	}
-	return 'The agent wants to act on your account. Nothing runs until you answer.';
+	return t.approvalAccount;
 }

@@ -8,6 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chatHtml } from '../../src/common/chatHtml';
+import { ENGLISH_CHAT_STRINGS, formatString, parseChatInitialState, placeholders } from '../../src/protocol/chatStrings';
 
 const root = join(__dirname, '..', '..', '..');
 const readJson = (path: string): unknown => JSON.parse(readFileSync(join(root, path), 'utf8'));
@@ -118,5 +120,41 @@ describe('Translations ready (package.nls.json, l10n/bundle.l10n.json)', functio
 		} finally {
 			rmSync(dir, { recursive: true, force: true });
 		}
+	});
+
+	it("the chat view's English fallback is English the host translates: every string of it is in the bundle", () => {
+		const bundle = readJson('l10n/bundle.l10n.json') as Record<string, unknown>;
+		const missing = Object.entries(ENGLISH_CHAT_STRINGS).filter(([, english]) => !(english in bundle));
+		assert.deepEqual(missing, [], 'chat view strings the host does not word through vscode.l10n.t');
+	});
+});
+
+describe("The chat view's initial state (protocol/chatStrings.ts)", () => {
+	it('takes the strings the host gives and falls back on English, string by string', () => {
+		const state = parseChatInitialState({ strings: { newChat: '⟦New chat⟧', send: 42, stop: '', connectApp: '⟦Connect⟧', attachedContext: '⟦Attached {0}⟧' }, language: 'qps-ploc' });
+		assert.equal(state.strings.newChat, '⟦New chat⟧');
+		assert.equal(state.strings.send, 'Send', 'not a string: English');
+		assert.equal(state.strings.stop, 'Stop', 'empty: English');
+		assert.equal(state.strings.connectApp, 'Connect {0}', 'a translation that lost its placeholder: English');
+		assert.equal(state.strings.attachedContext, '⟦Attached {0}⟧');
+		assert.equal(state.language, 'qps-ploc');
+		assert.deepEqual(parseChatInitialState(undefined).strings, ENGLISH_CHAT_STRINGS);
+		assert.equal(parseChatInitialState({ language: 'en"><script>' }).language, 'en', 'a language that is no language tag');
+	});
+
+	it('fills placeholders, and leaves one without an argument as it is', () => {
+		assert.equal(formatString('Allow these {0} actions?', 3), 'Allow these 3 actions?');
+		assert.equal(formatString('{1} before {0}', 'a', 'b'), 'b before a');
+		assert.equal(formatString('{0} and {1}', 'a'), 'a and {1}');
+		assert.deepEqual(placeholders('Model: {0} · {1}. {0}'), ['{0}', '{1}']);
+	});
+
+	it('travels in the document as an attribute, never as markup', () => {
+		const html = chatHtml({ cspSource: 'https://x', nonce: 'n', scriptUri: 'https://x/a.js', styleUris: [], language: 'qps-ploc', initialState: { strings: { newChat: '"><script>alert(1)</script>' } } });
+		assert.ok(html.includes('<html lang="qps-ploc">'));
+		assert.ok(!html.includes('<script>alert(1)'), 'the state is escaped');
+		const attr = /data-initial-state="([^"]*)"/.exec(html)?.[1] ?? '';
+		const decoded = attr.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&amp;/g, '&');
+		assert.deepEqual(JSON.parse(decoded), { strings: { newChat: '"><script>alert(1)</script>' } });
 	});
 });

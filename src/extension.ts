@@ -73,7 +73,8 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
 	context.subscriptions.push(lmTools);
 	const mcp = offerMcpServer(services.mcp, [services.environment.onDidChange, services.userIds.onDidChange]);
 	context.subscriptions.push(mcp);
-	log.info(`Composio Agent activated (${vscode.ExtensionMode[context.extensionMode]} mode).`);
+	const translations = vscode.l10n.bundle ? Object.keys(vscode.l10n.bundle).length : 0;
+	log.info(`Composio Agent activated (${vscode.ExtensionMode[context.extensionMode]} mode; display language ${vscode.env.language}, ${translations} translated strings).`);
 	return scriptable ? { services, ui: scriptable, languageModelTools: lmTools.tools, mcpOffer: mcp.state, ...(mcp.provider ? { mcpServerProvider: mcp.provider } : {}) } : undefined;
 }
 

@@ -60,6 +60,12 @@ export interface WorkbenchOptions {
 	 * OpenAI key.
 	 */
 	liveComposio?: boolean;
+	/** Install this folder (a copy of the extension) instead of the repository itself. */
+	extensionFolder?: string;
+	/** The display language (see `startCodeServer`'s `locale`). */
+	locale?: string;
+	/** The Composio view container's title in the activity bar, as the display language words it (default 'Composio'). */
+	containerTitle?: string;
 }
 
 /** Starts code-server and a browser, opens a fresh folder with the extension loaded, waits for the workbench. */
@@ -99,7 +105,9 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
 	const server = await startCodeServer({
 		settings: { 'workbench.colorTheme': theme, ...liveSettings, ...options.settings },
 		env: { ...sandboxEnv, ...options.env },
-		installExtension: true,
+		installExtension: options.extensionFolder === undefined,
+		...(options.extensionFolder ? { extraExtensions: [options.extensionFolder] } : {}),
+		...(options.locale ? { locale: options.locale } : {}),
 		...(vscodeModels
 			? {
 					prepareExtensions: (dir: string) => installScriptedModels(dir, { consent: vscodeModels.consent === true }),
@@ -121,7 +129,7 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
 	const page = browser.page;
 	await page.goto(workbenchUrl(server, { folder, extensionDevelopment: false }));
 	await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-	await page.waitForSelector('.activitybar a[aria-label^="Composio"]', { timeout: 60_000 });
+	await page.waitForSelector(`.activitybar a[aria-label^="${options.containerTitle ?? 'Composio'}"]`, { timeout: 60_000 });
 	return {
 		server,
 		browser,

@@ -88,6 +88,36 @@ export interface CodeServerOptions {
 	args?: readonly string[];
 	/** Puts more extensions into the extensions folder before the server starts. */
 	prepareExtensions?: (extensionsDir: string) => void;
+	/**
+	 * The display language (`--locale`), e.g. 'qps-ploc' (VS Code's pseudo-locale). See
+	 * `registerLanguagePack`: VS Code takes it only with a language pack for it installed.
+	 */
+	locale?: string;
+}
+
+/**
+ * Registers a language pack for `locale` in a user data folder, as VS Code does when one is
+ * installed (it keeps the list in `languagepacks.json` there, each language with the file of
+ * translations of its own strings). VS Code (the server scanning extensions, the workbench, the
+ * extension host) takes a display language only when such a pack is registered for it; given
+ * one, it loads every extension's `package.nls.<locale>.json` and `l10n/bundle.l10n.<locale>.json`.
+ * This pack translates none of VS Code's own strings, so the workbench stays in English and
+ * anything not in English is the extensions' own translation.
+ */
+export function registerLanguagePack(userDataDir: string, locale: string): void {
+	const translations = join(userDataDir, `language-pack-${locale}.i18n.json`);
+	writeFileSync(translations, JSON.stringify({ contents: {} }));
+	writeFileSync(
+		join(userDataDir, 'languagepacks.json'),
+		JSON.stringify({
+			[locale]: {
+				hash: `composio-tests-${locale}`,
+				extensions: [{ extensionIdentifier: { id: `composio-tests.language-pack-${locale}` }, version: '0.0.0' }],
+				translations: { vscode: translations },
+				label: locale,
+			},
+		}),
+	);
 }
 
 
@@ -118,6 +148,9 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
 	mkdirSync(join(userDataDir, 'User'), { recursive: true });
 	mkdirSync(join(dir, 'exts'), { recursive: true });
 	options.prepareExtensions?.(join(dir, 'exts'));
+	if (options.locale) {
+		registerLanguagePack(userDataDir, options.locale);
+	}
 	for (const folder of [...(options.installExtension ? [repoRoot] : []), ...(options.extraExtensions ?? [])]) {
 		const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
 		symlinkSync(folder, join(dir, 'exts', `${manifest.publisher}.${manifest.name}-${manifest.version}`), 'dir');
@@ -158,6 +191,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
 			// Lets vscode.env.openExternal resolve without a modal; the browser driver records the URL.
 			'--link-protection-trusted-domains', '*',
 			...(options.developmentPayload && editor.name === 'current' ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
+			...(options.locale ? ['--locale', options.locale] : []),
 			...(options.args ?? []),
 		],
 		{

@@ -242,23 +242,38 @@ describe('Pseudo-locale: the extension in another display language (browser) @fl
 		assert.equal(message, worded.replace('{0}', userId), 'the message is the translated sentence with the id in it');
 		assertShown(texts, [['Copy', t('Copy')], ['Change…', t('Change…')]], 'the notification');
 		assertNoEnglish(texts, 'the notification');
-		await screenshot(page, 'pseudo-locale-notification');
+		// The toast slides in: the screenshot waits for it to settle.
 		await toast.hover();
+		await waitUntil(() => toast.evaluate((el: unknown) => (el as { getAnimations(o: { subtree: boolean }): unknown[] }).getAnimations({ subtree: true }).length === 0), 'the notification to settle');
+		await screenshot(page, 'pseudo-locale-notification');
 		await page.keyboard.press('Escape');
 	});
 
-	it('the Connections view: its title, the tree (counts, states, who) and the status bar are translated', async () => {
+	it('the Connections view: its title, its welcome, the tree (counts, states, who) and the status bar are translated', async () => {
 		const { page } = wb;
 		const emulator = wb.emulator;
 		assert.ok(emulator && userId);
-		emulator.seedAccount(userId, 'gmail', 'work');
-		const expired = emulator.seedAccount(userId, 'github');
-		emulator.setAccountStatus(expired, 'EXPIRED');
 		const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: nls('views.connections.name') }) });
 		await pane.locator('.pane-header').waitFor({ timeout: 30_000 });
 		if ((await pane.locator('.pane-header').getAttribute('aria-expanded')) !== 'true') {
 			await pane.locator('.pane-header').click();
 		}
+		// Nothing connected yet: the view's welcome content (package.nls.json) says what the sandbox is, with its buttons.
+		// Each line is a sentence, or a button written as a link to a command.
+		const key = 'viewsWelcome.connections.sandbox';
+		const englishLines = (ext.nls[key] ?? '').split('\n');
+		const welcome = nls(key)
+			.split('\n')
+			.map((line, i) => [englishLines[i] ?? '', /^\[(.+)\]\(command:[^)]+\)$/.exec(line)?.[1] ?? line] as const);
+		assert.ok(welcome.length >= 3, 'the welcome has sentences and buttons');
+		await pane.locator('.welcome-view-content', { hasText: welcome[0]?.[1] ?? '' }).waitFor({ timeout: 30_000 });
+		const welcomeTexts = await shownTexts(pane.locator('.welcome-view-content'));
+		assertShown(welcomeTexts, welcome, "the Connections view's welcome");
+		assertNoEnglish(welcomeTexts, "the Connections view's welcome");
+		// Two accounts, one of them expired, made in the emulator for this workspace's user.
+		emulator.seedAccount(userId, 'gmail', 'work');
+		const expired = emulator.seedAccount(userId, 'github');
+		emulator.setAccountStatus(expired, 'EXPIRED');
 		// The view lists the accounts when it is shown; the title bar's Refresh (its tooltip translated) reloads them.
 		const refresh = pane.locator(`.pane-header .action-label[aria-label^="${nls('commands.refreshConnections.title')}"]`);
 		await pane.locator('.pane-header').hover();

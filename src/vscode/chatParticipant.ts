@@ -24,8 +24,8 @@ import { toolAction, toolkitDisplayName } from '../common/toolkitNames';
 import type { LinkOpener } from '../composio/linkPolicy';
 import type { ToolSession } from '../composio/toolSession';
 import { fileContext, selectionContext } from '../protocol/editorContext';
-import type { EditorContext, NoticeAction } from '../protocol/transcript';
-import { CommandIds } from './commandIds';
+import type { EditorContext } from '../protocol/transcript';
+import { actionCommand, decisionSaid } from './participantMessages';
 import { ParticipantCommandIds } from './vsCodeChatRegistration';
 
 /** What the participant needs from the rest of the extension. */
@@ -49,22 +49,6 @@ interface ActiveRun {
 
 /** How many Connect Links the buttons of finished responses still open. */
 const KEPT_LINKS = 100;
-
-/** The command each remedy maps to in VS Code's chat (none: nothing to press, e.g. retry = send again). */
-function actionCommand(action: NoticeAction): { readonly command: string; readonly title: string } | undefined {
-	switch (action) {
-		case 'setComposioKey':
-			return { command: CommandIds.setComposioApiKey, title: vscode.l10n.t('Set Composio API Key') };
-		case 'openLogs':
-			return { command: CommandIds.showLogs, title: vscode.l10n.t('Show Logs') };
-		case 'useSandbox':
-			return { command: CommandIds.useSandbox, title: vscode.l10n.t('Use the Sandbox') };
-		case 'openSettings':
-			return { command: 'workbench.action.openSettings', title: vscode.l10n.t('Open Settings') };
-		default:
-			return undefined;
-	}
-}
 
 /** The shown text of a response (its markdown parts). */
 function responseText(turn: vscode.ChatResponseTurn): string {
@@ -334,13 +318,7 @@ class ResponseRenderer {
 				break;
 			}
 			case 'approvalDecided': {
-				const said = {
-					once: () => vscode.l10n.t('Allowed once.'),
-					chat: () => vscode.l10n.t('Allowed in this chat.'),
-					always: () => vscode.l10n.t('Always allowed (Composio: Manage Always-Allowed Tools withdraws it).'),
-					deny: () => vscode.l10n.t('Denied: it did not run.'),
-				}[event.decision]();
-				stream.markdown(`\n\n*${escapeMarkdown(said)}*\n\n`);
+				stream.markdown(`\n\n*${escapeMarkdown(decisionSaid(event.decision))}*\n\n`);
 				break;
 			}
 			case 'authRequired':

@@ -6,6 +6,7 @@ import type { AccountIdentities, AccountIdentity } from '../composio/accountIden
 import type { ConnectionsModel } from '../composio/connectionsModel';
 import type { LinkOpener } from '../composio/linkPolicy';
 import { CONNECTIONS_VIEW_ID } from './commandIds';
+import { connectedMessage, notConnectedMessage } from './connectionMessages';
 import { accountIdFromArg, toolkitFromArg } from './connectionsView';
 import { showError } from './errorNotices';
 import type { QuickPicker } from './quickPicker';
@@ -40,18 +41,6 @@ export interface ToolkitPickItem extends vscode.QuickPickItem {
 /** An account in the Disconnect Account picker. */
 export interface AccountPickItem extends vscode.QuickPickItem {
 	readonly account: ConnectedAccount;
-}
-
-/** How a connection that did not become active ended, in a word. */
-function outcomeWord(status: 'FAILED' | 'EXPIRED' | 'REVOKED'): string {
-	switch (status) {
-		case 'FAILED':
-			return vscode.l10n.t('failed');
-		case 'EXPIRED':
-			return vscode.l10n.t('expired');
-		case 'REVOKED':
-			return vscode.l10n.t('revoked');
-	}
 }
 
 /**
@@ -326,24 +315,15 @@ export class ConnectionCommands {
 			case 'ACTIVE': {
 				// The account is looked up as soon as it is seen ACTIVE; give the lookup a moment so the message can say who it is.
 				const who = (await this.deps.identities?.settle(request.accountId, 5000))?.name;
-				void prompts.info(
-					who && alias && alias !== who
-						? vscode.l10n.t('{0} connected as {1} ("{2}"). The agent can use it now.', name, who, alias)
-						: who
-							? vscode.l10n.t('{0} connected as {1}. The agent can use it now.', name, who)
-							: alias
-								? vscode.l10n.t('{0} connected as "{1}". The agent can use it now.', name, alias)
-								: vscode.l10n.t('{0} connected. The agent can use it now.', name),
-				);
+				void prompts.info(connectedMessage(name, who, alias));
 				break;
 			}
 			case 'FAILED':
 			case 'EXPIRED':
 			case 'REVOKED': {
 				const tryAgain = vscode.l10n.t('Try Again');
-				const state = outcomeWord(outcome.status);
 				void prompts
-					.error(outcome.reason ? vscode.l10n.t('{0} was not connected ({1}): {2}', name, state, outcome.reason) : vscode.l10n.t('{0} was not connected ({1}).', name, state), tryAgain)
+					.error(notConnectedMessage(name, outcome.status, outcome.reason), tryAgain)
 					.then((choice) => (choice === tryAgain ? this.connectApp(request.toolkit, alias !== undefined) : undefined));
 				break;
 			}

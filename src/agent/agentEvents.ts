@@ -4,7 +4,7 @@
  */
 
 import type { NoticeAction } from '../protocol/transcript';
-import type { LeftOut } from './contextWindow';
+import type { LeftOut } from './modelClient';
 import type { ApprovalDecision, ToolAction } from './toolApproval';
 
 /** A user-facing error with its remedy. */

@@ -1,5 +1,6 @@
 import * as l10n from '@vscode/l10n';
-import { fitConversation, type LeftOut, messageTokens } from './contextWindow';
+import { fitConversation, messageTokens } from './contextWindow';
+import type { LeftOut } from './modelClient';
 import type { ModelChunk, ModelClient, ModelRequest } from './modelClient';
 import { cancelledModelError, contextTooLongModelError, ModelError } from './modelErrors';
 

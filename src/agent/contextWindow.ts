@@ -16,6 +16,7 @@
  */
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { contentText } from './languageModelMessages';
+import type { LeftOut } from './modelClient';
 import { contextTooLongModelError } from './modelErrors';
 
 /** Tokens a message costs beyond its text (role, framing), as Chat Completions counts them. */
@@ -124,16 +125,6 @@ export function estimateTokens(text: string): number {
  */
 export function tokenUpperBound(text: string): number {
 	return utf8Length(text);
-}
-
-/** What one request left out. */
-export interface LeftOut {
-	/** Earlier messages replaced by the summary. */
-	readonly summarizedMessages: number;
-	/** Tool results sent shortened. */
-	readonly shortenedToolResults: number;
-	/** Messages of the running task that were cut. */
-	readonly shortenedMessages: number;
 }
 
 /** What `fitConversation` needs. */

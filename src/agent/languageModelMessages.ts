@@ -13,6 +13,7 @@
  */
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { ModelToolCall } from './modelClient';
+import { isRecord } from '../common/isRecord';
 
 /** One part of a message for VS Code's API. */
 export type LmPart =
@@ -36,10 +37,6 @@ export interface LmTool {
 
 /** Where a tool call's arguments were not a JSON object, the model is shown its text under this key. */
 export const UNPARSED_ARGUMENTS_KEY = '_unparsedArguments';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The text of a Chat Completions `content` (a string, or text and refusal parts). */
 export function contentText(content: unknown): string {

@@ -1,5 +1,14 @@
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
-import type { LeftOut } from './contextWindow';
+
+/** What one request left out to fit the model's context window (see contextWindow.ts). */
+export interface LeftOut {
+	/** Earlier messages replaced by the summary. */
+	readonly summarizedMessages: number;
+	/** Tool results sent shortened. */
+	readonly shortenedToolResults: number;
+	/** Messages of the running task that were cut. */
+	readonly shortenedMessages: number;
+}
 
 /** One call to the model: the conversation so far, the tools it may call, and a way to stop it. */
 export interface ModelRequest {

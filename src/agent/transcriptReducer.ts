@@ -10,7 +10,7 @@ import type { TurnState } from '../protocol/chatProtocol';
 import type { AuthCardStatus, EditorContext, TranscriptItem } from '../protocol/transcript';
 import { toolkitDisplayName } from '../common/toolkitNames';
 import type { AgentEvent } from './agentEvents';
-import type { LeftOut } from './contextWindow';
+import type { LeftOut } from './modelClient';
 
 /** What a running turn has opened, by the ids of their items. */
 export interface TurnItems {

@@ -5,7 +5,8 @@
  *   node dist/sandbox.js [--port N] [--model-port N] [--link-host 127.0.0.2] [--state FILE] [--quiet]
  */
 import { ComposioEmulator } from './composioEmulator';
-import { SCRIPTED_MODEL_ID, ScriptedModel } from './scriptedModel';
+import { ScriptedModel } from './scriptedModel';
+import { SCRIPTED_MODEL_ID } from './scriptedModelId';
 import { SANDBOX_ENV } from './sandboxServers';
 
 function flag(name: string): string | undefined {

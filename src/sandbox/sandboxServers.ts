@@ -7,9 +7,8 @@
  */
 import type { Disposable } from '../common/disposable';
 import type { LocalSandbox } from './sandboxRuntime';
+import { SCRIPTED_MODEL_ID } from './scriptedModelId';
 
-/** The model id the scripted model lists; any requested model name is accepted and echoed. */
-export const SCRIPTED_MODEL_ID = 'sandbox-scripted';
 
 /** Environment variables that name running sandbox servers. */
 export const SANDBOX_ENV = {

@@ -2,12 +2,10 @@ import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SCRIPTED_MODEL_ID } from './sandboxServers';
+import { SCRIPTED_MODEL_ID } from './scriptedModelId';
 import { decideNextTurn } from './scriptedModelScripts';
 import type { ScriptedToolSpec, ScriptedTurn } from './scriptedModelScripts';
 import { isRecord } from '../common/isRecord';
-
-export { SCRIPTED_MODEL_ID };
 
 /** Settings for `ScriptedModel`. */
 export interface ScriptedModelOptions {

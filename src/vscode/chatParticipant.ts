@@ -26,7 +26,7 @@ import type { ToolSession } from '../composio/toolSession';
 import { fileContext, selectionContext } from '../protocol/editorContext';
 import type { EditorContext } from '../protocol/transcript';
 import { actionCommand, decisionSaid } from './participantMessages';
-import { ParticipantCommandIds } from './vsCodeChatRegistration';
+import { ParticipantCommandIds } from './commandIds';
 
 /** What the participant needs from the rest of the extension. */
 export interface ChatParticipantDeps {

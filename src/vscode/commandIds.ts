@@ -61,3 +61,21 @@ export const ContextKeys = {
 	/** An edit the agent proposed waits for Apply or Discard. */
 	proposalWaiting: 'composio.proposalWaiting',
 } as const;
+
+/** The participant's id (package.json `contributes.chatParticipants`); users type `@composio`. */
+export const PARTICIPANT_ID = 'composio.agent';
+
+/** Commands behind the response's buttons (registered, not in the command palette). */
+export const ParticipantCommandIds = {
+	approve: 'composio.participant.approve',
+	openConnectLink: 'composio.participant.openConnectLink',
+	renewLink: 'composio.participant.renewLink',
+} as const;
+
+/** The tools' names (package.json `contributes.languageModelTools`). */
+export const LanguageModelToolNames = {
+	findTools: 'composio_find_tools',
+	connectApp: 'composio_connect_app',
+	runTool: 'composio_run_tool',
+	listAccounts: 'composio_list_accounts',
+} as const;

@@ -18,7 +18,7 @@ import { ComposioError } from '../composio/composioErrors';
 import { findConnectLinks } from '../composio/connectLinks';
 import type { LinkOpener } from '../composio/linkPolicy';
 import type { ToolSession } from '../composio/toolSession';
-import { LanguageModelToolNames } from './vsCodeChatRegistration';
+import { LanguageModelToolNames } from './commandIds';
 
 /** Characters of one tool result the calling model gets. */
 export const LM_TOOL_RESULT_BUDGET = 8_000;

@@ -1,12 +1,9 @@
 import type * as vscode from 'vscode';
+import { isRecord } from '../common/isRecord';
 import type { ConnectedAccount, ConnectionStatus } from '../composio/toolSession';
 
 const KEY = 'composio.lastKnownConnections';
 const STATUSES: readonly ConnectionStatus[] = ['INITIALIZING', 'INITIATED', 'ACTIVE', 'FAILED', 'EXPIRED', 'INACTIVE', 'REVOKED'];
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** An account as stored, or undefined when the stored value is not one. */
 function readAccount(value: unknown): ConnectedAccount | undefined {

@@ -6,27 +6,10 @@
  * (see vsCodeChatRuntime.ts and esbuild.mjs).
  */
 import * as vscode from 'vscode';
+import { LanguageModelToolNames, PARTICIPANT_ID, ParticipantCommandIds } from './commandIds';
 import type { ChatParticipantDeps, ComposioChatParticipant } from './chatParticipant';
 import type { ComposioLanguageModelTools, LanguageModelToolsDeps } from './languageModelTools';
 import type * as vsCodeChatRuntime from './vsCodeChatRuntime';
-
-/** The participant's id (package.json `contributes.chatParticipants`); users type `@composio`. */
-export const PARTICIPANT_ID = 'composio.agent';
-
-/** Commands behind the response's buttons (registered, not in the command palette). */
-export const ParticipantCommandIds = {
-	approve: 'composio.participant.approve',
-	openConnectLink: 'composio.participant.openConnectLink',
-	renewLink: 'composio.participant.renewLink',
-} as const;
-
-/** The tools' names (package.json `contributes.languageModelTools`). */
-export const LanguageModelToolNames = {
-	findTools: 'composio_find_tools',
-	connectApp: 'composio_connect_app',
-	runTool: 'composio_run_tool',
-	listAccounts: 'composio_list_accounts',
-} as const;
 
 /** Loads the VS Code chat bundle (once). */
 export type LoadVsCodeChat = () => Promise<typeof vsCodeChatRuntime>;

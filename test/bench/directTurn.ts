@@ -12,14 +12,7 @@ import { OpenAIProvider } from '@composio/openai';
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { TestSandbox } from '../shared/sandbox';
-import type { TurnTiming } from './editorBench';
-
-/** One model request of the turn being replayed, as the scripted model received it. */
-export interface RecordedCompletion {
-	readonly messages: unknown[];
-	/** The tool definitions as sent. */
-	readonly tools: unknown;
-}
+import type { RecordedCompletion, TurnTiming } from './editorBench';
 
 /** Replays a recorded turn directly through the SDKs, timed from its first request. */
 export interface DirectTurn {

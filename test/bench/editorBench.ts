@@ -18,7 +18,6 @@ import { repoRoot, startCodeServer, workbenchUrl } from '../editor/codeServer';
 import { openChat, runCommand } from '../e2e/workbench';
 import type { TestSandbox } from '../shared/sandbox';
 import { until } from '../shared/until';
-import type { RecordedCompletion } from './directTurn';
 
 export const OUR_ID = 'composio-agent.composio-agent';
 export const EMPTY_ID = 'bench.empty-extension';
@@ -35,6 +34,13 @@ interface ProbeRun {
 	readonly pid: number;
 	readonly order: readonly string[];
 	readonly extensions: Record<string, ActivationSample | { error: string }>;
+}
+
+/** One model request of the turn the direct path replays, as the scripted model received it. */
+export interface RecordedCompletion {
+	readonly messages: unknown[];
+	/** The tool definitions as sent. */
+	readonly tools: unknown;
 }
 
 /** A message sent through the chat view, timed in the webview. */

@@ -11,7 +11,7 @@ import { userIdSecretKey } from '../../src/composio/userIds';
 import type { Services } from '../../src/services';
 import { currentWorkspaceIdentity } from '../../src/vscode/userIdStore';
 import type { ComposioLanguageModelTools } from '../../src/vscode/languageModelTools';
-import { LanguageModelToolNames } from '../../src/vscode/vsCodeChatRegistration';
+import { LanguageModelToolNames } from '../../src/vscode/commandIds';
 import { submitConnectPage } from '../shared/connectPage';
 import { activateExtension, waitFor } from './helpers';
 import { OpenExternalRecorder } from './pickers';

@@ -13,6 +13,7 @@
 import { OpenAI } from 'openai';
 import type { ChatCompletionChunk, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import * as vscode from 'vscode';
+import { isRecord } from '../../src/common/isRecord';
 import { fromLmMessages, type LmMessage, type LmPart } from '../../src/agent/languageModelMessages';
 import { scriptedPromptTokens } from '../shared/scriptedTokens';
 import { type ChatModelInformation, type ChatModelProvider, type ChatRequestMessage, providerApi } from './providerApi';
@@ -33,10 +34,6 @@ export interface ScriptedModelsApi {
 	setServer(baseUrl: string): void;
 	/** Requests each model received, with their size in tokens, oldest first. */
 	readonly received: ReadonlyArray<{ readonly model: string; readonly tokens: number }>;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null;
 }
 
 /** One content part as the plain form (by shape: parts cross the extension host boundary). */

@@ -149,6 +149,9 @@ export class TranscriptView {
 		this.nodes.set(item.id, { item, el });
 		this.element.append(el);
 		this.scrollToEnd(stick);
+		if (item.kind === 'tool' && item.status === 'awaitingApproval') {
+			this.askForApproval(item, el);
+		}
 		if (item.kind === 'tool' && item.status === 'running' && item.note) {
 			// It waits for the user somewhere else (a diff in the editor): say where.
 			this.host.announce(item.note);
@@ -181,10 +184,17 @@ export class TranscriptView {
 		}
 		this.scrollToEnd(stick);
 		if (item.kind === 'tool' && previous.kind === 'tool' && item.status !== previous.status && item.status === 'awaitingApproval') {
-			this.host.announce(format(this.t.approvalNeededAnnouncement, this.app(item.toolkit), toolAction(item.name, item.toolkit).toLowerCase()));
-			// Nothing goes on until the user answers: make sure they see the question.
-			node.el.scrollIntoView({ block: 'nearest' });
+			this.askForApproval(item, node.el);
 		}
+	}
+
+	/**
+	 * Nothing goes on until the user answers an approval card: say so, and bring its buttons into
+	 * view (the card may be taller than the transcript, or arrive while the user reads above).
+	 */
+	private askForApproval(item: ItemOf<'tool'>, el: HTMLElement): void {
+		this.host.announce(format(this.t.approvalNeededAnnouncement, this.app(item.toolkit), toolAction(item.name, item.toolkit).toLowerCase()));
+		(el.querySelector('.approval-buttons') ?? el).scrollIntoView({ block: 'nearest' });
 	}
 
 	/** Appends streamed text to an assistant item; rendered on the next animation frame. */

@@ -107,7 +107,7 @@ describe('In-chat authentication in the real workbench (browser) @floor', functi
 		const emulator = wb.emulator!;
 		assert.match((await card.locator('.auth-host').textContent()) ?? '', new RegExp(`Opens 127\\.0\\.0\\.1:${new URL(emulator.baseUrl).port}`));
 		await wb.page.mouse.move(700, 450);
-		await screenshot(wb.page, 'flow-connect-card');
+		await screenshot(wb.page, 'flow-connect-card', { publish: true });
 
 		// The user completes the hosted Connect page in their browser.
 		const opened = await authorizeOpenedLink(wb, () => card.getByRole('button', { name: 'Connect' }).click(), { screenshotName: 'flow-connect-page-done' });
@@ -135,8 +135,15 @@ describe('In-chat authentication in the real workbench (browser) @floor', functi
 		assert.match((await approval.textContent()) ?? '', /dana@acme\.dev/);
 		assert.match((await approval.textContent()) ?? '', /recipient_email/);
 		assert.equal(sent(), 0, 'nothing is sent while the card waits');
+		// The question is on screen without scrolling: the buttons lie inside the transcript's visible box.
+		const buttons = card.locator('.approval-buttons');
+		const transcript = chat.locator('.transcript');
+		await waitUntil(async () => {
+			const [box, view] = [await buttons.boundingBox(), await transcript.boundingBox()];
+			return box !== null && view !== null && box.height > 0 && box.y >= view.y && box.y + box.height <= view.y + view.height;
+		}, 'the approval buttons in view');
 		await wb.page.mouse.move(700, 450);
-		await screenshot(wb.page, 'approval-card');
+		await screenshot(wb.page, 'approval-card', { publish: true });
 		// Keyboard only: focus Deny and press Enter.
 		await card.getByRole('button', { name: 'Deny' }).focus();
 		await wb.page.keyboard.press('Enter');

@@ -124,7 +124,7 @@ describe('@composio in VS Code\'s chat view (browser)', function () {
 		await requestDone(wb.page);
 		assert.equal(await responses(session).count(), 1, 'one response: the answer came in the response that asked to connect');
 		await wb.page.mouse.move(200, 300);
-		await screenshot(wb.page, 'participant-resumed-answer');
+		await screenshot(wb.page, 'participant-resumed-answer', { publish: true });
 		const models = [...new Set(wb.vscodeModel!.requests.map((r) => r.model))];
 		assert.deepEqual(models, ['scripted-large'], 'the model picked in VS Code\'s chat answered');
 	});

@@ -2,7 +2,7 @@
  * Helpers for browser tests: a real VS Code (code-server; the one `COMPOSIO_EDITOR` names, else
  * the current one) with this extension installed, driven by Debian's chromium through playwright-core.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
@@ -222,11 +222,21 @@ export async function authorizeOpenedLink(wb: Workbench, click: () => Promise<vo
 	return opened;
 }
 
-/** Saves a screenshot of the whole workbench under `resultsDir()`. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** Where the README's pictures live; the browser tests on the current VS Code write them, so they never go stale. */
+export const PUBLISHED_SCREENSHOTS_DIR = join(repoRoot, 'media', 'screenshots');
+
+/**
+ * Saves a screenshot of the whole workbench under `resultsDir()`. With `publish`, on the current
+ * VS Code it is also the README's picture of that name (in `PUBLISHED_SCREENSHOTS_DIR`).
+ */
+export async function screenshot(page: Page, name: string, options: { publish?: boolean } = {}): Promise<string> {
 	mkdirSync(resultsDir(), { recursive: true });
 	const path = join(resultsDir(), `${name}.png`);
 	await page.screenshot({ path });
+	if (options.publish && installedEditor().name === 'current') {
+		mkdirSync(PUBLISHED_SCREENSHOTS_DIR, { recursive: true });
+		copyFileSync(path, join(PUBLISHED_SCREENSHOTS_DIR, `${name}.png`));
+	}
 	return path;
 }
 

@@ -46,6 +46,7 @@ export default tseslint.config(
 							group: [
 								'**/agent/chatSession',
 								'**/agent/agentLoop',
+								'**/agent/agentTurn',
 								'**/agent/conversationStore',
 								'**/agent/openAiModelClient',
 								'**/agent/openAiErrors',

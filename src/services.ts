@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { ChatSession, TurnSetup } from './agent/chatSession';
+import type { TurnSetup } from './agent/agentTurn';
+import type { ChatSession } from './agent/chatSession';
 import { type AlwaysAllowedStore, type ApprovalMode } from './agent/toolApproval';
 import { noModelMessage } from './agent/modelSelection';
 import { DisposableBase } from './common/disposable';

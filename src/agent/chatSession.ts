@@ -13,18 +13,16 @@ import type { Disposable } from '../common/disposable';
 import { DisposableBase } from '../common/disposable';
 import { Emitter, type Event } from '../common/emitter';
 import type { ToolSession } from '../composio/toolSession';
-import type { AccountIdentities } from '../composio/accountIdentities';
 import { nullLogger, type Logger } from '../common/logger';
 import type { TurnState } from '../protocol/chatProtocol';
 import type { ConversationSummary, EditorContext, TranscriptItem } from '../protocol/transcript';
 import type { AgentEvent } from './agentEvents';
-import { runAgent, toAgentFailure } from './agentLoop';
-import { AuthWaiter } from './authWaiter';
+import { toAgentFailure } from './agentLoop';
+import { startAgentTurn, type TurnSetup } from './agentTurn';
+import type { AuthWaiter } from './authWaiter';
 import { ConversationSaver } from './conversationSaver';
 import type { Conversation, ConversationStore } from './conversationStore';
-import type { LocalToolbox } from './localTools';
 import { titleFrom, UNTITLED } from './conversationStore';
-import type { ModelClient } from './modelClient';
 import { userMessageContent } from './systemPrompt';
 import { type AlwaysAllowedStore, type ApprovalDecision, type ApprovalMode, ToolApprovalGate } from './toolApproval';
 import { closeTurn, type ItemFactory, NO_TURN_ITEMS, reduceEvent, type SaveHint, type TranscriptStep, type TurnItems, userItem } from './transcriptReducer';
@@ -32,23 +30,6 @@ import { ToolkitLogos } from './toolkitLogos';
 import { recoverInterrupted } from './transcriptRepair';
 
 /** What one turn runs with. Asked for at the start of every turn, so settings changes apply to the next message. */
-export interface TurnSetup {
-	readonly model: ModelClient;
-	readonly session: ToolSession;
-	readonly maxTurns: number;
-	readonly multiAccount?: boolean;
-	/** Characters of one tool result the model gets; default 12 000. */
-	readonly toolOutputBudget?: number;
-	/** How long to wait for a Connect Link; default 10 minutes. */
-	readonly authTimeoutMs?: number;
-	/** Time between connection checks while waiting; default 2 s. */
-	readonly authPollIntervalMs?: number;
-	/** Tools that run in this process beside the session's (the editor tools). */
-	readonly localTools?: LocalToolbox;
-	/** Who the user's accounts are: named on cards and in the prompt; a call whose account went bad is reconnected in place. */
-	readonly identities?: AccountIdentities;
-}
-
 /**
  * Builds a turn's setup. May throw a ComposioError or ModelError (no key, bad settings): the
  * turn then ends with an error notice carrying its action, and the user's message stays.
@@ -398,27 +379,16 @@ export class ChatSession extends DisposableBase {
 				return;
 			}
 			turn.session = setup.session;
-			turn.waiter = new AuthWaiter(setup.session, {
+			const started = startAgentTurn({
+				setup,
+				messages: conversation.messages,
+				signal: controller.signal,
 				logger: this.logger,
 				clock: this.clock,
-				...(setup.authTimeoutMs !== undefined ? { timeoutMs: setup.authTimeoutMs } : {}),
-				...(setup.authPollIntervalMs !== undefined ? { intervalMs: setup.authPollIntervalMs } : {}),
-				...(setup.identities ? { identities: setup.identities } : {}),
-			});
-			const events = runAgent({
-				model: setup.model,
-				session: setup.session,
-				messages: conversation.messages,
-				maxTurns: setup.maxTurns,
-				signal: controller.signal,
-				authWaiter: turn.waiter,
-				logger: this.logger,
 				...(this.gate ? { approval: this.gate } : {}),
-				...(setup.multiAccount ? { multiAccount: true } : {}),
-				...(setup.toolOutputBudget !== undefined ? { toolOutputBudget: setup.toolOutputBudget } : {}),
-				...(setup.localTools ? { localTools: setup.localTools } : {}),
-				...(setup.identities ? { identities: setup.identities } : {}),
 			});
+			turn.waiter = started.waiter;
+			const events = started.events;
 			for await (const event of events) {
 				this.apply(turn, event);
 			}

@@ -11,13 +11,14 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { AgentEvent, AgentFailure } from '../agent/agentEvents';
-import { runAgent, toAgentFailure, toolkitOf } from '../agent/agentLoop';
+import { toAgentFailure, toolkitOf } from '../agent/agentLoop';
+import { startAgentTurn, type TurnSetup } from '../agent/agentTurn';
 import { approvalMarkdown, escapeMarkdown } from '../agent/approvalSummary';
-import { AuthWaiter, type PendingConnection } from '../agent/authWaiter';
-import type { TurnSetup } from '../agent/chatSession';
+import type { AuthWaiter, PendingConnection } from '../agent/authWaiter';
 import { allowedInChat, type HistoryTurn, historyMessages, type ParticipantMetadata, ParticipantRuns, parseParticipantMetadata, resumable } from '../agent/participantHistory';
 import { userMessageContent } from '../agent/systemPrompt';
 import { type AlwaysAllowedStore, type ApprovalDecision, type ApprovalMode, ToolApprovalGate } from '../agent/toolApproval';
+import { assertNever } from '../common/assertNever';
 import type { Clock } from '../common/clock';
 import { isRecord } from '../common/isRecord';
 import { toolAction, toolkitDisplayName } from '../common/toolkitNames';
@@ -203,31 +204,20 @@ export class ComposioChatParticipant implements vscode.Disposable {
 				return this.failed(stream, toAgentFailure(e), metadata());
 			}
 			const gate = new ToolApprovalGate(this.deps.approval.store, () => ({ mode: this.deps.approval.mode(), tagsOf: (tool) => setup.session.toolTags(tool) }), earlierAllowed);
-			const waiter = new AuthWaiter(setup.session, {
+			const { waiter, events } = startAgentTurn({
+				setup,
+				messages,
+				signal,
 				logger: log,
 				...(this.deps.clock ? { clock: this.deps.clock } : {}),
-				...(setup.authTimeoutMs !== undefined ? { timeoutMs: setup.authTimeoutMs } : {}),
-				...(setup.authPollIntervalMs !== undefined ? { intervalMs: setup.authPollIntervalMs } : {}),
+				approval: gate,
+				...(resume ? { resume: { pending: resume.pending, userSaid: request.prompt } } : {}),
 			});
 			this.active.set(runId, { gate, waiter });
 			const identities = setup.identities;
 			const render = new ResponseRenderer(runId, stream, setup.session, log, (toolkit, url) => this.keepLink(`${runId}/${toolkit}`, url), (id) => identities?.nameOf(id));
 			let failure: AgentFailure | undefined;
 			try {
-				const events = runAgent({
-					model: setup.model,
-					session: setup.session,
-					messages,
-					maxTurns: setup.maxTurns,
-					signal,
-					authWaiter: waiter,
-					approval: gate,
-					logger: log,
-					...(setup.multiAccount ? { multiAccount: true } : {}),
-					...(setup.toolOutputBudget !== undefined ? { toolOutputBudget: setup.toolOutputBudget } : {}),
-					...(setup.localTools ? { localTools: setup.localTools } : {}),
-					...(resume ? { resume: { pending: resume.pending, userSaid: request.prompt } } : {}),
-				});
 				for await (const event of events) {
 					if (event.type === 'error') {
 						failure = event.error;
@@ -274,6 +264,8 @@ class ResponseRenderer {
 	waitingFor: PendingConnection[] | undefined;
 	/** Account labels per toolkit, looked up once per run. */
 	private readonly accounts = new Map<string, Promise<string | undefined>>();
+	/** Toolkits whose wait is a reconnect of an account that went bad, not a first connection. */
+	private readonly reconnecting = new Set<string>();
 
 	constructor(
 		private readonly runId: string,
@@ -324,8 +316,17 @@ class ResponseRenderer {
 			case 'authRequired':
 				// The Connect button comes with the wait (authStatus 'waiting'), after the model's answer.
 				break;
+			case 'reconnectRequired': {
+				// A call failed because its account went bad: say which and why; the wait that follows shows the button.
+				const name = toolkitDisplayName(event.toolkit);
+				this.reconnecting.add(event.toolkit);
+				const account = event.name ? vscode.l10n.t('{0} ({1})', name, event.name) : name;
+				stream.markdown(`\n\n> ${escapeMarkdown(vscode.l10n.t('{0} needs to be reconnected: {1}', account, event.reason))}\n\n`);
+				break;
+			}
 			case 'authStatus': {
 				const name = toolkitDisplayName(event.toolkit);
+				const reconnect = this.reconnecting.has(event.toolkit);
 				switch (event.status) {
 					case 'waiting':
 						if (event.url) {
@@ -333,8 +334,12 @@ class ResponseRenderer {
 							this.waitingFor = [{ toolkit: event.toolkit, url: event.url, ...(event.accountId ? { accountId: event.accountId } : {}) }];
 						}
 						stream.markdown('\n\n');
-						stream.button({ command: ParticipantCommandIds.openConnectLink, title: vscode.l10n.t('Connect {0}', name), arguments: [this.runId, event.toolkit] });
-						stream.progress(vscode.l10n.t('Waiting for you to connect {0}…', name));
+						stream.button({
+							command: ParticipantCommandIds.openConnectLink,
+							title: reconnect ? vscode.l10n.t('Reconnect {0}', name) : vscode.l10n.t('Connect {0}', name),
+							arguments: [this.runId, event.toolkit],
+						});
+						stream.progress(reconnect ? vscode.l10n.t('Waiting for you to reconnect {0}…', name) : vscode.l10n.t('Waiting for you to connect {0}…', name));
 						break;
 					case 'expired':
 						stream.markdown(`\n\n${escapeMarkdown(vscode.l10n.t('The {0} link expired. Get a new one to continue.', name))}\n\n`);
@@ -344,6 +349,7 @@ class ResponseRenderer {
 					case 'connected':
 					case 'failed':
 						this.waitingFor = undefined;
+						this.reconnecting.delete(event.toolkit);
 						break;
 					case 'cancelled':
 						break;
@@ -362,10 +368,10 @@ class ResponseRenderer {
 				if (event.reason !== 'cancelled') {
 					this.waitingFor = undefined;
 				}
-				if (event.reason === 'maxTurns') {
-					// The loop's notice said why.
-				}
+				// After 'maxTurns' the loop's notice said why.
 				break;
+			default:
+				assertNever(event);
 		}
 	}
 

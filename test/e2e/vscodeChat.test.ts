@@ -160,6 +160,37 @@ describe('@composio in VS Code\'s chat view (browser)', function () {
 		wb.vscodeModel!.script = undefined;
 	});
 
+	it('an expired Gmail account: @composio shows Reconnect Gmail in place of the failure, and once reconnected the same response finishes', async () => {
+		const emulator = wb.emulator!;
+		const accounts = ((await (await fetch(`${emulator.baseUrl}/_emulator/accounts`)).json()) as { accounts: Array<{ id: string; toolkit: { slug: string }; status: string }> }).accounts;
+		const gmail = accounts.find((a) => a.toolkit.slug === 'gmail' && a.status === 'ACTIVE');
+		assert.ok(gmail, 'the Gmail account connected in the first test');
+		emulator.setAccountStatus(gmail.id, 'EXPIRED', 'Max auth failures reached');
+
+		await ask(wb.page, '@composio Summarize my emails from today');
+		const response = responses(session).last();
+		const reconnect = response.getByRole('button', { name: 'Reconnect Gmail' });
+		await reconnect.waitFor({ timeout: 90_000 }).catch(async (e: unknown) => {
+			await screenshot(wb.page, 'participant-reconnect-failure').catch(() => undefined);
+			throw e;
+		});
+		const shown = (await response.textContent()) ?? '';
+		assert.match(shown, /Gmail \([^)]+\) needs to be reconnected: Max auth failures reached/, 'which account, and why');
+		assert.doesNotMatch(shown, /A tool failed/, 'no failure in place of the Reconnect button');
+		await waitUntil(async () => /Waiting for you to reconnect Gmail/.test((await response.textContent()) ?? ''), 'the waiting progress');
+		await wb.page.mouse.move(200, 300);
+		await screenshot(wb.page, 'participant-reconnect-button');
+
+		await authorizeOpenedLink(wb, () => reconnect.click());
+		await waitUntil(async () => /Inbox summary/.test((await response.textContent()) ?? ''), 'the summary in the same response', 90_000);
+		await requestDone(wb.page);
+		// VS Code's chat list renders only what is in view, so "the same response" is the one holding both.
+		assert.match((await response.textContent()) ?? '', /needs to be reconnected[\s\S]*Inbox summary/, 'the Reconnect and the summary in one response: nothing typed after the request');
+		const now = ((await (await fetch(`${emulator.baseUrl}/_emulator/accounts`)).json()) as { accounts: Array<{ id: string; toolkit: { slug: string }; status: string }> }).accounts;
+		assert.ok(now.some((a) => a.toolkit.slug === 'gmail' && a.status === 'ACTIVE' && a.id !== gmail.id), 'a new active Gmail account replaces the expired one');
+		await screenshot(wb.page, 'participant-reconnected-answer');
+	});
+
 	it('VS Code\'s Agent mode cannot be driven with the test model here: without a GitHub Copilot sign-in its agent asks to sign in and never calls the picked model', async () => {
 		// The Composio tools are on offer; a model that is asked with them would call one at once.
 		wb.vscodeModel!.script = (input) => (input.tools.some((t) => t.name === 'composio_list_accounts') ? { type: 'toolCall', name: 'composio_list_accounts', arguments: {} } : undefined);

@@ -53,6 +53,16 @@ function toPart(part: unknown): LmPart | undefined {
 	return undefined;
 }
 
+/**
+ * VS Code's API has no system role, so the agent sends its system prompt as a first user message
+ * of its own. A real model reads it as its instructions (the accounts listed there included); the
+ * scripted model reads instructions from a system message, so that first message is handed on as one.
+ */
+function asInstructions(chat: ChatCompletionMessageParam[]): ChatCompletionMessageParam[] {
+	const [first, ...rest] = chat;
+	return first?.role === 'user' && typeof first.content === 'string' && first.content.startsWith('You are Composio Agent,') ? [{ role: 'system', content: first.content }, ...rest] : chat;
+}
+
 function toLm(message: ChatRequestMessage): LmMessage {
 	return {
 		role: message.role === vscode.LanguageModelChatMessageRole.Assistant ? 'assistant' : 'user',
@@ -93,7 +103,7 @@ export function activate(context: vscode.ExtensionContext): ScriptedModelsApi | 
 		provideLanguageModelChatInformation: () => infos,
 		provideTokenCount: (_model, text) => Promise.resolve(typeof text === 'string' ? Math.ceil(text.length / 4) : scriptedPromptTokens(fromLmMessages([toLm(text)]), [])),
 		async provideLanguageModelChatResponse(model, messages, options, progress, token) {
-			const chat: ChatCompletionMessageParam[] = fromLmMessages(messages.map(toLm));
+			const chat: ChatCompletionMessageParam[] = asInstructions(fromLmMessages(messages.map(toLm)));
 			const tools = toTools(options.tools);
 			const tokens = scriptedPromptTokens(chat, tools);
 			received.push({ model: model.id, tokens });

@@ -1,0 +1,86 @@
+/**
+ * One agent turn, started the same way by every front door that runs the agent loop (the
+ * sidebar chat's `ChatSession`, the `@composio` participant): the `AuthWaiter` that pauses it
+ * for Connect Links and the loop itself, given everything the turn's setup provides. A front
+ * door only translates the events; what a turn can do (Reconnect included, which needs the
+ * identities) is decided here, once.
+ */
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { Clock } from '../common/clock';
+import type { Logger } from '../common/logger';
+import type { AccountIdentities } from '../composio/accountIdentities';
+import type { ToolSession } from '../composio/toolSession';
+import type { AgentEvent } from './agentEvents';
+import { type AgentRunOptions, runAgent } from './agentLoop';
+import { AuthWaiter } from './authWaiter';
+import type { LocalToolbox } from './localTools';
+import type { ModelClient } from './modelClient';
+import type { ToolApprovalGate } from './toolApproval';
+
+/** What one turn needs, made fresh for each turn by the front door's setup (the settings may have changed). */
+export interface TurnSetup {
+	readonly model: ModelClient;
+	readonly session: ToolSession;
+	readonly maxTurns: number;
+	readonly multiAccount?: boolean;
+	/** Characters of one tool result the model gets; default 12 000. */
+	readonly toolOutputBudget?: number;
+	/** How long to wait for a Connect Link; default 10 minutes. */
+	readonly authTimeoutMs?: number;
+	/** Time between connection checks while waiting; default 2 s. */
+	readonly authPollIntervalMs?: number;
+	/** Tools that run in this process beside the session's (the editor tools). */
+	readonly localTools?: LocalToolbox;
+	/** Who the user's accounts are: named on cards and in the prompt; a call whose account went bad is reconnected in place. */
+	readonly identities?: AccountIdentities;
+}
+
+/** What a front door gives besides the setup. */
+export interface AgentTurnOptions {
+	readonly setup: TurnSetup;
+	/** The model transcript; the loop appends to it in place (see `AgentRunOptions.messages`). */
+	readonly messages: ChatCompletionMessageParam[];
+	/** Aborting stops the loop and any wait at once. */
+	readonly signal: AbortSignal;
+	readonly logger: Logger;
+	/** What waits are measured with; default the system clock. */
+	readonly clock?: Clock;
+	/** The approval gate; without one every tool runs unasked (tests of other behaviour). */
+	readonly approval?: ToolApprovalGate;
+	/** Resume a turn that stopped while waiting for a connection ("done"). */
+	readonly resume?: AgentRunOptions['resume'];
+}
+
+/** A started turn: its events (the loop does not throw; failures arrive as an `error` event) and its waiter, for "New link" and "done". */
+export interface AgentTurn {
+	readonly waiter: AuthWaiter;
+	readonly events: AsyncGenerator<AgentEvent, void, undefined>;
+}
+
+/** Starts a turn. Nothing runs until `events` is iterated. */
+export function startAgentTurn(options: AgentTurnOptions): AgentTurn {
+	const { setup, logger } = options;
+	const waiter = new AuthWaiter(setup.session, {
+		logger,
+		...(options.clock ? { clock: options.clock } : {}),
+		...(setup.authTimeoutMs !== undefined ? { timeoutMs: setup.authTimeoutMs } : {}),
+		...(setup.authPollIntervalMs !== undefined ? { intervalMs: setup.authPollIntervalMs } : {}),
+		...(setup.identities ? { identities: setup.identities } : {}),
+	});
+	const events = runAgent({
+		model: setup.model,
+		session: setup.session,
+		messages: options.messages,
+		maxTurns: setup.maxTurns,
+		signal: options.signal,
+		authWaiter: waiter,
+		logger,
+		...(options.approval ? { approval: options.approval } : {}),
+		...(setup.multiAccount ? { multiAccount: true } : {}),
+		...(setup.toolOutputBudget !== undefined ? { toolOutputBudget: setup.toolOutputBudget } : {}),
+		...(setup.localTools ? { localTools: setup.localTools } : {}),
+		...(setup.identities ? { identities: setup.identities } : {}),
+		...(options.resume ? { resume: options.resume } : {}),
+	});
+	return { waiter, events };
+}

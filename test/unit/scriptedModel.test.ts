@@ -495,19 +495,21 @@ describe('ScriptedModel', () => {
 		assert.equal((await runTurn(client, [{ role: 'user', content: 'hi' }])).finishReason, 'stop');
 	});
 
-	it('cuts a stream after N chunks: the SDK stream errors or ends without a finish reason', async () => {
+	it('cuts a stream after N chunks: the connection drops mid-answer, and the SDK stream fails after the text it had', async () => {
 		model.injectFault({ cutAfterChunks: 2 });
-		let outcome: TurnResult | undefined;
-		let failed = false;
-		try {
-			outcome = await runTurn(client, [{ role: 'user', content: 'Hello there, who are you?' }]);
-		} catch {
-			failed = true;
-		}
-		assert.ok(failed || outcome?.finishReason === undefined, 'the stream should not finish normally');
-		if (outcome) {
-			assert.ok(outcome.textChunks <= 2);
-		}
+		const seen: string[] = [];
+		const stream = await client.chat.completions.create({ model: 'sandbox-scripted', messages: [{ role: 'user', content: 'Hello there, who are you?' }], stream: true });
+		await assert.rejects(
+			(async () => {
+				for await (const chunk of stream) {
+					seen.push(chunk.choices[0]?.delta.content ?? '');
+					assert.equal(chunk.choices[0]?.finish_reason ?? null, null, 'no chunk finishes the answer');
+				}
+			})(),
+			(e: unknown) => e instanceof Error && !(e instanceof assert.AssertionError),
+			'a cut stream fails instead of ending as if complete',
+		);
+		assert.ok(seen.length >= 1 && seen.length <= 2, `the chunks before the cut arrived (${seen.length})`);
 	});
 
 	it('answers non-streaming requests with a chat.completion', async () => {

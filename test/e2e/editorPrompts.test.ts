@@ -126,8 +126,7 @@ describe('Editor prompts, connections view, status bar and walkthrough in the re
 		await treeRow(page, 'Slack').waitFor({ timeout: 30_000 });
 		// Wait until the extension saw it active, then let it expire on the server.
 		await page.locator('.statusbar-item', { hasText: 'Composio Sandbox: 2 apps connected' }).waitFor({ timeout: 30_000 });
-		const slack = (await (await fetch(`${emulator.baseUrl}/_emulator/accounts`)).json()) as { accounts: { id: string; toolkit: { slug: string } }[] };
-		const slackId = slack.accounts.find((a) => a.toolkit.slug === 'slack')?.id;
+		const slackId = emulator.accounts().find((a) => a.toolkit.slug === 'slack')?.id;
 		assert.ok(slackId);
 		emulator.setAccountStatus(slackId, 'EXPIRED', 'Token refresh failed');
 		await runCommand(page, 'Composio: Manage Connections');

@@ -80,7 +80,7 @@ describe('Identities and Reconnect in the real workbench (browser)', function ()
 
 	it('an account expired in the emulator: the task shows a Reconnect card, and finishes once the Connect page is completed, without typing more', async () => {
 		const emulator = wb.emulator!;
-		const accounts = ((await (await fetch(`${emulator.baseUrl}/_emulator/accounts`)).json()) as { accounts: Array<{ id: string; toolkit: { slug: string }; status: string }> }).accounts;
+		const accounts = emulator.accounts();
 		const work = accounts.find((a) => a.toolkit.slug === 'gmail' && a.status === 'ACTIVE' && emulator.accountIdentity(a.id) === 'alex@work.example');
 		assert.ok(work, 'the work account in the emulator');
 		emulator.setAccountStatus(work.id, 'EXPIRED', 'Max auth failures reached');

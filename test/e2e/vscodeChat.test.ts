@@ -162,7 +162,7 @@ describe('@composio in VS Code\'s chat view (browser)', function () {
 
 	it('an expired Gmail account: @composio shows Reconnect Gmail in place of the failure, and once reconnected the same response finishes', async () => {
 		const emulator = wb.emulator!;
-		const accounts = ((await (await fetch(`${emulator.baseUrl}/_emulator/accounts`)).json()) as { accounts: Array<{ id: string; toolkit: { slug: string }; status: string }> }).accounts;
+		const accounts = emulator.accounts();
 		const gmail = accounts.find((a) => a.toolkit.slug === 'gmail' && a.status === 'ACTIVE');
 		assert.ok(gmail, 'the Gmail account connected in the first test');
 		emulator.setAccountStatus(gmail.id, 'EXPIRED', 'Max auth failures reached');
@@ -186,7 +186,7 @@ describe('@composio in VS Code\'s chat view (browser)', function () {
 		await requestDone(wb.page);
 		// VS Code's chat list renders only what is in view, so "the same response" is the one holding both.
 		assert.match((await response.textContent()) ?? '', /needs to be reconnected[\s\S]*Inbox summary/, 'the Reconnect and the summary in one response: nothing typed after the request');
-		const now = ((await (await fetch(`${emulator.baseUrl}/_emulator/accounts`)).json()) as { accounts: Array<{ id: string; toolkit: { slug: string }; status: string }> }).accounts;
+		const now = emulator.accounts();
 		assert.ok(now.some((a) => a.toolkit.slug === 'gmail' && a.status === 'ACTIVE' && a.id !== gmail.id), 'a new active Gmail account replaces the expired one');
 		await screenshot(wb.page, 'participant-reconnected-answer');
 	});

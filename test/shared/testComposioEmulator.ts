@@ -149,6 +149,11 @@ export class TestComposioEmulator extends ComposioEmulator {
 		}
 	}
 
+	/** Every connected account the emulator holds, of every user, as Composio's API shows one. */
+	accounts(): ReturnType<typeof accountJson>[] {
+		return this.store.accounts().map(accountJson);
+	}
+
 	/** Forces an account's status (e.g. 'EXPIRED', 'REVOKED', 'FAILED') with an optional reason. */
 	setAccountStatus(accountId: string, status: string, reason?: string): void {
 		if (!isAccountStatus(status)) {

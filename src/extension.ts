@@ -6,6 +6,7 @@ import type { ComposioLanguageModelTools } from './vscode/languageModelTools';
 import { registerCommands } from './vscode/commands';
 import { type McpOfferState, type McpServerDefinitionProvider, offerMcpServer } from './vscode/mcpServer';
 import { ScriptableUserInterface, type UserInterface, vsCodeUserInterface } from './vscode/userInterface';
+import { userSetting, WorkspaceSettingsNotice } from './vscode/userSettings';
 import { registerChatParticipant, registerLanguageModelTools } from './vscode/vsCodeChatRegistration';
 
 /** The participant's and the tools' code, loaded on the first request or call (dist/lazy/vscodeChat.js). */
@@ -37,6 +38,13 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
 	const scriptable = testing ? new ScriptableUserInterface(vsCodeUserInterface()) : undefined;
 	const ui: UserInterface = scriptable ?? vsCodeUserInterface();
 	const services = new Services(context, log, ui);
+	// A workspace's own settings never redirect keys or loosen approval; say once what was ignored (a small file read, not awaited).
+	const settingsNotice = new WorkspaceSettingsNotice(context.workspaceState, log);
+	context.subscriptions.push(settingsNotice, vscode.workspace.onDidGrantWorkspaceTrust(() => log.info('The workspace is trusted now: the editor tools are on from the next message.')));
+	void settingsNotice.check();
+	if (!vscode.workspace.isTrusted) {
+		log.info('Restricted Mode: the chat works on your user settings; the editor tools stay off until you trust this workspace.');
+	}
 	context.subscriptions.push(
 		log,
 		services,
@@ -68,7 +76,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
 		approval: services.approval,
 		linkOpener: services.linkOpener,
 		log,
-		enabled: () => vscode.workspace.getConfiguration('composio').get<boolean>('languageModelTools.enabled') !== false,
+		enabled: () => userSetting<boolean>('composio.languageModelTools.enabled') !== false,
 	}), loadVsCodeChat);
 	context.subscriptions.push(lmTools);
 	const mcp = offerMcpServer(services.mcp, [services.environment.onDidChange, services.userIds.onDidChange]);

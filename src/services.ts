@@ -33,6 +33,7 @@ import type { McpDeps } from './vscode/mcpServer';
 import { ModelResolver } from './vscode/modelResolver';
 import { ComposioStatusBar } from './vscode/statusBar';
 import type { UserInterface } from './vscode/userInterface';
+import { approvalSetting } from './vscode/userSettings';
 import { UserIdStore } from './vscode/userIdStore';
 import { createLinkOpener } from './vscode/vsCodeLinkOpener';
 import { VsCodeSecretStore } from './vscode/vsCodeSecretStore';
@@ -124,7 +125,8 @@ export class Services extends DisposableBase {
 		this.chatView = this._register(new ChatViewProvider(context.extensionUri, log));
 		this.editorTools = this._register(new EditorToolsProvider(log, loadAgent));
 		this.alwaysAllowed = new GlobalStateAlwaysAllowedStore(context.globalState);
-		this.approval = { store: this.alwaysAllowed, mode: () => approvalMode(vscode.workspace.getConfiguration('composio').get('approval')) };
+		// A workspace may make approval stricter, never looser (userSettings.ts).
+		this.approval = { store: this.alwaysAllowed, mode: approvalSetting };
 		this.chatView.setHost({
 			config: () => this.config(),
 			prepare: async () => {
@@ -383,9 +385,4 @@ export class Services extends DisposableBase {
 			await vscode.commands.executeCommand(command);
 		}
 	}
-}
-
-/** The `composio.approval` setting; anything unknown means the safe default. */
-function approvalMode(value: unknown): ApprovalMode {
-	return value === 'all' || value === 'never' ? value : 'writes';
 }

@@ -5,6 +5,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import { toolAction, toolkitDisplayName } from '../common/toolkitNames';
+import { secretWarning } from './secretScan';
 import type { ToolAction } from './toolApproval';
 
 /** One action of an approval question, ready to show. */
@@ -19,6 +20,8 @@ export interface ActionSummary {
 	readonly account?: string;
 	/** The arguments as `name: value` lines (strings as they are, everything else as JSON). */
 	readonly args: readonly { readonly name: string; readonly value: string }[];
+	/** One warning per secret found in what it would send ("Looks like an OpenAI API key in body."). */
+	readonly warnings: readonly string[];
 }
 
 /** An action as shown. */
@@ -29,6 +32,7 @@ export function summarizeAction(a: ToolAction): ActionSummary {
 		tool: a.tool,
 		...(a.account ? { account: a.account } : {}),
 		args: Object.entries(a.args).map(([name, value]) => ({ name, value: typeof value === 'string' ? value : (JSON.stringify(value, null, 2) ?? String(value)) })),
+		warnings: (a.secrets ?? []).map(secretWarning),
 	};
 }
 
@@ -39,12 +43,27 @@ export function approvalHeading(actions: readonly ToolAction[]): string {
 
 /** What an approval question asks, in words: acting on an account, or looking into the workspace (a secret file). */
 export function approvalExplanation(actions: readonly ToolAction[]): string {
+	if (actions.some((a) => a.runsCode)) {
+		return workbenchExplanation();
+	}
 	if (actions.length > 0 && actions.every((a) => a.toolkit === 'vscode')) {
 		return actions.some((a) => a.tool === 'VSCODE_READ_SECRET_FILE')
 			? l10n.t('The agent wants to read a file that may hold secrets (keys, passwords). Nothing is read until you answer.')
 			: l10n.t('The agent wants to look at your workspace. Nothing runs until you answer.');
 	}
 	return l10n.t('The agent wants to act on your account. Nothing runs until you answer.');
+}
+
+/** What a card for code in the remote workbench says, plainly. */
+export function workbenchExplanation(): string {
+	return l10n.t(
+		"The agent wants to run code in Composio's remote workbench. That code can act on every account you have connected, with no further question for each action. Read all of it before you allow it; it can only be allowed once.",
+	);
+}
+
+/** The warning over a question whose actions send secrets out, or undefined when none does. */
+export function secretsHeading(actions: readonly ToolAction[]): string | undefined {
+	return actions.some((a) => (a.secrets?.length ?? 0) > 0) ? l10n.t('This would send what looks like a secret. Check before you allow it.') : undefined;
 }
 
 /** Markdown text with every character that could format escaped. */
@@ -70,10 +89,15 @@ export function actionLine(summary: ActionSummary): string {
  */
 export function approvalMarkdown(actions: readonly ToolAction[]): string {
 	const parts = [`**${approvalHeading(actions)}** ${approvalExplanation(actions)}`];
+	const secrets = secretsHeading(actions);
+	if (secrets) {
+		parts.push(`⚠️ **${escapeMarkdown(secrets)}**`);
+	}
 	for (const a of actions.map(summarizeAction)) {
 		const args = a.args.length > 0 ? a.args.map((r) => `${r.name}: ${r.value}`).join('\n') : l10n.t('(no arguments)');
 		const fence = fenceFor(args);
-		parts.push(`${actionLine(a)}\n\n${fence}text\n${args}\n${fence}`);
+		const warnings = a.warnings.map((w) => `\n\n⚠️ ${escapeMarkdown(w)}`).join('');
+		parts.push(`${actionLine(a)}${warnings}\n\n${fence}text\n${args}\n${fence}`);
 	}
 	return parts.join('\n\n');
 }

@@ -9,6 +9,7 @@
  * COMPOSIO_MULTI_EXECUTE_TOOL is judged on its own.
  */
 import { isRecord } from '../common/isRecord';
+import { findSecrets, type SecretFinding } from './secretScan';
 
 /** The `composio.approval` setting: ask for side-effecting tools (default), for every tool, or never. */
 export type ApprovalMode = 'writes' | 'all' | 'never';
@@ -37,7 +38,20 @@ export interface ToolAction {
 	 * the user allowed this action in the chat or for good.
 	 */
 	readonly sensitive?: boolean;
+	/**
+	 * Set by the gate (`assessAction`): secrets found in what the call would send out. The card
+	 * warns, naming each; no earlier answer and no approval mode skips it.
+	 */
+	readonly secrets?: readonly SecretFinding[];
+	/**
+	 * Set by the gate: the call runs code in Composio's remote workbench, which can act on every
+	 * connected account. It always asks, and only "Allow once" is offered.
+	 */
+	readonly runsCode?: boolean;
 }
+
+/** The meta tools that run code in Composio's sandbox (the remote workbench and its shell). */
+export const CODE_TOOLS: ReadonlySet<string> = new Set(['COMPOSIO_REMOTE_WORKBENCH', 'COMPOSIO_REMOTE_BASH_TOOL']);
 
 const MULTI_EXECUTE = 'COMPOSIO_MULTI_EXECUTE_TOOL';
 
@@ -158,9 +172,33 @@ export interface ApprovalContext {
 	readonly tagsOf?: (tool: string) => readonly string[] | undefined;
 }
 
-/** The actions of a call that need the user's consent (empty: it may run). */
+/**
+ * An action with what the card must say about it: `runsCode` for the workbench and bash tools,
+ * and `secrets` found in the arguments of an action that sends data out (it writes, judged as
+ * approval judges it, and is not one of the editor's own tools, which send nothing anywhere).
+ */
+export function assessAction(a: ToolAction, context: ApprovalContext): ToolAction {
+	const runsCode = CODE_TOOLS.has(a.tool);
+	const sendsOut = a.toolkit !== 'vscode' && (runsCode || !(a.readOnly ?? isReadOnlyTool(a.tool, context.tagsOf?.(a.tool))));
+	const secrets = sendsOut ? findSecrets(a.args) : [];
+	return { ...a, ...(runsCode ? { runsCode: true } : {}), ...(secrets.length > 0 ? { secrets } : {}) };
+}
+
+/** True when the question may offer "Allow in this chat" and "Always allow": none of its actions runs code. */
+export function offersLastingAnswers(actions: readonly ToolAction[]): boolean {
+	return !actions.some((a) => a.runsCode === true || CODE_TOOLS.has(a.tool));
+}
+
+/**
+ * The actions of a call that need the user's consent (empty: it may run), assessed
+ * (`assessAction`). Code that runs in the workbench and an action sending a secret out always
+ * ask, whatever the mode and earlier answers.
+ */
 export function actionsNeedingApproval(actions: readonly ToolAction[], context: ApprovalContext, allowed: (tool: string) => boolean): ToolAction[] {
-	return actions.filter((a) => {
+	return actions.map((a) => assessAction(a, context)).filter((a) => {
+		if (a.runsCode || (a.secrets?.length ?? 0) > 0) {
+			return true;
+		}
 		if (allowed(a.tool)) {
 			return false;
 		}
@@ -251,7 +289,8 @@ export class ToolApprovalGate {
 		if (!pending) {
 			return false;
 		}
-		const tools = [...new Set(pending.actions.map((a) => a.tool))];
+		// Code tools are allowed once at a time: a lasting answer never covers them.
+		const tools = [...new Set(pending.actions.map((a) => a.tool))].filter((t) => !CODE_TOOLS.has(t));
 		if (decision === 'chat') {
 			tools.forEach((t) => this.chatAllowed.add(t));
 		} else if (decision === 'always') {

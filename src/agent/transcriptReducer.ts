@@ -11,6 +11,7 @@ import type { AuthCardStatus, EditorContext, TranscriptItem } from '../protocol/
 import { toolkitDisplayName } from '../common/toolkitNames';
 import type { AgentEvent } from './agentEvents';
 import type { LeftOut } from './modelClient';
+import { secretWarning } from './secretScan';
 
 /** What a running turn has opened, by the ids of their items. */
 export interface TurnItems {
@@ -207,6 +208,8 @@ export function reduceEvent(items: readonly TranscriptItem[], turn: TurnItems, e
 						...(a.account ? { account: a.account } : {}),
 						...(a.as ? { as: a.as } : {}),
 						args: prettyArgs(a.args),
+						...(a.secrets && a.secrets.length > 0 ? { warnings: a.secrets.map(secretWarning) } : {}),
+						...(a.runsCode ? { runsCode: true } : {}),
 					})),
 				});
 			}

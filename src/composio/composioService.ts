@@ -112,7 +112,7 @@ export class ComposioService implements Disposable {
 			throw toComposioError(e, { secrets });
 		}
 		const scope = settings.toolkits.length > 0 ? settings.toolkits.join(', ') : 'all toolkits';
-		this.logger.debug(`Creating a Composio session (${scope}${settings.multiAccount ? ', multi-account' : ''}).`);
+		this.logger.debug(`Creating a Composio session (${scope}${settings.multiAccount ? ', multi-account' : ''}${settings.workbench ? ', workbench on' : ''}).`);
 		let sdkSession: SdkSession;
 		try {
 			sdkSession = await createSdkSession(composio, userId, settings);
@@ -148,6 +148,7 @@ function sessionKey(userId: string, settings: ComposioSettings): string {
 		toolkits: [...settings.toolkits].sort(),
 		authConfigs: Object.entries(settings.authConfigs).sort(([a], [b]) => a.localeCompare(b)),
 		multiAccount: settings.multiAccount,
+		workbench: settings.workbench === true,
 	};
 	const keyHash = createHash('sha256').update(settings.apiKey).digest('hex');
 	return JSON.stringify([userId, keyHash, settings.baseUrl, options]);

@@ -37,6 +37,9 @@ export function createSdkSession(composio: ComposioSdk, userId: string, settings
 		...(Object.keys(settings.authConfigs).length > 0 ? { authConfigs: { ...settings.authConfigs } } : {}),
 		...(settings.multiAccount ? { multiAccount: { enable: true } } : {}),
 		manageConnections: true,
+		// The remote workbench runs code that can act on every connected account with one approval:
+		// off unless the user turned it on (composio.workbench.enabled). The SDK sends it as `workbench`.
+		sandbox: { enable: settings.workbench === true },
 		// Types `session.mcp` (present on every session); sends nothing extra.
 		mcp: true,
 	});

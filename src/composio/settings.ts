@@ -21,6 +21,8 @@ export interface ComposioSettings {
 	authConfigs: Record<string, string>;
 	/** Allow several connected accounts per toolkit (e.g. work and personal Gmail). */
 	multiAccount: boolean;
+	/** Offer Composio's remote workbench and bash tools in the session (`composio.workbench.enabled`); off unless true. */
+	workbench?: boolean;
 }
 
 /** The raw values as read from configuration and the secret store; every field may be anything. */
@@ -30,6 +32,7 @@ export interface RawComposioSettings {
 	readonly toolkits?: unknown;
 	readonly authConfigs?: unknown;
 	readonly multiAccount?: unknown;
+	readonly workbench?: unknown;
 }
 
 /** The outcome of validation: usable settings, and one sentence per thing that was wrong. */
@@ -44,6 +47,7 @@ export const COMPOSIO_SETTING_NAMES = {
 	toolkits: 'composio.toolkits',
 	authConfigs: 'composio.authConfigs',
 	multiAccount: 'composio.multiAccount',
+	workbench: 'composio.workbench.enabled',
 } as const;
 
 const TOOLKIT_SLUG = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -169,5 +173,14 @@ export function parseComposioSettings(raw: RawComposioSettings): ParsedComposioS
 		}
 	}
 
-	return { settings: { apiKey, baseUrl, toolkits, authConfigs, multiAccount }, problems };
+	let workbench = false;
+	if (raw.workbench !== undefined && raw.workbench !== null) {
+		if (typeof raw.workbench === 'boolean') {
+			workbench = raw.workbench;
+		} else {
+			problems.push(`${names.workbench} must be true or false; using false.`);
+		}
+	}
+
+	return { settings: { apiKey, baseUrl, toolkits, authConfigs, multiAccount, workbench }, problems };
 }

@@ -123,6 +123,9 @@ export const ENGLISH_CHAT_STRINGS = {
 	approvalReadSecret: 'The agent wants to read a file that may hold secrets (keys, passwords). Nothing is read until you answer.',
 	approvalWorkspace: 'The agent wants to look at your workspace. Nothing runs until you answer.',
 	approvalAccount: 'The agent wants to act on your account. Nothing runs until you answer.',
+	approvalWorkbench:
+		"The agent wants to run code in Composio's remote workbench. That code can act on every account you have connected, with no further question for each action. Read all of it before you allow it; it can only be allowed once.",
+	approvalSecrets: 'This would send what looks like a secret. Check before you allow it.',
 	/** {0}: who the action acts as. */
 	actsAs: 'as {0}',
 	allowOnce: 'Allow once',

@@ -47,6 +47,10 @@ export interface ApprovalRequestAction {
 	readonly as?: string;
 	/** The arguments as pretty JSON text. */
 	readonly args: string;
+	/** Secrets found in what it would send, each worded by the host ("Looks like an OpenAI API key in body."). */
+	readonly warnings?: readonly string[];
+	/** It runs code in the remote workbench: the card says so and offers only "Allow once". */
+	readonly runsCode?: boolean;
 }
 export type AuthCardStatus = 'waiting' | 'connected' | 'expired' | 'failed' | 'cancelled';
 

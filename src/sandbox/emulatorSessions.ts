@@ -44,6 +44,7 @@ import {
 	type ToolDef,
 	type ToolkitDef,
 } from './emulatorToolkits';
+import { isWorkbenchTool, WORKBENCH_TOOLS } from './emulatorWorkbench';
 
 /** A meta tool's definition. */
 export interface MetaToolDef {
@@ -156,6 +157,7 @@ export const META_TOOLS: readonly MetaToolDef[] = [
 		outputParameters: objectSchema({ results: anyObject('Per-toolkit status'), all_active: { type: 'boolean' } }),
 		readOnly: true,
 	},
+	...WORKBENCH_TOOLS,
 ];
 
 /** Looks a meta tool up by slug (case-insensitive). */
@@ -340,6 +342,8 @@ export function parseSessionConfig(body: unknown, store: EmulatorStore): Session
 		searchEnabled: !(isRecord(body.search) && body.search.enable === false),
 		multiExecuteEnabled: !(isRecord(body.execute) && body.execute.enable_multi_execute === false),
 		preloadTools,
+		// The SDK sends its `sandbox` option as `workbench`; unset means on.
+		workbenchEnabled: !(isRecord(body.workbench) && body.workbench.enable === false),
 	};
 }
 
@@ -398,7 +402,8 @@ export function metaToolInSession(config: SessionConfig, tool: MetaToolDef): boo
 		case 'COMPOSIO_WAIT_FOR_CONNECTIONS':
 			return config.manageConnections.enable && config.manageConnections.waitForConnections;
 		default:
-			return true;
+			// On unless the session turned it off, as on the real service.
+			return isWorkbenchTool(tool.slug) ? config.workbenchEnabled !== false : true;
 	}
 }
 
@@ -425,7 +430,7 @@ export function sessionJson(session: SessionRecord, baseUrl: string): SessionJso
 			enable_wait_for_connections: c.manageConnections.waitForConnections,
 			enable_connection_removal: true,
 		},
-		workbench: { enable: false },
+		workbench: { enable: c.workbenchEnabled !== false },
 		...(c.toolkits ? { toolkits: 'enable' in c.toolkits ? { enabled: c.toolkits.enable } : { disabled: c.toolkits.disable } } : {}),
 		...(Object.keys(c.authConfigs).length > 0 ? { auth_configs: c.authConfigs } : {}),
 		...(Object.keys(c.connectedAccounts).length > 0 ? { connected_accounts: c.connectedAccounts } : {}),

@@ -80,6 +80,8 @@ export interface SessionConfig {
 	searchEnabled: boolean;
 	multiExecuteEnabled: boolean;
 	preloadTools: string[] | 'all' | null;
+	/** The remote workbench and bash tools are offered (Composio's default); absent in state saved before, meaning on. */
+	workbenchEnabled?: boolean;
 }
 
 /** A tool router session. */

@@ -513,6 +513,17 @@ function classify(text: string, editor: EditorState): Task {
 	if (connect?.[1]) {
 		return { kind: 'connect', toolkit: connect[1] as Toolkit, another: /\b(?:another|second|one more|other|new)\b/.test(lower) };
 	}
+	// "In the workbench, count my unread emails": code for the remote workbench, when the session offers it.
+	if (/\b(?:in|on|with) the (?:remote )?workbench\b/.test(lower) && editor.tools.has('COMPOSIO_REMOTE_WORKBENCH')) {
+		const request = plain.replace(/\b(?:in|on|with) the (?:remote )?workbench\b[,:]?\s*/i, '').trim();
+		const codeToRun = code[0]?.code ?? `# ${request}\nresult = run_composio_tool("GMAIL_FETCH_EMAILS", {"max_results": 50})\nprint(len(result["data"]["messages"]))`;
+		return {
+			kind: 'editor',
+			tool: 'COMPOSIO_REMOTE_WORKBENCH',
+			args: { code_to_execute: codeToRun, thought: request },
+			next: (outcome) => (outcome.ok ? 'The workbench ran the code.' : `The workbench did not run the code: ${inline(outcome.error ?? 'it reported an error')}`),
+		};
+	}
 	const wantsIssue = wantsIssueIn(lower);
 	const editorTask = classifyEditorTask(plain, editor);
 	if (editorTask) {

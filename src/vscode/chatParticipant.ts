@@ -17,7 +17,7 @@ import { approvalMarkdown, escapeMarkdown } from '../agent/approvalSummary';
 import type { AuthWaiter, PendingConnection } from '../agent/authWaiter';
 import { allowedInChat, type HistoryTurn, historyMessages, type ParticipantMetadata, ParticipantRuns, parseParticipantMetadata, resumable } from '../agent/participantHistory';
 import { userMessageContent } from '../agent/systemPrompt';
-import { type AlwaysAllowedStore, type ApprovalDecision, type ApprovalMode, ToolApprovalGate } from '../agent/toolApproval';
+import { type AlwaysAllowedStore, type ApprovalDecision, type ApprovalMode, offersLastingAnswers, ToolApprovalGate } from '../agent/toolApproval';
 import { assertNever } from '../common/assertNever';
 import type { Clock } from '../common/clock';
 import { isRecord } from '../common/isRecord';
@@ -303,8 +303,11 @@ class ResponseRenderer {
 				stream.markdown(`\n\n${approvalMarkdown(actions)}\n\n`);
 				const button = (decision: ApprovalDecision, title: string): void => stream.button({ command: ParticipantCommandIds.approve, title, arguments: [this.runId, event.callId, decision] });
 				button('once', vscode.l10n.t('Allow once'));
-				button('chat', vscode.l10n.t('Allow in this chat'));
-				button('always', vscode.l10n.t('Always allow'));
+				// Code for the remote workbench is allowed once at a time (toolApproval.ts).
+				if (offersLastingAnswers(event.actions)) {
+					button('chat', vscode.l10n.t('Allow in this chat'));
+					button('always', vscode.l10n.t('Always allow'));
+				}
 				button('deny', vscode.l10n.t('Deny'));
 				stream.progress(vscode.l10n.t('Waiting for your answer…'));
 				break;

@@ -106,6 +106,10 @@ export function chatStrings(): ChatStrings {
 		approvalReadSecret: vscode.l10n.t('The agent wants to read a file that may hold secrets (keys, passwords). Nothing is read until you answer.'),
 		approvalWorkspace: vscode.l10n.t('The agent wants to look at your workspace. Nothing runs until you answer.'),
 		approvalAccount: vscode.l10n.t('The agent wants to act on your account. Nothing runs until you answer.'),
+		approvalWorkbench: vscode.l10n.t(
+			"The agent wants to run code in Composio's remote workbench. That code can act on every account you have connected, with no further question for each action. Read all of it before you allow it; it can only be allowed once.",
+		),
+		approvalSecrets: vscode.l10n.t('This would send what looks like a secret. Check before you allow it.'),
 		actsAs: vscode.l10n.t('as {0}'),
 		allowOnce: vscode.l10n.t('Allow once'),
 		allowInChat: vscode.l10n.t('Allow in this chat'),

@@ -3,6 +3,7 @@ import { Emitter } from '../common/emitter';
 import { SECRET_STORAGE_KEYS, type SecretStore } from '../common/secrets';
 import { type ComposioSettings, parseComposioSettings } from '../composio/settings';
 import type { SandboxServers } from '../sandbox/sandboxServers';
+import { userSetting } from './userSettings';
 
 /** OpenAI's own API, the default model endpoint. */
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -29,8 +30,9 @@ export interface ResolvedEnvironment {
 /** The `composio.sandbox` setting. */
 export type SandboxSetting = 'auto' | 'on' | 'off';
 
-function sandboxSetting(config: vscode.WorkspaceConfiguration): SandboxSetting {
-	const value = config.get<unknown>('sandbox');
+/** `composio.sandbox`, from the user's settings only (a workspace may not switch where keys go). */
+function sandboxSetting(): SandboxSetting {
+	const value = userSetting<unknown>('composio.sandbox');
 	return value === 'on' || value === 'off' ? value : 'auto';
 }
 
@@ -71,7 +73,7 @@ export class EnvironmentResolver implements vscode.Disposable {
 
 	/** True when the next resolve() will be the sandbox (cheap: does not start it). */
 	async isSandbox(): Promise<boolean> {
-		const setting = sandboxSetting(vscode.workspace.getConfiguration('composio'));
+		const setting = sandboxSetting();
 		return setting === 'on' || (setting === 'auto' && (await this.secrets.source('composioApiKey')) === 'none');
 	}
 
@@ -81,7 +83,9 @@ export class EnvironmentResolver implements vscode.Disposable {
 		const maxTurns = clampTurns(config.get('agent.maxTurns'));
 		const parsed = parseComposioSettings({
 			apiKey: await this.secrets.get('composioApiKey'),
-			baseUrl: config.get('baseUrl'),
+			// The endpoint and the workbench come from the user's settings only (userSettings.ts).
+			baseUrl: userSetting('composio.baseUrl'),
+			workbench: userSetting('composio.workbench.enabled'),
 			toolkits: config.get('toolkits'),
 			authConfigs: config.get('authConfigs'),
 			multiAccount: config.get('multiAccount'),
@@ -97,7 +101,7 @@ export class EnvironmentResolver implements vscode.Disposable {
 				problems: parsed.problems,
 			};
 		}
-		const modelBaseUrl = (config.get<string>('openai.baseUrl') ?? '').trim() || OPENAI_BASE_URL;
+		const modelBaseUrl = (userSetting<string>('composio.openai.baseUrl') ?? '').trim() || OPENAI_BASE_URL;
 		const modelName = (config.get<string>('openai.model') ?? '').trim() || 'gpt-4.1-mini';
 		const openAiKey = await this.secrets.get('openAiApiKey');
 		const needsOpenAiKey = !openAiKey && modelBaseUrl.replace(/\/+$/, '') === OPENAI_BASE_URL;

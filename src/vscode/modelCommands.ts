@@ -46,8 +46,7 @@ export async function getModels(picker: QuickPicker): Promise<void> {
 	await picked?.run();
 }
 
-/** Composio: Use the Sandbox — turns `composio.sandbox` on (for this workspace when one is open). */
+/** Composio: Use the Sandbox — turns `composio.sandbox` on in the user's settings (the only place it is read from). */
 export async function useSandbox(): Promise<void> {
-	const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-	await vscode.workspace.getConfiguration('composio').update('sandbox', 'on', target);
+	await vscode.workspace.getConfiguration('composio').update('sandbox', 'on', vscode.ConfigurationTarget.Global);
 }

@@ -371,13 +371,18 @@ export class TranscriptView {
 			h('button', { class: `button${primary ? ' primary' : ''}`, type: 'button', 'data-action': 'approve', 'data-decision': decision }, label);
 		const t = this.t;
 		const heading = actions.length === 1 ? t.allowThisAction : format(t.allowTheseActions, actions.length);
+		const lasting = !actions.some((a) => a.runsCode === true);
+		const warned = actions.some((a) => (a.warnings?.length ?? 0) > 0);
 		return h(
 			'section',
 			{ class: 'approval', role: 'group', 'aria-label': format(t.approvalNeeded, this.app(item.toolkit), toolAction(item.name, item.toolkit)) },
 			h('div', { class: 'approval-title' }, icon('shield'), h('span', {}, heading)),
 			h('p', { class: 'approval-explain' }, approvalExplanation(actions, t)),
+			warned ? h('p', { class: 'approval-secrets', role: 'alert' }, icon('warning'), h('span', {}, t.approvalSecrets)) : undefined,
 			list,
-			h('div', { class: 'approval-buttons' }, answer('once', t.allowOnce, true), answer('chat', t.allowInChat), answer('always', t.alwaysAllowTool), answer('deny', t.deny)),
+			lasting
+				? h('div', { class: 'approval-buttons' }, answer('once', t.allowOnce, true), answer('chat', t.allowInChat), answer('always', t.alwaysAllowTool), answer('deny', t.deny))
+				: h('div', { class: 'approval-buttons' }, answer('once', t.allowOnce, true), answer('deny', t.deny)),
 		);
 	}
 
@@ -408,6 +413,7 @@ export class TranscriptView {
 				action.as || action.account ? h('span', { class: 'approval-account' }, ` ${format(this.t.actsAs, action.as ?? action.account ?? '')}`) : undefined,
 			),
 			h('code', { class: 'tool-slug' }, action.tool),
+			...(action.warnings ?? []).map((w) => h('p', { class: 'approval-secret' }, icon('warning'), h('span', {}, w))),
 			rows,
 		);
 	}
@@ -541,6 +547,9 @@ export class TranscriptView {
 
 /** What an approval card asks, in words: acting on an account, or looking into the workspace (a secret file). */
 function approvalExplanation(actions: readonly ApprovalRequestAction[], t: ChatStrings): string {
+	if (actions.some((a) => a.runsCode === true)) {
+		return t.approvalWorkbench;
+	}
 	if (actions.length > 0 && actions.every((a) => a.toolkit === 'vscode')) {
 		return actions.some((a) => a.tool === 'VSCODE_READ_SECRET_FILE') ? t.approvalReadSecret : t.approvalWorkspace;
 	}

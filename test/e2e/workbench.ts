@@ -66,6 +66,8 @@ export interface WorkbenchOptions {
 	locale?: string;
 	/** The Composio view container's title in the activity bar, as the display language words it (default 'Composio'). */
 	containerTitle?: string;
+	/** Keep Workspace Trust on, so the folder opens in Restricted Mode (see `startCodeServer`). */
+	workspaceTrust?: boolean;
 }
 
 /** Starts code-server and a browser, opens a fresh folder with the extension loaded, waits for the workbench. */
@@ -108,6 +110,7 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
 		installExtension: options.extensionFolder === undefined,
 		...(options.extensionFolder ? { extraExtensions: [options.extensionFolder] } : {}),
 		...(options.locale ? { locale: options.locale } : {}),
+		...(options.workspaceTrust ? { workspaceTrust: true } : {}),
 		...(vscodeModels
 			? {
 					prepareExtensions: (dir: string) => installScriptedModels(dir, { consent: vscodeModels.consent === true }),

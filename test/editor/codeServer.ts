@@ -86,6 +86,11 @@ export interface CodeServerOptions {
 	editor?: EditorName;
 	/** More command-line arguments (e.g. `--enable-proposed-api <id>`). */
 	args?: readonly string[];
+	/**
+	 * Keep Workspace Trust on (by default the server starts with `--disable-workspace-trust`): a
+	 * folder then opens in Restricted Mode, without the startup question.
+	 */
+	workspaceTrust?: boolean;
 	/** Puts more extensions into the extensions folder before the server starts. */
 	prepareExtensions?: (extensionsDir: string) => void;
 	/**
@@ -164,7 +169,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
 				'telemetry.telemetryLevel': 'off',
 				'extensions.ignoreRecommendations': true,
 				'extensions.autoCheckUpdates': false,
-				'security.workspace.trust.enabled': false,
+				'security.workspace.trust.enabled': options.workspaceTrust === true,
+				...(options.workspaceTrust ? { 'security.workspace.trust.startupPrompt': 'never' } : {}),
 				'update.mode': 'none',
 				'git.openRepositoryInParentFolders': 'never',
 				...options.settings,
@@ -186,7 +192,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
 			'--extensions-dir', join(dir, 'exts'),
 			'--disable-telemetry',
 			'--disable-update-check',
-			'--disable-workspace-trust',
+			...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
 			'--ignore-last-opened',
 			// Lets vscode.env.openExternal resolve without a modal; the browser driver records the URL.
 			'--link-protection-trusted-domains', '*',

@@ -176,14 +176,14 @@ describe('Editor tools in the real editor (TypeScript error, uncommitted change)
 		const names = (): string[] => toolbox.definitions().flatMap((t) => (t.type === 'function' ? [t.function.name] : []));
 		assert.ok(names().includes('VSCODE_READ_FILE'));
 		const config = vscode.workspace.getConfiguration('composio.editorTools');
-		await config.update('read', false, vscode.ConfigurationTarget.Workspace);
+		await config.update('read', false, vscode.ConfigurationTarget.Global);
 		try {
 			assert.ok(!names().includes('VSCODE_READ_FILE'), 'not offered to the model');
 			assert.ok(names().includes('VSCODE_GET_PROBLEMS'), 'the others stay');
 			assert.match((await run('VSCODE_READ_FILE', { path: 'README.md' })).error ?? '', /switched off in this editor \(setting composio\.editorTools\.read\)/);
 			assert.doesNotMatch(toolbox.promptSection() ?? '', /VSCODE_READ_FILE/);
 		} finally {
-			await config.update('read', undefined, vscode.ConfigurationTarget.Workspace);
+			await config.update('read', undefined, vscode.ConfigurationTarget.Global);
 		}
 		assert.ok(names().includes('VSCODE_READ_FILE'));
 	});

@@ -147,9 +147,10 @@ describe('ComposioEmulator (through the real SDK)', function () {
 				cursor = typeof page.next_cursor === 'string' ? page.next_cursor : null;
 				pages++;
 			} while (cursor);
-			assert.equal(pages, 3);
-			assert.equal(slugs.length, 15);
-			assert.equal(new Set(slugs).size, 15);
+			// 15 tools, and the workbench and bash tools of a session that does not turn the workbench off.
+			assert.equal(pages, 4);
+			assert.equal(slugs.length, 17);
+			assert.equal(new Set(slugs).size, 17);
 		});
 
 		it('rejects unknown toolkits and auth configs at session creation, naming them', async () => {

@@ -4,7 +4,7 @@ import { DEFAULT_COMPOSIO_BASE_URL, parseComposioSettings } from '../../src/comp
 describe('parseComposioSettings', () => {
 	it('gives defaults for nothing', () => {
 		const { settings, problems } = parseComposioSettings({});
-		assert.deepEqual(settings, { apiKey: '', baseUrl: DEFAULT_COMPOSIO_BASE_URL, toolkits: [], authConfigs: {}, multiAccount: false });
+		assert.deepEqual(settings, { apiKey: '', baseUrl: DEFAULT_COMPOSIO_BASE_URL, toolkits: [], authConfigs: {}, multiAccount: false, workbench: false });
 		assert.deepEqual(problems, []);
 	});
 
@@ -22,6 +22,7 @@ describe('parseComposioSettings', () => {
 			toolkits: ['gmail', 'github'],
 			authConfigs: { gmail: 'ac_gmail_custom' },
 			multiAccount: true,
+			workbench: false,
 		});
 		assert.deepEqual(problems, []);
 	});

@@ -15,9 +15,9 @@ import { CallToolRequestSchema, type CallToolResult, ListToolsRequestSchema, typ
 import type { SessionEngine } from './emulatorExecution';
 import { ApiError, newId, sendError } from './emulatorHttp';
 import { isRecord } from '../common/isRecord';
-import { type MetaToolDef, sessionTools } from './emulatorSessions';
+import { sessionTools } from './emulatorSessions';
 import type { EmulatorStore } from './emulatorStore';
-import type { ToolDef } from './emulatorToolkits';
+import type { MetaToolDef, ToolDef } from './emulatorToolkits';
 
 /** `/tool_router/{id}/mcp`, the path `sessionJson` hands out as `mcp.url`. */
 const MCP_PATH = /^\/tool_router\/([^/]+)\/mcp\/?$/;

@@ -41,20 +41,11 @@ import {
 	objectSchema,
 	toolTags,
 	type JsonSchema,
+	type MetaToolDef,
 	type ToolDef,
 	type ToolkitDef,
 } from './emulatorToolkits';
 import { isWorkbenchTool, WORKBENCH_TOOLS } from './emulatorWorkbench';
-
-/** A meta tool's definition. */
-export interface MetaToolDef {
-	readonly slug: string;
-	readonly name: string;
-	readonly description: string;
-	readonly inputParameters: JsonSchema;
-	readonly outputParameters: JsonSchema;
-	readonly readOnly: boolean;
-}
 
 /** The result of executing a tool: Composio's `{data, error}` (the route adds `log_id`). */
 export interface ExecutionResult {

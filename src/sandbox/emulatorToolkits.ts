@@ -564,3 +564,13 @@ export function validateArguments(schema: JsonSchema, args: Record<string, unkno
 	}
 	return null;
 }
+
+/** A meta tool's definition. */
+export interface MetaToolDef {
+	readonly slug: string;
+	readonly name: string;
+	readonly description: string;
+	readonly inputParameters: JsonSchema;
+	readonly outputParameters: JsonSchema;
+	readonly readOnly: boolean;
+}

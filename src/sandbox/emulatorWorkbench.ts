@@ -4,8 +4,7 @@
  * emulator lists them so a session that forgets to turn them off shows it, as the real service
  * would; it does not run code (a call answers that the sandbox does not support it).
  */
-import type { MetaToolDef } from './emulatorSessions';
-import { objectSchema, type JsonSchema } from './emulatorToolkits';
+import { type JsonSchema, type MetaToolDef, objectSchema } from './emulatorToolkits';
 
 const str = (description: string): JsonSchema => ({ type: 'string', description });
 

@@ -161,7 +161,9 @@ export class Services extends DisposableBase {
 		});
 		this.editorPrompts = new EditorPrompts({
 			chatView: this.chatView,
-			send: async (text, context) => (await this.loadChat()).controller.send(text, context),
+			send: async (text, context) => {
+				await (await this.loadChat()).controller.send(text, context);
+			},
 			prompts: ui.prompts,
 			picker: ui.picker,
 			log,

@@ -37,6 +37,7 @@ import { approvalSetting } from './vscode/userSettings';
 import { UserIdStore } from './vscode/userIdStore';
 import { createLinkOpener } from './vscode/vsCodeLinkOpener';
 import { VsCodeSecretStore } from './vscode/vsCodeSecretStore';
+import { SettingsGenerations } from './vscode/settingsGenerations';
 
 /**
  * The bundles that load on first use. esbuild.mjs builds each `import()` target here as a file of
@@ -69,6 +70,8 @@ export class Services extends DisposableBase {
 	readonly sandbox: SandboxServers;
 	readonly environment: EnvironmentResolver;
 	readonly userIds: UserIdStore;
+	/** Ends every request made under settings that have changed (keys, endpoints, mode, user id). */
+	readonly generations: SettingsGenerations;
 	/** Who each connected account is (learned once it is ACTIVE, with the session then open), in the workspace state. */
 	readonly identities: AccountIdentities;
 	readonly chatView: ChatViewProvider;
@@ -120,6 +123,7 @@ export class Services extends DisposableBase {
 			new ModelResolver({ workspaceState: context.workspaceState, log, load: { agent: loadAgent, openAi: loadModel, vscodeModel: loadVsCodeModel } }),
 		);
 		this.userIds = this._register(new UserIdStore(this.secrets));
+		this.generations = this._register(new SettingsGenerations(this.secrets, this.userIds));
 		this.identities = this._register(new AccountIdentities(new WorkspaceStateIdentityStore(context.workspaceState), { logger: log }));
 		this.linkOpener = createLinkOpener({ prompts: ui.prompts, baseUrl: () => this.composioBaseUrl, logger: log });
 		this.chatView = this._register(new ChatViewProvider(context.extensionUri, log));
@@ -141,6 +145,7 @@ export class Services extends DisposableBase {
 			handle: async (message) => (await this.loadChat()).controller.handle(message),
 		});
 		this._register(this.userIds.onDidChange(() => this.composioService?.dropSessions()));
+		this._register(this.generations.onDidEnd(() => (this.composioService?.endGeneration(), this.chatLoaded?.chat.cancel())));
 		this._register(this.environment.onDidChange(() => void this.chatView.refreshConfig()));
 		this._register(this.models.onDidChange(() => void this.chatView.refreshConfig()));
 
@@ -164,7 +169,7 @@ export class Services extends DisposableBase {
 		});
 		this.editorPrompts = new EditorPrompts({
 			chatView: this.chatView,
-			send: async (text, context) => (await this.loadChat()).controller.send(text, context),
+			send: async (text, context) => void (await (await this.loadChat()).controller.send(text, context)),
 			prompts: ui.prompts,
 			picker: ui.picker,
 			log,
@@ -290,9 +295,12 @@ export class Services extends DisposableBase {
 	});
 
 	/** The Composio session for this workspace's user in the current environment. Throws ComposioError. */
-	async session(env?: ResolvedEnvironment): Promise<ToolSession> {
+	async session(env?: ResolvedEnvironment, generation = this.generations.signal): Promise<ToolSession> {
 		const resolved = env ?? (await this.resolveEnvironment());
 		const [composio, userId] = await Promise.all([this.composio(), this.userIds.get()]);
+		if (generation.aborted) {
+			throw new ComposioError('cancelled', vscode.l10n.t('The settings changed; try again.'), { detail: 'settings changed during setup' });
+		}
 		return composio.getSession(userId, resolved.composio);
 	}
 
@@ -336,6 +344,7 @@ export class Services extends DisposableBase {
 	 * once. Throws a ComposioError or ModelError with its remedy when a key is missing.
 	 */
 	async turnSetup(signal: AbortSignal, chosen?: vscode.LanguageModelChat): Promise<TurnSetup> {
+		const generation = this.generations.signal;
 		const env = await this.resolveEnvironment();
 		for (const problem of env.problems) {
 			this.log.warn(problem);
@@ -359,12 +368,12 @@ export class Services extends DisposableBase {
 				const { ModelError } = await loadAgent();
 				throw new ModelError('noModel', noModelMessage(), { action: 'chooseModel' });
 			}
-			model = () => this.models.client(selected, env);
+			model = () => this.models.client(selected, env, generation);
 		}
 		if (signal.aborted) {
 			throw new ComposioError('cancelled', 'Cancelled.');
 		}
-		const [session, client, localTools] = await Promise.all([this.session(env), model(), this.editorTools.toolbox()]);
+		const [session, client, localTools] = await Promise.all([this.session(env, generation), model(), this.editorTools.toolbox()]);
 		return { model: client, session, maxTurns: env.maxTurns, multiAccount: env.composio.multiAccount, localTools, identities: this.identities };
 	}
 

@@ -3,6 +3,7 @@ import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'o
 import type { ModelChunk, ModelClient, ModelRequest, ModelToolCall } from './modelClient';
 import { cancelledModelError, ModelError, redactSecrets, streamCutModelError } from './modelErrors';
 import { toModelError } from './openAiErrors';
+import { fetchUntil } from '../common/settingsGeneration';
 
 /** OpenAI's public endpoint, used when no base URL is configured. */
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -25,6 +26,11 @@ export interface OpenAiModelClientOptions {
 	maxRetries?: number;
 	/** Per-attempt timeout in milliseconds; default 120 000. */
 	timeoutMs?: number;
+	/**
+	 * Aborts when the settings this client was made for (key, endpoint, mode) are over: a request
+	 * in flight is aborted ('cancelled') and none is sent after, retries included.
+	 */
+	generation?: AbortSignal;
 }
 
 interface PartialToolCall {
@@ -47,8 +53,10 @@ export class OpenAiModelClient implements ModelClient {
 	readonly model: string;
 	private readonly client: OpenAI;
 	private readonly secrets: string[];
+	private readonly generation: AbortSignal | undefined;
 
 	constructor(options: OpenAiModelClientOptions) {
+		this.generation = options.generation;
 		this.model = options.model;
 		const apiKey = options.apiKey && options.apiKey.trim().length > 0 ? options.apiKey.trim() : undefined;
 		this.secrets = apiKey ? [apiKey] : [];
@@ -62,11 +70,12 @@ export class OpenAiModelClient implements ModelClient {
 			maxRetries: options.maxRetries ?? 2,
 			timeout: options.timeoutMs ?? 120_000,
 			logLevel: 'off',
+			...(options.generation ? { fetch: fetchUntil(options.generation) } : {}),
 		});
 	}
 
 	async *stream(request: ModelRequest): AsyncGenerator<ModelChunk, void, undefined> {
-		const { signal } = request;
+		const signal = this.generation ? AbortSignal.any([request.signal, this.generation]) : request.signal;
 		if (signal.aborted) {
 			throw cancelledModelError();
 		}

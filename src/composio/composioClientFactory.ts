@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { Composio, logger as sdkLogger } from '@composio/core';
 import { OpenAIProvider } from '@composio/openai';
 import type { Disposable } from '../common/disposable';
+import { endWithGeneration } from '../common/settingsGeneration';
 import { COMPOSIO_MESSAGES, ComposioError, toComposioError } from './composioErrors';
 import { describeError, RedactingLogger, type Logger } from '../common/logger';
 
@@ -147,6 +148,8 @@ function clientKey(apiKey: string, baseUrl: string): string {
  */
 export class ComposioClientFactory implements Disposable {
 	private readonly clients = new Map<string, ComposioSdk>();
+	/** Each client's generation: aborted by `clear`, which ends every request the client has made or will make. */
+	private readonly generations = new WeakMap<ComposioSdk, AbortController>();
 	private readonly logger: RedactingLogger;
 	private readonly routing: Disposable;
 
@@ -189,6 +192,9 @@ export class ComposioClientFactory implements Disposable {
 			throw new ComposioError('badRequest', l10n.t('The Composio client could not be set up; check the Composio base URL.'), { action: 'openLogs', detail: err.detail });
 		}
 		const http = composio.getClient();
+		const generation = new AbortController();
+		endWithGeneration(http, generation.signal);
+		this.generations.set(composio, generation);
 		http.logger = httpClientLogger(this.logger);
 		http.logLevel = 'debug';
 		if (this.options.requestTimeoutMs !== undefined) {
@@ -208,13 +214,28 @@ export class ComposioClientFactory implements Disposable {
 		return composio;
 	}
 
-	/** Forgets every client (after a key or base URL change); the next `get` builds afresh. */
+	/**
+	 * The signal that aborts when `composio`'s settings are over (`clear`): waits and polls made
+	 * with that client end with it. Never aborts for a client this factory did not build.
+	 */
+	signalOf(composio: ComposioSdk): AbortSignal {
+		return this.generations.get(composio)?.signal ?? new AbortController().signal;
+	}
+
+	/**
+	 * Forgets every client and ends its generation (after a key, endpoint, user or mode change):
+	 * each request one of them has in flight is aborted, and none of them sends another, retries
+	 * included. The next `get` builds afresh.
+	 */
 	clear(): void {
+		for (const composio of this.clients.values()) {
+			this.generations.get(composio)?.abort(new Error('The Composio settings changed.'));
+		}
 		this.clients.clear();
 	}
 
 	dispose(): void {
-		this.clients.clear();
+		this.clear();
 		this.routing.dispose();
 	}
 }

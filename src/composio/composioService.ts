@@ -96,6 +96,17 @@ export class ComposioService implements Disposable {
 		this.current = undefined;
 	}
 
+	/**
+	 * The settings requests were made under are over (API key, endpoint, user id or mode changed):
+	 * drops the session and ends every client's generation, so each request in flight is aborted,
+	 * waits for a connection end ('cancelled'), and no request with the old settings is sent again.
+	 */
+	endGeneration(): void {
+		this.logger.debug('Composio settings changed: ending the requests made under the old ones.');
+		this.current = undefined;
+		this.factory.clear();
+	}
+
 	dispose(): void {
 		this.current = undefined;
 		if (this.ownsFactory) {
@@ -127,6 +138,7 @@ export class ComposioService implements Disposable {
 			secrets,
 			reconnections: this.reconnections,
 			clock: this.options.clock ?? systemClock,
+			generation: this.factory.signalOf(composio),
 			pollIntervalMs: this.options.pollIntervalMs ?? DEFAULT_POLL_MS,
 			...(this.options.pageSize ? { pageSize: this.options.pageSize } : {}),
 			onSessionLost: (lost) => this.forget(lost),

@@ -55,6 +55,8 @@ export interface SessionDeps {
 	readonly secrets: readonly string[];
 	readonly reconnections: Reconnections;
 	readonly clock: Clock;
+	/** Aborts when the settings this session was made under are over: its waits end then ('cancelled'). */
+	readonly generation?: AbortSignal;
 	/** Default time between checks in `waitForConnection`. */
 	readonly pollIntervalMs: number;
 	/** Page size asked for when listing; the server's when absent. */
@@ -198,7 +200,7 @@ export class ComposioToolSession implements ToolSession {
 			this.deps.logger.debug(`Waiting for ${accountId} to connect.`);
 		}
 		const outcome = await pollConnection((signal) => this.connectionStatus(accountId, signal), {
-			signal: options.signal,
+			signal: this.deps.generation ? AbortSignal.any([options.signal, this.deps.generation]) : options.signal,
 			clock: this.deps.clock,
 			timeoutMs,
 			intervalMs: Math.max(10, options.intervalMs ?? this.deps.pollIntervalMs),

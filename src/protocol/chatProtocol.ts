@@ -59,6 +59,8 @@ export type HostToWebview =
 	| { readonly type: 'itemUpdated'; readonly conversationId: string; readonly item: TranscriptItem }
 	| { readonly type: 'textDelta'; readonly conversationId: string; readonly itemId: string; readonly delta: string }
 	| { readonly type: 'turnState'; readonly conversationId: string; readonly state: TurnState }
+	/** The host did not take the view's last `send` (a turn was running, or it failed to start): the view puts the text back. */
+	| { readonly type: 'sendRefused' }
 	| { readonly type: 'history'; readonly conversations: readonly ConversationSummary[]; readonly currentId: string }
 	/** Attach editor context to the next message (Ask About Selection). */
 	| { readonly type: 'addContext'; readonly context: EditorContext }

@@ -4,7 +4,7 @@
  * and the chat webview (`ChatViewProvider`). It only translates: conversations and turns live in ChatSession.
  */
 import * as vscode from 'vscode';
-import type { ChatSession } from '../agent/chatSession';
+import type { ChatSession, SendResult } from '../agent/chatSession';
 import { assertNever } from '../common/assertNever';
 import { DisposableBase } from '../common/disposable';
 import type { LinkOpener } from '../composio/linkPolicy';
@@ -73,12 +73,13 @@ export class ChatController extends DisposableBase implements ChatHost {
 	 * it starts has ended; a message sent while a turn runs (and does not wait for a connection)
 	 * is refused with a notice.
 	 */
-	async send(text: string, context: Parameters<ChatSession['send']>[1] = []): Promise<void> {
+	async send(text: string, context: Parameters<ChatSession['send']>[1] = []): Promise<SendResult> {
 		await this.prepare();
 		const result = await this.deps.chat.send(text, context);
 		if (result === 'busy') {
 			void vscode.window.showInformationMessage(vscode.l10n.t('The agent is still working on the last message. Stop it first, or wait until it finishes.'));
 		}
+		return result;
 	}
 
 	async handle(message: Exclude<WebviewToHost, { type: 'ready' }>): Promise<void> {
@@ -86,7 +87,18 @@ export class ChatController extends DisposableBase implements ChatHost {
 		switch (message.type) {
 			case 'send':
 				// A turn can run for minutes; do not hold the message queue for it.
-				void this.send(message.text, message.context).catch((e: unknown) => this.deps.log.error(e instanceof Error ? e : String(e)));
+				// A message the host did not take goes back to the view's box (see webview/sendTracker.ts).
+				void this.send(message.text, message.context).then(
+					(result) => {
+						if (result === 'busy' || result === 'empty') {
+							this.deps.view.post({ type: 'sendRefused' });
+						}
+					},
+					(e: unknown) => {
+						this.deps.log.error(e instanceof Error ? e : String(e));
+						this.deps.view.post({ type: 'sendRefused' });
+					},
+				);
 				return;
 			case 'cancel':
 				chat.cancel();

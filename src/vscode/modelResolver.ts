@@ -175,7 +175,7 @@ export class ModelResolver extends DisposableBase {
 	 * The client for `option`, fitted to its context window. Throws a `ModelError` ('notFound',
 	 * action 'chooseModel') when a VS Code model has gone away.
 	 */
-	async client(option: ModelOption, env: ResolvedEnvironment): Promise<ModelClient> {
+	async client(option: ModelOption, env: ResolvedEnvironment, generation?: AbortSignal): Promise<ModelClient> {
 		const title = optionTitle(option);
 		const { ContextFittingModelClient, estimateTokens, openAiInputLimit, ModelError } = await this.deps.load.agent();
 		if (option.source === 'vscode' && option.vscode) {
@@ -193,7 +193,7 @@ export class ModelResolver extends DisposableBase {
 			this.deps.log.info(`The context window of "${env.model.model}" is not known; assuming ${window.contextWindow} tokens. Set composio.openai.contextWindow to change it.`);
 		}
 		const { OpenAiModelClient } = await this.deps.load.openAi();
-		const inner = new OpenAiModelClient({ model: env.model.model, baseUrl: env.model.baseUrl, ...(env.model.apiKey ? { apiKey: env.model.apiKey } : {}) });
+		const inner = new OpenAiModelClient({ model: env.model.model, baseUrl: env.model.baseUrl, ...(env.model.apiKey ? { apiKey: env.model.apiKey } : {}), ...(generation ? { generation } : {}) });
 		return new ContextFittingModelClient(inner, { maxInputTokens: window.maxInputTokens, count: (text) => Promise.resolve(estimateTokens(text)) }, { label: title });
 	}
 

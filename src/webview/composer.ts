@@ -85,6 +85,11 @@ export class Composer {
 		}
 	}
 
+	/** Whether the box holds no text (a refused message goes back only into an empty box). */
+	get isEmpty(): boolean {
+		return this.input.value.trim() === '';
+	}
+
 	focus(): void {
 		this.input.focus();
 	}

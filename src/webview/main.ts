@@ -10,6 +10,7 @@ import { formatString as format, parseChatInitialState, type ChatInitialState } 
 import { type ConversationSummary, UNTITLED } from '../protocol/transcript';
 import { Composer, type ComposerDraft } from './composer';
 import { h, icon } from './dom';
+import { SendTracker } from './sendTracker';
 import { TranscriptView } from './transcriptView';
 import { vscodeApi } from './vscodeApi';
 
@@ -59,14 +60,21 @@ function announce(text: string): void {
 
 let conversationId = '';
 let turnState: TurnState = 'idle';
+const sends = new SendTracker();
 
 const transcript = new TranscriptView({ post, announce, strings: t, language });
 const composer = new Composer({
 	strings: t,
 	send: (text, context) => {
+		sends.sent({ text, context: [...context] });
 		post({ type: 'send', text, context: [...context] });
+		setTurnState(sends.shown);
 	},
-	stop: () => post({ type: 'cancel' }),
+	stop: () => {
+		sends.stopped();
+		post({ type: 'cancel' });
+		setTurnState(sends.shown);
+	},
 	saveDraft: (draft) => saveState({ draft }),
 	announce,
 });
@@ -254,7 +262,8 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
 			title.textContent = shownTitle(message.title);
 			transcript.setItems(message.items);
 			updateEmpty();
-			setTurnState(message.state);
+			sends.hostState(message.state);
+			setTurnState(sends.shown);
 			break;
 		case 'itemAdded':
 			if (message.conversationId === conversationId) {
@@ -273,9 +282,18 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
 			break;
 		case 'turnState':
 			if (message.conversationId === conversationId) {
-				setTurnState(message.state);
+				sends.hostState(message.state);
+				setTurnState(sends.shown);
 			}
 			break;
+		case 'sendRefused': {
+			const draft = sends.refused();
+			setTurnState(sends.shown);
+			if (draft && composer.isEmpty) {
+				composer.restore(draft);
+			}
+			break;
+		}
 		case 'history':
 			showHistory(message.conversations, message.currentId);
 			break;

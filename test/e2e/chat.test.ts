@@ -222,18 +222,24 @@ describe('Chat view behaviour in the real workbench (browser)', function () {
 	});
 
 	it('Insert at Cursor puts a code block into the open editor', async () => {
+		// Quick Open, typed only once its box is there (from the chat view, Ctrl+P reaches the
+		// workbench a moment later than the next keys would), and the file's own row clicked.
 		await wb.page.keyboard.press('Control+P');
-		await wb.page.keyboard.type('sample.ts');
-		await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'sample.ts' }).first().waitFor();
-		await wb.page.keyboard.press('Enter');
+		const quickOpen = wb.page.locator('.quick-input-widget input');
+		await quickOpen.waitFor();
+		await quickOpen.fill('sample.ts');
+		await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'sample.ts' }).first().click();
 		const editor = wb.page.locator('.monaco-editor[data-uri$="sample.ts"]').first();
 		await editor.waitFor();
 		await editor.locator('.view-lines').click();
 		await wb.page.keyboard.press('Control+End');
+		const answers = await chat.locator('.message.assistant').count();
 		await message().fill('Write a debounce function in TypeScript');
 		await message().press('Enter');
+		// This turn's own answer, not the last one of the test before (which has a code block too).
+		await waitUntil(async () => (await chat.locator('.message.assistant').count()) > answers, 'the answer to start');
 		await idle();
-		const block = chat.locator('.message.assistant').last().locator('.code-block').first();
+		const block = chat.locator('.message.assistant').last().locator('.code-block', { hasText: 'debounce' }).first();
 		await block.waitFor();
 		await block.hover();
 		await block.getByRole('button', { name: 'Insert at Cursor' }).click();

@@ -132,8 +132,8 @@ describe('Editor tools in the real workbench (browser)', function () {
 		const apply = wb.page.getByRole('button', { name: 'Apply Proposed Change' });
 		await apply.waitFor();
 
-		// Nothing has changed: not the file on disk, not the editor's text; the turn waits.
-		await new Promise((r) => setTimeout(r, 1000));
+		// Nothing has changed: not the file on disk, not the editor's text; the turn waits (the
+		// proposal is on screen, so the tool has run as far as it goes without an answer).
 		assert.equal(readFileSync(file, 'utf8'), BROKEN_TEXT);
 		assert.equal(await chat.locator('#app[data-turn="running"]').count(), 1, 'the agent waits for the answer');
 		await wb.page.mouse.move(700, 450);

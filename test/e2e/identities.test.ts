@@ -29,9 +29,12 @@ describe('Identities and Reconnect in the real workbench (browser)', function ()
 		await authorizeOpenedLink(wb, () => card.getByRole('button', { name: button }).click(), identity === undefined ? {} : { identity });
 	}
 
+	/** Types and sends `text`, and waits until the transcript shows it: the host has taken it (a turn has started). */
 	async function send(text: string): Promise<void> {
+		const users = await chat.locator('.message.user').count();
 		await message().fill(text);
 		await message().press('Enter');
+		await waitUntil(async () => (await chat.locator('.message.user').count()) > users, `"${text}" in the transcript`);
 	}
 
 	it('connects two Gmail accounts from the chat; each Connect card and the Connections view say who they are', async () => {

@@ -181,15 +181,17 @@ export async function runCommand(page: Page, label: string): Promise<void> {
 	for (let attempt = 0; attempt < 5; attempt++) {
 		await page.keyboard.press('F1');
 		const input = page.locator('.quick-input-widget input');
-		await input.waitFor();
-		await input.fill(`>${label}`);
 		const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
 		try {
+			// The palette can close again before it is typed into (focus moving to a view or a
+			// notification that just appeared on a loaded machine): then open it again.
+			await input.waitFor({ timeout: 10_000 });
+			await input.fill(`>${label}`, { timeout: 10_000 });
+			// Right after load the palette may not know the extension's commands yet.
 			await row.waitFor({ timeout: 5_000 });
 			await page.keyboard.press('Enter');
 			return;
 		} catch {
-			// Right after load the palette may not know the extension's commands yet.
 			await page.keyboard.press('Escape');
 		}
 	}

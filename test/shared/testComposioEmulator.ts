@@ -43,6 +43,8 @@ export interface EmulatorRequest {
 	query: Record<string, string>;
 	body: unknown;
 	at: number;
+	/** The `x-api-key` the request came with (recorded before the key is checked). */
+	apiKey?: string;
 }
 
 /** What `completeLink` does with a link. */
@@ -98,6 +100,8 @@ export function seedInbox(data: UserAppData, userId: string, emails: readonly Se
 export class TestComposioEmulator extends ComposioEmulator {
 	/** Every `/api/v3.1` request received, in order. */
 	readonly requests: EmulatorRequest[] = [];
+	/** Every request whose headers arrived (any path, before its body is read or its key checked), with its `x-api-key`. */
+	readonly arrivals: Array<{ readonly method: string; readonly path: string; readonly apiKey?: string }> = [];
 	/** Added to every `/api/v3.1` request before it is answered. */
 	latencyMs = 0;
 	private faults: Array<EmulatorFault & { remaining: number }> = [];
@@ -192,12 +196,14 @@ export class TestComposioEmulator extends ComposioEmulator {
 	reset(): void {
 		this.store.reset();
 		this.requests.length = 0;
+		this.arrivals.length = 0;
 		this.faults = [];
 	}
 
 	protected override async intercept(request: ApiRequest, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
 		const { method, path, query, body } = request;
-		this.requests.push({ method, path, query: Object.fromEntries(query), body, at: this.store.clock.now() });
+		const apiKey = req.headers['x-api-key'];
+		this.requests.push({ method, path, query: Object.fromEntries(query), body, at: this.store.clock.now(), ...(typeof apiKey === 'string' ? { apiKey } : {}) });
 		if (this.latencyMs > 0) {
 			await this.delay(this.latencyMs);
 		}
@@ -230,6 +236,8 @@ export class TestComposioEmulator extends ComposioEmulator {
 	}
 
 	protected override async route(req: IncomingMessage, res: ServerResponse, method: string, url: URL): Promise<boolean> {
+		const key = req.headers['x-api-key'];
+		this.arrivals.push({ method, path: url.pathname, ...(typeof key === 'string' ? { apiKey: key } : {}) });
 		if (!url.pathname.startsWith('/_emulator/')) {
 			return super.route(req, res, method, url);
 		}

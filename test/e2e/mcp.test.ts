@@ -41,7 +41,7 @@ describe('The Composio MCP server in VS Code’s MCP server list (browser)', fun
 		const res = await fetch(`${emulator.baseUrl}/api/v3.1/tool_router/session`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json', 'x-api-key': emulator.apiKey },
-			body: JSON.stringify({ user_id: 'mcp-list-check', manage_connections: { enable: true } }),
+			body: JSON.stringify({ user_id: 'mcp-list-check', manage_connections: { enable: true }, workbench: { enable: false } }),
 		});
 		const session = (await res.json()) as { tool_router_tools: string[] };
 		assert.equal(discovered, session.tool_router_tools.length);

@@ -5,7 +5,7 @@
  * half of one. Unreadable files are skipped and logged, never fatal.
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, promises as fs, renameSync, rmSync, writeSync, mkdirSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, promises as fs, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { nullLogger, type Logger } from '../common/logger';
@@ -150,6 +150,11 @@ function atomicWriteSync(path: string, data: string): void {
 	}
 }
 
+/** What a file was when a summary was made from it: its size and modification time. */
+function stampOf(stat: { readonly size: number; readonly mtimeMs: number }): string {
+	return `${stat.size}:${stat.mtimeMs}`;
+}
+
 type Operation = { readonly kind: 'write'; readonly json: string; readonly summary: ConversationSummary } | { readonly kind: 'delete' } | { readonly kind: 'index' };
 
 /** A queue of one: the operation to run next (newer ones replace it), who waits for it, and who waits for the queue to drain. */
@@ -192,6 +197,13 @@ export class ConversationStore {
 	 * leaves that conversation's summary stale.
 	 */
 	private indexReadAtMtime: number | undefined;
+	/**
+	 * Each conversation file as this store last knew it (`size:mtime`), kept in index.json beside
+	 * the summaries: another window on the same folder may write a conversation and then have its
+	 * index overwritten by this one's older summary, so the first `list()` re-reads every file
+	 * whose stamp differs from the one its summary was made from.
+	 */
+	private readonly stamps = new Map<string, string>();
 	private readonly slots = new Map<string, Slot>();
 	private readonly indexSlot: Slot = newSlot();
 	/** Files already reported as unreadable (name → size and mtime), so each is logged once. */
@@ -280,9 +292,11 @@ export class ConversationStore {
 		const summary = summarize(conversation);
 		mkdirSync(this.dir, { recursive: true });
 		atomicWriteSync(this.pathOf(conversation.id), json);
+		const written = statSync(this.pathOf(conversation.id));
+		this.stamps.set(conversation.id, stampOf(written));
 		if (this.index) {
 			this.index.set(conversation.id, summary);
-			atomicWriteSync(join(this.dir, INDEX_FILE), JSON.stringify({ version: FILE_VERSION, conversations: [...this.index.values()] }));
+			atomicWriteSync(join(this.dir, INDEX_FILE), this.indexText(this.index));
 		}
 		if (this.slots.has(conversation.id)) {
 			this.enqueue(conversation.id, { kind: 'write', json, summary }).catch(() => undefined);
@@ -352,10 +366,12 @@ export class ConversationStore {
 				const index = await this.loadIndex();
 				if (pending.kind === 'write') {
 					await atomicWrite(this.dir, this.pathOf(id), pending.json);
+					this.stamps.set(id, stampOf(await fs.stat(this.pathOf(id))));
 					index.set(id, pending.summary);
 				} else if (pending.kind === 'delete') {
 					await fs.rm(this.pathOf(id), { force: true });
 					index.delete(id);
+					this.stamps.delete(id);
 				}
 				await this.queueIndexWrite();
 			},
@@ -376,7 +392,7 @@ export class ConversationStore {
 			{ kind: 'index' },
 			async () => {
 				const index = await this.loadIndex();
-				await atomicWrite(this.dir, join(this.dir, INDEX_FILE), JSON.stringify({ version: FILE_VERSION, conversations: [...index.values()] }));
+				await atomicWrite(this.dir, join(this.dir, INDEX_FILE), this.indexText(index));
 			},
 			'Saving the conversation index',
 		);
@@ -423,6 +439,12 @@ export class ConversationStore {
 		}
 	}
 
+	/** index.json's text: the summaries, and the stamps of the files they were made from. */
+	private indexText(index: ReadonlyMap<string, ConversationSummary>): string {
+		const stamps = Object.fromEntries([...index.keys()].flatMap((id) => (this.stamps.has(id) ? [[id, this.stamps.get(id)]] : [])));
+		return JSON.stringify({ version: FILE_VERSION, conversations: [...index.values()], stamps });
+	}
+
 	/** The in-memory index, read from index.json once (rebuilt from the files when that is missing or unreadable). */
 	private loadIndex(): Promise<Map<string, ConversationSummary>> {
 		if (this.index) {
@@ -447,10 +469,15 @@ export class ConversationStore {
 					if (!list) {
 						throw new Error('not an index');
 					}
+					const stamps = isRecord(parsed) && isRecord(parsed['stamps']) ? parsed['stamps'] : {};
 					for (const entry of list) {
 						const summary = readSummary(entry);
 						if (summary) {
 							map.set(summary.id, summary);
+							const stamp = stamps[summary.id];
+							if (typeof stamp === 'string' && !this.stamps.has(summary.id)) {
+								this.stamps.set(summary.id, stamp);
+							}
 						}
 					}
 					this.indexReadAtMtime = mtimeMs;
@@ -499,10 +526,12 @@ export class ConversationStore {
 			let stamp = '';
 			try {
 				const stat = await fs.stat(path);
-				if (known && staleSince !== undefined && stat.mtimeMs < staleSince) {
+				stamp = stampOf(stat);
+				// Known, and unchanged since its summary was made (or, for an index without stamps, older than it).
+				const made = this.stamps.get(id);
+				if (known && staleSince !== undefined && (made !== undefined ? made === stamp : stat.mtimeMs < staleSince)) {
 					continue;
 				}
-				stamp = `${stat.size}:${stat.mtimeMs}`;
 			} catch {
 				continue;
 			}
@@ -521,6 +550,7 @@ export class ConversationStore {
 				continue;
 			}
 			if (conversation) {
+				this.stamps.set(id, stamp);
 				const summary = summarize(conversation);
 				if (!current || current.title !== summary.title || current.updatedAt !== summary.updatedAt || current.messageCount !== summary.messageCount) {
 					index.set(id, summary);

@@ -758,10 +758,26 @@ describe('ChatSession (emulator + scripted model over HTTP)', function () {
 			await fs.utimes(path, past, past);
 		}
 
+		it('the first list drops conversations whose files changed into something unreadable since their summaries were made', async () => {
+			const [a, b, c] = await threeConversations();
+			await damage(b!);
+			await damage(c!);
+			assert.deepEqual(
+				(await newStore().list()).map((s) => s.id),
+				[a],
+				'the files differ from the stamps their summaries were made from, so they are read again',
+			);
+		});
+
 		it('start skips damaged conversations the index still lists and opens the newest intact one', async () => {
 			const [a, b, c] = await threeConversations();
 			await damage(b!);
 			await damage(c!);
+			// An index from before the files' stamps were kept: only the modification times tell, and the damage hid behind old ones.
+			const indexPath = join(dir, 'index.json');
+			const index = JSON.parse(await fs.readFile(indexPath, 'utf8')) as Record<string, unknown>;
+			delete index['stamps'];
+			await fs.writeFile(indexPath, JSON.stringify(index));
 			const second = newChat();
 			assert.deepEqual(
 				(await newStore().list()).map((s) => s.id),

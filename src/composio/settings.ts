@@ -164,23 +164,16 @@ export function parseComposioSettings(raw: RawComposioSettings): ParsedComposioS
 		}
 	}
 
-	let multiAccount = false;
-	if (raw.multiAccount !== undefined && raw.multiAccount !== null) {
-		if (typeof raw.multiAccount === 'boolean') {
-			multiAccount = raw.multiAccount;
-		} else {
-			problems.push(`${names.multiAccount} must be true or false; using false.`);
+	/** A switch that is off unless set to true; anything but a boolean is a problem. */
+	const flag = (value: unknown, name: string): boolean => {
+		if (value === undefined || value === null || typeof value === 'boolean') {
+			return value === true;
 		}
-	}
-
-	let workbench = false;
-	if (raw.workbench !== undefined && raw.workbench !== null) {
-		if (typeof raw.workbench === 'boolean') {
-			workbench = raw.workbench;
-		} else {
-			problems.push(`${names.workbench} must be true or false; using false.`);
-		}
-	}
+		problems.push(`${name} must be true or false; using false.`);
+		return false;
+	};
+	const multiAccount = flag(raw.multiAccount, names.multiAccount);
+	const workbench = flag(raw.workbench, names.workbench);
 
 	return { settings: { apiKey, baseUrl, toolkits, authConfigs, multiAccount, workbench }, problems };
 }

@@ -22,8 +22,8 @@ const LAZY_BUNDLES = {
 	composio: 'src/composio/composioRuntime.ts',
 	agent: 'src/agent/agentRuntime.ts',
 	model: 'src/agent/modelRuntime.ts',
-	vscodeModel: 'src/vscode/vsCodeModelRuntime.ts',
-	vscodeChat: 'src/vscode/vsCodeChatRuntime.ts',
+	vscodeModel: 'src/vscode/models/vsCodeModelRuntime.ts',
+	vscodeChat: 'src/vscode/vscodeChat/vsCodeChatRuntime.ts',
 	sandbox: 'src/sandbox/sandboxRuntime.ts',
 };
 

@@ -34,9 +34,9 @@ export default tseslint.config(
 		// Activation loads only dist/extension.js: what it is built from may import the lazily
 		// loaded modules' types, never their code (see esbuild.mjs; the budgets check the result).
 		files: ['src/extension.ts', 'src/services.ts', 'src/vscode/**', 'src/common/**', 'src/protocol/**', 'src/composio/connectionsModel.ts', 'src/composio/connectionSummary.ts', 'src/sandbox/sandboxServers.ts'],
-		// The VS Code language model client is itself a lazy bundle (vscode/vsCodeModelRuntime.ts), and so are
-		// the @composio participant's handler and the Language Model Tools (vscode/vsCodeChatRuntime.ts).
-		ignores: ['src/vscode/vsCodeModelClient.ts', 'src/vscode/vsCodeModelRuntime.ts', 'src/vscode/chatParticipant.ts', 'src/vscode/languageModelTools.ts', 'src/vscode/vsCodeChatRuntime.ts'],
+		// The VS Code language model client is itself a lazy bundle (vscode/models/vsCodeModelRuntime.ts), and so are
+		// the @composio participant's handler and the Language Model Tools (vscode/vscodeChat/vsCodeChatRuntime.ts).
+		ignores: ['src/vscode/models/vsCodeModelClient.ts', 'src/vscode/models/vsCodeModelRuntime.ts', 'src/vscode/vscodeChat/chatParticipant.ts', 'src/vscode/vscodeChat/languageModelTools.ts', 'src/vscode/vscodeChat/vsCodeChatRuntime.ts'],
 		rules: {
 			'@typescript-eslint/no-restricted-imports': [
 				'error',
@@ -56,13 +56,13 @@ export default tseslint.config(
 								'**/agent/languageModelErrors',
 								'**/agent/languageModelMessages',
 								'**/agent/editor/*',
-								'**/vscode/vsCodeModelClient',
-								'**/vscode/chatParticipant',
-								'**/vscode/languageModelTools',
+								'**/vsCodeModelClient',
+								'**/chatParticipant',
+								'**/languageModelTools',
 								'**/composio/composioService',
 								'**/composio/composioClientFactory',
-								'**/sandbox/composioEmulator',
-								'**/sandbox/scriptedModel',
+								'**/sandbox/emulator/composioEmulator',
+								'**/sandbox/scriptedModel/scriptedModel',
 								'@composio/*',
 								'openai',
 								'openai/*',

@@ -1,16 +1,16 @@
 import * as vscode from 'vscode';
 import { Services } from './services';
-import { CHAT_VIEW_ID } from './vscode/commandIds';
-import { lazyBundle, translateCoreLayers } from './vscode/l10n';
-import type { ComposioLanguageModelTools } from './vscode/languageModelTools';
-import { registerCommands } from './vscode/commands';
-import { type McpOfferState, type McpServerDefinitionProvider, offerMcpServer } from './vscode/mcpServer';
-import { ScriptableUserInterface, type UserInterface, vsCodeUserInterface } from './vscode/userInterface';
-import { userSetting, WorkspaceSettingsNotice } from './vscode/userSettings';
-import { registerChatParticipant, registerLanguageModelTools } from './vscode/vsCodeChatRegistration';
+import { CHAT_VIEW_ID } from './vscode/workbench/commandIds';
+import { lazyBundle, translateCoreLayers } from './vscode/workbench/l10n';
+import type { ComposioLanguageModelTools } from './vscode/vscodeChat/languageModelTools';
+import { registerCommands } from './vscode/workbench/commands';
+import { type McpOfferState, type McpServerDefinitionProvider, offerMcpServer } from './vscode/mcp/mcpServer';
+import { ScriptableUserInterface, type UserInterface, vsCodeUserInterface } from './vscode/workbench/userInterface';
+import { userSetting, WorkspaceSettingsNotice } from './vscode/settings/userSettings';
+import { registerChatParticipant, registerLanguageModelTools } from './vscode/vscodeChat/vsCodeChatRegistration';
 
 /** The participant's and the tools' code, loaded on the first request or call (dist/lazy/vscodeChat.js). */
-const loadVsCodeChat = lazyBundle(() => import('./vscode/vsCodeChatRuntime'));
+const loadVsCodeChat = lazyBundle(() => import('./vscode/vscodeChat/vsCodeChatRuntime'));
 
 /** What `activate` returns while the extension runs under tests; nothing otherwise. */
 export interface TestApi {

@@ -10,45 +10,45 @@ import type { SecretStore } from './common/secrets';
 import { ComposioError } from './composio/composioErrors';
 import type { ComposioService } from './composio/composioService';
 import { AccountIdentities } from './composio/accountIdentities';
-import { WorkspaceStateIdentityStore } from './vscode/identityStore';
+import { WorkspaceStateIdentityStore } from './vscode/connections/identityStore';
 import type { ToolSession } from './composio/toolSession';
 import { ConnectionsModel } from './composio/connectionsModel';
 import type { LinkOpener } from './composio/linkPolicy';
 import type { ChatConfigState, HostAction } from './protocol/chatProtocol';
 import { SandboxServers } from './sandbox/sandboxServers';
 import type { ModelClient } from './agent/modelClient';
-import { GlobalStateAlwaysAllowedStore } from './vscode/approvalStore';
-import { ChatController } from './vscode/chatController';
-import { ChatViewProvider } from './vscode/chatViewProvider';
-import { CommandIds } from './vscode/commandIds';
-import { ConnectionCommands } from './vscode/connectionCommands';
-import { ConnectionsView } from './vscode/connectionsView';
-import { ContextKeyUpdater } from './vscode/contextKeys';
-import { EditorPrompts } from './vscode/editorPrompts';
-import { EditorToolsProvider } from './vscode/editorToolsProvider';
-import { EnvironmentResolver, type ResolvedEnvironment } from './vscode/environment';
-import { lazyBundle } from './vscode/l10n';
-import { LastKnownConnections } from './vscode/lastKnownConnections';
-import type { McpDeps } from './vscode/mcpServer';
-import { ModelResolver } from './vscode/modelResolver';
-import { ComposioStatusBar } from './vscode/statusBar';
-import type { UserInterface } from './vscode/userInterface';
-import { approvalSetting } from './vscode/userSettings';
-import { UserIdStore } from './vscode/userIdStore';
-import { createLinkOpener } from './vscode/vsCodeLinkOpener';
-import { VsCodeSecretStore } from './vscode/vsCodeSecretStore';
-import { SettingsGenerations } from './vscode/settingsGenerations';
+import { GlobalStateAlwaysAllowedStore } from './vscode/chatView/approvalStore';
+import { ChatController } from './vscode/chatView/chatController';
+import { ChatViewProvider } from './vscode/chatView/chatViewProvider';
+import { CommandIds } from './vscode/workbench/commandIds';
+import { ConnectionCommands } from './vscode/connections/connectionCommands';
+import { ConnectionsView } from './vscode/connections/connectionsView';
+import { ContextKeyUpdater } from './vscode/workbench/contextKeys';
+import { EditorPrompts } from './vscode/editor/editorPrompts';
+import { EditorToolsProvider } from './vscode/editor/editorToolsProvider';
+import { EnvironmentResolver, type ResolvedEnvironment } from './vscode/settings/environment';
+import { lazyBundle } from './vscode/workbench/l10n';
+import { LastKnownConnections } from './vscode/connections/lastKnownConnections';
+import type { McpDeps } from './vscode/mcp/mcpServer';
+import { ModelResolver } from './vscode/models/modelResolver';
+import { ComposioStatusBar } from './vscode/connections/statusBar';
+import type { UserInterface } from './vscode/workbench/userInterface';
+import { approvalSetting } from './vscode/settings/userSettings';
+import { UserIdStore } from './vscode/settings/userIdStore';
+import { createLinkOpener } from './vscode/workbench/vsCodeLinkOpener';
+import { VsCodeSecretStore } from './vscode/settings/vsCodeSecretStore';
+import { SettingsGenerations } from './vscode/settings/settingsGenerations';
 
 /**
  * The bundles that load on first use. esbuild.mjs builds each `import()` target here as a file of
  * its own (dist/lazy/*.js) that this one requires when first asked; nothing else in the
  * activation bundle may import them, except for types. `lazyBundle` gives each one's copy of the
- * core layers' translator the window's translations as it loads (see vscode/l10n.ts).
+ * core layers' translator the window's translations as it loads (see vscode/workbench/l10n.ts).
  */
 const loadComposio = lazyBundle(() => import('./composio/composioRuntime'));
 const loadAgent = lazyBundle(() => import('./agent/agentRuntime'));
 const loadModel = lazyBundle(() => import('./agent/modelRuntime'));
-const loadVsCodeModel = lazyBundle(() => import('./vscode/vsCodeModelRuntime'));
+const loadVsCodeModel = lazyBundle(() => import('./vscode/models/vsCodeModelRuntime'));
 
 /** The agent bundle's exports. */
 type AgentRuntime = Awaited<ReturnType<typeof loadAgent>>;

@@ -4,7 +4,7 @@
  * each agent event does to the transcript (`transcriptReducer.ts`), has it saved
  * (`conversationSaver.ts`), and reports every change as an event. No vscode: everything arrives
  * through the constructor. The VS Code side that carries these events to the chat webview and
- * the webview's requests back is `ChatController` (src/vscode/chatController.ts).
+ * the webview's requests back is `ChatController` (src/vscode/chatView/chatController.ts).
  */
 import * as l10n from '@vscode/l10n';
 import { randomUUID } from 'node:crypto';

@@ -3,7 +3,7 @@
  * tried to set that the extension ignores. A repository someone clones carries its own
  * `.vscode/settings.json` (or a `.code-workspace` file): it must not send the user's keys to a
  * host of its own, turn approvals off or open the editor tools wider. Those settings are read
- * from the user's settings only (vscode/userSettings.ts); this module names them and finds a
+ * from the user's settings only (vscode/settings/userSettings.ts); this module names them and finds a
  * workspace's attempts, so the user can be told once. No `vscode`.
  */
 import { isRecord } from './isRecord';

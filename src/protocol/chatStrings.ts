@@ -1,6 +1,6 @@
 /**
  * Every string the chat view shows, as one typed table. The host words it in the display
- * language (src/vscode/chatStrings.ts, through `vscode.l10n.t`) and hands it to the view in the
+ * language (src/vscode/chatView/chatStrings.ts, through `vscode.l10n.t`) and hands it to the view in the
  * view's initial state (`ChatInitialState`), so one place translates the view and the view holds
  * no English of its own but this fallback. `{0}`, `{1}` are filled by the view with
  * `formatString`. No `vscode`, no DOM.

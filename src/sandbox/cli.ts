@@ -4,9 +4,9 @@
  * client (at a session's `mcp.url`) or OpenAI client can be pointed at them.
  *   node dist/sandbox.js [--port N] [--model-port N] [--link-host 127.0.0.2] [--state FILE] [--quiet]
  */
-import { ComposioEmulator } from './composioEmulator';
-import { ScriptedModel } from './scriptedModel';
-import { SCRIPTED_MODEL_ID } from './scriptedModelId';
+import { ComposioEmulator } from './emulator/composioEmulator';
+import { ScriptedModel } from './scriptedModel/scriptedModel';
+import { SCRIPTED_MODEL_ID } from './scriptedModel/scriptedModelId';
 import { SANDBOX_ENV } from './sandboxServers';
 
 function flag(name: string): string | undefined {

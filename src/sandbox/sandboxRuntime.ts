@@ -4,8 +4,8 @@
  * named by the environment. Never loaded at activation; see esbuild.mjs and sandboxServers.ts.
  */
 import type { Disposable } from '../common/disposable';
-import { ComposioEmulator } from './composioEmulator';
-import { ScriptedModel } from './scriptedModel';
+import { ComposioEmulator } from './emulator/composioEmulator';
+import { ScriptedModel } from './scriptedModel/scriptedModel';
 
 /** Where the local servers answer, and how to stop them. */
 export interface LocalSandbox extends Disposable {

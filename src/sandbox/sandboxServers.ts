@@ -7,7 +7,7 @@
  */
 import type { Disposable } from '../common/disposable';
 import type { LocalSandbox } from './sandboxRuntime';
-import { SCRIPTED_MODEL_ID } from './scriptedModelId';
+import { SCRIPTED_MODEL_ID } from './scriptedModel/scriptedModelId';
 
 
 /** Environment variables that name running sandbox servers. */

@@ -31,7 +31,7 @@ describe('Budgets: what ships', function () {
 	});
 
 	it('the activation bundle holds no package but the core layers\' translator: no SDK, nothing else from node_modules', () => {
-		// @vscode/l10n (a few hundred bytes minified) words the core layers' messages in the display language (src/vscode/l10n.ts).
+		// @vscode/l10n (a few hundred bytes minified) words the core layers' messages in the display language (src/vscode/workbench/l10n.ts).
 		assert.deepEqual(sizes.activation.packages, ['@vscode/l10n']);
 	});
 

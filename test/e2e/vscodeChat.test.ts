@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
 import { installedEditor } from '../editor/codeServer';
 import { isRecord } from '../../src/common/isRecord';
-import type { ScriptInput, ScriptedTurn } from '../../src/sandbox/scriptedModelScripts';
+import type { ScriptInput, ScriptedTurn } from '../../src/sandbox/scriptedModel/scriptedModelScripts';
 import { authorizeOpenedLink, openWorkbench, runCommand, screenshot, waitUntil, type Workbench } from './workbench';
 
 /** These suites need the language model provider API (VS Code 1.104+) for their scripted models; on an older editor they are reported as pending. */

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { CommandIds } from '../../src/vscode/commandIds';
+import { CommandIds } from '../../src/vscode/workbench/commandIds';
 import { activateExtension, EXTENSION_ID, loadedFiles, sandboxRequests, waitFor } from './helpers';
 import { emulatorAdmin } from './pickers';
 

@@ -12,7 +12,7 @@ import type { EditorContext } from '../../src/protocol/transcript';
 import { TestComposioEmulator } from '../shared/testComposioEmulator';
 import type { TestApi } from '../../src/extension';
 import type { Services } from '../../src/services';
-import { CommandIds, CONNECTIONS_VIEW_ID } from '../../src/vscode/commandIds';
+import { CommandIds, CONNECTIONS_VIEW_ID } from '../../src/vscode/workbench/commandIds';
 import { activateExtension, answerWith, EXTENSION_ID, ScriptedPrompts, waitFor } from './helpers';
 import { ScriptedPicker } from './pickers';
 

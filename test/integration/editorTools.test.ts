@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { LocalToolResult } from '../../src/agent/localTools';
-import { PROPOSAL_SCHEME } from '../../src/vscode/editProposals';
+import { PROPOSAL_SCHEME } from '../../src/vscode/editor/editProposals';
 import { activateExtension, waitFor } from './helpers';
 
 const BROKEN = 'src/broken.ts';

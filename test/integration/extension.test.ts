@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { CommandIds } from '../../src/vscode/commandIds';
+import { CommandIds } from '../../src/vscode/workbench/commandIds';
 import { activateExtension, answerWith, EXTENSION_ID, ScriptedPrompts, waitFor } from './helpers';
 
 interface Manifest {

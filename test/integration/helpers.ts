@@ -3,8 +3,8 @@ import { join, sep } from 'node:path';
 import * as vscode from 'vscode';
 import { SANDBOX_ENV } from '../../src/sandbox/sandboxServers';
 import type { TestApi } from '../../src/extension';
-import type { UserInterface } from '../../src/vscode/userInterface';
-import type { UserPrompts } from '../../src/vscode/userPrompts';
+import type { UserInterface } from '../../src/vscode/workbench/userInterface';
+import type { UserPrompts } from '../../src/vscode/workbench/userPrompts';
 import { until } from '../shared/until';
 
 export const EXTENSION_ID = 'composio-agent.composio-agent';

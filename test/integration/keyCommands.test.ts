@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { Emitter } from '../../src/common/emitter';
 import type { SecretName, SecretSource, SecretStore } from '../../src/common/secrets';
-import { clearApiKeys, promptForApiKey, validateApiKey } from '../../src/vscode/keyCommands';
-import type { UserPrompts } from '../../src/vscode/userPrompts';
+import { clearApiKeys, promptForApiKey, validateApiKey } from '../../src/vscode/settings/keyCommands';
+import type { UserPrompts } from '../../src/vscode/workbench/userPrompts';
 
 /** A secret store that stores, in memory. */
 class FakeSecretStore implements SecretStore {

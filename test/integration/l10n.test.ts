@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { ENGLISH_CHAT_STRINGS } from '../../src/protocol/chatStrings';
-import { chatInitialState, chatStrings } from '../../src/vscode/chatStrings';
-import { renderChatHtml } from '../../src/vscode/webviewHtml';
+import { chatInitialState, chatStrings } from '../../src/vscode/chatView/chatStrings';
+import { renderChatHtml } from '../../src/vscode/chatView/webviewHtml';
 
 describe('Translations in English (VS Code shows the extension in its display language)', () => {
 	it('runs in English, so vscode.l10n has no bundle to load', () => {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { PickOptions, QuickPicker } from '../../src/vscode/quickPicker';
+import type { PickOptions, QuickPicker } from '../../src/vscode/workbench/quickPicker';
 
 /** What a ScriptedPicker was shown. */
 export interface ShownPick {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { openConnectPage, submitConnectPage } from '../shared/connectPage';
-import { reachableUrl } from '../../src/vscode/vsCodeLinkOpener';
+import { reachableUrl } from '../../src/vscode/workbench/vsCodeLinkOpener';
 import { activateExtension } from './helpers';
 
 describe('Sandbox and the Composio layer inside the extension host', () => {

@@ -3,8 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { userIdSecretKey } from '../../src/composio/userIds';
-import { CommandIds } from '../../src/vscode/commandIds';
-import { currentWorkspaceIdentity } from '../../src/vscode/userIdStore';
+import { CommandIds } from '../../src/vscode/workbench/commandIds';
+import { currentWorkspaceIdentity } from '../../src/vscode/settings/userIdStore';
 import { activateExtension, answerWith, ScriptedPrompts, sharedDir } from './helpers';
 
 const GENERATED = /^vscode-[A-Za-z0-9_-]{16}$/;

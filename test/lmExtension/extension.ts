@@ -4,7 +4,7 @@
  * extension that adds models: Composio Agent finds its models in `vscode.lm.selectChatModels`
  * and talks to them with `sendRequest`, exactly as it would to Copilot's.
  *
- * The answers come from the sandbox's scripted model (src/sandbox/scriptedModel*.ts): each
+ * The answers come from the sandbox's scripted model (src/sandbox/scriptedModel/scriptedModel*.ts): each
  * request is converted back to Chat Completions and sent to a scripted model server (the tests' build), whose URL
  * the tests give (`COMPOSIO_TEST_LM_URL`, or `setServer` from the in-editor tests), so tests
  * inject faults and read what was sent there. Like a real provider it refuses a request longer

@@ -8,7 +8,7 @@
  */
 import { OpenAiModelClient, type OpenAiModelClientOptions } from '../../src/agent/openAiModelClient';
 import type { ComposioSettings } from '../../src/composio/settings';
-import type { ComposioEmulatorOptions } from '../../src/sandbox/composioEmulator';
+import type { ComposioEmulatorOptions } from '../../src/sandbox/emulator/composioEmulator';
 import { SANDBOX_ENV } from '../../src/sandbox/sandboxServers';
 import { TestComposioEmulator } from './testComposioEmulator';
 import { TestScriptedModel, type TestScriptedModelOptions } from './testScriptedModel';

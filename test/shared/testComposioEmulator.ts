@@ -1,5 +1,5 @@
 /**
- * The Composio emulator as the tests run it: the shipped emulator (src/sandbox/composioEmulator.ts)
+ * The Composio emulator as the tests run it: the shipped emulator (src/sandbox/emulator/composioEmulator.ts)
  * plus what only tests need, none of which ships:
  * - a log of every `/api/v3.1` request,
  * - fault injection (delays, dropped sockets, error statuses, malformed bodies) and a latency
@@ -10,13 +10,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type ApiRequest, ComposioEmulator, type ComposioEmulatorOptions } from '../../src/sandbox/composioEmulator';
-import { accountJson } from '../../src/sandbox/emulatorApi';
-import { type EmailRecord, type UserAppData, userEmail } from '../../src/sandbox/emulatorAppData';
+import { type ApiRequest, ComposioEmulator, type ComposioEmulatorOptions } from '../../src/sandbox/emulator/composioEmulator';
+import { accountJson } from '../../src/sandbox/emulator/emulatorApi';
+import { type EmailRecord, type UserAppData, userEmail } from '../../src/sandbox/emulator/emulatorAppData';
 import { isRecord } from '../../src/common/isRecord';
-import { ApiError, decodePathPart, optString, parseJsonBody, readBody, sendError, sendJson } from '../../src/sandbox/emulatorHttp';
-import { isAccountStatus, LinkUnavailableError } from '../../src/sandbox/emulatorStore';
-import { findToolkit } from '../../src/sandbox/emulatorToolkits';
+import { ApiError, decodePathPart, optString, parseJsonBody, readBody, sendError, sendJson } from '../../src/sandbox/emulator/emulatorHttp';
+import { isAccountStatus, LinkUnavailableError } from '../../src/sandbox/emulator/emulatorStore';
+import { findToolkit } from '../../src/sandbox/emulator/emulatorToolkits';
 
 /**
  * A fault applied to the next `count` `/api/v3.1` requests that match `pathIncludes` and

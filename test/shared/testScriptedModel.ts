@@ -1,5 +1,5 @@
 /**
- * The scripted model as the tests run it: the shipped server (src/sandbox/scriptedModel.ts) plus
+ * The scripted model as the tests run it: the shipped server (src/sandbox/scriptedModel/scriptedModel.ts) plus
  * what only tests need, none of which ships: a log of every chat completion request, injected
  * failures (error statuses, streams cut short), a context window it refuses longer requests by,
  * a latency added to every request, a pace that changes while it runs, and a reply that replaces
@@ -8,8 +8,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isRecord } from '../../src/common/isRecord';
-import { type CompletionRequest, ScriptedModel, type ScriptedModelOptions } from '../../src/sandbox/scriptedModel';
-import type { ScriptInput, ScriptedToolSpec, ScriptedTurn } from '../../src/sandbox/scriptedModelScripts';
+import { type CompletionRequest, ScriptedModel, type ScriptedModelOptions } from '../../src/sandbox/scriptedModel/scriptedModel';
+import type { ScriptInput, ScriptedToolSpec, ScriptedTurn } from '../../src/sandbox/scriptedModel/scriptedModelScripts';
 import { scriptedPromptTokens } from './scriptedTokens';
 
 /** How to run the tests' scripted model. */

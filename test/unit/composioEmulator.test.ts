@@ -10,7 +10,7 @@ import { Composio, ComposioConnectedAccountNotFoundError, ConnectionRequestFaile
 import { OpenAIProvider } from '@composio/openai';
 import type OpenAI from 'openai';
 import { promises as fsPromises } from 'node:fs';
-import { ComposioEmulator, type ComposioEmulatorOptions } from '../../src/sandbox/composioEmulator';
+import { ComposioEmulator, type ComposioEmulatorOptions } from '../../src/sandbox/emulator/composioEmulator';
 import { postConnectPage } from '../shared/connectPage';
 import { FakeClock } from '../shared/fakeClock';
 import { TestComposioEmulator } from '../shared/testComposioEmulator';

@@ -154,7 +154,7 @@ describe('README and docs/', () => {
 describe('src/sandbox/README.md', () => {
 	it("names the generated response type of every /api/v3.1 route the emulator serves", () => {
 		const doc = readFileSync(join(root, 'src', 'sandbox', 'README.md'), 'utf8');
-		const api = readFileSync(join(root, 'src', 'sandbox', 'emulatorApi.ts'), 'utf8');
+		const api = readFileSync(join(root, 'src', 'sandbox', 'emulator', 'emulatorApi.ts'), 'utf8');
 		const routes = [...api.matchAll(/this\.route\('([A-Z]+)', '([^']+)'/g)].map((m) => `${m[1]} ${m[2]}`);
 		assert.ok(routes.length >= 15, `found the routes (${routes.length})`);
 		for (const route of routes) {

@@ -12,7 +12,7 @@ import { OpenAIProvider } from '@composio/openai';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { ComposioEmulator } from '../../src/sandbox/composioEmulator';
+import { ComposioEmulator } from '../../src/sandbox/emulator/composioEmulator';
 import { submitConnectPage } from '../shared/connectPage';
 
 interface ToolOutput {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { APIError, OpenAI } from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
-import { ScriptedModel } from '../../src/sandbox/scriptedModel';
+import { ScriptedModel } from '../../src/sandbox/scriptedModel/scriptedModel';
 import { TestScriptedModel } from '../shared/testScriptedModel';
-import { decideNextTurn, isContinuation } from '../../src/sandbox/scriptedModelScripts';
+import { decideNextTurn, isContinuation } from '../../src/sandbox/scriptedModel/scriptedModelScripts';
 
 const ALL_TOOLS = [
 	'COMPOSIO_SEARCH_TOOLS',

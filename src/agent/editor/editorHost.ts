@@ -1,6 +1,6 @@
 /**
  * What the editor tools need from the editor, as a small vscode-free interface. The VS Code
- * implementation is src/vscode/vsCodeEditorHost.ts; unit tests use an in-memory one.
+ * implementation is src/vscode/editor/vsCodeEditorHost.ts; unit tests use an in-memory one.
  *
  * Paths cross this interface as `WorkspacePath`s (a folder and a '/'-separated path inside it),
  * never as URIs: the tools decide what is inside the workspace, the host only maps paths to its

@@ -1,0 +1,422 @@
+/**
+ * The `/api/v3.1` routes of the Composio emulator and the JSON shapes they answer with:
+ * tool router sessions (create, get, delete, tools, toolkits, link, execute, search),
+ * connected accounts (list, get, link, patch, status, delete) and auth configs (list, get).
+ * Authentication, recording and fault injection happen before `dispatch` in composioEmulator.ts.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AuthConfigListResponse, AuthConfigRetrieveResponse } from '@composio/client/resources/auth-configs';
+import type {
+	ConnectedAccountDeleteResponse,
+	ConnectedAccountListResponse,
+	ConnectedAccountPatchResponse,
+	ConnectedAccountRetrieveResponse,
+	ConnectedAccountUpdateStatusResponse,
+} from '@composio/client/resources/connected-accounts';
+import type { LinkCreateResponse } from '@composio/client/resources/link';
+import type {
+	SessionCreateResponse,
+	SessionExecuteMetaResponse,
+	SessionExecuteResponse,
+	SessionLinkResponse,
+	SessionRetrieveResponse,
+	SessionSearchResponse,
+	SessionToolkitsResponse,
+	SessionToolsResponse,
+} from '@composio/client/resources/tool-router/session/session';
+import type { SessionEngine } from './emulatorExecution';
+import { ApiError, decodeCursor, decodePathPart, newId, optString, paginate, parseLimit, queryList, sendError, sendJson } from './emulatorHttp';
+import { isRecord } from '../../common/isRecord';
+import { assistivePrompt, candidateAccounts, displayedAccount, enabledToolkits, parseSessionConfig, sessionJson, sessionTools, toolJson, usable, type SessionJson } from './emulatorSessions';
+import { isAccountStatus, toolkitNotFound, type AccountRecord, type EmulatorStore } from './emulatorStore';
+import { APP_TOOLS, AUTH_CONFIGS, findAuthConfig, findToolkit, type AuthConfigDef, type AuthScheme, type ToolkitDef } from './emulatorToolkits';
+
+type Params = Record<string, string>;
+type RouteHandler = (ctx: RouteContext) => Promise<void> | void;
+
+interface RouteContext {
+	readonly req: IncomingMessage;
+	readonly res: ServerResponse;
+	readonly params: Params;
+	readonly query: URLSearchParams;
+	readonly body: unknown;
+}
+
+interface Route {
+	readonly method: string;
+	readonly pattern: RegExp;
+	readonly names: readonly string[];
+	readonly handler: RouteHandler;
+}
+
+function compile(path: string): { pattern: RegExp; names: string[] } {
+	const names: string[] = [];
+	const source = path.replace(/\{(\w+)\}/g, (_m, name: string) => {
+		names.push(name);
+		return '([^/]+)';
+	});
+	return { pattern: new RegExp(`^${source}$`), names };
+}
+
+/**
+ * The `state` block of a connected account, in the shape Composio's generated type gives for its
+ * auth scheme and status. On purpose it is left out where that type has no shape: it knows no
+ * API_KEY state for a FAILED, EXPIRED or REVOKED account (though it requires `state`), and the
+ * SDK reads `state` as optional.
+ */
+function accountState(a: AccountRecord, scheme: AuthScheme): ConnectedAccountRetrieveResponse['state'] | undefined {
+	if (scheme === 'OAUTH2') {
+		const token = { access_token: 'sandbox-access-token-redacted', token_type: 'Bearer', scope: '' };
+		switch (a.status) {
+			case 'INITIALIZING':
+				return { authScheme: scheme, val: { status: a.status } };
+			case 'INITIATED':
+				return { authScheme: scheme, val: { status: a.status, redirectUrl: a.redirectUrl ?? '' } };
+			case 'ACTIVE':
+				return { authScheme: scheme, val: { status: a.status, ...token } };
+			case 'INACTIVE':
+				return { authScheme: scheme, val: { status: a.status, ...token } };
+			case 'FAILED':
+				return { authScheme: scheme, val: { status: a.status, error: a.statusReason ?? 'failed' } };
+			case 'EXPIRED':
+				return { authScheme: scheme, val: { status: a.status, expired_at: a.updatedAt } };
+			case 'REVOKED':
+				return { authScheme: scheme, val: { status: a.status, revoked_at: a.updatedAt } };
+		}
+	}
+	const key = `****${a.apiKeyHint ?? ''}`;
+	switch (a.status) {
+		case 'INITIALIZING':
+		case 'INITIATED':
+			return { authScheme: scheme, val: { status: a.status } };
+		case 'ACTIVE':
+		case 'INACTIVE':
+			return { authScheme: scheme, val: { status: a.status, api_key: key } };
+		case 'FAILED':
+		case 'EXPIRED':
+		case 'REVOKED':
+			return undefined;
+	}
+}
+
+/** `T` with `state` optional: the emulator leaves it out where Composio's type has no shape for it (see `accountState`). */
+type StateOptional<T extends { state: unknown }> = Omit<T, 'state'> & Partial<Pick<T, 'state'>>;
+
+/** A connected account as `GET /connected_accounts/{id}` answers it (`ConnectedAccountRetrieveResponse`). */
+export function accountJson(a: AccountRecord): StateOptional<ConnectedAccountRetrieveResponse> {
+	// The single-account answer carries the deprecated `params` as well; list items do not.
+	return { ...accountListItem(a), params: {} };
+}
+
+/** A connected account as an item of `GET /connected_accounts` (`ConnectedAccountListResponse.Item`). */
+function accountListItem(a: AccountRecord): StateOptional<ConnectedAccountListResponse.Item> {
+	const config = findAuthConfig(a.authConfigId);
+	const scheme = config?.authScheme ?? 'OAUTH2';
+	const state = accountState(a, scheme);
+	return {
+		id: a.id,
+		alias: a.alias,
+		word_id: a.wordId,
+		user_id: a.userId,
+		status: a.status,
+		status_reason: a.statusReason,
+		is_disabled: a.isDisabled,
+		toolkit: { slug: a.toolkit },
+		auth_config: { id: a.authConfigId, auth_scheme: scheme, is_composio_managed: config?.isComposioManaged ?? true, is_disabled: false },
+		...(state ? { state } : {}),
+		data: {},
+		test_request_endpoint: '',
+		created_at: a.createdAt,
+		updated_at: a.updatedAt,
+	};
+}
+
+/** Routes `/api/v3.1` requests (already authenticated) to their handlers. */
+export class EmulatorApi {
+	private readonly routes: Route[] = [];
+
+	constructor(
+		private readonly store: EmulatorStore,
+		private readonly engine: SessionEngine,
+		private readonly getBaseUrl: () => string,
+	) {
+		this.registerRoutes();
+	}
+
+	private get baseUrl(): string {
+		return this.getBaseUrl();
+	}
+
+	/**
+	 * Answers one request; `rel` is the path below `/api/v3.1`. Throws ApiError for failures the
+	 * caller turns into Composio's error body; answers 404/405 for unknown routes.
+	 */
+	async dispatch(req: IncomingMessage, res: ServerResponse, method: string, path: string, rel: string, query: URLSearchParams, body: unknown): Promise<void> {
+		let pathMatched = false;
+		for (const route of this.routes) {
+			const m = route.pattern.exec(rel);
+			if (!m) {
+				continue;
+			}
+			pathMatched = true;
+			if (route.method !== method) {
+				continue;
+			}
+			const params: Params = {};
+			route.names.forEach((name, i) => {
+				params[name] = decodePathPart(m[i + 1] ?? '');
+			});
+			await route.handler({ req, res, params, query, body });
+			return;
+		}
+		sendError(res, pathMatched ? 405 : 404, pathMatched ? `Method ${method} not allowed on ${path}` : `Route ${method} ${path} not found`);
+	}
+
+	private route(method: string, path: string, handler: RouteHandler): void {
+		const { pattern, names } = compile(path);
+		this.routes.push({ method, pattern, names, handler });
+	}
+
+	private registerRoutes(): void {
+		this.route('POST', '/tool_router/session', ({ res, body }) => {
+			const session = this.store.addSession(parseSessionConfig(body, this.store));
+			sendJson(res, 201, { ...sessionJson(session, this.baseUrl), experimental: { assistive_prompt: assistivePrompt(session.config) } } satisfies SessionJson<SessionCreateResponse>);
+		});
+		this.route('GET', '/tool_router/session/{id}', ({ res, params }) => {
+			sendJson(res, 200, sessionJson(this.store.requireSession(params.id ?? ''), this.baseUrl) satisfies SessionJson<SessionRetrieveResponse>);
+		});
+		this.route('DELETE', '/tool_router/session/{id}', ({ res, params }) => {
+			this.store.deleteSession(params.id ?? '');
+			sendJson(res, 200, { session_id: params.id, deleted: true });
+		});
+		this.route('GET', '/tool_router/session/{id}/tools', ({ res, params, query }) => {
+			const session = this.store.requireSession(params.id ?? '');
+			const tools = sessionTools(session.config).map(toolJson);
+			sendJson(res, 200, paginate(tools, decodeCursor(query.get('cursor') ?? undefined), parseLimit(query.get('limit') ?? undefined, 20, 500)) satisfies SessionToolsResponse);
+		});
+		this.route('GET', '/tool_router/session/{id}/toolkits', ({ res, params, query }) => this.sessionToolkits(res, params.id ?? '', query));
+		this.route('POST', '/tool_router/session/{id}/link', ({ res, params, body }) => this.sessionLink(res, params.id ?? '', body));
+		this.route('POST', '/tool_router/session/{id}/execute', ({ res, params, body }) => this.sessionExecute(res, params.id ?? '', body, 'tool_slug'));
+		this.route('POST', '/tool_router/session/{id}/execute_meta', ({ res, params, body }) => this.sessionExecute(res, params.id ?? '', body, 'slug'));
+		this.route('POST', '/tool_router/session/{id}/search', ({ res, params, body }) => {
+			const session = this.store.requireSession(params.id ?? '');
+			const record = isRecord(body) ? body : {};
+			const queries = Array.isArray(record.queries) ? record.queries.map((q) => (isRecord(q) ? (optString(q, 'use_case') ?? '') : '')) : [];
+			if (queries.length === 0 || queries.some((q) => !q.trim())) {
+				throw new ApiError(400, "'queries' must be a non-empty array of {use_case}");
+			}
+			const toolkits = Array.isArray(record.toolkits) ? record.toolkits.filter((t): t is string => typeof t === 'string').map((t) => t.toLowerCase()) : undefined;
+			sendJson(res, 200, this.engine.search(session, queries, toolkits) satisfies SessionSearchResponse);
+		});
+
+		this.route('GET', '/connected_accounts', ({ res, query }) => this.listAccounts(res, query));
+		this.route('POST', '/connected_accounts/link', ({ res, body }) => {
+			if (!isRecord(body)) {
+				throw new ApiError(400, 'Request body must be a JSON object');
+			}
+			const authConfigId = optString(body, 'auth_config_id');
+			const userId = optString(body, 'user_id')?.trim();
+			if (!authConfigId || !userId) {
+				throw new ApiError(400, "'auth_config_id' and 'user_id' are required");
+			}
+			const config = findAuthConfig(authConfigId);
+			if (!config) {
+				throw new ApiError(404, `Auth config '${authConfigId}' not found`, 'Use an auth config id listed by GET /api/v3.1/auth_configs.', 'AuthConfig_NotFound');
+			}
+			const { account, link, redirectUrl } = this.store.initiate({
+				userId,
+				toolkit: config.toolkit,
+				authConfigId: config.id,
+				alias: optString(body, 'alias') ?? null,
+				callbackUrl: optString(body, 'callback_url') ?? null,
+			});
+			sendJson(res, 201, { link_token: link.token, redirect_url: redirectUrl, expires_at: link.expiresAt, connected_account_id: account.id } satisfies LinkCreateResponse);
+		});
+		this.route('GET', '/connected_accounts/{id}', ({ res, params }) => sendJson(res, 200, accountJson(this.store.requireAccount(params.id ?? ''))));
+		this.route('DELETE', '/connected_accounts/{id}', ({ res, params }) => {
+			this.store.deleteAccount(params.id ?? '');
+			sendJson(res, 200, { success: true } satisfies ConnectedAccountDeleteResponse);
+		});
+		this.route('PATCH', '/connected_accounts/{id}', ({ res, params, body }) => {
+			const alias = isRecord(body) ? body.alias : undefined;
+			let account = this.store.requireAccount(params.id ?? '');
+			if (alias !== undefined) {
+				if (typeof alias !== 'string') {
+					throw new ApiError(400, "'alias' must be a string");
+				}
+				account = this.store.setAlias(account.id, alias);
+			}
+			sendJson(res, 200, { id: account.id, status: account.status, success: true } satisfies ConnectedAccountPatchResponse);
+		});
+		this.route('PATCH', '/connected_accounts/{id}/status', ({ res, params, body }) => {
+			if (!isRecord(body) || typeof body.enabled !== 'boolean') {
+				throw new ApiError(400, "'enabled' (boolean) is required");
+			}
+			this.store.setEnabled(params.id ?? '', body.enabled);
+			sendJson(res, 200, { success: true } satisfies ConnectedAccountUpdateStatusResponse);
+		});
+
+		this.route('GET', '/auth_configs', ({ res, query }) => {
+			const toolkit = query.get('toolkit_slug')?.toLowerCase();
+			const managed = query.get('is_composio_managed');
+			const search = query.get('search')?.toLowerCase();
+			const items = AUTH_CONFIGS.filter((c) => !toolkit || c.toolkit === toolkit)
+				.filter((c) => managed === null || managed === '' || String(c.isComposioManaged) === managed)
+				.filter((c) => !search || `${c.name} ${c.toolkit} ${c.id}`.toLowerCase().includes(search))
+				.map((c) => this.authConfigJson(c));
+			sendJson(res, 200, paginate(items, decodeCursor(query.get('cursor') ?? undefined), parseLimit(query.get('limit') ?? undefined, 50, 1000)) satisfies AuthConfigListResponse);
+		});
+		this.route('GET', '/auth_configs/{id}', ({ res, params }) => {
+			const config = findAuthConfig(params.id ?? '');
+			if (!config) {
+				throw new ApiError(404, `Auth config '${params.id ?? ''}' not found`, 'Use an auth config id listed by GET /api/v3.1/auth_configs.', 'AuthConfig_NotFound');
+			}
+			sendJson(res, 200, this.authConfigJson(config) satisfies AuthConfigRetrieveResponse);
+		});
+	}
+
+	private authConfigJson(c: AuthConfigDef): AuthConfigRetrieveResponse & AuthConfigListResponse.Item {
+		const tk = findToolkit(c.toolkit);
+		return {
+			id: c.id,
+			uuid: `00000000-0000-4000-8000-${Buffer.from(c.id).toString('hex').padEnd(12, '0').slice(0, 12)}`,
+			name: c.name,
+			no_of_connections: this.store.accounts().filter((a) => a.authConfigId === c.id).length,
+			status: 'ENABLED',
+			type: c.isComposioManaged ? 'default' : 'custom',
+			toolkit: { slug: c.toolkit, logo: tk?.logo ?? '' },
+			auth_scheme: c.authScheme,
+			is_composio_managed: c.isComposioManaged,
+			is_enabled_for_tool_router: true,
+			created_at: c.createdAt,
+			created_by: 'sandbox',
+			last_updated_at: c.createdAt,
+			credentials: {},
+			expected_input_fields: c.authScheme === 'API_KEY' ? [{ name: 'api_key', displayName: 'API Key', type: 'string', required: true, is_secret: true }] : [],
+			restrict_to_following_tools: [],
+			tool_access_config: { tools_available_for_execution: APP_TOOLS.filter((t) => t.toolkit === c.toolkit).map((t) => t.slug), tools_for_connected_account_creation: [] },
+		};
+	}
+
+	private sessionToolkits(res: ServerResponse, sessionId: string, query: URLSearchParams): void {
+		const session = this.store.requireSession(sessionId);
+		const wanted = queryList(query.get('toolkits') ?? undefined);
+		let toolkits: ToolkitDef[] = wanted
+			? wanted.map((slug) => {
+					const tk = findToolkit(slug);
+					if (!tk) {
+						throw toolkitNotFound(slug);
+					}
+					return tk;
+				})
+			: enabledToolkits(session.config);
+		const search = query.get('search')?.trim().toLowerCase();
+		if (search) {
+			toolkits = toolkits.filter((t) => `${t.slug} ${t.name} ${t.description}`.toLowerCase().includes(search));
+		}
+		const enabled = enabledToolkits(session.config);
+		const items = toolkits.map((tk): SessionToolkitsResponse.Item => {
+			const account = displayedAccount(this.store, session.config, tk.slug);
+			const config = account ? findAuthConfig(account.authConfigId) : undefined;
+			return {
+				slug: tk.slug,
+				name: tk.name,
+				enabled: enabled.includes(tk),
+				is_no_auth: false,
+				composio_managed_auth_schemes: [tk.authScheme],
+				meta: { logo: tk.logo, description: tk.description },
+				connected_account: account
+					? {
+							id: account.id,
+							user_id: account.userId,
+							status: account.status,
+							created_at: account.createdAt,
+							auth_config: { id: account.authConfigId, auth_scheme: config?.authScheme ?? tk.authScheme, is_composio_managed: config?.isComposioManaged ?? true },
+						}
+					: null,
+			};
+		});
+		const connectedFilter = query.get('is_connected');
+		const filtered =
+			connectedFilter === 'true' || connectedFilter === 'false'
+				? items.filter((i) => (i.connected_account?.status === 'ACTIVE') === (connectedFilter === 'true'))
+				: items;
+		sendJson(res, 200, paginate(filtered, decodeCursor(query.get('cursor') ?? undefined), parseLimit(query.get('limit') ?? undefined, 20, 50)) satisfies SessionToolkitsResponse);
+	}
+
+	private sessionLink(res: ServerResponse, sessionId: string, body: unknown): void {
+		const session = this.store.requireSession(sessionId);
+		if (!isRecord(body)) {
+			throw new ApiError(400, 'Request body must be a JSON object');
+		}
+		const slug = optString(body, 'toolkit')?.trim();
+		if (!slug) {
+			throw new ApiError(400, "'toolkit' is required");
+		}
+		const tk = findToolkit(slug);
+		if (!tk) {
+			throw toolkitNotFound(slug);
+		}
+		const multi = session.config.multiAccount;
+		if (multi?.enable) {
+			const active = candidateAccounts(this.store, session.config, tk.slug).filter(usable).length;
+			if (active >= multi.maxAccountsPerToolkit) {
+				throw new ApiError(400, `User already has ${active} connected ${tk.name} accounts, the maximum for this session`, 'Delete an account or raise multi_account.max_accounts_per_toolkit.');
+			}
+		}
+		const { account, link, redirectUrl } = this.store.initiate({
+			userId: session.config.userId,
+			toolkit: tk.slug,
+			authConfigId: session.config.authConfigs[tk.slug],
+			alias: optString(body, 'alias') ?? null,
+			callbackUrl: optString(body, 'callback_url') ?? session.config.manageConnections.callbackUrl,
+		});
+		sendJson(res, 201, { link_token: link.token, redirect_url: redirectUrl, connected_account_id: account.id } satisfies SessionLinkResponse);
+	}
+
+	private async sessionExecute(res: ServerResponse, sessionId: string, body: unknown, slugField: string): Promise<void> {
+		const session = this.store.requireSession(sessionId);
+		if (!isRecord(body)) {
+			throw new ApiError(400, 'Request body must be a JSON object');
+		}
+		const slug = optString(body, slugField)?.trim();
+		if (!slug) {
+			throw new ApiError(400, `'${slugField}' is required`);
+		}
+		if (body.arguments !== undefined && body.arguments !== null && !isRecord(body.arguments)) {
+			throw new ApiError(400, "'arguments' must be an object");
+		}
+		const args = isRecord(body.arguments) ? body.arguments : {};
+		const result = await this.engine.execute(session, slug, args, optString(body, 'account'));
+		sendJson(res, 200, { data: result.data, error: result.error, log_id: newId('log', 16) } satisfies SessionExecuteResponse & SessionExecuteMetaResponse);
+	}
+
+	private listAccounts(res: ServerResponse, query: URLSearchParams): void {
+		const userIds = queryList(query.get('user_ids') ?? undefined);
+		const toolkits = queryList(query.get('toolkit_slugs') ?? undefined)?.map((t) => t.toLowerCase());
+		const statuses = queryList(query.get('statuses') ?? undefined);
+		const bad = statuses?.find((s) => !isAccountStatus(s));
+		if (bad) {
+			throw new ApiError(400, `Invalid status '${bad}'`, 'Use INITIALIZING, INITIATED, ACTIVE, FAILED, EXPIRED, INACTIVE or REVOKED.');
+		}
+		const configs = queryList(query.get('auth_config_ids') ?? undefined);
+		const ids = queryList(query.get('connected_account_ids') ?? undefined);
+		const orderBy = query.get('order_by') === 'updated_at' ? 'updatedAt' : 'createdAt';
+		const ascending = query.get('order_direction') === 'asc';
+		const items = this.store
+			.accounts()
+			.filter((a) => !userIds || userIds.includes(a.userId))
+			.filter((a) => !toolkits || toolkits.includes(a.toolkit))
+			.filter((a) => !statuses || statuses.includes(a.status))
+			.filter((a) => !configs || configs.includes(a.authConfigId))
+			.filter((a) => !ids || ids.includes(a.id))
+			.sort((a, b) => {
+				const diff = Date.parse(a[orderBy]) - Date.parse(b[orderBy]) || a.seq - b.seq;
+				return ascending ? diff : -diff;
+			})
+			.map(accountListItem);
+		sendJson(res, 200, paginate(items, decodeCursor(query.get('cursor') ?? undefined), parseLimit(query.get('limit') ?? undefined, 20, 1000)) satisfies Omit<ConnectedAccountListResponse, 'items'> & { items: Array<StateOptional<ConnectedAccountListResponse.Item>> });
+	}
+
+	// ── Connect page ─────────────────────────────────────────────────────
+}

@@ -1,0 +1,399 @@
+/**
+ * The `@composio` chat participant: the agent inside VS Code's own chat view. A front door over
+ * the same core as the sidebar chat (rule 12): the agent loop with the model the user picked in
+ * VS Code's chat (`request.model`), the same Composio session, editor tools, approval gate and
+ * always-allowed list, the same AuthWaiter for Connect Links and the same link policy. This file
+ * only translates: agent events become `ChatResponseStream` parts, and the response's buttons come
+ * back as commands.
+ *
+ * Registering costs nothing: the handler builds its state on the first request.
+ */
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { AgentEvent, AgentFailure } from '../../agent/agentEvents';
+import { toAgentFailure, toolkitOf } from '../../agent/agentLoop';
+import { startAgentTurn, type TurnSetup } from '../../agent/agentTurn';
+import { approvalMarkdown, escapeMarkdown } from '../../agent/approvalSummary';
+import type { AuthWaiter, PendingConnection } from '../../agent/authWaiter';
+import { allowedInChat, type HistoryTurn, historyMessages, type ParticipantMetadata, ParticipantRuns, parseParticipantMetadata, resumable } from '../../agent/participantHistory';
+import { userMessageContent } from '../../agent/systemPrompt';
+import { type AlwaysAllowedStore, type ApprovalDecision, type ApprovalMode, offersLastingAnswers, ToolApprovalGate } from '../../agent/toolApproval';
+import { assertNever } from '../../common/assertNever';
+import type { Clock } from '../../common/clock';
+import { isRecord } from '../../common/isRecord';
+import { toolAction, toolkitDisplayName } from '../../common/toolkitNames';
+import type { LinkOpener } from '../../composio/linkPolicy';
+import type { ToolSession } from '../../composio/toolSession';
+import { fileContext, selectionContext } from '../../protocol/editorContext';
+import type { EditorContext } from '../../protocol/transcript';
+import { actionCommand, decisionSaid } from './participantMessages';
+import { ParticipantCommandIds } from '../workbench/commandIds';
+
+/** What the participant needs from the rest of the extension. */
+export interface ChatParticipantDeps {
+	/** The turn's model (around VS Code's `request.model`), session, limits and editor tools. Throws ComposioError/ModelError with a remedy. */
+	setup(signal: AbortSignal, model: vscode.LanguageModelChat): Promise<TurnSetup>;
+	/** The same always-allowed list and `composio.approval` mode as the sidebar chat. */
+	readonly approval: { readonly store: AlwaysAllowedStore; readonly mode: () => ApprovalMode };
+	/** The link policy. */
+	readonly linkOpener: LinkOpener;
+	readonly log: vscode.LogOutputChannel;
+	/** Waits and link expiry; default the system clock. */
+	readonly clock?: Clock;
+}
+
+/** A request being answered: what its buttons reach. */
+interface ActiveRun {
+	readonly gate: ToolApprovalGate;
+	readonly waiter: AuthWaiter;
+}
+
+/** How many Connect Links the buttons of finished responses still open. */
+const KEPT_LINKS = 100;
+
+/** The shown text of a response (its markdown parts). */
+function responseText(turn: vscode.ChatResponseTurn): string {
+	return turn.response
+		.map((part) => (part instanceof vscode.ChatResponseMarkdownPart ? part.value.value : ''))
+		.join('');
+}
+
+/** VS Code's history as plain turns (requests and their responses; VS Code gives only this participant's). */
+export function historyTurns(history: vscode.ChatContext['history']): HistoryTurn[] {
+	const out: HistoryTurn[] = [];
+	for (const entry of history) {
+		if (entry instanceof vscode.ChatRequestTurn) {
+			out.push({ prompt: entry.prompt });
+		} else if (entry instanceof vscode.ChatResponseTurn) {
+			const last = out[out.length - 1];
+			const metadata = parseParticipantMetadata(entry.result.metadata);
+			const turn: HistoryTurn = { prompt: last && last.responseText === undefined ? last.prompt : '', responseText: responseText(entry), ...(metadata ? { metadata } : {}) };
+			if (last && last.responseText === undefined) {
+				out[out.length - 1] = turn;
+			} else {
+				out.push(turn);
+			}
+		}
+	}
+	return out;
+}
+
+/** The editor context a request's references carry (`#file`, the selection, a pasted value). */
+export async function referenceContext(references: readonly vscode.ChatPromptReference[], log: vscode.LogOutputChannel): Promise<EditorContext[]> {
+	const out: EditorContext[] = [];
+	// References come last-first; the user wrote them first-first.
+	for (const ref of [...references].reverse()) {
+		try {
+			const value: unknown = ref.value;
+			if (value instanceof vscode.Location) {
+				const doc = await vscode.workspace.openTextDocument(value.uri);
+				const range = value.range;
+				const text = doc.getText(range);
+				if (text.trim() === '') {
+					continue;
+				}
+				out.push(selectionContext(vscode.workspace.asRelativePath(value.uri), doc.languageId, { start: range.start, end: range.end, text }).context);
+			} else if (value instanceof vscode.Uri) {
+				const doc = await vscode.workspace.openTextDocument(value);
+				out.push(fileContext(vscode.workspace.asRelativePath(value), doc.languageId, doc.getText()).context);
+			} else if (typeof value === 'string' && value.trim() !== '') {
+				out.push({ path: ref.modelDescription ?? ref.id, languageId: 'plaintext', text: value });
+			}
+		} catch (e) {
+			log.warn(`A chat reference (${ref.id}) could not be read: ${e instanceof Error ? e.message : String(e)}`);
+		}
+	}
+	return out;
+}
+
+/** A progress line for a tool call: the app, the action, and the account it acts as. */
+function toolProgress(name: string, toolkit: string | undefined, args: unknown, account: string | undefined): string {
+	if (name === 'COMPOSIO_SEARCH_TOOLS') {
+		return vscode.l10n.t('Looking for the right tools…');
+	}
+	if (name === 'COMPOSIO_MANAGE_CONNECTIONS') {
+		return toolkit ? vscode.l10n.t('Checking the {0} connection…', toolkitDisplayName(toolkit)) : vscode.l10n.t('Checking the app connection…');
+	}
+	const as = (line: string): string => (account ? vscode.l10n.t('{0} · as {1}', line, account) : line);
+	if (name === 'COMPOSIO_MULTI_EXECUTE_TOOL' && isRecord(args) && Array.isArray(args['tools'])) {
+		const inner = args['tools'].flatMap((t: unknown) => (isRecord(t) && typeof t['tool_slug'] === 'string' ? [t['tool_slug']] : []));
+		if (inner.length > 0) {
+			return as(inner.map((slug) => `${toolkitDisplayName(toolkitOf(slug, undefined) ?? 'tool')} · ${toolAction(slug, toolkitOf(slug, undefined))}`).join(', '));
+		}
+	}
+	const app = toolkit ? toolkitDisplayName(toolkit) : vscode.l10n.t('Tool');
+	return `${as(`${app} · ${toolAction(name, toolkit)}`)}…`;
+}
+
+/**
+ * The participant's handler and the commands its buttons run. One instance per extension host;
+ * each request gets its own approval gate (seeded with the chat's "Allow in this chat" answers)
+ * and AuthWaiter.
+ */
+export class ComposioChatParticipant implements vscode.Disposable {
+	private readonly runs = new ParticipantRuns();
+	private readonly active = new Map<string, ActiveRun>();
+	/** Connect Links by `runId/toolkit`: a Connect button opens the link the host made, never a URL from anywhere else. */
+	private readonly links = new Map<string, string>();
+
+	constructor(private readonly deps: ChatParticipantDeps) {}
+
+	dispose(): void {
+		this.active.clear();
+	}
+
+	/** Answers an approval question of a running request. False when it no longer waits (answered, or the request ended). */
+	async approve(runId: unknown, callId: unknown, decision: unknown): Promise<boolean> {
+		const run = typeof runId === 'string' ? this.active.get(runId) : undefined;
+		if (!run || typeof callId !== 'string' || !(decision === 'once' || decision === 'chat' || decision === 'always' || decision === 'deny')) {
+			this.deps.log.info('An approval button of a request that no longer waits was pressed; nothing to do.');
+			return false;
+		}
+		return run.gate.decide(callId, decision satisfies ApprovalDecision);
+	}
+
+	/** Opens the Connect Link a response's button stands for, through the link policy. */
+	async openConnectLink(runId: unknown, toolkit: unknown): Promise<boolean> {
+		const url = typeof runId === 'string' && typeof toolkit === 'string' ? this.links.get(`${runId}/${toolkit}`) : undefined;
+		if (!url) {
+			void vscode.window.showInformationMessage(vscode.l10n.t('This Connect Link is no longer available. Ask @composio again for a new one.'));
+			return false;
+		}
+		return this.deps.linkOpener.open(url);
+	}
+
+	/** Asks the waiting request for a fresh Connect Link (after one expired). */
+	async renewLink(runId: unknown, toolkit: unknown): Promise<boolean> {
+		const run = typeof runId === 'string' ? this.active.get(runId) : undefined;
+		if (!run || typeof toolkit !== 'string') {
+			void vscode.window.showInformationMessage(vscode.l10n.t('That request has ended. Ask @composio again for a new link.'));
+			return false;
+		}
+		return run.waiter.renew(toolkit);
+	}
+
+	/** The chat request handler. */
+	async handle(request: vscode.ChatRequest, context: vscode.ChatContext, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<vscode.ChatResult> {
+		const { log } = this.deps;
+		const runId = randomUUID();
+		const controller = new AbortController();
+		const cancelled = token.onCancellationRequested(() => controller.abort());
+		if (token.isCancellationRequested) {
+			controller.abort();
+		}
+		const signal = controller.signal;
+		const turns = historyTurns(context.history);
+		const earlierAllowed = allowedInChat(turns);
+		const messages = historyMessages(turns, this.runs);
+		const resume = resumable(turns, this.runs, request.prompt);
+		const start = messages.length;
+		const metadata = (extra: Partial<ParticipantMetadata> = {}): ParticipantMetadata => ({ runId, allowedInChat: earlierAllowed, ...extra });
+		try {
+			if (!resume) {
+				const editorContext = await referenceContext(request.references, log);
+				messages.push({ role: 'user', content: userMessageContent(request.prompt, editorContext) });
+			}
+			let setup: TurnSetup;
+			try {
+				setup = await this.deps.setup(signal, request.model);
+			} catch (e) {
+				if (signal.aborted) {
+					return { metadata: metadata() };
+				}
+				log.warn(`@composio could not start: ${e instanceof Error ? e.message : String(e)}`);
+				return this.failed(stream, toAgentFailure(e), metadata());
+			}
+			const gate = new ToolApprovalGate(this.deps.approval.store, () => ({ mode: this.deps.approval.mode(), tagsOf: (tool) => setup.session.toolTags(tool) }), earlierAllowed);
+			const { waiter, events } = startAgentTurn({
+				setup,
+				messages,
+				signal,
+				logger: log,
+				...(this.deps.clock ? { clock: this.deps.clock } : {}),
+				approval: gate,
+				...(resume ? { resume: { pending: resume.pending, userSaid: request.prompt } } : {}),
+			});
+			this.active.set(runId, { gate, waiter });
+			const identities = setup.identities;
+			const render = new ResponseRenderer(runId, stream, setup.session, log, (toolkit, url) => this.keepLink(`${runId}/${toolkit}`, url), (id) => identities?.nameOf(id));
+			let failure: AgentFailure | undefined;
+			try {
+				for await (const event of events) {
+					if (event.type === 'error') {
+						failure = event.error;
+					} else {
+						await render.event(event);
+					}
+				}
+			} finally {
+				this.active.delete(runId);
+			}
+			const result = metadata({ allowedInChat: gate.allowedInChat(), ...(render.waitingFor ? { waitingFor: render.waitingFor } : {}) });
+			return failure ? this.failed(stream, failure, result) : { metadata: result };
+		} finally {
+			cancelled.dispose();
+			this.runs.remember(runId, messages.slice(start));
+		}
+	}
+
+	/** Ends a response with its error and, where there is one, the button for the remedy. */
+	private failed(stream: vscode.ChatResponseStream, failure: AgentFailure, metadata: ParticipantMetadata): vscode.ChatResult {
+		const remedy = failure.action ? actionCommand(failure.action) : undefined;
+		if (remedy) {
+			stream.button({ command: remedy.command, title: remedy.title, ...(failure.action === 'openSettings' ? { arguments: ['composio'] } : {}) });
+		}
+		return { errorDetails: { message: failure.message }, metadata };
+	}
+
+	private keepLink(key: string, url: string): void {
+		this.links.delete(key);
+		this.links.set(key, url);
+		while (this.links.size > KEPT_LINKS) {
+			const oldest = this.links.keys().next().value;
+			if (oldest === undefined) {
+				break;
+			}
+			this.links.delete(oldest);
+		}
+	}
+}
+
+/** Turns one run's agent events into response parts. */
+class ResponseRenderer {
+	/** The connection the run waited for when it was stopped (kept in the result so "done" can resume). */
+	waitingFor: PendingConnection[] | undefined;
+	/** Account labels per toolkit, looked up once per run. */
+	private readonly accounts = new Map<string, Promise<string | undefined>>();
+	/** Toolkits whose wait is a reconnect of an account that went bad, not a first connection. */
+	private readonly reconnecting = new Set<string>();
+
+	constructor(
+		private readonly runId: string,
+		private readonly stream: vscode.ChatResponseStream,
+		private readonly session: ToolSession,
+		private readonly log: vscode.LogOutputChannel,
+		private readonly keepLink: (toolkit: string, url: string) => void,
+		/** Who an account is (its email, login or workspace), once learned. */
+		private readonly identityOf: (accountId: string) => string | undefined = () => undefined,
+	) {}
+
+	async event(event: Exclude<AgentEvent, { type: 'error' }>): Promise<void> {
+		const { stream } = this;
+		switch (event.type) {
+			case 'text':
+				stream.markdown(event.delta);
+				break;
+			case 'toolStarted': {
+				const named = isRecord(event.args) && typeof event.args['account'] === 'string' ? event.args['account'] : undefined;
+				const appTool = event.toolkit !== undefined && event.toolkit !== 'vscode' && !event.name.startsWith('COMPOSIO_');
+				const account = named ?? (appTool && event.toolkit ? await this.accountOf(event.toolkit) : undefined);
+				stream.progress(toolProgress(event.name, event.toolkit, event.args, account));
+				break;
+			}
+			case 'toolFinished':
+				if (!event.ok && !event.declined && event.error) {
+					stream.markdown(`\n\n> ${escapeMarkdown(vscode.l10n.t('A tool failed: {0}', event.error))}\n\n`);
+				}
+				break;
+			case 'approvalRequired': {
+				// Name the account each action acts as, the default one where the call named none.
+				const actions = await Promise.all(
+					event.actions.map(async (a) => (a.account || !a.toolkit || a.toolkit === 'vscode' ? a : { ...a, ...((await this.accountOf(a.toolkit)) ? { account: await this.accountOf(a.toolkit) } : {}) })),
+				);
+				stream.markdown(`\n\n${approvalMarkdown(actions)}\n\n`);
+				const button = (decision: ApprovalDecision, title: string): void => stream.button({ command: ParticipantCommandIds.approve, title, arguments: [this.runId, event.callId, decision] });
+				button('once', vscode.l10n.t('Allow once'));
+				// Code for the remote workbench is allowed once at a time (toolApproval.ts).
+				if (offersLastingAnswers(event.actions)) {
+					button('chat', vscode.l10n.t('Allow in this chat'));
+					button('always', vscode.l10n.t('Always allow'));
+				}
+				button('deny', vscode.l10n.t('Deny'));
+				stream.progress(vscode.l10n.t('Waiting for your answer…'));
+				break;
+			}
+			case 'approvalDecided': {
+				stream.markdown(`\n\n*${escapeMarkdown(decisionSaid(event.decision))}*\n\n`);
+				break;
+			}
+			case 'authRequired':
+				// The Connect button comes with the wait (authStatus 'waiting'), after the model's answer.
+				break;
+			case 'reconnectRequired': {
+				// A call failed because its account went bad: say which and why; the wait that follows shows the button.
+				const name = toolkitDisplayName(event.toolkit);
+				this.reconnecting.add(event.toolkit);
+				const account = event.name ? vscode.l10n.t('{0} ({1})', name, event.name) : name;
+				stream.markdown(`\n\n> ${escapeMarkdown(vscode.l10n.t('{0} needs to be reconnected: {1}', account, event.reason))}\n\n`);
+				break;
+			}
+			case 'authStatus': {
+				const name = toolkitDisplayName(event.toolkit);
+				const reconnect = this.reconnecting.has(event.toolkit);
+				switch (event.status) {
+					case 'waiting':
+						if (event.url) {
+							this.keepLink(event.toolkit, event.url);
+							this.waitingFor = [{ toolkit: event.toolkit, url: event.url, ...(event.accountId ? { accountId: event.accountId } : {}) }];
+						}
+						stream.markdown('\n\n');
+						stream.button({
+							command: ParticipantCommandIds.openConnectLink,
+							title: reconnect ? vscode.l10n.t('Reconnect {0}', name) : vscode.l10n.t('Connect {0}', name),
+							arguments: [this.runId, event.toolkit],
+						});
+						stream.progress(reconnect ? vscode.l10n.t('Waiting for you to reconnect {0}…', name) : vscode.l10n.t('Waiting for you to connect {0}…', name));
+						break;
+					case 'expired':
+						stream.markdown(`\n\n${escapeMarkdown(vscode.l10n.t('The {0} link expired. Get a new one to continue.', name))}\n\n`);
+						stream.button({ command: ParticipantCommandIds.renewLink, title: vscode.l10n.t('New {0} link', name), arguments: [this.runId, event.toolkit] });
+						stream.progress(vscode.l10n.t('Waiting for a new {0} link…', name));
+						break;
+					case 'connected':
+					case 'failed':
+						this.waitingFor = undefined;
+						this.reconnecting.delete(event.toolkit);
+						break;
+					case 'cancelled':
+						break;
+				}
+				break;
+			}
+			case 'notice':
+				stream.progress(event.text);
+				break;
+			case 'contextTrimmed':
+				stream.markdown(`\n\n*${escapeMarkdown(vscode.l10n.t('Earlier parts of this chat were left out so it fits {0} tokens.', event.maxInputTokens))}*\n\n`);
+				break;
+			case 'usage':
+				break;
+			case 'done':
+				if (event.reason !== 'cancelled') {
+					this.waitingFor = undefined;
+				}
+				// After 'maxTurns' the loop's notice said why.
+				break;
+			default:
+				assertNever(event);
+		}
+	}
+
+	/** The account a toolkit's tools act as by default: who its active account is, else its alias or id. */
+	private accountOf(toolkit: string): Promise<string | undefined> {
+		let found = this.accounts.get(toolkit);
+		if (!found) {
+			found = this.session.listAccounts(toolkit).then(
+				(accounts) => {
+					const active = accounts.find((a) => a.status === 'ACTIVE' && !a.disabled);
+					return active ? (this.identityOf(active.id) ?? active.alias ?? active.id) : undefined;
+				},
+				(e: unknown) => {
+					this.log.debug(`Listing ${toolkit} accounts for the progress line failed: ${e instanceof Error ? e.message : String(e)}`);
+					return undefined;
+				},
+			);
+			this.accounts.set(toolkit, found);
+		}
+		return found;
+	}
+}

@@ -1,0 +1,233 @@
+/**
+ * Composio as Language Model Tools (`vscode.lm.registerTool`): four tools any agent in VS Code
+ * (its Agent mode, another extension's participant) can call to use the user's apps: find tools,
+ * connect an app, run a tool, list the connected accounts. A front door over the same core as the
+ * sidebar chat: the same Composio session, user ID and keys, the same link policy for Connect
+ * Links, and the same approval rules and always-allowed list, here as VS Code's own confirmation
+ * (`prepareInvocation`) before a side-effecting call.
+ *
+ * Registering costs nothing: the session is opened by the first call.
+ */
+import * as vscode from 'vscode';
+import { approvalHeading, approvalMarkdown } from '../../agent/approvalSummary';
+import { actionsNeedingApproval, actionsOf, type AlwaysAllowedStore, type ApprovalMode } from '../../agent/toolApproval';
+import { prepareToolOutput } from '../../agent/toolOutput';
+import { isRecord } from '../../common/isRecord';
+import { toolAction, toolkitDisplayName } from '../../common/toolkitNames';
+import { ComposioError } from '../../composio/composioErrors';
+import { findConnectLinks } from '../../composio/connectLinks';
+import type { LinkOpener } from '../../composio/linkPolicy';
+import type { ToolSession } from '../../composio/toolSession';
+import { LanguageModelToolNames } from '../workbench/commandIds';
+
+/** Characters of one tool result the calling model gets. */
+export const LM_TOOL_RESULT_BUDGET = 8_000;
+/** How long `composio_connect_app` waits for the user by default. */
+export const CONNECT_TIMEOUT_MS = 5 * 60 * 1000;
+
+/** What the tools need from the rest of the extension. */
+export interface LanguageModelToolsDeps {
+	/** The Composio session of this workspace's user (resolving keys and the link policy's base URL). Throws ComposioError. */
+	session(): Promise<ToolSession>;
+	readonly approval: { readonly store: AlwaysAllowedStore; readonly mode: () => ApprovalMode };
+	readonly linkOpener: LinkOpener;
+	readonly log: vscode.LogOutputChannel;
+	/** `composio.languageModelTools.enabled`. */
+	enabled(): boolean;
+	/** How long the connect tool waits; default 5 minutes. */
+	readonly connectTimeoutMs?: number;
+}
+
+function text(value: string): vscode.LanguageModelToolResult {
+	return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(value)]);
+}
+
+function signalOf(token: vscode.CancellationToken): { signal: AbortSignal; dispose: () => void } {
+	const controller = new AbortController();
+	if (token.isCancellationRequested) {
+		controller.abort();
+	}
+	const sub = token.onCancellationRequested(() => controller.abort());
+	return {
+		signal: controller.signal,
+		dispose: () => {
+			sub.dispose();
+		},
+	};
+}
+
+function stringField(input: unknown, key: string): string | undefined {
+	const value = isRecord(input) ? input[key] : undefined;
+	return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/** What a failure means to the calling model, in a sentence (never the key, never raw JSON). */
+function failureText(e: unknown): string {
+	if (e instanceof ComposioError) {
+		return `Composio could not do this: ${e.message}`;
+	}
+	return `Composio could not do this: ${e instanceof Error ? e.message : String(e)}`;
+}
+
+/** The four tools and their shared plumbing. */
+export class ComposioLanguageModelTools {
+	constructor(private readonly deps: LanguageModelToolsDeps) {}
+
+	private checkEnabled(): void {
+		if (!this.deps.enabled()) {
+			throw new Error('The Composio tools are turned off (composio.languageModelTools.enabled).');
+		}
+	}
+
+	/** Runs `body` with the session, turning failures into text the model reads. */
+	private async withSession(token: vscode.CancellationToken, body: (session: ToolSession, signal: AbortSignal) => Promise<string>): Promise<vscode.LanguageModelToolResult> {
+		this.checkEnabled();
+		const { signal, dispose } = signalOf(token);
+		try {
+			const session = await this.deps.session();
+			return text(await body(session, signal));
+		} catch (e) {
+			if (signal.aborted) {
+				return text('Cancelled by the user.');
+			}
+			this.deps.log.warn(`A Composio language model tool failed: ${e instanceof ComposioError ? e.detail : String(e)}`);
+			return text(failureText(e));
+		} finally {
+			dispose();
+		}
+	}
+
+	readonly findTools: vscode.LanguageModelTool<{ use_case?: string; toolkit?: string }> = {
+		prepareInvocation: (options) => {
+			const useCase = stringField(options.input, 'use_case');
+			return { invocationMessage: useCase ? vscode.l10n.t('Finding Composio tools for “{0}”', useCase) : vscode.l10n.t('Finding Composio tools for the task') };
+		},
+		invoke: (options, token) =>
+			this.withSession(token, async (session, signal) => {
+				const useCase = stringField(options.input, 'use_case');
+				if (!useCase) {
+					return 'Give use_case: what the user wants done, in plain words.';
+				}
+				const toolkit = stringField(options.input, 'toolkit');
+				const result = await session.execute('COMPOSIO_SEARCH_TOOLS', { queries: [{ use_case: toolkit ? `${useCase} (in ${toolkit})` : useCase }] }, { signal });
+				if (result.error) {
+					return `Finding tools failed: ${result.error}`;
+				}
+				const slugs = primarySlugs(result.data);
+				const head = slugs.length > 0 ? `Tools for “${useCase}”: ${slugs.join(', ')}.` : `No tool matched “${useCase}”.`;
+				const next = `Run one with ${LanguageModelToolNames.runTool} (tool_slug and arguments matching its input_schema). If its app is not connected, call ${LanguageModelToolNames.connectApp} first.`;
+				return `${head} ${next}\n\n${prepareToolOutput(result.data, LM_TOOL_RESULT_BUDGET).forModel}`;
+			}),
+	};
+
+	readonly connectApp: vscode.LanguageModelTool<{ toolkit?: string; alias?: string }> = {
+		prepareInvocation: (options) => {
+			const toolkit = stringField(options.input, 'toolkit');
+			return {
+				invocationMessage: toolkit
+					? vscode.l10n.t('Connecting {0}: finish on the Connect page that opens in your browser', toolkitDisplayName(toolkit))
+					: vscode.l10n.t('Connecting an app: finish on the Connect page that opens in your browser'),
+			};
+		},
+		invoke: (options, token) =>
+			this.withSession(token, async (session, signal) => {
+				const toolkit = stringField(options.input, 'toolkit')?.toLowerCase();
+				if (!toolkit) {
+					return 'Give toolkit: the app to connect, by slug (gmail, github, slack, …).';
+				}
+				const name = toolkitDisplayName(toolkit);
+				const alias = stringField(options.input, 'alias');
+				if (!alias) {
+					const active = (await session.listAccounts(toolkit)).find((a) => a.status === 'ACTIVE' && !a.disabled);
+					if (active) {
+						return `${name} is already connected (account ${active.alias ?? active.id}). Go on with the task.`;
+					}
+				}
+				const request = await session.authorize(toolkit, alias ? { alias } : {});
+				const opened = await this.deps.linkOpener.open(request.redirectUrl);
+				if (!opened) {
+					return `The Connect Link for ${name} was not opened (the user declined, or the link policy refused it). Ask the user to open it themselves: ${request.redirectUrl}`;
+				}
+				const timeoutMs = this.deps.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
+				const outcome = await session.waitForConnection(request.accountId, { signal, timeoutMs });
+				switch (outcome.status) {
+					case 'ACTIVE':
+						return `Connected ${name} (account ${request.accountId}). Go on with the task: its tools work now.`;
+					case 'TIMEOUT':
+						return `The user has not finished connecting ${name} within ${Math.round(timeoutMs / 60_000)} minutes. Ask them to finish on the Connect page (${request.redirectUrl}), then call ${LanguageModelToolNames.connectApp} again.`;
+					default:
+						return `Connecting ${name} did not work (${outcome.status.toLowerCase()}${outcome.reason ? `: ${outcome.reason}` : ''}). Tell the user; they can try again.`;
+				}
+			}),
+	};
+
+	readonly runTool: vscode.LanguageModelTool<{ tool_slug?: string; arguments?: Record<string, unknown>; account?: string }> = {
+		prepareInvocation: async (options) => {
+			this.checkEnabled();
+			const slug = stringField(options.input, 'tool_slug') ?? 'UNKNOWN_TOOL';
+			const args = isRecord(options.input.arguments) ? options.input.arguments : {};
+			const account = stringField(options.input, 'account');
+			const actions = actionsOf(slug, args, account);
+			const first = actions[0];
+			const label = first ? `${first.toolkit ? toolkitDisplayName(first.toolkit) : vscode.l10n.t('Composio')}: ${toolAction(first.tool, first.toolkit)}` : slug;
+			const asking = actionsNeedingApproval(actions, { mode: this.deps.approval.mode(), tagsOf: await this.tagsOf() }, (tool) => this.deps.approval.store.list().includes(tool));
+			return {
+				invocationMessage: account ? vscode.l10n.t('Running {0} as {1}', label, account) : vscode.l10n.t('Running {0}', label),
+				...(asking.length > 0 ? { confirmationMessages: { title: `${approvalHeading(asking)} ${label}`, message: new vscode.MarkdownString(approvalMarkdown(asking)) } } : {}),
+			};
+		},
+		invoke: (options, token) =>
+			this.withSession(token, async (session, signal) => {
+				const slug = stringField(options.input, 'tool_slug');
+				if (!slug) {
+					return `Give tool_slug (find one with ${LanguageModelToolNames.findTools}).`;
+				}
+				const args = isRecord(options.input.arguments) ? options.input.arguments : {};
+				const account = stringField(options.input, 'account');
+				const result = await session.execute(slug, args, { signal, ...(account ? { account } : {}) });
+				const links = findConnectLinks(result.data);
+				const output = prepareToolOutput({ data: result.data, error: result.error }, LM_TOOL_RESULT_BUDGET).forModel;
+				const needs = links.map((l) => l.toolkit).filter((t): t is string => t !== undefined);
+				const hint = needs.length > 0 ? `\n\nThis needs a connected account: call ${LanguageModelToolNames.connectApp} with toolkit "${needs[0]}" and then run the tool again.` : '';
+				return `${result.error ? `${slug} failed: ${result.error}` : `${slug} ran.`}\n\n${output}${hint}`;
+			}),
+	};
+
+	readonly listAccounts: vscode.LanguageModelTool<{ toolkit?: string }> = {
+		prepareInvocation: () => ({ invocationMessage: vscode.l10n.t('Listing your connected Composio accounts') }),
+		invoke: (options, token) =>
+			this.withSession(token, async (session) => {
+				const toolkit = stringField(options.input, 'toolkit')?.toLowerCase();
+				const accounts = await session.listAccounts(toolkit);
+				if (accounts.length === 0) {
+					return toolkit ? `No ${toolkitDisplayName(toolkit)} account is connected. Connect one with ${LanguageModelToolNames.connectApp}.` : `No account is connected yet. Connect one with ${LanguageModelToolNames.connectApp}.`;
+				}
+				const lines = accounts.slice(0, 100).map((a) => {
+					const state = a.disabled ? 'disabled' : a.status.toLowerCase();
+					return `- ${toolkitDisplayName(a.toolkit)} (${a.toolkit}): ${a.alias ? `“${a.alias}”, ` : ''}${state}, id ${a.id}, connected ${a.createdAt.slice(0, 10)}`;
+				});
+				const more = accounts.length > 100 ? `\n… ${accounts.length - 100} more` : '';
+				return `Connected accounts:\n${lines.join('\n')}${more}`;
+			}),
+	};
+
+	/** The session's tool tags, when the session is open and its tools listed (read-only and destructive hints). */
+	private async tagsOf(): Promise<((tool: string) => readonly string[] | undefined) | undefined> {
+		try {
+			const session = await this.deps.session();
+			await session.tools();
+			return (tool) => session.toolTags(tool);
+		} catch (e) {
+			// Without tags the names decide, which asks for anything unknown.
+			this.deps.log.debug(`Tool tags unavailable for a confirmation: ${e instanceof Error ? e.message : String(e)}`);
+			return undefined;
+		}
+	}
+}
+
+/** The primary tool slugs of a COMPOSIO_SEARCH_TOOLS answer. */
+function primarySlugs(data: unknown): string[] {
+	const results = isRecord(data) && Array.isArray(data['results']) ? data['results'] : [];
+	const slugs = results.flatMap((r: unknown) => (isRecord(r) && Array.isArray(r['primary_tool_slugs']) ? r['primary_tool_slugs'].filter((s): s is string => typeof s === 'string') : []));
+	return [...new Set(slugs)];
+}

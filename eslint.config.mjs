@@ -46,6 +46,12 @@ export default tseslint.config(
 							group: [
 								'**/agent/chatSession',
 								'**/agent/agentLoop',
+								'**/agent/modelReply',
+								'**/agent/toolCallRunner',
+								'**/agent/toolCall',
+								'**/agent/accountRepair',
+								'**/agent/connectionWait',
+								'**/agent/runAccounts',
 								'**/agent/agentTurn',
 								'**/agent/conversationStore',
 								'**/agent/openAiModelClient',

@@ -4,10 +4,8 @@
  * because its account expired, was revoked or failed (repaired with a Reconnect card) from one
  * that failed for any other reason (left to the model).
  */
-import { isRecord } from '../common/isRecord';
+import { appToolkitOf, isMetaTool, multiExecuteEntries } from '../composio/metaTools';
 import type { ConnectedAccount, ConnectionStatus } from '../composio/toolSession';
-
-const MULTI_EXECUTE = 'COMPOSIO_MULTI_EXECUTE_TOOL';
 
 /** Statuses of an account that went bad: Reconnect repairs them. */
 const DEAD: ReadonlySet<ConnectionStatus> = new Set(['EXPIRED', 'REVOKED', 'FAILED']);
@@ -75,7 +73,7 @@ export function deadAccountOf(accounts: readonly ConnectedAccount[], toolkit: st
 
 /**
  * The toolkit and account a call acts on, when running it again is safe after a reconnect: an
- * app tool called directly, or COMPOSIO_MULTI_EXECUTE_TOOL running exactly one app tool (`inner`).
+ * app tool called directly, or the multi-execute tool running exactly one app tool (`inner`).
  * Undefined for meta tools and multi-executes of several tools (some of which may have worked).
  */
 export function namedAccountIn(
@@ -84,18 +82,14 @@ export function namedAccountIn(
 	account: string | undefined,
 	toolkit: string | undefined,
 ): { readonly toolkit: string; readonly account?: string; readonly inner: boolean } | undefined {
-	if (name === MULTI_EXECUTE) {
-		const list = args['tools'];
-		const only: unknown = Array.isArray(list) && list.length === 1 ? list[0] : undefined;
-		const slug = isRecord(only) ? only['tool_slug'] : undefined;
-		if (!isRecord(only) || typeof slug !== 'string' || slug.startsWith('COMPOSIO_')) {
-			return undefined;
-		}
-		const prefix = /^([A-Za-z0-9]+)_/.exec(slug)?.[1]?.toLowerCase();
-		const named = typeof only['account'] === 'string' ? only['account'] : account;
-		return prefix ? { toolkit: prefix, ...(named ? { account: named } : {}), inner: true } : undefined;
+	const entries = multiExecuteEntries(name, args);
+	if (entries) {
+		const only = entries.length === 1 ? entries[0] : undefined;
+		const inner = only?.slug !== undefined ? appToolkitOf(only.slug) : undefined;
+		const named = only?.account ?? account;
+		return inner ? { toolkit: inner, ...(named ? { account: named } : {}), inner: true } : undefined;
 	}
-	if (name.startsWith('COMPOSIO_') || !toolkit) {
+	if (isMetaTool(name) || !toolkit) {
 		return undefined;
 	}
 	return { toolkit, ...(account ? { account } : {}), inner: false };

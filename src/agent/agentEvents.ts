@@ -3,8 +3,11 @@
  * transcript and the view. Never carries a key.
  */
 
+import * as l10n from '@vscode/l10n';
+import { ComposioError } from '../composio/composioErrors';
 import type { NoticeAction } from '../protocol/transcript';
 import type { LeftOut } from './modelClient';
+import { ModelError } from './modelErrors';
 import type { ApprovalDecision, ToolAction } from './toolApproval';
 
 /** A user-facing error with its remedy. */
@@ -12,6 +15,17 @@ export interface AgentFailure {
 	readonly kind: string;
 	readonly message: string;
 	readonly action?: NoticeAction;
+}
+
+/** Turns anything thrown into the failure shown to the user. */
+export function toAgentFailure(e: unknown): AgentFailure {
+	if (e instanceof ModelError) {
+		return { kind: `model.${e.kind}`, message: e.message, ...(e.action ? { action: e.action } : {}) };
+	}
+	if (e instanceof ComposioError) {
+		return { kind: `composio.${e.kind}`, message: e.message, ...(e.action ? { action: e.action } : {}) };
+	}
+	return { kind: 'unexpected', message: l10n.t('Something went wrong while running the agent. The details are in the log.'), action: 'openLogs' };
 }
 
 export type AgentEvent =

@@ -1,9 +1,13 @@
 /**
- * One agent turn, started the same way by every front door that runs the agent loop (the
- * sidebar chat's `ChatSession`, the `@composio` participant): the `AuthWaiter` that pauses it
- * for Connect Links and the loop itself, given everything the turn's setup provides. A front
- * door only translates the events; what a turn can do (Reconnect included, which needs the
- * identities) is decided here, once.
+ * The one module every front door starts through. A whole agent turn (`startAgentTurn`) is
+ * started the same way by the sidebar chat's `ChatSession` and the `@composio` participant: the
+ * `AuthWaiter` that pauses it for Connect Links and the loop itself, given everything the turn's
+ * setup provides. A single tool call, as the Language Model Tools run one for VS Code's agent,
+ * goes by the same rules as a call inside the loop: what needs approval (`approvalOf`), running
+ * it on the session (`runOnSession`), and its output for a budget with the Connect Links in it
+ * (`readToolResult`), re-exported here from `toolCall.ts`, where the loop's tool step uses them
+ * too. A front door only translates the events and results; what a turn or a call can do
+ * (Reconnect included, which needs the identities) is decided in the core, once.
  */
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { Clock } from '../common/clock';
@@ -16,6 +20,8 @@ import { AuthWaiter } from './authWaiter';
 import type { LocalToolbox } from './localTools';
 import type { ModelClient } from './modelClient';
 import type { ToolApprovalGate } from './toolApproval';
+
+export { approvalOf, readToolResult, runOnSession, type ToolCall, type ToolCallApproval, type ToolCallOutput, type ToolCallValue } from './toolCall';
 
 /** What one turn needs, made fresh for each turn by the front door's setup (the settings may have changed). */
 export interface TurnSetup {

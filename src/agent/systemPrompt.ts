@@ -7,6 +7,7 @@
  * it belongs to in the history, and later messages do not re-send it.
  */
 import { toolkitDisplayName } from '../common/toolkitNames';
+import { MetaTools } from '../composio/metaTools';
 import type { EditorContext } from '../protocol/transcript';
 
 /** One connected account as the prompt lists it. */
@@ -90,7 +91,7 @@ export function buildSystemPrompt(options: SystemPromptOptions = {}): string {
 		'- Answer in concise markdown. Put code in fenced code blocks with a language.',
 		'',
 		'Connecting apps (Connect Links):',
-		'- When an app is not connected, call COMPOSIO_MANAGE_CONNECTIONS with its toolkit. It returns a Connect Link (a redirect_url).',
+		`- When an app is not connected, call ${MetaTools.manageConnections} with its toolkit. It returns a Connect Link (a redirect_url).`,
 		'- Give the user that exact link as a markdown link, for example [Connect Gmail](<the redirect_url>), and ask them to connect. The editor also shows a Connect card for it and continues the task automatically once the account is connected; the user can also reply "done".',
 		'- Never invent, shorten or alter a link: only use URLs that a tool returned. Never ask for passwords, API keys or tokens in the chat; credentials are only entered on the Connect page.',
 		'- After the user has connected, carry on with the original task without asking again.',

@@ -6,9 +6,9 @@
  * email now" still ends in an approval card. Read-only tools (fetch, list, get, search) run
  * freely; everything else asks, judged from Composio's tool tags where the session provided
  * them (`readOnlyHint`, `destructiveHint`) and from the tool's name otherwise. Each call inside
- * COMPOSIO_MULTI_EXECUTE_TOOL is judged on its own.
+ * Composio's multi-execute tool is judged on its own.
  */
-import { isRecord } from '../common/isRecord';
+import { appToolkitOf, CODE_META_TOOLS, isMetaTool, LOOKUP_META_TOOLS, multiExecuteEntries, MetaTools } from '../composio/metaTools';
 import { findSecrets, type SecretFinding } from './secretScan';
 
 /** The `composio.approval` setting: ask for side-effecting tools (default), for every tool, or never. */
@@ -50,21 +50,6 @@ export interface ToolAction {
 	readonly runsCode?: boolean;
 }
 
-/** The meta tools that run code in Composio's sandbox (the remote workbench and its shell). */
-export const CODE_TOOLS: ReadonlySet<string> = new Set(['COMPOSIO_REMOTE_WORKBENCH', 'COMPOSIO_REMOTE_BASH_TOOL']);
-
-const MULTI_EXECUTE = 'COMPOSIO_MULTI_EXECUTE_TOOL';
-
-/** Meta tools that only look things up or manage Connect Links: they act on no account's data. */
-const FREE_META_TOOLS: ReadonlySet<string> = new Set([
-	'COMPOSIO_SEARCH_TOOLS',
-	'COMPOSIO_GET_TOOL_SCHEMAS',
-	'COMPOSIO_MANAGE_CONNECTIONS',
-	'COMPOSIO_WAIT_FOR_CONNECTIONS',
-	'COMPOSIO_CHECK_ACTIVE_CONNECTION',
-	'COMPOSIO_LIST_TOOLKITS',
-]);
-
 /** Verbs of tools that only read. The verb is the first word after the toolkit prefix. */
 const READ_VERBS: ReadonlySet<string> = new Set([
 	'FETCH', 'LIST', 'GET', 'SEARCH', 'FIND', 'READ', 'VIEW', 'RETRIEVE', 'QUERY', 'LOOKUP', 'COUNT', 'CHECK', 'DESCRIBE', 'SHOW', 'EXPORT', 'DOWNLOAD',
@@ -84,10 +69,10 @@ const WRITE_WORDS: ReadonlySet<string> = new Set([
  * word in it may be a write word. Unknown shapes count as writes (they ask).
  */
 export function isReadOnlyTool(slug: string, tags?: readonly string[]): boolean {
-	if (FREE_META_TOOLS.has(slug)) {
+	if (LOOKUP_META_TOOLS.has(slug)) {
 		return true;
 	}
-	if (slug === MULTI_EXECUTE || slug.startsWith('COMPOSIO_')) {
+	if (isMetaTool(slug)) {
 		// The multi-execute tool is judged by what it runs; other meta tools (remote workbench, bash) run code.
 		return false;
 	}
@@ -107,32 +92,24 @@ export function isReadOnlyTool(slug: string, tags?: readonly string[]): boolean 
 	return !rest.some((w) => WRITE_WORDS.has(w));
 }
 
-/** The toolkit of an app tool from its slug prefix (GMAIL_SEND_EMAIL → gmail). */
-function toolkitFromSlug(slug: string): string | undefined {
-	const prefix = /^([A-Za-z0-9]+)_/.exec(slug)?.[1];
-	return prefix && prefix.toUpperCase() !== 'COMPOSIO' ? prefix.toLowerCase() : undefined;
-}
-
 /**
- * The actions a call performs: the call itself, or for COMPOSIO_MULTI_EXECUTE_TOOL each tool in
- * its `tools` list (`{tool_slug, arguments, account?}`), so each is judged on its own.
+ * The actions a Composio call performs: the call itself, or for the multi-execute tool each tool
+ * in its `tools` list, so each is judged on its own.
  */
 export function actionsOf(name: string, args: Readonly<Record<string, unknown>>, account?: string): ToolAction[] {
-	if (name === MULTI_EXECUTE) {
-		const list = args['tools'];
-		if (!Array.isArray(list)) {
-			return [{ tool: name, args, ...(account ? { account } : {}) }];
-		}
-		return list.map((item: unknown): ToolAction => {
-			const entry = isRecord(item) ? item : {};
-			const slug = typeof entry['tool_slug'] === 'string' ? entry['tool_slug'] : 'UNKNOWN_TOOL';
-			const inner = isRecord(entry['arguments']) ? entry['arguments'] : {};
-			const innerAccount = typeof entry['account'] === 'string' ? entry['account'] : account;
-			const toolkit = toolkitFromSlug(slug);
-			return { tool: slug, ...(toolkit ? { toolkit } : {}), ...(innerAccount ? { account: innerAccount } : {}), args: inner };
+	const entries = multiExecuteEntries(name, args);
+	if (entries) {
+		return entries.map((entry): ToolAction => {
+			const slug = entry.slug ?? 'UNKNOWN_TOOL';
+			const innerAccount = entry.account ?? account;
+			const toolkit = appToolkitOf(slug);
+			return { tool: slug, ...(toolkit ? { toolkit } : {}), ...(innerAccount ? { account: innerAccount } : {}), args: entry.arguments };
 		});
 	}
-	const toolkit = toolkitFromSlug(name);
+	if (name === MetaTools.multiExecute) {
+		return [{ tool: name, args, ...(account ? { account } : {}) }];
+	}
+	const toolkit = appToolkitOf(name);
 	return [{ tool: name, ...(toolkit ? { toolkit } : {}), ...(account ? { account } : {}), args }];
 }
 
@@ -178,7 +155,7 @@ export interface ApprovalContext {
  * approval judges it, and is not one of the editor's own tools, which send nothing anywhere).
  */
 export function assessAction(a: ToolAction, context: ApprovalContext): ToolAction {
-	const runsCode = CODE_TOOLS.has(a.tool);
+	const runsCode = CODE_META_TOOLS.has(a.tool);
 	const sendsOut = a.toolkit !== 'vscode' && (runsCode || !(a.readOnly ?? isReadOnlyTool(a.tool, context.tagsOf?.(a.tool))));
 	const secrets = sendsOut ? findSecrets(a.args) : [];
 	return { ...a, ...(runsCode ? { runsCode: true } : {}), ...(secrets.length > 0 ? { secrets } : {}) };
@@ -186,7 +163,7 @@ export function assessAction(a: ToolAction, context: ApprovalContext): ToolActio
 
 /** True when the question may offer "Allow in this chat" and "Always allow": none of its actions runs code. */
 export function offersLastingAnswers(actions: readonly ToolAction[]): boolean {
-	return !actions.some((a) => a.runsCode === true || CODE_TOOLS.has(a.tool));
+	return !actions.some((a) => a.runsCode === true || CODE_META_TOOLS.has(a.tool));
 }
 
 /**
@@ -209,7 +186,7 @@ export function actionsNeedingApproval(actions: readonly ToolAction[], context: 
 			return false;
 		}
 		if (context.mode === 'all') {
-			return !FREE_META_TOOLS.has(a.tool);
+			return !LOOKUP_META_TOOLS.has(a.tool);
 		}
 		return !(a.readOnly ?? isReadOnlyTool(a.tool, context.tagsOf?.(a.tool)));
 	});
@@ -290,7 +267,7 @@ export class ToolApprovalGate {
 			return false;
 		}
 		// Code tools are allowed once at a time: a lasting answer never covers them.
-		const tools = [...new Set(pending.actions.map((a) => a.tool))].filter((t) => !CODE_TOOLS.has(t));
+		const tools = [...new Set(pending.actions.map((a) => a.tool))].filter((t) => !CODE_META_TOOLS.has(t));
 		if (decision === 'chat') {
 			tools.forEach((t) => this.chatAllowed.add(t));
 		} else if (decision === 'always') {

@@ -1,8 +1,9 @@
 /**
- * Finds Composio Connect Links in tool output. The output of COMPOSIO_MANAGE_CONNECTIONS is
- * passed through by the SDK untouched and its shape is not a contract, so detection is by
- * shape and by look: any `redirect_url`-like field, any connection-looking object holding a
- * URL, and Connect-Link-looking URLs inside text, at any depth, including JSON in strings.
+ * Finds Composio Connect Links in tool output. The output of the connection check
+ * (`MetaTools.manageConnections` in `metaTools.ts`) is passed through by the SDK untouched and
+ * its shape is not a contract, so detection is by shape and by look: any `redirect_url`-like
+ * field, any connection-looking object holding a URL, and Connect-Link-looking URLs inside text,
+ * at any depth, including JSON in strings.
  */
 import { isRecord } from '../common/isRecord';
 
@@ -138,8 +139,8 @@ interface Context {
 
 /**
  * Returns every Connect Link in a tool result, in the order found, without duplicates (a URL
- * seen twice keeps the first toolkit/account learned for it). Handles the
- * COMPOSIO_MANAGE_CONNECTIONS shape (`data.results.<toolkit>.redirect_url` beside
+ * seen twice keeps the first toolkit/account learned for it). Handles the connection
+ * check's shape (`data.results.<toolkit>.redirect_url` beside
  * `connected_account_id`), any `redirect_url`/`redirectUrl`-like field, connection objects with
  * a `url`, JSON text inside strings, and Connect-Link-looking URLs in plain text. Never throws.
  */

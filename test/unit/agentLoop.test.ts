@@ -7,11 +7,12 @@
 import assert from 'node:assert/strict';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { AgentEvent } from '../../src/agent/agentEvents';
-import { CANCELLED_TOOL_RESULT, repairTranscript, runAgent, toolkitOf, type AgentRunOptions } from '../../src/agent/agentLoop';
+import { repairTranscript, runAgent, type AgentRunOptions } from '../../src/agent/agentLoop';
 import { AuthWaiter } from '../../src/agent/authWaiter';
 import type { ModelClient, ModelRequest } from '../../src/agent/modelClient';
 import type { OpenAiModelClient } from '../../src/agent/openAiModelClient';
 import { buildSystemPrompt, userMessageContent } from '../../src/agent/systemPrompt';
+import { CANCELLED_TOOL_RESULT } from '../../src/agent/toolCallRunner';
 import { prepareToolOutput, shortenForModel } from '../../src/agent/toolOutput';
 import { ComposioClientFactory } from '../../src/composio/composioClientFactory';
 import { ComposioService } from '../../src/composio/composioService';
@@ -594,13 +595,6 @@ describe('agent loop (emulator + scripted model over HTTP)', function () {
 });
 
 describe('agent loop helpers', () => {
-	it('derives the toolkit from the slug or the meta tool arguments', () => {
-		assert.equal(toolkitOf('GMAIL_FETCH_EMAILS', {}), 'gmail');
-		assert.equal(toolkitOf('COMPOSIO_MANAGE_CONNECTIONS', { toolkits: ['GitHub'] }), 'github');
-		assert.equal(toolkitOf('COMPOSIO_MULTI_EXECUTE_TOOL', { tools: [{ tool_slug: 'SLACK_SEND_MESSAGE', arguments: {} }] }), 'slack');
-		assert.equal(toolkitOf('COMPOSIO_SEARCH_TOOLS', { queries: [] }), undefined);
-	});
-
 	it('repairs dangling tool calls in place', () => {
 		const messages: ChatCompletionMessageParam[] = [
 			{ role: 'user', content: 'hi' },

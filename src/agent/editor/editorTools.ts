@@ -9,6 +9,7 @@
  */
 import type { ChatCompletionTool } from 'openai/resources/chat/completions';
 import { nullLogger, type Logger } from '../../common/logger';
+import { MetaTools } from '../../composio/metaTools';
 import type { LocalToolbox, LocalToolResult, LocalToolRunOptions } from '../localTools';
 import type { ToolAction } from '../toolApproval';
 import { getDiff } from './diffTool';
@@ -179,7 +180,7 @@ export class EditorTools implements LocalToolbox {
 		const names = enabled.map((id) => EDITOR_TOOL_NAMES[id]).join(', ');
 		const lines = [
 			'Editor tools (VS Code, in this window):',
-			`- ${names} look at and act on the user's editor and workspace. They run in the editor: call them directly, never through COMPOSIO_MULTI_EXECUTE_TOOL.`,
+			`- ${names} look at and act on the user's editor and workspace. They run in the editor: call them directly, never through ${MetaTools.multiExecute}.`,
 			'- When the user refers to "this file", "the errors", "my changes" or code in the workspace, use them to look first, then act; put what you found (paths, line numbers, messages, a summary of the changes) into what you send to apps.',
 			'- Paths are relative to the workspace folder. Files outside the workspace, files hidden by files.exclude and binary files are not read; secret files (.env and the like) only after the user allows it.',
 		];

@@ -10,8 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { AgentEvent, AgentFailure } from '../../agent/agentEvents';
-import { toAgentFailure, toolkitOf } from '../../agent/agentLoop';
+import { type AgentEvent, type AgentFailure, toAgentFailure } from '../../agent/agentEvents';
 import { startAgentTurn, type TurnSetup } from '../../agent/agentTurn';
 import { approvalMarkdown, escapeMarkdown } from '../../agent/approvalSummary';
 import type { AuthWaiter, PendingConnection } from '../../agent/authWaiter';
@@ -23,6 +22,7 @@ import type { Clock } from '../../common/clock';
 import { isRecord } from '../../common/isRecord';
 import { toolAction, toolkitDisplayName } from '../../common/toolkitNames';
 import type { LinkOpener } from '../../composio/linkPolicy';
+import { appToolkitOf, isMetaTool, MetaTools, multiExecuteEntries } from '../../composio/metaTools';
 import type { ToolSession } from '../../composio/toolSession';
 import { fileContext, selectionContext } from '../../protocol/editorContext';
 import type { EditorContext } from '../../protocol/transcript';
@@ -108,18 +108,16 @@ export async function referenceContext(references: readonly vscode.ChatPromptRef
 
 /** A progress line for a tool call: the app, the action, and the account it acts as. */
 function toolProgress(name: string, toolkit: string | undefined, args: unknown, account: string | undefined): string {
-	if (name === 'COMPOSIO_SEARCH_TOOLS') {
+	if (name === MetaTools.searchTools) {
 		return vscode.l10n.t('Looking for the right tools…');
 	}
-	if (name === 'COMPOSIO_MANAGE_CONNECTIONS') {
+	if (name === MetaTools.manageConnections) {
 		return toolkit ? vscode.l10n.t('Checking the {0} connection…', toolkitDisplayName(toolkit)) : vscode.l10n.t('Checking the app connection…');
 	}
 	const as = (line: string): string => (account ? vscode.l10n.t('{0} · as {1}', line, account) : line);
-	if (name === 'COMPOSIO_MULTI_EXECUTE_TOOL' && isRecord(args) && Array.isArray(args['tools'])) {
-		const inner = args['tools'].flatMap((t: unknown) => (isRecord(t) && typeof t['tool_slug'] === 'string' ? [t['tool_slug']] : []));
-		if (inner.length > 0) {
-			return as(inner.map((slug) => `${toolkitDisplayName(toolkitOf(slug, undefined) ?? 'tool')} · ${toolAction(slug, toolkitOf(slug, undefined))}`).join(', '));
-		}
+	const inner = (multiExecuteEntries(name, args) ?? []).flatMap((entry) => (entry.slug !== undefined ? [entry.slug] : []));
+	if (inner.length > 0) {
+		return as(inner.map((slug) => `${toolkitDisplayName(appToolkitOf(slug) ?? 'tool')} · ${toolAction(slug, appToolkitOf(slug))}`).join(', '));
 	}
 	const app = toolkit ? toolkitDisplayName(toolkit) : vscode.l10n.t('Tool');
 	return `${as(`${app} · ${toolAction(name, toolkit)}`)}…`;
@@ -285,7 +283,7 @@ class ResponseRenderer {
 				break;
 			case 'toolStarted': {
 				const named = isRecord(event.args) && typeof event.args['account'] === 'string' ? event.args['account'] : undefined;
-				const appTool = event.toolkit !== undefined && event.toolkit !== 'vscode' && !event.name.startsWith('COMPOSIO_');
+				const appTool = event.toolkit !== undefined && event.toolkit !== 'vscode' && !isMetaTool(event.name);
 				const account = named ?? (appTool && event.toolkit ? await this.accountOf(event.toolkit) : undefined);
 				stream.progress(toolProgress(event.name, event.toolkit, event.args, account));
 				break;

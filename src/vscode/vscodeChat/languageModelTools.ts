@@ -4,19 +4,21 @@
  * connect an app, run a tool, list the connected accounts. A front door over the same core as the
  * sidebar chat: the same Composio session, user ID and keys, the same link policy for Connect
  * Links, and the same approval rules and always-allowed list, here as VS Code's own confirmation
- * (`prepareInvocation`) before a side-effecting call.
+ * (`prepareInvocation`) before a side-effecting call. A call runs by the rules the agent loop's
+ * tool step uses (`approvalOf`, `runOnSession`, `readToolResult` from `agentTurn.ts`); this file
+ * only translates them into VS Code's confirmation and the text the calling model reads.
  *
  * Registering costs nothing: the session is opened by the first call.
  */
 import * as vscode from 'vscode';
+import { approvalOf, readToolResult, runOnSession, type ToolCall } from '../../agent/agentTurn';
 import { approvalHeading, approvalMarkdown } from '../../agent/approvalSummary';
-import { actionsNeedingApproval, actionsOf, type AlwaysAllowedStore, type ApprovalMode } from '../../agent/toolApproval';
-import { prepareToolOutput } from '../../agent/toolOutput';
+import { type AlwaysAllowedStore, type ApprovalMode, ToolApprovalGate } from '../../agent/toolApproval';
 import { isRecord } from '../../common/isRecord';
 import { toolAction, toolkitDisplayName } from '../../common/toolkitNames';
 import { ComposioError } from '../../composio/composioErrors';
-import { findConnectLinks } from '../../composio/connectLinks';
 import type { LinkOpener } from '../../composio/linkPolicy';
+import { MetaTools, searchResultSlugs, searchToolsArguments } from '../../composio/metaTools';
 import type { ToolSession } from '../../composio/toolSession';
 import { LanguageModelToolNames } from '../workbench/commandIds';
 
@@ -59,6 +61,14 @@ function signalOf(token: vscode.CancellationToken): { signal: AbortSignal; dispo
 function stringField(input: unknown, key: string): string | undefined {
 	const value = isRecord(input) ? input[key] : undefined;
 	return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/** The Composio call a `composio_run_tool` input asks for; its slug is undefined when the input names none. */
+function requestedCall(input: unknown): { readonly slug: string | undefined; readonly call: ToolCall } {
+	const slug = stringField(input, 'tool_slug');
+	const args = isRecord(input) && isRecord(input['arguments']) ? input['arguments'] : {};
+	const account = stringField(input, 'account');
+	return { slug, call: { name: slug ?? 'UNKNOWN_TOOL', args, ...(account ? { account } : {}) } };
 }
 
 /** What a failure means to the calling model, in a sentence (never the key, never raw JSON). */
@@ -109,14 +119,14 @@ export class ComposioLanguageModelTools {
 					return 'Give use_case: what the user wants done, in plain words.';
 				}
 				const toolkit = stringField(options.input, 'toolkit');
-				const result = await session.execute('COMPOSIO_SEARCH_TOOLS', { queries: [{ use_case: toolkit ? `${useCase} (in ${toolkit})` : useCase }] }, { signal });
+				const result = await runOnSession(session, { name: MetaTools.searchTools, args: searchToolsArguments(toolkit ? `${useCase} (in ${toolkit})` : useCase) }, signal);
 				if (result.error) {
 					return `Finding tools failed: ${result.error}`;
 				}
-				const slugs = primarySlugs(result.data);
+				const slugs = searchResultSlugs(result.data);
 				const head = slugs.length > 0 ? `Tools for “${useCase}”: ${slugs.join(', ')}.` : `No tool matched “${useCase}”.`;
 				const next = `Run one with ${LanguageModelToolNames.runTool} (tool_slug and arguments matching its input_schema). If its app is not connected, call ${LanguageModelToolNames.connectApp} first.`;
-				return `${head} ${next}\n\n${prepareToolOutput(result.data, LM_TOOL_RESULT_BUDGET).forModel}`;
+				return `${head} ${next}\n\n${readToolResult(result.data, LM_TOOL_RESULT_BUDGET, 'composio').output.forModel}`;
 			}),
 	};
 
@@ -164,13 +174,13 @@ export class ComposioLanguageModelTools {
 	readonly runTool: vscode.LanguageModelTool<{ tool_slug?: string; arguments?: Record<string, unknown>; account?: string }> = {
 		prepareInvocation: async (options) => {
 			this.checkEnabled();
-			const slug = stringField(options.input, 'tool_slug') ?? 'UNKNOWN_TOOL';
-			const args = isRecord(options.input.arguments) ? options.input.arguments : {};
-			const account = stringField(options.input, 'account');
-			const actions = actionsOf(slug, args, account);
+			const { call } = requestedCall(options.input);
+			const account = call.account;
+			const tagsOf = await this.tagsOf();
+			const gate = new ToolApprovalGate(this.deps.approval.store, () => ({ mode: this.deps.approval.mode(), ...(tagsOf ? { tagsOf } : {}) }));
+			const { actions, asking } = approvalOf(call, gate);
 			const first = actions[0];
-			const label = first ? `${first.toolkit ? toolkitDisplayName(first.toolkit) : vscode.l10n.t('Composio')}: ${toolAction(first.tool, first.toolkit)}` : slug;
-			const asking = actionsNeedingApproval(actions, { mode: this.deps.approval.mode(), tagsOf: await this.tagsOf() }, (tool) => this.deps.approval.store.list().includes(tool));
+			const label = first ? `${first.toolkit ? toolkitDisplayName(first.toolkit) : vscode.l10n.t('Composio')}: ${toolAction(first.tool, first.toolkit)}` : call.name;
 			return {
 				invocationMessage: account ? vscode.l10n.t('Running {0} as {1}', label, account) : vscode.l10n.t('Running {0}', label),
 				...(asking.length > 0 ? { confirmationMessages: { title: `${approvalHeading(asking)} ${label}`, message: new vscode.MarkdownString(approvalMarkdown(asking)) } } : {}),
@@ -178,18 +188,15 @@ export class ComposioLanguageModelTools {
 		},
 		invoke: (options, token) =>
 			this.withSession(token, async (session, signal) => {
-				const slug = stringField(options.input, 'tool_slug');
+				const { slug, call } = requestedCall(options.input);
 				if (!slug) {
 					return `Give tool_slug (find one with ${LanguageModelToolNames.findTools}).`;
 				}
-				const args = isRecord(options.input.arguments) ? options.input.arguments : {};
-				const account = stringField(options.input, 'account');
-				const result = await session.execute(slug, args, { signal, ...(account ? { account } : {}) });
-				const links = findConnectLinks(result.data);
-				const output = prepareToolOutput({ data: result.data, error: result.error }, LM_TOOL_RESULT_BUDGET).forModel;
+				const result = await runOnSession(session, call, signal);
+				const { output, links } = readToolResult(result, LM_TOOL_RESULT_BUDGET, 'composio');
 				const needs = links.map((l) => l.toolkit).filter((t): t is string => t !== undefined);
 				const hint = needs.length > 0 ? `\n\nThis needs a connected account: call ${LanguageModelToolNames.connectApp} with toolkit "${needs[0]}" and then run the tool again.` : '';
-				return `${result.error ? `${slug} failed: ${result.error}` : `${slug} ran.`}\n\n${output}${hint}`;
+				return `${result.error ? `${slug} failed: ${result.error}` : `${slug} ran.`}\n\n${output.forModel}${hint}`;
 			}),
 	};
 
@@ -223,11 +230,4 @@ export class ComposioLanguageModelTools {
 			return undefined;
 		}
 	}
-}
-
-/** The primary tool slugs of a COMPOSIO_SEARCH_TOOLS answer. */
-function primarySlugs(data: unknown): string[] {
-	const results = isRecord(data) && Array.isArray(data['results']) ? data['results'] : [];
-	const slugs = results.flatMap((r: unknown) => (isRecord(r) && Array.isArray(r['primary_tool_slugs']) ? r['primary_tool_slugs'].filter((s): s is string => typeof s === 'string') : []));
-	return [...new Set(slugs)];
 }

@@ -1,0 +1,111 @@
+/**
+ * Repairing the account a tool call failed on: when the call ran as an account that expired,
+ * was revoked or failed, the user gets a Reconnect card (a fresh Connect Link for that account),
+ * the turn waits for it, and the call runs again as the reconnected account. Only a call that is
+ * safe to run again is repaired (`namedAccountIn`); any other failure goes to the model as it is.
+ */
+import * as l10n from '@vscode/l10n';
+import type { Logger } from '../common/logger';
+import { toolkitDisplayName } from '../common/toolkitNames';
+import type { AccountIdentities } from '../composio/accountIdentities';
+import { ComposioError } from '../composio/composioErrors';
+import { mapMultiExecuteEntries } from '../composio/metaTools';
+import type { ConnectedAccount, ConnectRequest, ToolSession } from '../composio/toolSession';
+import { deadAccountOf, namedAccountIn } from './accountHealth';
+import type { AgentEvent } from './agentEvents';
+import type { AuthWaiter } from './authWaiter';
+import type { ToolCall } from './toolCall';
+
+/** What repairing needs from the run. */
+export interface AccountRepairContext {
+	readonly session: ToolSession;
+	readonly identities: AccountIdentities;
+	readonly authWaiter: AuthWaiter;
+	readonly signal: AbortSignal;
+	readonly logger: Logger;
+	/** After the account was reconnected: list the accounts again (and refresh what names them). */
+	readonly accountsChanged: () => Promise<void>;
+}
+
+/** How a repair went. */
+export type AccountRepair =
+	/** Nothing to repair (another failure, no dead account, no fresh link): the failure stands. */
+	| { readonly kind: 'none' }
+	/** Reconnected: run the call again as this (the new account in the old one's place). */
+	| { readonly kind: 'reconnected'; readonly call: ToolCall }
+	/** The user stopped while the turn waited. */
+	| { readonly kind: 'cancelled' }
+	/** The link failed or expired: the turn ends with `closing` as the assistant's text. */
+	| { readonly kind: 'gaveUp'; readonly closing: string };
+
+/**
+ * Repairs the account `call` (with id `callId`, on `toolkit`) failed on, if it is dead: yields
+ * `reconnectRequired` and the waiter's events while the user reconnects it.
+ */
+export async function* repairAccount(context: AccountRepairContext, callId: string, call: ToolCall, toolkit: string | undefined): AsyncGenerator<AgentEvent, AccountRepair, undefined> {
+	const { session, identities, logger } = context;
+	const target = namedAccountIn(call.name, call.args, call.account, toolkit);
+	if (!target) {
+		return { kind: 'none' };
+	}
+	let dead: ConnectedAccount | undefined;
+	try {
+		dead = deadAccountOf(await session.listAccounts(target.toolkit), target.toolkit, target.account, (id) => identities.nameOf(id));
+	} catch (e) {
+		logger.warn(`Checking the ${target.toolkit} accounts after a failed call failed: ${e instanceof ComposioError ? e.detail : String(e)}`);
+	}
+	if (!dead) {
+		return { kind: 'none' };
+	}
+	const name = identities.nameOf(dead.id) ?? dead.alias;
+	const label = `${toolkitDisplayName(target.toolkit)}${name ? ` (${name})` : ''}`;
+	logger.info(`${call.name} failed because ${dead.id} is ${dead.status}; offering to reconnect it.`);
+	let request: ConnectRequest | undefined;
+	try {
+		request = await session.reconnect(dead.id);
+	} catch (e) {
+		logger.warn(`Could not start reconnecting ${dead.id}: ${e instanceof ComposioError ? e.detail : String(e)}`);
+	}
+	if (!request) {
+		return { kind: 'none' };
+	}
+	const why = dead.statusReason ?? l10n.t('The account is {0}.', dead.status.toLowerCase());
+	yield {
+		type: 'reconnectRequired',
+		callId,
+		toolkit: target.toolkit,
+		url: request.redirectUrl,
+		accountId: request.accountId,
+		replacesAccountId: dead.id,
+		...(name ? { name } : {}),
+		reason: why,
+	};
+	const waited = yield* context.authWaiter.wait([{ toolkit: target.toolkit, url: request.redirectUrl, accountId: request.accountId, replacesAccountId: dead.id }], context.signal);
+	switch (waited.kind) {
+		case 'connected': {
+			await context.accountsChanged();
+			// The call named the old account by id: the new one takes its place (an alias moved over with the reconnect).
+			const deadId = dead.id;
+			const newId = request.accountId;
+			const swap = (named: unknown): unknown => (named === deadId ? newId : named);
+			const args = target.inner ? mapMultiExecuteEntries(call.args, (entry) => ({ ...entry, ...(entry['account'] !== undefined ? { account: swap(entry['account']) } : {}) })) : call.args;
+			const account = call.account === deadId ? newId : call.account;
+			return { kind: 'reconnected', call: { name: call.name, args, ...(account ? { account } : {}) } };
+		}
+		case 'cancelled':
+			return { kind: 'cancelled' };
+		default:
+			return {
+				kind: 'gaveUp',
+				closing:
+					waited.kind === 'failed'
+						? l10n.t(
+								"Reconnecting {0} failed: {1} I stopped here, because {2} needs that account. Reconnect it from the Connections view, or ask me again and I'll send a new link.",
+								label,
+								waited.reason.trim().replace(/[.!]?$/, '.'),
+								call.name,
+							)
+						: l10n.t("The link to reconnect {0} expired before it was used, so I stopped here. Ask me again when you're ready and I'll send a new one.", label),
+			};
+	}
+}

@@ -6,7 +6,8 @@
 import type { Clock } from '../common/clock';
 import type { Disposable } from '../common/disposable';
 import type { Logger } from '../common/logger';
-import type { Conversation, ConversationStore } from './conversationStore';
+import type { Conversation } from './conversationFile';
+import type { ConversationStore } from './conversationStore';
 
 /** Options for `ConversationSaver`. */
 export interface ConversationSaverOptions {

@@ -5,7 +5,7 @@
 import * as l10n from '@vscode/l10n';
 import type { TranscriptItem } from '../protocol/transcript';
 import { repairTranscript } from './agentLoop';
-import type { Conversation } from './conversationStore';
+import type { Conversation } from './conversationFile';
 
 /**
  * Makes an interrupted conversation whole again, in place: text that was streaming is final,

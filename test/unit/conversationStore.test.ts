@@ -9,7 +9,8 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { ConversationStore, summarize, titleFrom, UNTITLED, type Conversation } from '../../src/agent/conversationStore';
+import { type Conversation, summarize, titleFrom, UNTITLED } from '../../src/agent/conversationFile';
+import { ConversationStore } from '../../src/agent/conversationStore';
 import type { TranscriptItem } from '../../src/protocol/transcript';
 import { RecordingLogger } from './fakes/recordingLogger';
 

@@ -10,7 +10,8 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConversationStore, type Conversation } from '../../src/agent/conversationStore';
+import type { Conversation } from '../../src/agent/conversationFile';
+import { ConversationStore } from '../../src/agent/conversationStore';
 
 const SAVE_LOOP = join(__dirname, 'fakes', 'saveLoop.js');
 

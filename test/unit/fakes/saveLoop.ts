@@ -5,7 +5,8 @@
  * times (0: until killed). Before each save it prints "saving <n>" (a pipe on Linux is written
  * synchronously, so the parent sees every line written before a SIGKILL), after it "saved <n>".
  */
-import { ConversationStore, type Conversation } from '../../../src/agent/conversationStore';
+import type { Conversation } from '../../../src/agent/conversationFile';
+import { ConversationStore } from '../../../src/agent/conversationStore';
 
 async function main(): Promise<void> {
 	const [dir, id, countText] = process.argv.slice(2);

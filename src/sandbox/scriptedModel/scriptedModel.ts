@@ -93,8 +93,9 @@ function describe(turn: ScriptedTurn): string {
 
 /**
  * A local OpenAI-compatible Chat Completions server whose replies come from a deterministic
- * script over the conversation (see scriptedModelScripts.ts). Serves `POST /v1/chat/completions`
- * (streaming SSE or plain JSON) and `GET /v1/models`. Binds to loopback only. `stop()` closes
+ * script over the conversation (the scripts scriptedModelScripts.ts lists, run by
+ * scriptInterpreter.ts). Serves `POST /v1/chat/completions` (streaming SSE or plain JSON) and
+ * `GET /v1/models`. Binds to loopback only. `stop()` closes
  * every open connection. What ships keeps no request log and has no admin routes: the tests'
  * build (test/shared/testScriptedModel.ts) adds faults, a request log, pacing and
  * `/_scripted/*` through the protected hooks below.

@@ -6,7 +6,7 @@ import type { TurnState } from '../protocol/chatProtocol';
 import { type ChatStrings, formatString as format } from '../protocol/chatStrings';
 import type { EditorContext } from '../protocol/transcript';
 import { h, icon } from './dom';
-import { contextLabel } from './transcriptView';
+import { contextLabel } from './transcriptItems';
 
 export interface ComposerHost {
 	/** The view's words, in the display language. */

@@ -45,6 +45,8 @@ export default tseslint.config(
 						{
 							group: [
 								'**/agent/chatSession',
+								'**/agent/chatTurn',
+								'**/agent/conversationEvents',
 								'**/agent/agentLoop',
 								'**/agent/modelReply',
 								'**/agent/toolCallRunner',

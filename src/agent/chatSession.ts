@@ -1,8 +1,8 @@
 /**
  * The chat session: the editor-agnostic core of the chat. It owns the current conversation
- * (open, new, delete, history), runs one turn at a time through the agent loop, applies what
- * each agent event does to the transcript (`transcriptReducer.ts`), has it saved
- * (`conversationSaver.ts`), and reports every change as an event. No vscode: everything arrives
+ * (open, new, delete, history), runs one turn at a time (`ChatTurn`, chatTurn.ts: the agent turn
+ * and what each of its events does to the transcript), has it saved (`conversationSaver.ts`), and
+ * reports every change as an event (`ConversationEvents`). No vscode: everything arrives
  * through the constructor. The VS Code side that carries these events to the chat webview and
  * the webview's requests back is `ChatController` (src/vscode/chatView/chatController.ts).
  */
@@ -12,28 +12,19 @@ import { systemClock, type Clock } from '../common/clock';
 import type { Disposable } from '../common/disposable';
 import { DisposableBase } from '../common/disposable';
 import { Emitter, type Event } from '../common/emitter';
-import type { ToolSession } from '../composio/toolSession';
 import { nullLogger, type Logger } from '../common/logger';
 import type { TurnState } from '../protocol/chatProtocol';
 import type { ConversationSummary, EditorContext, TranscriptItem } from '../protocol/transcript';
-import { type AgentEvent, toAgentFailure } from './agentEvents';
-import { startAgentTurn, type TurnSetup } from './agentTurn';
-import type { AuthWaiter } from './authWaiter';
+import { ChatTurn, type TurnSetupFactory } from './chatTurn';
 import { ConversationSaver } from './conversationSaver';
+import { ConversationEvents, type ItemChange, type TextDelta, type TurnStateChange } from './conversationEvents';
 import { type Conversation, titleFrom, UNTITLED } from './conversationFile';
 import type { ConversationStore } from './conversationStore';
 import { userMessageContent } from './systemPrompt';
 import { type AlwaysAllowedStore, type ApprovalDecision, type ApprovalMode, ToolApprovalGate } from './toolApproval';
-import { closeTurn, type ItemFactory, NO_TURN_ITEMS, reduceEvent, type SaveHint, type TranscriptStep, type TurnItems, userItem } from './transcriptReducer';
+import { type ItemFactory, type SaveHint, userItem } from './transcriptReducer';
 import { ToolkitLogos } from './toolkitLogos';
 import { recoverInterrupted } from './transcriptRepair';
-
-/** What one turn runs with. Asked for at the start of every turn, so settings changes apply to the next message. */
-/**
- * Builds a turn's setup. May throw a ComposioError or ModelError (no key, bad settings): the
- * turn then ends with an error notice carrying its action, and the user's message stays.
- */
-export type TurnSetupFactory = (signal: AbortSignal) => Promise<TurnSetup>;
 
 /** Options for `ChatSession`. */
 export interface ChatSessionOptions {
@@ -70,38 +61,6 @@ export interface ConversationSnapshot {
 	readonly state: TurnState;
 }
 
-/** An item added to or changed in a conversation. */
-export interface ItemChange {
-	readonly conversationId: string;
-	readonly item: TranscriptItem;
-}
-
-/** Text appended to a streaming assistant item. */
-export interface TextDelta {
-	readonly conversationId: string;
-	readonly itemId: string;
-	readonly delta: string;
-}
-
-/** The turn state of a conversation changed. */
-export interface TurnStateChange {
-	readonly conversationId: string;
-	readonly state: TurnState;
-}
-
-interface RunningTurn {
-	readonly conversation: Conversation;
-	readonly controller: AbortController;
-	/** Index in `items` where this turn's items begin. */
-	readonly firstItem: number;
-	waiter: AuthWaiter | undefined;
-	/** What the turn has opened: its streaming answer, tool cards and Connect cards. */
-	items: TurnItems;
-	readonly finished: Promise<void>;
-	/** The Composio session of this turn, once set up (its tool tags inform approval). */
-	session: ToolSession | undefined;
-}
-
 /**
  * The chat session. Contract:
  * - `send` starts a turn (one at a time); while a turn waits for a connection, messages go to
@@ -123,8 +82,7 @@ export class ChatSession extends DisposableBase {
 	/** New items' ids and times. */
 	private readonly items: ItemFactory;
 	private conversation: Conversation;
-	private turn: RunningTurn | undefined;
-	private turnState: TurnState = 'idle';
+	private turn: ChatTurn | undefined;
 	/** Asks before side-effecting tools; "Allow in this chat" answers live as long as the conversation is open. */
 	private gate: ToolApprovalGate | undefined;
 	/** Toolkit logos of the last session that showed a Connect card. */
@@ -134,15 +92,13 @@ export class ChatSession extends DisposableBase {
 	private readonly _onDidChangeConversation = this._register(new Emitter<ConversationSnapshot>());
 	/** The whole conversation changed (opened, new, deleted). */
 	readonly onDidChangeConversation: Event<ConversationSnapshot> = this._onDidChangeConversation.event;
-	private readonly _onDidAddItem = this._register(new Emitter<ItemChange>());
-	readonly onDidAddItem: Event<ItemChange> = this._onDidAddItem.event;
-	private readonly _onDidUpdateItem = this._register(new Emitter<ItemChange>());
-	readonly onDidUpdateItem: Event<ItemChange> = this._onDidUpdateItem.event;
-	private readonly _onDidAppendText = this._register(new Emitter<TextDelta>());
+	/** Every item and turn-state change, applied and reported in one step. */
+	private readonly changes: ConversationEvents;
+	readonly onDidAddItem: Event<ItemChange>;
+	readonly onDidUpdateItem: Event<ItemChange>;
 	/** Streamed text for an assistant item; the item itself is not re-sent per delta. */
-	readonly onDidAppendText: Event<TextDelta> = this._onDidAppendText.event;
-	private readonly _onDidChangeTurnState = this._register(new Emitter<TurnStateChange>());
-	readonly onDidChangeTurnState: Event<TurnStateChange> = this._onDidChangeTurnState.event;
+	readonly onDidAppendText: Event<TextDelta>;
+	readonly onDidChangeTurnState: Event<TurnStateChange>;
 	private readonly _onDidChangeHistory = this._register(new Emitter<void>());
 	/** The list of saved conversations may have changed (a turn ended, one was deleted). */
 	readonly onDidChangeHistory: Event<void> = this._onDidChangeHistory.event;
@@ -153,6 +109,11 @@ export class ChatSession extends DisposableBase {
 		this.setup = options.setup;
 		this.logger = options.logger ?? nullLogger;
 		this.clock = options.clock ?? systemClock;
+		this.changes = this._register(new ConversationEvents(this.clock));
+		this.onDidAddItem = this.changes.onDidAddItem;
+		this.onDidUpdateItem = this.changes.onDidUpdateItem;
+		this.onDidAppendText = this.changes.onDidAppendText;
+		this.onDidChangeTurnState = this.changes.onDidChangeTurnState;
 		this.logos = new ToolkitLogos(this.logger);
 		this.items = { now: () => this.clock.now(), newId: (kind) => `${kind}-${randomUUID().slice(0, 12)}` };
 		this.saver = this._register(new ConversationSaver(this.store, { clock: this.clock, logger: this.logger, streamIntervalMs: options.streamSaveIntervalMs ?? 1000 }));
@@ -176,16 +137,7 @@ export class ChatSession extends DisposableBase {
 	 * (answered already, or the turn stopped).
 	 */
 	async approve(itemId: string, decision: ApprovalDecision): Promise<boolean> {
-		const turn = this.turn;
-		if (!turn || !this.gate) {
-			return false;
-		}
-		for (const [callId, id] of turn.items.toolItems) {
-			if (id === itemId) {
-				return this.gate.decide(callId, decision);
-			}
-		}
-		return false;
+		return (await this.turn?.approve(itemId, decision)) ?? false;
 	}
 
 	/** The current conversation as it is now. Treat as read-only. */
@@ -195,12 +147,12 @@ export class ChatSession extends DisposableBase {
 
 	/** Whether a turn runs, and whether it waits for a connection. */
 	get state(): TurnState {
-		return this.turnState;
+		return this.changes.state;
 	}
 
 	/** The snapshot the view renders. */
 	snapshot(): ConversationSnapshot {
-		return { id: this.conversation.id, title: this.conversation.title, items: [...this.conversation.items], state: this.turnState };
+		return { id: this.conversation.id, title: this.conversation.title, items: [...this.conversation.items], state: this.changes.state };
 	}
 
 	/** Opens the most recently updated saved conversation that can be read, or a new one when there is none. */
@@ -352,64 +304,29 @@ export class ChatSession extends DisposableBase {
 	// ── Turns ──────────────────────────────────────────────────────────────
 
 	private async runTurn(conversation: Conversation): Promise<void> {
-		const controller = new AbortController();
-		let finish!: () => void;
-		const turn: RunningTurn = {
-			conversation,
-			controller,
-			firstItem: conversation.items.length,
-			waiter: undefined,
-			items: NO_TURN_ITEMS,
-			finished: new Promise<void>((resolve) => (finish = resolve)),
-			session: undefined,
-		};
+		const turn = new ChatTurn(conversation, {
+			setup: this.setup,
+			logger: this.logger,
+			clock: this.clock,
+			changes: this.changes,
+			items: this.items,
+			logos: this.logos,
+			gate: this.gate,
+			save: (c, when) => this.save(c, when),
+		});
 		this.turn = turn;
-		this.setState(conversation, 'running');
+		this.changes.setState(conversation, 'running');
 		try {
-			let setup: TurnSetup;
-			try {
-				setup = await this.setup(controller.signal);
-			} catch (e) {
-				if (controller.signal.aborted) {
-					return;
-				}
-				this.logger.warn(`Could not start the turn: ${e instanceof Error ? e.message : String(e)}`);
-				this.apply(turn, { type: 'error', error: toAgentFailure(e) });
-				return;
-			}
-			turn.session = setup.session;
-			const started = startAgentTurn({
-				setup,
-				messages: conversation.messages,
-				signal: controller.signal,
-				logger: this.logger,
-				clock: this.clock,
-				...(this.gate ? { approval: this.gate } : {}),
-			});
-			turn.waiter = started.waiter;
-			const events = started.events;
-			for await (const event of events) {
-				this.apply(turn, event);
-			}
-		} catch (e) {
-			// runAgent does not throw; this is a bug somewhere, reported rather than lost.
-			this.logger.error(e instanceof Error ? e : new Error(String(e)));
-			this.apply(turn, { type: 'error', error: toAgentFailure(e) });
+			await turn.run();
 		} finally {
-			this.closeTurn(turn);
 			if (this.turn === turn) {
 				this.turn = undefined;
 			}
-			this.setState(conversation, 'idle');
+			this.changes.setState(conversation, 'idle');
 			this.save(conversation, 'now');
 			this._onDidChangeHistory.fire();
-			finish();
+			turn.finish();
 		}
-	}
-
-	/** Ends what a turn left open: streaming text, running tools, approval and Connect cards. */
-	private closeTurn(turn: RunningTurn): void {
-		this.applyStep(turn, closeTurn(turn.conversation.items, turn.firstItem, turn.items));
 	}
 
 	private async stopTurn(): Promise<void> {
@@ -434,86 +351,13 @@ export class ChatSession extends DisposableBase {
 		this.saver.saveOnShutdown(turn?.conversation ?? this.conversation, turn !== undefined);
 	}
 
-	// ── Events → items ─────────────────────────────────────────────────────
-
-	private apply(turn: RunningTurn, event: AgentEvent): void {
-		if (event.type === 'usage') {
-			this.logger.debug(`Model usage: ${event.promptTokens} prompt + ${event.completionTokens} completion tokens.`);
-			return;
-		}
-		const step = reduceEvent(turn.conversation.items, turn.items, event, this.items);
-		this.applyStep(turn, step);
-		if (step.wantsLogo) {
-			void this.addLogo(turn.conversation, step.wantsLogo.itemId, step.wantsLogo.toolkit, turn.session);
-		}
-	}
-
-	/** Applies a reducer step to the turn's conversation: its item changes (each reported), its turn state, its save. */
-	private applyStep(turn: RunningTurn, step: TranscriptStep): void {
-		const conversation = turn.conversation;
-		turn.items = step.turn;
-		for (const change of step.changes) {
-			switch (change.type) {
-				case 'add':
-					this.add(conversation, change.item);
-					break;
-				case 'replace':
-					this.replace(conversation, change.index, change.item);
-					break;
-				case 'appendText':
-					conversation.items[change.index] = change.item;
-					conversation.updatedAt = this.clock.now();
-					this._onDidAppendText.fire({ conversationId: conversation.id, itemId: change.item.id, delta: change.delta });
-					break;
-			}
-		}
-		if (step.state) {
-			this.setState(conversation, step.state);
-		}
-		this.save(conversation, step.save);
-	}
-
-	/** Puts the toolkit's logo on a Connect card, once the session's toolkit list says it. A card without a logo shows the app's initial. */
-	private async addLogo(conversation: Conversation, itemId: string, toolkit: string, session: ToolSession | undefined): Promise<void> {
-		const logo = session ? await this.logos.logo(session, toolkit) : undefined;
-		let index = conversation.items.length - 1;
-		while (index >= 0 && conversation.items[index]?.id !== itemId) {
-			index--;
-		}
-		const item = conversation.items[index];
-		if (logo && item?.kind === 'auth' && !item.logo) {
-			this.replace(conversation, index, { ...item, logo });
-			this.save(conversation, 'now');
-		}
-	}
-
 	private addUserItem(conversation: Conversation, text: string, context: readonly EditorContext[]): void {
 		if (conversation.title === UNTITLED && text !== '') {
 			conversation.title = titleFrom(text);
 		} else if (conversation.title === UNTITLED && context[0]) {
 			conversation.title = titleFrom(l10n.t('About {0}', context[0].path));
 		}
-		this.add(conversation, userItem(text, context, this.items));
-	}
-
-	private add(conversation: Conversation, item: TranscriptItem): void {
-		conversation.items.push(item);
-		conversation.updatedAt = this.clock.now();
-		this._onDidAddItem.fire({ conversationId: conversation.id, item });
-	}
-
-	private replace(conversation: Conversation, index: number, item: TranscriptItem): void {
-		conversation.items[index] = item;
-		conversation.updatedAt = this.clock.now();
-		this._onDidUpdateItem.fire({ conversationId: conversation.id, item });
-	}
-
-	private setState(conversation: Conversation, state: TurnState): void {
-		if (this.turnState === state) {
-			return;
-		}
-		this.turnState = state;
-		this._onDidChangeTurnState.fire({ conversationId: conversation.id, state });
+		this.changes.add(conversation, userItem(text, context, this.items));
 	}
 
 	private fireConversation(): void {

@@ -4,7 +4,8 @@
  * profile tools with simulated identities) and the real openai SDK against the scripted model.
  */
 import assert from 'node:assert/strict';
-import { ChatSession, type TurnSetupFactory } from '../../src/agent/chatSession';
+import { ChatSession } from '../../src/agent/chatSession';
+import type { TurnSetupFactory } from '../../src/agent/chatTurn';
 import { ConversationStore } from '../../src/agent/conversationStore';
 import { buildSystemPrompt } from '../../src/agent/systemPrompt';
 import { MemoryAlwaysAllowedStore } from '../../src/agent/toolApproval';

@@ -151,7 +151,6 @@ async function chatFrameHandle(page: Page): Promise<Frame> {
 		},
 		'the chat webview frame',
 		30_000,
-		200,
 	);
 	if (!found) {
 		throw new Error('no chat frame');
@@ -204,7 +203,7 @@ async function timedSend(page: Page, frame: Frame, text: string): Promise<TurnTi
 	const input = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame').getByRole('textbox', { name: 'Message' });
 	await input.fill(text);
 	await input.press('Enter');
-	await until(async () => frame.evaluate(() => ((globalThis as unknown as BenchWindow).__benchTurn?.done ?? 0) > 0), `the answer to "${text}"`, 120_000, 50);
+	await until(async () => frame.evaluate(() => ((globalThis as unknown as BenchWindow).__benchTurn?.done ?? 0) > 0), `the answer to "${text}"`, 120_000);
 	const turn = await frame.evaluate(() => (globalThis as unknown as BenchWindow).__benchTurn ?? { sent: 0, first: 0, done: 0 });
 	return { firstTokenMs: turn.first - turn.sent, fullMs: turn.done - turn.sent };
 }
@@ -301,7 +300,7 @@ export async function editorBench(sandbox: TestSandbox, options: { windows: numb
 			// Let the window finish starting (built-in extensions activate) before measuring.
 			await new Promise((r) => setTimeout(r, 8000));
 			await runCommand(page, 'Bench: Measure Activation');
-			await until(() => runs().length > i, `the probe to report window ${i + 1}`, 60_000, 100);
+			await until(() => runs().length > i, `the probe to report window ${i + 1}`, 60_000);
 			options.log(`  activation: window ${i + 1} of ${options.windows} measured`);
 		}
 		// A window counts when both activations loaded their own code only: another extension
@@ -330,8 +329,8 @@ export async function editorBench(sandbox: TestSandbox, options: { windows: numb
 		const modelBefore = sandbox.model.requests.length;
 		await openChat(page);
 		const frame = await chatFrameHandle(page);
-		await until(() => sandbox.emulator.requests.slice(composioBefore).some((r) => r.path === '/api/v3.1/connected_accounts' && r.method === 'GET'), 'the connections to load', 60_000, 100);
-		await until(async () => frame.evaluate(() => (globalThis as unknown as BenchWindow).document.querySelector('#app')?.dataset.turn === 'idle'), 'the chat to be idle', 60_000, 100);
+		await until(() => sandbox.emulator.requests.slice(composioBefore).some((r) => r.path === '/api/v3.1/connected_accounts' && r.method === 'GET'), 'the connections to load', 60_000);
+		await until(async () => frame.evaluate(() => (globalThis as unknown as BenchWindow).document.querySelector('#app')?.dataset.turn === 'idle'), 'the chat to be idle', 60_000);
 		const openChatRequests = requestsSince(sandbox, composioBefore, modelBefore);
 		const userId = sandbox.emulator.requests.slice(composioBefore).find((r) => r.path === '/api/v3.1/connected_accounts')?.query['user_ids'];
 		if (!userId) {

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { type FrameLocator, type Locator } from 'playwright-core';
-import { authorizeOpenedLink, openChat, openWorkbench, runCommand, screenshot, waitUntil, type Workbench } from './workbench';
+import { type Locator } from 'playwright-core';
+import { until } from '../shared/until';
+import { authorizeOpenedLink, openChat, runCommand, screenshot, useWorkbench, type Workbench } from './workbench';
 
 /** The finished (not streaming) assistant answers of the conversations titled `title` that the extension has saved in this editor's data folder. */
 function savedAnswers(wb: Workbench, title: string): string[] {
@@ -28,32 +29,22 @@ function savedAnswers(wb: Workbench, title: string): string[] {
 }
 
 describe('Chat view in the real workbench (browser)', function () {
-	let wb: Workbench;
-	let chat: FrameLocator;
-
-	before(async () => {
-		wb = await openWorkbench();
-		chat = await openChat(wb.page);
-	});
-
-	after(async () => {
-		await wb?.close();
-	});
+	const wb = useWorkbench();
 
 	it('shows the sandbox banner when no Composio key is set', async () => {
-		const banner = chat.getByRole('note');
+		const banner = wb.chat.getByRole('note');
 		await banner.waitFor();
 		assert.match((await banner.textContent()) ?? '', /Sandbox: simulated apps and model/);
 	});
 
 	it('sends a typed message to the host and shows the reply', async () => {
-		const input = chat.getByRole('textbox', { name: 'Message' });
+		const input = wb.chat.getByRole('textbox', { name: 'Message' });
 		await input.fill('Hello from the browser test');
 		await input.press('Enter');
-		const user = chat.locator('.message.user').last();
+		const user = wb.chat.locator('.message.user').last();
 		await user.waitFor();
 		assert.equal(await user.locator('.message-body').textContent(), 'Hello from the browser test');
-		const reply = chat.locator('.message.assistant:not(.streaming)').last();
+		const reply = wb.chat.locator('.message.assistant:not(.streaming)').last();
 		await reply.waitFor();
 		assert.match((await reply.textContent()) ?? '', /Here's what I can do/);
 		assert.equal(await input.inputValue(), '', 'the composer is cleared after sending');
@@ -65,43 +56,33 @@ describe('Chat view in the real workbench (browser)', function () {
 		const box = wb.page.locator('.quick-input-widget input');
 		await box.waitFor();
 		// The palette's own input may still be the one shown for a moment (VS Code 1.139 reuses it).
-		await waitUntil(async () => (await box.getAttribute('type')) === 'password', 'the key to be typed into a password box');
+		await until(async () => (await box.getAttribute('type')) === 'password', 'the key to be typed into a password box');
 		await box.fill('ck_browser_test_key_123');
 		await wb.page.keyboard.press('Enter');
 		// Live mode now: no OpenAI key and no language model in this VS Code, so the banner says
 		// what to do, with the three ways out, and the composer waits.
-		const banner = chat.locator('.banner-warning', { hasText: 'No model to talk to yet.' });
+		const banner = wb.chat.locator('.banner-warning', { hasText: 'No model to talk to yet.' });
 		await banner.waitFor();
 		for (const way of ['Set OpenAI key', 'Get models in VS Code', 'Use the sandbox']) {
 			assert.equal(await banner.getByRole('button', { name: way }).isVisible(), true, way);
 		}
-		assert.equal(await chat.getByRole('textbox', { name: 'Message' }).isDisabled(), true);
-		assert.equal(await chat.getByRole('textbox', { name: 'Message' }).getAttribute('placeholder'), 'Choose a model to start');
-		assert.match((await chat.locator('.model-button').textContent()) ?? '', /Choose model/);
+		assert.equal(await wb.chat.getByRole('textbox', { name: 'Message' }).isDisabled(), true);
+		assert.equal(await wb.chat.getByRole('textbox', { name: 'Message' }).getAttribute('placeholder'), 'Choose a model to start');
+		assert.match((await wb.chat.locator('.model-button').textContent()) ?? '', /Choose model/);
 		await screenshot(wb.page, 'chat-with-key');
 	});
 });
 
 describe('In-chat authentication in the real workbench (browser) @floor', function () {
-	let wb: Workbench;
-	let chat: FrameLocator;
-
-	before(async () => {
-		wb = await openWorkbench({ ownSandbox: true });
-		chat = await openChat(wb.page);
-	});
-
-	after(async () => {
-		await wb?.close();
-	});
+	const wb = useWorkbench({ ownSandbox: true });
 
 	it('"Summarize my emails": tool card, Connect card, Authorize in the browser, and the answer arrives by itself', async () => {
-		const input = chat.getByRole('textbox', { name: 'Message' });
+		const input = wb.chat.getByRole('textbox', { name: 'Message' });
 		await input.fill('Summarize my emails');
 		await input.press('Enter');
-		const tool = chat.locator('.tool-card').first();
+		const tool = wb.chat.locator('.tool-card').first();
 		await tool.waitFor();
-		const card = chat.locator('.auth-card').first();
+		const card = wb.chat.locator('.auth-card').first();
 		await card.waitFor();
 		assert.match((await tool.textContent()) ?? '', /Gmail/);
 		const emulator = wb.emulator!;
@@ -116,20 +97,20 @@ describe('In-chat authentication in the real workbench (browser) @floor', functi
 		assert.match(opened, new RegExp(`^${escapeRegExp(new URL(wb.page.url()).origin)}/proxy/${new URL(emulator.baseUrl).port}/link/ln_`), 'the opened URL is the Connect Link through the editor\'s forwarding route');
 
 		// Nothing typed: the card turns connected and the agent carries on.
-		await chat.locator('.auth-card.auth-card-connected').waitFor({ timeout: 30_000 });
-		const answer = chat.locator('.message.assistant:not(.streaming)').last();
-		await chat.locator('.tool-card', { hasText: 'Fetch' }).first().waitFor();
-		await waitUntil(async () => /inbox|email/i.test((await answer.textContent()) ?? '') && (await chat.locator('[data-turn="idle"]').count()) > 0, 'the summary');
+		await wb.chat.locator('.auth-card.auth-card-connected').waitFor({ timeout: 30_000 });
+		const answer = wb.chat.locator('.message.assistant:not(.streaming)').last();
+		await wb.chat.locator('.tool-card', { hasText: 'Fetch' }).first().waitFor();
+		await until(async () => /inbox|email/i.test((await answer.textContent()) ?? '') && (await wb.chat.locator('[data-turn="idle"]').count()) > 0, 'the summary');
 		await wb.page.mouse.move(700, 450);
 		await screenshot(wb.page, 'flow-answer');
 	});
 
 	it('asks before sending an email: the approval card shows the app and arguments, Deny and Allow once work from the keyboard', async () => {
-		const input = chat.getByRole('textbox', { name: 'Message' });
+		const input = wb.chat.getByRole('textbox', { name: 'Message' });
 		const sent = (): number => wb.emulator!.requests.filter((r) => /\/execute$/.test(r.path) && JSON.stringify(r.body).includes('GMAIL_SEND_EMAIL')).length;
 		await input.fill('Send an email to dana@acme.dev saying the build is green');
 		await input.press('Enter');
-		const card = chat.locator('.tool-card.tool-awaitingApproval');
+		const card = wb.chat.locator('.tool-card.tool-awaitingApproval');
 		await card.waitFor();
 		const approval = card.getByRole('group', { name: /Approval needed: Gmail/ });
 		assert.match((await approval.textContent()) ?? '', /dana@acme\.dev/);
@@ -137,8 +118,8 @@ describe('In-chat authentication in the real workbench (browser) @floor', functi
 		assert.equal(sent(), 0, 'nothing is sent while the card waits');
 		// The question is on screen without scrolling: the buttons lie inside the transcript's visible box.
 		const buttons = card.locator('.approval-buttons');
-		const transcript = chat.locator('.transcript');
-		await waitUntil(async () => {
+		const transcript = wb.chat.locator('.transcript');
+		await until(async () => {
 			const [box, view] = [await buttons.boundingBox(), await transcript.boundingBox()];
 			return box !== null && view !== null && box.height > 0 && box.y >= view.y && box.y + box.height <= view.y + view.height;
 		}, 'the approval buttons in view');
@@ -147,8 +128,8 @@ describe('In-chat authentication in the real workbench (browser) @floor', functi
 		// Keyboard only: focus Deny and press Enter.
 		await card.getByRole('button', { name: 'Deny' }).focus();
 		await wb.page.keyboard.press('Enter');
-		await chat.locator('.tool-card.tool-declined').waitFor();
-		await chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
+		await wb.chat.locator('.tool-card.tool-declined').waitFor();
+		await wb.chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
 		assert.equal(sent(), 0, 'a declined email is never sent');
 
 		await input.fill('Send an email to dana@acme.dev saying the build is green');
@@ -156,64 +137,54 @@ describe('In-chat authentication in the real workbench (browser) @floor', functi
 		await card.waitFor();
 		await card.getByRole('button', { name: 'Allow once' }).focus();
 		await wb.page.keyboard.press('Space');
-		await chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
+		await wb.chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
 		assert.equal(sent(), 1, 'allowed once, sent once');
-		assert.equal(await chat.locator('.tool-card.tool-done', { hasText: 'Send email' }).count(), 1);
+		assert.equal(await wb.chat.locator('.tool-card.tool-done', { hasText: 'Send email' }).count(), 1);
 	});
 });
 
 describe('Chat view behaviour in the real workbench (browser)', function () {
-	let wb: Workbench;
-	let chat: FrameLocator;
-	const message = (): Locator => chat.getByRole('textbox', { name: 'Message' });
-	const idle = async (): Promise<void> => chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
-
-	before(async () => {
-		wb = await openWorkbench({ ownSandbox: true });
-		chat = await openChat(wb.page);
-	});
-
-	after(async () => {
-		await wb?.close();
-	});
+	const wb = useWorkbench({ ownSandbox: true });
+	const message = (): Locator => wb.chat.getByRole('textbox', { name: 'Message' });
+	const idle = async (): Promise<void> => wb.chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
 
 	it('sends and stops with the keyboard alone: Enter sends, Escape stops mid-stream and keeps what streamed', async () => {
 		wb.model!.setPace({ chunkDelayMs: 250, wordsPerChunk: 1 });
 		await runCommand(wb.page, 'Composio: Open Chat');
 		// Open Chat leaves the keyboard in the message box.
-		await waitUntil(async () => (await message().evaluate((el) => el === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement)) === true, 'the message box to have focus');
+		await until(async () => (await message().evaluate((el) => el === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement)) === true, 'the message box to have focus');
 		await wb.page.keyboard.type('Write a debounce function in TypeScript');
 		await wb.page.keyboard.press('Enter');
-		const streaming = chat.locator('.message.assistant.streaming');
+		const streaming = wb.chat.locator('.message.assistant.streaming');
 		await streaming.waitFor();
-		await waitUntil(async () => ((await streaming.textContent()) ?? '').length > 20, 'some streamed text');
-		assert.equal(await chat.getByRole('button', { name: 'Send' }).isDisabled(), true, 'Send waits while the agent works');
-		await chat.getByRole('button', { name: 'Stop' }).waitFor();
+		await until(async () => ((await streaming.textContent()) ?? '').length > 20, 'some streamed text');
+		assert.equal(await wb.chat.getByRole('button', { name: 'Send' }).isDisabled(), true, 'Send waits while the agent works');
+		await wb.chat.getByRole('button', { name: 'Stop' }).waitFor();
 		await wb.page.keyboard.press('Escape');
 		await idle();
-		const answer = chat.locator('.message.assistant').last();
+		const answer = wb.chat.locator('.message.assistant').last();
 		assert.doesNotMatch((await answer.getAttribute('class')) ?? '', /\bstreaming\b/);
 		const kept = (await answer.textContent()) ?? '';
 		assert.ok(kept.length > 20, 'the streamed part stays on screen');
-		assert.equal(await chat.getByRole('button', { name: 'Stop' }).isHidden(), true);
+		assert.equal(await wb.chat.getByRole('button', { name: 'Stop' }).isHidden(), true);
 		wb.model!.setPace({ chunkDelayMs: 15, wordsPerChunk: 3 });
 	});
 
 	it('keeps a turn running while the view is hidden, and shows all of it when the view comes back', async () => {
-		await chat.getByRole('button', { name: 'New chat' }).click();
+		await wb.chat.getByRole('button', { name: 'New chat' }).click();
 		wb.model!.setPace({ chunkDelayMs: 60, wordsPerChunk: 1 });
 		await message().fill('Write a retry function in TypeScript');
 		await message().press('Enter');
-		await chat.locator('.message.assistant.streaming').waitFor();
+		await wb.chat.locator('.message.assistant.streaming').waitFor();
 		// Another view container replaces the chat: its webview is disposed.
 		await wb.page.locator('.activitybar a[aria-label^="Explorer"]').click();
-		await chat.locator('body').waitFor({ state: 'detached', timeout: 30_000 });
+		await wb.chat.locator('body').waitFor({ state: 'detached', timeout: 30_000 });
 		// The turn goes on without a view: it ends, and the host saves the whole answer, while nothing shows it.
-		await waitUntil(() => savedAnswers(wb, 'Write a retry function in TypeScript').some((a) => /Ask me to add unit tests/.test(a)), 'the hidden turn to finish and be saved', 60_000);
-		assert.equal(await chat.locator('body').count(), 0, 'the chat view stayed hidden until the turn was over');
-		chat = await openChat(wb.page);
+		await until(() => savedAnswers(wb, 'Write a retry function in TypeScript').some((a) => /Ask me to add unit tests/.test(a)), 'the hidden turn to finish and be saved', 60_000);
+		assert.equal(await wb.chat.locator('body').count(), 0, 'the chat view stayed hidden until the turn was over');
+		await openChat(wb.page);
 		await idle();
-		const answers = chat.locator('.message.assistant');
+		const answers = wb.chat.locator('.message.assistant');
 		assert.equal(await answers.count(), 1, 'one answer, not a duplicate after the re-sync');
 		const text = (await answers.first().textContent()) ?? '';
 		assert.match(text, /retry/);
@@ -233,28 +204,28 @@ describe('Chat view behaviour in the real workbench (browser)', function () {
 		await editor.waitFor();
 		await editor.locator('.view-lines').click();
 		await wb.page.keyboard.press('Control+End');
-		const answers = await chat.locator('.message.assistant').count();
+		const answers = await wb.chat.locator('.message.assistant').count();
 		await message().fill('Write a debounce function in TypeScript');
 		await message().press('Enter');
 		// This turn's own answer, not the last one of the test before (which has a code block too).
-		await waitUntil(async () => (await chat.locator('.message.assistant').count()) > answers, 'the answer to start');
+		await until(async () => (await wb.chat.locator('.message.assistant').count()) > answers, 'the answer to start');
 		await idle();
-		const block = chat.locator('.message.assistant').last().locator('.code-block', { hasText: 'debounce' }).first();
+		const block = wb.chat.locator('.message.assistant').last().locator('.code-block', { hasText: 'debounce' }).first();
 		await block.waitFor();
 		await block.hover();
 		await block.getByRole('button', { name: 'Insert at Cursor' }).click();
-		await waitUntil(async () => /debounce/.test((await editor.locator('.view-lines').textContent()) ?? ''), 'the code in the editor');
+		await until(async () => /debounce/.test((await editor.locator('.view-lines').textContent()) ?? ''), 'the code in the editor');
 		await screenshot(wb.page, 'chat-insert-at-cursor');
 	});
 
 	it('shows a model failure as a notice with Retry, and Retry works once the fault clears', async () => {
-		await chat.getByRole('button', { name: 'New chat' }).click();
-		await chat.locator('.empty-state').waitFor();
+		await wb.chat.getByRole('button', { name: 'New chat' }).click();
+		await wb.chat.locator('.empty-state').waitFor();
 		// More failures than the SDK retries: the request fails for the user.
 		wb.model!.injectFault({ status: 500, count: 3 });
 		await message().fill('What can you do?');
 		await message().press('Enter');
-		const notice = chat.locator('.notice-error').last();
+		const notice = wb.chat.locator('.notice-error').last();
 		await notice.waitFor();
 		const text = (await notice.textContent()) ?? '';
 		assert.doesNotMatch(text, /[{}]|"error"|stack/i, 'no raw JSON or stack in the notice');
@@ -263,72 +234,62 @@ describe('Chat view behaviour in the real workbench (browser)', function () {
 		wb.model!.clearFaults();
 		await notice.getByRole('button', { name: 'Retry' }).click();
 		await idle();
-		await chat.locator('.message.assistant', { hasText: "Here's what I can do" }).waitFor();
-		assert.equal(await chat.locator('.message.user').count(), 1, 'Retry does not repeat the message');
+		await wb.chat.locator('.message.assistant', { hasText: "Here's what I can do" }).waitFor();
+		assert.equal(await wb.chat.locator('.message.user').count(), 1, 'Retry does not repeat the message');
 	});
 
 	it('New chat, the history list (open and delete), and the conversation back after a reload', async () => {
-		const before = await chat.locator('.transcript [data-id]').count();
+		const before = await wb.chat.locator('.transcript [data-id]').count();
 		assert.ok(before > 0);
-		await chat.getByRole('button', { name: 'New chat' }).click();
-		await chat.locator('.empty-state').waitFor();
-		await chat.getByRole('button', { name: 'History' }).click();
-		const rows = chat.locator('.history-item');
+		await wb.chat.getByRole('button', { name: 'New chat' }).click();
+		await wb.chat.locator('.empty-state').waitFor();
+		await wb.chat.getByRole('button', { name: 'History' }).click();
+		const rows = wb.chat.locator('.history-item');
 		await rows.first().waitFor();
 		const titles = (await rows.locator('.history-name').allTextContents()).sort();
 		assert.deepEqual(titles, ['What can you do?', 'Write a debounce function in TypeScript', 'Write a retry function in TypeScript'], 'the three conversations of this test');
 		await screenshot(wb.page, 'chat-history');
 		await rows.filter({ hasText: 'What can you do?' }).getByRole('button', { name: /^What can you do/ }).click();
-		await chat.locator('.message.user', { hasText: 'What can you do?' }).waitFor();
-		assert.equal(await chat.locator('.transcript [data-id]').count(), before);
+		await wb.chat.locator('.message.user', { hasText: 'What can you do?' }).waitFor();
+		assert.equal(await wb.chat.locator('.transcript [data-id]').count(), before);
 
 		// Delete the other one.
-		await chat.getByRole('button', { name: 'History' }).click();
-		await chat.getByRole('button', { name: /^Delete Write a debounce/ }).click();
-		await waitUntil(async () => (await rows.count()) === 2, 'the deleted conversation to leave the list');
+		await wb.chat.getByRole('button', { name: 'History' }).click();
+		await wb.chat.getByRole('button', { name: /^Delete Write a debounce/ }).click();
+		await until(async () => (await rows.count()) === 2, 'the deleted conversation to leave the list');
 		await wb.page.keyboard.press('Escape');
 
 		// A reload of the window: the conversation is back as it was.
 		await wb.page.reload();
 		await wb.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-		chat = await openChat(wb.page);
-		await chat.locator('.message.user', { hasText: 'What can you do?' }).waitFor();
-		await chat.locator('.message.assistant', { hasText: "Here's what I can do" }).waitFor();
-		assert.equal(await chat.locator('.transcript [data-id]').count(), before);
+		await openChat(wb.page);
+		await wb.chat.locator('.message.user', { hasText: 'What can you do?' }).waitFor();
+		await wb.chat.locator('.message.assistant', { hasText: "Here's what I can do" }).waitFor();
+		assert.equal(await wb.chat.locator('.transcript [data-id]').count(), before);
 	});
 });
 
 describe('Chat view in a light theme (browser)', function () {
-	let wb: Workbench;
-	let chat: FrameLocator;
-
-	before(async () => {
-		wb = await openWorkbench({ ownSandbox: true, colorScheme: 'light' });
-		chat = await openChat(wb.page);
-	});
-
-	after(async () => {
-		await wb?.close();
-	});
+	const wb = useWorkbench({ ownSandbox: true, colorScheme: 'light' });
 
 	it('renders the flow with the theme\'s colours: Connect card, tool cards expanded, the answer', async () => {
-		const bodyBackground: string = await chat.locator('body').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor);
+		const bodyBackground: string = await wb.chat.locator('body').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor);
 		const [r, g, b] = (bodyBackground.match(/\d+/g) ?? []).map(Number);
 		assert.ok((r ?? 0) + (g ?? 0) + (b ?? 0) > 600, `a light sidebar background (${bodyBackground})`);
-		const input = chat.getByRole('textbox', { name: 'Message' });
+		const input = wb.chat.getByRole('textbox', { name: 'Message' });
 		await input.fill('Summarize my emails');
 		await input.press('Enter');
-		const card = chat.locator('.auth-card').first();
+		const card = wb.chat.locator('.auth-card').first();
 		await card.waitFor();
 		await wb.page.mouse.move(700, 450);
 		await screenshot(wb.page, 'light-connect-card');
 		// Finish the link the way the hosted page's Authorize button does.
 		await card.getByRole('button', { name: 'Connect' }).click();
-		await waitUntil(() => wb.openedUrls.length > 0, 'the Connect Link to be opened');
+		await until(() => wb.openedUrls.length > 0, 'the Connect Link to be opened');
 		wb.emulator!.completeLink(wb.openedUrls[0]!, { decision: 'authorize' });
-		await chat.locator('.auth-card.auth-card-connected').waitFor({ timeout: 30_000 });
-		await chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
-		const fetchCard = chat.locator('.tool-card', { hasText: 'Fetch' }).first();
+		await wb.chat.locator('.auth-card.auth-card-connected').waitFor({ timeout: 30_000 });
+		await wb.chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
+		const fetchCard = wb.chat.locator('.tool-card', { hasText: 'Fetch' }).first();
 		await fetchCard.locator('summary').click();
 		assert.notEqual(await fetchCard.getAttribute('open'), null, 'the card is expanded');
 		await fetchCard.locator('.tool-json').first().waitFor();
@@ -339,30 +300,24 @@ describe('Chat view in a light theme (browser)', function () {
 		await fetchCard.getByRole('button', { name: /Open full result/ }).click();
 		const tab = wb.page.locator('.tabs-container .tab', { hasText: /Untitled/ }).first();
 		await tab.waitFor();
-		await waitUntil(async () => /"messages"/.test((await wb.page.locator('.monaco-editor .view-lines').first().textContent()) ?? ''), 'the full result in an editor');
+		await until(async () => /"messages"/.test((await wb.page.locator('.monaco-editor .view-lines').first().textContent()) ?? ''), 'the full result in an editor');
 	});
 });
 
 describe('Chat view in a high-contrast theme (browser)', function () {
-	let wb: Workbench;
-
-	after(async () => {
-		await wb?.close();
-	});
+	const wb = useWorkbench({ ownSandbox: true, colorScheme: 'dark', theme: 'Default High Contrast' });
 
 	it('draws cards and controls with the theme\'s contrast border', async () => {
-		wb = await openWorkbench({ ownSandbox: true, colorScheme: 'dark', theme: 'Default High Contrast' });
-		const chat = await openChat(wb.page);
-		assert.match((await chat.locator('body').getAttribute('class')) ?? '', /vscode-high-contrast/);
-		const input = chat.getByRole('textbox', { name: 'Message' });
+		assert.match((await wb.chat.locator('body').getAttribute('class')) ?? '', /vscode-high-contrast/);
+		const input = wb.chat.getByRole('textbox', { name: 'Message' });
 		await input.fill('Summarize my emails');
 		await input.press('Enter');
-		const card = chat.locator('.auth-card').first();
+		const card = wb.chat.locator('.auth-card').first();
 		await card.waitFor();
 		// The card is drawn again when its logo arrives: read the style of the one on screen (a
 		// replaced element, no longer in the document, has no computed style).
 		let border = '';
-		await waitUntil(async () => {
+		await until(async () => {
 			const seen = await card.evaluate((el) => ({ connected: (el as unknown as { isConnected: boolean }).isConnected, style: (globalThis as unknown as { getComputedStyle(e: unknown): { borderTopStyle: string } }).getComputedStyle(el).borderTopStyle }));
 			border = seen.style;
 			return seen.connected;

@@ -5,8 +5,9 @@
  * the status bar item, and the walkthrough.
  */
 import assert from 'node:assert/strict';
-import type { FrameLocator, Locator, Page } from 'playwright-core';
-import { openChat, openWorkbench, runCommand, screenshot, waitUntil, type Workbench } from './workbench';
+import type { Locator, Page } from 'playwright-core';
+import { until } from '../shared/until';
+import { runCommand, screenshot, useWorkbench } from './workbench';
 
 /** The Connections view's pane in the Composio side bar. */
 function connectionsPane(page: Page): Locator {
@@ -26,17 +27,7 @@ async function pickQuickItem(page: Page, label: string): Promise<void> {
 }
 
 describe('Editor prompts, connections view, status bar and walkthrough in the real workbench (browser)', function () {
-	let wb: Workbench;
-	let chat: FrameLocator;
-
-	before(async () => {
-		wb = await openWorkbench({ ownSandbox: true, settings: { 'workbench.editor.enablePreview': false } });
-		chat = await openChat(wb.page);
-	});
-
-	after(async () => {
-		await wb?.close();
-	});
+	const wb = useWorkbench({ ownSandbox: true, settings: { 'workbench.editor.enablePreview': false } });
 
 	it('right-click a selection → Composio Agent → Ask About Selection: the chat shows the chip and the sandbox answers about it', async () => {
 		const { page } = wb;
@@ -63,19 +54,19 @@ describe('Editor prompts, connections view, status bar and walkthrough in the re
 		await screenshot(page, 'editor-context-menu');
 		await item.click();
 
-		const chip = chat.locator('.composer-chips .chip');
+		const chip = wb.chat.locator('.composer-chips .chip');
 		await chip.waitFor();
 		assert.equal((await chip.textContent())?.trim(), 'src/sample.ts:1-2');
 		assert.equal(await chip.getAttribute('title'), 'typescript · src/sample.ts:1-2');
-		const input = chat.getByRole('textbox', { name: 'Message' });
-		await waitUntil(() => input.evaluate((el) => el === (el as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement), 'the composer to have the focus');
+		const input = wb.chat.getByRole('textbox', { name: 'Message' });
+		await until(() => input.evaluate((el) => el === (el as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement), 'the composer to have the focus');
 		await screenshot(page, 'editor-selection-chip');
 		await page.keyboard.type('Explain this');
 		await page.keyboard.press('Enter');
-		const user = chat.locator('.message.user').last();
+		const user = wb.chat.locator('.message.user').last();
 		await user.waitFor();
 		assert.match((await user.locator('.chips').textContent()) ?? '', /src\/sample\.ts:1-2/, 'the message carries the chip');
-		const reply = chat.locator('.message.assistant:not(.streaming)').last();
+		const reply = wb.chat.locator('.message.assistant:not(.streaming)').last();
 		await reply.waitFor();
 		const text = (await reply.textContent()) ?? '';
 		assert.match(text, /What this code does/);
@@ -100,7 +91,7 @@ describe('Editor prompts, connections view, status bar and walkthrough in the re
 			await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
 		}
 		await pickQuickItem(page, 'Gmail');
-		await waitUntil(() => wb.openedUrls.some((u) => u.includes('/link/ln_')), 'the Connect Link to open in the browser');
+		await until(() => wb.openedUrls.some((u) => u.includes('/link/ln_')), 'the Connect Link to open in the browser');
 		const link = wb.openedUrls.filter((u) => u.includes('/link/ln_')).at(-1) ?? '';
 		await connectionsPane(page).locator('.pane-header').waitFor();
 		emulator.completeLink(link, { decision: 'authorize' });
@@ -113,7 +104,7 @@ describe('Editor prompts, connections view, status bar and walkthrough in the re
 		await page.locator('.quick-input-widget', { hasText: 'Connect another Gmail account' }).waitFor();
 		await box.fill('work');
 		await page.keyboard.press('Enter');
-		await waitUntil(() => wb.openedUrls.filter((u) => u.includes('/link/ln_')).length === 2, 'the second Connect Link');
+		await until(() => wb.openedUrls.filter((u) => u.includes('/link/ln_')).length === 2, 'the second Connect Link');
 		emulator.completeLink(wb.openedUrls.filter((u) => u.includes('/link/ln_')).at(-1) ?? '', { decision: 'authorize' });
 		// Listed as who it is, with the alias beside it (the emulator signs "work" in as …+work@…).
 		await connectionsPane(page).locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /\+work@example\.com \(work\)$/ }) }).waitFor({ timeout: 30_000 });
@@ -121,7 +112,7 @@ describe('Editor prompts, connections view, status bar and walkthrough in the re
 		// And a Slack account that expired, so the view shows a status that needs the user.
 		await runCommand(page, 'Composio: Connect App…');
 		await pickQuickItem(page, 'Slack');
-		await waitUntil(() => wb.openedUrls.filter((u) => u.includes('/link/ln_')).length === 3, 'the Slack Connect Link');
+		await until(() => wb.openedUrls.filter((u) => u.includes('/link/ln_')).length === 3, 'the Slack Connect Link');
 		emulator.completeLink(wb.openedUrls.filter((u) => u.includes('/link/ln_')).at(-1) ?? '', { decision: 'authorize' });
 		await treeRow(page, 'Slack').waitFor({ timeout: 30_000 });
 		// Wait until the extension saw it active, then let it expire on the server.
@@ -152,10 +143,10 @@ describe('Editor prompts, connections view, status bar and walkthrough in the re
 		const toast = page.locator('.notification-toast', { hasText: 'Connecting Linear' });
 		await toast.waitFor();
 		const status = page.locator('.statusbar-item', { hasText: 'Composio' }).last();
-		await waitUntil(async () => /connecting Linear/.test((await status.textContent()) ?? ''), 'the status bar to show the waiting connection');
+		await until(async () => /connecting Linear/.test((await status.textContent()) ?? ''), 'the status bar to show the waiting connection');
 		await toast.hover();
 		await toast.getByRole('button', { name: 'Cancel' }).click();
-		await waitUntil(async () => !/connecting/.test((await status.textContent()) ?? ''), 'the status bar to stop waiting');
+		await until(async () => !/connecting/.test((await status.textContent()) ?? ''), 'the status bar to stop waiting');
 		const row = connectionsPane(page).locator('.monaco-list-row', { hasText: 'Waiting for sign-in' });
 		await row.waitFor({ timeout: 30_000 });
 		await row.hover();

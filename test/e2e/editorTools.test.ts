@@ -6,8 +6,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FrameLocator, Locator } from 'playwright-core';
-import { authorizeOpenedLink, openChat, openWorkbench, screenshot, waitUntil, type Workbench } from './workbench';
+import type { Locator } from 'playwright-core';
+import { until } from '../shared/until';
+import { authorizeOpenedLink, openChat, screenshot, useWorkbench } from './workbench';
 
 const BROKEN = 'src/broken.ts';
 const BROKEN_TEXT = [
@@ -19,13 +20,12 @@ const BROKEN_TEXT = [
 ].join('\n');
 
 describe('Editor tools in the real workbench (browser)', function () {
-	let wb: Workbench;
-	let chat: FrameLocator;
-	const message = (): Locator => chat.getByRole('textbox', { name: 'Message' });
-	const idle = async (): Promise<void> => chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 90_000 });
+	// The chat is opened once the file with the type error is (below).
+	const wb = useWorkbench({ ownSandbox: true, files: { [BROKEN]: BROKEN_TEXT, 'README.md': '# webapp\n' }, chat: false });
+	const message = (): Locator => wb.chat.getByRole('textbox', { name: 'Message' });
+	const idle = async (): Promise<void> => wb.chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 90_000 });
 
 	before(async () => {
-		wb = await openWorkbench({ ownSandbox: true, files: { [BROKEN]: BROKEN_TEXT, 'README.md': '# webapp\n' } });
 		// Open the file with the type error: "this file" is the active editor.
 		await wb.page.keyboard.press('Control+P');
 		await wb.page.keyboard.type('broken.ts');
@@ -34,7 +34,7 @@ describe('Editor tools in the real workbench (browser)', function () {
 		await wb.page.locator('.monaco-editor[data-uri$="broken.ts"]').first().waitFor();
 		// VS Code's TypeScript support reports the error once the file is open.
 		await wb.page.locator('.monaco-editor[data-uri$="broken.ts"] .squiggly-error').first().waitFor({ timeout: 120_000 });
-		chat = await openChat(wb.page);
+		await openChat(wb.page);
 		// A wider sidebar, so the screenshots show the cards' text: drag the sash on its right edge.
 		const sidebar = await wb.page.locator('.part.sidebar').boundingBox();
 		for (const sash of await wb.page.locator('.monaco-sash.vertical').all()) {
@@ -50,27 +50,23 @@ describe('Editor tools in the real workbench (browser)', function () {
 		}
 	});
 
-	after(async () => {
-		await wb?.close();
-	});
-
 	it('"Create a GitHub issue for the problems in this file": problems, then the GitHub create; the card shows the diagnostic; Allow files it in the emulator', async () => {
 		const emulator = wb.emulator!;
 		await message().fill('Create a GitHub issue for the problems in this file');
 		await message().press('Enter');
 
 		// The editor tool runs first, on its own card, without asking.
-		const problemsCard = chat.locator('.tool-card', { hasText: 'Get problems' }).first();
+		const problemsCard = wb.chat.locator('.tool-card', { hasText: 'Get problems' }).first();
 		await problemsCard.waitFor();
 		assert.match((await problemsCard.locator('.tool-app').textContent()) ?? '', /VS Code/);
 
 		// GitHub is not connected yet in this sandbox: connect it through its Connect card.
-		const connect = chat.locator('.auth-card').first();
+		const connect = wb.chat.locator('.auth-card').first();
 		await connect.waitFor({ timeout: 60_000 });
 		await authorizeOpenedLink(wb, () => connect.getByRole('button', { name: 'Connect' }).click());
 
 		// Then the GitHub create, which asks: its card shows the body with the diagnostic.
-		const createCard = chat.locator('.tool-card.tool-awaitingApproval');
+		const createCard = wb.chat.locator('.tool-card.tool-awaitingApproval');
 		await createCard.waitFor({ timeout: 60_000 });
 		const approval = createCard.getByRole('group', { name: /Approval needed: GitHub/ });
 		const shown = (await approval.textContent()) ?? '';
@@ -78,7 +74,7 @@ describe('Editor tools in the real workbench (browser)', function () {
 		assert.match(shown, /src\/broken\.ts:2:\d+/);
 		assert.match(shown, /Type 'string' is not assignable to type 'number'/);
 		assert.match(shown, /\(ts 2322\)/);
-		const cards = await chat.locator('.tool-card .tool-name').allTextContents();
+		const cards = await wb.chat.locator('.tool-card .tool-name').allTextContents();
 		const problemsAt = cards.findIndex((t) => /Get problems/.test(t));
 		const createAt = cards.findIndex((t) => /Create an issue/.test(t));
 		assert.ok(problemsAt >= 0 && createAt > problemsAt, `problems first, then the GitHub create (cards: ${cards.join(' | ')})`);
@@ -96,7 +92,7 @@ describe('Editor tools in the real workbench (browser)', function () {
 
 		await createCard.getByRole('button', { name: 'Allow once' }).click();
 		await idle();
-		const answer = chat.locator('.message.assistant').last();
+		const answer = wb.chat.locator('.message.assistant').last();
 		assert.match((await answer.textContent()) ?? '', /I created #\d+ in acme\/webapp/);
 		await screenshot(wb.page, 'editor-tools-problems-to-issue-done');
 
@@ -115,12 +111,12 @@ describe('Editor tools in the real workbench (browser)', function () {
 
 	it('the edit tool: the diff appears, and nothing changes until Apply', async () => {
 		const file = join(wb.folder, BROKEN);
-		await chat.getByRole('button', { name: 'New chat' }).click();
+		await wb.chat.getByRole('button', { name: 'New chat' }).click();
 		await message().fill('Replace `"three"` with `3` in this file');
 		await message().press('Enter');
 
 		// The card says where to look; the diff opens in the editor.
-		const card = chat.locator('.tool-card.tool-running', { hasText: 'Edit file' });
+		const card = wb.chat.locator('.tool-card.tool-running', { hasText: 'Edit file' });
 		await card.waitFor({ timeout: 60_000 });
 		assert.match((await card.locator('.tool-note').textContent()) ?? '', /Review the proposed change to src\/broken\.ts in the editor's diff, then Apply or Discard it/);
 		const diff = wb.page.locator('.monaco-diff-editor').first();
@@ -128,22 +124,22 @@ describe('Editor tools in the real workbench (browser)', function () {
 		const tab = wb.page.locator('.tabs-container .tab.active');
 		assert.match((await tab.textContent()) ?? '', /proposed change/);
 		// Monaco draws spaces as no-break spaces.
-		await waitUntil(async () => ((await diff.textContent()) ?? '').replace(/\u00a0/g, ' ').includes('const count: number = 3;'), 'the proposed text in the diff');
+		await until(async () => ((await diff.textContent()) ?? '').replace(/\u00a0/g, ' ').includes('const count: number = 3;'), 'the proposed text in the diff');
 		const apply = wb.page.getByRole('button', { name: 'Apply Proposed Change' });
 		await apply.waitFor();
 
 		// Nothing has changed: not the file on disk, not the editor's text; the turn waits (the
 		// proposal is on screen, so the tool has run as far as it goes without an answer).
 		assert.equal(readFileSync(file, 'utf8'), BROKEN_TEXT);
-		assert.equal(await chat.locator('#app[data-turn="running"]').count(), 1, 'the agent waits for the answer');
+		assert.equal(await wb.chat.locator('#app[data-turn="running"]').count(), 1, 'the agent waits for the answer');
 		await wb.page.mouse.move(700, 450);
 		await screenshot(wb.page, 'editor-tools-edit-preview');
 
 		await apply.click();
-		await waitUntil(() => readFileSync(file, 'utf8') === BROKEN_TEXT.replace('"three"', '3'), 'the change written on Apply');
+		await until(() => readFileSync(file, 'utf8') === BROKEN_TEXT.replace('"three"', '3'), 'the change written on Apply');
 		await idle();
-		assert.equal(await chat.locator('.tool-card.tool-done', { hasText: 'Edit file' }).count(), 1);
-		assert.match((await chat.locator('.message.assistant').last().textContent()) ?? '', /you applied the change/);
+		assert.equal(await wb.chat.locator('.tool-card.tool-done', { hasText: 'Edit file' }).count(), 1);
+		assert.match((await wb.chat.locator('.message.assistant').last().textContent()) ?? '', /you applied the change/);
 		await wb.page.locator('.monaco-diff-editor').first().waitFor({ state: 'detached', timeout: 30_000 });
 		// The type error is gone with it.
 		await wb.page.locator('.monaco-editor[data-uri$="broken.ts"] .squiggly-error').first().waitFor({ state: 'detached', timeout: 60_000 });

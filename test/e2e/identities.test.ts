@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import type { FrameLocator, Locator } from 'playwright-core';
-import { authorizeOpenedLink, openChat, openWorkbench, runCommand, screenshot, waitUntil, type Workbench } from './workbench';
+import type { Locator } from 'playwright-core';
+import { until } from '../shared/until';
+import { authorizeOpenedLink, runCommand, screenshot, useWorkbench } from './workbench';
 
 /**
  * Who each account is, and Reconnect, in the real workbench: two Gmail accounts connected from
@@ -9,19 +10,9 @@ import { authorizeOpenedLink, openChat, openWorkbench, runCommand, screenshot, w
  * repaired by a Reconnect card without typing anything more.
  */
 describe('Identities and Reconnect in the real workbench (browser)', function () {
-	let wb: Workbench;
-	let chat: FrameLocator;
-	const message = (): Locator => chat.getByRole('textbox', { name: 'Message' });
-	const idle = async (): Promise<void> => chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
-
-	before(async () => {
-		wb = await openWorkbench({ ownSandbox: true, settings: { 'composio.multiAccount': true } });
-		chat = await openChat(wb.page);
-	});
-
-	after(async () => {
-		await wb?.close();
-	});
+	const wb = useWorkbench({ ownSandbox: true, settings: { 'composio.multiAccount': true } });
+	const message = (): Locator => wb.chat.getByRole('textbox', { name: 'Message' });
+	const idle = async (): Promise<void> => wb.chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
 
 	/** Sends `text`, waits for the newest card that asks to (re)connect, opens its link in a tab and signs in on the Connect page as `identity` (the page's default when undefined). */
 	async function completeCard(card: Locator, button: 'Connect' | 'Reconnect', identity?: string): Promise<void> {
@@ -31,31 +22,31 @@ describe('Identities and Reconnect in the real workbench (browser)', function ()
 
 	/** Types and sends `text`, and waits until the transcript shows it: the host has taken it (a turn has started). */
 	async function send(text: string): Promise<void> {
-		const users = await chat.locator('.message.user').count();
+		const users = await wb.chat.locator('.message.user').count();
 		await message().fill(text);
 		await message().press('Enter');
-		await waitUntil(async () => (await chat.locator('.message.user').count()) > users, `"${text}" in the transcript`);
+		await until(async () => (await wb.chat.locator('.message.user').count()) > users, `"${text}" in the transcript`);
 	}
 
 	it('connects two Gmail accounts from the chat; each Connect card and the Connections view say who they are', async () => {
 		await send('Connect my Gmail account');
-		const first = chat.locator('.auth-card').nth(0);
+		const first = wb.chat.locator('.auth-card').nth(0);
 		await completeCard(first, 'Connect', 'alex@home.example');
-		await chat.locator('.auth-card-connected .auth-status', { hasText: 'Connected as alex@home.example' }).waitFor({ timeout: 30_000 });
+		await wb.chat.locator('.auth-card-connected .auth-status', { hasText: 'Connected as alex@home.example' }).waitFor({ timeout: 30_000 });
 		await idle();
 
 		await send('Connect another Gmail account');
-		const second = chat.locator('.auth-card').nth(1);
+		const second = wb.chat.locator('.auth-card').nth(1);
 		await completeCard(second, 'Connect', 'alex@work.example');
-		await chat.locator('.auth-card-connected .auth-status', { hasText: 'Connected as alex@work.example' }).waitFor({ timeout: 30_000 });
+		await wb.chat.locator('.auth-card-connected .auth-status', { hasText: 'Connected as alex@work.example' }).waitFor({ timeout: 30_000 });
 		await idle();
-		assert.equal(await chat.locator('.auth-card-connected').count(), 2);
+		assert.equal(await wb.chat.locator('.auth-card-connected').count(), 2);
 		await wb.page.mouse.move(700, 450);
 		await screenshot(wb.page, 'identities-connect-cards');
 
 		await runCommand(wb.page, 'Composio: Manage Connections');
 		const rows = wb.page.locator('.monaco-list-row', { hasText: /@(home|work)\.example/ });
-		await waitUntil(async () => (await rows.count()) === 2, 'both identities in the Connections view');
+		await until(async () => (await rows.count()) === 2, 'both identities in the Connections view');
 		const labels = (await rows.allTextContents()).join(' | ');
 		assert.match(labels, /alex@home\.example/);
 		assert.match(labels, /alex@work\.example/);
@@ -66,12 +57,12 @@ describe('Identities and Reconnect in the real workbench (browser)', function ()
 	it('"Summarize my work email" uses the work account; the approval card of a send names it', async () => {
 		await send('Summarize my work email');
 		await idle();
-		const fetch = chat.locator('.tool-card', { hasText: 'Fetch' }).last();
+		const fetch = wb.chat.locator('.tool-card', { hasText: 'Fetch' }).last();
 		assert.match((await fetch.locator('.tool-json').first().textContent()) ?? '', /"account": "alex@work\.example"/);
-		assert.match((await chat.locator('.message.assistant').last().textContent()) ?? '', /Inbox summary/);
+		assert.match((await wb.chat.locator('.message.assistant').last().textContent()) ?? '', /Inbox summary/);
 
 		await send('Send an email to bob@example.com from my work account saying hello');
-		const card = chat.locator('.tool-card.tool-awaitingApproval');
+		const card = wb.chat.locator('.tool-card.tool-awaitingApproval');
 		// Two model turns and the tool calls between them; a loaded machine may take a while.
 		await card.waitFor({ timeout: 60_000 });
 		assert.match((await card.locator('.approval-account').textContent()) ?? '', /as alex@work\.example/);
@@ -88,23 +79,23 @@ describe('Identities and Reconnect in the real workbench (browser)', function ()
 		assert.ok(work, 'the work account in the emulator');
 		emulator.setAccountStatus(work.id, 'EXPIRED', 'Max auth failures reached');
 
-		const users = await chat.locator('.message.user').count();
+		const users = await wb.chat.locator('.message.user').count();
 		await send('Summarize my work email');
-		const card = chat.locator('.auth-card.auth-card-reconnect');
+		const card = wb.chat.locator('.auth-card.auth-card-reconnect');
 		await card.waitFor({ timeout: 30_000 });
 		assert.match((await card.locator('.auth-title').textContent()) ?? '', /Reconnect Gmail \(alex@work\.example\)/);
 		assert.match((await card.textContent()) ?? '', /Max auth failures reached/);
 		assert.match((await card.locator('.auth-status').textContent()) ?? '', /Waiting for you to reconnect Gmail/);
-		assert.equal(await chat.locator('.tool-card.tool-failed').count(), 0, 'no failed card in place of the Reconnect card');
+		assert.equal(await wb.chat.locator('.tool-card.tool-failed').count(), 0, 'no failed card in place of the Reconnect card');
 		await wb.page.mouse.move(700, 450);
 		await screenshot(wb.page, 'reconnect-card-before');
 
 		await completeCard(card, 'Reconnect');
-		await chat.locator('.auth-card-reconnect.auth-card-connected .auth-status', { hasText: 'Reconnected as alex@work.example' }).waitFor({ timeout: 30_000 });
+		await wb.chat.locator('.auth-card-reconnect.auth-card-connected .auth-status', { hasText: 'Reconnected as alex@work.example' }).waitFor({ timeout: 30_000 });
 		await idle();
-		assert.match((await chat.locator('.message.assistant').last().textContent()) ?? '', /Inbox summary/);
-		assert.equal(await chat.locator('.message.user').count(), users + 1, 'nothing typed after the request');
-		assert.equal(await chat.locator('.tool-card', { hasText: 'Fetch' }).last().getAttribute('class').then((c) => /tool-done/.test(c ?? '')), true);
+		assert.match((await wb.chat.locator('.message.assistant').last().textContent()) ?? '', /Inbox summary/);
+		assert.equal(await wb.chat.locator('.message.user').count(), users + 1, 'nothing typed after the request');
+		assert.equal(await wb.chat.locator('.tool-card', { hasText: 'Fetch' }).last().getAttribute('class').then((c) => /tool-done/.test(c ?? '')), true);
 		await card.scrollIntoViewIfNeeded();
 		await wb.page.mouse.move(700, 450);
 		await screenshot(wb.page, 'reconnect-card-after');

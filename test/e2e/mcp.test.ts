@@ -7,21 +7,16 @@ import assert from 'node:assert/strict';
 import { isVersionAtLeast } from '../../src/common/version';
 import { MCP_PROVIDER_MIN_VERSION } from '../../src/composio/mcpConfig';
 import { installedEditor } from '../editor/codeServer';
+import { until } from '../shared/until';
 import { mcpServerRow, startMcpServerFromList } from './mcpServerList';
-import { openWorkbench, screenshot, waitUntil, type Workbench } from './workbench';
+import { screenshot, useWorkbench } from './workbench';
 
 describe('The Composio MCP server in VS Code’s MCP server list (browser)', function () {
-	let wb: Workbench;
-
-	before(async function () {
-		if (!isVersionAtLeast(installedEditor().vscodeVersion, MCP_PROVIDER_MIN_VERSION)) {
-			this.skip(); // VS Code before 1.101 lets no installed extension offer MCP servers (see test/integration/mcp.test.ts)
-		}
-		wb = await openWorkbench({ ownSandbox: true });
-	});
-
-	after(async () => {
-		await wb?.close();
+	const wb = useWorkbench({
+		// VS Code before 1.101 lets no installed extension offer MCP servers (see test/integration/mcp.test.ts).
+		skip: () => (isVersionAtLeast(installedEditor().vscodeVersion, MCP_PROVIDER_MIN_VERSION) ? undefined : `VS Code ${installedEditor().vscodeVersion} offers no MCP server provider API`),
+		ownSandbox: true,
+		chat: false,
 	});
 
 	it('"MCP: List Servers" lists Composio; started from there, VS Code runs the sandbox’s MCP server and discovers its tools', async () => {
@@ -49,7 +44,7 @@ describe('The Composio MCP server in VS Code’s MCP server list (browser)', fun
 
 		await page.keyboard.press('Escape');
 		const row = await mcpServerRow(page, 'Composio');
-		await waitUntil(async () => /Running/.test((await row.textContent()) ?? ''), 'the list to show Composio running');
+		await until(async () => /Running/.test((await row.textContent()) ?? ''), 'the list to show Composio running');
 		await screenshot(page, 'mcp-server-list-running');
 		await page.keyboard.press('Escape');
 	});

@@ -1,6 +1,7 @@
 /** Driving VS Code's own MCP server list ("MCP: List Servers", VS Code 1.101 and newer) in the browser. */
 import type { Locator, Page } from 'playwright-core';
-import { runCommand, screenshot, waitUntil } from './workbench';
+import { until } from '../shared/until';
+import { runCommand, screenshot } from './workbench';
 
 /** A row of the open quick pick by its label. */
 export function quickPickRow(page: Page, label: RegExp): Locator {
@@ -38,7 +39,7 @@ export async function startMcpServerFromList(page: Page, label: string, shots?: 
 	}
 	await start.click();
 	let text = '';
-	await waitUntil(
+	await until(
 		async () => {
 			text = await outputText(page);
 			return /Discovered \d+ tools/.test(text);

@@ -12,10 +12,11 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FrameLocator, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { repoRoot } from '../editor/codeServer';
 import { ENGLISH_CHAT_STRINGS } from '../../src/protocol/chatStrings';
-import { chatFrame, openWorkbench, screenshot, waitUntil, type Workbench } from './workbench';
+import { until } from '../shared/until';
+import { screenshot, useWorkbench } from './workbench';
 
 const LOCALE = 'qps-ploc';
 
@@ -109,8 +110,6 @@ async function shownTexts(root: Locator): Promise<string[]> {
 
 describe('Pseudo-locale: the extension in another display language (browser) @floor', function () {
 	let ext: PseudoLocalizedExtension;
-	let wb: Workbench;
-	let chat: FrameLocator;
 	/** Every English string of the extension, as patterns, by its English. */
 	let english: Array<{ readonly text: string; readonly pattern: RegExp }>;
 
@@ -145,17 +144,15 @@ describe('Pseudo-locale: the extension in another display language (browser) @fl
 	/** The pseudo-locale wording of a template of the bundle, as a pattern for the whole shown string. */
 	const tp = (template: string): RegExp => templatePattern(t(template));
 
-	before(async function () {
-		this.timeout(240_000);
+	// The chat is opened by the first test, through the translated command.
+	const wb = useWorkbench(() => {
 		ext = pseudoLocalizedCopy();
 		// Strings that are only placeholders and punctuation ("{0}: {1}") say nothing in any language.
 		english = [...Object.keys(ext.bundle), ...Object.values(ext.nls)].filter((text) => /[A-Za-z]/.test(text.replace(/\{\d+\}/g, ''))).map((text) => ({ text, pattern: templatePattern(text) }));
-		wb = await openWorkbench({ ownSandbox: true, extensionFolder: ext.folder, locale: LOCALE, containerTitle: nls('viewsContainers.composio.title') });
-		chat = chatFrame(wb.page);
+		return { ownSandbox: true, extensionFolder: ext.folder, locale: LOCALE, containerTitle: nls('viewsContainers.composio.title'), chat: false, timeoutMs: 240_000 };
 	});
 
-	after(async () => {
-		await wb?.close();
+	after(() => {
 		if (ext) {
 			rmSync(ext.folder, { recursive: true, force: true });
 		}
@@ -188,14 +185,14 @@ describe('Pseudo-locale: the extension in another display language (browser) @fl
 		const label = await runTranslatedCommand(page, 'commands.openChat.title');
 		assert.equal(label, `${nls('commands.category')}: ${nls('commands.openChat.title')}`, 'the palette labels the command with its translated category and title');
 		assertNoEnglish([label, ...label.split(': ')], 'the command palette');
-		await chat.getByRole('textbox', { name: t(ENGLISH_CHAT_STRINGS.message) }).waitFor({ timeout: 60_000 });
+		await wb.chat.getByRole('textbox', { name: t(ENGLISH_CHAT_STRINGS.message) }).waitFor({ timeout: 60_000 });
 	});
 
 	it('the chat view: toolbar, sandbox banner, empty state, examples and composer come from the host translated', async () => {
-		const app = chat.locator('#app');
-		await chat.getByRole('note').filter({ hasText: t(ENGLISH_CHAT_STRINGS.sandboxBanner) }).waitFor({ timeout: 60_000 });
+		const app = wb.chat.locator('#app');
+		await wb.chat.getByRole('note').filter({ hasText: t(ENGLISH_CHAT_STRINGS.sandboxBanner) }).waitFor({ timeout: 60_000 });
 		// The model button shows the model the core names (agent/modelSelection.ts, through @vscode/l10n).
-		await chat.locator('.model-name', { hasText: t('Scripted model') }).waitFor({ timeout: 60_000 });
+		await wb.chat.locator('.model-name', { hasText: t('Scripted model') }).waitFor({ timeout: 60_000 });
 		const texts = await shownTexts(app);
 		const s = ENGLISH_CHAT_STRINGS;
 		const expected = [
@@ -244,7 +241,7 @@ describe('Pseudo-locale: the extension in another display language (browser) @fl
 		assertNoEnglish(texts, 'the notification');
 		// The toast slides in: the screenshot waits for it to settle.
 		await toast.hover();
-		await waitUntil(() => toast.evaluate((el: unknown) => (el as { getAnimations(o: { subtree: boolean }): unknown[] }).getAnimations({ subtree: true }).length === 0), 'the notification to settle');
+		await until(() => toast.evaluate((el: unknown) => (el as { getAnimations(o: { subtree: boolean }): unknown[] }).getAnimations({ subtree: true }).length === 0), 'the notification to settle');
 		await screenshot(page, 'pseudo-locale-notification');
 		await page.keyboard.press('Escape');
 	});
@@ -279,8 +276,8 @@ describe('Pseudo-locale: the extension in another display language (browser) @fl
 		await pane.locator('.pane-header').hover();
 		await refresh.click();
 		const rows = pane.locator('.monaco-list-row');
-		await waitUntil(async () => (await rows.count()) >= 4, 'the two toolkits and their accounts in the tree', 60_000);
-		await waitUntil(async () => (await pane.locator('.monaco-list-row .label-description', { hasText: t('Active') }).count()) > 0, 'the active account', 30_000);
+		await until(async () => (await rows.count()) >= 4, 'the two toolkits and their accounts in the tree', 60_000);
+		await until(async () => (await pane.locator('.monaco-list-row .label-description', { hasText: t('Active') }).count()) > 0, 'the active account', 30_000);
 		const header = await shownTexts(pane.locator('.pane-header .title, .pane-header .description'));
 		assertShown(header, [[ext.nls['views.connections.name'] ?? '', nls('views.connections.name')], ['Sandbox', t('Sandbox')]], 'the Connections view header');
 		const tree = await shownTexts(pane.locator('.monaco-list'));
@@ -297,7 +294,7 @@ describe('Pseudo-locale: the extension in another display language (browser) @fl
 		assertNoEnglish(tree, 'the Connections tree');
 		// The status bar item: words from the core layers (composio/connectionSummary.ts, through @vscode/l10n).
 		const status = page.locator('.statusbar-item', { hasText: t('Composio Sandbox') });
-		await waitUntil(async () => /\S/.test((await status.textContent()) ?? '') && ((await status.textContent()) ?? '').includes(t('1 needs attention')), 'the status bar to count the expired account', 30_000);
+		await until(async () => /\S/.test((await status.textContent()) ?? '') && ((await status.textContent()) ?? '').includes(t('1 needs attention')), 'the status bar to count the expired account', 30_000);
 		// Its text and tooltip are sentences and phrases joined by ': ' and '. ' ("Composio Sandbox: 1 needs attention").
 		const statusTexts = await shownTexts(status);
 		assertNoEnglish(statusTexts.flatMap((text) => [text, ...text.split(/\s*[:.]\s+/)]), 'the status bar item');
@@ -310,26 +307,26 @@ describe('Pseudo-locale: the extension in another display language (browser) @fl
 		const emulator = wb.emulator;
 		assert.ok(emulator);
 		// Room for the conversation: the sandbox note folds into its badge, the Connections view closes.
-		await chat.getByRole('button', { name: t(ENGLISH_CHAT_STRINGS.hideSandboxNote) }).click();
-		await chat.getByRole('button', { name: t(ENGLISH_CHAT_STRINGS.sandboxBadgeLabel) }).waitFor();
+		await wb.chat.getByRole('button', { name: t(ENGLISH_CHAT_STRINGS.hideSandboxNote) }).click();
+		await wb.chat.getByRole('button', { name: t(ENGLISH_CHAT_STRINGS.sandboxBadgeLabel) }).waitFor();
 		const connections = page.locator('.pane-header', { hasText: nls('views.connections.name') });
 		if ((await connections.getAttribute('aria-expanded')) === 'true') {
 			await connections.click();
 		}
-		const input = chat.getByRole('textbox', { name: t(ENGLISH_CHAT_STRINGS.message) });
+		const input = wb.chat.getByRole('textbox', { name: t(ENGLISH_CHAT_STRINGS.message) });
 		// What the user types is theirs (and the sandbox's scripted model reads English).
 		await input.fill('Post "build is green" to #general on Slack');
 		await input.press('Enter');
-		const card = chat.locator('.auth-card').first();
+		const card = wb.chat.locator('.auth-card').first();
 		await card.waitFor({ timeout: 60_000 });
 		await card.getByRole('button', { name: t('Connect') }).waitFor();
 		await card.getByRole('button', { name: t('Connect') }).click();
-		await waitUntil(() => wb.openedUrls.some((u) => u.includes('/link/ln_')), 'the Connect Link to open');
+		await until(() => wb.openedUrls.some((u) => u.includes('/link/ln_')), 'the Connect Link to open');
 		emulator.completeLink(wb.openedUrls.filter((u) => u.includes('/link/ln_')).at(-1) ?? '', { decision: 'authorize' });
-		await chat.locator('.auth-card.auth-card-connected').waitFor({ timeout: 60_000 });
+		await wb.chat.locator('.auth-card.auth-card-connected').waitFor({ timeout: 60_000 });
 		// The notice comes from the agent bundle's core (agent/authWaiter.ts): a lazy bundle, with its own copy of the translator.
-		await waitUntil(async () => (await shownTexts(chat.locator('.notice'))).some((text) => tp('Connected {0} as {1} — continuing').test(text) || tp('Connected {0} — continuing').test(text)), 'the translated "Connected Slack — continuing" notice', 30_000);
-		const approval = chat.locator('.tool-card.tool-awaitingApproval');
+		await until(async () => (await shownTexts(wb.chat.locator('.notice'))).some((text) => tp('Connected {0} as {1} — continuing').test(text) || tp('Connected {0} — continuing').test(text)), 'the translated "Connected Slack — continuing" notice', 30_000);
+		const approval = wb.chat.locator('.tool-card.tool-awaitingApproval');
 		await approval.waitFor({ timeout: 60_000 });
 		const asking = await shownTexts(approval);
 		assertShown(
@@ -346,8 +343,8 @@ describe('Pseudo-locale: the extension in another display language (browser) @fl
 		await page.mouse.move(700, 450);
 		await screenshot(page, 'pseudo-locale-approval');
 		await approval.getByRole('button', { name: t(ENGLISH_CHAT_STRINGS.allowOnce) }).click();
-		await chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
-		const texts = await shownTexts(chat.locator('#app'));
+		await wb.chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
+		const texts = await shownTexts(wb.chat.locator('#app'));
 		assertShown(
 			texts,
 			[

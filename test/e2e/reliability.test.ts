@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import type { FrameLocator } from 'playwright-core';
-import { chatFrame, openChat, openWorkbench, runCommand, screenshot, waitUntil, type Workbench } from './workbench';
+import { until } from '../shared/until';
+import { runCommand, screenshot, useWorkbench } from './workbench';
 
 interface Shown {
 	readonly users: string[];
@@ -21,30 +22,14 @@ async function shown(chat: FrameLocator): Promise<Shown> {
 }
 
 describe('Reload mid-turn in the real workbench (browser)', function () {
-	let wb: Workbench;
-	let chat: FrameLocator;
-
-	before(async () => {
-		wb = await openWorkbench({ ownSandbox: true });
-		chat = await openChat(wb.page);
-	});
-
-	after(async () => {
-		await wb?.close();
-	});
-
-	afterEach(async function () {
-		if (this.currentTest?.state === 'failed' && wb) {
-			await screenshot(wb.page, 'reliability-failure').catch(() => undefined);
-		}
-	});
+	const wb = useWorkbench({ ownSandbox: true, failureScreenshot: 'reliability-failure' });
 
 	it('a window reload while the answer streams loses nothing that was already shown', async () => {
-		const input = chat.getByRole('textbox', { name: 'Message' });
+		const input = wb.chat.getByRole('textbox', { name: 'Message' });
 		await input.fill('What can you do?');
 		await input.press('Enter');
-		await chat.locator('.message.assistant:not(.streaming)').first().waitFor({ timeout: 60_000 });
-		await chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
+		await wb.chat.locator('.message.assistant:not(.streaming)').first().waitFor({ timeout: 60_000 });
+		await wb.chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
 		const created = wb.emulator!.requests.find((r) => r.method === 'POST' && r.path.endsWith('/tool_router/session'));
 		const userId = (created?.body as { user_id?: string } | undefined)?.user_id;
 		assert.ok(userId);
@@ -53,10 +38,10 @@ describe('Reload mid-turn in the real workbench (browser)', function () {
 		wb.model!.setPace({ chunkDelayMs: 300, wordsPerChunk: 1 });
 		await input.fill('Summarize my emails');
 		await input.press('Enter');
-		const streaming = chat.locator('.message.assistant.streaming');
+		const streaming = wb.chat.locator('.message.assistant.streaming');
 		await streaming.waitFor({ timeout: 60_000 });
-		await waitUntil(async () => ((await streaming.textContent()) ?? '').length > 60, 'some streamed text');
-		const before = await shown(chat);
+		await until(async () => ((await streaming.textContent()) ?? '').length > 60, 'some streamed text');
+		const before = await shown(wb.chat);
 		assert.equal(before.tools.length, 2, `two tool cards: ${before.tools.join(', ')}`);
 		const streamedBefore = before.answers[before.answers.length - 1] ?? '';
 
@@ -64,9 +49,8 @@ describe('Reload mid-turn in the real workbench (browser)', function () {
 		await wb.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
 		// The sidebar comes back as it was; the command reveals the chat without toggling the container shut.
 		await runCommand(wb.page, 'Composio: Open Chat');
-		chat = chatFrame(wb.page);
-		await chat.locator('.message.user', { hasText: 'Summarize my emails' }).waitFor({ timeout: 60_000 });
-		const after = await shown(chat);
+		await wb.chat.locator('.message.user', { hasText: 'Summarize my emails' }).waitFor({ timeout: 60_000 });
+		const after = await shown(wb.chat);
 		await screenshot(wb.page, 'reload-mid-turn');
 		assert.deepEqual(after.users, before.users, 'the messages are back');
 		assert.deepEqual(after.tools, before.tools, 'the tool cards are back');

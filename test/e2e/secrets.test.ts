@@ -11,12 +11,13 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { isVersionAtLeast } from '../../src/common/version';
 import { MCP_PROVIDER_MIN_VERSION } from '../../src/composio/mcpConfig';
 import { SCRIPTED_MODEL, TestSandbox } from '../shared/sandbox';
+import { until } from '../shared/until';
 import { startMcpServerFromList } from './mcpServerList';
-import { chatFrame, openChat, openWorkbench, runCommand, screenshot, waitUntil, type Workbench } from './workbench';
+import { runCommand, useWorkbench } from './workbench';
 
 const hex = (n: number): string => randomBytes(n).toString('hex');
 const COMPOSIO_KEY = `ak_${hex(12)}`;
@@ -89,17 +90,24 @@ function filesUnder(dir: string): string[] {
 const SECRET_STORE = /secret/i;
 
 describe('Secrets in the real workbench (browser): typed keys stay in the secret store', function () {
-	let wb: Workbench;
-	let chat: FrameLocator;
 	const sandbox = new TestSandbox({ emulator: { apiKey: COMPOSIO_KEY }, model: { requireKey: OPENAI_KEY, chunkDelayMs: 1 } });
 	const { emulator, model } = sandbox;
+	// Live mode against the test's servers, started first: their URLs are in the settings.
+	const wb = useWorkbench(async () => {
+		await sandbox.start();
+		return { settings: { 'composio.baseUrl': emulator.baseUrl, 'composio.openai.baseUrl': model.baseUrl, 'composio.openai.model': SCRIPTED_MODEL }, failureScreenshot: 'secrets-failure' };
+	});
+
+	after(async () => {
+		await sandbox.stop();
+	});
 
 	async function typeKey(command: string, key: string): Promise<void> {
 		await runCommand(wb.page, command);
 		const box = wb.page.locator('.quick-input-widget input');
 		await box.waitFor();
 		// The palette's own input may still be the one shown for a moment (VS Code 1.139 reuses it).
-		await waitUntil(async () => (await box.getAttribute('type')) === 'password', `${command} to show a password box`);
+		await until(async () => (await box.getAttribute('type')) === 'password', `${command} to show a password box`);
 		await box.fill(key);
 		await wb.page.keyboard.press('Enter');
 		await box.waitFor({ state: 'hidden' });
@@ -107,42 +115,25 @@ describe('Secrets in the real workbench (browser): typed keys stay in the secret
 
 	/** Sends a message once no turn runs; the caller waits for the outcome it expects. */
 	async function send(text: string): Promise<void> {
-		await chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
-		const input = chat.getByRole('textbox', { name: 'Message' });
-		const users = await chat.locator('.message.user').count();
+		await wb.chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
+		const input = wb.chat.getByRole('textbox', { name: 'Message' });
+		const users = await wb.chat.locator('.message.user').count();
 		await input.fill(text);
 		await input.press('Enter');
-		await waitUntil(async () => (await chat.locator('.message.user').count()) > users, 'the message to show');
+		await until(async () => (await wb.chat.locator('.message.user').count()) > users, 'the message to show');
 	}
-
-	before(async () => {
-		await sandbox.start();
-		wb = await openWorkbench({ settings: { 'composio.baseUrl': emulator.baseUrl, 'composio.openai.baseUrl': model.baseUrl, 'composio.openai.model': SCRIPTED_MODEL } });
-		chat = await openChat(wb.page);
-	});
-
-	after(async () => {
-		await wb?.close();
-		await sandbox.stop();
-	});
-
-	afterEach(async function () {
-		if (this.currentTest?.state === 'failed' && wb) {
-			await screenshot(wb.page, 'secrets-failure').catch(() => undefined);
-		}
-	});
 
 	it("no key in the chat view, the workbench, browser storage (the view's saved state included) or the data folder, except the secret store", async function () {
 		this.timeout(240_000);
 		await typeKey('Composio: Set OpenAI API Key', OPENAI_KEY);
 		await typeKey('Composio: Set Composio API Key', WRONG_COMPOSIO_KEY);
-		await chat.locator('.banner-info').waitFor({ state: 'hidden' });
+		await wb.chat.locator('.banner-info').waitFor({ state: 'hidden' });
 		await send('What can you do?');
-		await chat.locator('.notice-error', { hasText: 'Composio rejected the API key.' }).waitFor();
+		await wb.chat.locator('.notice-error', { hasText: 'Composio rejected the API key.' }).waitFor();
 
 		await typeKey('Composio: Set Composio API Key', COMPOSIO_KEY);
 		await send('What can you do?');
-		await chat.locator('.message.assistant', { hasText: "Here's what I can do" }).waitFor();
+		await wb.chat.locator('.message.assistant', { hasText: "Here's what I can do" }).waitFor();
 		if (isVersionAtLeast(wb.server.editor.vscodeVersion, MCP_PROVIDER_MIN_VERSION)) {
 			// VS Code's own MCP client is handed the key when it starts the Composio server (the
 			// emulator refuses any other key, so "Running" with tools shows it was): it must stay nowhere.
@@ -152,12 +143,12 @@ describe('Secrets in the real workbench (browser): typed keys stay in the secret
 		}
 		// A draft the view keeps in its saved state. A round trip through the host afterwards
 		// (the history list) shows the state update, sent before it on the same channel, has arrived.
-		await chat.getByRole('textbox', { name: 'Message' }).fill(DRAFT);
-		await chat.getByRole('button', { name: 'History' }).click();
-		await chat.locator('.history-item').first().waitFor();
-		await chat.getByRole('button', { name: 'History' }).click();
+		await wb.chat.getByRole('textbox', { name: 'Message' }).fill(DRAFT);
+		await wb.chat.getByRole('button', { name: 'History' }).click();
+		await wb.chat.locator('.history-item').first().waitFor();
+		await wb.chat.getByRole('button', { name: 'History' }).click();
 
-		const chatHtml = await chat.locator('html').evaluate((el) => (el as unknown as { outerHTML: string }).outerHTML);
+		const chatHtml = await wb.chat.locator('html').evaluate((el) => (el as unknown as { outerHTML: string }).outerHTML);
 		assert.ok(chatHtml.includes('Composio rejected the API key.'));
 		const pageHtml = await wb.page.content();
 		for (const key of KEYS) {
@@ -174,11 +165,10 @@ describe('Secrets in the real workbench (browser): typed keys stay in the secret
 		await reloaded;
 		await wb.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
 		// The sidebar comes back as it was, with the chat view in it.
-		chat = chatFrame(wb.page);
-		const input = chat.getByRole('textbox', { name: 'Message' });
+		const input = wb.chat.getByRole('textbox', { name: 'Message' });
 		await input.waitFor({ timeout: 60_000 });
 		assert.equal(await input.inputValue(), DRAFT, 'the draft survives the reload');
-		const restoredHtml = await chat.locator('html').evaluate((el) => (el as unknown as { outerHTML: string }).outerHTML);
+		const restoredHtml = await wb.chat.locator('html').evaluate((el) => (el as unknown as { outerHTML: string }).outerHTML);
 		assert.ok(KEYS.every((key) => !restoredHtml.includes(key)), 'the restored chat view DOM holds no key');
 		const storage = await browserStorage(wb.page);
 		assert.ok(

@@ -7,20 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
-import { installedEditor } from '../editor/codeServer';
 import { isRecord } from '../../src/common/isRecord';
 import type { ScriptInput, ScriptedTurn } from '../../src/sandbox/scriptedModel/scriptedModelScripts';
-import { authorizeOpenedLink, openWorkbench, runCommand, screenshot, waitUntil, type Workbench } from './workbench';
-
-/** These suites need the language model provider API (VS Code 1.104+) for their scripted models; on an older editor they are reported as pending. */
-function skipBefore1104(context: Mocha.Context): void {
-	const version = installedEditor().vscodeVersion;
-	const [major = 0, minor = 0] = version.split('.').map(Number);
-	if (major < 1 || (major === 1 && minor < 104)) {
-		console.log(`      (VS Code ${version} has no language model provider API: not run)`);
-		context.skip();
-	}
-}
+import { until } from '../shared/until';
+import { authorizeOpenedLink, noModelProviderApi, runCommand, screenshot, useWorkbench } from './workbench';
 
 /** VS Code's chat view, opened (it may be open already on the right). */
 async function openVsCodeChat(page: Page): Promise<Locator> {
@@ -43,7 +33,7 @@ async function ask(page: Page, text: string): Promise<void> {
 
 /** Resolves once VS Code's chat has no request in progress (its input shows Send again, not Stop). */
 async function requestDone(page: Page): Promise<void> {
-	await waitUntil(async () => (await page.locator('.interactive-input-part .codicon-debug-stop, .interactive-input-part .codicon-stop-circle').count()) === 0, 'the request to end', 120_000);
+	await until(async () => (await page.locator('.interactive-input-part .codicon-debug-stop, .interactive-input-part .codicon-stop-circle').count()) === 0, 'the request to end', 120_000);
 }
 
 /** What the planted email tells the model to do. */
@@ -73,7 +63,7 @@ function responses(session: Locator): Locator {
 async function pickScriptedModel(page: Page): Promise<void> {
 	const picker = page.locator('.interactive-input-part a.model-picker-name').first();
 	await picker.waitFor({ timeout: 60_000 });
-	await waitUntil(
+	await until(
 		async () => {
 			if (/Scripted Large/.test((await picker.textContent()) ?? '')) {
 				return true;
@@ -94,18 +84,12 @@ async function pickScriptedModel(page: Page): Promise<void> {
 }
 
 describe('@composio in VS Code\'s chat view (browser)', function () {
-	let wb: Workbench;
+	const wb = useWorkbench({ skip: noModelProviderApi, liveComposio: true, vscodeModels: {}, chat: false });
 	let session: Locator;
 
-	before(async function () {
-		skipBefore1104(this);
-		wb = await openWorkbench({ liveComposio: true, vscodeModels: {} });
+	before(async () => {
 		session = await openVsCodeChat(wb.page);
 		await pickScriptedModel(wb.page);
-	});
-
-	after(async () => {
-		await wb?.close();
 	});
 
 	it('"@composio Summarize my emails from today": Connect Gmail, authorize, and the summary in the same response', async () => {
@@ -113,14 +97,14 @@ describe('@composio in VS Code\'s chat view (browser)', function () {
 		const response = responses(session).last();
 		const connect = response.getByRole('button', { name: 'Connect Gmail' });
 		await connect.waitFor({ timeout: 90_000 });
-		await waitUntil(async () => /Waiting for you to connect Gmail/.test((await response.textContent()) ?? ''), 'the waiting progress');
+		await until(async () => /Waiting for you to connect Gmail/.test((await response.textContent()) ?? ''), 'the waiting progress');
 		await wb.page.mouse.move(200, 300);
 		await screenshot(wb.page, 'participant-connect-button');
 
 		await authorizeOpenedLink(wb, () => connect.click());
 
 		// Nothing typed: the same response carries on to the summary.
-		await waitUntil(async () => /Inbox summary/.test((await response.textContent()) ?? ''), 'the summary in the same response', 90_000);
+		await until(async () => /Inbox summary/.test((await response.textContent()) ?? ''), 'the summary in the same response', 90_000);
 		await requestDone(wb.page);
 		assert.equal(await responses(session).count(), 1, 'one response: the answer came in the response that asked to connect');
 		await wb.page.mouse.move(200, 300);
@@ -154,7 +138,7 @@ describe('@composio in VS Code\'s chat view (browser)', function () {
 		await screenshot(wb.page, 'participant-approval-buttons');
 
 		await deny.click();
-		await waitUntil(async () => /Denied: it did not run/.test((await response.textContent()) ?? ''), 'the denial in the response');
+		await until(async () => /Denied: it did not run/.test((await response.textContent()) ?? ''), 'the denial in the response');
 		await requestDone(wb.page);
 		assert.equal(sends(), 0, 'a denied send never reaches the emulator');
 		wb.vscodeModel!.script = undefined;
@@ -177,12 +161,12 @@ describe('@composio in VS Code\'s chat view (browser)', function () {
 		const shown = (await response.textContent()) ?? '';
 		assert.match(shown, /Gmail \([^)]+\) needs to be reconnected: Max auth failures reached/, 'which account, and why');
 		assert.doesNotMatch(shown, /A tool failed/, 'no failure in place of the Reconnect button');
-		await waitUntil(async () => /Waiting for you to reconnect Gmail/.test((await response.textContent()) ?? ''), 'the waiting progress');
+		await until(async () => /Waiting for you to reconnect Gmail/.test((await response.textContent()) ?? ''), 'the waiting progress');
 		await wb.page.mouse.move(200, 300);
 		await screenshot(wb.page, 'participant-reconnect-button');
 
 		await authorizeOpenedLink(wb, () => reconnect.click());
-		await waitUntil(async () => /Inbox summary/.test((await response.textContent()) ?? ''), 'the summary in the same response', 90_000);
+		await until(async () => /Inbox summary/.test((await response.textContent()) ?? ''), 'the summary in the same response', 90_000);
 		await requestDone(wb.page);
 		// VS Code's chat list renders only what is in view, so "the same response" is the one holding both.
 		assert.match((await response.textContent()) ?? '', /needs to be reconnected[\s\S]*Inbox summary/, 'the Reconnect and the summary in one response: nothing typed after the request');

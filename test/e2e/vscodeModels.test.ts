@@ -6,18 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
-import { installedEditor } from '../editor/codeServer';
-import { authorizeOpenedLink, openChat, openWorkbench, screenshot, waitUntil, type Workbench } from './workbench';
-
-/** These suites need the language model provider API (VS Code 1.104+) for their scripted models; on an older editor they are reported as pending. */
-function skipBefore1104(context: Mocha.Context): void {
-	const version = installedEditor().vscodeVersion;
-	const [major = 0, minor = 0] = version.split('.').map(Number);
-	if (major < 1 || (major === 1 && minor < 104)) {
-		console.log(`      (VS Code ${version} has no language model provider API: not run)`);
-		context.skip();
-	}
-}
+import { until } from '../shared/until';
+import { authorizeOpenedLink, noModelProviderApi, screenshot, useWorkbench } from './workbench';
 
 /** The model picker the chat header's model button opens (a quick pick in the workbench). */
 function pickerRows(page: Page): Locator {
@@ -36,27 +26,16 @@ async function send(chat: FrameLocator, text: string): Promise<void> {
 }
 
 describe('VS Code language models in the chat view (browser)', function () {
-	let wb: Workbench;
-	let chat: FrameLocator;
-
-	before(async function () {
-		skipBefore1104(this);
-		wb = await openWorkbench({ liveComposio: true, vscodeModels: {} });
-		chat = await openChat(wb.page);
-	});
-
-	after(async () => {
-		await wb?.close();
-	});
+	const wb = useWorkbench({ skip: noModelProviderApi, liveComposio: true, vscodeModels: {} });
 
 	it('with no OpenAI key: "Summarize my emails from today" gets the Connect card, then the answer, from VS Code\'s model', async () => {
-		const button = chat.locator('.model-button');
-		await waitUntil(async () => ((await button.textContent()) ?? '').includes('Scripted Large'), 'the model button to show the VS Code model');
-		assert.equal(await chat.locator('.banner').isVisible(), false, 'no banner: nothing is missing');
-		assert.equal(await chat.getByRole('textbox', { name: 'Message' }).isDisabled(), false);
+		const button = wb.chat.locator('.model-button');
+		await until(async () => ((await button.textContent()) ?? '').includes('Scripted Large'), 'the model button to show the VS Code model');
+		assert.equal(await wb.chat.locator('.banner').isVisible(), false, 'no banner: nothing is missing');
+		assert.equal(await wb.chat.getByRole('textbox', { name: 'Message' }).isDisabled(), false);
 
-		await send(chat, 'Summarize my emails from today');
-		const card = chat.locator('.auth-card').first();
+		await send(wb.chat, 'Summarize my emails from today');
+		const card = wb.chat.locator('.auth-card').first();
 		await card.waitFor({ timeout: 60_000 });
 		const emulator = wb.emulator!;
 		assert.match((await card.locator('.auth-host').textContent()) ?? '', new RegExp(`Opens 127\\.0\\.0\\.1:${new URL(emulator.baseUrl).port}`));
@@ -66,9 +45,9 @@ describe('VS Code language models in the chat view (browser)', function () {
 		await authorizeOpenedLink(wb, () => card.getByRole('button', { name: 'Connect' }).click());
 
 		// Nothing typed: the card turns connected and the agent carries on, through the same model.
-		await chat.locator('.auth-card.auth-card-connected').waitFor({ timeout: 60_000 });
-		await idle(chat);
-		const answer = chat.locator('.message.assistant').last();
+		await wb.chat.locator('.auth-card.auth-card-connected').waitFor({ timeout: 60_000 });
+		await idle(wb.chat);
+		const answer = wb.chat.locator('.message.assistant').last();
 		assert.match((await answer.textContent()) ?? '', /Inbox summary/);
 		await wb.page.mouse.move(700, 450);
 		await screenshot(wb.page, 'models-answer');
@@ -79,8 +58,8 @@ describe('VS Code language models in the chat view (browser)', function () {
 	});
 
 	it('the picker in the header switches models mid-conversation', async () => {
-		const shownBefore = await chat.locator('.message').count();
-		await chat.locator('.model-button').click();
+		const shownBefore = await wb.chat.locator('.message').count();
+		await wb.chat.locator('.model-button').click();
 		const rows = pickerRows(wb.page);
 		await rows.first().waitFor();
 		const labels = await rows.allTextContents();
@@ -89,55 +68,44 @@ describe('VS Code language models in the chat view (browser)', function () {
 		assert.ok(labels.some((l) => l.includes('gpt-4.1-mini') && l.includes('Needs an OpenAI API key')), labels.join(' | '));
 		await screenshot(wb.page, 'models-picker');
 		await rows.filter({ hasText: 'Scripted Small' }).first().click();
-		await waitUntil(async () => ((await chat.locator('.model-button').textContent()) ?? '').includes('Scripted Small'), 'the button to show the new model');
+		await until(async () => ((await wb.chat.locator('.model-button').textContent()) ?? '').includes('Scripted Small'), 'the button to show the new model');
 
 		const before = wb.vscodeModel!.requests.length;
-		await send(chat, 'What can you do?');
-		await waitUntil(() => wb.vscodeModel!.requests.length > before, 'a request');
-		await idle(chat);
-		assert.match((await chat.locator('.message.assistant').last().textContent()) ?? '', /what I can do/);
+		await send(wb.chat, 'What can you do?');
+		await until(() => wb.vscodeModel!.requests.length > before, 'a request');
+		await idle(wb.chat);
+		assert.match((await wb.chat.locator('.message.assistant').last().textContent()) ?? '', /what I can do/);
 		const request = wb.vscodeModel!.requests[before]!;
 		assert.equal(request.model, 'scripted-small');
 		assert.match(JSON.stringify(request.messages), /Summarize my emails from today/, 'the conversation so far went to the new model');
-		assert.ok((await chat.locator('.message').count()) > shownBefore, 'the earlier messages are still shown');
-		assert.match((await chat.locator('.message.assistant').first().textContent()) ?? '', /connect your Gmail|Gmail/);
+		assert.ok((await wb.chat.locator('.message').count()) > shownBefore, 'the earlier messages are still shown');
+		assert.match((await wb.chat.locator('.message.assistant').first().textContent()) ?? '', /connect your Gmail|Gmail/);
 	});
 
 	it('a provider error shows its notice with Retry, and Retry answers', async () => {
 		wb.vscodeModel!.injectFault({ status: 500 });
-		await send(chat, 'What can you do?');
-		const notice = chat.locator('.notice-error').last();
+		await send(wb.chat, 'What can you do?');
+		const notice = wb.chat.locator('.notice-error').last();
 		await notice.waitFor();
 		assert.equal(await notice.locator('.notice-text').textContent(), 'Scripted Small (composio-tests) reported an error while answering. Try again, or choose another model.');
-		await idle(chat);
+		await idle(wb.chat);
 		await wb.page.mouse.move(700, 450);
 		await screenshot(wb.page, 'models-provider-error');
-		const answers = await chat.locator('.message.assistant').count();
+		const answers = await wb.chat.locator('.message.assistant').count();
 		await notice.getByRole('button', { name: 'Retry' }).click();
-		await waitUntil(async () => (await chat.locator('.message.assistant').count()) > answers, 'the answer after Retry');
-		await idle(chat);
+		await until(async () => (await wb.chat.locator('.message.assistant').count()) > answers, 'the answer after Retry');
+		await idle(wb.chat);
 	});
 });
 
 describe('Consent to use a VS Code language model (browser)', function () {
-	let wb: Workbench;
-	let chat: FrameLocator;
-
-	before(async function () {
-		skipBefore1104(this);
-		wb = await openWorkbench({ liveComposio: true, vscodeModels: { consent: true } });
-		chat = await openChat(wb.page);
-	});
-
-	after(async () => {
-		await wb?.close();
-	});
+	const wb = useWorkbench({ skip: noModelProviderApi, liveComposio: true, vscodeModels: { consent: true } });
 
 	it('VS Code asks when the first message is sent; Cancel ends the turn with a notice, Retry asks again, and Allow answers', async () => {
-		await waitUntil(async () => ((await chat.locator('.model-button').textContent()) ?? '').includes('Scripted Large'), 'the VS Code model');
+		await until(async () => ((await wb.chat.locator('.model-button').textContent()) ?? '').includes('Scripted Large'), 'the VS Code model');
 		// Nothing is asked before the user sends something.
 		assert.equal(await wb.page.locator('.monaco-dialog-box').count(), 0);
-		await send(chat, 'What can you do?');
+		await send(wb.chat, 'What can you do?');
 		const dialog = wb.page.locator('.monaco-dialog-box');
 		await dialog.waitFor({ timeout: 60_000 });
 		assert.match((await dialog.textContent()) ?? '', /The extension 'Composio Agent' wants to access the language models provided by Scripted Models \(tests\)/);
@@ -146,13 +114,13 @@ describe('Consent to use a VS Code language model (browser)', function () {
 		await dialog.getByRole('button', { name: 'Cancel' }).click();
 		await dialog.waitFor({ state: 'detached' });
 
-		const notice = chat.locator('.notice-error').last();
+		const notice = wb.chat.locator('.notice-error').last();
 		await notice.waitFor({ timeout: 30_000 });
 		assert.equal(
 			await notice.locator('.notice-text').textContent(),
 			'Composio Agent is not allowed to use Scripted Large (composio-tests): VS Code asked, and permission was not given. Send your message again and choose Allow, or choose another model.',
 		);
-		await idle(chat);
+		await idle(wb.chat);
 		assert.equal(wb.vscodeModel!.requests.length, 0, 'nothing reached the model');
 		await wb.page.mouse.move(700, 450);
 		await screenshot(wb.page, 'models-consent-refused');
@@ -161,14 +129,14 @@ describe('Consent to use a VS Code language model (browser)', function () {
 		await dialog.waitFor({ timeout: 60_000 });
 		await dialog.getByRole('button', { name: 'Allow' }).click();
 		await dialog.waitFor({ state: 'detached' });
-		await waitUntil(async () => /what I can do/.test((await chat.locator('.message.assistant').last().textContent().catch(() => '')) ?? ''), 'the answer');
-		await idle(chat);
+		await until(async () => /what I can do/.test((await wb.chat.locator('.message.assistant').last().textContent().catch(() => '')) ?? ''), 'the answer');
+		await idle(wb.chat);
 		assert.equal(wb.vscodeModel!.requests.length, 1);
 
 		// Allowed once: the next message is not asked about.
-		await send(chat, 'What can you do?');
-		await waitUntil(() => wb.vscodeModel!.requests.length === 2, 'the second request');
-		await idle(chat);
+		await send(wb.chat, 'What can you do?');
+		await until(() => wb.vscodeModel!.requests.length === 2, 'the second request');
+		await idle(wb.chat);
 		assert.equal(await dialog.count(), 0);
 	});
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
+import { until } from '../shared/until';
 import { sampleTranscript } from './sampleTranscript';
 import { openWebviewHarness, type WebviewHarness } from './webviewHarness';
-import { waitUntil } from './workbench';
 
 describe('Chat webview rendering (chromium, same document and CSP as in VS Code)', function () {
 	let view: WebviewHarness;
@@ -34,7 +34,7 @@ describe('Chat webview rendering (chromium, same document and CSP as in VS Code)
 		await page.locator('.transcript').hover();
 		const first = page.locator('.message.user').first();
 		const firstOnScreen = async (): Promise<boolean> => first.evaluate((el) => (el as unknown as { getBoundingClientRect(): { top: number } }).getBoundingClientRect().top >= 0);
-		await waitUntil(async () => {
+		await until(async () => {
 			await page.mouse.wheel(0, -20_000);
 			return firstOnScreen();
 		}, 'the first message after scrolling up');

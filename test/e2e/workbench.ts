@@ -150,6 +150,107 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
 	};
 }
 
+/** What `useWorkbench` opens: `openWorkbench`'s options, and what the suite's hooks do around it. */
+export interface SuiteWorkbenchOptions extends WorkbenchOptions {
+	/** Open the chat view once the workbench is up (default true); false when the suite opens it its own way, or later. */
+	chat?: boolean;
+	/** Why this editor cannot run the suite, or undefined: with a reason its tests are reported as pending (and nothing is opened). */
+	skip?: () => string | undefined;
+	/** Screenshot a failed test's workbench under this name (`screenshot`), from an `afterEach` hook. */
+	failureScreenshot?: string;
+	/** The `before` hook's timeout, when the suite's default is too short for what it opens. */
+	timeoutMs?: number;
+}
+
+/** A describe's workbench (see `useWorkbench`): the `Workbench` it opened, and the chat view in it. */
+export interface SuiteWorkbench extends Workbench {
+	/** The chat webview's content frame (`chatFrame`): the same locator finds the view again after a reload. */
+	readonly chat: FrameLocator;
+}
+
+/**
+ * Registers the mocha hooks of a describe that drives one workbench: `before` opens it
+ * (`openWorkbench`) and, unless `chat: false`, the chat view; `afterEach` screenshots a failed
+ * test when `failureScreenshot` names one; `after` closes it. `options` may be a function, called
+ * in `before`, for options that need something the suite starts first (a server's URL). Returns
+ * the workbench, to be read in the suite's hooks and tests only (it throws before `before` ran).
+ * The suite's own hooks, registered after this call, run after these.
+ */
+export function useWorkbench(options: SuiteWorkbenchOptions | (() => SuiteWorkbenchOptions | Promise<SuiteWorkbenchOptions>) = {}): SuiteWorkbench {
+	let opened: Workbench | undefined;
+	let failureScreenshot: string | undefined;
+	const wb = (): Workbench => {
+		if (!opened) {
+			throw new Error('useWorkbench: the workbench is opened in the suite\'s before hook; read it in hooks and tests only');
+		}
+		return opened;
+	};
+	before(async function () {
+		const { chat, skip, failureScreenshot: failure, timeoutMs, ...open } = typeof options === 'function' ? await options() : options;
+		if (timeoutMs !== undefined) {
+			this.timeout(timeoutMs);
+		}
+		const reason = skip?.();
+		if (reason !== undefined) {
+			console.log(`      (${reason}: not run)`);
+			this.skip();
+		}
+		failureScreenshot = failure;
+		opened = await openWorkbench(open);
+		if (chat !== false) {
+			await openChat(opened.page);
+		}
+	});
+	afterEach(async function () {
+		if (this.currentTest?.state === 'failed' && opened && failureScreenshot) {
+			await screenshot(opened.page, failureScreenshot).catch(() => undefined);
+		}
+	});
+	after(async () => {
+		await opened?.close();
+	});
+	return {
+		get server() {
+			return wb().server;
+		},
+		get browser() {
+			return wb().browser;
+		},
+		get page() {
+			return wb().page;
+		},
+		get folder() {
+			return wb().folder;
+		},
+		get openedUrls() {
+			return wb().openedUrls;
+		},
+		get emulator() {
+			return wb().emulator;
+		},
+		get model() {
+			return wb().model;
+		},
+		get vscodeModel() {
+			return wb().vscodeModel;
+		},
+		get chat() {
+			return chatFrame(wb().page);
+		},
+		close: () => wb().close(),
+	};
+}
+
+/**
+ * For `useWorkbench`'s `skip`: why this editor cannot run a suite that needs the language model
+ * provider API (VS Code 1.104 or later) for its scripted models, or undefined.
+ */
+export function noModelProviderApi(): string | undefined {
+	const version = installedEditor().vscodeVersion;
+	const [major = 0, minor = 0] = version.split('.').map(Number);
+	return major < 1 || (major === 1 && minor < 104) ? `VS Code ${version} has no language model provider API` : undefined;
+}
+
 /** Opens the Composio view container and returns the chat webview's content frame. */
 export async function openChat(page: Page): Promise<FrameLocator> {
 	const frame = chatFrame(page);
@@ -208,7 +309,7 @@ export async function runCommand(page: Page, label: string): Promise<void> {
 export async function authorizeOpenedLink(wb: Workbench, click: () => Promise<void>, options: { identity?: string; screenshotName?: string } = {}): Promise<string> {
 	const before = wb.openedUrls.length;
 	await click();
-	await waitUntil(() => wb.openedUrls.length > before, 'the Connect Link to be opened');
+	await until(() => wb.openedUrls.length > before, 'the Connect Link to be opened');
 	const opened = wb.openedUrls[wb.openedUrls.length - 1]!;
 	const page = await wb.browser.context.newPage();
 	try {
@@ -243,9 +344,4 @@ export async function screenshot(page: Page, name: string, options: { publish?: 
 		copyFileSync(path, join(PUBLISHED_SCREENSHOTS_DIR, `${name}.png`));
 	}
 	return path;
-}
-
-/** Resolves when `check` holds, polling every 100 ms; rejects naming `what` after `timeoutMs`. */
-export function waitUntil(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-	return until(check, what, timeoutMs, 100);
 }

@@ -13,8 +13,9 @@ import assert from 'node:assert/strict';
 import type { FrameLocator } from 'playwright-core';
 import { EDITOR_TOOL_NAMES } from '../../src/common/editorToolNames';
 import { SCRIPTED_MODEL, TestSandbox } from '../shared/sandbox';
+import { until } from '../shared/until';
 import { type CanaryServer, startCanaryServer } from './canaryServer';
-import { openChat, openWorkbench, screenshot, waitUntil, type Workbench } from './workbench';
+import { openChat, screenshot, useWorkbench } from './workbench';
 
 /** An OpenAI-shaped key: made up, but the shape the scan knows. */
 const FAKE_KEY = `sk-proj-${'Zq7vN3kLp9Xr2Tb8Wm4Yc6Hd'.repeat(2)}`;
@@ -30,14 +31,12 @@ async function send(chat: FrameLocator, text: string): Promise<void> {
 describe("A cloned workspace's settings (browser)", function () {
 	const sandbox = new TestSandbox();
 	let canary: CanaryServer;
-	let wb: Workbench;
-	let chat: FrameLocator;
-
-	before(async () => {
+	// The servers start first: the settings name them.
+	const wb = useWorkbench(async () => {
 		canary = await startCanaryServer();
 		await sandbox.start();
 		const everyEditorTool = Object.fromEntries(['problems', 'diff', 'read', 'find', 'open', 'edit'].map((id) => [`composio.editorTools.${id}`, true]));
-		wb = await openWorkbench({
+		return {
 			// The user's own settings: live mode against the test's emulator and scripted model, two editor tools off.
 			settings: {
 				'composio.sandbox': 'off',
@@ -62,20 +61,13 @@ describe("A cloned workspace's settings (browser)", function () {
 					2,
 				),
 			},
-		});
-		chat = await openChat(wb.page);
+			failureScreenshot: 'workspace-settings-failure',
+		};
 	});
 
 	after(async () => {
-		await wb?.close();
 		await sandbox.stop();
 		await canary?.close();
-	});
-
-	afterEach(async function () {
-		if (this.currentTest?.state === 'failed' && wb) {
-			await screenshot(wb.page, 'workspace-settings-failure').catch(() => undefined);
-		}
 	});
 
 	it('the notice names the ignored settings and the file, once', async () => {
@@ -99,22 +91,22 @@ describe("A cloned workspace's settings (browser)", function () {
 
 	it('a send still asks, the canary receives no request, and the session has no workbench', async () => {
 		// A first message opens the session; then Gmail is connected for its user, so the send comes next.
-		await send(chat, 'Hello');
-		await waitUntil(() => sandbox.emulator.requests.some((r) => r.method === 'POST' && /\/tool_router\/session$/.test(r.path)), 'a session');
+		await send(wb.chat, 'Hello');
+		await until(() => sandbox.emulator.requests.some((r) => r.method === 'POST' && /\/tool_router\/session$/.test(r.path)), 'a session');
 		const create = sandbox.emulator.requests.find((r) => r.method === 'POST' && /\/tool_router\/session$/.test(r.path));
 		const body = create?.body as { user_id?: string; workbench?: unknown } | undefined;
 		assert.ok(body?.user_id);
 		sandbox.emulator.seedAccount(body.user_id, 'gmail');
 		assert.deepEqual(body.workbench, { enable: false }, "the workspace's composio.workbench.enabled is ignored");
-		await send(chat, 'Send an email to dana@acme.dev saying the build is green');
-		const card = chat.locator('.tool-card.tool-awaitingApproval');
+		await send(wb.chat, 'Send an email to dana@acme.dev saying the build is green');
+		const card = wb.chat.locator('.tool-card.tool-awaitingApproval');
 		await card.waitFor({ timeout: 60_000 });
 		const approval = card.getByRole('group', { name: /Approval needed: Gmail/ });
 		assert.match((await approval.textContent()) ?? '', /dana@acme\.dev/);
 		assert.equal(await card.locator('.approval-secrets').count(), 0, 'no secret in this one');
 		await card.getByRole('button', { name: 'Deny' }).click();
-		await chat.locator('.tool-card.tool-declined').waitFor();
-		await chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
+		await wb.chat.locator('.tool-card.tool-declined').waitFor();
+		await wb.chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
 
 		assert.deepEqual(canary.hits, [], 'nothing went to the workspace\'s endpoints');
 		assert.ok(sandbox.model.requests.length > 0, "the model answered from the user's endpoint");
@@ -125,8 +117,8 @@ describe("A cloned workspace's settings (browser)", function () {
 	});
 
 	it('a send whose body holds a key-shaped string shows the warning, naming the kind and where', async () => {
-		await send(chat, `Send an email to dana@acme.dev saying the demo key is ${FAKE_KEY}`);
-		const card = chat.locator('.tool-card.tool-awaitingApproval');
+		await send(wb.chat, `Send an email to dana@acme.dev saying the demo key is ${FAKE_KEY}`);
+		const card = wb.chat.locator('.tool-card.tool-awaitingApproval');
 		await card.waitFor({ timeout: 60_000 });
 		await card.locator('.approval-secrets').waitFor();
 		assert.match((await card.locator('.approval-secrets').textContent()) ?? '', /looks like a secret/);
@@ -137,7 +129,7 @@ describe("A cloned workspace's settings (browser)", function () {
 		await wb.page.mouse.move(700, 450);
 		await screenshot(wb.page, 'approval-secret-warning');
 		await card.getByRole('button', { name: 'Deny' }).click();
-		await chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
+		await wb.chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
 		assert.deepEqual(canary.hits, []);
 		const sent = sandbox.emulator.requests.filter((r) => /\/execute$/.test(r.path) && JSON.stringify(r.body).includes('GMAIL_SEND_EMAIL'));
 		assert.equal(sent.length, 0, 'nothing was sent');
@@ -145,25 +137,18 @@ describe("A cloned workspace's settings (browser)", function () {
 });
 
 describe('Restricted Mode (browser)', function () {
-	let wb: Workbench;
-
-	before(async () => {
-		wb = await openWorkbench({ workspaceTrust: true, ownSandbox: true, files: { 'src/broken.ts': 'export const n: number = "not a number";\n' } });
-	});
-
-	after(async () => {
-		await wb?.close();
-	});
+	// The test opens the chat once VS Code says the window is restricted.
+	const wb = useWorkbench({ workspaceTrust: true, ownSandbox: true, files: { 'src/broken.ts': 'export const n: number = "not a number";\n' }, chat: false });
 
 	it('the extension is active in its limited form: the chat answers, the editor tools are not offered', async () => {
 		// VS Code says the window is in Restricted Mode.
 		await wb.page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 60_000 });
-		const chat = await openChat(wb.page);
-		await send(chat, 'What problems are in my workspace?');
-		await chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
-		await waitUntil(async () => (await chat.locator('.message.assistant:not(.streaming)').count()) > 0, 'an answer');
-		assert.equal(await chat.locator('.tool-card').count(), 0, 'no editor tool ran');
-		assert.doesNotMatch((await chat.locator('.message.assistant').last().textContent()) ?? '', /VS Code reports/);
+		await openChat(wb.page);
+		await send(wb.chat, 'What problems are in my workspace?');
+		await wb.chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
+		await until(async () => (await wb.chat.locator('.message.assistant:not(.streaming)').count()) > 0, 'an answer');
+		assert.equal(await wb.chat.locator('.tool-card').count(), 0, 'no editor tool ran');
+		assert.doesNotMatch((await wb.chat.locator('.message.assistant').last().textContent()) ?? '', /VS Code reports/);
 		// The model was asked with the session's tools and none of the editor's.
 		const offered = wb.model?.requests[wb.model.requests.length - 1]?.tools ?? [];
 		assert.ok(offered.some((t) => t.startsWith('COMPOSIO_')), offered.join(', '));
@@ -174,20 +159,12 @@ describe('Restricted Mode (browser)', function () {
 });
 
 describe('The remote workbench, turned on by the user (browser)', function () {
-	let wb: Workbench;
-
-	before(async () => {
-		wb = await openWorkbench({ settings: { 'composio.workbench.enabled': true } });
-	});
-
-	after(async () => {
-		await wb?.close();
-	});
+	const wb = useWorkbench({ settings: { 'composio.workbench.enabled': true }, chat: false });
 
 	it("a workbench call's card shows the code in full, says it can act on every account, and offers only Allow once", async () => {
-		const chat = await openChat(wb.page);
-		await send(chat, 'In the workbench, count my unread emails');
-		const card = chat.locator('.tool-card.tool-awaitingApproval');
+		await openChat(wb.page);
+		await send(wb.chat, 'In the workbench, count my unread emails');
+		const card = wb.chat.locator('.tool-card.tool-awaitingApproval');
 		await card.waitFor({ timeout: 60_000 });
 		const text = (await card.textContent()) ?? '';
 		assert.match(text, /can act on every account you have connected/);
@@ -199,6 +176,6 @@ describe('The remote workbench, turned on by the user (browser)', function () {
 		await wb.page.mouse.move(700, 450);
 		await screenshot(wb.page, 'approval-workbench');
 		await card.getByRole('button', { name: 'Deny' }).click();
-		await chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
+		await wb.chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
 	});
 });

@@ -10,13 +10,13 @@
  * text go to the host and never navigate the view, and the host's link policy refuses or asks.
  */
 import assert from 'node:assert/strict';
-import type { FrameLocator } from 'playwright-core';
 import type { HostToWebview } from '../../src/protocol/chatProtocol';
 import type { TranscriptItem } from '../../src/protocol/transcript';
+import { until } from '../shared/until';
 import { startCanaryServer, type CanaryServer } from './canaryServer';
 import { auditDom, installCanaries, inView, provokeHandlers, readCanaries, resetCanaries, type ViewTarget } from './domAudit';
 import { openWebviewHarness, type WebviewHarness } from './webviewHarness';
-import { openChat, openWorkbench, screenshot, waitUntil, type Workbench } from './workbench';
+import { screenshot, useWorkbench } from './workbench';
 import { payloadText, XSS_PAYLOADS } from './xssPayloads';
 
 const AT = Date.parse('2026-11-30T09:00:00Z');
@@ -293,7 +293,7 @@ describe('XSS: hostile text in the chat webview (harness: same document and CSP 
 			w.setTimeout('window.__csp.push("string timer ran")', 0);
 			return true;
 		}, origin);
-		await waitUntil(async () => (await view.page.evaluate(readCanaries)).cspViolations.length >= 5, 'securitypolicyviolation events', 10_000);
+		await until(async () => (await view.page.evaluate(readCanaries)).cspViolations.length >= 5, 'securitypolicyviolation events', 10_000);
 		const report = await view.page.evaluate(readCanaries);
 		const ran = await view.page.evaluate(() => (globalThis as unknown as { __csp: string[] }).__csp);
 		assert.deepEqual(ran, [], 'nothing injected ran');
@@ -355,7 +355,7 @@ describe('XSS: hostile text in the chat webview (harness: same document and CSP 
 			for (const [shown, href] of cases) {
 				const before = view.posted.length;
 				await page.locator('.message.assistant a', { hasText: shown }).first().click();
-				await waitUntil(() => view.posted.length > before, `the click on ${shown} to reach the host`, 5_000);
+				await until(() => view.posted.length > before, `the click on ${shown} to reach the host`, 5_000);
 				const message = view.posted[view.posted.length - 1];
 				assert.ok(message?.type === 'openLink', `${shown}: ${JSON.stringify(message)}`);
 				assert.equal(new URL(message.url).href, new URL(href).href, shown);
@@ -374,8 +374,16 @@ describe('XSS: hostile text in the chat webview (harness: same document and CSP 
 				const text = body.getByText(label).first();
 				await text.click();
 			}
-			await view.settle();
-			assert.deepEqual(view.posted.slice(before), [], 'nothing was posted');
+			// Then a real link: the view handles clicks in order, so once its openLink has reached
+			// the host, any message the inert ones would have posted has too.
+			const [marker] = opened[0]!;
+			await body.locator('a', { hasText: marker }).first().click();
+			await until(() => view.posted.length > before, `the click on ${marker} to reach the host`);
+			assert.deepEqual(
+				view.posted.slice(before).map((m) => m.type),
+				['openLink'],
+				'nothing was posted for the inert ones',
+			);
 			assert.equal(page.url().startsWith('http://127.0.0.1:'), true, 'still the chat document');
 			assert.deepEqual(await inView(page, auditDom), []);
 		});
@@ -389,24 +397,21 @@ describe('XSS: hostile text in the chat webview (harness: same document and CSP 
  * webview inside the real workbench renders the tool cards and the answer.
  */
 describe('XSS: hostile app data through the sandbox in the real workbench (browser)', function () {
-	let wb: Workbench;
-	let chat: FrameLocator;
+	const wb = useWorkbench({ ownSandbox: true, failureScreenshot: 'xss-workbench-failure' });
 	let canary: CanaryServer;
 	let userId = '';
-	const idle = async (): Promise<void> => chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
+	const idle = async (): Promise<void> => wb.chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
 
 	before(async () => {
 		canary = await startCanaryServer();
-		wb = await openWorkbench({ ownSandbox: true });
-		chat = await openChat(wb.page);
 		wb.model!.setPace({ chunkDelayMs: 1, wordsPerChunk: 25 });
-		await inView(chat, installCanaries);
+		await inView(wb.chat, installCanaries);
 		// The first message creates the workspace's Composio session, which names its user.
-		const input = chat.getByRole('textbox', { name: 'Message' });
+		const input = wb.chat.getByRole('textbox', { name: 'Message' });
 		await input.fill('What can you do?');
 		await input.press('Enter');
 		// The view is idle before the turn starts, too: wait for the finished answer first.
-		await chat.locator('.message.assistant:not(.streaming)').first().waitFor({ timeout: 60_000 });
+		await wb.chat.locator('.message.assistant:not(.streaming)').first().waitFor({ timeout: 60_000 });
 		await idle();
 		const created = wb.emulator!.requests.find((r) => r.method === 'POST' && r.path.endsWith('/tool_router/session'));
 		const body = created?.body as { user_id?: unknown } | undefined;
@@ -415,23 +420,16 @@ describe('XSS: hostile app data through the sandbox in the real workbench (brows
 	});
 
 	after(async () => {
-		await wb?.close();
 		await canary?.close();
-	});
-
-	afterEach(async function () {
-		if (this.currentTest?.state === 'failed' && wb) {
-			await screenshot(wb.page, 'xss-workbench-failure').catch(() => undefined);
-		}
 	});
 
 	it('payloads as email senders, subjects and bodies and as account aliases: tool cards and the summary render them inert', async () => {
 		const emulator = wb.emulator!;
 		const payloads = XSS_PAYLOADS.map((p) => payloadText(p, canary.origin));
-		const input = chat.getByRole('textbox', { name: 'Message' });
+		const input = wb.chat.getByRole('textbox', { name: 'Message' });
 		/** The full JSON of the newest tool card whose title has `name` (short enough to be shown whole). */
 		const cardResult = async (name: string): Promise<unknown> => {
-			const card = chat.locator('.tool-card', { hasText: name }).last();
+			const card = wb.chat.locator('.tool-card', { hasText: name }).last();
 			assert.equal(await card.locator('[data-action="open-result"]').count(), 0, `${name}: the whole result is shown inline`);
 			return JSON.parse((await card.locator('pre.tool-json').last().textContent()) ?? '') as unknown;
 		};
@@ -450,12 +448,12 @@ describe('XSS: hostile app data through the sandbox in the real workbench (brows
 			const aliases = batch.slice(0, 4).map((text, i) => `${text.replace(/\s+/g, ' ').trim()} #${start + i}`);
 			accounts = aliases.map((alias) => emulator.seedAccount(userId, 'gmail', alias));
 
-			const answers = await chat.locator('.message.assistant').count();
+			const answers = await wb.chat.locator('.message.assistant').count();
 			await input.fill(`Summarize my emails (payloads ${start + 1}-${start + batch.length})`);
 			await input.press('Enter');
-			await waitUntil(async () => (await chat.locator('.message.assistant').count()) > answers, 'the summary to start');
+			await until(async () => (await wb.chat.locator('.message.assistant').count()) > answers, 'the summary to start');
 			await idle();
-			const summary = chat.locator('.message.assistant').last();
+			const summary = wb.chat.locator('.message.assistant').last();
 			assert.match((await summary.textContent()) ?? '', /Inbox summary/);
 
 			// The tool cards show the emulator's JSON as text, every payload in it.
@@ -468,19 +466,19 @@ describe('XSS: hostile app data through the sandbox in the real workbench (brows
 			for (const alias of aliases) {
 				assert.ok(manage.includes(JSON.stringify(alias)), `the Manage connections card shows the alias as text: ${JSON.stringify(alias)}`);
 			}
-			const problems = await inspect(chat, canary);
+			const problems = await inspect(wb.chat, canary);
 			assert.deepEqual(problems, [], `payloads ${start + 1}-${start + batch.length}:\n${problems.join('\n')}`);
 		}
-		await chat.locator('.message.assistant').last().scrollIntoViewIfNeeded();
+		await wb.chat.locator('.message.assistant').last().scrollIntoViewIfNeeded();
 		await wb.page.mouse.move(700, 450);
 		await screenshot(wb.page, 'xss-workbench');
-		assert.deepEqual(await inspect(chat, canary), []);
+		assert.deepEqual(await inspect(wb.chat, canary), []);
 	});
 
 	it("the host's link policy on links clicked in the chat: dangerous schemes open nothing, look-alike and other hosts ask first, Composio opens", async () => {
 		/** Puts a link into the transcript, as if rendered text held it, and clicks it. */
 		const click = async (href: string): Promise<void> => {
-			await chat.locator('.transcript').evaluate((el, h) => {
+			await wb.chat.locator('.transcript').evaluate((el, h) => {
 				const node = el as unknown as { ownerDocument: { createElement(t: string): { className: string; textContent: string; setAttribute(n: string, v: string): void } }; append(n: unknown): void };
 				const a = node.ownerDocument.createElement('a');
 				a.className = 'planted-link';
@@ -488,7 +486,7 @@ describe('XSS: hostile app data through the sandbox in the real workbench (brows
 				a.textContent = 'planted link';
 				node.append(a);
 			}, href);
-			await chat.locator('a.planted-link').last().click();
+			await wb.chat.locator('a.planted-link').last().click();
 		};
 		const dialog = wb.page.locator('.monaco-dialog-box');
 		/** Clicks a link that opens at once and waits for it: everything clicked before it has been dealt with by then. */
@@ -496,7 +494,7 @@ describe('XSS: hostile app data through the sandbox in the real workbench (brows
 			const url = `https://connect.composio.dev/link/ln_barrier${n}`;
 			const before = wb.openedUrls.length;
 			await click(url);
-			await waitUntil(() => wb.openedUrls.length > before, `${url} to open`);
+			await until(() => wb.openedUrls.length > before, `${url} to open`);
 			assert.equal(wb.openedUrls[wb.openedUrls.length - 1], url, 'trusted Composio links open without a question');
 		};
 		const refused = [
@@ -544,9 +542,9 @@ describe('XSS: hostile app data through the sandbox in the real workbench (brows
 		await dialog.waitFor({ timeout: 10_000 });
 		await screenshot(wb.page, 'link-confirm');
 		await dialog.getByRole('button', { name: 'Open Link' }).click();
-		await waitUntil(() => wb.openedUrls.length === 4, 'the confirmed link to open');
+		await until(() => wb.openedUrls.length === 4, 'the confirmed link to open');
 		assert.equal(wb.openedUrls[3], 'https://example.com/docs?x=1');
-		await chat.locator('.transcript').evaluate((el) => {
+		await wb.chat.locator('.transcript').evaluate((el) => {
 			const node = el as unknown as { querySelectorAll(s: string): ArrayLike<{ remove(): void }> };
 			Array.from(node.querySelectorAll('a.planted-link')).forEach((a) => a.remove());
 		});

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, 
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { freeLoopbackPort } from '../shared/ports';
+import { until } from '../shared/until';
 
 /** The repository root (this file is bundled to out/test/editor/*.js). */
 export const repoRoot = resolve(__dirname, '..', '..', '..');
@@ -125,24 +126,22 @@ export function registerLanguagePack(userDataDir: string, locale: string): void 
 	);
 }
 
-
-async function waitForHealth(origin: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (Date.now() < deadline) {
-		if (child.exitCode !== null) {
-			throw new Error(`code-server exited early with code ${child.exitCode}`);
-		}
-		try {
-			const res = await fetch(`${origin}/healthz`);
-			if (res.ok) {
-				return;
+/** Resolves once code-server answers /healthz; rejects when it exits first, or after `boundMs`. */
+function waitForHealth(origin: string, child: ChildProcess, boundMs: number): Promise<void> {
+	return until(
+		async () => {
+			if (child.exitCode !== null) {
+				throw new Error(`code-server exited early with code ${child.exitCode}`);
 			}
-		} catch {
-			// not listening yet
-		}
-		await new Promise((r) => setTimeout(r, 200));
-	}
-	throw new Error(`code-server did not answer ${origin}/healthz within ${timeoutMs} ms`);
+			try {
+				return (await fetch(`${origin}/healthz`)).ok;
+			} catch {
+				return false; // not listening yet
+			}
+		},
+		`code-server to answer ${origin}/healthz`,
+		boundMs,
+	);
 }
 
 /** Starts code-server; resolves once it answers /healthz. */

@@ -8,7 +8,8 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { CommandIds } from '../../src/vscode/workbench/commandIds';
-import { activateExtension, EXTENSION_ID, loadedFiles, sandboxRequests, waitFor } from './helpers';
+import { until } from '../shared/until';
+import { activateExtension, EXTENSION_ID, loadedFiles, sandboxRequests } from './helpers';
 import { emulatorAdmin } from './pickers';
 
 describe('Activation in the real extension host', function () {
@@ -18,7 +19,7 @@ describe('Activation in the real extension host', function () {
 		const ext = vscode.extensions.getExtension(EXTENSION_ID);
 		assert.ok(ext, 'the extension is installed');
 		// onStartupFinished activates it before any test runs; nothing has used it since.
-		await waitFor(() => ext.isActive, 'the extension to activate at startup');
+		await until(() => ext.isActive, 'the extension to activate at startup');
 		const root = ext.extensionUri.fsPath;
 		assert.deepEqual(loadedFiles(root), ['extension.js'], 'only the activation bundle was evaluated: no SDK, no agent, no sandbox');
 		const requests = await sandboxRequests();
@@ -30,7 +31,7 @@ describe('Activation in the real extension host', function () {
 		const root = vscode.extensions.getExtension(EXTENSION_ID)?.extensionUri.fsPath ?? '';
 		assert.ok(!loadedFiles(root).some((f) => f.startsWith('lazy/')), 'no lazy bundle yet');
 		await vscode.commands.executeCommand(CommandIds.manageConnections);
-		await waitFor(() => services.connectionsView.treeView.visible, 'the connections view');
+		await until(() => services.connectionsView.treeView.visible, 'the connections view');
 		assert.equal(services.connections.state.kind, 'loaded');
 		assert.ok(loadedFiles(root).includes('lazy/composio.js'), 'the Composio bundle loaded');
 		assert.ok(!loadedFiles(root).includes('lazy/model.js'), 'the OpenAI SDK did not: nothing was sent');
@@ -42,7 +43,7 @@ describe('Activation in the real extension host', function () {
 		const { services } = await activateExtension();
 		const root = vscode.extensions.getExtension(EXTENSION_ID)?.extensionUri.fsPath ?? '';
 		await vscode.commands.executeCommand(CommandIds.openChat);
-		await waitFor(() => services.chatView.isReady, 'the chat view');
+		await until(() => services.chatView.isReady, 'the chat view');
 		assert.ok(loadedFiles(root).includes('lazy/agent.js'), 'the agent bundle loaded');
 		const { chat, controller } = await services.loadChat();
 		await chat.newConversation();

@@ -13,7 +13,8 @@ import { TestComposioEmulator } from '../shared/testComposioEmulator';
 import type { TestApi } from '../../src/extension';
 import type { Services } from '../../src/services';
 import { CommandIds, CONNECTIONS_VIEW_ID } from '../../src/vscode/workbench/commandIds';
-import { activateExtension, answerWith, EXTENSION_ID, ScriptedPrompts, waitFor } from './helpers';
+import { until } from '../shared/until';
+import { activateExtension, answerWith, EXTENSION_ID, ScriptedPrompts } from './helpers';
 import { ScriptedPicker } from './pickers';
 
 interface MenuEntry {
@@ -123,17 +124,17 @@ describe('Commands, editor prompts and MCP config in a real VS Code', function (
 	describe('chat commands', () => {
 		it('Open Chat shows the chat; New Chat starts an empty conversation', async () => {
 			await vscode.commands.executeCommand(CommandIds.openChat);
-			await waitFor(() => services.chatView.isReady, 'the chat view');
+			await until(() => services.chatView.isReady, 'the chat view');
 			const before = (await services.loadChat()).chat.current.id;
 			await vscode.commands.executeCommand(CommandIds.newChat);
 			assert.notEqual((await services.loadChat()).chat.current.id, before);
 			assert.equal((await services.loadChat()).chat.current.items.length, 0);
-			await waitFor(() => posted.some((p) => p.type === 'focusComposer'), 'the composer to be focused');
+			await until(() => posted.some((p) => p.type === 'focusComposer'), 'the composer to be focused');
 		});
 
 		it('Manage Connections shows the connections view', async () => {
 			await vscode.commands.executeCommand(CommandIds.manageConnections);
-			await waitFor(() => services.connectionsView.treeView.visible, 'the connections view to be visible');
+			await until(() => services.connectionsView.treeView.visible, 'the connections view to be visible');
 			assert.equal(services.connections.state.kind, 'loaded');
 		});
 
@@ -144,9 +145,9 @@ describe('Commands, editor prompts and MCP config in a real VS Code', function (
 			// The log's document is output:<extension id>.Composio Agent (VS Code 1.100) or …Composio Agent.log (1.139).
 			const isOurLog = (e: vscode.TextEditor): boolean => e.document.uri.scheme === 'output' && /Composio Agent(\.log)?$/.test(e.document.uri.path);
 			await vscode.commands.executeCommand('workbench.action.closePanel');
-			await waitFor(() => !vscode.window.visibleTextEditors.some(isOurLog), 'the log to be hidden first');
+			await until(() => !vscode.window.visibleTextEditors.some(isOurLog), 'the log to be hidden first');
 			await vscode.commands.executeCommand(CommandIds.showLogs);
-			await waitFor(() => vscode.window.visibleTextEditors.some(isOurLog), 'the Composio Agent log to be shown');
+			await until(() => vscode.window.visibleTextEditors.some(isOurLog), 'the Composio Agent log to be shown');
 		});
 	});
 
@@ -169,9 +170,9 @@ describe('Commands, editor prompts and MCP config in a real VS Code', function (
 			const attached = await vscode.commands.executeCommand<EditorContext[]>(CommandIds.askAboutSelection);
 			const expected = { path: 'src/sample.ts', languageId: 'typescript', startLine: 1, endLine: 2, text: 'export function add(a: number, b: number): number {\n\treturn a + b;' };
 			assert.deepEqual(attached, [expected]);
-			await waitFor(() => addedContexts(from).length === 1, 'the context to reach the webview');
+			await until(() => addedContexts(from).length === 1, 'the context to reach the webview');
 			assert.deepEqual(addedContexts(from), [expected]);
-			await waitFor(() => posted.slice(from).some((m) => m.type === 'focusComposer'), 'the composer to be focused');
+			await until(() => posted.slice(from).some((m) => m.type === 'focusComposer'), 'the composer to be focused');
 		});
 
 		it('attaches the whole file when nothing is selected, and the editor menu passes the document', async () => {
@@ -278,7 +279,7 @@ describe('Commands, editor prompts and MCP config in a real VS Code', function (
 			try {
 				await config.update('baseUrl', emulator.baseUrl, vscode.ConfigurationTarget.Global);
 				await services.secrets.set('composioApiKey', key);
-				await waitFor(async () => (await services.resolveEnvironment()).composio.baseUrl === emulator.baseUrl, 'live mode against the test emulator');
+				await until(async () => (await services.resolveEnvironment()).composio.baseUrl === emulator.baseUrl, 'live mode against the test emulator');
 				const session = await services.session();
 				assert.equal(session.mcp.headers['x-api-key'], key, 'the SDK hands the key out with the MCP endpoint, so the check below means something');
 				for (const [choice, form] of [

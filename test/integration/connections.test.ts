@@ -12,7 +12,8 @@ import { CommandIds, ContextKeys } from '../../src/vscode/workbench/commandIds';
 import type { ConnectResult } from '../../src/vscode/connections/connectionCommands';
 import type { ConnectionsNode } from '../../src/vscode/connections/connectionsView';
 import { currentWorkspaceIdentity } from '../../src/vscode/settings/userIdStore';
-import { activateExtension, answerWith, ScriptedPrompts, waitFor } from './helpers';
+import { until } from '../shared/until';
+import { activateExtension, answerWith, ScriptedPrompts } from './helpers';
 import { submitConnectPage } from '../shared/connectPage';
 import { emulatorAdmin, OpenExternalRecorder, ScriptedPicker } from './pickers';
 
@@ -70,7 +71,7 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 	async function connectThrough(run: () => Thenable<ConnectResult | undefined>): Promise<ConnectResult> {
 		const before = opener.urls.length;
 		const result = run();
-		await waitFor(() => opener.urls.length > before, 'the Connect Link to be opened');
+		await until(() => opener.urls.length > before, 'the Connect Link to be opened');
 		const url = opener.urls[opener.urls.length - 1] ?? '';
 		assert.match(url, /^https?:\/\/[^/]+\/proxy\/\d+\/link\/ln_/, 'a sandbox Connect Link, opened through the editor\'s forwarding route');
 		await submitConnectPage(url);
@@ -133,11 +134,11 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 		answerWith({ picker: new ScriptedPicker(['Gmail']), prompts: new ScriptedPrompts([]) });
 		const before = opener.urls.length;
 		const run = vscode.commands.executeCommand<ConnectResult | undefined>(CommandIds.connectApp);
-		await waitFor(() => opener.urls.length > before, 'the Connect Link to be opened');
+		await until(() => opener.urls.length > before, 'the Connect Link to be opened');
 		// While the link is open: the status bar, the badge and the tree say so.
-		await waitFor(() => services.statusBar.view?.text === '$(sync~spin) Composio: connecting Gmail…', 'the status bar to show the waiting connection');
+		await until(() => services.statusBar.view?.text === '$(sync~spin) Composio: connecting Gmail…', 'the status bar to show the waiting connection');
 		assert.equal(services.connectionsView.treeView.badge?.value, 1);
-		await waitFor(async () => (await tree()).some((t) => t.label === 'Gmail' && t.children[0]?.icon === 'sync~spin'), 'the waiting account in the tree');
+		await until(async () => (await tree()).some((t) => t.label === 'Gmail' && t.children[0]?.icon === 'sync~spin'), 'the waiting account in the tree');
 		const waiting = (await toolkit('Gmail')).children[0];
 		assert.equal(waiting?.contextValue, 'account:initiated');
 		assert.match(waiting?.description ?? '', /^Waiting for you in the browser/);
@@ -147,7 +148,7 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 		assert.equal(result?.toolkit, 'gmail');
 
 		// Who the account is, looked up once it is ACTIVE, is its label (and becomes its alias).
-		await waitFor(async () => (await toolkit('Gmail')).children[0]?.label === `${userId}@example.com`, 'the identity as the label');
+		await until(async () => (await toolkit('Gmail')).children[0]?.label === `${userId}@example.com`, 'the identity as the label');
 		const gmail = await toolkit('Gmail');
 		assert.equal(gmail.description, '1 account');
 		assert.equal(gmail.icon, 'plug');
@@ -175,7 +176,7 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 		assert.equal(offered?.detail, `Connected (${userId}@example.com) · choose to add another account`, 'the picker says Gmail is connected, and as whom');
 		assert.equal(picker.shown[0]?.items[0]?.label, 'Connected');
 		assert.equal(prompts.asked[0], 'Connect another Gmail account', 'the alias was asked for');
-		await waitFor(async () => aliased(await toolkit('Gmail'), 'work')?.label === `${userId}+work@example.com (work)`, 'the second identity');
+		await until(async () => aliased(await toolkit('Gmail'), 'work')?.label === `${userId}+work@example.com (work)`, 'the second identity');
 		const gmail = await toolkit('Gmail');
 		assert.equal(gmail.description, '2 accounts');
 		assert.deepEqual(
@@ -222,7 +223,7 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 		const result = await connectThrough(() => vscode.commands.executeCommand<ConnectResult | undefined>(CommandIds.reconnectAccount, expired?.node));
 		assert.equal(result.outcome.status, 'ACTIVE');
 		assert.notEqual(result.accountId, oldId, 'a new account replaces the expired one');
-		await waitFor(async () => {
+		await until(async () => {
 			const children = (await toolkit('Gmail')).children;
 			return children.length === 2 && !children.some((c) => c.node.kind === 'account' && c.node.account.id === oldId);
 		}, 'the old account to be gone');
@@ -249,7 +250,7 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 		const result = await connectThrough(() => vscode.commands.executeCommand<ConnectResult | undefined>(CommandIds.connectAnotherAccount, gmail.node));
 		assert.equal(result.outcome.status, 'ACTIVE');
 		assert.equal(picker.shown.length, 0, 'no toolkit picker for a toolkit item');
-		await waitFor(async () => aliased(await toolkit('Gmail'), 'personal')?.label === `${userId}+personal@example.com (personal)`, 'the third identity');
+		await until(async () => aliased(await toolkit('Gmail'), 'personal')?.label === `${userId}+personal@example.com (personal)`, 'the third identity');
 		assert.deepEqual(
 			(await toolkit('Gmail')).children.map((c) => (c.node.kind === 'account' ? c.node.account.alias : '')),
 			[`${userId}@example.com`, 'work', 'personal'],
@@ -262,7 +263,7 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 		answerWith({ prompts });
 		const before = opener.urls.length;
 		const run = vscode.commands.executeCommand<ConnectResult | undefined>(CommandIds.connectApp);
-		await waitFor(() => opener.urls.length > before, 'the Connect Link to be opened');
+		await until(() => opener.urls.length > before, 'the Connect Link to be opened');
 		await submitConnectPage(opener.urls[opener.urls.length - 1] ?? '', 'deny');
 		const result = await run;
 		assert.equal(result?.outcome.status, 'FAILED');
@@ -307,7 +308,7 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 		await emulatorAdmin(emulatorUrl, 'POST', `/accounts/${created.id}/profile`, { fails: true });
 		await vscode.commands.executeCommand(CommandIds.refreshConnections);
 		const failedItem = async (): Promise<Shown | undefined> => (await toolkit('GitHub')).children[0];
-		await waitFor(async () => (await failedItem())?.contextValue === 'account:active:identityFailed', 'the failed lookup in the tree');
+		await until(async () => (await failedItem())?.contextValue === 'account:active:identityFailed', 'the failed lookup in the tree');
 		const failed = await failedItem();
 		assert.match(failed?.label ?? '', /^Account /, 'the id stays what it shows');
 		assert.match(failed?.description ?? '', /^Active · couldn't tell who this is · /);
@@ -316,7 +317,7 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 
 		await emulatorAdmin(emulatorUrl, 'POST', `/accounts/${created.id}/profile`, { fails: false });
 		assert.equal(await vscode.commands.executeCommand(CommandIds.lookUpIdentity, failed?.node), userId);
-		await waitFor(async () => (await failedItem())?.label === userId, 'the login as the label');
+		await until(async () => (await failedItem())?.label === userId, 'the login as the label');
 		assert.equal((await failedItem())?.contextValue, 'account:active');
 		await services.statusBar.update();
 		assert.match(services.statusBar.view?.tooltip ?? '', new RegExp(`Connected as: .*GitHub ${userId}`));
@@ -348,7 +349,7 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 		const config = vscode.workspace.getConfiguration('composio');
 		await config.update('sandbox', 'off', vscode.ConfigurationTarget.Global);
 		try {
-			await waitFor(async () => (await services.config()).missing === 'composioKey', 'live mode without a key');
+			await until(async () => (await services.config()).missing === 'composioKey', 'live mode without a key');
 			await services.connections.refresh();
 			assert.equal(services.connections.state.kind, 'keyMissing');
 			assert.deepEqual(await tree(), []);
@@ -365,7 +366,7 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 		} finally {
 			await config.update('sandbox', undefined, vscode.ConfigurationTarget.Global);
 		}
-		await waitFor(async () => (await services.config()).sandbox, 'the sandbox again');
+		await until(async () => (await services.config()).sandbox, 'the sandbox again');
 		await services.connections.refresh();
 		assert.equal((await tree())[0]?.label, 'Gmail');
 	});

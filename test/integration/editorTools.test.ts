@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { LocalToolResult } from '../../src/agent/localTools';
 import { PROPOSAL_SCHEME } from '../../src/vscode/editor/editProposals';
-import { activateExtension, waitFor } from './helpers';
+import { until } from '../shared/until';
+import { activateExtension } from './helpers';
 
 const BROKEN = 'src/broken.ts';
 const BROKEN_TEXT = 'export function total(prices: number[]): number {\n\tconst count: number = "three";\n\treturn prices.length + count;\n}\n';
@@ -77,7 +78,7 @@ describe('Editor tools in the real editor (TypeScript error, uncommitted change)
 		await vscode.window.showTextDocument(uri);
 		// typescript-language-features starts tsserver for the open file; its diagnostics arrive after a while.
 		let problems: Record<string, unknown>[] = [];
-		await waitFor(
+		await until(
 			async () => {
 				const d = data(await run('VSCODE_GET_PROBLEMS', { path: BROKEN }));
 				problems = d['problems'] as Record<string, unknown>[];
@@ -194,7 +195,7 @@ describe('Editor tools in the real editor (TypeScript error, uncommitted change)
 		pending.catch(() => undefined);
 		const diffTab = (): vscode.Tab | undefined =>
 			vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === PROPOSAL_SCHEME);
-		await waitFor(() => diffTab() !== undefined, 'the proposal diff');
+		await until(() => diffTab() !== undefined, 'the proposal diff');
 		const input = diffTab()?.input as vscode.TabInputTextDiff;
 		const proposed = await step('opening the proposed text', vscode.workspace.openTextDocument(input.modified));
 		assert.match(proposed.getText(), /const count: number = 3;/);
@@ -202,11 +203,11 @@ describe('Editor tools in the real editor (TypeScript error, uncommitted change)
 		await step('Apply', vscode.commands.executeCommand('composio.applyProposedEdit', input.modified));
 		const applied = data(await step('the edit tool after Apply', pending));
 		assert.equal(applied['applied'], true);
-		await waitFor(() => readFileSync(path, 'utf8') === BROKEN_TEXT.replace('"three"', '3'), 'the change saved to disk on Apply');
-		await waitFor(() => diffTab() === undefined, 'the diff to close');
+		await until(() => readFileSync(path, 'utf8') === BROKEN_TEXT.replace('"three"', '3'), 'the change saved to disk on Apply');
+		await until(() => diffTab() === undefined, 'the diff to close');
 
 		const second = run('VSCODE_EDIT_FILE', { path: BROKEN, edits: [{ old_text: 'prices.length', new_text: 'prices.length * 2' }] });
-		await waitFor(() => diffTab() !== undefined, 'the second proposal diff');
+		await until(() => diffTab() !== undefined, 'the second proposal diff');
 		const tab = diffTab();
 		assert.ok(tab);
 		await step('closing the diff', vscode.window.tabGroups.close(tab));

@@ -3,7 +3,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { CommandIds } from '../../src/vscode/workbench/commandIds';
-import { activateExtension, answerWith, EXTENSION_ID, ScriptedPrompts, waitFor } from './helpers';
+import { until } from '../shared/until';
+import { activateExtension, answerWith, EXTENSION_ID, ScriptedPrompts } from './helpers';
 
 interface Manifest {
 	activationEvents?: string[];
@@ -98,7 +99,7 @@ describe('Extension in a real VS Code', () => {
 	it('resolves the chat view, which says ready', async () => {
 		const api = await activateExtension();
 		await vscode.commands.executeCommand(CommandIds.openChat);
-		await waitFor(() => api.services.chatView.isReady, 'the chat webview to say ready');
+		await until(() => api.services.chatView.isReady, 'the chat webview to say ready');
 	});
 
 	it('stores a key set through the command in SecretStorage only, never in a settings file', async () => {

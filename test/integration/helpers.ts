@@ -5,7 +5,6 @@ import { SANDBOX_ENV } from '../../src/sandbox/sandboxServers';
 import type { TestApi } from '../../src/extension';
 import type { UserInterface } from '../../src/vscode/workbench/userInterface';
 import type { UserPrompts } from '../../src/vscode/workbench/userPrompts';
-import { until } from '../shared/until';
 
 export const EXTENSION_ID = 'composio-agent.composio-agent';
 
@@ -60,11 +59,6 @@ export class ScriptedPrompts implements UserPrompts {
 		this.asked.push(message);
 		return Promise.resolve(undefined);
 	}
-}
-
-/** Resolves when `check` returns true, polling every 100 ms; rejects after `timeoutMs` with `what`. */
-export function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-	return until(check, what, timeoutMs, 100);
 }
 
 /** A folder the runner shares between phases (windows) of the in-editor tests. */

@@ -13,7 +13,8 @@ import { currentWorkspaceIdentity } from '../../src/vscode/settings/userIdStore'
 import type { ComposioLanguageModelTools } from '../../src/vscode/vscodeChat/languageModelTools';
 import { LanguageModelToolNames } from '../../src/vscode/workbench/commandIds';
 import { submitConnectPage } from '../shared/connectPage';
-import { activateExtension, waitFor } from './helpers';
+import { until } from '../shared/until';
+import { activateExtension } from './helpers';
 import { OpenExternalRecorder } from './pickers';
 
 const NAMES = Object.values(LanguageModelToolNames);
@@ -78,7 +79,7 @@ describe(`Composio Language Model Tools in VS Code ${vscode.version}`, function 
 	it('connect an app: opens the Connect Link, waits, and says so once the account is active (completed on the Connect page)', async () => {
 		const before = opener.urls.length;
 		const pending = invoke(LanguageModelToolNames.connectApp, { toolkit: 'gmail' });
-		await waitFor(() => opener.urls.length > before, 'the Connect Link to be opened');
+		await until(() => opener.urls.length > before, 'the Connect Link to be opened');
 		const url = opener.urls[opener.urls.length - 1]!;
 		assert.match(url, /^http:\/\/127\.0\.0\.[12]:\d+\//, 'the sandbox Connect page, opened through the link policy');
 		await submitConnectPage(url, 'authorize');

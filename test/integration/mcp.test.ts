@@ -14,7 +14,8 @@ import { TestComposioEmulator } from '../shared/testComposioEmulator';
 import { isVersionAtLeast } from '../../src/common/version';
 import { MCP_PROVIDER_MIN_VERSION } from '../../src/composio/mcpConfig';
 import { submitConnectPage } from '../shared/connectPage';
-import { activateExtension, EXTENSION_ID, waitFor } from './helpers';
+import { until } from '../shared/until';
+import { activateExtension, EXTENSION_ID } from './helpers';
 
 /** The id VS Code gives the server: the extension's id and the definition's label. */
 const SERVER_ID = `${EXTENSION_ID}/Composio`;
@@ -32,7 +33,7 @@ function mcpTool(slug: string): vscode.LanguageModelToolInformation | undefined 
 
 /** Asks VS Code to start the Composio server (by its id) until its tools are listed. */
 async function startComposioServer(): Promise<void> {
-	await waitFor(
+	await until(
 		async () => {
 			await vscode.commands.executeCommand('workbench.mcp.startServer', SERVER_ID, { waitForLiveTools: true });
 			return mcpTool('COMPOSIO_MANAGE_CONNECTIONS') !== undefined;
@@ -79,7 +80,7 @@ describe(`The Composio MCP server in VS Code ${vscode.version}`, function () {
 			const logFile = join(api.services.context.logUri.fsPath, 'Composio Agent.log');
 			const marker = `mcp-test-marker-${Date.now()}`;
 			api.services.log.info(marker);
-			await waitFor(() => readFileSync(logFile, 'utf8').includes(marker), 'the log file to be written');
+			await until(() => readFileSync(logFile, 'utf8').includes(marker), 'the log file to be written');
 			const lines = readFileSync(logFile, 'utf8').split('\n').filter((l) => /too old to offer the Composio MCP server/.test(l));
 			assert.equal(lines.length, 1, lines.join('\n'));
 			assert.match(lines[0] ?? '', new RegExp(`VS Code ${vscode.version.replace(/\./g, '\\.')} is too old .*needs VS Code 1\\.101 or newer.*Copy MCP Server Config still works`));
@@ -129,7 +130,7 @@ describe(`The Composio MCP server in VS Code ${vscode.version}`, function () {
 			emulator.seedEmails(userId, [{ from: 'ops@acme.dev', subject, body: 'Only the live emulator has this one.' }]);
 			await config.update('baseUrl', emulator.baseUrl, vscode.ConfigurationTarget.Global);
 			await services.secrets.set('composioApiKey', key);
-			await waitFor(async () => (await services.resolveEnvironment()).mode === 'live', 'live mode against the test emulator');
+			await until(async () => (await services.resolveEnvironment()).mode === 'live', 'live mode against the test emulator');
 
 			// What VS Code is handed when it lists the server: no key, and nothing started yet.
 			const listed = await api.mcpServerProvider?.provideMcpServerDefinitions();
@@ -143,7 +144,7 @@ describe(`The Composio MCP server in VS Code ${vscode.version}`, function () {
 			// A call that meets the restart is cancelled by VS Code (it cancels what is in flight when
 			// a server stops): that call is asked again, any other error fails the test.
 			let cancelledCalls = 0;
-			await waitFor(async () => {
+			await until(async () => {
 				try {
 					fetched = await invoke('GMAIL_FETCH_EMAILS', { max_results: 1 });
 				} catch (e) {

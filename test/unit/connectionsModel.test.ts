@@ -9,6 +9,7 @@ import type { ToolSession } from '../../src/composio/toolSession';
 import { ConnectionsModel } from '../../src/composio/connectionsModel';
 import { nullLogger } from '../../src/common/logger';
 import { TestComposioEmulator } from '../shared/testComposioEmulator';
+import { until } from '../shared/until';
 
 describe('ConnectionsModel (against the emulator)', function () {
 	this.timeout(30_000);
@@ -139,10 +140,7 @@ describe('ConnectionsModel (against the emulator)', function () {
 		);
 		emu.completeLink(request.redirectUrl, { decision: 'authorize' });
 		assert.deepEqual(await wait, { status: 'ACTIVE' });
-		const deadline = Date.now() + 5000;
-		while ((m.pending.length > 0 || m.accounts.find((a) => a.id === request.accountId)?.status !== 'ACTIVE') && Date.now() < deadline) {
-			await new Promise((r) => setTimeout(r, 20));
-		}
+		await until(() => m.pending.length === 0 && m.accounts.find((a) => a.id === request.accountId)?.status === 'ACTIVE', 'the account to be listed active and no longer pending');
 		assert.equal(m.pending.length, 0);
 		assert.equal(m.accounts.find((a) => a.id === request.accountId)?.status, 'ACTIVE');
 		m.dispose();

@@ -19,7 +19,8 @@ import { CommandIds } from '../../../src/vscode/workbench/commandIds';
 import type { UserPrompts } from '../../../src/vscode/workbench/userPrompts';
 import { recordConnections, type ConnectionRecorder } from '../../shared/connectionRecorder';
 import { submitConnectPage } from '../../shared/connectPage';
-import { activateExtension, answerWith, waitFor } from '../helpers';
+import { until } from '../../shared/until';
+import { activateExtension, answerWith } from '../helpers';
 
 const hex = (n: number): string => randomBytes(n).toString('hex');
 /** Realistic Composio keys; OpenAI-compatible servers take any string, so these do not look like keys at all. */
@@ -136,7 +137,7 @@ describe('Secrets never travel (real extension host, live mode against a local e
 		await config().update('openai.baseUrl', model.baseUrl, vscode.ConfigurationTarget.Global);
 		await config().update('openai.model', SCRIPTED_MODEL, vscode.ConfigurationTarget.Global);
 		await vscode.commands.executeCommand(CommandIds.openChat);
-		await waitFor(() => services.chatView.isReady, 'the chat view to be ready');
+		await until(() => services.chatView.isReady, 'the chat view to be ready');
 		await (await services.loadChat()).chat.newConversation();
 	});
 
@@ -259,7 +260,7 @@ describe('Secrets never travel (real extension host, live mode against a local e
 		const marker = `secrets-test-marker-${hex(4)}`;
 		services.log.info(marker);
 		const logFile = join(context.logUri.fsPath, 'Composio Agent.log');
-		await waitFor(() => existsSync(logFile) && readFileSync(logFile, 'utf8').includes(marker), 'the log file to be written', 20_000);
+		await until(() => existsSync(logFile) && readFileSync(logFile, 'utf8').includes(marker), 'the log file to be written', 20_000);
 		assertNoKey(readFileSync(logFile, 'utf8'), 'the log file');
 
 		// Everything the chat view was ever told (its saved state can only hold what it was told and what the user typed).

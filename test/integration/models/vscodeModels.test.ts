@@ -15,7 +15,8 @@ import type { ScriptedModelsApi } from '../../lmExtension/extension';
 import { submitConnectPage } from '../../shared/connectPage';
 import { TestSandbox } from '../../shared/sandbox';
 import { scriptedPromptTokens } from '../../shared/scriptedTokens';
-import { activateExtension, answerWith, EXTENSION_ID, loadedFiles, waitFor } from '../helpers';
+import { until } from '../../shared/until';
+import { activateExtension, answerWith, EXTENSION_ID, loadedFiles } from '../helpers';
 
 const SCRIPTED_MODELS_ID = 'composio-tests.scripted-models';
 const SMALL_WINDOW = 6_000;
@@ -61,7 +62,7 @@ describe('VS Code language models in the chat (scripted models through vscode.lm
 		await config().update('sandbox', 'off', vscode.ConfigurationTarget.Global);
 		await config().update('baseUrl', emulator.baseUrl, vscode.ConfigurationTarget.Global);
 		await services.models.remember(undefined);
-		await waitFor(async () => (await services.models.vscodeModels()).some((m) => m.vendor === provider.vendor), 'the scripted models to be listed by VS Code');
+		await until(async () => (await services.models.vscodeModels()).some((m) => m.vendor === provider.vendor), 'the scripted models to be listed by VS Code');
 	});
 
 	after(async () => {
@@ -84,7 +85,7 @@ describe('VS Code language models in the chat (scripted models through vscode.lm
 		assert.equal(idle.missing, undefined);
 		// Showing the chat needs one.
 		await vscode.commands.executeCommand(CommandIds.openChat);
-		await waitFor(() => services.chatView.isReady, 'the chat view to be ready');
+		await until(() => services.chatView.isReady, 'the chat view to be ready');
 		const state = await services.config();
 		assert.equal(state.sandbox, false);
 		assert.equal(state.hasOpenAiKey, false);
@@ -96,8 +97,8 @@ describe('VS Code language models in the chat (scripted models through vscode.lm
 		const { chat } = await services.loadChat();
 		await chat.newConversation();
 		const sending = chat.send('Summarize my emails from today');
-		await waitFor(() => items(chat, 'auth').some((a) => a.status === 'waiting'), 'the Connect card');
-		await waitFor(() => chat.state === 'waitingForAuth', 'the turn to wait for the connection');
+		await until(() => items(chat, 'auth').some((a) => a.status === 'waiting'), 'the Connect card');
+		await until(() => chat.state === 'waitingForAuth', 'the turn to wait for the connection');
 		const card = items(chat, 'auth')[0]!;
 		assert.equal(card.toolkit, 'gmail');
 		await submitConnectPage(card.url, 'authorize');
@@ -163,7 +164,7 @@ describe('VS Code language models in the chat (scripted models through vscode.lm
 		try {
 			const before = chat.current.items.length;
 			const sending = chat.send('What can you do?');
-			await waitFor(() => chat.current.items.slice(before).some((i) => i.kind === 'assistant' && i.text.length > 10), 'some streamed text');
+			await until(() => chat.current.items.slice(before).some((i) => i.kind === 'assistant' && i.text.length > 10), 'some streamed text');
 			chat.cancel();
 			assert.equal(await sending, 'completed');
 			const added = chat.current.items.slice(before);

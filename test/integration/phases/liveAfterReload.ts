@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, EXTENSION_ID, loadedFiles, sandboxRequests, waitFor } from '../helpers';
+import { until } from '../../shared/until';
+import { activateExtension, EXTENSION_ID, loadedFiles, sandboxRequests } from '../helpers';
 import { runFiles } from '../index';
 
 export function run(): Promise<void> {
@@ -15,7 +16,7 @@ export function run(): Promise<void> {
 		'activates at startup without loading an SDK or asking Composio anything; the status bar shows what was last seen': async () => {
 			const ext = vscode.extensions.getExtension(EXTENSION_ID);
 			assert.ok(ext);
-			await waitFor(() => ext.isActive, 'the extension to activate at startup');
+			await until(() => ext.isActive, 'the extension to activate at startup');
 			const { services } = await activateExtension();
 			assert.equal(await services.environment.isSandbox(), false, 'live mode, with a key');
 			await services.statusBar.update();

@@ -233,8 +233,12 @@ describe('Chat view behaviour in the real workbench (browser)', function () {
 		await screenshot(wb.page, 'chat-error');
 		wb.model!.clearFaults();
 		await notice.getByRole('button', { name: 'Retry' }).click();
+		// The view is still idle when Retry is clicked (the failure ended the turn), so waiting for
+		// idle alone could return before the retried turn starts: wait for its finished answer, then
+		// for the turn to end. The next test must not start while this turn streams (New chat would
+		// cancel it, and the reopened conversation would hold a "stopped" notice it never showed).
+		await wb.chat.locator('.message.assistant:not(.streaming)', { hasText: "Here's what I can do" }).waitFor();
 		await idle();
-		await wb.chat.locator('.message.assistant', { hasText: "Here's what I can do" }).waitFor();
 		assert.equal(await wb.chat.locator('.message.user').count(), 1, 'Retry does not repeat the message');
 	});
 

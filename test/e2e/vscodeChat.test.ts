@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
 import { isRecord } from '../../src/common/isRecord';
-import type { ScriptInput, ScriptedTurn } from '../../src/sandbox/scriptedModel/scriptedModelScripts';
+import type { ScriptInput, ScriptedTurn } from '../../src/sandbox/scriptedModel/script';
 import { until } from '../shared/until';
 import { authorizeOpenedLink, noModelProviderApi, runCommand, screenshot, useWorkbench } from './workbench';
 

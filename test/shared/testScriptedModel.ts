@@ -9,7 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isRecord } from '../../src/common/isRecord';
 import { type CompletionRequest, ScriptedModel, type ScriptedModelOptions } from '../../src/sandbox/scriptedModel/scriptedModel';
-import type { ScriptInput, ScriptedToolSpec, ScriptedTurn } from '../../src/sandbox/scriptedModel/scriptedModelScripts';
+import type { ScriptInput, ScriptedToolSpec, ScriptedTurn } from '../../src/sandbox/scriptedModel/script';
 import { scriptedPromptTokens } from './scriptedTokens';
 
 /** How to run the tests' scripted model. */

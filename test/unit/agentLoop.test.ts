@@ -19,7 +19,7 @@ import { ComposioService } from '../../src/composio/composioService';
 import type { ToolSession } from '../../src/composio/toolSession';
 import type { ComposioSettings } from '../../src/composio/settings';
 import { TestComposioEmulator } from '../shared/testComposioEmulator';
-import { isContinuation } from '../../src/sandbox/scriptedModel/scriptedModelScripts';
+import { isContinuation } from '../../src/sandbox/scriptedModel/conversation';
 import { FakeClock } from '../shared/fakeClock';
 import { until } from '../shared/until';
 import { useSandbox } from './fakes/sandboxSuite';

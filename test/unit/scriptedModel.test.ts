@@ -3,7 +3,8 @@ import { APIError, OpenAI } from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { ScriptedModel } from '../../src/sandbox/scriptedModel/scriptedModel';
 import { TestScriptedModel } from '../shared/testScriptedModel';
-import { decideNextTurn, isContinuation } from '../../src/sandbox/scriptedModel/scriptedModelScripts';
+import { isContinuation } from '../../src/sandbox/scriptedModel/conversation';
+import { decideNextTurn } from '../../src/sandbox/scriptedModel/scriptedModelScripts';
 
 const ALL_TOOLS = [
 	'COMPOSIO_SEARCH_TOOLS',

@@ -4,7 +4,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SCRIPTED_MODEL_ID } from './scriptedModelId';
 import { decideNextTurn } from './scriptedModelScripts';
-import type { ScriptedToolSpec, ScriptedTurn } from './scriptedModelScripts';
+import type { ScriptedToolSpec, ScriptedTurn } from './script';
 import { isRecord } from '../../common/isRecord';
 
 /** Settings for `ScriptedModel`. */

@@ -18,10 +18,6 @@ import { createIssue, listGithubIssues, listLinearIssues } from './scripts/issue
 import { listSlackChannels, postToSlack } from './scripts/slack';
 import { runInWorkbench } from './scripts/workbench';
 
-// What the callers of `decideNextTurn` use, so they import the scripted model from one module.
-export type { ScriptedToolSpec, ScriptedTurn, ScriptInput } from './script';
-export { isContinuation } from './conversation';
-
 /** The scripts in the order they are tried. */
 export const SCRIPTS: readonly Script[] = [
 	connectAccount,

@@ -77,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
 		linkOpener: services.linkOpener,
 		log,
 		enabled: () => userSetting<boolean>('composio.languageModelTools.enabled') !== false,
+		accounts: services.connections,
 	}), loadVsCodeChat);
 	context.subscriptions.push(lmTools);
 	const mcp = offerMcpServer(services.mcp, [services.environment.onDidChange, services.userIds.onDidChange]);

@@ -124,7 +124,7 @@ export class Services extends DisposableBase {
 		);
 		this.userIds = this._register(new UserIdStore(this.secrets));
 		this.generations = this._register(new SettingsGenerations(this.secrets, this.userIds));
-		this.identities = this._register(new AccountIdentities(new WorkspaceStateIdentityStore(context.workspaceState), { logger: log }));
+		this.identities = this._register(new AccountIdentities(new WorkspaceStateIdentityStore(context.workspaceState), { logger: log, accounts: () => this.connections }));
 		this.linkOpener = createLinkOpener({ prompts: ui.prompts, baseUrl: () => this.composioBaseUrl, logger: log });
 		this.chatView = this._register(new ChatViewProvider(context.extensionUri, log));
 		this.editorTools = this._register(new EditorToolsProvider(log, loadAgent));
@@ -241,26 +241,6 @@ export class Services extends DisposableBase {
 				runAction: (action) => this.runAction(action),
 			}),
 		);
-		// Reload the connections after the agent touched them (an auth card appeared or changed, a turn ended).
-		const reloadIfUsed = (): void => {
-			if (this.connections.state.kind !== 'idle' || this.connectionsView.treeView.visible) {
-				void this.connections.refresh();
-			}
-		};
-		const onAuthItem = (e: { item: { kind: string } }): void => {
-			if (e.item.kind === 'auth') {
-				reloadIfUsed();
-			}
-		};
-		this._register(chat.onDidAddItem(onAuthItem));
-		this._register(chat.onDidUpdateItem(onAuthItem));
-		this._register(
-			chat.onDidChangeTurnState((e) => {
-				if (e.state === 'idle') {
-					reloadIfUsed();
-				}
-			}),
-		);
 		return { chat, controller };
 	}
 
@@ -374,7 +354,7 @@ export class Services extends DisposableBase {
 			throw new ComposioError('cancelled', 'Cancelled.');
 		}
 		const [session, client, localTools] = await Promise.all([this.session(env, generation), model(), this.editorTools.toolbox()]);
-		return { model: client, session, maxTurns: env.maxTurns, multiAccount: env.composio.multiAccount, localTools, identities: this.identities };
+		return { model: client, session, maxTurns: env.maxTurns, multiAccount: env.composio.multiAccount, localTools, identities: this.identities, accounts: this.connections };
 	}
 
 	async runAction(action: HostAction): Promise<void> {

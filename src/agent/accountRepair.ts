@@ -10,6 +10,7 @@ import { toolkitDisplayName } from '../common/toolkitNames';
 import type { AccountIdentities } from '../composio/accountIdentities';
 import { ComposioError } from '../composio/composioErrors';
 import { mapMultiExecuteEntries } from '../composio/metaTools';
+import type { AccountsSnapshot } from '../composio/accountsSnapshot';
 import type { ConnectedAccount, ConnectRequest, ToolSession } from '../composio/toolSession';
 import { deadAccountOf, namedAccountIn } from './accountHealth';
 import type { AgentEvent } from './agentEvents';
@@ -19,6 +20,8 @@ import type { ToolCall } from './toolCall';
 /** What repairing needs from the run. */
 export interface AccountRepairContext {
 	readonly session: ToolSession;
+	/** Listed again when a call failed on its account (the snapshot may predate the failure). */
+	readonly snapshot: AccountsSnapshot;
 	readonly identities: AccountIdentities;
 	readonly authWaiter: AuthWaiter;
 	readonly signal: AbortSignal;
@@ -43,14 +46,14 @@ export type AccountRepair =
  * `reconnectRequired` and the waiter's events while the user reconnects it.
  */
 export async function* repairAccount(context: AccountRepairContext, callId: string, call: ToolCall, toolkit: string | undefined): AsyncGenerator<AgentEvent, AccountRepair, undefined> {
-	const { session, identities, logger } = context;
+	const { session, snapshot, identities, logger } = context;
 	const target = namedAccountIn(call.name, call.args, call.account, toolkit);
 	if (!target) {
 		return { kind: 'none' };
 	}
 	let dead: ConnectedAccount | undefined;
 	try {
-		dead = deadAccountOf(await session.listAccounts(target.toolkit), target.toolkit, target.account, (id) => identities.nameOf(id));
+		dead = deadAccountOf(await snapshot.changed(), target.toolkit, target.account, (id) => identities.nameOf(id));
 	} catch (e) {
 		logger.warn(`Checking the ${target.toolkit} accounts after a failed call failed: ${e instanceof ComposioError ? e.detail : String(e)}`);
 	}

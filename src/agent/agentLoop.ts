@@ -10,6 +10,7 @@ import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/reso
 import { isRecord } from '../common/isRecord';
 import { nullLogger, type Logger } from '../common/logger';
 import type { AccountIdentities } from '../composio/accountIdentities';
+import { type AccountsSnapshot, listingEachTime } from '../composio/accountsSnapshot';
 import { ComposioError } from '../composio/composioErrors';
 import type { ToolSession } from '../composio/toolSession';
 import { type AgentEvent, toAgentFailure } from './agentEvents';
@@ -57,6 +58,8 @@ export interface AgentRunOptions {
 	 * was revoked or failed is repaired in place (a Reconnect card, then the call runs again).
 	 */
 	readonly identities?: AccountIdentities;
+	/** The extension's one snapshot of the user's accounts; without one every read lists them through the session (tests of the loop itself). */
+	readonly accounts?: AccountsSnapshot;
 	/**
 	 * Asks the user before side-effecting calls. Without one every call runs (tests of the loop
 	 * itself); the chat session always passes one.
@@ -186,7 +189,8 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 
 	// ── The accounts and the system prompt naming them ──
 	const identities = options.identities;
-	const accounts = new RunAccounts(session, { ...(options.multiAccount ? { multiAccount: true } : {}), ...(identities ? { identities } : {}) }, logger);
+	const snapshot = options.accounts ?? listingEachTime(session);
+	const accounts = new RunAccounts(snapshot, { ...(options.multiAccount ? { multiAccount: true } : {}), ...(identities ? { identities } : {}) }, logger);
 	await accounts.load();
 	let localSection: string | undefined;
 	try {
@@ -217,8 +221,9 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 		...(identities ? { identities } : {}),
 		announced: new Set<string>(),
 		pending,
+		snapshot,
 		accountsChanged: async (): Promise<void> => {
-			await accounts.load();
+			await accounts.load({ changed: true });
 			systemPrompt = promptFor();
 		},
 	};

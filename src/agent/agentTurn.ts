@@ -13,6 +13,7 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import type { AccountIdentities } from '../composio/accountIdentities';
+import type { AccountsSnapshot } from '../composio/accountsSnapshot';
 import type { ToolSession } from '../composio/toolSession';
 import type { AgentEvent } from './agentEvents';
 import { type AgentRunOptions, runAgent } from './agentLoop';
@@ -39,6 +40,8 @@ export interface TurnSetup {
 	readonly localTools?: LocalToolbox;
 	/** Who the user's accounts are: named on cards and in the prompt; a call whose account went bad is reconnected in place. */
 	readonly identities?: AccountIdentities;
+	/** The extension's one snapshot of the user's accounts (accountsSnapshot.ts); without one the loop lists them through the session. */
+	readonly accounts?: AccountsSnapshot;
 }
 
 /** What a front door gives besides the setup. */
@@ -86,6 +89,7 @@ export function startAgentTurn(options: AgentTurnOptions): AgentTurn {
 		...(setup.toolOutputBudget !== undefined ? { toolOutputBudget: setup.toolOutputBudget } : {}),
 		...(setup.localTools ? { localTools: setup.localTools } : {}),
 		...(setup.identities ? { identities: setup.identities } : {}),
+		...(setup.accounts ? { accounts: setup.accounts } : {}),
 		...(options.resume ? { resume: options.resume } : {}),
 	});
 	return { waiter, events };

@@ -1,6 +1,7 @@
 /**
- * The user's accounts during one run of the agent loop: listed at the start and again after an
- * account was connected or reconnected, named in the system prompt, named on approval cards ("as
+ * The user's accounts during one run of the agent loop: read from the shared snapshot at the
+ * start (no request when it is loaded) and listed again after an account was connected or
+ * reconnected (accountsSnapshot.ts), named in the system prompt, named on approval cards ("as
  * alice@example.com"), and used to route a call to the account the user named (an alias in what
  * they said, or an `account` argument the model added).
  */
@@ -10,7 +11,8 @@ import type { Logger } from '../common/logger';
 import type { AccountIdentities } from '../composio/accountIdentities';
 import { ComposioError } from '../composio/composioErrors';
 import { appToolkitOf, isMetaTool, mapMultiExecuteEntries, multiExecuteList } from '../composio/metaTools';
-import type { ConnectedAccount, ToolSession } from '../composio/toolSession';
+import type { AccountsSnapshot } from '../composio/accountsSnapshot';
+import type { ConnectedAccount } from '../composio/toolSession';
 import { whoActs } from './accountHealth';
 import type { PromptAccount } from './systemPrompt';
 import type { ToolAction } from './toolApproval';
@@ -72,11 +74,11 @@ function namedAlias(text: string, accounts: readonly PromptAccount[], toolkit: s
 /** The accounts of one run. Lists nothing unless the run is in multi-account mode or knows identities. */
 export class RunAccounts {
 	/** Every account of the user, any status (for the approval card's "as …" and for telling a dead account). */
-	private all: ConnectedAccount[] = [];
+	private all: readonly ConnectedAccount[] = [];
 	private listed: PromptAccount[] = [];
 
 	constructor(
-		private readonly session: ToolSession,
+		private readonly snapshot: AccountsSnapshot,
 		private readonly options: { readonly multiAccount?: boolean; readonly identities?: AccountIdentities },
 		private readonly logger: Logger,
 	) {}
@@ -86,14 +88,17 @@ export class RunAccounts {
 		return this.listed;
 	}
 
-	/** Lists the accounts again (at the start, and after an account was connected or reconnected). A failure leaves the prompt without them. */
-	async load(): Promise<void> {
+	/**
+	 * Reads the accounts: the snapshot at the start, a fresh list once `changed` (an account was
+	 * connected or reconnected). A failure leaves the prompt without them.
+	 */
+	async load(options: { readonly changed?: boolean } = {}): Promise<void> {
 		const { multiAccount, identities } = this.options;
 		if (!multiAccount && !identities) {
 			return;
 		}
 		try {
-			this.all = await this.session.listAccounts();
+			this.all = options.changed ? await this.snapshot.changed() : await this.snapshot.read();
 			const usable = this.all.filter((a) => a.status === 'ACTIVE' && !a.disabled);
 			// Accounts that went bad are listed too (identities mode), marked, so the model still calls their tools and the editor reconnects them.
 			const dead = identities ? this.all.filter((a) => (a.status === 'EXPIRED' || a.status === 'REVOKED' || a.status === 'FAILED') && !a.disabled) : [];

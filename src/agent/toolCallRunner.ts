@@ -11,6 +11,7 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import { isRecord } from '../common/isRecord';
 import type { Logger } from '../common/logger';
 import type { AccountIdentities } from '../composio/accountIdentities';
+import type { AccountsSnapshot } from '../composio/accountsSnapshot';
 import { ComposioError } from '../composio/composioErrors';
 import { MetaTools, multiExecuteEntries, toolkitOfCall } from '../composio/metaTools';
 import type { ToolSession } from '../composio/toolSession';
@@ -51,6 +52,8 @@ export interface ToolStepContext {
 	readonly pending: Map<string, PendingConnection>;
 	/** After an account was reconnected: list the accounts again and rebuild the prompt. */
 	readonly accountsChanged: () => Promise<void>;
+	/** The accounts snapshot the run reads (a failed call lists them again through it). */
+	readonly snapshot: AccountsSnapshot;
 }
 
 /** Parses the model's argument text. Empty text means no arguments. */
@@ -193,7 +196,7 @@ async function* runToolCall(context: ToolStepContext, call: ModelToolCall, answe
 	// ── An account that went bad: reconnect it, then run the call again ──
 	const { authWaiter, identities } = context;
 	if (!stopWith && !ok && !localCall && !declined && error !== undefined && authWaiter && identities && mayBeAccountProblem(error)) {
-		const repair = yield* repairAccount({ session, identities, authWaiter, signal, logger, accountsChanged: context.accountsChanged }, call.id, toRun, toolkit);
+		const repair = yield* repairAccount({ session, snapshot: context.snapshot, identities, authWaiter, signal, logger, accountsChanged: context.accountsChanged }, call.id, toRun, toolkit);
 		if (repair.kind === 'reconnected') {
 			toRun = repair.call;
 			await run(toRun);

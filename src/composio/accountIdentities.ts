@@ -15,6 +15,7 @@ import type { Disposable } from '../common/disposable';
 import { Emitter, type Event } from '../common/emitter';
 import { isRecord } from '../common/isRecord';
 import { nullLogger, type Logger } from '../common/logger';
+import { accountsOf, type AccountsSnapshot, listingEachTime } from './accountsSnapshot';
 import { ComposioError, toComposioError } from './composioErrors';
 import type { ConnectedAccount, ToolSession } from './toolSession';
 
@@ -126,6 +127,11 @@ export interface AccountIdentitiesOptions {
 	readonly clock?: Clock;
 	/** A lookup that takes longer is abandoned (recorded as failed). Default 15 s. */
 	readonly lookupTimeoutMs?: number;
+	/**
+	 * The extension's accounts snapshot (a getter: it is made after the identities): read to see
+	 * which aliases are taken, and told of an alias given. Default the session's list.
+	 */
+	readonly accounts?: () => AccountsSnapshot;
 }
 
 const DEFAULT_LOOKUP_MS = 15_000;
@@ -139,6 +145,7 @@ export class AccountIdentities implements Disposable {
 	private readonly logger: Logger;
 	private readonly clock: Clock;
 	private readonly timeoutMs: number;
+	private readonly accounts: (() => AccountsSnapshot) | undefined;
 
 	constructor(
 		private readonly store: IdentityStore,
@@ -147,6 +154,7 @@ export class AccountIdentities implements Disposable {
 		this.logger = options.logger ?? nullLogger;
 		this.clock = options.clock ?? systemClock;
 		this.timeoutMs = options.lookupTimeoutMs ?? DEFAULT_LOOKUP_MS;
+		this.accounts = options.accounts;
 	}
 
 	/** What is known about an account, if anything. */
@@ -303,13 +311,15 @@ export class AccountIdentities implements Disposable {
 		if (account.alias) {
 			return;
 		}
+		const snapshot = this.accounts?.() ?? listingEachTime(session);
 		try {
-			const others = await session.listAccounts(account.toolkit);
+			const others = accountsOf(await snapshot.read(), account.toolkit);
 			const self = others.find((a) => a.id === account.id);
 			if (self?.alias || others.some((a) => a.id !== account.id && a.alias?.toLowerCase() === name.toLowerCase())) {
 				return;
 			}
 			await session.setAlias(account.id, name);
+			snapshot.aliasSet(account.id, name);
 		} catch (e) {
 			this.logger.info(`Left ${account.id} without an alias: ${toComposioError(e).detail}`);
 		}

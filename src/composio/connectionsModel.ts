@@ -1,13 +1,15 @@
 /**
- * The user's connected accounts as the views show them (the connections tree, the status bar,
- * the pickers), loaded through the current ToolSession and refreshed after every change. Loads
- * never overlap: a refresh asked for while one runs waits for it and then loads once more, and a
- * result that arrives after `reset()` (new user id, new key) is dropped.
+ * The user's connected accounts: the one snapshot the whole extension reads (see
+ * accountsSnapshot.ts), shown by the connections tree, the status bar and the pickers, read by
+ * the agent and the VS Code chat. Loaded through the current ToolSession, and again after every
+ * change. Loads never overlap: a refresh asked for while one runs waits for it and then loads once
+ * more, and a result that arrives after `reset()` (new user id, new key) is dropped.
  */
 import { Emitter, type Event } from '../common/emitter';
 import type { Disposable } from '../common/disposable';
 import type { ConnectedAccount, ToolkitStatus, ToolSession } from './toolSession';
-import { type ComposioError, toComposioError } from './composioErrors';
+import { ComposioError, COMPOSIO_MESSAGES, toComposioError } from './composioErrors';
+import type { AccountsSnapshot } from './accountsSnapshot';
 import { groupByToolkit, sessionToolkitName, type ToolkitGroup } from './connectionSummary';
 import type { Logger } from '../common/logger';
 import type { AccountIdentities, AccountIdentity } from './accountIdentities';
@@ -36,7 +38,7 @@ export interface ConnectionsModelDeps {
 }
 
 /** See the file comment. */
-export class ConnectionsModel implements Disposable {
+export class ConnectionsModel implements AccountsSnapshot, Disposable {
 	private readonly changeEmitter = new Emitter<void>();
 	/** Fires after the state, the accounts, the pending connections or `loading` change. */
 	readonly onDidChange: Event<void> = this.changeEmitter.event;
@@ -146,6 +148,44 @@ export class ConnectionsModel implements Disposable {
 		this.queued = next;
 		this.chain = next;
 		return next;
+	}
+
+	/** The snapshot (see accountsSnapshot.ts): waits for a load under way, and loads when nothing is loaded. Rejects with a ComposioError. */
+	async read(): Promise<readonly ConnectedAccount[]> {
+		if (this._loading || this.queued) {
+			await (this.queued ?? this.chain);
+		}
+		if (this._state.kind !== 'loaded') {
+			// Never loaded, or the last load failed: try now.
+			await this.refresh();
+		}
+		return this.snapshot();
+	}
+
+	/** Something changed the accounts: loads them again (see accountsSnapshot.ts). */
+	async changed(): Promise<readonly ConnectedAccount[]> {
+		await this.refresh();
+		return this.snapshot();
+	}
+
+	aliasSet(accountId: string, alias: string): void {
+		if (this._accounts.some((a) => a.id === accountId && a.alias !== alias)) {
+			this._accounts = this._accounts.map((a) => (a.id === accountId ? { ...a, alias } : a));
+			this.changeEmitter.fire();
+		}
+	}
+
+	private snapshot(): readonly ConnectedAccount[] {
+		switch (this._state.kind) {
+			case 'loaded':
+				return this._accounts;
+			case 'error':
+				throw this._state.error;
+			case 'keyMissing':
+				throw new ComposioError('auth', COMPOSIO_MESSAGES.noKey, { action: 'setComposioKey', detail: 'No Composio API key is set.' });
+			case 'idle':
+				throw new ComposioError('cancelled', COMPOSIO_MESSAGES.cancelled, { detail: 'The accounts were reset (new user ID, key or environment) while they loaded.' });
+		}
 	}
 
 	/** Loads once if nothing was ever loaded and no load runs; otherwise resolves at once (or with the running load). */

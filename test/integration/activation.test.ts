@@ -1,8 +1,9 @@
 /**
  * Zero cost until used, in the real extension host (this file runs first in the window): what
  * activation loaded and asked for, that the heavy bundles load only when something needs them,
- * and that later messages in a conversation neither open a new Composio session nor fetch the
- * tools again. The sandbox servers are the runner's (their tests' build), so their request logs
+ * and that messages in a conversation list no accounts (the shared snapshot already holds them),
+ * and later ones neither open a new Composio session nor fetch the tools again: the budgets on
+ * request counts (docs/testing.md). The sandbox servers are the runner's (their tests' build), so their request logs
  * show every request the extension made.
  */
 import assert from 'node:assert/strict';
@@ -39,7 +40,7 @@ describe('Activation in the real extension host', function () {
 		assert.ok(composio.some((r) => r === 'POST /api/v3.1/tool_router/session'), `a session was created (${composio.join(', ')})`);
 	});
 
-	it('loads the agent when the chat is shown and the OpenAI SDK with the first message; later messages open no new session and fetch no tools', async () => {
+	it('loads the agent when the chat is shown and the OpenAI SDK with the first message; no message lists accounts, later ones open no new session and fetch no tools', async () => {
 		const { services } = await activateExtension();
 		const root = vscode.extensions.getExtension(EXTENSION_ID)?.extensionUri.fsPath ?? '';
 		await vscode.commands.executeCommand(CommandIds.openChat);
@@ -68,6 +69,9 @@ describe('Activation in the real extension host', function () {
 			const count = (requests: string[], pattern: RegExp): number => requests.filter((r) => pattern.test(r)).length;
 			const [first = [], ...later] = perMessage;
 			assert.equal(count(first, /\/tools$/), 1, `the first message fetched the session's tools, once (${first.join(', ')})`);
+			for (const [i, requests] of perMessage.entries()) {
+				assert.equal(count(requests, /^GET \/api\/v3(\.1)?\/connected_accounts(\?|$)/), 0, `message ${i + 1} listed no accounts: the snapshot held them (${requests.join(', ')})`);
+			}
 			for (const [i, requests] of later.entries()) {
 				assert.ok(count(requests, /\/execute$/) > 0, `message ${i + 2} ran its tool (${requests.join(', ')})`);
 				assert.equal(count(requests, /^POST \/api\/v3\.1\/tool_router\/session$/), 0, `message ${i + 2} created no session`);

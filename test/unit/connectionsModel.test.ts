@@ -1,11 +1,13 @@
 /**
  * ConnectionsModel over a real ComposioService and the local Composio emulator (real HTTP, the
- * real SDK): loading, grouping, refresh coalescing, pending connections, failures and resets.
+ * real SDK): loading, grouping, refresh coalescing, pending connections, failures and resets,
+ * and the accounts snapshot every other reader shares (read, changed, aliasSet).
  */
 import assert from 'node:assert/strict';
 import { ComposioClientFactory } from '../../src/composio/composioClientFactory';
 import { ComposioService } from '../../src/composio/composioService';
 import type { ToolSession } from '../../src/composio/toolSession';
+import { ComposioError } from '../../src/composio/composioErrors';
 import { ConnectionsModel } from '../../src/composio/connectionsModel';
 import { nullLogger } from '../../src/common/logger';
 import { TestComposioEmulator } from '../shared/testComposioEmulator';
@@ -160,5 +162,68 @@ describe('ConnectionsModel (against the emulator)', function () {
 		await m.refresh();
 		assert.equal(m.accounts.length, 1);
 		m.dispose();
+	});
+
+	describe('the accounts snapshot', () => {
+		it('concurrent first reads share one list, and later reads list nothing', async () => {
+			emu.seedAccount(userId, 'gmail');
+			const m = model();
+			const before = listCalls();
+			const reads = await Promise.all([m.read(), m.read(), m.ensureLoaded().then(() => m.read()), m.read()]);
+			assert.equal(listCalls() - before, 1, 'one list for four readers');
+			assert.ok(reads.every((r) => r.length === 1 && r[0]?.toolkit === 'gmail'));
+			for (let i = 0; i < 5; i++) {
+				await m.read();
+			}
+			assert.equal(listCalls() - before, 1, 'a loaded snapshot is read without a request');
+			m.dispose();
+		});
+
+		it('a read while a refresh runs waits for it; changed lists once more and sees what changed', async () => {
+			const id = emu.seedAccount(userId, 'slack');
+			const m = model();
+			await m.read();
+			const before = listCalls();
+			emu.setAccountStatus(id, 'EXPIRED');
+			const refreshing = m.refresh();
+			const read = await m.read();
+			await refreshing;
+			assert.equal(read.find((a) => a.id === id)?.status, 'EXPIRED', 'the read waited for the refresh under way');
+			assert.equal(listCalls() - before, 1);
+			emu.setAccountStatus(id, 'ACTIVE');
+			const [a, b] = await Promise.all([m.changed(), m.changed()]);
+			assert.equal(listCalls() - before, 2, 'two callers of changed share one list');
+			assert.equal(a.find((x) => x.id === id)?.status, 'ACTIVE');
+			assert.equal(a, b);
+			m.dispose();
+		});
+
+		it('rejects with the error and the remedy when listing fails or the key is missing, and reads again after', async () => {
+			emu.injectFault({ status: 500, pathIncludes: '/connected_accounts', count: 10 });
+			const m = model();
+			await assert.rejects(m.read(), (e: unknown) => e instanceof ComposioError && e.kind === 'server');
+			emu.clearFaults();
+			assert.deepEqual(await m.read(), [], 'a read after a failure lists again');
+			keyMissing = true;
+			m.reset();
+			await assert.rejects(m.read(), (e: unknown) => e instanceof ComposioError && e.action === 'setComposioKey');
+			m.dispose();
+		});
+
+		it('aliasSet updates the snapshot in place, without a request, and fires a change', async () => {
+			const id = emu.seedAccount(userId, 'github');
+			const m = model();
+			await m.read();
+			let changes = 0;
+			m.onDidChange(() => changes++);
+			const before = listCalls();
+			m.aliasSet(id, 'octocat');
+			assert.equal((await m.read()).find((a) => a.id === id)?.alias, 'octocat');
+			assert.equal(changes, 1);
+			m.aliasSet(id, 'octocat');
+			assert.equal(changes, 1, 'the same alias again changes nothing');
+			assert.equal(listCalls(), before);
+			m.dispose();
+		});
 	});
 });

@@ -21,9 +21,9 @@ import { assertNever } from '../../common/assertNever';
 import type { Clock } from '../../common/clock';
 import { isRecord } from '../../common/isRecord';
 import { toolAction, toolkitDisplayName } from '../../common/toolkitNames';
+import { accountsOf, type AccountsSnapshot, listingEachTime } from '../../composio/accountsSnapshot';
 import type { LinkOpener } from '../../composio/linkPolicy';
 import { appToolkitOf, isMetaTool, MetaTools, multiExecuteEntries } from '../../composio/metaTools';
-import type { ToolSession } from '../../composio/toolSession';
 import { fileContext, selectionContext } from '../../protocol/editorContext';
 import type { EditorContext } from '../../protocol/transcript';
 import { actionCommand, decisionSaid } from './participantMessages';
@@ -213,7 +213,7 @@ export class ComposioChatParticipant implements vscode.Disposable {
 			});
 			this.active.set(runId, { gate, waiter });
 			const identities = setup.identities;
-			const render = new ResponseRenderer(runId, stream, setup.session, log, (toolkit, url) => this.keepLink(`${runId}/${toolkit}`, url), (id) => identities?.nameOf(id));
+			const render = new ResponseRenderer(runId, stream, setup.accounts ?? listingEachTime(setup.session), log, (toolkit, url) => this.keepLink(`${runId}/${toolkit}`, url), (id) => identities?.nameOf(id));
 			let failure: AgentFailure | undefined;
 			try {
 				for await (const event of events) {
@@ -268,7 +268,7 @@ class ResponseRenderer {
 	constructor(
 		private readonly runId: string,
 		private readonly stream: vscode.ChatResponseStream,
-		private readonly session: ToolSession,
+		private readonly snapshot: AccountsSnapshot,
 		private readonly log: vscode.LogOutputChannel,
 		private readonly keepLink: (toolkit: string, url: string) => void,
 		/** Who an account is (its email, login or workspace), once learned. */
@@ -380,9 +380,9 @@ class ResponseRenderer {
 	private accountOf(toolkit: string): Promise<string | undefined> {
 		let found = this.accounts.get(toolkit);
 		if (!found) {
-			found = this.session.listAccounts(toolkit).then(
+			found = this.snapshot.read().then(
 				(accounts) => {
-					const active = accounts.find((a) => a.status === 'ACTIVE' && !a.disabled);
+					const active = accountsOf(accounts, toolkit).find((a) => a.status === 'ACTIVE' && !a.disabled);
 					return active ? (this.identityOf(active.id) ?? active.alias ?? active.id) : undefined;
 				},
 				(e: unknown) => {

@@ -16,6 +16,7 @@ import { approvalHeading, approvalMarkdown } from '../../agent/approvalSummary';
 import { type AlwaysAllowedStore, type ApprovalMode, ToolApprovalGate } from '../../agent/toolApproval';
 import { isRecord } from '../../common/isRecord';
 import { toolAction, toolkitDisplayName } from '../../common/toolkitNames';
+import { accountsOf, type AccountsSnapshot, listingEachTime } from '../../composio/accountsSnapshot';
 import { ComposioError } from '../../composio/composioErrors';
 import type { LinkOpener } from '../../composio/linkPolicy';
 import { MetaTools, searchResultSlugs, searchToolsArguments } from '../../composio/metaTools';
@@ -38,6 +39,8 @@ export interface LanguageModelToolsDeps {
 	enabled(): boolean;
 	/** How long the connect tool waits; default 5 minutes. */
 	readonly connectTimeoutMs?: number;
+	/** The extension's one snapshot of the user's accounts (accountsSnapshot.ts); without one the tools list them through the session. */
+	readonly accounts?: AccountsSnapshot;
 }
 
 function text(value: string): vscode.LanguageModelToolResult {
@@ -87,6 +90,17 @@ export class ComposioLanguageModelTools {
 		if (!this.deps.enabled()) {
 			throw new Error('The Composio tools are turned off (composio.languageModelTools.enabled).');
 		}
+	}
+
+	private snapshot(session: ToolSession): AccountsSnapshot {
+		return this.deps.accounts ?? listingEachTime(session);
+	}
+
+	/** An account was connected: the snapshot lists them again, in the background. */
+	private accountsChanged(session: ToolSession): void {
+		this.snapshot(session)
+			.changed()
+			.catch((e: unknown) => this.deps.log.warn(`Listing the accounts after a connection failed: ${e instanceof Error ? e.message : String(e)}`));
 	}
 
 	/** Runs `body` with the session, turning failures into text the model reads. */
@@ -148,7 +162,7 @@ export class ComposioLanguageModelTools {
 				const name = toolkitDisplayName(toolkit);
 				const alias = stringField(options.input, 'alias');
 				if (!alias) {
-					const active = (await session.listAccounts(toolkit)).find((a) => a.status === 'ACTIVE' && !a.disabled);
+					const active = accountsOf(await this.snapshot(session).read(), toolkit).find((a) => a.status === 'ACTIVE' && !a.disabled);
 					if (active) {
 						return `${name} is already connected (account ${active.alias ?? active.id}). Go on with the task.`;
 					}
@@ -162,6 +176,7 @@ export class ComposioLanguageModelTools {
 				const outcome = await session.waitForConnection(request.accountId, { signal, timeoutMs });
 				switch (outcome.status) {
 					case 'ACTIVE':
+						this.accountsChanged(session);
 						return `Connected ${name} (account ${request.accountId}). Go on with the task: its tools work now.`;
 					case 'TIMEOUT':
 						return `The user has not finished connecting ${name} within ${Math.round(timeoutMs / 60_000)} minutes. Ask them to finish on the Connect page (${request.redirectUrl}), then call ${LanguageModelToolNames.connectApp} again.`;
@@ -205,7 +220,8 @@ export class ComposioLanguageModelTools {
 		invoke: (options, token) =>
 			this.withSession(token, async (session) => {
 				const toolkit = stringField(options.input, 'toolkit')?.toLowerCase();
-				const accounts = await session.listAccounts(toolkit);
+				const all = await this.snapshot(session).read();
+				const accounts = toolkit ? accountsOf(all, toolkit) : all;
 				if (accounts.length === 0) {
 					return toolkit ? `No ${toolkitDisplayName(toolkit)} account is connected. Connect one with ${LanguageModelToolNames.connectApp}.` : `No account is connected yet. Connect one with ${LanguageModelToolNames.connectApp}.`;
 				}

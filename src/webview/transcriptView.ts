@@ -9,7 +9,7 @@ import { type ChatStrings, formatString as format } from '../protocol/chatString
 import { NOTICE_ACTIONS, type TranscriptItem } from '../protocol/transcript';
 import { h } from './dom';
 import { toolAction } from '../common/toolkitNames';
-import { settledLength } from './streamingText';
+import { needsWholeRender, settledLength } from './streamingText';
 import { authStatus, TranscriptItems } from './transcriptItems';
 
 type Item = TranscriptItem;
@@ -30,7 +30,7 @@ export class TranscriptView {
 	private readonly nodes = new Map<string, { item: Item; el: HTMLElement }>();
 	private readonly dirtyText = new Set<string>();
 	/** Streaming answers: how much of the text is rendered for good, and the nodes of the rest. */
-	private readonly streams = new Map<string, { settled: number; tail: ChildNode[] }>();
+	private readonly streams = new Map<string, { settled: number; settledText: string; tail: ChildNode[] }>();
 	private frame: number | undefined;
 	private settleToken = 0;
 	private atEnd = true;
@@ -177,9 +177,8 @@ export class TranscriptView {
 				const body = node.el.querySelector('.message-body');
 				if (body && node.item.streaming === true) {
 					this.renderStreaming(id, body, node.item.text);
-				} else {
-					this.streams.delete(id);
-					body?.replaceChildren(this.items.markdown(node.item.text));
+				} else if (body) {
+					this.renderFinished(id, body, node.item.text);
 				}
 				node.el.classList.toggle('streaming', node.item.streaming === true);
 				node.el.setAttribute('aria-busy', node.item.streaming === true ? 'true' : 'false');
@@ -191,8 +190,8 @@ export class TranscriptView {
 	/** Renders a streaming answer: finished blocks once, appended; the unfinished rest again. */
 	private renderStreaming(id: string, body: Element, text: string): void {
 		let stream = this.streams.get(id);
-		if (!stream || text.length < stream.settled) {
-			stream = { settled: 0, tail: [] };
+		if (!stream || !text.startsWith(stream.settledText)) {
+			stream = { settled: 0, settledText: '', tail: [] };
 			this.streams.set(id, stream);
 			body.replaceChildren();
 		}
@@ -203,10 +202,29 @@ export class TranscriptView {
 		if (settled > stream.settled) {
 			body.append(this.items.markdown(text.slice(stream.settled, settled)));
 			stream.settled = settled;
+			stream.settledText = text.slice(0, settled);
 		}
 		const tail = this.items.markdown(text.slice(settled));
 		stream.tail = Array.from(tail.childNodes);
 		body.append(tail);
+	}
+
+	/**
+	 * Renders a complete answer. One that streamed here keeps its finished blocks and renders only
+	 * the rest, which gives what a whole render gives (streamingText.ts); any other, or one with
+	 * link reference definitions, is rendered whole.
+	 */
+	private renderFinished(id: string, body: Element, text: string): void {
+		const stream = this.streams.get(id);
+		this.streams.delete(id);
+		if (!stream || !text.startsWith(stream.settledText) || needsWholeRender(text)) {
+			body.replaceChildren(this.items.markdown(text));
+			return;
+		}
+		for (const child of stream.tail) {
+			child.remove();
+		}
+		body.append(this.items.markdown(text.slice(stream.settled)));
 	}
 
 	private nearEnd(): boolean {

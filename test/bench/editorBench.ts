@@ -248,14 +248,19 @@ async function stopFrameStats(frame: Frame): Promise<FrameStats> {
 	});
 }
 
-/** About `characters` of markdown: paragraphs, a list now and then. */
+/** About `characters` of markdown: paragraphs, with a list, a table and a code block now and then (highlighted and sanitized like any answer). */
 export function longAnswer(characters: number): string {
 	const words = ['the', 'sandbox', 'streams', 'a', 'long', 'answer', 'into', 'chat', 'view', 'while', 'frames', 'keep', 'coming', 'steadily', 'composio', 'agent'];
+	const blocks = [
+		'\n\n- first point\n- second point\n  - a nested one\n- third point\n\n',
+		'\n\n| Toolkit | Accounts | Status |\n| --- | --- | --- |\n| Gmail | 2 | active |\n| GitHub | 1 | expired |\n\n',
+		'\n\n```ts\nexport async function summarize(session: ToolSession): Promise<string> {\n\tconst emails = await session.execute(\'GMAIL_FETCH_EMAILS\', { max_results: 10 });\n\n\treturn JSON.stringify(emails.data);\n}\n```\n\n',
+	];
 	let out = '';
 	let n = 0;
 	while (out.length < characters) {
 		if (n % 400 === 399) {
-			out += '\n\n- first point\n- second point\n- third point\n\n';
+			out += blocks[Math.floor(n / 400) % blocks.length] ?? '';
 		} else {
 			out += `${words[n % words.length] ?? 'word'}${n % 60 === 59 ? '.\n\n' : ' '}`;
 		}

@@ -63,8 +63,23 @@ describe('Chat webview rendering (chromium, same document and CSP as in VS Code)
 		const text = (await live.locator('.message-body').textContent()) ?? '';
 		assert.ok(text.includes('word0') && text.includes('word1999'), 'every delta arrived, in order');
 		assert.equal(await page.locator('.transcript > [data-id][data-kept="1"]').count(), await page.locator('.transcript > [data-id]').count() - 1, 'the other items were not re-rendered');
+		// Remember the rendered blocks: completing the answer keeps the finished ones.
+		await page.evaluate(() => {
+			const d = (globalThis as unknown as { document: { querySelector(s: string): { children: ArrayLike<object> } | null } }).document;
+			(globalThis as unknown as { streamedBlocks: Set<object> }).streamedBlocks = new Set(Array.from(d.querySelector('[data-id="live"] .message-body')?.children ?? []));
+		});
 		await view.send({ type: 'itemUpdated', conversationId: 'stream', item: { kind: 'assistant', id: 'live', at: Date.now(), text: deltas.join('') } });
 		await view.settle();
 		assert.doesNotMatch((await live.getAttribute('class')) ?? '', /streaming/);
+		const { kept, total } = await page.evaluate(() => {
+			const g = globalThis as unknown as { streamedBlocks: Set<object>; document: { querySelector(s: string): { children: ArrayLike<object> } | null } };
+			const now = Array.from(g.document.querySelector('[data-id="live"] .message-body')?.children ?? []);
+			return { kept: now.filter((el) => g.streamedBlocks.has(el)).length, total: now.length };
+		});
+		assert.ok(total >= 50 && kept === total - 1, `the finished blocks stayed, only the last was rendered again (${kept} of ${total} kept)`);
+		// What stays on screen is what rendering the complete answer at once gives.
+		await view.send({ type: 'itemAdded', conversationId: 'stream', item: { kind: 'assistant', id: 'whole', at: Date.now(), text: deltas.join('') } });
+		await view.settle();
+		assert.equal(await live.locator('.message-body').innerHTML(), await page.locator('[data-id="whole"] .message-body').innerHTML());
 	});
 });

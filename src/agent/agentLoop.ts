@@ -191,6 +191,8 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 	const identities = options.identities;
 	const snapshot = options.accounts ?? listingEachTime(session);
 	const accounts = new RunAccounts(snapshot, { ...(options.multiAccount ? { multiAccount: true } : {}), ...(identities ? { identities } : {}) }, logger);
+	// Listed afresh (once, and the views share the list): an account may have gone bad since, and
+	// the prompt must say so for the model to call its tools and let the editor reconnect it.
 	await accounts.load();
 	let localSection: string | undefined;
 	try {
@@ -223,7 +225,7 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 		pending,
 		snapshot,
 		accountsChanged: async (): Promise<void> => {
-			await accounts.load({ changed: true });
+			await accounts.load();
 			systemPrompt = promptFor();
 		},
 	};

@@ -1,7 +1,7 @@
 /**
- * The user's accounts during one run of the agent loop: read from the shared snapshot at the
- * start (no request when it is loaded) and listed again after an account was connected or
- * reconnected (accountsSnapshot.ts), named in the system prompt, named on approval cards ("as
+ * The user's accounts during one run of the agent loop: listed through the shared snapshot
+ * (accountsSnapshot.ts) at the start and again after an account was connected or reconnected,
+ * named in the system prompt, named on approval cards ("as
  * alice@example.com"), and used to route a call to the account the user named (an alias in what
  * they said, or an `account` argument the model added).
  */
@@ -89,16 +89,17 @@ export class RunAccounts {
 	}
 
 	/**
-	 * Reads the accounts: the snapshot at the start, a fresh list once `changed` (an account was
-	 * connected or reconnected). A failure leaves the prompt without them.
+	 * Lists the accounts again (at the start, and after an account was connected or reconnected),
+	 * through the snapshot: every view showing it takes the list too. A failure leaves the prompt
+	 * without them.
 	 */
-	async load(options: { readonly changed?: boolean } = {}): Promise<void> {
+	async load(): Promise<void> {
 		const { multiAccount, identities } = this.options;
 		if (!multiAccount && !identities) {
 			return;
 		}
 		try {
-			this.all = options.changed ? await this.snapshot.changed() : await this.snapshot.read();
+			this.all = await this.snapshot.changed();
 			const usable = this.all.filter((a) => a.status === 'ACTIVE' && !a.disabled);
 			// Accounts that went bad are listed too (identities mode), marked, so the model still calls their tools and the editor reconnects them.
 			const dead = identities ? this.all.filter((a) => (a.status === 'EXPIRED' || a.status === 'REVOKED' || a.status === 'FAILED') && !a.disabled) : [];

@@ -260,6 +260,8 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
 		case 'conversation':
 			conversationId = message.id;
 			title.textContent = shownTitle(message.title);
+			// Shown before its items arrive, so it knows how many fill it.
+			transcript.element.hidden = message.items.length === 0;
 			transcript.setItems(message.items);
 			updateEmpty();
 			sends.hostState(message.state);

@@ -2,7 +2,8 @@
  * The conversation as DOM. Items are keyed by id; adding or updating one touches only its own
  * element. Streamed text is collected and rendered at most once per animation frame, for the
  * streaming message only, and only its last block is rendered again (see streamingText.ts).
- * What each item looks like is `TranscriptItems` (transcriptItems.ts).
+ * An opened conversation shows its newest items first and the earlier ones when the page is idle
+ * (`setItems`). What each item looks like is `TranscriptItems` (transcriptItems.ts).
  */
 import type { WebviewToHost } from '../protocol/chatProtocol';
 import { type ChatStrings, formatString as format } from '../protocol/chatStrings';
@@ -25,6 +26,11 @@ export interface TranscriptHost {
 	readonly language: string;
 }
 
+/** Items rendered at a time before the first paint (until they fill the view twice) and as the reader nears the top. */
+const FIRST_BATCH = 10;
+/** At most this long rendering earlier items in one idle callback, well under a long task's 50 ms. */
+const SLICE_MS = 12;
+
 export class TranscriptView {
 	readonly element: HTMLElement;
 	private readonly nodes = new Map<string, { item: Item; el: HTMLElement }>();
@@ -32,6 +38,9 @@ export class TranscriptView {
 	/** Streaming answers: how much of the text is rendered for good, and the nodes of the rest. */
 	private readonly streams = new Map<string, { settled: number; settledText: string; tail: ChildNode[] }>();
 	private frame: number | undefined;
+	/** The opened conversation's items not rendered yet, oldest first (see `setItems`). */
+	private earlier: Item[] = [];
+	private idle: number | undefined;
 	private settleToken = 0;
 	private atEnd = true;
 	private readonly t: ChatStrings;
@@ -47,27 +56,107 @@ export class TranscriptView {
 		}
 		// Whether the reader is at the newest item, so a resize (the view made smaller, a panel
 		// opened below it) keeps them there instead of leaving them mid-conversation.
-		this.element.addEventListener('scroll', () => (this.atEnd = this.nearEnd()), { passive: true });
+		this.element.addEventListener(
+			'scroll',
+			() => {
+				this.atEnd = this.nearEnd();
+				// Near the top with earlier items still to come: bring the next ones in now.
+				if (this.earlier.length > 0 && this.element.scrollTop < this.element.clientHeight) {
+					this.renderEarlier(FIRST_BATCH);
+				}
+			},
+			{ passive: true },
+		);
+		// Home and Ctrl+Home go to the first message: have it there.
+		this.element.addEventListener('keydown', (e) => {
+			if (e.key === 'Home' && this.earlier.length > 0) {
+				this.renderAllEarlier();
+			}
+		});
 		new ResizeObserver(() => this.scrollToEnd(this.atEnd)).observe(this.element);
 	}
 
 	get isEmpty(): boolean {
-		return this.nodes.size === 0;
+		return this.nodes.size === 0 && this.earlier.length === 0;
 	}
 
-	/** Replaces everything with these items. */
+	/**
+	 * Replaces everything with these items. The newest are rendered at once, enough to fill the
+	 * view twice over; the earlier ones in the background when the page is idle, newest first,
+	 * above them, keeping the reader's place. The transcript is `aria-busy` until all are in.
+	 */
 	setItems(items: readonly Item[]): void {
 		this.nodes.clear();
 		this.dirtyText.clear();
 		this.streams.clear();
-		const fragment = document.createDocumentFragment();
-		for (const item of items) {
+		this.cancelEarlier();
+		this.element.replaceChildren();
+		this.earlier = [...items];
+		// The newest first, in batches, until they fill the view twice (or are all shown).
+		do {
+			this.renderEarlier(FIRST_BATCH);
+		} while (this.earlier.length > 0 && this.element.scrollHeight < 2 * this.element.clientHeight);
+		this.settleAtEnd();
+		this.scheduleEarlier();
+	}
+
+	/** Renders up to `count` of the items not shown yet (the newest of them) above what is shown, keeping the reader's place. */
+	private renderEarlier(count: number, deadline?: IdleDeadline): void {
+		const els: HTMLElement[] = [];
+		const until = performance.now() + SLICE_MS;
+		while (this.earlier.length > 0 && els.length < count && (!deadline || els.length === 0 || (deadline.timeRemaining() > 1 && performance.now() < until))) {
+			const item = this.earlier.pop() as Item;
 			const el = this.items.render(item);
 			this.nodes.set(item.id, { item, el });
-			fragment.append(el);
+			els.push(el);
 		}
-		this.element.replaceChildren(fragment);
-		this.settleAtEnd();
+		if (els.length === 0) {
+			return;
+		}
+		const fragment = document.createDocumentFragment();
+		for (let i = els.length - 1; i >= 0; i--) {
+			fragment.append(els[i] as HTMLElement);
+		}
+		// The browser's scroll anchoring keeps what the reader sees in place (no layout forced here).
+		this.element.prepend(fragment);
+		this.element.setAttribute('aria-busy', this.earlier.length > 0 ? 'true' : 'false');
+	}
+
+	/** Renders every earlier item now (the reader jumps to the start). */
+	private renderAllEarlier(): void {
+		this.cancelEarlier();
+		this.renderEarlier(Number.POSITIVE_INFINITY);
+	}
+
+	private scheduleEarlier(): void {
+		if (this.earlier.length === 0 || this.idle !== undefined) {
+			return;
+		}
+		this.idle = requestIdleCallback(
+			(deadline) => {
+				this.idle = undefined;
+				this.renderEarlier(Number.POSITIVE_INFINITY, deadline);
+				this.scheduleEarlier();
+			},
+			{ timeout: 250 },
+		);
+	}
+
+	private cancelEarlier(): void {
+		if (this.idle !== undefined) {
+			cancelIdleCallback(this.idle);
+			this.idle = undefined;
+		}
+	}
+
+	/** The item not shown yet with this id: it takes `item`'s place. */
+	private replaceEarlier(item: Item): boolean {
+		const i = this.earlier.findIndex((e) => e.id === item.id);
+		if (i < 0) {
+			return false;
+		}
+		this.earlier[i] = item;
+		return true;
 	}
 
 	/**
@@ -99,6 +188,9 @@ export class TranscriptView {
 	add(item: Item): void {
 		if (this.nodes.has(item.id)) {
 			this.update(item);
+			return;
+		}
+		if (this.replaceEarlier(item)) {
 			return;
 		}
 		const stick = this.nearEnd();

@@ -41,6 +41,31 @@ describe('Chat webview rendering (chromium, same document and CSP as in VS Code)
 		assert.match((await first.textContent()) ?? '', /Question number 1:/);
 	});
 
+	it('opening a long conversation renders the newest items first, the rest in the background; Home brings in the first at once', async () => {
+		const items = sampleTranscript(1000);
+		const page = view.page;
+		// Delivered in the page's own task, so what is rendered before the first paint can be read.
+		const before = await page.evaluate((its) => {
+			const w = globalThis as unknown as { dispatchEvent(e: unknown): void; MessageEvent: new (type: string, init: { data: unknown }) => unknown; document: { querySelector(s: string): { getAttribute(n: string): string | null } | null; querySelectorAll(s: string): ArrayLike<unknown> } };
+			w.dispatchEvent(new w.MessageEvent('message', { data: { type: 'conversation', id: 'long', title: 'Long', items: its, state: 'idle' } }));
+			return { rendered: w.document.querySelectorAll('.transcript > [data-id]').length, busy: w.document.querySelector('.transcript')?.getAttribute('aria-busy') };
+		}, items);
+		assert.ok(before.rendered > 0 && before.rendered <= 100, `only the newest items before the first paint (${before.rendered})`);
+		assert.equal(before.busy, 'true', 'the transcript says it is still loading');
+		// An item not rendered yet changes: it shows changed once it is in.
+		const old = items.find((i) => i.kind === 'assistant');
+		assert.ok(old?.kind === 'assistant');
+		await view.send({ type: 'itemUpdated', conversationId: 'long', item: { ...old, text: 'An answer changed while it waited' } });
+		await page.locator('.transcript').focus();
+		await page.keyboard.press('Home');
+		assert.equal(await page.locator('.transcript > [data-id]').count(), items.length, 'Home rendered every earlier item at once');
+		assert.equal(await page.locator('.transcript').getAttribute('aria-busy'), 'false');
+		const first = page.locator('.message.user').first();
+		await until(async () => first.evaluate((el) => (el as unknown as { getBoundingClientRect(): { top: number } }).getBoundingClientRect().top >= 0), 'the first message at the top');
+		assert.match((await first.textContent()) ?? '', /Question number 1:/);
+		assert.match((await page.locator(`[data-id="${old.id}"]`).textContent()) ?? '', /An answer changed while it waited/);
+	});
+
 	it('streams 2,000 deltas into one message, re-rendering only that message', async () => {
 		await view.send({ type: 'conversation', id: 'stream', title: 'Stream', items: sampleTranscript(20), state: 'running' });
 		await view.settle();

@@ -81,6 +81,9 @@ function requestSignal(signal: AbortSignal | undefined): AbortSignal | undefined
 }
 
 /** One Composio session for one user, and the connected-accounts API scoped to the same user. */
+/** The most toolkits one page of `session.toolkits()` holds. */
+const TOOLKIT_PAGE_MAX = 50;
+
 export class ComposioToolSession implements ToolSession {
 	readonly sessionId: string;
 	readonly mcp: McpEndpoint;
@@ -174,6 +177,21 @@ export class ComposioToolSession implements ToolSession {
 		} catch (e) {
 			throw this.asComposioError('listing toolkits', e);
 		}
+	}
+
+	async toolkitsNamed(slugs: readonly string[]): Promise<ToolkitStatus[]> {
+		const wanted = [...new Set(slugs)];
+		const found: ToolkitStatus[] = [];
+		try {
+			for (let i = 0; i < wanted.length; i += TOOLKIT_PAGE_MAX) {
+				const chunk = wanted.slice(i, i + TOOLKIT_PAGE_MAX);
+				const page = parsePage(await this.session.toolkits({ toolkits: chunk, limit: TOOLKIT_PAGE_MAX }), 'cursor');
+				found.push(...page.items.flatMap((item) => parseToolkit(item) ?? []));
+			}
+		} catch (e) {
+			throw this.asComposioError('listing toolkits', e);
+		}
+		return found;
 	}
 
 	async authorize(toolkit: string, options: { alias?: string; callbackUrl?: string } = {}): Promise<ConnectRequest> {

@@ -49,6 +49,8 @@ export class ConnectionsModel implements AccountsSnapshot, Disposable {
 	private _loading = false;
 	private _loadedAt = 0;
 	private toolkitNames = new Map<string, ToolkitStatus>();
+	/** The session the names were learned in. */
+	private namesSession: string | undefined;
 	private toolkitCache: { sessionId: string; promise: Promise<ToolkitStatus[]> } | undefined;
 	private generation = 0;
 	private chain: Promise<void> = Promise.resolve();
@@ -203,7 +205,8 @@ export class ConnectionsModel implements AccountsSnapshot, Disposable {
 			this.toolkitCache = { sessionId: session.sessionId, promise };
 			promise.then(
 				(list) => {
-					this.toolkitNames = new Map(list.map((t) => [t.slug, t]));
+					this.namesBelongTo(session);
+					this.addNames(list);
 				},
 				() => {
 					if (this.toolkitCache?.promise === promise) {
@@ -213,6 +216,36 @@ export class ConnectionsModel implements AccountsSnapshot, Disposable {
 			);
 		}
 		return this.toolkitCache.promise;
+	}
+
+	/**
+	 * Learns the names of the accounts' toolkits not named yet in this session: one request for
+	 * the few the user has accounts in, never the catalog (Composio's holds 1,000+). Names only:
+	 * the tree falls back on the slug when they are unavailable.
+	 */
+	private async nameToolkits(session: ToolSession, accounts: readonly ConnectedAccount[]): Promise<void> {
+		this.namesBelongTo(session);
+		const unnamed = [...new Set(accounts.map((a) => a.toolkit))].filter((slug) => !this.toolkitNames.has(slug));
+		if (unnamed.length === 0) {
+			return;
+		}
+		try {
+			this.addNames(await session.toolkitsNamed(unnamed));
+		} catch (e) {
+			this.deps.logger.warn(`Could not name the toolkits ${unnamed.join(', ')}: ${toComposioError(e).detail}`);
+		}
+	}
+
+	/** Names are learned per session (another user or environment may have other toolkits). */
+	private namesBelongTo(session: ToolSession): void {
+		if (this.namesSession !== session.sessionId) {
+			this.namesSession = session.sessionId;
+			this.toolkitNames = new Map();
+		}
+	}
+
+	private addNames(toolkits: readonly ToolkitStatus[]): void {
+		this.toolkitNames = new Map([...this.toolkitNames, ...toolkits.map((t) => [t.slug, t] as const)]);
 	}
 
 	/** Shows `connection` as pending until `until` settles, then refreshes. */
@@ -256,11 +289,10 @@ export class ConnectionsModel implements AccountsSnapshot, Disposable {
 				return;
 			}
 			const session = await this.deps.session();
-			const [accounts] = await Promise.all([
-				session.listAccounts(),
-				// Names only: the tree falls back on the slug when the list is unavailable.
-				this.toolkits(session).catch((e: unknown) => this.deps.logger.warn(`Could not list toolkits: ${toComposioError(e).detail}`)),
-			]);
+			const accounts = await session.listAccounts();
+			if (generation === this.generation) {
+				await this.nameToolkits(session, accounts);
+			}
 			if (generation === this.generation) {
 				this._accounts = accounts;
 				this._state = { kind: 'loaded' };

@@ -9,6 +9,7 @@ import { ComposioService } from '../../src/composio/composioService';
 import type { ToolSession } from '../../src/composio/toolSession';
 import { ComposioError } from '../../src/composio/composioErrors';
 import { ConnectionsModel } from '../../src/composio/connectionsModel';
+import { ToolkitLogos } from '../../src/agent/toolkitLogos';
 import { nullLogger } from '../../src/common/logger';
 import { TestComposioEmulator } from '../shared/testComposioEmulator';
 import { until } from '../shared/until';
@@ -67,7 +68,7 @@ describe('ConnectionsModel (against the emulator)', function () {
 				['Gmail', ['work', 'personal']],
 			],
 		);
-		assert.equal(m.toolkitName('slack'), 'Slack', 'names come from the session’s toolkit list');
+		assert.equal(m.toolkitName('slack'), 'Slack', 'a toolkit without accounts is named from its slug');
 		m.dispose();
 	});
 
@@ -225,5 +226,63 @@ describe('ConnectionsModel (against the emulator)', function () {
 			assert.equal(listCalls(), before);
 			m.dispose();
 		});
+	});
+});
+
+describe('ConnectionsModel with a catalog of Composio’s size (1,200 toolkits)', function () {
+	this.timeout(30_000);
+
+	let emu: TestComposioEmulator;
+	let factory: ComposioClientFactory;
+	let service: ComposioService;
+	const userId = `user-catalog-${Math.random().toString(36).slice(2, 10)}`;
+	const session = (): Promise<ToolSession> => service.getSession(userId, { apiKey: emu.apiKey, baseUrl: emu.baseUrl, toolkits: [], authConfigs: {}, multiAccount: true });
+	const toolkitRequests = (): number => emu.requests.filter((r) => r.method === 'GET' && /\/toolkits$/.test(r.path)).length;
+
+	before(async () => {
+		emu = new TestComposioEmulator({ apiKey: 'emu-key-catalog-1', catalogSize: 1200 });
+		await emu.start();
+		factory = new ComposioClientFactory({ logger: nullLogger });
+		service = new ComposioService({ clientFactory: factory, pollIntervalMs: 25 });
+	});
+
+	after(async () => {
+		service.dispose();
+		factory.dispose();
+		await emu.stop();
+	});
+
+	it('a refresh names only the toolkits the user has accounts in: one request, then none until a new toolkit appears', async () => {
+		emu.seedAccount(userId, 'gmail');
+		emu.seedAccount(userId, 'github');
+		const m = new ConnectionsModel({ session, keyMissing: () => Promise.resolve(false), logger: nullLogger });
+		let before = toolkitRequests();
+		await m.refresh();
+		assert.equal(toolkitRequests() - before, 1, 'one toolkit request for the first refresh');
+		assert.deepEqual(
+			m.groups.map((g) => g.name),
+			['GitHub', 'Gmail'],
+		);
+		before = toolkitRequests();
+		await m.refresh();
+		assert.equal(toolkitRequests() - before, 0, 'names already known are not asked again');
+		emu.seedAccount(userId, 'slack');
+		await m.refresh();
+		assert.equal(toolkitRequests() - before, 1, 'a new toolkit is named with one request');
+		assert.equal(m.toolkitName('slack'), 'Slack');
+		m.dispose();
+	});
+
+	it('the catalog itself is 1,200 toolkits, 20 a page: what listing it all for every refresh would cost', async () => {
+		const s = await session();
+		const before = toolkitRequests();
+		const all = await s.toolkits();
+		assert.equal(all.length, 1200);
+		assert.equal(toolkitRequests() - before, 60);
+		const logos = new ToolkitLogos(nullLogger);
+		const at = toolkitRequests();
+		assert.match((await logos.logo(s, 'gmail')) ?? '', /^data:image\/svg\+xml/);
+		await logos.logo(s, 'gmail');
+		assert.equal(toolkitRequests() - at, 1, 'a Connect card’s logo asks for its one toolkit, once');
 	});
 });

@@ -17,7 +17,7 @@ import { EmulatorMcp, mcpSessionId } from './emulatorMcp';
 import { ApiError, decodePathPart, parseJsonBody, readBody, sendError, sendHtml, sendJson } from './emulatorHttp';
 import { systemClock, type Clock } from '../../common/clock';
 import { EmulatorStore, LinkUnavailableError, type AccountRecord, type LinkProblem } from './emulatorStore';
-import { findAuthConfig, findToolkit, TOOLKITS } from './emulatorToolkits';
+import { findAuthConfig, findToolkit, listedCatalog, TOOLKITS } from './emulatorToolkits';
 
 /** How to run the emulator. */
 export interface ComposioEmulatorOptions {
@@ -41,6 +41,11 @@ export interface ComposioEmulatorOptions {
 	log?: (line: string) => void;
 	/** The time Connect Links expire by and records are stamped with; default the system clock. */
 	clock?: Clock;
+	/**
+	 * Toolkits an unrestricted session lists (`GET …/session/{id}/toolkits`), as Composio's 1,000+;
+	 * default the 4 simulated ones. The rest are generated and can only be listed.
+	 */
+	catalogSize?: number;
 }
 
 /** One `/api/v3.1` request as the emulator received it, body parsed (the raw text when it is not JSON). */
@@ -105,7 +110,7 @@ export class ComposioEmulator {
 			linkUrl: (token) => `http://${urlHost(this.linkHost)}:${this.port}/link/${token}`,
 		});
 		this.engine = new SessionEngine(this.store);
-		this.api = new EmulatorApi(this.store, this.engine, () => this.baseUrl);
+		this.api = new EmulatorApi(this.store, this.engine, () => this.baseUrl, listedCatalog(options.catalogSize ?? 0));
 		this.mcp = new EmulatorMcp({ store: this.store, engine: this.engine, apiKey: () => this.key });
 	}
 

@@ -139,6 +139,8 @@ export class EmulatorApi {
 		private readonly store: EmulatorStore,
 		private readonly engine: SessionEngine,
 		private readonly getBaseUrl: () => string,
+		/** What an unrestricted session lists as its toolkits (see `ComposioEmulatorOptions.catalogSize`). */
+		private readonly catalog: readonly ToolkitDef[],
 	) {
 		this.registerRoutes();
 	}
@@ -298,23 +300,28 @@ export class EmulatorApi {
 		};
 	}
 
+	/** A session's toolkits: those it enables, or the whole catalog when it names none. */
+	private enabled(config: Parameters<typeof enabledToolkits>[0]): readonly ToolkitDef[] {
+		return config.toolkits ? enabledToolkits(config) : this.catalog;
+	}
+
 	private sessionToolkits(res: ServerResponse, sessionId: string, query: URLSearchParams): void {
 		const session = this.store.requireSession(sessionId);
 		const wanted = queryList(query.get('toolkits') ?? undefined);
-		let toolkits: ToolkitDef[] = wanted
+		let toolkits: readonly ToolkitDef[] = wanted
 			? wanted.map((slug) => {
-					const tk = findToolkit(slug);
+					const tk = findToolkit(slug) ?? this.catalog.find((t) => t.slug === slug);
 					if (!tk) {
 						throw toolkitNotFound(slug);
 					}
 					return tk;
 				})
-			: enabledToolkits(session.config);
+			: this.enabled(session.config);
 		const search = query.get('search')?.trim().toLowerCase();
 		if (search) {
 			toolkits = toolkits.filter((t) => `${t.slug} ${t.name} ${t.description}`.toLowerCase().includes(search));
 		}
-		const enabled = enabledToolkits(session.config);
+		const enabled = this.enabled(session.config);
 		const items = toolkits.map((tk): SessionToolkitsResponse.Item => {
 			const account = displayedAccount(this.store, session.config, tk.slug);
 			const config = account ? findAuthConfig(account.authConfigId) : undefined;

@@ -160,6 +160,23 @@ export const AUTH_CONFIGS: readonly AuthConfigDef[] = TOOLKITS.flatMap((tk): Aut
 });
 
 /** Looks a toolkit up by slug (case-insensitive). */
+/**
+ * A catalog of Composio's size for listing: the simulated toolkits, then generated ones up to
+ * `size` (`catalog-app-0001`, …). The generated ones are only listed (names, logos, paging):
+ * they have no tools, auth configs or accounts.
+ */
+export function listedCatalog(size: number): readonly ToolkitDef[] {
+	if (size <= TOOLKITS.length) {
+		return TOOLKITS;
+	}
+	const logoSvg = svgLogo('#6b7280', 'A');
+	const generated = Array.from({ length: size - TOOLKITS.length }, (_, i): ToolkitDef => {
+		const n = String(i + 1).padStart(4, '0');
+		return { slug: `catalog-app-${n}`, name: `Catalog App ${n}`, description: `A generated toolkit of the large catalog (${n}).`, authScheme: 'OAUTH2', permissions: [], logoSvg, logo: dataUri(logoSvg) };
+	});
+	return [...TOOLKITS, ...generated];
+}
+
 export function findToolkit(slug: string): ToolkitDef | undefined {
 	const s = slug.toLowerCase();
 	return TOOLKITS.find((t) => t.slug === s);

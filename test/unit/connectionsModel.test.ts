@@ -14,37 +14,52 @@ import { nullLogger } from '../../src/common/logger';
 import { TestComposioEmulator } from '../shared/testComposioEmulator';
 import { until } from '../shared/until';
 
+/** An emulator and a ComposioService over it for the suite (started before it, stopped after); `session` opens the user's. */
+function useEmulatorService(options: ConstructorParameters<typeof TestComposioEmulator>[0]): { emu: () => TestComposioEmulator; session: (userId: string) => Promise<ToolSession> } {
+	let emu: TestComposioEmulator | undefined;
+	let factory: ComposioClientFactory | undefined;
+	let service: ComposioService | undefined;
+	before(async () => {
+		emu = new TestComposioEmulator(options);
+		await emu.start();
+		factory = new ComposioClientFactory({ logger: nullLogger });
+		service = new ComposioService({ clientFactory: factory, pollIntervalMs: 25 });
+	});
+	after(async () => {
+		service?.dispose();
+		factory?.dispose();
+		await emu?.stop();
+	});
+	const running = (): { emu: TestComposioEmulator; service: ComposioService } => {
+		assert.ok(emu && service, 'the emulator runs');
+		return { emu, service };
+	};
+	return {
+		emu: () => running().emu,
+		session: (userId) => {
+			const { emu: e, service: s } = running();
+			return s.getSession(userId, { apiKey: e.apiKey, baseUrl: e.baseUrl, toolkits: [], authConfigs: {}, multiAccount: true });
+		},
+	};
+}
+
 describe('ConnectionsModel (against the emulator)', function () {
 	this.timeout(30_000);
 
+	const suite = useEmulatorService({ apiKey: 'emu-key-connections-1' });
 	let emu: TestComposioEmulator;
-	let factory: ComposioClientFactory;
-	let service: ComposioService;
 	let userId: string;
 	let keyMissing: boolean;
 
-	const session = (): Promise<ToolSession> =>
-		service.getSession(userId, { apiKey: emu.apiKey, baseUrl: emu.baseUrl, toolkits: [], authConfigs: {}, multiAccount: true });
+	const session = (): Promise<ToolSession> => suite.session(userId);
 	const listCalls = (): number => emu.requests.filter((r) => r.method === 'GET' && /\/connected_accounts$/.test(r.path)).length;
 
 	function model(): ConnectionsModel {
 		return new ConnectionsModel({ session, keyMissing: () => Promise.resolve(keyMissing), logger: nullLogger });
 	}
 
-	before(async () => {
-		emu = new TestComposioEmulator({ apiKey: 'emu-key-connections-1' });
-		await emu.start();
-		factory = new ComposioClientFactory({ logger: nullLogger });
-		service = new ComposioService({ clientFactory: factory, pollIntervalMs: 25 });
-	});
-
-	after(async () => {
-		service.dispose();
-		factory.dispose();
-		await emu.stop();
-	});
-
 	beforeEach(() => {
+		emu = suite.emu();
 		userId = `user-${Math.random().toString(36).slice(2, 10)}`;
 		keyMissing = false;
 	});
@@ -232,27 +247,13 @@ describe('ConnectionsModel (against the emulator)', function () {
 describe('ConnectionsModel with a catalog of Composio’s size (1,200 toolkits)', function () {
 	this.timeout(30_000);
 
-	let emu: TestComposioEmulator;
-	let factory: ComposioClientFactory;
-	let service: ComposioService;
+	const suite = useEmulatorService({ apiKey: 'emu-key-catalog-1', catalogSize: 1200 });
 	const userId = `user-catalog-${Math.random().toString(36).slice(2, 10)}`;
-	const session = (): Promise<ToolSession> => service.getSession(userId, { apiKey: emu.apiKey, baseUrl: emu.baseUrl, toolkits: [], authConfigs: {}, multiAccount: true });
-	const toolkitRequests = (): number => emu.requests.filter((r) => r.method === 'GET' && /\/toolkits$/.test(r.path)).length;
-
-	before(async () => {
-		emu = new TestComposioEmulator({ apiKey: 'emu-key-catalog-1', catalogSize: 1200 });
-		await emu.start();
-		factory = new ComposioClientFactory({ logger: nullLogger });
-		service = new ComposioService({ clientFactory: factory, pollIntervalMs: 25 });
-	});
-
-	after(async () => {
-		service.dispose();
-		factory.dispose();
-		await emu.stop();
-	});
+	const session = (): Promise<ToolSession> => suite.session(userId);
+	const toolkitRequests = (): number => suite.emu().requests.filter((r) => r.method === 'GET' && /\/toolkits$/.test(r.path)).length;
 
 	it('a refresh names only the toolkits the user has accounts in: one request, then none until a new toolkit appears', async () => {
+		const emu = suite.emu();
 		emu.seedAccount(userId, 'gmail');
 		emu.seedAccount(userId, 'github');
 		const m = new ConnectionsModel({ session, keyMissing: () => Promise.resolve(false), logger: nullLogger });

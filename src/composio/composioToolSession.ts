@@ -194,6 +194,16 @@ export class ComposioToolSession implements ToolSession {
 		return found;
 	}
 
+	async toolkitsPage(query: { readonly search?: string; readonly limit?: number }): Promise<ToolkitStatus[]> {
+		try {
+			const search = query.search?.trim();
+			const page = parsePage(await this.session.toolkits({ ...(search ? { search } : {}), limit: Math.min(query.limit ?? TOOLKIT_PAGE_MAX, TOOLKIT_PAGE_MAX) }), 'cursor');
+			return page.items.flatMap((item) => parseToolkit(item) ?? []);
+		} catch (e) {
+			throw this.asComposioError('listing toolkits', e);
+		}
+	}
+
 	async authorize(toolkit: string, options: { alias?: string; callbackUrl?: string } = {}): Promise<ConnectRequest> {
 		this.deps.logger.info(`Starting a Connect Link for ${toolkit}${options.alias ? ` (${options.alias})` : ''}.`);
 		try {

@@ -51,7 +51,6 @@ export class ConnectionsModel implements AccountsSnapshot, Disposable {
 	private toolkitNames = new Map<string, ToolkitStatus>();
 	/** The session the names were learned in. */
 	private namesSession: string | undefined;
-	private toolkitCache: { sessionId: string; promise: Promise<ToolkitStatus[]> } | undefined;
 	private generation = 0;
 	private chain: Promise<void> = Promise.resolve();
 	private queued: Promise<void> | undefined;
@@ -195,27 +194,15 @@ export class ConnectionsModel implements AccountsSnapshot, Disposable {
 		return this._state.kind === 'idle' && !this._loading ? this.refresh() : (this.queued ?? this.chain);
 	}
 
-	/**
-	 * The session's toolkits with this user's connection state (for the Connect App picker).
-	 * Cached per session; `fresh` asks again. Rejects with a ComposioError.
-	 */
-	async toolkits(session: ToolSession, fresh = false): Promise<ToolkitStatus[]> {
-		if (fresh || this.toolkitCache?.sessionId !== session.sessionId) {
-			const promise = session.toolkits();
-			this.toolkitCache = { sessionId: session.sessionId, promise };
-			promise.then(
-				(list) => {
-					this.namesBelongTo(session);
-					this.addNames(list);
-				},
-				() => {
-					if (this.toolkitCache?.promise === promise) {
-						this.toolkitCache = undefined;
-					}
-				},
-			);
-		}
-		return this.toolkitCache.promise;
+	/** The toolkits named so far in this session (those the user has accounts in, and any a picker showed). */
+	get namedToolkits(): readonly ToolkitStatus[] {
+		return [...this.toolkitNames.values()];
+	}
+
+	/** Toolkits a picker fetched: their names are known from now on. */
+	learnNames(session: ToolSession, toolkits: readonly ToolkitStatus[]): void {
+		this.namesBelongTo(session);
+		this.addNames(toolkits);
 	}
 
 	/**
@@ -266,7 +253,6 @@ export class ConnectionsModel implements AccountsSnapshot, Disposable {
 		this._state = { kind: 'idle' };
 		this._accounts = [];
 		this._loadedAt = 0;
-		this.toolkitCache = undefined;
 		this.changeEmitter.fire();
 	}
 

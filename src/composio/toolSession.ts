@@ -100,6 +100,8 @@ export interface ToolSession {
 	toolkits(): Promise<ToolkitStatus[]>;
 	/** The named toolkits of the session (names, logos, connection state): one request for up to 50, the most a page holds. */
 	toolkitsNamed(slugs: readonly string[]): Promise<ToolkitStatus[]>;
+	/** One page (at most 50) of the session's toolkits, those matching `search` when given: what the Connect App picker shows and searches. */
+	toolkitsPage(query: { readonly search?: string; readonly limit?: number }): Promise<ToolkitStatus[]>;
 	/** Starts a Connect Link flow for a toolkit. */
 	authorize(toolkit: string, options?: { alias?: string; callbackUrl?: string }): Promise<ConnectRequest>;
 	/** Polls an account until it is ACTIVE, fails, expires, is revoked, or time runs out. */

@@ -47,7 +47,8 @@ async function main(): Promise<number> {
 	const shared = mkdtempSync(join(tmpdir(), 'composio-shared-'));
 	// The sandbox servers in their tests' build, so the suites can drive them over /_emulator and /_scripted.
 	// Connect Links stay on 127.0.0.1: the extension opens them through the editor's forwarding route.
-	const sandbox = new TestSandbox();
+	// The emulator lists a catalog of Composio's size, so nothing that reads the whole of it goes unnoticed.
+	const sandbox = new TestSandbox({ emulator: { catalogSize: 1200 } });
 	await sandbox.start();
 	const server = await startCodeServer({ verbose: process.env.COMPOSIO_TEST_VERBOSE === '1', env: { COMPOSIO_TEST_SHARED: shared, ...sandbox.env }, developmentPayload: true });
 	const browser = await launchBrowser();

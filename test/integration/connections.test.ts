@@ -13,7 +13,7 @@ import type { ConnectResult } from '../../src/vscode/connections/connectionComma
 import type { ConnectionsNode } from '../../src/vscode/connections/connectionsView';
 import { currentWorkspaceIdentity } from '../../src/vscode/settings/userIdStore';
 import { until } from '../shared/until';
-import { activateExtension, answerWith, ScriptedPrompts } from './helpers';
+import { activateExtension, answerWith, sandboxRequests, ScriptedPrompts } from './helpers';
 import { submitConnectPage } from '../shared/connectPage';
 import { emulatorAdmin, OpenExternalRecorder, ScriptedPicker } from './pickers';
 
@@ -128,6 +128,25 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 		}
 		assert.equal(shown.items[0]?.label, 'Not connected', 'grouped under a separator');
 		assert.equal(opener.urls.length, 0);
+	});
+
+	it('Connect App… shows one page of a catalog of Composio’s size and finds the rest by searching', async () => {
+		// The runner's emulator lists 1,200 toolkits (test/editor/runIntegration.ts), 20 a page by default.
+		const picker = new ScriptedPicker(['Catalog App 1100']);
+		answerWith({ picker, prompts: new ScriptedPrompts([]) });
+		await emulatorAdmin(emulatorUrl, 'DELETE', '/requests');
+		await vscode.commands.executeCommand(CommandIds.connectApp);
+		const first = picker.shown[0]?.items.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator) ?? [];
+		assert.ok(first.length > 4 && first.length <= 50, `the first page, not the catalog (${first.length} offered)`);
+		assert.ok(!first.some((i) => i.label === 'Catalog App 1100'), 'the toolkit is beyond the first page');
+		assert.deepEqual(
+			picker.searched.map((s) => [s.query, s.items.some((i) => i.label === 'Catalog App 1100')]),
+			[['Catalog App 1100', true]],
+			'typing its name found it',
+		);
+		const { composio } = await sandboxRequests();
+		const toolkitRequests = composio.filter((r) => /\/toolkits$/.test(r));
+		assert.equal(toolkitRequests.length, 2, `one page to open the picker, one search (${toolkitRequests.join(', ')})`);
 	});
 
 	it('connects Gmail through its Connect Link, showing it as waiting meanwhile, then active in the tree', async () => {

@@ -14,6 +14,8 @@ export interface ShownPick {
  */
 export class ScriptedPicker implements QuickPicker {
 	readonly shown: ShownPick[] = [];
+	/** What the picks searched for (an answer not among the items shown first) and found. */
+	readonly searched: { readonly query: string; readonly items: vscode.QuickPickItem[] }[] = [];
 
 	constructor(private readonly answers: (string | undefined)[]) {}
 
@@ -24,8 +26,15 @@ export class ScriptedPicker implements QuickPicker {
 		if (answer === undefined) {
 			return undefined;
 		}
-		const choosable = list.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator);
-		const found = choosable.find((i) => i.label === answer) ?? choosable.find((i) => i.label.includes(answer));
+		let choosable = list.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator);
+		const match = (): T | undefined => choosable.find((i) => i.label === answer) ?? choosable.find((i) => i.label.includes(answer));
+		if (!match() && options.search) {
+			// The user types the answer: the picker searches for it.
+			const found = (await options.search(answer)) as readonly T[];
+			this.searched.push({ query: answer, items: [...found] });
+			choosable = [...choosable, ...found.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator)];
+		}
+		const found = match();
 		if (!found) {
 			throw new Error(`"${answer}" is not offered in "${options.title}": ${choosable.map((i) => i.label).join(', ')}`);
 		}

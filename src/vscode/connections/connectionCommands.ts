@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { ConnectedAccount, ConnectionOutcome, ConnectRequest, ToolkitStatus, ToolSession } from '../../composio/toolSession';
+import type { ConnectedAccount, ConnectionOutcome, ConnectRequest, ToolSession } from '../../composio/toolSession';
 import { ComposioError } from '../../composio/composioErrors';
-import { ACCOUNT_STATES, accountLabel, accountName, accountState, formatCreated, validateAlias } from '../../composio/connectionSummary';
+import { ACCOUNT_STATES, accountLabel, accountState, formatCreated, validateAlias } from '../../composio/connectionSummary';
 import type { AccountIdentities, AccountIdentity } from '../../composio/accountIdentities';
 import type { ConnectionsModel } from '../../composio/connectionsModel';
 import type { LinkOpener } from '../../composio/linkPolicy';
@@ -11,6 +11,7 @@ import { accountIdFromArg, toolkitFromArg } from './connectionsView';
 import { showError } from '../workbench/errorNotices';
 import type { QuickPicker } from '../workbench/quickPicker';
 import type { UserPrompts } from '../workbench/userPrompts';
+import { toolkitPickItems } from './toolkitPicks';
 
 /** What the connection commands need. */
 export interface ConnectionCommandDeps {
@@ -31,11 +32,6 @@ export interface ConnectResult {
 	readonly toolkit: string;
 	readonly accountId: string;
 	readonly outcome: ConnectionOutcome | { readonly status: 'CANCELLED' };
-}
-
-/** A toolkit in the Connect App picker. */
-export interface ToolkitPickItem extends vscode.QuickPickItem {
-	readonly toolkit?: ToolkitStatus;
 }
 
 /** An account in the Disconnect Account picker. */
@@ -67,10 +63,12 @@ export class ConnectionCommands {
 				await this.deps.model.refresh();
 				name = this.deps.model.toolkitName(slug);
 			} else {
-				const picked = await this.deps.picker.pick(this.toolkitItems(session), {
+				const picked = await this.deps.picker.pick(toolkitPickItems(session, this.deps.model), {
 					title: vscode.l10n.t('Connect App'),
 					placeHolder: vscode.l10n.t('Choose an app to connect (type to search)'),
 					matchOnDescription: true,
+					// Composio's catalog is 1,000+ toolkits: the first page is shown, the rest found by searching.
+					search: (query) => toolkitPickItems(session, this.deps.model, query),
 				});
 				if (!picked?.toolkit) {
 					return undefined;
@@ -213,47 +211,6 @@ export class ConnectionCommands {
 			await this.showFailure(e, what, () => this.disconnectAccount(arg));
 			return false;
 		}
-	}
-
-	/** The Connect App picker's items: the session's toolkits, connected ones first, each saying how it stands. */
-	private async toolkitItems(session: ToolSession): Promise<ToolkitPickItem[]> {
-		const [toolkits] = await Promise.all([this.deps.model.toolkits(session, true), this.deps.model.refresh()]);
-		const accounts = this.deps.model.accounts;
-		const describe = (t: ToolkitStatus): ToolkitPickItem => {
-			const mine = accounts.filter((a) => a.toolkit === t.slug);
-			const active = mine.filter((a) => accountState(a) === 'active');
-			const aliases = active.map((a) => accountName(a, this.deps.model.identity(a.id)?.name)).filter((a): a is string => !!a);
-			const latest = mine[mine.length - 1];
-			let detail: string;
-			if (t.isNoAuth) {
-				detail = vscode.l10n.t('No sign-in needed');
-			} else if (active.length > 0) {
-				const connected = active.length > 1 ? vscode.l10n.t('Connected · {0} accounts', active.length) : vscode.l10n.t('Connected');
-				const named = aliases.length > 0 ? vscode.l10n.t('{0} ({1})', connected, aliases.join(', ')) : connected;
-				detail = vscode.l10n.t('{0} · choose to add another account', named);
-			} else if (latest) {
-				detail = vscode.l10n.t('Not connected · the last attempt is {0}', ACCOUNT_STATES[accountState(latest)].label.toLocaleLowerCase(vscode.env.language));
-			} else {
-				detail = vscode.l10n.t('Not connected');
-			}
-			const connected = t.isNoAuth || active.length > 0;
-			return {
-				label: t.name,
-				description: t.slug,
-				detail,
-				iconPath: connected ? new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed')) : new vscode.ThemeIcon('plug'),
-				toolkit: t,
-			};
-		};
-		const byName = (a: ToolkitStatus, b: ToolkitStatus): number => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' });
-		const isConnected = (t: ToolkitStatus): boolean => t.isNoAuth || accounts.some((a) => a.toolkit === t.slug && accountState(a) === 'active');
-		const connected = toolkits.filter(isConnected).sort(byName);
-		const others = toolkits.filter((t) => !isConnected(t)).sort(byName);
-		const separator = (label: string): ToolkitPickItem => ({ label, kind: vscode.QuickPickItemKind.Separator });
-		return [
-			...(connected.length > 0 ? [separator(vscode.l10n.t('Connected')), ...connected.map(describe)] : []),
-			...(others.length > 0 ? [separator(vscode.l10n.t('Not connected')), ...others.map(describe)] : []),
-		];
 	}
 
 	private async askAlias(name: string, existing: readonly ConnectedAccount[]): Promise<string | undefined> {

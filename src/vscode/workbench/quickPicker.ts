@@ -6,7 +6,15 @@ export interface PickOptions {
 	readonly placeHolder: string;
 	readonly matchOnDescription?: boolean;
 	readonly matchOnDetail?: boolean;
+	/**
+	 * Asks for more items as the user types (a catalog too large to list): the results, always
+	 * shown, take the place of the items that do not match. Called after a pause in typing.
+	 */
+	readonly search?: (query: string) => Promise<readonly vscode.QuickPickItem[]>;
 }
+
+/** The pause in typing after which `PickOptions.search` is called. */
+const SEARCH_PAUSE_MS = 250;
 
 /**
  * Quick picks the extension shows. Behind an interface (like UserPrompts) so tests inside the
@@ -56,12 +64,51 @@ export class VsCodeQuickPicker implements QuickPicker {
 				}),
 				qp.onDidHide(() => finish(undefined)),
 			];
+			let initial: readonly T[] = [];
+			const search = options.search;
+			if (search) {
+				let timer: ReturnType<typeof setTimeout> | undefined;
+				let asked = 0;
+				subscriptions.push(
+					qp.onDidChangeValue((value) => {
+						clearTimeout(timer);
+						const query = value.trim();
+						const mine = ++asked;
+						if (!query) {
+							qp.items = initial;
+							qp.busy = false;
+							return;
+						}
+						timer = setTimeout(() => {
+							qp.busy = true;
+							search(query).then(
+								(found) => {
+									if (mine === asked && !settled) {
+										const shown = new Set(initial.map((i) => i.label));
+										const more = (found as readonly T[]).filter((i) => i.kind !== vscode.QuickPickItemKind.Separator && !shown.has(i.label));
+										qp.items = [...initial, ...more.map((i) => ({ ...i, alwaysShow: true }))];
+										qp.busy = false;
+									}
+								},
+								() => {
+									if (mine === asked && !settled) {
+										qp.busy = false;
+									}
+								},
+							);
+						}, SEARCH_PAUSE_MS);
+					}),
+					{ dispose: () => clearTimeout(timer) },
+				);
+			}
 			if (Array.isArray(items)) {
-				qp.items = items as readonly T[];
+				initial = items as readonly T[];
+				qp.items = initial;
 			} else {
 				qp.busy = true;
 				(items as Promise<readonly T[]>).then(
 					(loaded) => {
+						initial = loaded;
 						qp.items = loaded;
 						qp.busy = false;
 					},

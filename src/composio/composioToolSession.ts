@@ -11,7 +11,7 @@ import type { Logger } from '../common/logger';
 import type { ComposioSdk } from './composioClientFactory';
 import { type ComposioError, toComposioError } from './composioErrors';
 import { pollConnection } from './connectionPoller';
-import { readAllPages } from './pagination';
+import { type Page, readAllPages } from './pagination';
 import type { Reconnections } from './reconnect';
 import { parseAccount, parseConnectRequest, parseExecution, parsePage, parseToolkit } from './sdkResponses';
 import type {
@@ -167,13 +167,7 @@ export class ComposioToolSession implements ToolSession {
 
 	async toolkits(): Promise<ToolkitStatus[]> {
 		try {
-			return await readAllPages(
-				async (cursor) => {
-					const page = parsePage(await this.session.toolkits({ ...(cursor ? { cursor } : {}), ...(this.deps.pageSize ? { limit: this.deps.pageSize } : {}) }), 'cursor');
-					return { items: page.items.flatMap((item) => parseToolkit(item) ?? []), next: page.next };
-				},
-				(t) => t.slug,
-			);
+			return await readAllPages((cursor) => this.toolkitPage({ ...(cursor ? { cursor } : {}), ...(this.deps.pageSize ? { limit: this.deps.pageSize } : {}) }), (t) => t.slug);
 		} catch (e) {
 			throw this.asComposioError('listing toolkits', e);
 		}
@@ -184,9 +178,7 @@ export class ComposioToolSession implements ToolSession {
 		const found: ToolkitStatus[] = [];
 		try {
 			for (let i = 0; i < wanted.length; i += TOOLKIT_PAGE_MAX) {
-				const chunk = wanted.slice(i, i + TOOLKIT_PAGE_MAX);
-				const page = parsePage(await this.session.toolkits({ toolkits: chunk, limit: TOOLKIT_PAGE_MAX }), 'cursor');
-				found.push(...page.items.flatMap((item) => parseToolkit(item) ?? []));
+				found.push(...(await this.toolkitPage({ toolkits: wanted.slice(i, i + TOOLKIT_PAGE_MAX), limit: TOOLKIT_PAGE_MAX })).items);
 			}
 		} catch (e) {
 			throw this.asComposioError('listing toolkits', e);
@@ -195,13 +187,18 @@ export class ComposioToolSession implements ToolSession {
 	}
 
 	async toolkitsPage(query: { readonly search?: string; readonly limit?: number }): Promise<ToolkitStatus[]> {
+		const search = query.search?.trim();
 		try {
-			const search = query.search?.trim();
-			const page = parsePage(await this.session.toolkits({ ...(search ? { search } : {}), limit: Math.min(query.limit ?? TOOLKIT_PAGE_MAX, TOOLKIT_PAGE_MAX) }), 'cursor');
-			return page.items.flatMap((item) => parseToolkit(item) ?? []);
+			return [...(await this.toolkitPage({ ...(search ? { search } : {}), limit: Math.min(query.limit ?? TOOLKIT_PAGE_MAX, TOOLKIT_PAGE_MAX) })).items];
 		} catch (e) {
 			throw this.asComposioError('listing toolkits', e);
 		}
+	}
+
+	/** One page of `session.toolkits()`, read. */
+	private async toolkitPage(query: { toolkits?: string[]; search?: string; limit?: number; cursor?: string }): Promise<Page<ToolkitStatus>> {
+		const page = parsePage(await this.session.toolkits(query), 'cursor');
+		return { items: page.items.flatMap((item) => parseToolkit(item) ?? []), next: page.next };
 	}
 
 	async authorize(toolkit: string, options: { alias?: string; callbackUrl?: string } = {}): Promise<ConnectRequest> {

@@ -96,7 +96,7 @@ export interface ToolSession {
 	toolTags(toolSlug: string): readonly string[] | undefined;
 	/** Runs a tool through the session. Transport failures throw ComposioError; the tool's own failure is in `error`. */
 	execute(toolSlug: string, args: Record<string, unknown>, options?: { account?: string; signal?: AbortSignal }): Promise<ToolExecutionResult>;
-	/** Every toolkit the session can use, all pages, with this user's connection state. Composio's catalog is 1,000+ toolkits: for the picker only. */
+	/** Every toolkit the session can use, all pages, with this user's connection state. Composio's catalog is 1,000+ toolkits, about 50 requests: the extension itself reads `toolkitsNamed` and `toolkitsPage`. */
 	toolkits(): Promise<ToolkitStatus[]>;
 	/** The named toolkits of the session (names, logos, connection state): one request for up to 50, the most a page holds. */
 	toolkitsNamed(slugs: readonly string[]): Promise<ToolkitStatus[]>;

@@ -36,7 +36,7 @@ export class TranscriptView {
 	private readonly nodes = new Map<string, { item: Item; el: HTMLElement }>();
 	private readonly dirtyText = new Set<string>();
 	/** Streaming answers: how much of the text is rendered for good, and the nodes of the rest. */
-	private readonly streams = new Map<string, { settled: number; settledText: string; tail: ChildNode[] }>();
+	private readonly streams = new Map<string, { settledText: string; tail: ChildNode[] }>();
 	private frame: number | undefined;
 	/** The opened conversation's items not rendered yet, oldest first (see `setItems`). */
 	private earlier: Item[] = [];
@@ -283,17 +283,17 @@ export class TranscriptView {
 	private renderStreaming(id: string, body: Element, text: string): void {
 		let stream = this.streams.get(id);
 		if (!stream || !text.startsWith(stream.settledText)) {
-			stream = { settled: 0, settledText: '', tail: [] };
+			stream = { settledText: '', tail: [] };
 			this.streams.set(id, stream);
 			body.replaceChildren();
 		}
 		for (const child of stream.tail) {
 			child.remove();
 		}
-		const settled = settledLength(text, stream.settled);
-		if (settled > stream.settled) {
-			body.append(this.items.markdown(text.slice(stream.settled, settled)));
-			stream.settled = settled;
+		const from = stream.settledText.length;
+		const settled = settledLength(text, from);
+		if (settled > from) {
+			body.append(this.items.markdown(text.slice(from, settled)));
 			stream.settledText = text.slice(0, settled);
 		}
 		const tail = this.items.markdown(text.slice(settled));
@@ -316,7 +316,7 @@ export class TranscriptView {
 		for (const child of stream.tail) {
 			child.remove();
 		}
-		body.append(this.items.markdown(text.slice(stream.settled)));
+		body.append(this.items.markdown(text.slice(stream.settledText.length)));
 	}
 
 	private nearEnd(): boolean {

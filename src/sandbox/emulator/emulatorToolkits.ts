@@ -159,7 +159,6 @@ export const AUTH_CONFIGS: readonly AuthConfigDef[] = TOOLKITS.flatMap((tk): Aut
 	];
 });
 
-/** Looks a toolkit up by slug (case-insensitive). */
 /**
  * A catalog of Composio's size for listing: the simulated toolkits, then generated ones up to
  * `size` (`catalog-app-0001`, …). The generated ones are only listed (names, logos, paging):
@@ -177,6 +176,7 @@ export function listedCatalog(size: number): readonly ToolkitDef[] {
 	return [...TOOLKITS, ...generated];
 }
 
+/** Looks a toolkit up by slug (case-insensitive). */
 export function findToolkit(slug: string): ToolkitDef | undefined {
 	const s = slug.toLowerCase();
 	return TOOLKITS.find((t) => t.slug === s);

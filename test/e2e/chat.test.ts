@@ -122,7 +122,15 @@ describe('In-chat authentication in the real workbench (browser) @floor', functi
 		await until(async () => {
 			const [box, view] = [await buttons.boundingBox(), await transcript.boundingBox()];
 			return box !== null && view !== null && box.height > 0 && box.y >= view.y && box.y + box.height <= view.y + view.height;
-		}, 'the approval buttons in view');
+		}, 'the approval buttons in view').catch(async (e: unknown) => {
+			const where = await transcript.evaluate((el) => {
+				const t = el as unknown as { scrollTop: number; scrollHeight: number; clientHeight: number; children: ArrayLike<unknown>; getAttribute(n: string): string | null };
+				return `scrollTop ${t.scrollTop}, scrollHeight ${t.scrollHeight}, clientHeight ${t.clientHeight}, ${t.children.length} items, aria-busy ${t.getAttribute('aria-busy')}`;
+			});
+			console.log(`      approval buttons ${JSON.stringify(await buttons.boundingBox())}, transcript ${JSON.stringify(await transcript.boundingBox())}: ${where}`);
+			await screenshot(wb.page, 'approval-card-not-in-view').catch(() => undefined);
+			throw e;
+		});
 		await wb.page.mouse.move(700, 450);
 		await screenshot(wb.page, 'approval-card', { publish: true });
 		// Keyboard only: focus Deny and press Enter.

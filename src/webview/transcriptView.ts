@@ -12,6 +12,7 @@ import { h } from './dom';
 import { toolAction } from '../common/toolkitNames';
 import { needsWholeRender, settledLength } from './streamingText';
 import { authStatus, TranscriptItems } from './transcriptItems';
+import { TranscriptScroll } from './transcriptScroll';
 
 type Item = TranscriptItem;
 type ItemOf<K extends Item['kind']> = Extract<Item, { kind: K }>;
@@ -41,8 +42,7 @@ export class TranscriptView {
 	/** The opened conversation's items not rendered yet, oldest first (see `setItems`). */
 	private earlier: Item[] = [];
 	private idle: number | undefined;
-	private settleToken = 0;
-	private atEnd = true;
+	private readonly scroll: TranscriptScroll;
 	private readonly t: ChatStrings;
 	private readonly items: TranscriptItems;
 
@@ -50,16 +50,11 @@ export class TranscriptView {
 		this.t = host.strings;
 		this.items = new TranscriptItems(host.strings, host.language);
 		this.element = h('div', { class: 'transcript', role: 'log', 'aria-label': this.t.conversation, tabindex: '0' });
+		this.scroll = new TranscriptScroll(this.element);
 		this.element.addEventListener('click', (e) => this.onClick(e));
-		for (const userScroll of ['wheel', 'pointerdown', 'keydown', 'touchstart'] as const) {
-			this.element.addEventListener(userScroll, () => this.settleToken++, { passive: true });
-		}
-		// Whether the reader is at the newest item, so a resize (the view made smaller, a panel
-		// opened below it) keeps them there instead of leaving them mid-conversation.
 		this.element.addEventListener(
 			'scroll',
 			() => {
-				this.atEnd = this.nearEnd();
 				// Near the top with earlier items still to come: bring the next ones in now.
 				if (this.earlier.length > 0 && this.element.scrollTop < this.element.clientHeight) {
 					this.renderEarlier(FIRST_BATCH);
@@ -73,7 +68,6 @@ export class TranscriptView {
 				this.renderAllEarlier();
 			}
 		});
-		new ResizeObserver(() => this.scrollToEnd(this.atEnd)).observe(this.element);
 	}
 
 	get isEmpty(): boolean {
@@ -90,13 +84,14 @@ export class TranscriptView {
 		this.dirtyText.clear();
 		this.streams.clear();
 		this.cancelEarlier();
+		this.scroll.reset();
 		this.element.replaceChildren();
 		this.earlier = [...items];
 		// The newest first, in batches, until they fill the view twice (or are all shown).
 		do {
 			this.renderEarlier(FIRST_BATCH);
 		} while (this.earlier.length > 0 && this.element.scrollHeight < 2 * this.element.clientHeight);
-		this.settleAtEnd();
+		this.scroll.settleAtEnd();
 		this.scheduleEarlier();
 	}
 
@@ -108,6 +103,7 @@ export class TranscriptView {
 			const item = this.earlier.pop() as Item;
 			const el = this.items.render(item);
 			this.nodes.set(item.id, { item, el });
+			this.scroll.watch(el);
 			els.push(el);
 		}
 		if (els.length === 0) {
@@ -159,32 +155,6 @@ export class TranscriptView {
 		return true;
 	}
 
-	/**
-	 * Scrolls to the newest item and keeps it there while layout settles: off-screen items have
-	 * an estimated height until they are first rendered (content-visibility), so the real end
-	 * is known only after the items near it are laid out. Stops when the height holds still,
-	 * or as soon as the user scrolls, clicks or types in the transcript.
-	 */
-	private settleAtEnd(): void {
-		const token = ++this.settleToken;
-		let lastHeight = -1;
-		let steady = 0;
-		this.scrollToEnd(true);
-		const step = (frame: number): void => {
-			if (token !== this.settleToken || frame > 30) {
-				return;
-			}
-			this.scrollToEnd(true);
-			const height = this.element.scrollHeight;
-			steady = height === lastHeight ? steady + 1 : 0;
-			lastHeight = height;
-			if (steady < 2) {
-				requestAnimationFrame(() => step(frame + 1));
-			}
-		};
-		requestAnimationFrame(() => step(0));
-	}
-
 	add(item: Item): void {
 		if (this.nodes.has(item.id)) {
 			this.update(item);
@@ -193,11 +163,16 @@ export class TranscriptView {
 		if (this.replaceEarlier(item)) {
 			return;
 		}
-		const stick = this.nearEnd();
+		// The user's own message brings the view to the end; anything else only if the reader is there.
 		const el = this.items.render(item);
 		this.nodes.set(item.id, { item, el });
+		this.scroll.watch(el);
 		this.element.append(el);
-		this.scrollToEnd(stick);
+		if (item.kind === 'user') {
+			this.scroll.toEnd();
+		} else {
+			this.scroll.follow();
+		}
 		if (item.kind === 'tool' && item.status === 'awaitingApproval') {
 			this.askForApproval(item, el);
 		}
@@ -213,7 +188,6 @@ export class TranscriptView {
 			this.add(item);
 			return;
 		}
-		const stick = this.nearEnd();
 		const previous = node.item;
 		node.item = item;
 		if (item.kind === 'assistant' && previous.kind === 'assistant') {
@@ -222,6 +196,8 @@ export class TranscriptView {
 			this.renderDirtyText();
 		} else {
 			const el = this.items.render(item);
+			this.scroll.unwatch(node.el);
+			this.scroll.watch(el);
 			node.el.replaceWith(el);
 			node.el = el;
 		}
@@ -231,7 +207,7 @@ export class TranscriptView {
 		if (item.kind === 'tool' && previous.kind === 'tool' && item.status !== previous.status && item.status === 'failed') {
 			this.host.announce(format(this.t.toolFailedAnnouncement, this.items.app(item.toolkit)));
 		}
-		this.scrollToEnd(stick);
+		this.scroll.follow();
 		if (item.kind === 'tool' && previous.kind === 'tool' && item.status !== previous.status && item.status === 'awaitingApproval') {
 			this.askForApproval(item, node.el);
 		}
@@ -243,7 +219,7 @@ export class TranscriptView {
 	 */
 	private askForApproval(item: ItemOf<'tool'>, el: HTMLElement): void {
 		this.host.announce(format(this.t.approvalNeededAnnouncement, this.items.app(item.toolkit), toolAction(item.name, item.toolkit).toLowerCase()));
-		(el.querySelector('.approval-buttons') ?? el).scrollIntoView({ block: 'nearest' });
+		this.scroll.pin(el.querySelector('.approval-buttons') ?? el);
 	}
 
 	/** Appends streamed text to an assistant item; rendered on the next animation frame. */
@@ -256,9 +232,8 @@ export class TranscriptView {
 		this.dirtyText.add(itemId);
 		this.frame ??= requestAnimationFrame(() => {
 			this.frame = undefined;
-			const stick = this.nearEnd();
 			this.renderDirtyText();
-			this.scrollToEnd(stick);
+			this.scroll.follow();
 		});
 	}
 
@@ -317,17 +292,6 @@ export class TranscriptView {
 			child.remove();
 		}
 		body.append(this.items.markdown(text.slice(stream.settledText.length)));
-	}
-
-	private nearEnd(): boolean {
-		const el = this.element;
-		return el.scrollHeight - el.scrollTop - el.clientHeight < 48;
-	}
-
-	private scrollToEnd(stick: boolean): void {
-		if (stick) {
-			this.element.scrollTop = this.element.scrollHeight;
-		}
 	}
 
 	private onClick(e: MouseEvent): void {

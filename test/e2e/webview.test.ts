@@ -107,4 +107,54 @@ describe('Chat webview rendering (chromium, same document and CSP as in VS Code)
 		await view.settle();
 		assert.equal(await live.locator('.message-body').innerHTML(), await page.locator('[data-id="whole"] .message-body').innerHTML());
 	});
+	it('keeps the reader at the end as tall items arrive, leaves one who scrolled up in place, and brings approval buttons into view', async () => {
+		const page = view.page;
+		await view.send({ type: 'conversation', id: 'follow', title: 'Follow', items: sampleTranscript(40), state: 'running' });
+		await view.settle();
+		const transcript = page.locator('.transcript');
+		const where = async (): Promise<{ fromEnd: number; top: number }> =>
+			transcript.evaluate((el) => {
+				const t = el as unknown as { scrollTop: number; scrollHeight: number; clientHeight: number };
+				return { fromEnd: t.scrollHeight - t.scrollTop - t.clientHeight, top: t.scrollTop };
+			});
+		const frames = async (): Promise<void> => {
+			// Three rendering updates: an appended item is laid out for real (not at its estimated height) by then.
+			await page.evaluate(
+				() =>
+					new Promise<void>((resolve) => {
+						const w = globalThis as unknown as { requestAnimationFrame(cb: () => void): void };
+						w.requestAnimationFrame(() => w.requestAnimationFrame(() => w.requestAnimationFrame(() => resolve())));
+					}),
+			);
+		};
+		const tall = Array.from({ length: 30 }, (_, i) => `Paragraph ${i + 1} of a long answer, long enough to wrap onto a second line in a narrow view.`).join('\n\n');
+		// At the end: a tall answer, and a tall tool card replacing a short one, leave the reader at the end.
+		await view.send({ type: 'itemAdded', conversationId: 'follow', item: { kind: 'assistant', id: 'tall', at: Date.now(), text: tall } });
+		await frames();
+		await until(async () => (await where()).fromEnd < 2, 'the end after a tall answer');
+		await view.send({ type: 'itemAdded', conversationId: 'follow', item: { kind: 'tool', id: 'grow', at: Date.now(), name: 'GITHUB_LIST_ISSUES', toolkit: 'github', args: '{}', status: 'running' } });
+		await view.send({ type: 'itemUpdated', conversationId: 'follow', item: { kind: 'tool', id: 'grow', at: Date.now(), name: 'GITHUB_LIST_ISSUES', toolkit: 'github', args: '{}', status: 'failed', error: tall } });
+		await frames();
+		await until(async () => (await where()).fromEnd < 2, 'the end after a card grew');
+		// The reader scrolls up: a new answer does not move them.
+		await transcript.hover();
+		await page.mouse.wheel(0, -1500);
+		await until(async () => (await where()).fromEnd > 1000, 'scrolled up');
+		const before = (await where()).top;
+		await view.send({ type: 'itemAdded', conversationId: 'follow', item: { kind: 'assistant', id: 'later', at: Date.now(), text: tall } });
+		await frames();
+		assert.equal((await where()).top, before, 'the reader who scrolled up stays where they are');
+		// A question for them arrives below: its buttons come into view, laid out at their real size.
+		await view.send({
+			type: 'itemAdded',
+			conversationId: 'follow',
+			item: { kind: 'tool', id: 'ask', at: Date.now(), name: 'GMAIL_SEND_EMAIL', toolkit: 'gmail', args: '{}', status: 'awaitingApproval', approval: [{ tool: 'GMAIL_SEND_EMAIL', toolkit: 'gmail', args: JSON.stringify({ recipient_email: 'dana@acme.dev', subject: 'The build', body: tall.slice(0, 400) }) }] },
+		});
+		await frames();
+		const buttons = page.locator('[data-id="ask"] .approval-buttons');
+		await until(async () => {
+			const [box, frame] = [await buttons.boundingBox(), await transcript.boundingBox()];
+			return box !== null && frame !== null && box.height > 0 && box.y >= frame.y && box.y + box.height <= frame.y + frame.height;
+		}, 'the approval buttons inside the transcript\'s visible box');
+	});
 });

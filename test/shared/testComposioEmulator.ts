@@ -155,7 +155,7 @@ export class TestComposioEmulator extends ComposioEmulator {
 
 	/** Every connected account the emulator holds, of every user, as Composio's API shows one. */
 	accounts(): ReturnType<typeof accountJson>[] {
-		return this.store.accounts().map(accountJson);
+		return this.store.accounts().map((a) => accountJson(a, this.store.authConfigs));
 	}
 
 	/** Forces an account's status (e.g. 'EXPIRED', 'REVOKED', 'FAILED') with an optional reason. */
@@ -331,7 +331,7 @@ export class TestComposioEmulator extends ComposioEmulator {
 				throw error;
 			}
 			const link = this.store.findLink(token);
-			sendJson(res, 200, { account: link ? accountJson(this.store.requireAccount(link.accountId)) : null });
+			sendJson(res, 200, { account: link ? accountJson(this.store.requireAccount(link.accountId), this.store.authConfigs) : null });
 		} else if (/^\/accounts\/[^/]+\/status$/.test(path) && method === 'POST') {
 			const id = decodePathPart(path.split('/')[2] ?? '');
 			const status = record.status;
@@ -339,11 +339,11 @@ export class TestComposioEmulator extends ComposioEmulator {
 				throw new ApiError(400, `Unknown status '${String(status)}'`);
 			}
 			this.store.setStatus(id, status, optString(record, 'reason'));
-			sendJson(res, 200, { account: accountJson(this.store.requireAccount(id)) });
+			sendJson(res, 200, { account: accountJson(this.store.requireAccount(id), this.store.authConfigs) });
 		} else if (/^\/accounts\/[^/]+\/profile$/.test(path) && method === 'POST') {
 			const id = decodePathPart(path.split('/')[2] ?? '');
 			this.store.setProfile(id, { ...(optString(record, 'identity') ? { identity: optString(record, 'identity') } : {}), ...(typeof record.fails === 'boolean' ? { fails: record.fails } : {}) });
-			sendJson(res, 200, { account: accountJson(this.store.requireAccount(id)) });
+			sendJson(res, 200, { account: accountJson(this.store.requireAccount(id), this.store.authConfigs) });
 		} else if (path === '/accounts' && method === 'POST') {
 			const userId = optString(record, 'userId');
 			const toolkit = optString(record, 'toolkit');
@@ -351,7 +351,7 @@ export class TestComposioEmulator extends ComposioEmulator {
 				throw new ApiError(400, "'userId' and 'toolkit' are required");
 			}
 			const id = this.seedAccount(userId, toolkit, optString(record, 'alias'));
-			sendJson(res, 201, { id, account: accountJson(this.store.requireAccount(id)) });
+			sendJson(res, 201, { id, account: accountJson(this.store.requireAccount(id), this.store.authConfigs) });
 		} else if (/^\/users\/[^/]+\/emails$/.test(path) && method === 'POST') {
 			const userId = decodePathPart(path.split('/')[2] ?? '');
 			const list = Array.isArray(record.emails) ? (record.emails as unknown[]) : undefined;
@@ -368,7 +368,7 @@ export class TestComposioEmulator extends ComposioEmulator {
 			sendJson(res, 201, { ids });
 		} else if (path === '/accounts' && method === 'GET') {
 			const userId = query.get('user_id');
-			sendJson(res, 200, { accounts: this.store.accounts().filter((a) => !userId || a.userId === userId).map(accountJson) });
+			sendJson(res, 200, { accounts: this.store.accounts().filter((a) => !userId || a.userId === userId).map((a) => accountJson(a, this.store.authConfigs)) });
 		} else {
 			sendError(res, 404, `Admin route ${method} /_emulator${path} not found`);
 		}

@@ -17,7 +17,7 @@ import { EmulatorMcp, mcpSessionId } from './emulatorMcp';
 import { ApiError, decodePathPart, parseJsonBody, readBody, sendError, sendHtml, sendJson } from './emulatorHttp';
 import { systemClock, type Clock } from '../../common/clock';
 import { EmulatorStore, LinkUnavailableError, type AccountRecord, type LinkProblem } from './emulatorStore';
-import { findAuthConfig, findToolkit, listedCatalog, TOOLKITS } from './emulatorToolkits';
+import { findToolkit, listedCatalog, TOOLKITS } from './emulatorToolkits';
 
 /** How to run the emulator. */
 export interface ComposioEmulatorOptions {
@@ -261,7 +261,7 @@ export class ComposioEmulator {
 		const link = this.store.findLink(token);
 		const account = link ? this.store.getAccount(link.accountId) : undefined;
 		const toolkit = account ? findToolkit(account.toolkit) : undefined;
-		const config = account ? findAuthConfig(account.authConfigId) : undefined;
+		const config = account ? this.store.authConfigs.find(account.authConfigId) : undefined;
 		const problem: LinkProblem | undefined = !link || !account || !toolkit || !config ? 'unknown' : this.store.linkProblem(link);
 		if (problem || !link || !account || !toolkit || !config) {
 			const status = problem === 'expired' ? 410 : problem === 'used' ? 409 : 404;
@@ -301,7 +301,7 @@ export class ComposioEmulator {
 			res.end();
 			return;
 		}
-		sendHtml(res, 200, renderResultPage(toolkit, decision === 'authorize' ? 'authorized' : 'denied', completed.account.statusReason ?? undefined));
+		sendHtml(res, 200, renderResultPage(toolkit, completed.account.status === 'ACTIVE' ? 'authorized' : 'denied', completed.account.statusReason ?? undefined));
 	}
 
 	/** The callback URL with `status` and `connected_account_id` added, or undefined unless it is http(s). */

@@ -29,7 +29,8 @@ import { ApiError, decodeCursor, decodePathPart, newId, optString, paginate, par
 import { isRecord } from '../../common/isRecord';
 import { assistivePrompt, candidateAccounts, displayedAccount, enabledToolkits, parseSessionConfig, sessionJson, sessionTools, toolJson, usable, type SessionJson } from './emulatorSessions';
 import { isAccountStatus, toolkitNotFound, type AccountRecord, type EmulatorStore } from './emulatorStore';
-import { APP_TOOLS, AUTH_CONFIGS, findAuthConfig, findToolkit, type AuthConfigDef, type AuthScheme, type ToolkitDef } from './emulatorToolkits';
+import { authConfigJson, createdAuthConfigJson, toolkitDetailJson, type AuthConfigRecord, type EmulatorAuthConfigs } from './emulatorAuthConfigs';
+import { findToolkit, type AuthScheme, type ToolkitDef } from './emulatorToolkits';
 
 type Params = Record<string, string>;
 type RouteHandler = (ctx: RouteContext) => Promise<void> | void;
@@ -103,14 +104,13 @@ function accountState(a: AccountRecord, scheme: AuthScheme): ConnectedAccountRet
 type StateOptional<T extends { state: unknown }> = Omit<T, 'state'> & Partial<Pick<T, 'state'>>;
 
 /** A connected account as `GET /connected_accounts/{id}` answers it (`ConnectedAccountRetrieveResponse`). */
-export function accountJson(a: AccountRecord): StateOptional<ConnectedAccountRetrieveResponse> {
+export function accountJson(a: AccountRecord, configs: EmulatorAuthConfigs): StateOptional<ConnectedAccountRetrieveResponse> {
 	// The single-account answer carries the deprecated `params` as well; list items do not.
-	return { ...accountListItem(a), params: {} };
+	return { ...accountListItem(a, configs.find(a.authConfigId)), params: {} };
 }
 
 /** A connected account as an item of `GET /connected_accounts` (`ConnectedAccountListResponse.Item`). */
-function accountListItem(a: AccountRecord): StateOptional<ConnectedAccountListResponse.Item> {
-	const config = findAuthConfig(a.authConfigId);
+function accountListItem(a: AccountRecord, config: AuthConfigRecord | undefined): StateOptional<ConnectedAccountListResponse.Item> {
 	const scheme = config?.authScheme ?? 'OAUTH2';
 	const state = accountState(a, scheme);
 	return {
@@ -122,7 +122,7 @@ function accountListItem(a: AccountRecord): StateOptional<ConnectedAccountListRe
 		status_reason: a.statusReason,
 		is_disabled: a.isDisabled,
 		toolkit: { slug: a.toolkit },
-		auth_config: { id: a.authConfigId, auth_scheme: scheme, is_composio_managed: config?.isComposioManaged ?? true, is_disabled: false },
+		auth_config: { id: a.authConfigId, auth_scheme: scheme, is_composio_managed: config?.isComposioManaged ?? true, is_disabled: config?.status === 'DISABLED' },
 		...(state ? { state } : {}),
 		data: {},
 		test_request_endpoint: '',
@@ -221,10 +221,7 @@ export class EmulatorApi {
 			if (!authConfigId || !userId) {
 				throw new ApiError(400, "'auth_config_id' and 'user_id' are required");
 			}
-			const config = findAuthConfig(authConfigId);
-			if (!config) {
-				throw new ApiError(404, `Auth config '${authConfigId}' not found`, 'Use an auth config id listed by GET /api/v3.1/auth_configs.', 'AuthConfig_NotFound');
-			}
+			const config = this.store.authConfigs.require(authConfigId);
 			const { account, link, redirectUrl } = this.store.initiate({
 				userId,
 				toolkit: config.toolkit,
@@ -234,7 +231,10 @@ export class EmulatorApi {
 			});
 			sendJson(res, 201, { link_token: link.token, redirect_url: redirectUrl, expires_at: link.expiresAt, connected_account_id: account.id } satisfies LinkCreateResponse);
 		});
-		this.route('GET', '/connected_accounts/{id}', ({ res, params }) => sendJson(res, 200, accountJson(this.store.requireAccount(params.id ?? ''))));
+		this.route('GET', '/connected_accounts/{id}', ({ res, params }) => {
+			const account = this.store.requireAccount(params.id ?? '');
+			sendJson(res, 200, accountJson(account, this.store.authConfigs));
+		});
 		this.route('DELETE', '/connected_accounts/{id}', ({ res, params }) => {
 			this.store.deleteAccount(params.id ?? '');
 			sendJson(res, 200, { success: true } satisfies ConnectedAccountDeleteResponse);
@@ -259,45 +259,49 @@ export class EmulatorApi {
 		});
 
 		this.route('GET', '/auth_configs', ({ res, query }) => {
-			const toolkit = query.get('toolkit_slug')?.toLowerCase();
 			const managed = query.get('is_composio_managed');
-			const search = query.get('search')?.toLowerCase();
-			const items = AUTH_CONFIGS.filter((c) => !toolkit || c.toolkit === toolkit)
-				.filter((c) => managed === null || managed === '' || String(c.isComposioManaged) === managed)
-				.filter((c) => !search || `${c.name} ${c.toolkit} ${c.id}`.toLowerCase().includes(search))
+			const items = this.store.authConfigs
+				.list({
+					toolkit: query.get('toolkit_slug')?.toLowerCase() || undefined,
+					managed: managed === 'true' ? true : managed === 'false' ? false : undefined,
+					search: query.get('search') ?? undefined,
+					showDisabled: query.get('show_disabled') === 'true',
+				})
 				.map((c) => this.authConfigJson(c));
 			sendJson(res, 200, paginate(items, decodeCursor(query.get('cursor') ?? undefined), parseLimit(query.get('limit') ?? undefined, 50, 1000)) satisfies AuthConfigListResponse);
 		});
+		this.route('POST', '/auth_configs', ({ res, body }) => {
+			const config = this.store.authConfigs.create(body);
+			sendJson(res, 201, createdAuthConfigJson(config));
+		});
 		this.route('GET', '/auth_configs/{id}', ({ res, params }) => {
-			const config = findAuthConfig(params.id ?? '');
-			if (!config) {
-				throw new ApiError(404, `Auth config '${params.id ?? ''}' not found`, 'Use an auth config id listed by GET /api/v3.1/auth_configs.', 'AuthConfig_NotFound');
+			sendJson(res, 200, this.authConfigJson(this.store.authConfigs.require(params.id ?? '')) satisfies AuthConfigRetrieveResponse);
+		});
+		this.route('PATCH', '/auth_configs/{id}', ({ res, params, body }) => {
+			sendJson(res, 200, this.authConfigJson(this.store.authConfigs.update(params.id ?? '', body)));
+		});
+		this.route('DELETE', '/auth_configs/{id}', ({ res, params }) => {
+			this.store.authConfigs.delete(params.id ?? '');
+			sendJson(res, 200, {});
+		});
+		this.route('PATCH', '/auth_configs/{id}/{status}', ({ res, params }) => {
+			const status = params.status;
+			if (status !== 'ENABLED' && status !== 'DISABLED') {
+				throw new ApiError(400, `Status must be ENABLED or DISABLED, not '${status ?? ''}'`);
 			}
-			sendJson(res, 200, this.authConfigJson(config) satisfies AuthConfigRetrieveResponse);
+			sendJson(res, 200, this.authConfigJson(this.store.authConfigs.setStatus(params.id ?? '', status)));
+		});
+		this.route('GET', '/toolkits/{slug}', ({ res, params }) => {
+			const tk = findToolkit(params.slug ?? '');
+			if (!tk) {
+				throw toolkitNotFound(params.slug ?? '');
+			}
+			sendJson(res, 200, toolkitDetailJson(tk));
 		});
 	}
 
-	private authConfigJson(c: AuthConfigDef): AuthConfigRetrieveResponse & AuthConfigListResponse.Item {
-		const tk = findToolkit(c.toolkit);
-		return {
-			id: c.id,
-			uuid: `00000000-0000-4000-8000-${Buffer.from(c.id).toString('hex').padEnd(12, '0').slice(0, 12)}`,
-			name: c.name,
-			no_of_connections: this.store.accounts().filter((a) => a.authConfigId === c.id).length,
-			status: 'ENABLED',
-			type: c.isComposioManaged ? 'default' : 'custom',
-			toolkit: { slug: c.toolkit, logo: tk?.logo ?? '' },
-			auth_scheme: c.authScheme,
-			is_composio_managed: c.isComposioManaged,
-			is_enabled_for_tool_router: true,
-			created_at: c.createdAt,
-			created_by: 'sandbox',
-			last_updated_at: c.createdAt,
-			credentials: {},
-			expected_input_fields: c.authScheme === 'API_KEY' ? [{ name: 'api_key', displayName: 'API Key', type: 'string', required: true, is_secret: true }] : [],
-			restrict_to_following_tools: [],
-			tool_access_config: { tools_available_for_execution: APP_TOOLS.filter((t) => t.toolkit === c.toolkit).map((t) => t.slug), tools_for_connected_account_creation: [] },
-		};
+	private authConfigJson(c: AuthConfigRecord): ReturnType<typeof authConfigJson> {
+		return authConfigJson(c, this.store.accounts().filter((a) => a.authConfigId === c.id).length);
 	}
 
 	/** A session's toolkits: those it enables, or the whole catalog when it names none. */
@@ -324,7 +328,7 @@ export class EmulatorApi {
 		const enabled = this.enabled(session.config);
 		const items = toolkits.map((tk): SessionToolkitsResponse.Item => {
 			const account = displayedAccount(this.store, session.config, tk.slug);
-			const config = account ? findAuthConfig(account.authConfigId) : undefined;
+			const config = account ? this.store.authConfigs.find(account.authConfigId) : undefined;
 			return {
 				slug: tk.slug,
 				name: tk.name,
@@ -421,7 +425,7 @@ export class EmulatorApi {
 				const diff = Date.parse(a[orderBy]) - Date.parse(b[orderBy]) || a.seq - b.seq;
 				return ascending ? diff : -diff;
 			})
-			.map(accountListItem);
+			.map((a) => accountListItem(a, this.store.authConfigs.find(a.authConfigId)));
 		sendJson(res, 200, paginate(items, decodeCursor(query.get('cursor') ?? undefined), parseLimit(query.get('limit') ?? undefined, 20, 1000)) satisfies Omit<ConnectedAccountListResponse, 'items'> & { items: Array<StateOptional<ConnectedAccountListResponse.Item>> });
 	}
 

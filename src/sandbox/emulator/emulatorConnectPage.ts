@@ -5,7 +5,8 @@
  * Every dynamic value goes through `escapeHtml`.
  */
 import { escapeHtml } from './emulatorHttp';
-import type { AuthConfigDef, ToolkitDef } from './emulatorToolkits';
+import type { AuthConfigRecord } from './emulatorAuthConfigs';
+import type { ToolkitDef } from './emulatorToolkits';
 
 const STYLE = `
 :root { color-scheme: light dark; --bg: #f4f5f8; --card: #ffffff; --text: #1d1f24; --muted: #5f6570; --border: #dfe2e8; --accent: #5b3df5; --accent-text: #ffffff; --danger: #b42318; --ok: #067647; }
@@ -66,7 +67,7 @@ function minutesLeft(expiresAt: string, now: number): string {
 /** What the Connect page shows. */
 export interface ConnectPageModel {
 	readonly toolkit: ToolkitDef;
-	readonly authConfig: AuthConfigDef;
+	readonly authConfig: Pick<AuthConfigRecord, 'appName' | 'isComposioManaged' | 'scopes'>;
 	readonly userId: string;
 	readonly alias: string | null;
 	readonly expiresAt: string;
@@ -109,6 +110,7 @@ export function renderConnectPage(model: ConnectPageModel): string {
 		(model.alias ? `<dt>Account name</dt><dd>${escapeHtml(model.alias)}</dd>` : '') +
 		`<dt>App</dt><dd>${app}${authConfig.isComposioManaged ? '' : ' (custom app)'}</dd>` +
 		`<dt>Sign-in</dt><dd>${toolkit.authScheme === 'OAUTH2' ? 'OAuth 2.0' : 'API key'}</dd>` +
+		(authConfig.scopes.length > 0 ? `<dt>Scopes</dt><dd><ul class="scopes">${authConfig.scopes.map((sc) => `<li><code>${escapeHtml(sc)}</code></li>`).join('')}</ul></dd>` : '') +
 		'</dl>' +
 		(permissions ? `<p>This will allow ${app} to:</p><ul>${permissions}</ul>` : '') +
 		'<form method="post">' +

@@ -36,7 +36,6 @@ import {
 	TOOL_VERSION,
 	TOOLKITS,
 	findAppTool,
-	findAuthConfig,
 	findToolkit,
 	objectSchema,
 	toolTags,
@@ -253,7 +252,7 @@ export function parseSessionConfig(body: unknown, store: EmulatorStore): Session
 	if (isRecord(body.auth_configs)) {
 		for (const [slug, id] of Object.entries(body.auth_configs)) {
 			const tk = requireKnownToolkit(slug);
-			const config = typeof id === 'string' ? findAuthConfig(id) : undefined;
+			const config = typeof id === 'string' ? store.authConfigs.find(id) : undefined;
 			if (!config) {
 				throw new ApiError(404, `Auth config '${String(id)}' not found`, 'Use an auth config id listed by GET /api/v3.1/auth_configs.', 'AuthConfig_NotFound');
 			}

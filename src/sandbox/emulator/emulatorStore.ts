@@ -11,7 +11,8 @@ import { ApiError, newId } from './emulatorHttp';
 import type { Clock } from '../../common/clock';
 import { isRecord } from '../../common/isRecord';
 import { createUserAppData, simulatedIdentity, type UserAppData } from './emulatorAppData';
-import { defaultAuthConfig, findAuthConfig, findToolkit } from './emulatorToolkits';
+import { EmulatorAuthConfigs, isAuthConfigRecord, seedAuthConfigs, type AuthConfigRecord } from './emulatorAuthConfigs';
+import { findToolkit } from './emulatorToolkits';
 
 /** Connected-account statuses, as Composio names them. */
 export type AccountStatus = 'INITIALIZING' | 'INITIATED' | 'ACTIVE' | 'FAILED' | 'EXPIRED' | 'INACTIVE' | 'REVOKED';
@@ -99,6 +100,8 @@ export interface EmulatorState {
 	links: LinkRecord[];
 	sessions: SessionRecord[];
 	users: Record<string, UserAppData>;
+	/** Every auth config, the built-in ones first; absent in state files from before configs could be made. */
+	authConfigs?: AuthConfigRecord[];
 }
 
 /** How a Connect Link is completed. */
@@ -131,7 +134,7 @@ const WORDS_A = ['red', 'blue', 'quiet', 'swift', 'amber', 'green', 'bright', 'c
 const WORDS_B = ['castle', 'river', 'falcon', 'maple', 'harbor', 'comet', 'meadow', 'canyon', 'lantern', 'orchid'];
 
 function emptyState(): EmulatorState {
-	return { version: 1, seq: 0, accounts: [], links: [], sessions: [], users: {} };
+	return { version: 1, seq: 0, accounts: [], links: [], sessions: [], users: {}, authConfigs: seedAuthConfigs() };
 }
 
 function isState(value: unknown): value is EmulatorState {
@@ -142,7 +145,8 @@ function isState(value: unknown): value is EmulatorState {
 		Array.isArray(value.accounts) &&
 		Array.isArray(value.links) &&
 		Array.isArray(value.sessions) &&
-		isRecord(value.users)
+		isRecord(value.users) &&
+		(value.authConfigs === undefined || (Array.isArray(value.authConfigs) && value.authConfigs.every(isAuthConfigRecord)))
 	);
 }
 
@@ -160,6 +164,12 @@ export class EmulatorStore {
 	private state: EmulatorState = emptyState();
 	/** Changed since the last write began. */
 	private dirty = false;
+	/** The auth configs, built-in and made (in the state, persisted with it). */
+	readonly authConfigs = new EmulatorAuthConfigs(
+		() => (this.state.authConfigs ??= seedAuthConfigs()),
+		() => this.persist(),
+		() => this.options.clock.now(),
+	);
 	/** The write loop, while it runs. */
 	private writing: Promise<void> | undefined;
 
@@ -390,9 +400,9 @@ export class EmulatorStore {
 		if (!toolkit) {
 			throw toolkitNotFound(input.toolkit);
 		}
-		const config = input.authConfigId ? findAuthConfig(input.authConfigId) : defaultAuthConfig(toolkit.slug);
-		if (!config) {
-			throw new ApiError(404, `Auth config '${input.authConfigId ?? ''}' not found`, 'Use an auth config id listed by GET /api/v3.1/auth_configs.', 'AuthConfig_NotFound');
+		const config = input.authConfigId ? this.authConfigs.require(input.authConfigId) : this.requireManaged(toolkit.slug);
+		if (config.status === 'DISABLED') {
+			throw new ApiError(400, `Auth config '${config.id}' is disabled`, 'Enable it, or use another auth config.', 'AuthConfig_Disabled');
 		}
 		if (config.toolkit !== toolkit.slug) {
 			throw new ApiError(400, `Auth config '${config.id}' belongs to toolkit '${config.toolkit}', not '${toolkit.slug}'`);
@@ -417,19 +427,41 @@ export class EmulatorStore {
 		return { account, link, redirectUrl };
 	}
 
+	/** The managed config a toolkit connects through when nothing names another. */
+	private requireManaged(toolkit: string): AuthConfigRecord {
+		const config = this.authConfigs.managedOf(toolkit);
+		if (!config) {
+			throw new ApiError(400, `Toolkit '${toolkit}' has no Composio managed auth config`, 'Create an auth config with your own credentials and pass it in auth_configs.', 'AuthConfig_NoManagedAuth');
+		}
+		return config;
+	}
+
 	/** Creates an ACTIVE account directly (test setup and seeding). */
 	seedAccount(userId: string, toolkitSlug: string, alias?: string, authConfigId?: string): AccountRecord {
 		const toolkit = findToolkit(toolkitSlug);
 		if (!toolkit) {
 			throw toolkitNotFound(toolkitSlug);
 		}
-		const config = authConfigId ? findAuthConfig(authConfigId) : defaultAuthConfig(toolkit.slug);
+		const config = authConfigId ? this.authConfigs.find(authConfigId) : this.authConfigs.managedOf(toolkit.slug);
 		if (!config || config.toolkit !== toolkit.slug) {
 			throw new ApiError(404, `Auth config '${authConfigId ?? ''}' not found for toolkit '${toolkit.slug}'`);
 		}
 		const account = this.newAccount(userId, toolkit.slug, config.id, alias?.trim() || null, 'ACTIVE', this.options.clock.now());
 		this.persist();
 		return account;
+	}
+
+	/**
+	 * Why the provider refuses the account's own OAuth app at consent, if it does: the sandbox's
+	 * providers know no client whose ID or secret contains "invalid" or "wrong".
+	 */
+	private providerRefusal(account: AccountRecord): string | undefined {
+		const config = this.authConfigs.find(account.authConfigId);
+		if (!config || config.isComposioManaged || config.authScheme !== 'OAUTH2') {
+			return undefined;
+		}
+		const given = `${String(config.credentials.client_id ?? '')} ${String(config.credentials.client_secret ?? '')}`.toLowerCase();
+		return /invalid|wrong/.test(given) ? `${findToolkit(account.toolkit)?.name ?? account.toolkit} refused the app: invalid_client (the OAuth client ID or secret is wrong)` : undefined;
 	}
 
 	/** A link by token (or undefined). */
@@ -477,7 +509,12 @@ export class EmulatorStore {
 			throw new LinkUnavailableError('unknown', `Connect Link ${token} does not exist`);
 		}
 		const at = new Date(now).toISOString();
-		if (decision.decision === 'authorize') {
+		const refusal = decision.decision === 'authorize' ? this.providerRefusal(account) : undefined;
+		if (refusal) {
+			link.state = 'denied';
+			account.status = 'FAILED';
+			account.statusReason = refusal;
+		} else if (decision.decision === 'authorize') {
 			const toolkit = findToolkit(account.toolkit);
 			if (toolkit?.authScheme === 'API_KEY') {
 				const key = (decision.apiKey ?? '').trim();

@@ -182,20 +182,6 @@ export function findToolkit(slug: string): ToolkitDef | undefined {
 	return TOOLKITS.find((t) => t.slug === s);
 }
 
-/** Looks an auth config up by id. */
-export function findAuthConfig(id: string): AuthConfigDef | undefined {
-	return AUTH_CONFIGS.find((a) => a.id === id);
-}
-
-/** The Composio-managed (default) auth config of a toolkit. */
-export function defaultAuthConfig(toolkitSlug: string): AuthConfigDef {
-	const config = AUTH_CONFIGS.find((a) => a.toolkit === toolkitSlug && a.isComposioManaged);
-	if (!config) {
-		throw new Error(`no default auth config for ${toolkitSlug}`);
-	}
-	return config;
-}
-
 // ── JSON-schema helpers ──────────────────────────────────────────────────────
 
 function str(description: string, extra: JsonSchema = {}): JsonSchema {

@@ -60,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
 			newConversation: () => services.newConversation(),
 			connections: services.connections,
 			connectionCommands: services.connectionCommands,
+			authConfigCommands: services.authConfigCommands,
 			editorPrompts: services.editorPrompts,
 			mcp: services.mcp,
 			alwaysAllowed: services.alwaysAllowed,

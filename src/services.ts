@@ -8,6 +8,7 @@ import type { Event } from './common/emitter';
 import { once } from './common/once';
 import type { SecretStore } from './common/secrets';
 import { ComposioError } from './composio/composioErrors';
+import type { AuthConfigApi } from './composio/authConfigs';
 import type { ComposioService } from './composio/composioService';
 import { AccountIdentities } from './composio/accountIdentities';
 import { WorkspaceStateIdentityStore } from './vscode/connections/identityStore';
@@ -21,6 +22,7 @@ import { GlobalStateAlwaysAllowedStore } from './vscode/chatView/approvalStore';
 import { ChatController } from './vscode/chatView/chatController';
 import { ChatViewProvider } from './vscode/chatView/chatViewProvider';
 import { CommandIds } from './vscode/workbench/commandIds';
+import { AuthConfigCommands } from './vscode/connections/authConfigCommands';
 import { ConnectionCommands } from './vscode/connections/connectionCommands';
 import { ConnectionsView } from './vscode/connections/connectionsView';
 import { ContextKeyUpdater } from './vscode/workbench/contextKeys';
@@ -83,8 +85,9 @@ export class Services extends DisposableBase {
 	readonly linkOpener: LinkOpener;
 	/** The user's connected accounts, shared by the connections view, the status bar and the pickers. */
 	readonly connections: ConnectionsModel;
-	/** Connect, reconnect, disable, enable and disconnect accounts. */
+	/** Connect, reconnect, disable, enable and disconnect accounts; and how they sign in (Use Your Own App, Choose Auth Config, Show Auth Configs). */
 	readonly connectionCommands: ConnectionCommands;
+	readonly authConfigCommands: AuthConfigCommands;
 	/** The connections tree view under the chat. */
 	readonly connectionsView: ConnectionsView;
 	/** Ask About Selection and Run Prompt on Selection. */
@@ -166,6 +169,15 @@ export class Services extends DisposableBase {
 			log,
 			multiAccount: () => vscode.workspace.getConfiguration('composio').get<boolean>('multiAccount') === true,
 			identities: this.identities,
+		});
+		this.authConfigCommands = new AuthConfigCommands({
+			authConfigs: () => this.authConfigs(),
+			session: () => this.session(),
+			model: this.connections,
+			prompts: ui.prompts,
+			picker: ui.picker,
+			log,
+			connect: (toolkit) => this.connectionCommands.connectApp(toolkit, false, { quietFailure: true }),
 		});
 		this.editorPrompts = new EditorPrompts({
 			chatView: this.chatView,
@@ -284,13 +296,23 @@ export class Services extends DisposableBase {
 		return composio.getSession(userId, resolved.composio);
 	}
 
+	/** The auth configs of the current Composio project (the sandbox's in the sandbox). Throws ComposioError when no key is set. */
+	async authConfigs(): Promise<AuthConfigApi> {
+		const env = await this.environmentWithKey();
+		return (await this.composio()).authConfigs(env.composio);
+	}
+
 	/** The session, or a ComposioError with its remedy when no Composio key is set (live mode). */
 	async sessionWithKey(): Promise<ToolSession> {
+		return this.session(await this.environmentWithKey());
+	}
+
+	private async environmentWithKey(): Promise<ResolvedEnvironment> {
 		const env = await this.resolveEnvironment();
 		if (env.missing === 'composioKey') {
 			throw new ComposioError('auth', vscode.l10n.t('Set your Composio API key first (Composio: Set Composio API Key), or turn on the sandbox.'), { action: 'setComposioKey', detail: 'no Composio API key' });
 		}
-		return this.session(env);
+		return env;
 	}
 
 	/** Resolves the environment and remembers its Composio base URL for the link policy. */

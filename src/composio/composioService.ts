@@ -8,7 +8,8 @@ import * as l10n from '@vscode/l10n';
 import { createHash } from 'node:crypto';
 import { systemClock, type Clock } from '../common/clock';
 import type { Disposable } from '../common/disposable';
-import { nullLogger, type Logger } from '../common/logger';
+import { nullLogger, type Logger, type RedactingLogger } from '../common/logger';
+import { type AuthConfigApi, ComposioAuthConfigs } from './authConfigs';
 import { ComposioClientFactory, type ComposioSdk } from './composioClientFactory';
 import { COMPOSIO_MESSAGES, ComposioError, toComposioError } from './composioErrors';
 import { ComposioToolSession, createSdkSession, type SdkSession } from './composioToolSession';
@@ -43,7 +44,7 @@ const DEFAULT_POLL_MS = 2000;
  */
 export class ComposioService implements Disposable {
 	private current: { key: string; promise: Promise<ComposioToolSession>; session?: ComposioToolSession } | undefined;
-	private readonly logger: Logger;
+	private readonly logger: RedactingLogger;
 	private readonly factory: ComposioClientFactory;
 	private readonly ownsFactory: boolean;
 	/** The reconnects under way. Account ids are global, so they outlive sessions. */
@@ -86,6 +87,14 @@ export class ComposioService implements Disposable {
 			},
 		);
 		return promise;
+	}
+
+	/** The auth configs of the project these settings' key belongs to. Throws ComposioError `auth` when no key is set. */
+	authConfigs(settings: ComposioSettings): AuthConfigApi {
+		if (!settings.apiKey) {
+			throw new ComposioError('auth', COMPOSIO_MESSAGES.noKey, { action: 'setComposioKey', detail: 'No Composio API key is set.' });
+		}
+		return new ComposioAuthConfigs(this.factory.get(settings.apiKey, settings.baseUrl), { logger: this.logger, secrets: [settings.apiKey], baseUrl: settings.baseUrl });
 	}
 
 	/** Forgets the current session (user id or key changed, or the user asked); the next getSession creates one. */

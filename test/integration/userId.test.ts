@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { userIdSecretKey } from '../../src/composio/userIds';
 import { CommandIds } from '../../src/vscode/workbench/commandIds';
-import { currentWorkspaceIdentity } from '../../src/vscode/settings/userIdStore';
+import { currentWorkspaceIdentity, UserIdStore } from '../../src/vscode/settings/userIdStore';
+import type { SecretStore } from '../../src/common/secrets';
 import { activateExtension, answerWith, ScriptedPrompts, sharedDir } from './helpers';
 
 const GENERATED = /^vscode-[A-Za-z0-9_-]{16}$/;
@@ -35,6 +36,32 @@ describe('Per-workspace user id', () => {
 		assert.equal(shown, await services.userIds.get());
 		assert.ok(prompts.asked[0]?.includes(shown), 'the notice names the id');
 		assert.equal(await vscode.env.clipboard.readText(), shown);
+	});
+
+	it('an id set while the first read is still under way is kept (the read does not store a generated id over it)', async () => {
+		const stored = new Map<string, string>();
+		let release: () => void = () => undefined;
+		const slowFirstRead = new Promise<void>((resolve) => (release = resolve));
+		let reads = 0;
+		const secrets = {
+			// The first read sees the store as it is when asked (nothing yet) and answers late.
+			getRaw: async (key: string) => {
+				const value = stored.get(key);
+				if (reads++ === 0) {
+					await slowFirstRead;
+				}
+				return value;
+			},
+			setRaw: (key: string, value: string) => Promise.resolve(void stored.set(key, value)),
+		} as unknown as SecretStore;
+		const store = new UserIdStore(secrets, () => 'file:///race');
+		const first = store.get();
+		const setting = store.set('chosen-by-the-user');
+		release();
+		await Promise.all([first, setting]);
+		assert.equal(await store.get(), 'chosen-by-the-user');
+		assert.deepEqual([...stored.values()], ['chosen-by-the-user']);
+		store.dispose();
 	});
 
 	it('Set User ID refuses an invalid id, stores a valid one, and the next session uses it', async () => {

@@ -53,7 +53,7 @@ export class ConnectionCommands {
 	 * cancellably, for the account to become active. Resolves to the outcome, or undefined when the
 	 * user backed out or it failed (the failure is shown).
 	 */
-	async connectApp(arg?: unknown, another = false): Promise<ConnectResult | undefined> {
+	async connectApp(arg?: unknown, another = false, options: { readonly quietFailure?: boolean } = {}): Promise<ConnectResult | undefined> {
 		let what = vscode.l10n.t('Could not connect the app');
 		try {
 			const session = await this.step(vscode.l10n.t('Composio: starting…'), () => this.deps.session());
@@ -91,7 +91,7 @@ export class ConnectionCommands {
 			}
 			const toolkit = slug;
 			const request = await this.step(vscode.l10n.t('Composio: creating a Connect Link for {0}…', name), () => session.authorize(toolkit, alias ? { alias } : {}));
-			return await this.openAndWait(session, request, name, alias);
+			return await this.openAndWait(session, request, name, alias, options.quietFailure === true);
 		} catch (e) {
 			await this.showFailure(e, what, () => this.connectApp(arg, another));
 			return undefined;
@@ -233,7 +233,8 @@ export class ConnectionCommands {
 	}
 
 	/** Opens the Connect Link through the link policy and waits, with a cancellable notification, for the account. */
-	private async openAndWait(session: ToolSession, request: ConnectRequest, name: string, alias: string | undefined): Promise<ConnectResult> {
+	/** Opens the link and waits; a failed connection is told unless `quietFailure` (the caller tells it). */
+	private async openAndWait(session: ToolSession, request: ConnectRequest, name: string, alias: string | undefined, quietFailure = false): Promise<ConnectResult> {
 		const { model, linkOpener } = this.deps;
 		const { prompts } = this.deps;
 		void model.refresh();
@@ -278,6 +279,9 @@ export class ConnectionCommands {
 			case 'FAILED':
 			case 'EXPIRED':
 			case 'REVOKED': {
+				if (quietFailure) {
+					break;
+				}
 				const tryAgain = vscode.l10n.t('Try Again');
 				void prompts
 					.error(notConnectedMessage(name, outcome.status, outcome.reason), tryAgain)

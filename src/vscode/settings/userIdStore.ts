@@ -55,12 +55,15 @@ export class UserIdStore implements vscode.Disposable {
 			throw new Error(problem);
 		}
 		const trimmed = id.trim();
+		// A first read under way may be about to store a generated id: let it finish, so it cannot overwrite this one.
+		await this.pending?.catch(() => undefined);
 		await this.secrets.setRaw(this.key, trimmed);
 		this.changeEmitter.fire(trimmed);
 	}
 
 	/** Replaces this workspace's id with a freshly generated one and returns it. */
 	async reset(): Promise<string> {
+		await this.pending?.catch(() => undefined);
 		const id = generateUserId();
 		await this.secrets.setRaw(this.key, id);
 		this.changeEmitter.fire(id);

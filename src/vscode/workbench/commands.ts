@@ -5,6 +5,7 @@ import type { ConnectionsModel } from '../../composio/connectionsModel';
 import { manageAlwaysAllowedTools } from '../chatView/approvalCommands';
 import type { ChatViewProvider } from '../chatView/chatViewProvider';
 import { CHAT_VIEW_ID, CommandIds, CONNECTIONS_VIEW_ID, WALKTHROUGH_ID } from './commandIds';
+import type { AuthConfigCommands } from '../connections/authConfigCommands';
 import type { ConnectionCommands } from '../connections/connectionCommands';
 import type { EditorPrompts } from '../editor/editorPrompts';
 import { clearApiKeys, promptForApiKey } from '../settings/keyCommands';
@@ -37,6 +38,8 @@ export interface CommandDeps {
 	readonly connections: Pick<ConnectionsModel, 'refresh'>;
 	/** Connect, reconnect, disable, enable, disconnect. */
 	readonly connectionCommands: ConnectionCommands;
+	/** Use Your Own App, Choose Auth Config, Show Auth Configs. */
+	readonly authConfigCommands: AuthConfigCommands;
 	/** Ask About Selection / File, Run Prompt on Selection / File. */
 	readonly editorPrompts: EditorPrompts;
 	/** Copy MCP Server Config. */
@@ -85,6 +88,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
 		register(CommandIds.disableAccount, (arg) => connections.setAccountEnabled(arg, false)),
 		register(CommandIds.enableAccount, (arg) => connections.setAccountEnabled(arg, true)),
 		register(CommandIds.disconnectAccount, (arg) => connections.disconnectAccount(arg)),
+		register(CommandIds.useOwnApp, (arg) => deps.authConfigCommands.useOwnApp(arg)),
+		register(CommandIds.chooseAuthConfig, (arg) => deps.authConfigCommands.chooseAuthConfig(arg)),
+		register(CommandIds.showAuthConfigs, () => deps.authConfigCommands.showAuthConfigs()),
 
 		// Editor context: the document or explorer resource comes first, the explorer's multi-selection second.
 		register(CommandIds.askAboutSelection, (arg, all) => editorPrompts.askAboutSelection(arg, all)),

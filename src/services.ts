@@ -113,8 +113,7 @@ export class Services extends DisposableBase {
 	) {
 		super();
 		this.secrets = this._register(new VsCodeSecretStore(context.secrets));
-		// Connect Links stay on 127.0.0.1 everywhere: the link opener resolves them to where the
-		// window is (reachableUrl in vsCodeLinkOpener.ts).
+		// Connect Links stay on 127.0.0.1: the link opener resolves them to the window (vsCodeLinkOpener.ts).
 		this.sandbox = this._register(
 			new SandboxServers({
 				stateFile: vscode.Uri.joinPath(context.globalStorageUri, 'sandbox-state.json').fsPath,
@@ -158,6 +157,7 @@ export class Services extends DisposableBase {
 				keyMissing: async () => (await this.config()).missing === 'composioKey',
 				logger: log,
 				identities: this.identities,
+				authConfigs: () => this.authConfigs(),
 			}),
 		);
 		this.connectionCommands = new ConnectionCommands({

@@ -13,6 +13,7 @@ import type { AccountsSnapshot } from './accountsSnapshot';
 import { groupByToolkit, sessionToolkitName, type ToolkitGroup } from './connectionSummary';
 import type { Logger } from '../common/logger';
 import type { AccountIdentities, AccountIdentity } from './accountIdentities';
+import type { AuthConfigApi, AuthConfigInfo } from './authConfigs';
 
 /** Where loading stands. */
 export type ConnectionsState =
@@ -35,6 +36,8 @@ export interface ConnectionsModelDeps {
 	readonly logger: Logger;
 	/** Who the accounts are: ACTIVE accounts never looked up are looked up after a load (once each). */
 	readonly identities?: AccountIdentities;
+	/** The project's auth configs, to say which one an account belongs to (listed once a session, when an account's is not known). */
+	authConfigs?(): Promise<AuthConfigApi>;
 }
 
 /** See the file comment. */
@@ -51,6 +54,10 @@ export class ConnectionsModel implements AccountsSnapshot, Disposable {
 	private toolkitNames = new Map<string, ToolkitStatus>();
 	/** The session the names were learned in. */
 	private namesSession: string | undefined;
+	/** The auth configs known in that session, by id (undefined: not listed yet). */
+	private configs: ReadonlyMap<string, AuthConfigInfo> | undefined;
+	/** Config ids the session's toolkit statuses say are Composio-managed. */
+	private managedIds = new Set<string>();
 	private generation = 0;
 	private chain: Promise<void> = Promise.resolve();
 	private queued: Promise<void> | undefined;
@@ -194,6 +201,33 @@ export class ConnectionsModel implements AccountsSnapshot, Disposable {
 		return this._state.kind === 'idle' && !this._loading ? this.refresh() : (this.queued ?? this.chain);
 	}
 
+	/** The auth config an account belongs to, when it is known and is not Composio's managed default. */
+	ownAuthConfig(account: ConnectedAccount): AuthConfigInfo | undefined {
+		const config = account.authConfigId ? this.configs?.get(account.authConfigId) : undefined;
+		return config && !config.managed ? config : undefined;
+	}
+
+	/** The project's auth configs changed (made, chosen, deleted here): they are listed again with the accounts. */
+	authConfigsChanged(): Promise<void> {
+		this.configs = undefined;
+		return this.refresh();
+	}
+
+	/** Lists the auth configs once a session if an account's config is neither known nor known to be managed. Names only: failures are logged. */
+	private async nameConfigs(accounts: readonly ConnectedAccount[]): Promise<void> {
+		const unknown = accounts.some((a) => a.authConfigId && !this.managedIds.has(a.authConfigId) && !this.configs?.has(a.authConfigId));
+		if (!unknown || !this.deps.authConfigs || this.configs) {
+			return;
+		}
+		try {
+			const all = await (await this.deps.authConfigs()).list();
+			this.configs = new Map(all.map((c) => [c.id, c]));
+		} catch (e) {
+			this.configs = new Map();
+			this.deps.logger.warn(`Could not list the auth configs: ${toComposioError(e).detail}`);
+		}
+	}
+
 	/** The toolkits named so far in this session (those the user has accounts in, and any a picker showed). */
 	get namedToolkits(): readonly ToolkitStatus[] {
 		return [...this.toolkitNames.values()];
@@ -228,11 +262,18 @@ export class ConnectionsModel implements AccountsSnapshot, Disposable {
 		if (this.namesSession !== session.sessionId) {
 			this.namesSession = session.sessionId;
 			this.toolkitNames = new Map();
+			this.configs = undefined;
+			this.managedIds = new Set();
 		}
 	}
 
 	private addNames(toolkits: readonly ToolkitStatus[]): void {
 		this.toolkitNames = new Map([...this.toolkitNames, ...toolkits.map((t) => [t.slug, t] as const)]);
+		for (const t of toolkits) {
+			if (t.authConfigId && t.isComposioManaged === true) {
+				this.managedIds.add(t.authConfigId);
+			}
+		}
 	}
 
 	/** Shows `connection` as pending until `until` settles, then refreshes. */
@@ -278,6 +319,7 @@ export class ConnectionsModel implements AccountsSnapshot, Disposable {
 			const accounts = await session.listAccounts();
 			if (generation === this.generation) {
 				await this.nameToolkits(session, accounts);
+				await this.nameConfigs(accounts);
 			}
 			if (generation === this.generation) {
 				this._accounts = accounts;

@@ -102,6 +102,19 @@ describe('Auth configs in the editor (against the sandbox emulator)', function (
 		);
 	});
 
+	it('the Connections view says which auth config the account connected through', async () => {
+		await services.connections.refresh();
+		const provider = services.connectionsView.provider;
+		const gmail = (await provider.getChildren()).find((n) => n.kind === 'toolkit' && n.group.slug === 'gmail');
+		assert.ok(gmail, 'Gmail is in the tree');
+		const [account] = await provider.getChildren(gmail);
+		assert.ok(account);
+		const item = provider.getTreeItem(account);
+		assert.match(String(item.description), / · via Acme Mail Helper$/);
+		assert.match(item.accessibilityInformation?.label ?? '', /, via Acme Mail Helper$/);
+		assert.match(item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : '', /Connected through the auth config \*\*Acme Mail Helper\*\*/);
+	});
+
 	it('Show Auth Configs lists the project’s configs by toolkit, saying which this workspace uses', async () => {
 		const picker = new ScriptedPicker([undefined]);
 		answerWith({ picker, prompts: new ScriptedPrompts([]) });

@@ -176,9 +176,9 @@ export class TestComposioEmulator extends ComposioEmulator {
 		return this.store.getAccount(accountId)?.identity;
 	}
 
-	/** Creates an ACTIVE account directly and returns its id. */
-	seedAccount(userId: string, toolkit: string, alias?: string): string {
-		return this.store.seedAccount(userId, toolkit, alias).id;
+	/** Creates an ACTIVE account directly (on the toolkit's managed config unless `authConfigId` names one) and returns its id. */
+	seedAccount(userId: string, toolkit: string, alias?: string, authConfigId?: string): string {
+		return this.store.seedAccount(userId, toolkit, alias, authConfigId).id;
 	}
 
 	/**

@@ -8,6 +8,7 @@ import { ComposioClientFactory } from '../../src/composio/composioClientFactory'
 import { ComposioService } from '../../src/composio/composioService';
 import type { ToolSession } from '../../src/composio/toolSession';
 import { ComposioError } from '../../src/composio/composioErrors';
+import type { AuthConfigApi } from '../../src/composio/authConfigs';
 import { ConnectionsModel } from '../../src/composio/connectionsModel';
 import { ToolkitLogos } from '../../src/agent/toolkitLogos';
 import { nullLogger } from '../../src/common/logger';
@@ -15,7 +16,7 @@ import { TestComposioEmulator } from '../shared/testComposioEmulator';
 import { until } from '../shared/until';
 
 /** An emulator and a ComposioService over it for the suite (started before it, stopped after); `session` opens the user's. */
-function useEmulatorService(options: ConstructorParameters<typeof TestComposioEmulator>[0]): { emu: () => TestComposioEmulator; session: (userId: string) => Promise<ToolSession> } {
+function useEmulatorService(options: ConstructorParameters<typeof TestComposioEmulator>[0]): { emu: () => TestComposioEmulator; session: (userId: string) => Promise<ToolSession>; authConfigs: () => Promise<AuthConfigApi> } {
 	let emu: TestComposioEmulator | undefined;
 	let factory: ComposioClientFactory | undefined;
 	let service: ComposioService | undefined;
@@ -39,6 +40,10 @@ function useEmulatorService(options: ConstructorParameters<typeof TestComposioEm
 		session: (userId) => {
 			const { emu: e, service: s } = running();
 			return s.getSession(userId, { apiKey: e.apiKey, baseUrl: e.baseUrl, toolkits: [], authConfigs: {}, multiAccount: true });
+		},
+		authConfigs: () => {
+			const { emu: e, service: s } = running();
+			return Promise.resolve(s.authConfigs({ apiKey: e.apiKey, baseUrl: e.baseUrl, toolkits: [], authConfigs: {}, multiAccount: true }));
 		},
 	};
 }
@@ -271,6 +276,27 @@ describe('ConnectionsModel with a catalog of Composio’s size (1,200 toolkits)'
 		await m.refresh();
 		assert.equal(toolkitRequests() - before, 1, 'a new toolkit is named with one request');
 		assert.equal(m.toolkitName('slack'), 'Slack');
+		m.dispose();
+	});
+
+	it('names an account’s own auth config with one list a session, and lists nothing while every account is on a managed one', async () => {
+		const emu = suite.emu();
+		const other = `${userId}-configs`;
+		emu.seedAccount(other, 'gmail');
+		const listsOfConfigs = (): number => emu.requests.filter((r) => r.method === 'GET' && /\/auth_configs$/.test(r.path)).length;
+		const m = new ConnectionsModel({ session: () => suite.session(other), keyMissing: () => Promise.resolve(false), logger: nullLogger, authConfigs: suite.authConfigs });
+		let before = listsOfConfigs();
+		await m.refresh();
+		assert.equal(listsOfConfigs() - before, 0, 'the toolkit status says the account is on the managed config: nothing to list');
+		assert.equal(m.ownAuthConfig(m.accounts[0] ?? assert.fail('an account')), undefined);
+		const own = emu.seedAccount(other, 'slack', undefined, 'ac_slack_custom');
+		before = listsOfConfigs();
+		await m.refresh();
+		await m.refresh();
+		assert.equal(listsOfConfigs() - before, 1, 'one list for the account on its own config, then none');
+		assert.equal(m.ownAuthConfig(m.accounts.find((a) => a.id === own) ?? assert.fail('the slack account'))?.name, 'Slack (Acme Slack Helper)');
+		await m.authConfigsChanged();
+		assert.equal(listsOfConfigs() - before, 2, 'listed again after a change made here');
 		m.dispose();
 	});
 

@@ -136,10 +136,12 @@ export class ConnectionsTreeProvider extends DisposableBase implements vscode.Tr
 		const lookupFailed = state === 'active' && !lookingUp && identity?.error !== undefined;
 		const needsAttention = state === 'expired' || state === 'failed';
 		const created = formatCreated(account.createdAt);
+		const config = this.model.ownAuthConfig(account);
 		const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
 		item.id = `account:${account.id}`;
 		const status = waiting ? vscode.l10n.t('Waiting for you in the browser') : needsAttention ? vscode.l10n.t('Needs attention: {0}', info.label.toLocaleLowerCase(vscode.env.language)) : info.label;
-		item.description = [status, lookingUp ? vscode.l10n.t('looking up who this is…') : lookupFailed ? vscode.l10n.t("couldn't tell who this is") : '', created].filter(Boolean).join(' · ');
+		const via = config ? vscode.l10n.t('via {0}', config.name) : '';
+		item.description = [status, lookingUp ? vscode.l10n.t('looking up who this is…') : lookupFailed ? vscode.l10n.t("couldn't tell who this is") : '', created, via].filter(Boolean).join(' · ');
 		item.iconPath = waiting ? new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor(info.color)) : new vscode.ThemeIcon(info.icon, new vscode.ThemeColor(info.color));
 		item.contextValue = `account:${state}${lookupFailed ? ':identityFailed' : ''}`;
 		const tooltip = new vscode.MarkdownString(undefined, true);
@@ -151,6 +153,9 @@ export class ConnectionsTreeProvider extends DisposableBase implements vscode.Tr
 		if (created) {
 			tooltip.appendMarkdown(`${vscode.l10n.t('Connected {0}', created)}\n\n`);
 		}
+		if (config) {
+			tooltip.appendMarkdown(`$(key) ${vscode.l10n.t('Connected through the auth config {0} ({1})', `**${escapeMarkdown(config.name)}**`, `\`${escapeMarkdown(config.id)}\``)}\n\n`);
+		}
 		if (lookupFailed) {
 			tooltip.appendMarkdown(`$(warning) ${vscode.l10n.t("Couldn't tell who this account is: {0} Use **Look Up Identity** to try again.", escapeMarkdown(identity?.error ?? ''))}\n\n`);
 		}
@@ -158,7 +163,7 @@ export class ConnectionsTreeProvider extends DisposableBase implements vscode.Tr
 		item.tooltip = tooltip;
 		const how = waiting ? vscode.l10n.t('waiting for sign-in') : needsAttention ? vscode.l10n.t('needs attention, {0}', info.label) : info.label;
 		item.accessibilityInformation = {
-			label: created ? vscode.l10n.t('{0}, {1} account, {2}, connected {3}', label, toolkitName, how, created) : vscode.l10n.t('{0}, {1} account, {2}', label, toolkitName, how),
+			label: [created ? vscode.l10n.t('{0}, {1} account, {2}, connected {3}', label, toolkitName, how, created) : vscode.l10n.t('{0}, {1} account, {2}', label, toolkitName, how), via].filter(Boolean).join(', '),
 			role: 'treeitem',
 		};
 		return item;

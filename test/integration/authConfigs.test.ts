@@ -110,7 +110,7 @@ describe('Auth configs in the editor (against the sandbox emulator)', function (
 		const [account] = await provider.getChildren(gmail);
 		assert.ok(account);
 		const item = provider.getTreeItem(account);
-		assert.match(String(item.description), / · via Acme Mail Helper$/);
+		assert.match(String(item.description), /^Active · via Acme Mail Helper · /);
 		assert.match(item.accessibilityInformation?.label ?? '', /, via Acme Mail Helper$/);
 		assert.match(item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : '', /Connected through the auth config \*\*Acme Mail Helper\*\*/);
 	});

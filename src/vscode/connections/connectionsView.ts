@@ -141,7 +141,7 @@ export class ConnectionsTreeProvider extends DisposableBase implements vscode.Tr
 		item.id = `account:${account.id}`;
 		const status = waiting ? vscode.l10n.t('Waiting for you in the browser') : needsAttention ? vscode.l10n.t('Needs attention: {0}', info.label.toLocaleLowerCase(vscode.env.language)) : info.label;
 		const via = config ? vscode.l10n.t('via {0}', config.name) : '';
-		item.description = [status, lookingUp ? vscode.l10n.t('looking up who this is…') : lookupFailed ? vscode.l10n.t("couldn't tell who this is") : '', created, via].filter(Boolean).join(' · ');
+		item.description = [status, lookingUp ? vscode.l10n.t('looking up who this is…') : lookupFailed ? vscode.l10n.t("couldn't tell who this is") : '', via, created].filter(Boolean).join(' · ');
 		item.iconPath = waiting ? new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor(info.color)) : new vscode.ThemeIcon(info.icon, new vscode.ThemeColor(info.color));
 		item.contextValue = `account:${state}${lookupFailed ? ':identityFailed' : ''}`;
 		const tooltip = new vscode.MarkdownString(undefined, true);

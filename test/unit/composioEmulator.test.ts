@@ -13,6 +13,7 @@ import { promises as fsPromises } from 'node:fs';
 import { ComposioEmulator, type ComposioEmulatorOptions } from '../../src/sandbox/emulator/composioEmulator';
 import { postConnectPage } from '../shared/connectPage';
 import { FakeClock } from '../shared/fakeClock';
+import { rejection } from '../shared/rejection';
 import { TestComposioEmulator } from '../shared/testComposioEmulator';
 
 type Client = Composio<OpenAIProvider>;
@@ -34,15 +35,6 @@ async function started(options: ComposioEmulatorOptions = {}): Promise<TestCompo
 	return emu;
 }
 
-/** Rejects with the thrown value, or fails when the promise resolves. */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-	try {
-		await promise;
-	} catch (error) {
-		return error;
-	}
-	assert.fail('expected a rejection');
-}
 
 function statusOf(error: unknown): unknown {
 	return typeof error === 'object' && error !== null && 'status' in error ? error.status : undefined;

@@ -7,19 +7,12 @@
 import assert from 'node:assert/strict';
 import { Composio, ConnectionRequestFailedError } from '@composio/core';
 import { openConnectPage, postConnectPage } from '../shared/connectPage';
+import { rejection } from '../shared/rejection';
 import { TestComposioEmulator } from '../shared/testComposioEmulator';
 
 const SECRET = 'acme-oauth-secret-7f3a9c';
 const READONLY = 'https://www.googleapis.com/auth/gmail.readonly';
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-	try {
-		await promise;
-	} catch (error) {
-		return error;
-	}
-	assert.fail('expected a rejection');
-}
 
 function statusOf(error: unknown): unknown {
 	const cause = error instanceof Error && 'cause' in error ? error.cause : undefined;

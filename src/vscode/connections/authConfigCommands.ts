@@ -13,7 +13,7 @@ import type { QuickPicker } from '../workbench/quickPicker';
 import type { UserPrompts } from '../workbench/userPrompts';
 import type { ConnectResult } from './connectionCommands';
 import { toolkitFromArg } from './connectionsView';
-import { toolkitPickItems } from './toolkitPicks';
+import { pickToolkit } from './toolkitPicks';
 
 /** This workspace's `composio.authConfigs`: which auth config each toolkit connects through. */
 export interface AuthConfigSetting {
@@ -173,20 +173,12 @@ export class AuthConfigCommands {
 			return { slug, name: this.deps.model.toolkitName(slug) };
 		}
 		const session = await this.step(vscode.l10n.t('Composio: starting…'), () => this.deps.session());
-		const picked = await this.deps.picker.pick(toolkitPickItems(session, this.deps.model), {
+		const picked = await pickToolkit(this.deps, session, {
 			title,
 			placeHolder: vscode.l10n.t('Choose an app (type to search)'),
-			matchOnDescription: true,
-			search: (query) => toolkitPickItems(session, this.deps.model, query),
+			noAuth: (app) => vscode.l10n.t('{0} needs no sign-in: there is nothing to set up.', app),
 		});
-		if (!picked?.toolkit) {
-			return undefined;
-		}
-		if (picked.toolkit.isNoAuth) {
-			void this.deps.prompts.info(vscode.l10n.t('{0} needs no sign-in: there is nothing to set up.', picked.toolkit.name));
-			return undefined;
-		}
-		return { slug: picked.toolkit.slug, name: picked.toolkit.name };
+		return picked ? { slug: picked.slug, name: picked.name } : undefined;
 	}
 
 	/** Own app (per scheme that takes credentials) or more scopes on Composio's app; asks only when there is a choice. */

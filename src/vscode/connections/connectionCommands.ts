@@ -11,7 +11,7 @@ import { accountIdFromArg, toolkitFromArg } from './connectionsView';
 import { showError } from '../workbench/errorNotices';
 import type { QuickPicker } from '../workbench/quickPicker';
 import type { UserPrompts } from '../workbench/userPrompts';
-import { toolkitPickItems } from './toolkitPicks';
+import { pickToolkit } from './toolkitPicks';
 
 /** What the connection commands need. */
 export interface ConnectionCommandDeps {
@@ -63,22 +63,16 @@ export class ConnectionCommands {
 				await this.deps.model.refresh();
 				name = this.deps.model.toolkitName(slug);
 			} else {
-				const picked = await this.deps.picker.pick(toolkitPickItems(session, this.deps.model), {
+				const picked = await pickToolkit(this.deps, session, {
 					title: vscode.l10n.t('Connect App'),
 					placeHolder: vscode.l10n.t('Choose an app to connect (type to search)'),
-					matchOnDescription: true,
-					// Composio's catalog is 1,000+ toolkits: the first page is shown, the rest found by searching.
-					search: (query) => toolkitPickItems(session, this.deps.model, query),
+					noAuth: (app) => vscode.l10n.t('{0} needs no sign-in: the agent can use it already.', app),
 				});
-				if (!picked?.toolkit) {
+				if (!picked) {
 					return undefined;
 				}
-				if (picked.toolkit.isNoAuth) {
-					void this.deps.prompts.info(vscode.l10n.t('{0} needs no sign-in: the agent can use it already.', picked.toolkit.name));
-					return undefined;
-				}
-				slug = picked.toolkit.slug;
-				name = picked.toolkit.name;
+				slug = picked.slug;
+				name = picked.name;
 			}
 			what = vscode.l10n.t('Could not connect {0}', name);
 			const existing = this.deps.model.accounts.filter((a) => a.toolkit === slug);

@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import { ACCOUNT_STATES, accountName, accountState } from '../../composio/connectionSummary';
 import type { ConnectionsModel } from '../../composio/connectionsModel';
 import type { ToolkitStatus, ToolSession } from '../../composio/toolSession';
+import type { QuickPicker } from '../workbench/quickPicker';
+import type { UserPrompts } from '../workbench/userPrompts';
 
 /** A toolkit in the Connect App picker. */
 export interface ToolkitPickItem extends vscode.QuickPickItem {
@@ -59,4 +61,27 @@ export async function toolkitPickItems(session: ToolSession, model: ConnectionsM
 		...(connected.length > 0 ? [separator(vscode.l10n.t('Connected')), ...connected.map(describe)] : []),
 		...(others.length > 0 ? [separator(vscode.l10n.t('Not connected')), ...others.map(describe)] : []),
 	];
+}
+
+/**
+ * Picks a toolkit from the session's catalog (the first page, then a server search as the user
+ * types). A toolkit with no sign-in is not picked: `noAuth` says why, in a notice.
+ */
+export async function pickToolkit(
+	deps: { readonly picker: QuickPicker; readonly prompts: UserPrompts; readonly model: ConnectionsModel },
+	session: ToolSession,
+	text: { readonly title: string; readonly placeHolder: string; noAuth(name: string): string },
+): Promise<ToolkitStatus | undefined> {
+	const picked = await deps.picker.pick(toolkitPickItems(session, deps.model), {
+		title: text.title,
+		placeHolder: text.placeHolder,
+		matchOnDescription: true,
+		// Composio's catalog is 1,000+ toolkits: the first page is shown, the rest found by searching.
+		search: (query) => toolkitPickItems(session, deps.model, query),
+	});
+	if (picked?.toolkit?.isNoAuth) {
+		void deps.prompts.info(text.noAuth(picked.toolkit.name));
+		return undefined;
+	}
+	return picked?.toolkit;
 }

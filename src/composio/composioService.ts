@@ -139,7 +139,7 @@ export class ComposioService implements Disposable {
 		} catch (e) {
 			const err = toComposioError(e, { secrets });
 			this.logger.warn(`Creating the Composio session failed: ${err.detail}`);
-			throw err;
+			throw missingAuthConfig(err, settings) ?? err;
 		}
 		this.logger.info(`Composio session ${sdkSession.sessionId} created.`);
 		return new ComposioToolSession(composio, sdkSession, userId, {
@@ -162,6 +162,26 @@ export class ComposioService implements Disposable {
 			this.current = undefined;
 		}
 	}
+}
+
+/**
+ * A session refused because an auth config `composio.authConfigs` names is not in the project
+ * (deleted, or from another project): says which, and the way out.
+ */
+function missingAuthConfig(err: ComposioError, settings: ComposioSettings): ComposioError | undefined {
+	if (err.status !== 404) {
+		return undefined;
+	}
+	const named = Object.entries(settings.authConfigs).find(([, id]) => err.detail.includes(id));
+	if (!named) {
+		return undefined;
+	}
+	const [toolkit, id] = named;
+	return new ComposioError(
+		'notFound',
+		l10n.t('The auth config {0} that composio.authConfigs names for {1} is not in your Composio project (it may have been deleted). Run Composio: Choose Auth Config… to pick another, or remove it from the settings.', id, toolkit),
+		{ detail: err.detail, status: 404 },
+	);
 }
 
 function sessionKey(userId: string, settings: ComposioSettings): string {

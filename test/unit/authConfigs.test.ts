@@ -73,6 +73,16 @@ describe('Auth configs through ComposioService (against the emulator)', function
 		}
 	});
 
+	it('a session over a config deleted since it was chosen fails with a message naming it and the way out', async () => {
+		const api = service.authConfigs(settings());
+		const id = await api.createOwn('gmail', { scheme: 'OAUTH2', values: { client_id: 'acme-1', client_secret: SECRET }, secretFields: ['client_secret'] });
+		await api.delete(id);
+		const error = await service.getSession('alice', { ...settings(), authConfigs: { gmail: id } }).catch((e: unknown) => e);
+		assert.ok(error instanceof ComposioError);
+		assert.equal(error.kind, 'notFound');
+		assert.equal(error.message, `The auth config ${id} that composio.authConfigs names for gmail is not in your Composio project (it may have been deleted). Run Composio: Choose Auth Config… to pick another, or remove it from the settings.`);
+	});
+
 	it('more scopes on the managed app; no key is an auth error before any request', async () => {
 		const api = service.authConfigs(settings());
 		const id = await api.createManaged('gmail', { name: 'Gmail, more', scopes: ['https://www.googleapis.com/auth/gmail.modify'] });

@@ -15,7 +15,7 @@ function quickRow(page: Page, text: string): Locator {
 	return page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
 }
 
-describe('Auth configs in the real workbench (browser)', function () {
+describe('Auth configs in the real workbench (browser) @floor', function () {
 	const wb = useWorkbench({ ownSandbox: true });
 
 	/** Types into the open input box once its title reads `title`, and presses Enter. */

@@ -89,11 +89,8 @@ export class ComposioService implements Disposable {
 		return promise;
 	}
 
-	/** The auth configs of the project these settings' key belongs to. Throws ComposioError `auth` when no key is set. */
+	/** The auth configs of the project these settings' key belongs to. Throws ComposioError `auth` when no key is set (the client factory's check). */
 	authConfigs(settings: ComposioSettings): AuthConfigApi {
-		if (!settings.apiKey) {
-			throw new ComposioError('auth', COMPOSIO_MESSAGES.noKey, { action: 'setComposioKey', detail: 'No Composio API key is set.' });
-		}
 		return new ComposioAuthConfigs(this.factory.get(settings.apiKey, settings.baseUrl), { logger: this.logger, secrets: [settings.apiKey], baseUrl: settings.baseUrl });
 	}
 

@@ -207,12 +207,6 @@ export class ConnectionsModel implements AccountsSnapshot, Disposable {
 		return config && !config.managed ? config : undefined;
 	}
 
-	/** The project's auth configs changed (made, chosen, deleted here): they are listed again with the accounts. */
-	authConfigsChanged(): Promise<void> {
-		this.configs = undefined;
-		return this.refresh();
-	}
-
 	/** Lists the auth configs once a session if an account's config is neither known nor known to be managed. Names only: failures are logged. */
 	private async nameConfigs(accounts: readonly ConnectedAccount[]): Promise<void> {
 		const unknown = accounts.some((a) => a.authConfigId && !this.managedIds.has(a.authConfigId) && !this.configs?.has(a.authConfigId));

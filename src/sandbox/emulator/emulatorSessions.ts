@@ -252,10 +252,7 @@ export function parseSessionConfig(body: unknown, store: EmulatorStore): Session
 	if (isRecord(body.auth_configs)) {
 		for (const [slug, id] of Object.entries(body.auth_configs)) {
 			const tk = requireKnownToolkit(slug);
-			const config = typeof id === 'string' ? store.authConfigs.find(id) : undefined;
-			if (!config) {
-				throw new ApiError(404, `Auth config '${String(id)}' not found`, 'Use an auth config id listed by GET /api/v3.1/auth_configs.', 'AuthConfig_NotFound');
-			}
+			const config = store.authConfigs.require(typeof id === 'string' ? id : String(id));
 			if (config.toolkit !== tk.slug) {
 				throw new ApiError(400, `Auth config '${config.id}' belongs to toolkit '${config.toolkit}', not '${tk.slug}'`);
 			}

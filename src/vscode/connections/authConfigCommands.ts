@@ -9,6 +9,7 @@ import type { AuthConfigApi, AuthConfigInfo, AuthField, ToolkitAuth } from '../.
 import type { ConnectionsModel } from '../../composio/connectionsModel';
 import type { ToolSession } from '../../composio/toolSession';
 import { showError } from '../workbench/errorNotices';
+import { inStatusBar } from '../workbench/progress';
 import type { QuickPicker } from '../workbench/quickPicker';
 import type { UserPrompts } from '../workbench/userPrompts';
 import type { ConnectResult } from './connectionCommands';
@@ -60,6 +61,12 @@ export interface AuthConfigCommandDeps {
 	copy?(text: string): Promise<void>;
 }
 
+/** Why the provider refused the app at consent (OAuth's `invalid_client`: a wrong client ID or secret), if it did. */
+function providerRefusal(result: ConnectResult | undefined): string | undefined {
+	const outcome = result?.outcome;
+	return outcome?.status === 'FAILED' && /invalid_client/i.test(outcome.reason ?? '') ? (outcome.reason ?? '') : undefined;
+}
+
 interface ConfigPickItem extends vscode.QuickPickItem {
 	/** The config, or null for "Composio's default". */
 	readonly config?: AuthConfigInfo | null;
@@ -83,7 +90,7 @@ export class AuthConfigCommands {
 				return undefined;
 			}
 			what = vscode.l10n.t('Could not set up your own app for {0}', toolkit.name);
-			const auth = await this.step(vscode.l10n.t('Composio: reading how {0} signs in…', toolkit.name), () => api.toolkitAuth(toolkit.slug));
+			const auth = await inStatusBar(vscode.l10n.t('Composio: reading how {0} signs in…', toolkit.name), () => api.toolkitAuth(toolkit.slug));
 			const choice = await this.chooseWay(auth);
 			if (!choice) {
 				return undefined;
@@ -94,13 +101,14 @@ export class AuthConfigCommands {
 			}
 			const previous = this.deps.setting.read()[toolkit.slug];
 			const result = await this.use(toolkit.slug, auth.name, made.id, made.name);
-			if (result?.outcome.status === 'FAILED' && /invalid_client/i.test(result.outcome.reason ?? '')) {
+			const refusal = providerRefusal(result);
+			if (refusal !== undefined) {
 				// The provider does not know the app: nothing half-made stays (the config, the setting).
 				await this.deps.setting.write(toolkit.slug, previous);
 				await api.delete(made.id).catch((e: unknown) => this.deps.log.warn(`Could not delete the refused auth config ${made.id}: ${String(e)}`));
 				const tryAgain = vscode.l10n.t('Try Again');
 				const back = previous ? vscode.l10n.t('This workspace connects {0} as before.', auth.name) : vscode.l10n.t("This workspace connects {0} through Composio's app again.", auth.name);
-				if ((await this.deps.prompts.error(vscode.l10n.t('{0} refused your app ({1}). Check the client ID and secret in your OAuth app\'s settings. {2}', auth.name, result.outcome.reason ?? '', back), tryAgain)) === tryAgain) {
+				if ((await this.deps.prompts.error(vscode.l10n.t('{0} refused your app ({1}). Check the client ID and secret in your OAuth app\'s settings. {2}', auth.name, refusal, back), tryAgain)) === tryAgain) {
 					return await this.useOwnApp(toolkit.slug);
 				}
 				return undefined;
@@ -120,7 +128,7 @@ export class AuthConfigCommands {
 			if (!toolkit) {
 				return undefined;
 			}
-			const configs = this.step(vscode.l10n.t('Composio: loading the auth configs of {0}…', toolkit.name), () => api.list(toolkit.slug));
+			const configs = inStatusBar(vscode.l10n.t('Composio: loading the auth configs of {0}…', toolkit.name), () => api.list(toolkit.slug));
 			const current = this.deps.setting.read()[toolkit.slug];
 			const items = configs.then((all) => this.configItems(all, current, true));
 			const picked = await this.deps.picker.pick(items, { title: vscode.l10n.t('Choose Auth Config for {0}', toolkit.name), placeHolder: vscode.l10n.t('How {0} accounts connect in this workspace', toolkit.name), matchOnDescription: true, matchOnDetail: true });
@@ -141,7 +149,7 @@ export class AuthConfigCommands {
 	async showAuthConfigs(): Promise<string | undefined> {
 		try {
 			const api = await this.deps.authConfigs();
-			const configs = this.step(vscode.l10n.t('Composio: loading the auth configs…'), () => api.list());
+			const configs = inStatusBar(vscode.l10n.t('Composio: loading the auth configs…'), () => api.list());
 			const setting = this.deps.setting.read();
 			const items = configs.then((all) => {
 				const toolkits = [...new Set(all.map((c) => c.toolkit))].sort();
@@ -172,7 +180,7 @@ export class AuthConfigCommands {
 		if (slug) {
 			return { slug, name: this.deps.model.toolkitName(slug) };
 		}
-		const session = await this.step(vscode.l10n.t('Composio: starting…'), () => this.deps.session());
+		const session = await inStatusBar(vscode.l10n.t('Composio: starting…'), () => this.deps.session());
 		const picked = await pickToolkit(this.deps, session, {
 			title,
 			placeHolder: vscode.l10n.t('Choose an app (type to search)'),
@@ -240,7 +248,7 @@ export class AuthConfigCommands {
 			}
 		}
 		const secretFields = scheme.fields.filter((f) => f.secret).map((f) => f.name);
-		const id = await this.step(vscode.l10n.t('Composio: making the auth config for {0}…', auth.name), () => api.createOwn(auth.slug, { scheme: scheme.mode, name: name.trim(), values, secretFields }));
+		const id = await inStatusBar(vscode.l10n.t('Composio: making the auth config for {0}…', auth.name), () => api.createOwn(auth.slug, { scheme: scheme.mode, name: name.trim(), values, secretFields }));
 		return { id, name: name.trim() };
 	}
 
@@ -266,7 +274,7 @@ export class AuthConfigCommands {
 		}
 		const list = scopes.split(',').map((s) => s.trim()).filter(Boolean);
 		const name = vscode.l10n.t('{0} (Composio, more scopes)', auth.name);
-		const id = await this.step(vscode.l10n.t('Composio: making the auth config for {0}…', auth.name), () => api.createManaged(auth.slug, { name, scopes: list }));
+		const id = await inStatusBar(vscode.l10n.t('Composio: making the auth config for {0}…', auth.name), () => api.createManaged(auth.slug, { name, scopes: list }));
 		return { id, name };
 	}
 
@@ -312,13 +320,11 @@ export class AuthConfigCommands {
 			return undefined;
 		}
 		const result = await this.deps.connect(slug);
-		if (result && result.outcome.status !== 'ACTIVE' && result.outcome.status !== 'CANCELLED' && result.outcome.status !== 'TIMEOUT' && !/invalid_client/i.test(result.outcome.reason ?? '')) {
+		// A refused app is told by useOwnApp, which also undoes it.
+		if (result && result.outcome.status !== 'ACTIVE' && result.outcome.status !== 'CANCELLED' && result.outcome.status !== 'TIMEOUT' && providerRefusal(result) === undefined) {
 			void this.deps.prompts.error(vscode.l10n.t('{0} was not connected through {1}: {2}', name, label, result.outcome.reason ?? result.outcome.status.toLowerCase()));
 		}
 		return result;
 	}
 
-	private step<T>(title: string, fn: () => Promise<T>): Promise<T> {
-		return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title }, fn));
-	}
 }

@@ -9,6 +9,7 @@ import { CONNECTIONS_VIEW_ID } from '../workbench/commandIds';
 import { connectedMessage, notConnectedMessage } from './connectionMessages';
 import { accountIdFromArg, toolkitFromArg } from './connectionsView';
 import { showError } from '../workbench/errorNotices';
+import { inStatusBar } from '../workbench/progress';
 import type { QuickPicker } from '../workbench/quickPicker';
 import type { UserPrompts } from '../workbench/userPrompts';
 import { pickToolkit } from './toolkitPicks';
@@ -56,7 +57,7 @@ export class ConnectionCommands {
 	async connectApp(arg?: unknown, another = false, options: { readonly quietFailure?: boolean } = {}): Promise<ConnectResult | undefined> {
 		let what = vscode.l10n.t('Could not connect the app');
 		try {
-			const session = await this.step(vscode.l10n.t('Composio: starting…'), () => this.deps.session());
+			const session = await inStatusBar(vscode.l10n.t('Composio: starting…'), () => this.deps.session());
 			let slug = toolkitFromArg(arg);
 			let name: string;
 			if (slug) {
@@ -84,7 +85,7 @@ export class ConnectionCommands {
 				}
 			}
 			const toolkit = slug;
-			const request = await this.step(vscode.l10n.t('Composio: creating a Connect Link for {0}…', name), () => session.authorize(toolkit, alias ? { alias } : {}));
+			const request = await inStatusBar(vscode.l10n.t('Composio: creating a Connect Link for {0}…', name), () => session.authorize(toolkit, alias ? { alias } : {}));
 			return await this.openAndWait(session, request, name, alias, options.quietFailure === true);
 		} catch (e) {
 			await this.showFailure(e, what, () => this.connectApp(arg, another));
@@ -103,8 +104,8 @@ export class ConnectionCommands {
 			const name = this.deps.model.toolkitName(account.toolkit);
 			const label = this.label(account);
 			what = vscode.l10n.t('Could not reconnect {0}', label);
-			const session = await this.step(vscode.l10n.t('Composio: starting…'), () => this.deps.session());
-			const request = await this.step(vscode.l10n.t('Composio: creating a fresh Connect Link for {0}…', label), () => session.reconnect(account.id));
+			const session = await inStatusBar(vscode.l10n.t('Composio: starting…'), () => this.deps.session());
+			const request = await inStatusBar(vscode.l10n.t('Composio: creating a fresh Connect Link for {0}…', label), () => session.reconnect(account.id));
 			return await this.openAndWait(session, request, name, account.alias);
 		} catch (e) {
 			await this.showFailure(e, what, () => this.reconnectAccount(arg));
@@ -306,7 +307,7 @@ export class ConnectionCommands {
 			}
 			return found;
 		}
-		const items = await this.step(vscode.l10n.t('Composio: loading accounts…'), async (): Promise<AccountPickItem[]> => {
+		const items = await inStatusBar(vscode.l10n.t('Composio: loading accounts…'), async (): Promise<AccountPickItem[]> => {
 			await this.deps.model.refresh();
 			const state = this.deps.model.state;
 			if (state.kind === 'error') {
@@ -334,10 +335,6 @@ export class ConnectionCommands {
 		return picked?.account;
 	}
 
-	/** Runs a short step with a spinner in the status bar. */
-	private step<T>(title: string, fn: () => Promise<T>): Promise<T> {
-		return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title }, fn));
-	}
 
 	/** Runs a tree action with the view's progress bar when it came from the tree, else the status bar's. */
 	private inView(arg: unknown, fn: () => Promise<void>): Promise<void> {

@@ -11,6 +11,7 @@ import type { ResolvedEnvironment } from '../settings/environment';
 import { showError } from '../workbench/errorNotices';
 import type { QuickPicker } from '../workbench/quickPicker';
 import type { UserPrompts } from '../workbench/userPrompts';
+import { inStatusBar } from '../workbench/progress';
 
 /** What the MCP features need. */
 export interface McpDeps {
@@ -65,7 +66,7 @@ export async function copyMcpConfig(deps: McpDeps, form?: unknown): Promise<stri
 		if (!chosen) {
 			return undefined;
 		}
-		const session = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Composio: reading the MCP server…') }, () => deps.session(env));
+		const session = await inStatusBar(vscode.l10n.t('Composio: reading the MCP server…'), () => deps.session(env));
 		const text = buildMcpConfig({ url: session.mcp.url, headerNames: mcpHeaderNames(session.mcp.headers) }, chosen);
 		const stored = await deps.secrets.get('composioApiKey');
 		if (containsSecret(text, [env.composio.apiKey, stored, ...Object.values(session.mcp.headers)])) {

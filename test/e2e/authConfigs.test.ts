@@ -69,7 +69,7 @@ describe('Auth configs in the real workbench (browser) @floor', function () {
 		}
 		await wb.chat.locator('.auth-card.auth-card-connected').waitFor({ timeout: 30_000 });
 		const answer = wb.chat.locator('.message.assistant:not(.streaming)').last();
-		await until(async () => /inbox|email/i.test((await answer.textContent()) ?? '') && (await wb.chat.locator('[data-turn="idle"]').count()) > 0, 'the summary');
+		await until(async () => /Inbox summary/.test((await answer.textContent()) ?? '') && (await wb.chat.locator('#app[data-turn="idle"]').count()) > 0, 'the summary');
 		const accounts = wb.emulator!.accounts().filter((a) => a.toolkit.slug === 'gmail');
 		assert.equal(accounts.length, 1);
 		assert.notEqual(accounts[0]?.auth_config.id, 'ac_gmail_managed', 'the account is on the new config');

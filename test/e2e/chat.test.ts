@@ -100,7 +100,7 @@ describe('In-chat authentication in the real workbench (browser) @floor', functi
 		await wb.chat.locator('.auth-card.auth-card-connected').waitFor({ timeout: 30_000 });
 		const answer = wb.chat.locator('.message.assistant:not(.streaming)').last();
 		await wb.chat.locator('.tool-card', { hasText: 'Fetch' }).first().waitFor();
-		await until(async () => /inbox|email/i.test((await answer.textContent()) ?? '') && (await wb.chat.locator('[data-turn="idle"]').count()) > 0, 'the summary');
+		await until(async () => /Inbox summary/.test((await answer.textContent()) ?? '') && (await wb.chat.locator('#app[data-turn="idle"]').count()) > 0, 'the summary');
 		await wb.page.mouse.move(700, 450);
 		await screenshot(wb.page, 'flow-answer');
 	});

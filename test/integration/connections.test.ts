@@ -127,6 +127,10 @@ describe('Connections view and commands (against the sandbox emulator)', functio
 			assert.equal(item.detail, 'Not connected');
 		}
 		assert.equal(shown.items[0]?.label, 'Not connected', 'grouped under a separator');
+		// An app with no sign-in is offered apart, with nothing to connect.
+		const separators = shown.items.filter((i) => i.kind === vscode.QuickPickItemKind.Separator).map((i) => i.label);
+		assert.equal(separators.at(-1), 'No sign-in needed');
+		assert.equal(items.find((i) => i.label === 'Hacker News')?.detail, 'The agent uses it without an account');
 		assert.equal(opener.urls.length, 0);
 	});
 

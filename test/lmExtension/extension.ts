@@ -21,10 +21,14 @@ import { type ChatModelInformation, type ChatModelProvider, type ChatRequestMess
 /** The vendor id (package.json `contributes.languageModelChatProviders`). */
 export const SCRIPTED_VENDOR = 'composio-tests';
 
-/** The models offered: a roomy one and a small one. */
+/**
+ * The models offered: a roomy one and a small one. The small one's input limit leaves room for
+ * one task beside the sandbox session's tool definitions (every app tool's schema, where a real
+ * session offers the meta tools).
+ */
 export const SCRIPTED_MODELS = [
 	{ id: 'scripted-large', name: 'Scripted Large', maxInputTokens: 100_000 },
-	{ id: 'scripted-small', name: 'Scripted Small', maxInputTokens: 6_000 },
+	{ id: 'scripted-small', name: 'Scripted Small', maxInputTokens: 6_500 },
 ] as const;
 
 /** What the tests get from `activate`. */

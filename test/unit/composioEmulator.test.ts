@@ -139,10 +139,10 @@ describe('ComposioEmulator (through the real SDK)', function () {
 				cursor = typeof page.next_cursor === 'string' ? page.next_cursor : null;
 				pages++;
 			} while (cursor);
-			// 15 tools, and the workbench and bash tools of a session that does not turn the workbench off.
+			// 18 tools, and the workbench and bash tools of a session that does not turn the workbench off.
 			assert.equal(pages, 4);
-			assert.equal(slugs.length, 17);
-			assert.equal(new Set(slugs).size, 17);
+			assert.equal(slugs.length, 20);
+			assert.equal(new Set(slugs).size, 20);
 		});
 
 		it('rejects unknown toolkits and auth configs at session creation, naming them', async () => {
@@ -176,12 +176,12 @@ describe('ComposioEmulator (through the real SDK)', function () {
 				for (const item of page.items) {
 					seen.set(item.slug, item.connection?.isActive ?? false);
 				}
-				assert.equal(page.totalPages, 2);
+				assert.equal(page.totalPages, 3);
 				cursor = page.cursor;
 				pages++;
 			} while (cursor);
-			assert.equal(pages, 2);
-			assert.deepEqual(Object.fromEntries(seen), { gmail: true, github: false, slack: false, linear: false });
+			assert.equal(pages, 3);
+			assert.deepEqual(Object.fromEntries(seen), { gmail: true, github: false, slack: false, linear: false, hackernews: false, posthog: false, shopify: false });
 
 			const connected = await session.toolkits({ isConnected: true });
 			assert.deepEqual(connected.items.map((i) => i.slug), ['gmail']);

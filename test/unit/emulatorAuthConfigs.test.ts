@@ -151,4 +151,58 @@ describe('Emulator auth configs (through the real SDK)', function () {
 		const gone = await rejection(composio.create('alice', { authConfigs: { gmail: id } }));
 		assert.equal(statusOf(gone), 404);
 	});
+	describe('the auth cases of Composio’s catalog', () => {
+		it('Hacker News needs no sign-in: listed as no-auth, its tools run without an account, and nothing can be connected', async () => {
+			const session = await composio.create('alice');
+			const listed = await session.toolkits({ toolkits: ['hackernews'] });
+			assert.equal(listed.items[0]?.isNoAuth, true);
+			const run = await session.execute('HACKERNEWS_GET_TOP_STORIES', { limit: 2 });
+			assert.equal(run.error, null);
+			assert.equal((run.data as { stories: unknown[] }).stories.length, 2);
+			const created = await rejection(composio.authConfigs.create('hackernews', { type: 'use_composio_managed_auth' }));
+			assert.equal(statusOf(created), 400);
+			assert.match(messageOf(created), /does not require authentication/);
+			assert.equal(statusOf(await rejection(session.authorize('hackernews'))), 400);
+			const manage = await session.execute('COMPOSIO_MANAGE_CONNECTIONS', { toolkits: ['hackernews'] });
+			assert.equal((manage.data as { results: Record<string, { status: string }> }).results.hackernews?.status, 'no_auth');
+		});
+
+		it('PostHog has no managed app: the Connect is refused saying so, and an own OAuth app connects it', async () => {
+			const toolkit = await composio.toolkits.get('posthog');
+			assert.deepEqual(toolkit.composioManagedAuthSchemes, []);
+			const plain = await composio.create('alice');
+			const refused = await rejection(plain.authorize('posthog'));
+			assert.equal(statusOf(refused), 400);
+			assert.match(messageOf(refused), /no Composio managed auth/);
+			const manage = await plain.execute('COMPOSIO_MANAGE_CONNECTIONS', { toolkits: ['posthog'] });
+			const entry = (manage.data as { results: Record<string, { status: string; error?: string }> }).results.posthog;
+			assert.equal(entry?.status, 'failed');
+			assert.match(entry?.error ?? '', /no Composio managed auth/);
+			const created = await composio.authConfigs.create('posthog', { type: 'use_custom_auth', authScheme: 'OAUTH2', name: 'Acme Analytics', credentials: { client_id: 'ph-client', client_secret: SECRET } });
+			const session = await composio.create('alice', { authConfigs: { posthog: created.id } });
+			const request = await session.authorize('posthog');
+			assert.equal((await postConnectPage(request.redirectUrl ?? '', { decision: 'authorize' })).status, 200);
+			assert.equal((await request.waitForConnection(10_000)).status, 'ACTIVE');
+			const run = await session.execute('POSTHOG_LIST_PROJECTS', {});
+			assert.equal(run.error, null);
+		});
+
+		it('Shopify’s managed app is gone: a managed config fails for want of a client ID, and an API-key config connects with the key typed on the Connect page', async () => {
+			const toolkit = await composio.toolkits.get('shopify');
+			assert.deepEqual(toolkit.composioManagedAuthSchemes, ['OAUTH2'], 'the metadata still says managed');
+			const managed = await rejection(composio.authConfigs.create('shopify', { type: 'use_composio_managed_auth' }));
+			assert.equal(statusOf(managed), 400);
+			assert.match(messageOf(managed), /Missing required field "Client id" for auth scheme "OAUTH2" in toolkit "shopify"/);
+			assert.equal(statusOf(await rejection((await composio.create('alice')).authorize('shopify'))), 400);
+			const created = await composio.authConfigs.create('shopify', { type: 'use_custom_auth', authScheme: 'API_KEY', credentials: {} });
+			const session = await composio.create('alice', { authConfigs: { shopify: created.id } });
+			const request = await session.authorize('shopify');
+			const html = await openConnectPage(request.redirectUrl ?? '');
+			assert.match(html, /name="api_key" type="password"/);
+			assert.equal((await postConnectPage(request.redirectUrl ?? '', { decision: 'authorize', api_key: 'shpat_0123456789' })).status, 200);
+			const account = await request.waitForConnection(10_000);
+			assert.equal(account.authConfig.authScheme, 'API_KEY');
+			assert.equal((await session.execute('SHOPIFY_LIST_PRODUCTS', { limit: 1 })).error, null);
+		});
+	});
 });

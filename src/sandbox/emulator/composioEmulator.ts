@@ -281,7 +281,7 @@ export class ComposioEmulator {
 		}
 		const apiKey = form.get('api_key')?.trim() ?? '';
 		const identity = form.get('identity')?.trim() ?? '';
-		if (decision === 'authorize' && toolkit.authScheme === 'API_KEY' && !apiKey) {
+		if (decision === 'authorize' && config.authScheme === 'API_KEY' && !apiKey) {
 			sendHtml(res, 400, renderConnectPage({ ...model, error: `Enter your ${toolkit.name} API key to authorize.` }));
 			return;
 		}

@@ -333,8 +333,8 @@ export class EmulatorApi {
 				slug: tk.slug,
 				name: tk.name,
 				enabled: enabled.includes(tk),
-				is_no_auth: false,
-				composio_managed_auth_schemes: [tk.authScheme],
+				is_no_auth: tk.authScheme === 'NO_AUTH',
+				composio_managed_auth_schemes: tk.authScheme === 'NO_AUTH' || tk.managedAuth === 'none' ? [] : [tk.authScheme],
 				meta: { logo: tk.logo, description: tk.description },
 				connected_account: account
 					? {

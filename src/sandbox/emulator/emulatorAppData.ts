@@ -3,6 +3,7 @@
  * email, GitHub repos with issues, Slack channels, Linear issues) and the app tools that read
  * and change it. Pure apart from mutating the `UserAppData` it is given; no network.
  */
+import { AUTH_CASE_EXECUTORS } from './emulatorAuthCases';
 import { randomBytes } from 'node:crypto';
 import { validateArguments, type ToolDef } from './emulatorToolkits';
 
@@ -667,6 +668,7 @@ const EXECUTORS: Record<string, (ctx: AppToolContext, args: Record<string, unkno
 	SLACK_SEND_MESSAGE: slackSend,
 	LINEAR_LIST_LINEAR_ISSUES: linearList,
 	LINEAR_CREATE_LINEAR_ISSUE: linearCreate,
+	...AUTH_CASE_EXECUTORS,
 };
 
 /**

@@ -62,7 +62,36 @@ const SCHEME_FIELDS: Record<AuthScheme, SchemeFields> = {
 		creation: { required: [], optional: [] },
 		initiation: { required: [field('api_key', 'API Key', 'The API key the user enters on the Connect page.', true, true)], optional: [] },
 	},
+	NO_AUTH: { creation: { required: [], optional: [] }, initiation: { required: [], optional: [] } },
 };
+
+/** The schemes a config of the toolkit may use. */
+function schemesOf(tk: ToolkitDef): AuthScheme[] {
+	return [tk.authScheme, ...(tk.otherSchemes ?? [])];
+}
+
+/** The schemes Composio's managed app says it covers (a gone app still says so). */
+function managedSchemesOf(tk: ToolkitDef): AuthScheme[] {
+	return tk.authScheme === 'NO_AUTH' || tk.managedAuth === 'none' ? [] : [tk.authScheme];
+}
+
+/**
+ * Why a toolkit cannot connect through Composio's managed app, as Composio answers: a no-auth
+ * toolkit has nothing to connect, one without a managed app needs the developer's own, and one
+ * whose managed app is gone fails for want of a client ID. Undefined when the managed app works.
+ */
+export function managedAuthRefusal(tk: ToolkitDef): ApiError | undefined {
+	if (tk.authScheme === 'NO_AUTH') {
+		return new ApiError(400, `Cannot create an auth config for toolkit "${tk.slug}" because it does not require authentication. Use its tools directly without creating a connected account.`, '', 'Auth_Config_NoAuthApp');
+	}
+	if (tk.managedAuth === 'none') {
+		return new ApiError(400, `Toolkit "${tk.slug}" has no Composio managed auth. Create an auth config with your own credentials and pass it in auth_configs.`, 'Create an auth config with use_custom_auth.', 'AuthConfig_NoManagedAuth');
+	}
+	if (tk.managedAuth === 'gone') {
+		return new ApiError(400, `Missing required field "Client id" for auth scheme "${tk.authScheme}" in toolkit "${tk.slug}"`, 'Use your own credentials (use_custom_auth) or another auth scheme.', 'AuthConfig_MissingRequiredField');
+	}
+	return undefined;
+}
 
 /** Scopes Composio's managed app may ask for beyond what the toolkit's tools need. */
 const MANAGED_EXTRA_SCOPES: Record<string, readonly string[]> = {
@@ -160,19 +189,28 @@ export class EmulatorAuthConfigs {
 		const name = optString(options, 'name')?.trim();
 		const at = new Date(this.now()).toISOString();
 		let record: AuthConfigRecord;
+		const noAuth = tk.authScheme === 'NO_AUTH' ? managedAuthRefusal(tk) : undefined;
+		if (noAuth) {
+			throw noAuth;
+		}
 		if (type === 'use_custom_auth') {
-			const scheme = optString(options, 'authScheme') ?? optString(options, 'auth_scheme');
-			if (scheme !== tk.authScheme) {
-				throw new ApiError(400, `Auth scheme "${scheme ?? ''}" is not supported for toolkit "${tk.slug}"`, `Use ${tk.authScheme}.`, 'AuthConfig_InvalidAuthScheme');
+			const given = optString(options, 'authScheme') ?? optString(options, 'auth_scheme');
+			const scheme = schemesOf(tk).find((s) => s === given);
+			if (!scheme) {
+				throw new ApiError(400, `Auth scheme "${given ?? ''}" is not supported for toolkit "${tk.slug}"`, `Use ${schemesOf(tk).join(' or ')}.`, 'AuthConfig_InvalidAuthScheme');
 			}
-			for (const f of SCHEME_FIELDS[tk.authScheme].creation.required) {
+			for (const f of SCHEME_FIELDS[scheme].creation.required) {
 				if (String(credentials[f.name] ?? '').trim() === '') {
-					throw new ApiError(400, `Missing required field "${f.displayName}" for auth scheme "${tk.authScheme}" in toolkit "${tk.slug}"`, `Give credentials.${f.name}.`, 'AuthConfig_MissingRequiredField');
+					throw new ApiError(400, `Missing required field "${f.displayName}" for auth scheme "${scheme}" in toolkit "${tk.slug}"`, `Give credentials.${f.name}.`, 'AuthConfig_MissingRequiredField');
 				}
 			}
 			delete credentials.scopes;
-			record = { id: newId('ac', 12), toolkit: tk.slug, name: name || `${tk.name} (own app)`, authScheme: tk.authScheme, isComposioManaged: false, appName: name || String(credentials.client_id ?? tk.name), status: 'ENABLED', scopes, credentials, createdAt: at, updatedAt: at };
+			record = { id: newId('ac', 12), toolkit: tk.slug, name: name || `${tk.name} (own app)`, authScheme: scheme, isComposioManaged: false, appName: name || String(credentials.client_id ?? tk.name), status: 'ENABLED', scopes, credentials, createdAt: at, updatedAt: at };
 		} else if (type === 'use_composio_managed_auth') {
+			const refusal = managedAuthRefusal(tk);
+			if (refusal) {
+				throw refusal;
+			}
 			const ceiling = managedScopeCeiling(tk.slug);
 			const beyond = scopes.filter((s) => !ceiling.includes(s));
 			if (beyond.length > 0) {
@@ -270,8 +308,8 @@ export function createdAuthConfigJson(c: AuthConfigRecord): AuthConfigCreateResp
 
 /** A toolkit as `GET /toolkits/{slug}` answers it: its schemes, their fields, and what Composio's managed app offers. */
 export function toolkitDetailJson(tk: ToolkitDef): ToolkitRetrieveResponse {
-	const fields = SCHEME_FIELDS[tk.authScheme];
 	const group = (g: SchemeFields['creation']): { required: AuthField[]; optional: AuthField[] } => ({ required: [...g.required], optional: [...g.optional] });
+	const schemeName: Record<AuthScheme, string> = { OAUTH2: 'OAuth 2.0', API_KEY: 'API Key', NO_AUTH: 'No auth' };
 	const tools = APP_TOOLS.filter((t) => t.toolkit === tk.slug);
 	return {
 		name: tk.name,
@@ -281,8 +319,8 @@ export function toolkitDetailJson(tk: ToolkitDef): ToolkitRetrieveResponse {
 		type: 'native',
 		meta: { available_versions: [], categories: [], created_at: '2025-01-01T00:00:00.000Z', updated_at: '2025-09-01T00:00:00.000Z', description: tk.description, logo: tk.logo, tools_count: tools.length, triggers_count: 0, version: '20251120_00' },
 		deprecated: { rawProxyInfoByAuthSchemes: [], toolkitId: `tk_${tk.slug}` },
-		composio_managed_auth_schemes: [tk.authScheme],
-		composio_managed_auth: [{ mode: tk.authScheme, scopes: { available: managedScopeCeiling(tk.slug) } }],
-		auth_config_details: [{ name: tk.authScheme === 'OAUTH2' ? 'OAuth 2.0' : 'API Key', mode: tk.authScheme, fields: { auth_config_creation: group(fields.creation), connected_account_initiation: group(fields.initiation) } }],
+		composio_managed_auth_schemes: managedSchemesOf(tk),
+		composio_managed_auth: managedSchemesOf(tk).map((mode) => ({ mode, scopes: { available: managedScopeCeiling(tk.slug) } })),
+		auth_config_details: schemesOf(tk).map((mode) => ({ name: schemeName[mode], mode, fields: { auth_config_creation: group(SCHEME_FIELDS[mode].creation), connected_account_initiation: group(SCHEME_FIELDS[mode].initiation) } })),
 	};
 }

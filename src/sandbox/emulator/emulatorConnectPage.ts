@@ -67,7 +67,7 @@ function minutesLeft(expiresAt: string, now: number): string {
 /** What the Connect page shows. */
 export interface ConnectPageModel {
 	readonly toolkit: ToolkitDef;
-	readonly authConfig: Pick<AuthConfigRecord, 'appName' | 'isComposioManaged' | 'scopes'>;
+	readonly authConfig: Pick<AuthConfigRecord, 'appName' | 'isComposioManaged' | 'scopes' | 'authScheme'>;
 	readonly userId: string;
 	readonly alias: string | null;
 	readonly expiresAt: string;
@@ -86,7 +86,7 @@ export function renderConnectPage(model: ConnectPageModel): string {
 	const { toolkit, authConfig } = model;
 	const name = escapeHtml(toolkit.name);
 	const app = escapeHtml(authConfig.appName);
-	const needsKey = toolkit.authScheme === 'API_KEY';
+	const needsKey = authConfig.authScheme === 'API_KEY';
 	const permissions = toolkit.permissions.map((p) => `<li>${escapeHtml(p)}</li>`).join('');
 	const keyField = needsKey
 		? `<label for="api_key">${name} API key</label>` +
@@ -109,7 +109,7 @@ export function renderConnectPage(model: ConnectPageModel): string {
 		`<dt>User</dt><dd>${escapeHtml(model.userId)}</dd>` +
 		(model.alias ? `<dt>Account name</dt><dd>${escapeHtml(model.alias)}</dd>` : '') +
 		`<dt>App</dt><dd>${app}${authConfig.isComposioManaged ? '' : ' (custom app)'}</dd>` +
-		`<dt>Sign-in</dt><dd>${toolkit.authScheme === 'OAUTH2' ? 'OAuth 2.0' : 'API key'}</dd>` +
+		`<dt>Sign-in</dt><dd>${authConfig.authScheme === 'OAUTH2' ? 'OAuth 2.0' : 'API key'}</dd>` +
 		(authConfig.scopes.length > 0 ? `<dt>Scopes</dt><dd><ul class="scopes">${authConfig.scopes.map((sc) => `<li><code>${escapeHtml(sc)}</code></li>`).join('')}</ul></dd>` : '') +
 		'</dl>' +
 		(permissions ? `<p>This will allow ${app} to:</p><ul>${permissions}</ul>` : '') +

@@ -61,19 +61,21 @@ export class SessionEngine {
 		if (!appToolInSession(session.config, tool)) {
 			return { data: {}, error: `Tool ${tool.slug} is not available in this session (toolkit '${tk.slug}' or the tool is not enabled).` };
 		}
-		const resolved = resolveAccount(this.store, session.config, tk, accountArg);
+		// A toolkit with no sign-in runs without an account.
+		const resolved = tk.authScheme === 'NO_AUTH' ? { account: undefined } : resolveAccount(this.store, session.config, tk, accountArg);
 		if (!('account' in resolved)) {
 			return resolved;
 		}
+		const account = resolved.account;
 		const result = executeAppTool(tool, args, {
 			userId: session.config.userId,
 			data: this.store.userData(session.config.userId),
 			now: this.store.clock.now(),
 			account: {
-				id: resolved.account.id,
-				alias: resolved.account.alias,
-				identity: resolved.account.identity ?? userEmail(session.config.userId),
-				profileFails: resolved.account.profileFails === true,
+				id: account?.id ?? '',
+				alias: account?.alias ?? null,
+				identity: account?.identity ?? userEmail(session.config.userId),
+				profileFails: account?.profileFails === true,
 			},
 			nextSeq: () => this.store.nextSeq(),
 		});
@@ -110,8 +112,8 @@ export class SessionEngine {
 		return {
 			toolkit: tk.slug,
 			description: tk.description,
-			has_active_connection: first !== undefined,
-			status_message: first
+			has_active_connection: first !== undefined || tk.authScheme === 'NO_AUTH',
+			status_message: tk.authScheme === 'NO_AUTH' ? `${tk.name} needs no connection.` : first
 				? `${tk.name} is connected${first.alias ? ` (account '${first.alias}')` : ''}.`
 				: session.config.manageConnections.enable
 					? `${tk.name} is not connected. Call COMPOSIO_MANAGE_CONNECTIONS with toolkits ["${tk.slug}"] and share the Connect Link with the user.`
@@ -226,6 +228,10 @@ export class SessionEngine {
 				problems.push(error);
 				continue;
 			}
+			if (tk.authScheme === 'NO_AUTH') {
+				results[tk.slug] = { toolkit: tk.slug, status: 'no_auth', message: `${tk.name} needs no connection: call its tools directly.` };
+				continue;
+			}
 			const active = candidateAccounts(this.store, session.config, tk.slug).filter(usable);
 			if (active.length > 0 && !reinitiateAll) {
 				results[tk.slug] = {
@@ -237,12 +243,22 @@ export class SessionEngine {
 				};
 				continue;
 			}
-			const { account, link } = this.store.initiate({
-				userId: session.config.userId,
-				toolkit: tk.slug,
-				authConfigId: session.config.authConfigs[tk.slug],
-				callbackUrl: session.config.manageConnections.callbackUrl,
-			});
+			let started: ReturnType<EmulatorStore['initiate']>;
+			try {
+				started = this.store.initiate({
+					userId: session.config.userId,
+					toolkit: tk.slug,
+					authConfigId: session.config.authConfigs[tk.slug],
+					callbackUrl: session.config.manageConnections.callbackUrl,
+				});
+			} catch (e) {
+				// No way to connect it (no managed auth, a managed app that is gone): say why, as Composio does.
+				const error = e instanceof ApiError ? e.message : String(e);
+				results[tk.slug] = { toolkit: tk.slug, status: 'failed', error };
+				problems.push(`${tk.slug}: ${error}`);
+				continue;
+			}
+			const { account, link } = started;
 			links.push(`${tk.name}: ${account.redirectUrl ?? ''}`);
 			results[tk.slug] = {
 				toolkit: tk.slug,
@@ -319,6 +335,9 @@ const TOOLKIT_WORDS: Record<string, string[]> = {
 	github: ['github', 'repo', 'repos', 'repository', 'repositories', 'bug', 'bugs', 'pr', 'prs', 'pull'],
 	slack: ['slack', 'channel', 'channels', 'chat', 'workspace', 'dm'],
 	linear: ['linear', 'ticket', 'tickets', 'task', 'tasks', 'sprint', 'backlog'],
+	hackernews: ['hackernews', 'hacker', 'news', 'hn', 'stories', 'story', 'top'],
+	posthog: ['posthog', 'analytics', 'projects', 'project', 'events'],
+	shopify: ['shopify', 'store', 'products', 'product', 'shop', 'inventory'],
 };
 const SHARED_WORDS: Record<string, string[]> = {
 	issue: ['github', 'linear'],

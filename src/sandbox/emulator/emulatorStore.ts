@@ -11,7 +11,7 @@ import { ApiError, newId } from './emulatorHttp';
 import type { Clock } from '../../common/clock';
 import { isRecord } from '../../common/isRecord';
 import { createUserAppData, simulatedIdentity, type UserAppData } from './emulatorAppData';
-import { EmulatorAuthConfigs, isAuthConfigRecord, seedAuthConfigs, type AuthConfigRecord } from './emulatorAuthConfigs';
+import { EmulatorAuthConfigs, isAuthConfigRecord, managedAuthRefusal, seedAuthConfigs, type AuthConfigRecord } from './emulatorAuthConfigs';
 import { findToolkit } from './emulatorToolkits';
 
 /** Connected-account statuses, as Composio names them. */
@@ -430,8 +430,10 @@ export class EmulatorStore {
 	/** The managed config a toolkit connects through when nothing names another. */
 	private requireManaged(toolkit: string): AuthConfigRecord {
 		const config = this.authConfigs.managedOf(toolkit);
-		if (!config) {
-			throw new ApiError(400, `Toolkit '${toolkit}' has no Composio managed auth config`, 'Create an auth config with your own credentials and pass it in auth_configs.', 'AuthConfig_NoManagedAuth');
+		const tk = findToolkit(toolkit);
+		const refusal = tk ? managedAuthRefusal(tk) : undefined;
+		if (refusal || !config) {
+			throw refusal ?? new ApiError(400, `Toolkit '${toolkit}' has no Composio managed auth config`, 'Create an auth config with your own credentials and pass it in auth_configs.', 'AuthConfig_NoManagedAuth');
 		}
 		return config;
 	}
@@ -516,7 +518,7 @@ export class EmulatorStore {
 			account.statusReason = refusal;
 		} else if (decision.decision === 'authorize') {
 			const toolkit = findToolkit(account.toolkit);
-			if (toolkit?.authScheme === 'API_KEY') {
+			if (this.authConfigs.find(account.authConfigId)?.authScheme === 'API_KEY' && toolkit) {
 				const key = (decision.apiKey ?? '').trim();
 				if (!key) {
 					throw new ApiError(400, `An API key is required to connect ${toolkit.name}`);

@@ -7,7 +7,7 @@
 export type JsonSchema = { [key: string]: unknown };
 
 /** The auth schemes the simulated toolkits use. */
-export type AuthScheme = 'OAUTH2' | 'API_KEY';
+export type AuthScheme = 'OAUTH2' | 'API_KEY' | 'NO_AUTH';
 
 /** A simulated app (a Composio "toolkit"). */
 export interface ToolkitDef {
@@ -15,6 +15,13 @@ export interface ToolkitDef {
 	readonly name: string;
 	readonly description: string;
 	readonly authScheme: AuthScheme;
+	/** Other schemes a config of it may use (an API key beside OAuth). */
+	readonly otherSchemes?: readonly AuthScheme[];
+	/**
+	 * Composio's managed app: there (absent), `none` (the developer must bring their own), or
+	 * `gone` (the toolkit still says it has one, but making a config with it fails).
+	 */
+	readonly managedAuth?: 'none' | 'gone';
 	/** A `data:` URI of a small SVG logo (the sandbox has no internet, so no remote logos). */
 	readonly logo: string;
 	/** The same logo as inline SVG markup, for the Connect page. */
@@ -70,6 +77,8 @@ function toolkit(def: Omit<ToolkitDef, 'logo' | 'logoSvg'> & { color: string; le
 		name: def.name,
 		description: def.description,
 		authScheme: def.authScheme,
+		...(def.otherSchemes ? { otherSchemes: def.otherSchemes } : {}),
+		...(def.managedAuth ? { managedAuth: def.managedAuth } : {}),
 		permissions: def.permissions,
 		logoSvg,
 		logo: dataUri(logoSvg),
@@ -125,12 +134,43 @@ export const TOOLKITS: readonly ToolkitDef[] = [
 		color: '#5e6ad2',
 		letter: 'L',
 	}),
+	// The auth cases Composio's catalog holds (see emulatorAuthCases.ts).
+	toolkit({
+		slug: 'hackernews',
+		name: 'Hacker News',
+		description: 'Tech news: the top stories. Needs no sign-in.',
+		authScheme: 'NO_AUTH',
+		permissions: [],
+		color: '#ff6600',
+		letter: 'Y',
+	}),
+	toolkit({
+		slug: 'posthog',
+		name: 'PostHog',
+		description: 'Product analytics: projects and insights. Composio has no managed app for it: connect it through your own OAuth app.',
+		authScheme: 'OAUTH2',
+		managedAuth: 'none',
+		permissions: ['Read your projects and insights'],
+		color: '#1d4aff',
+		letter: 'P',
+	}),
+	toolkit({
+		slug: 'shopify',
+		name: 'Shopify',
+		description: "Online stores: products and orders. Composio's managed app is no longer available: use an API key or your own app.",
+		authScheme: 'OAUTH2',
+		otherSchemes: ['API_KEY'],
+		managedAuth: 'gone',
+		permissions: ['Read your products'],
+		color: '#5e8e3e',
+		letter: 'S',
+	}),
 ];
 
 const CONFIGS_CREATED_AT = '2025-09-01T09:00:00.000Z';
 
-/** Every auth config: one Composio-managed and one custom (white-label) per toolkit. */
-export const AUTH_CONFIGS: readonly AuthConfigDef[] = TOOLKITS.flatMap((tk): AuthConfigDef[] => {
+/** The built-in auth configs: one Composio-managed and one custom (white-label) per toolkit that has a managed app. */
+export const AUTH_CONFIGS: readonly AuthConfigDef[] = TOOLKITS.filter((tk) => tk.authScheme !== 'NO_AUTH' && !tk.managedAuth).flatMap((tk): AuthConfigDef[] => {
 	const customApp: Record<string, string> = {
 		gmail: 'Acme Inbox Assistant',
 		github: 'Acme DevBot',
@@ -493,6 +533,36 @@ export const APP_TOOLS: readonly ToolDef[] = [
 		outputParameters: LINEAR_ISSUE_ITEM,
 		scopes: ['write'],
 		readOnly: false,
+	},
+	{
+		slug: 'HACKERNEWS_GET_TOP_STORIES',
+		name: 'Get top stories',
+		toolkit: 'hackernews',
+		description: "Gets the current top stories on Hacker News: title, link, points and comment count. Needs no account.",
+		inputParameters: objectSchema({ limit: int('How many stories.', { default: 10, minimum: 1, maximum: 30 }) }),
+		outputParameters: objectSchema({ stories: arr('Top stories', objectSchema({ id: int('Story id'), title: str('Title'), url: str('Link'), score: int('Points'), descendants: int('Comments') })) }, ['stories']),
+		scopes: [],
+		readOnly: true,
+	},
+	{
+		slug: 'POSTHOG_LIST_PROJECTS',
+		name: 'List projects',
+		toolkit: 'posthog',
+		description: 'Lists the PostHog projects of the connected account, with their event counts this week.',
+		inputParameters: objectSchema({}),
+		outputParameters: objectSchema({ results: arr('Projects', objectSchema({ id: int('Project id'), name: str('Name'), events_this_week: int('Events this week') })) }, ['results']),
+		scopes: ['project:read'],
+		readOnly: true,
+	},
+	{
+		slug: 'SHOPIFY_LIST_PRODUCTS',
+		name: 'List products',
+		toolkit: 'shopify',
+		description: "Lists the products of the connected Shopify store: title, price and inventory.",
+		inputParameters: objectSchema({ limit: int('How many products.', { default: 10, minimum: 1, maximum: 50 }) }),
+		outputParameters: objectSchema({ products: arr('Products', objectSchema({ id: int('Product id'), title: str('Title'), price: str('Price'), inventory: int('In stock') })) }, ['products']),
+		scopes: ['read_products'],
+		readOnly: true,
 	},
 ];
 

@@ -33,7 +33,7 @@ export async function toolkitPickItems(session: ToolSession, model: ConnectionsM
 		const latest = mine[mine.length - 1];
 		let detail: string;
 		if (t.isNoAuth) {
-			detail = vscode.l10n.t('No sign-in needed');
+			detail = vscode.l10n.t('The agent uses it without an account');
 		} else if (active.length > 0) {
 			const connected = active.length > 1 ? vscode.l10n.t('Connected · {0} accounts', active.length) : vscode.l10n.t('Connected');
 			const named = aliases.length > 0 ? vscode.l10n.t('{0} ({1})', connected, aliases.join(', ')) : connected;
@@ -53,13 +53,16 @@ export async function toolkitPickItems(session: ToolSession, model: ConnectionsM
 		};
 	};
 	const byName = (a: ToolkitStatus, b: ToolkitStatus): number => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' });
-	const isConnected = (t: ToolkitStatus): boolean => t.isNoAuth || accounts.some((a) => a.toolkit === t.slug && accountState(a) === 'active');
+	const isConnected = (t: ToolkitStatus): boolean => !t.isNoAuth && accounts.some((a) => a.toolkit === t.slug && accountState(a) === 'active');
 	const connected = toolkits.filter(isConnected).sort(byName);
-	const others = toolkits.filter((t) => !isConnected(t)).sort(byName);
+	const others = toolkits.filter((t) => !t.isNoAuth && !isConnected(t)).sort(byName);
+	// Apps with no sign-in have nothing to connect: last, on their own.
+	const noAuth = toolkits.filter((t) => t.isNoAuth).sort(byName);
 	const separator = (label: string): ToolkitPickItem => ({ label, kind: vscode.QuickPickItemKind.Separator });
 	return [
 		...(connected.length > 0 ? [separator(vscode.l10n.t('Connected')), ...connected.map(describe)] : []),
 		...(others.length > 0 ? [separator(vscode.l10n.t('Not connected')), ...others.map(describe)] : []),
+		...(noAuth.length > 0 ? [separator(vscode.l10n.t('No sign-in needed')), ...noAuth.map(describe)] : []),
 	];
 }
 

@@ -11,7 +11,7 @@ import type { TranscriptItem } from '../../../src/protocol/transcript';
 import type { Services } from '../../../src/services';
 import { CommandIds } from '../../../src/vscode/workbench/commandIds';
 import type { QuickPicker } from '../../../src/vscode/workbench/quickPicker';
-import type { ScriptedModelsApi } from '../../lmExtension/extension';
+import { SCRIPTED_MODELS, type ScriptedModelsApi } from '../../lmExtension/extension';
 import { submitConnectPage } from '../../shared/connectPage';
 import { TestSandbox } from '../../shared/sandbox';
 import { scriptedPromptTokens } from '../../shared/scriptedTokens';
@@ -19,7 +19,8 @@ import { until } from '../../shared/until';
 import { activateExtension, answerWith, EXTENSION_ID, loadedFiles } from '../helpers';
 
 const SCRIPTED_MODELS_ID = 'composio-tests.scripted-models';
-const SMALL_WINDOW = 6_000;
+/** The small model's input limit, in tokens. */
+const SMALL_WINDOW = SCRIPTED_MODELS[1].maxInputTokens;
 
 type Item<K extends TranscriptItem['kind']> = Extract<TranscriptItem, { kind: K }>;
 
@@ -179,11 +180,15 @@ describe('VS Code language models in the chat (scripted models through vscode.lm
 	});
 
 	it('a conversation ten times longer than the small model’s window is still answered, and what was sent always fits', async () => {
+		// On its own: the small model picked, and the apps its tasks read connected.
+		await services.models.remember('vscode:composio-tests/scripted-small');
 		const { chat } = await services.loadChat();
 		await chat.newConversation();
 		const user = await services.userIds.get();
-		for (const toolkit of ['github', 'slack']) {
-			emulator.seedAccount(user, toolkit);
+		for (const toolkit of ['gmail', 'github', 'slack']) {
+			if (!emulator.accounts().some((a) => a.user_id === user && a.toolkit.slug === toolkit && a.status === 'ACTIVE')) {
+				emulator.seedAccount(user, toolkit);
+			}
 		}
 		const tasks = [
 			{ ask: 'Summarize my emails', says: /Inbox summary/ },

@@ -79,6 +79,8 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
 		log,
 		enabled: () => userSetting<boolean>('composio.languageModelTools.enabled') !== false,
 		accounts: services.connections,
+		ownApp: () => services.authConfigCommands.ownAppPort(),
+		prompts: ui.prompts,
 	}), loadVsCodeChat);
 	context.subscriptions.push(lmTools);
 	const mcp = offerMcpServer(services.mcp, [services.environment.onDidChange, services.userIds.onDidChange]);

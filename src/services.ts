@@ -376,7 +376,7 @@ export class Services extends DisposableBase {
 			throw new ComposioError('cancelled', 'Cancelled.');
 		}
 		const [session, client, localTools] = await Promise.all([this.session(env, generation), model(), this.editorTools.toolbox()]);
-		return { model: client, session, maxTurns: env.maxTurns, multiAccount: env.composio.multiAccount, localTools, identities: this.identities, accounts: this.connections };
+		return { model: client, session, maxTurns: env.maxTurns, multiAccount: env.composio.multiAccount, localTools, identities: this.identities, accounts: this.connections, ownApp: this.authConfigCommands.ownAppPort() };
 	}
 
 	async runAction(action: HostAction): Promise<void> {

@@ -68,6 +68,14 @@ export type AgentEvent =
 			/** Who the account turned out to be (with 'connected'), when the lookup answered in time. */
 			readonly identity?: string;
 	  }
+	/**
+	 * Composio's managed app cannot connect `toolkit` (none, or gone): the card says why (`reason`;
+	 * `detail` is Composio's own words) and offers the user's own app, or an API key on the
+	 * Connect page when `apiKey`. The turn waits for the card's answer.
+	 */
+	| { readonly type: 'ownAppRequired'; readonly toolkit: string; readonly reason: string; readonly detail: string; readonly apiKey: boolean }
+	/** The own-app card's progress: the config is being set up, or it is needed again (the user backed out of the setup). */
+	| { readonly type: 'ownAppStatus'; readonly toolkit: string; readonly status: 'settingUp' | 'needed' }
 	/** Informational line for the transcript ("Connected Gmail — continuing"). */
 	| { readonly type: 'notice'; readonly text: string }
 	| { readonly type: 'usage'; readonly promptTokens: number; readonly completionTokens: number }

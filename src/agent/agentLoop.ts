@@ -13,12 +13,14 @@ import type { AccountIdentities } from '../composio/accountIdentities';
 import { type AccountsSnapshot, listingEachTime } from '../composio/accountsSnapshot';
 import { ComposioError } from '../composio/composioErrors';
 import type { ToolSession } from '../composio/toolSession';
+import type { OwnAppNeed } from '../composio/managedAuth';
 import { type AgentEvent, toAgentFailure } from './agentEvents';
 import type { AuthWaiter, PendingConnection } from './authWaiter';
 import { waitForConnections } from './connectionWait';
 import type { LocalToolbox } from './localTools';
 import type { ModelClient } from './modelClient';
 import { streamModelReply } from './modelReply';
+import { declinedText, type OwnAppPort, type OwnAppRequests, setUpOwnApp } from './ownAppSetup';
 import { RunAccounts } from './runAccounts';
 import { buildSystemPrompt } from './systemPrompt';
 import { runToolCalls, type ToolStepContext } from './toolCallRunner';
@@ -79,6 +81,12 @@ export interface AgentRunOptions {
 	 * `userSaid` as the user's message). Needs `authWaiter`; ignored without one.
 	 */
 	readonly resume?: { readonly pending: readonly PendingConnection[]; readonly userSaid: string };
+	/**
+	 * When Composio's managed app cannot connect a toolkit: the front door's way to set up the
+	 * user's own app (`port`) and the card's answers (`requests`). Without it the model's answer
+	 * (which has Composio's words for why) ends the turn.
+	 */
+	readonly ownApp?: { readonly port: OwnAppPort; readonly requests: OwnAppRequests };
 	/** Overrides the system prompt (tests). */
 	readonly systemPrompt?: string;
 	readonly logger?: Logger;
@@ -142,7 +150,8 @@ function parameterProperties(tools: readonly ChatCompletionTool[]): Map<string, 
  * what was shown) when the model fails mid-answer.
  */
 export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentEvent, void, undefined> {
-	const { model, session, messages, signal } = options;
+	const { model, messages, signal } = options;
+	let session = options.session;
 	const logger = options.logger ?? nullLogger;
 	const maxTurns = Math.max(1, Math.floor(options.maxTurns));
 
@@ -170,9 +179,11 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 	}
 	const local = options.localTools;
 	/** Names of the session's own tools: on a clash they win, and the local tool is left out. */
-	const sessionNames = new Set(tools.flatMap((t) => (t.type === 'function' ? [t.function.name] : [])));
-	if (local) {
-		const added = local.definitions().filter((t) => {
+	let sessionNames = new Set<string>();
+	/** The session's tools and the local ones whose names it does not have. */
+	const offer = (sessionTools: readonly ChatCompletionTool[]): ChatCompletionTool[] => {
+		sessionNames = new Set(sessionTools.flatMap((t) => (t.type === 'function' ? [t.function.name] : [])));
+		const added = (local?.definitions() ?? []).filter((t) => {
 			if (t.type !== 'function') {
 				return false;
 			}
@@ -182,8 +193,9 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 			}
 			return true;
 		});
-		tools = [...tools, ...added];
-	}
+		return [...sessionTools, ...added];
+	};
+	tools = offer(tools);
 	/** True for a call to one of the local tools (offered this run, or switched off since: the toolbox refuses those). */
 	const isLocal = (name: string): boolean => local !== undefined && local.owns(name) && !sessionNames.has(name);
 
@@ -223,6 +235,7 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 		...(identities ? { identities } : {}),
 		announced: new Set<string>(),
 		pending,
+		ownAppNeeds: new Map<string, OwnAppNeed>(),
 		snapshot,
 		accountsChanged: async (): Promise<void> => {
 			await accounts.load();
@@ -233,8 +246,13 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 
 	const authWaiter = options.authWaiter;
 	/** Waits for `waiting`; once connected, the task goes on with a fresh count of turns. False: the run has ended. */
-	async function* pauseForConnections(waiter: AuthWaiter, waiting: readonly PendingConnection[], userSaid?: string): AsyncGenerator<AgentEvent, boolean, undefined> {
-		if (!(yield* waitForConnections(waiter, waiting, messages, signal, userSaid))) {
+	async function* pauseForConnections(
+		waiter: AuthWaiter,
+		waiting: readonly PendingConnection[],
+		userSaid?: string,
+		failedClosing?: (toolkit: string, reason: string) => Promise<string | undefined>,
+	): AsyncGenerator<AgentEvent, boolean, undefined> {
+		if (!(yield* waitForConnections(waiter, waiting, messages, signal, userSaid, failedClosing))) {
 			return false;
 		}
 		turnsLeft = maxTurns;
@@ -271,6 +289,48 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 
 		// ── An answer: maybe wait for connections, else the turn is over ──
 		if (reply.calls.length === 0) {
+			const needsOwnApp = [...toolStep.ownAppNeeds.values()].find((n) => !pending.has(n.toolkit));
+			if (pending.size === 0 && needsOwnApp && authWaiter && options.ownApp) {
+				toolStep.ownAppNeeds.delete(needsOwnApp.toolkit);
+				const waiter = authWaiter;
+				const setUp = yield* setUpOwnApp(
+					{
+						...options.ownApp,
+						signal,
+						useSession: async (next) => {
+							tools = offer(await next.tools());
+							session = next;
+							toolStep.session = next;
+							toolStep.toolParams = parameterProperties(tools);
+							waiter.useSession(next);
+						},
+					},
+					needsOwnApp,
+				);
+				if (setUp.kind === 'connect') {
+					const port = options.ownApp.port;
+					if (yield* pauseForConnections(waiter, [setUp.pending], undefined, (toolkit, reason) => port.connectFailed(toolkit, reason))) {
+						continue;
+					}
+					return;
+				}
+				if (setUp.kind === 'failed') {
+					logger.warn(`Connecting ${needsOwnApp.toolkit} through the new auth config failed: ${setUp.error instanceof ComposioError ? setUp.error.detail : String(setUp.error)}`);
+					yield { type: 'authStatus', toolkit: needsOwnApp.toolkit, status: 'failed', reason: toAgentFailure(setUp.error).message };
+					yield { type: 'error', error: toAgentFailure(setUp.error) };
+					return;
+				}
+				yield { type: 'authStatus', toolkit: needsOwnApp.toolkit, status: 'cancelled' };
+				if (setUp.kind === 'cancelled') {
+					yield { type: 'done', reason: 'cancelled' };
+					return;
+				}
+				const closing = declinedText(needsOwnApp.toolkit);
+				yield { type: 'text', delta: closing };
+				messages.push({ role: 'assistant', content: closing });
+				yield { type: 'done', reason: 'answered' };
+				return;
+			}
 			if (pending.size === 0 || !authWaiter) {
 				yield { type: 'done', reason: 'answered' };
 				return;

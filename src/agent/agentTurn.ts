@@ -20,6 +20,7 @@ import { type AgentRunOptions, runAgent } from './agentLoop';
 import { AuthWaiter } from './authWaiter';
 import type { LocalToolbox } from './localTools';
 import type { ModelClient } from './modelClient';
+import { type OwnAppPort, OwnAppRequests } from './ownAppSetup';
 import type { ToolApprovalGate } from './toolApproval';
 
 export { approvalOf, readToolResult, runOnSession, type ToolCall, type ToolCallApproval, type ToolCallOutput, type ToolCallValue } from './toolCall';
@@ -42,6 +43,8 @@ export interface TurnSetup {
 	readonly identities?: AccountIdentities;
 	/** The extension's one snapshot of the user's accounts (accountsSnapshot.ts); without one the loop lists them through the session. */
 	readonly accounts?: AccountsSnapshot;
+	/** Setting up the user's own app when Composio's cannot connect a toolkit (ownAppSetup.ts); without it the model's answer ends the turn. */
+	readonly ownApp?: OwnAppPort;
 }
 
 /** What a front door gives besides the setup. */
@@ -60,9 +63,10 @@ export interface AgentTurnOptions {
 	readonly resume?: AgentRunOptions['resume'];
 }
 
-/** A started turn: its events (the loop does not throw; failures arrive as an `error` event) and its waiter, for "New link" and "done". */
+/** A started turn: its events (the loop does not throw; failures arrive as an `error` event), its waiter, for "New link" and "done", and where the own-app card answers. */
 export interface AgentTurn {
 	readonly waiter: AuthWaiter;
+	readonly ownApp: OwnAppRequests;
 	readonly events: AsyncGenerator<AgentEvent, void, undefined>;
 }
 
@@ -76,6 +80,7 @@ export function startAgentTurn(options: AgentTurnOptions): AgentTurn {
 		...(setup.authPollIntervalMs !== undefined ? { intervalMs: setup.authPollIntervalMs } : {}),
 		...(setup.identities ? { identities: setup.identities } : {}),
 	});
+	const ownApp = new OwnAppRequests();
 	const events = runAgent({
 		model: setup.model,
 		session: setup.session,
@@ -91,6 +96,7 @@ export function startAgentTurn(options: AgentTurnOptions): AgentTurn {
 		...(setup.identities ? { identities: setup.identities } : {}),
 		...(setup.accounts ? { accounts: setup.accounts } : {}),
 		...(options.resume ? { resume: options.resume } : {}),
+		...(setup.ownApp ? { ownApp: { port: setup.ownApp, requests: ownApp } } : {}),
 	});
-	return { waiter, events };
+	return { waiter, ownApp, events };
 }

@@ -116,7 +116,7 @@ export class AuthWaiter {
 	private current: PendingConnection | undefined;
 
 	constructor(
-		private readonly session: ToolSession,
+		private session: ToolSession,
 		options: AuthWaiterOptions = {},
 	) {
 		this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -137,6 +137,11 @@ export class AuthWaiter {
 		} catch {
 			return undefined;
 		}
+	}
+
+	/** Later checks and new links go through `session` (the turn moved to a session with another auth config). */
+	useSession(session: ToolSession): void {
+		this.session = session;
 	}
 
 	/** True while `wait()` is running: messages and "New link" clicks belong to it. */

@@ -21,6 +21,7 @@ import { ConversationEvents, type ItemChange, type TextDelta, type TurnStateChan
 import { type Conversation, titleFrom, UNTITLED } from './conversationFile';
 import type { ConversationStore } from './conversationStore';
 import { userMessageContent } from './systemPrompt';
+import type { OwnAppAnswer } from './ownAppSetup';
 import { type AlwaysAllowedStore, type ApprovalDecision, type ApprovalMode, ToolApprovalGate } from './toolApproval';
 import { type ItemFactory, type SaveHint, userItem } from './transcriptReducer';
 import { ToolkitLogos } from './toolkitLogos';
@@ -187,6 +188,12 @@ export class ChatSession extends DisposableBase {
 			return 'empty';
 		}
 		const turn = this.turn;
+		if (turn?.ownApp?.waitingFor !== undefined) {
+			// Writing instead of choosing on the own-app card: the card is left, and the message starts a turn of its own.
+			turn.ownApp.answer(turn.ownApp.waitingFor, 'declined');
+			await turn.finished;
+			return this.send(text, context);
+		}
 		if (turn) {
 			if (turn.waiter?.isWaiting) {
 				this.addUserItem(turn.conversation, trimmed, context);
@@ -236,6 +243,15 @@ export class ChatSession extends DisposableBase {
 	/** Asks the waiting turn for a fresh Connect Link for `toolkit` (the card's "New link"). False when nothing waits for it. */
 	renewLink(toolkit: string): Promise<boolean> {
 		return this.turn?.waiter?.renew(toolkit) ?? Promise.resolve(false);
+	}
+
+	/**
+	 * The own-app card's answer (`itemId`): set up the user's own app, connect with an API key, or
+	 * not now. False when the card no longer waits (its turn ended).
+	 */
+	setUpOwnApp(itemId: string, way: OwnAppAnswer): boolean {
+		const item = this.findItem(itemId);
+		return item?.kind === 'auth' && item.ownApp !== undefined ? (this.turn?.ownApp?.answer(item.toolkit, way) ?? false) : false;
 	}
 
 	/** `renewLink` for the toolkit of an auth card. */

@@ -12,6 +12,7 @@ import { startAgentTurn, type TurnSetup } from './agentTurn';
 import type { AuthWaiter } from './authWaiter';
 import type { ConversationEvents } from './conversationEvents';
 import type { Conversation } from './conversationFile';
+import type { OwnAppRequests } from './ownAppSetup';
 import type { ApprovalDecision, ToolApprovalGate } from './toolApproval';
 import type { ToolkitLogos } from './toolkitLogos';
 import { closeTurn, type ItemFactory, NO_TURN_ITEMS, reduceEvent, type SaveHint, type TranscriptStep, type TurnItems } from './transcriptReducer';
@@ -46,6 +47,8 @@ export class ChatTurn {
 	waiter: AuthWaiter | undefined;
 	/** The Composio session of this turn, once set up (its tool tags inform approval). */
 	session: ToolSession | undefined;
+	/** Where the own-app card's buttons answer, once started. */
+	ownApp: OwnAppRequests | undefined;
 	/** What the turn has opened: its streaming answer, tool cards and Connect cards. */
 	private items: TurnItems = NO_TURN_ITEMS;
 	/** Resolves when the chat session has finished with the turn (state, save and history done). */
@@ -85,6 +88,7 @@ export class ChatTurn {
 				...(this.deps.gate ? { approval: this.deps.gate } : {}),
 			});
 			this.waiter = started.waiter;
+			this.ownApp = started.ownApp;
 			for await (const event of started.events) {
 				this.apply(event);
 			}

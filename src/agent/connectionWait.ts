@@ -33,6 +33,8 @@ export async function* waitForConnections(
 	messages: ChatCompletionMessageParam[],
 	signal: AbortSignal,
 	userSaid?: string,
+	/** The closing words for a failed connection, instead of the usual ones (undefined keeps those). */
+	failedClosing?: (toolkit: string, reason: string) => Promise<string | undefined>,
 ): AsyncGenerator<AgentEvent, boolean, undefined> {
 	const result = yield* waiter.wait(waiting, signal, userSaid !== undefined ? { userSaid } : {});
 	switch (result.kind) {
@@ -46,7 +48,8 @@ export async function* waitForConnections(
 			return false;
 		case 'failed':
 		case 'expired': {
-			const closing = result.kind === 'failed' ? failedText(result.toolkit, result.reason) : expiredText(result.toolkit);
+			const own = result.kind === 'failed' && failedClosing ? await failedClosing(result.toolkit, result.reason).catch(() => undefined) : undefined;
+			const closing = own ?? (result.kind === 'failed' ? failedText(result.toolkit, result.reason) : expiredText(result.toolkit));
 			yield { type: 'text', delta: closing };
 			messages.push({ role: 'assistant', content: closing });
 			yield { type: 'done', reason: 'answered' };

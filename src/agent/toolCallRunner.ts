@@ -13,6 +13,7 @@ import type { Logger } from '../common/logger';
 import type { AccountIdentities } from '../composio/accountIdentities';
 import type { AccountsSnapshot } from '../composio/accountsSnapshot';
 import { ComposioError } from '../composio/composioErrors';
+import { type OwnAppNeed, ownAppNeedsOf } from '../composio/managedAuth';
 import { MetaTools, multiExecuteEntries, toolkitOfCall } from '../composio/metaTools';
 import type { ToolSession } from '../composio/toolSession';
 import { mayBeAccountProblem } from './accountHealth';
@@ -30,7 +31,8 @@ export const CANCELLED_TOOL_RESULT = JSON.stringify({ error: 'Cancelled by the u
 
 /** What the tool step needs from the run; made once per run. */
 export interface ToolStepContext {
-	readonly session: ToolSession;
+	/** The turn's session (a new one once the user set up their own app for a toolkit). */
+	session: ToolSession;
 	/** The transcript: every call's `tool` message is appended here. */
 	readonly messages: ChatCompletionMessageParam[];
 	readonly signal: AbortSignal;
@@ -41,7 +43,7 @@ export interface ToolStepContext {
 	/** True for a call to one of the local tools. */
 	readonly isLocal: (name: string) => boolean;
 	/** Each tool's parameter properties by name (which argument names a call may carry). */
-	readonly toolParams: ReadonlyMap<string, Record<string, unknown> | undefined>;
+	toolParams: ReadonlyMap<string, Record<string, unknown> | undefined>;
 	readonly approval?: ToolApprovalGate;
 	readonly accounts: RunAccounts;
 	readonly authWaiter?: AuthWaiter;
@@ -50,6 +52,8 @@ export interface ToolStepContext {
 	readonly announced: Set<string>;
 	/** Connections to wait for when the model has finished answering, by toolkit (newest link wins). */
 	readonly pending: Map<string, PendingConnection>;
+	/** Toolkits Composio's managed app could not connect, by toolkit: the own-app card follows the model's answer. */
+	readonly ownAppNeeds: Map<string, OwnAppNeed>;
 	/** After an account was reconnected: list the accounts again and rebuild the prompt. */
 	readonly accountsChanged: () => Promise<void>;
 	/** The accounts snapshot the run reads (a failed call lists them again through it). */
@@ -226,6 +230,11 @@ async function* runToolCall(context: ToolStepContext, call: ModelToolCall, answe
 	}
 
 	const { output, links } = readToolResult(value, context.budget, localCall ? 'local' : 'composio');
+	if (!localCall) {
+		for (const need of ownAppNeedsOf(toRun.name, toRun.args, value)) {
+			context.ownAppNeeds.set(need.toolkit, need);
+		}
+	}
 	messages.push({ role: 'tool', tool_call_id: call.id, content: output.forModel });
 	yield { type: 'toolFinished', callId: call.id, ok, result: output.full, ...(error !== undefined ? { error } : {}), truncatedForModel: output.truncated, ...(declined ? { declined } : {}) };
 	if (signal.aborted) {

@@ -12,6 +12,9 @@ import { toolkitDisplayName } from '../common/toolkitNames';
 import type { AgentEvent } from './agentEvents';
 import type { LeftOut } from './modelClient';
 import { secretWarning } from './secretScan';
+import { Draft, type TranscriptChange } from './transcriptDraft';
+
+export type { TranscriptChange } from './transcriptDraft';
 
 /** What a running turn has opened, by the ids of their items. */
 export interface TurnItems {
@@ -27,13 +30,6 @@ export interface TurnItems {
 
 /** A turn that has opened nothing yet. */
 export const NO_TURN_ITEMS: TurnItems = { assistantId: undefined, toolItems: new Map(), authItems: new Map() };
-
-/** One change to a conversation's items, applied in order. */
-export type TranscriptChange =
-	| { readonly type: 'add'; readonly item: TranscriptItem }
-	| { readonly type: 'replace'; readonly index: number; readonly item: TranscriptItem }
-	/** The streaming assistant item at `index` grew by `delta`; `item` is the whole new item. */
-	| { readonly type: 'appendText'; readonly index: number; readonly item: TranscriptItem; readonly delta: string };
 
 /**
  * When to save after a step: `now` (an item completed), `soon` (streamed text: at most every few
@@ -60,56 +56,6 @@ export interface ItemFactory {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type AuthItem = Extract<TranscriptItem, { kind: 'auth' }>;
-
-/** The items as they are after the changes made so far in one step. */
-class Draft {
-	readonly changes: TranscriptChange[] = [];
-	private readonly replaced = new Map<number, TranscriptItem>();
-	private readonly added: TranscriptItem[] = [];
-
-	constructor(private readonly base: readonly TranscriptItem[]) {}
-
-	/** Finds an item by id, searching from the end (a turn's items are the newest). */
-	locate(id: string | undefined): { index: number; item: TranscriptItem } | undefined {
-		if (id === undefined) {
-			return undefined;
-		}
-		for (let i = this.base.length + this.added.length - 1; i >= 0; i--) {
-			const item = this.at(i);
-			if (item?.id === id) {
-				return { index: i, item };
-			}
-		}
-		return undefined;
-	}
-
-	add(item: TranscriptItem): void {
-		this.added.push(item);
-		this.changes.push({ type: 'add', item });
-	}
-
-	replace(index: number, item: TranscriptItem): void {
-		this.set(index, item);
-		this.changes.push({ type: 'replace', index, item });
-	}
-
-	appendText(index: number, item: TranscriptItem, delta: string): void {
-		this.set(index, item);
-		this.changes.push({ type: 'appendText', index, item, delta });
-	}
-
-	private at(index: number): TranscriptItem | undefined {
-		return index >= this.base.length ? this.added[index - this.base.length] : (this.replaced.get(index) ?? this.base[index]);
-	}
-
-	private set(index: number, item: TranscriptItem): void {
-		if (index >= this.base.length) {
-			this.added[index - this.base.length] = item;
-		} else {
-			this.replaced.set(index, item);
-		}
-	}
-}
 
 /** Arguments as pretty JSON text for the tool card (raw text when the model's JSON was invalid). */
 export function prettyArgs(args: unknown): string {
@@ -225,8 +171,13 @@ export function reduceEvent(items: readonly TranscriptItem[], turn: TurnItems, e
 		}
 		case 'authRequired': {
 			const found = draft.locate(turn.authItems.get(event.toolkit));
-			if (found?.item.kind === 'auth' && found.item.status === 'waiting') {
-				const updated: Mutable<AuthItem> = { ...found.item, url: event.url };
+			const same = found?.item.kind === 'auth' && (found.item.status === 'waiting' || (found.item.ownApp !== undefined && found.item.status === 'settingUp'));
+			if (found?.item.kind === 'auth' && same) {
+				// A link for a card that waited, or the card that set up the user's own app: it becomes the Connect card.
+				const updated: Mutable<AuthItem> = { ...found.item, url: event.url, status: 'waiting' };
+				if (found.item.status === 'settingUp') {
+					delete updated.reason;
+				}
 				if (event.accountId) {
 					updated.accountId = event.accountId;
 				}
@@ -289,6 +240,34 @@ export function reduceEvent(items: readonly TranscriptItem[], turn: TurnItems, e
 				newAuthCard(event.toolkit, event.url, event.status, event.accountId, event.reason);
 			}
 			state = event.status === 'waiting' || event.status === 'expired' ? 'waitingForAuth' : 'running';
+			save = 'now';
+			break;
+		}
+		case 'ownAppRequired': {
+			const item: TranscriptItem = {
+				kind: 'auth',
+				id: factory.newId('auth'),
+				at: factory.now(),
+				toolkit: event.toolkit,
+				toolkitName: toolkitDisplayName(event.toolkit),
+				url: '',
+				status: 'needsApp',
+				reason: event.reason,
+				ownApp: { detail: event.detail, apiKey: event.apiKey },
+			};
+			next = { ...next, authItems: new Map(next.authItems).set(event.toolkit, item.id) };
+			draft.add(item);
+			wantsLogo = { itemId: item.id, toolkit: event.toolkit };
+			state = 'waitingForAuth';
+			save = 'now';
+			break;
+		}
+		case 'ownAppStatus': {
+			const found = draft.locate(turn.authItems.get(event.toolkit));
+			if (found?.item.kind === 'auth') {
+				draft.replace(found.index, { ...found.item, status: event.status === 'settingUp' ? 'settingUp' : 'needsApp' });
+			}
+			state = 'waitingForAuth';
 			save = 'now';
 			break;
 		}
@@ -358,7 +337,7 @@ export function closeTurn(items: readonly TranscriptItem[], firstItem: number, t
 			draft.replace(i, { ...item, status: 'failed', error: l10n.t('Cancelled by the user.') });
 		} else if (item?.kind === 'tool' && item.status === 'awaitingApproval') {
 			draft.replace(i, { ...item, status: 'declined', error: l10n.t('Stopped before you answered; it did not run.') });
-		} else if (item?.kind === 'auth' && item.status === 'waiting') {
+		} else if (item?.kind === 'auth' && (item.status === 'waiting' || item.status === 'needsApp' || item.status === 'settingUp')) {
 			draft.replace(i, { ...item, status: 'cancelled' });
 		}
 	}

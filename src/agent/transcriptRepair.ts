@@ -29,7 +29,7 @@ export function recoverInterrupted(conversation: Conversation): void {
 			interrupted = true;
 			return { ...item, status: 'failed', error: l10n.t('Interrupted before it finished.') };
 		}
-		if (item.kind === 'auth' && item.status === 'waiting') {
+		if (item.kind === 'auth' && (item.status === 'waiting' || item.status === 'needsApp' || item.status === 'settingUp')) {
 			interrupted = true;
 			return { ...item, status: 'cancelled' };
 		}

@@ -20,6 +20,9 @@ const TOOLKIT_NAMES: Readonly<Record<string, string>> = {
 	discord: 'Discord',
 	trello: 'Trello',
 	asana: 'Asana',
+	posthog: 'PostHog',
+	hackernews: 'Hacker News',
+	shopify: 'Shopify',
 };
 
 /** A human name for a toolkit slug: `gmail` → `Gmail`, `github` → `GitHub`, `my_app` → `My App`. */

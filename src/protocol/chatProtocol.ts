@@ -48,7 +48,13 @@ export type WebviewToHost =
 	| { readonly type: 'openToolResult'; readonly itemId: string }
 	| { readonly type: 'runAction'; readonly action: HostAction }
 	/** The user's answer on a tool call's approval card. */
-	| { readonly type: 'approve'; readonly itemId: string; readonly decision: ApprovalAnswer };
+	| { readonly type: 'approve'; readonly itemId: string; readonly decision: ApprovalAnswer }
+	/** The own-app card's answer: set up the user's own app, connect with an API key, or not now. */
+	| { readonly type: 'setUpOwnApp'; readonly itemId: string; readonly way: OwnAppChoice };
+
+/** The own-app card's answers. */
+export type OwnAppChoice = 'ownApp' | 'apiKey' | 'declined';
+const OWN_APP_CHOICES: readonly OwnAppChoice[] = ['ownApp', 'apiKey', 'declined'];
 
 /** Messages from the host to the webview. */
 export type HostToWebview =
@@ -154,6 +160,10 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
 		case 'runAction': {
 			const action = HOST_ACTIONS.find((a) => a === value.action);
 			return action ? { type: 'runAction', action } : undefined;
+		}
+		case 'setUpOwnApp': {
+			const way = OWN_APP_CHOICES.find((w) => w === value.way);
+			return way && shortString(value.itemId, 200) ? { type: 'setUpOwnApp', itemId: value.itemId, way } : undefined;
 		}
 		default:
 			return undefined;

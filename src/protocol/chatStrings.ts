@@ -176,6 +176,23 @@ export const ENGLISH_CHAT_STRINGS = {
 	/** {0}: the app. */
 	connectingFailed: 'Connecting {0} failed.',
 	stoppedWaiting: 'Stopped waiting for this connection.',
+	// The own-app card (Composio's app cannot connect the toolkit).
+	/** {0}: the app. */
+	ownAppTitle: '{0} needs your own app',
+	/** {0}: the app. */
+	ownAppExplain: 'Set up an OAuth app of yours with {0} (the editor shows the redirect URL to register, then asks for its client ID and secret), and the agent connects through it and carries on by itself.',
+	/** {0}: the app. */
+	ownAppExplainApiKey: 'Connect {0} with an API key you enter on Composio\'s Connect page, or set up an OAuth app of yours, and the agent carries on by itself.',
+	/** {0}: what Composio said. */
+	ownAppComposioSaid: 'Composio: {0}',
+	setUpOwnApp: 'Set Up Your Own App',
+	/** {0}: the app. */
+	connectWithApiKey: 'Connect with an API Key',
+	notNow: 'Not now',
+	/** {0}: the app. */
+	choosingHowToConnect: 'Waiting for you to choose how {0} connects…',
+	/** {0}: the app. */
+	settingUpApp: 'Setting up {0}: answer the questions at the top of the window.',
 	// Remedies on notices.
 	actionSetComposioKey: 'Set Composio API Key',
 	actionSetOpenAiKey: 'Set OpenAI API Key',

@@ -52,7 +52,8 @@ export interface ApprovalRequestAction {
 	/** It runs code in the remote workbench: the card says so and offers only "Allow once". */
 	readonly runsCode?: boolean;
 }
-export type AuthCardStatus = 'waiting' | 'connected' | 'expired' | 'failed' | 'cancelled';
+/** A Connect card's state. `needsApp`: Composio's app cannot connect the toolkit and the card asks how (`ownApp`); `settingUp`: the user is making the auth config. */
+export type AuthCardStatus = 'waiting' | 'connected' | 'expired' | 'failed' | 'cancelled' | 'needsApp' | 'settingUp';
 
 /** One item of a conversation, as shown. `id` is unique within the conversation. */
 export type TranscriptItem =
@@ -94,6 +95,12 @@ export type TranscriptItem =
 			readonly identity?: string;
 			/** A Reconnect card: the expired, revoked or failed account the link replaces, and who it is. */
 			readonly reconnect?: { readonly accountId: string; readonly name?: string };
+			/**
+			 * Composio's app cannot connect the toolkit: why, in Composio's words (`detail`; the
+			 * card's `reason` says it plainly), and whether an API key on the Connect page is a way.
+			 * `url` stays empty until the new auth config gives a Connect Link.
+			 */
+			readonly ownApp?: { readonly detail: string; readonly apiKey: boolean };
 	  }
 	| { readonly kind: 'notice'; readonly id: string; readonly at: number; readonly level: 'info' | 'error'; readonly text: string; readonly action?: NoticeAction };
 

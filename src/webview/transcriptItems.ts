@@ -52,6 +52,10 @@ export function authStatus(status: AuthCardStatus, app: string, t: ChatStrings):
 			return { icon: 'error', text: format(t.connectingFailed, app) };
 		case 'cancelled':
 			return { icon: 'circle-slash', text: t.stoppedWaiting };
+		case 'needsApp':
+			return { icon: 'loading', text: format(t.choosingHowToConnect, app) };
+		case 'settingUp':
+			return { icon: 'loading', text: format(t.settingUpApp, app) };
 	}
 }
 
@@ -225,6 +229,9 @@ export class TranscriptItems {
 	}
 
 	private renderAuth(item: ItemOf<'auth'>): HTMLElement {
+		if (item.ownApp && (item.status === 'needsApp' || item.status === 'settingUp' || (item.status === 'cancelled' && item.url === ''))) {
+			return this.renderOwnApp(item, item.ownApp);
+		}
 		const t = this.t;
 		const status = authStatus(item.status, item.toolkitName, t);
 		const reconnect = item.reconnect;
@@ -262,6 +269,35 @@ export class TranscriptItems {
 			item.status === 'waiting' ? h('p', { class: 'auth-explain' }, explain) : undefined,
 			statusLine,
 			reason,
+			buttons,
+		);
+	}
+
+	/** The card for a toolkit Composio's app cannot connect: why, in plain words and in Composio's, and the ways to go on. */
+	private renderOwnApp(item: ItemOf<'auth'>, ownApp: NonNullable<ItemOf<'auth'>['ownApp']>): HTMLElement {
+		const t = this.t;
+		const status = authStatus(item.status, item.toolkitName, t);
+		const title = format(t.ownAppTitle, item.toolkitName);
+		const logo = item.logo && SAFE_LOGO.test(item.logo)
+			? h('img', { class: 'auth-logo', src: item.logo, alt: '' })
+			: h('span', { class: 'auth-logo auth-initial', 'aria-hidden': 'true' }, item.toolkitName.charAt(0).toUpperCase());
+		const buttons = h('div', { class: 'auth-actions' });
+		if (item.status === 'needsApp') {
+			const button = (way: 'ownApp' | 'apiKey' | 'declined', label: string, iconName: string, primary: boolean): HTMLElement =>
+				h('button', { class: primary ? 'button primary' : 'button', type: 'button', 'data-action': 'own-app', 'data-way': way }, icon(iconName), h('span', {}, label));
+			if (ownApp.apiKey) {
+				buttons.append(button('apiKey', t.connectWithApiKey, 'key', true));
+			}
+			buttons.append(button('ownApp', t.setUpOwnApp, 'gear', !ownApp.apiKey), button('declined', t.notNow, 'close', false));
+		}
+		return h(
+			'section',
+			{ class: `auth-card auth-card-own-app auth-card-${item.status}`, 'data-id': item.id, 'aria-label': title },
+			h('div', { class: 'auth-header' }, logo, h('div', {}, h('div', { class: 'auth-title' }, title), h('div', { class: 'auth-host' }, t.connectLink))),
+			item.reason ? h('p', { class: 'auth-explain' }, item.reason) : undefined,
+			item.status === 'needsApp' ? h('p', { class: 'auth-explain' }, format(ownApp.apiKey ? t.ownAppExplainApiKey : t.ownAppExplain, item.toolkitName)) : undefined,
+			ownApp.detail ? h('p', { class: 'auth-reason' }, format(t.ownAppComposioSaid, ownApp.detail)) : undefined,
+			h('div', { class: `auth-status auth-${item.status}` }, h('span', { class: 'status-icon' }, icon(status.icon)), h('span', { class: 'auth-status-text' }, status.text)),
 			buttons,
 		);
 	}

@@ -341,6 +341,14 @@ export class TranscriptView {
 				}
 				break;
 			}
+			case 'own-app': {
+				const way = button.dataset.way;
+				if (way === 'ownApp' || way === 'apiKey' || way === 'declined') {
+					button.closest('.auth-actions')?.querySelectorAll('button').forEach((b) => b.setAttribute('disabled', ''));
+					this.host.post({ type: 'setUpOwnApp', itemId, way });
+				}
+				break;
+			}
 			case 'open-result':
 				this.host.post({ type: 'openToolResult', itemId });
 				break;

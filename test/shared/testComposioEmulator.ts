@@ -141,7 +141,8 @@ export class TestComposioEmulator extends ComposioEmulator {
 		const token = /\/link\/([^/?#]+)/.exec(linkTokenOrUrl)?.[1] ?? linkTokenOrUrl.trim();
 		const link = this.store.findLink(token);
 		const account = link ? this.store.getAccount(link.accountId) : undefined;
-		const needsKey = account ? findToolkit(account.toolkit)?.authScheme === 'API_KEY' : false;
+		// The key is asked for by the account's auth config (an API-key config of an OAuth toolkit asks too).
+		const needsKey = account ? (this.store.authConfigs.find(account.authConfigId)?.authScheme ?? findToolkit(account.toolkit)?.authScheme) === 'API_KEY' : false;
 		this.store.completeLink(token, {
 			decision: action.decision,
 			apiKey: action.apiKey ?? (needsKey ? 'sandbox-api-key' : undefined),

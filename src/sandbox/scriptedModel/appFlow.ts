@@ -21,7 +21,7 @@ import { inline } from './payloads';
 import type { AppAction, ConnectStep, ScriptedTurn, Toolkit } from './script';
 
 /** How the answers name each app. */
-export const TOOLKIT_NAMES: Record<Toolkit, string> = { gmail: 'Gmail', github: 'GitHub', slack: 'Slack', linear: 'Linear' };
+export const TOOLKIT_NAMES: Record<Toolkit, string> = { gmail: 'Gmail', github: 'GitHub', slack: 'Slack', linear: 'Linear', hackernews: 'Hacker News', posthog: 'PostHog', shopify: 'Shopify' };
 
 const EDITOR_TOOLS: readonly string[] = Object.values(EDITOR_TOOL_NAMES);
 
@@ -110,7 +110,8 @@ export function decideApp(conv: Conversation, action: AppAction): ScriptedTurn {
 				return say(errorAnswer(action, MANAGE_CONNECTIONS, run.result.error ?? 'unknown error', preface));
 			}
 			const state = connectionState(run.result.payload, action.toolkit);
-			if (state?.status === 'active') {
+			// A toolkit that needs no sign-in (`no_auth`) runs as a connected one does.
+			if (state?.status === 'active' || state?.status === 'no_auth') {
 				return callApp(action, conv.tools, namedAccount(conv, action));
 			}
 			if (state?.link) {

@@ -28,7 +28,7 @@ export interface ScriptInput {
 }
 
 /** The apps the scripts act on, by their Composio toolkit slug. */
-export type Toolkit = 'gmail' | 'github' | 'slack' | 'linear';
+export type Toolkit = 'gmail' | 'github' | 'slack' | 'linear' | 'hackernews' | 'posthog' | 'shopify';
 
 /** A fenced code block of the task message. */
 export interface CodeBlock {

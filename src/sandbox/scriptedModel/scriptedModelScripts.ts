@@ -15,6 +15,7 @@ import { reportProblems } from './scripts/editorProblems';
 import { sendEmail, summarizeEmails } from './scripts/gmail';
 import { help } from './scripts/help';
 import { createIssue, listGithubIssues, listLinearIssues } from './scripts/issues';
+import { listPosthogProjects, listShopifyProducts, topHackerNewsStories } from './scripts/authCaseApps';
 import { listSlackChannels, postToSlack } from './scripts/slack';
 import { runInWorkbench } from './scripts/workbench';
 
@@ -32,6 +33,9 @@ export const SCRIPTS: readonly Script[] = [
 	writeCode,
 	explainCode,
 	listSlackChannels,
+	topHackerNewsStories,
+	listPosthogProjects,
+	listShopifyProducts,
 	listLinearIssues,
 	listGithubIssues,
 	sendEmail,

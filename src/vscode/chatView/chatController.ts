@@ -157,6 +157,12 @@ export class ChatController extends DisposableBase implements ChatHost {
 				}
 				return;
 			}
+			case 'setUpOwnApp': {
+				if (!chat.setUpOwnApp(message.itemId, message.way)) {
+					this.deps.log.info('An own-app answer arrived for a card that no longer waits; ignored.');
+				}
+				return;
+			}
 			case 'approve':
 				if (!(await chat.approve(message.itemId, message.decision))) {
 					this.deps.log.info('An approval answer arrived for a call that no longer waits; ignored.');

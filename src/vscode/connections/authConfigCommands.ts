@@ -5,6 +5,7 @@
  * uses. Secrets are typed into password boxes and go to Composio only.
  */
 import * as vscode from 'vscode';
+import type { OwnAppPort, OwnAppWay } from '../../agent/ownAppSetup';
 import type { AuthConfigApi, AuthConfigInfo, AuthField, ToolkitAuth } from '../../composio/authConfigs';
 import type { ConnectionsModel } from '../../composio/connectionsModel';
 import type { ToolSession } from '../../composio/toolSession';
@@ -14,35 +15,8 @@ import type { QuickPicker } from '../workbench/quickPicker';
 import type { UserPrompts } from '../workbench/userPrompts';
 import type { ConnectResult } from './connectionCommands';
 import { toolkitFromArg } from './connectionsView';
+import { type AuthConfigSetting, VsCodeAuthConfigSetting } from './authConfigSetting';
 import { pickToolkit } from './toolkitPicks';
-
-/** This workspace's `composio.authConfigs`: which auth config each toolkit connects through. */
-export interface AuthConfigSetting {
-	read(): Readonly<Record<string, string>>;
-	/** Sets (or, with no id, clears) one toolkit's entry. */
-	write(toolkit: string, id: string | undefined): Promise<void>;
-}
-
-/** `composio.authConfigs` in the workspace's settings (the user's when no folder is open). */
-export class VsCodeAuthConfigSetting implements AuthConfigSetting {
-	read(): Readonly<Record<string, string>> {
-		return vscode.workspace.getConfiguration('composio').get<Record<string, string>>('authConfigs') ?? {};
-	}
-
-	async write(toolkit: string, id: string | undefined): Promise<void> {
-		const config = vscode.workspace.getConfiguration('composio');
-		const inWorkspace = (vscode.workspace.workspaceFolders?.length ?? 0) > 0;
-		const target = inWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-		const inspected = config.inspect<Record<string, string>>('authConfigs');
-		const next = { ...((inWorkspace ? inspected?.workspaceValue : inspected?.globalValue) ?? {}) };
-		if (id) {
-			next[toolkit] = id;
-		} else {
-			delete next[toolkit];
-		}
-		await config.update('authConfigs', Object.keys(next).length > 0 ? next : undefined, target);
-	}
-}
 
 /** What the auth config commands need. */
 export interface AuthConfigCommandDeps {
@@ -65,6 +39,11 @@ export interface AuthConfigCommandDeps {
 function providerRefusal(result: ConnectResult | undefined): string | undefined {
 	const outcome = result?.outcome;
 	return outcome?.status === 'FAILED' && /invalid_client/i.test(outcome.reason ?? '') ? (outcome.reason ?? '') : undefined;
+}
+
+/** A scheme whose credentials the user enters on the Connect page (an API key, a token, a login): the config itself needs nothing. */
+function isKeyScheme(scheme: ToolkitAuth['schemes'][number]): boolean {
+	return /API_KEY|BEARER_TOKEN|BASIC/.test(scheme.mode) && !scheme.fields.some((f) => f.required);
 }
 
 interface ConfigPickItem extends vscode.QuickPickItem {
@@ -116,6 +95,77 @@ export class AuthConfigCommands {
 			return made.id;
 		} catch (e) {
 			await showError(e, what, { prompts: this.deps.prompts, log: this.deps.log, retry: () => this.useOwnApp(arg) });
+			return undefined;
+		}
+	}
+
+	/**
+	 * The chat's side of the own-app card (agent/ownAppSetup.ts): the config is made as Use Your
+	 * Own App makes it, or an API-key config where the toolkit takes one, and becomes this
+	 * workspace's; the chat then connects through a new session. An app the provider refuses at
+	 * consent is undone (the config deleted, the setting restored).
+	 */
+	ownAppPort(): OwnAppPort {
+		const made = new Map<string, { readonly id: string; readonly previous: string | undefined; readonly name: string }>();
+		return {
+			takesApiKey: async (toolkit) => {
+				try {
+					return (await (await this.deps.authConfigs()).toolkitAuth(toolkit)).schemes.some(isKeyScheme);
+				} catch {
+					return false;
+				}
+			},
+			setUp: async (toolkit, way) => {
+				const done = await this.setUpForChat(toolkit, way);
+				if (done) {
+					made.set(toolkit, done);
+				}
+				return done !== undefined;
+			},
+			session: () => this.deps.session(),
+			connectFailed: async (toolkit, reason) => {
+				const ours = made.get(toolkit);
+				if (!ours || !/invalid_client/i.test(reason)) {
+					return undefined;
+				}
+				made.delete(toolkit);
+				await this.deps.setting.write(toolkit, ours.previous);
+				await (await this.deps.authConfigs()).delete(ours.id).catch((e: unknown) => this.deps.log.warn(`Could not delete the refused auth config ${ours.id}: ${String(e)}`));
+				const back = ours.previous ? vscode.l10n.t('This workspace connects {0} as before.', ours.name) : vscode.l10n.t("This workspace connects {0} through Composio's app again.", ours.name);
+				return vscode.l10n.t("{0} refused your app ({1}). Check the client ID and secret in your OAuth app's settings. {2} Ask me again to set it up once more.", ours.name, reason, back);
+			},
+		};
+	}
+
+	/** Makes the config for the chat's own-app card and makes it this workspace's (no Connect prompt: the chat connects). Undefined when the user backed out or it failed (shown). */
+	private async setUpForChat(slug: string, way: OwnAppWay): Promise<{ readonly id: string; readonly previous: string | undefined; readonly name: string } | undefined> {
+		let what = vscode.l10n.t('Could not set up your own app for {0}', this.deps.model.toolkitName(slug));
+		try {
+			const api = await this.deps.authConfigs();
+			const auth = await inStatusBar(vscode.l10n.t('Composio: reading how {0} signs in…', this.deps.model.toolkitName(slug)), () => api.toolkitAuth(slug));
+			what = vscode.l10n.t('Could not set up your own app for {0}', auth.name);
+			let id: string | undefined;
+			if (way === 'apiKey') {
+				const scheme = auth.schemes.find(isKeyScheme);
+				if (!scheme) {
+					void this.deps.prompts.error(vscode.l10n.t('{0} does not take an API key. Set up your own app instead.', auth.name));
+					return undefined;
+				}
+				const name = vscode.l10n.t('{0} ({1})', auth.name, scheme.name);
+				id = await inStatusBar(vscode.l10n.t('Composio: making the auth config for {0}…', auth.name), () => api.createOwn(slug, { scheme: scheme.mode, name, values: {}, secretFields: [] }));
+			} else {
+				const choice = await this.chooseWay(auth, { ownOnly: true });
+				id = choice?.kind === 'own' ? (await this.ownApp(api, auth, choice.scheme))?.id : undefined;
+			}
+			if (!id) {
+				return undefined;
+			}
+			const previous = this.deps.setting.read()[slug];
+			await this.deps.setting.write(slug, id);
+			this.deps.log.info(`${slug} now connects through ${id} in this workspace (set up from the chat).`);
+			return { id, previous, name: auth.name };
+		} catch (e) {
+			await showError(e, what, { prompts: this.deps.prompts, log: this.deps.log });
 			return undefined;
 		}
 	}
@@ -190,9 +240,9 @@ export class AuthConfigCommands {
 	}
 
 	/** Own app (per scheme that takes credentials) or more scopes on Composio's app; asks only when there is a choice. */
-	private async chooseWay(auth: ToolkitAuth): Promise<{ kind: 'own'; scheme: ToolkitAuth['schemes'][number] } | { kind: 'scopes' } | undefined> {
+	private async chooseWay(auth: ToolkitAuth, options: { readonly ownOnly?: boolean } = {}): Promise<{ kind: 'own'; scheme: ToolkitAuth['schemes'][number] } | { kind: 'scopes' } | undefined> {
 		const own = auth.schemes.filter((s) => s.fields.length > 0);
-		const managedOAuth = auth.managedSchemes.some((m) => /OAUTH/.test(m));
+		const managedOAuth = !options.ownOnly && auth.managedSchemes.some((m) => /OAUTH/.test(m));
 		const ways = [
 			...own.map((scheme) => ({ label: vscode.l10n.t('$(key) Your own {0} app', scheme.name), detail: vscode.l10n.t('The consent screen shows your app; you give its {0}', scheme.fields.filter((f) => f.required).map((f) => f.label.toLocaleLowerCase(vscode.env.language)).join(', ')), way: { kind: 'own' as const, scheme } })),
 			...(managedOAuth ? [{ label: vscode.l10n.t("$(add) More scopes on Composio's app"), detail: vscode.l10n.t("Composio's managed app asks for the scopes you name"), way: { kind: 'scopes' as const } }] : []),

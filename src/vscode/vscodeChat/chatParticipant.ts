@@ -10,24 +10,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { type AgentEvent, type AgentFailure, toAgentFailure } from '../../agent/agentEvents';
+import { type AgentFailure, toAgentFailure } from '../../agent/agentEvents';
 import { startAgentTurn, type TurnSetup } from '../../agent/agentTurn';
-import { approvalMarkdown, escapeMarkdown } from '../../agent/approvalSummary';
-import type { AuthWaiter, PendingConnection } from '../../agent/authWaiter';
+import type { AuthWaiter } from '../../agent/authWaiter';
+import type { OwnAppRequests } from '../../agent/ownAppSetup';
 import { allowedInChat, type HistoryTurn, historyMessages, type ParticipantMetadata, ParticipantRuns, parseParticipantMetadata, resumable } from '../../agent/participantHistory';
 import { userMessageContent } from '../../agent/systemPrompt';
-import { type AlwaysAllowedStore, type ApprovalDecision, type ApprovalMode, offersLastingAnswers, ToolApprovalGate } from '../../agent/toolApproval';
-import { assertNever } from '../../common/assertNever';
+import { type AlwaysAllowedStore, type ApprovalDecision, type ApprovalMode, ToolApprovalGate } from '../../agent/toolApproval';
 import type { Clock } from '../../common/clock';
-import { isRecord } from '../../common/isRecord';
-import { toolAction, toolkitDisplayName } from '../../common/toolkitNames';
-import { accountsOf, type AccountsSnapshot, listingEachTime } from '../../composio/accountsSnapshot';
+import { listingEachTime } from '../../composio/accountsSnapshot';
 import type { LinkOpener } from '../../composio/linkPolicy';
-import { appToolkitOf, isMetaTool, MetaTools, multiExecuteEntries } from '../../composio/metaTools';
 import { fileContext, selectionContext } from '../../protocol/editorContext';
 import type { EditorContext } from '../../protocol/transcript';
-import { actionCommand, decisionSaid } from './participantMessages';
-import { ParticipantCommandIds } from '../workbench/commandIds';
+import { actionCommand } from './participantMessages';
+import { ResponseRenderer } from './participantResponse';
 
 /** What the participant needs from the rest of the extension. */
 export interface ChatParticipantDeps {
@@ -46,6 +42,7 @@ export interface ChatParticipantDeps {
 interface ActiveRun {
 	readonly gate: ToolApprovalGate;
 	readonly waiter: AuthWaiter;
+	readonly ownApp: OwnAppRequests;
 }
 
 /** How many Connect Links the buttons of finished responses still open. */
@@ -106,23 +103,6 @@ export async function referenceContext(references: readonly vscode.ChatPromptRef
 	return out;
 }
 
-/** A progress line for a tool call: the app, the action, and the account it acts as. */
-function toolProgress(name: string, toolkit: string | undefined, args: unknown, account: string | undefined): string {
-	if (name === MetaTools.searchTools) {
-		return vscode.l10n.t('Looking for the right tools…');
-	}
-	if (name === MetaTools.manageConnections) {
-		return toolkit ? vscode.l10n.t('Checking the {0} connection…', toolkitDisplayName(toolkit)) : vscode.l10n.t('Checking the app connection…');
-	}
-	const as = (line: string): string => (account ? vscode.l10n.t('{0} · as {1}', line, account) : line);
-	const inner = (multiExecuteEntries(name, args) ?? []).flatMap((entry) => (entry.slug !== undefined ? [entry.slug] : []));
-	if (inner.length > 0) {
-		return as(inner.map((slug) => `${toolkitDisplayName(appToolkitOf(slug) ?? 'tool')} · ${toolAction(slug, appToolkitOf(slug))}`).join(', '));
-	}
-	const app = toolkit ? toolkitDisplayName(toolkit) : vscode.l10n.t('Tool');
-	return `${as(`${app} · ${toolAction(name, toolkit)}`)}…`;
-}
-
 /**
  * The participant's handler and the commands its buttons run. One instance per extension host;
  * each request gets its own approval gate (seeded with the chat's "Allow in this chat" answers)
@@ -170,6 +150,16 @@ export class ComposioChatParticipant implements vscode.Disposable {
 		return run.waiter.renew(toolkit);
 	}
 
+	/** Answers the own-app question of a running request: the user's own app, an API key, or not now. */
+	setUpOwnApp(runId: unknown, toolkit: unknown, way: unknown): boolean {
+		const run = typeof runId === 'string' ? this.active.get(runId) : undefined;
+		if (!run || typeof toolkit !== 'string' || !(way === 'ownApp' || way === 'apiKey' || way === 'declined')) {
+			void vscode.window.showInformationMessage(vscode.l10n.t('That request has ended. Run Composio: Use Your Own App for a Toolkit…, then ask @composio again.'));
+			return false;
+		}
+		return run.ownApp.answer(toolkit, way);
+	}
+
 	/** The chat request handler. */
 	async handle(request: vscode.ChatRequest, context: vscode.ChatContext, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<vscode.ChatResult> {
 		const { log } = this.deps;
@@ -202,7 +192,7 @@ export class ComposioChatParticipant implements vscode.Disposable {
 				return this.failed(stream, toAgentFailure(e), metadata());
 			}
 			const gate = new ToolApprovalGate(this.deps.approval.store, () => ({ mode: this.deps.approval.mode(), tagsOf: (tool) => setup.session.toolTags(tool) }), earlierAllowed);
-			const { waiter, events } = startAgentTurn({
+			const { waiter, ownApp, events } = startAgentTurn({
 				setup,
 				messages,
 				signal,
@@ -211,7 +201,7 @@ export class ComposioChatParticipant implements vscode.Disposable {
 				approval: gate,
 				...(resume ? { resume: { pending: resume.pending, userSaid: request.prompt } } : {}),
 			});
-			this.active.set(runId, { gate, waiter });
+			this.active.set(runId, { gate, waiter, ownApp });
 			const identities = setup.identities;
 			const render = new ResponseRenderer(runId, stream, setup.accounts ?? listingEachTime(setup.session), log, (toolkit, url) => this.keepLink(`${runId}/${toolkit}`, url), (id) => identities?.nameOf(id));
 			let failure: AgentFailure | undefined;
@@ -253,145 +243,5 @@ export class ComposioChatParticipant implements vscode.Disposable {
 			}
 			this.links.delete(oldest);
 		}
-	}
-}
-
-/** Turns one run's agent events into response parts. */
-class ResponseRenderer {
-	/** The connection the run waited for when it was stopped (kept in the result so "done" can resume). */
-	waitingFor: PendingConnection[] | undefined;
-	/** Account labels per toolkit, looked up once per run. */
-	private readonly accounts = new Map<string, Promise<string | undefined>>();
-	/** Toolkits whose wait is a reconnect of an account that went bad, not a first connection. */
-	private readonly reconnecting = new Set<string>();
-
-	constructor(
-		private readonly runId: string,
-		private readonly stream: vscode.ChatResponseStream,
-		private readonly snapshot: AccountsSnapshot,
-		private readonly log: vscode.LogOutputChannel,
-		private readonly keepLink: (toolkit: string, url: string) => void,
-		/** Who an account is (its email, login or workspace), once learned. */
-		private readonly identityOf: (accountId: string) => string | undefined = () => undefined,
-	) {}
-
-	async event(event: Exclude<AgentEvent, { type: 'error' }>): Promise<void> {
-		const { stream } = this;
-		switch (event.type) {
-			case 'text':
-				stream.markdown(event.delta);
-				break;
-			case 'toolStarted': {
-				const named = isRecord(event.args) && typeof event.args['account'] === 'string' ? event.args['account'] : undefined;
-				const appTool = event.toolkit !== undefined && event.toolkit !== 'vscode' && !isMetaTool(event.name);
-				const account = named ?? (appTool && event.toolkit ? await this.accountOf(event.toolkit) : undefined);
-				stream.progress(toolProgress(event.name, event.toolkit, event.args, account));
-				break;
-			}
-			case 'toolFinished':
-				if (!event.ok && !event.declined && event.error) {
-					stream.markdown(`\n\n> ${escapeMarkdown(vscode.l10n.t('A tool failed: {0}', event.error))}\n\n`);
-				}
-				break;
-			case 'approvalRequired': {
-				// Name the account each action acts as, the default one where the call named none.
-				const actions = await Promise.all(
-					event.actions.map(async (a) => (a.account || !a.toolkit || a.toolkit === 'vscode' ? a : { ...a, ...((await this.accountOf(a.toolkit)) ? { account: await this.accountOf(a.toolkit) } : {}) })),
-				);
-				stream.markdown(`\n\n${approvalMarkdown(actions)}\n\n`);
-				const button = (decision: ApprovalDecision, title: string): void => stream.button({ command: ParticipantCommandIds.approve, title, arguments: [this.runId, event.callId, decision] });
-				button('once', vscode.l10n.t('Allow once'));
-				// Code for the remote workbench is allowed once at a time (toolApproval.ts).
-				if (offersLastingAnswers(event.actions)) {
-					button('chat', vscode.l10n.t('Allow in this chat'));
-					button('always', vscode.l10n.t('Always allow'));
-				}
-				button('deny', vscode.l10n.t('Deny'));
-				stream.progress(vscode.l10n.t('Waiting for your answer…'));
-				break;
-			}
-			case 'approvalDecided': {
-				stream.markdown(`\n\n*${escapeMarkdown(decisionSaid(event.decision))}*\n\n`);
-				break;
-			}
-			case 'authRequired':
-				// The Connect button comes with the wait (authStatus 'waiting'), after the model's answer.
-				break;
-			case 'reconnectRequired': {
-				// A call failed because its account went bad: say which and why; the wait that follows shows the button.
-				const name = toolkitDisplayName(event.toolkit);
-				this.reconnecting.add(event.toolkit);
-				const account = event.name ? vscode.l10n.t('{0} ({1})', name, event.name) : name;
-				stream.markdown(`\n\n> ${escapeMarkdown(vscode.l10n.t('{0} needs to be reconnected: {1}', account, event.reason))}\n\n`);
-				break;
-			}
-			case 'authStatus': {
-				const name = toolkitDisplayName(event.toolkit);
-				const reconnect = this.reconnecting.has(event.toolkit);
-				switch (event.status) {
-					case 'waiting':
-						if (event.url) {
-							this.keepLink(event.toolkit, event.url);
-							this.waitingFor = [{ toolkit: event.toolkit, url: event.url, ...(event.accountId ? { accountId: event.accountId } : {}) }];
-						}
-						stream.markdown('\n\n');
-						stream.button({
-							command: ParticipantCommandIds.openConnectLink,
-							title: reconnect ? vscode.l10n.t('Reconnect {0}', name) : vscode.l10n.t('Connect {0}', name),
-							arguments: [this.runId, event.toolkit],
-						});
-						stream.progress(reconnect ? vscode.l10n.t('Waiting for you to reconnect {0}…', name) : vscode.l10n.t('Waiting for you to connect {0}…', name));
-						break;
-					case 'expired':
-						stream.markdown(`\n\n${escapeMarkdown(vscode.l10n.t('The {0} link expired. Get a new one to continue.', name))}\n\n`);
-						stream.button({ command: ParticipantCommandIds.renewLink, title: vscode.l10n.t('New {0} link', name), arguments: [this.runId, event.toolkit] });
-						stream.progress(vscode.l10n.t('Waiting for a new {0} link…', name));
-						break;
-					case 'connected':
-					case 'failed':
-						this.waitingFor = undefined;
-						this.reconnecting.delete(event.toolkit);
-						break;
-					case 'cancelled':
-						break;
-				}
-				break;
-			}
-			case 'notice':
-				stream.progress(event.text);
-				break;
-			case 'contextTrimmed':
-				stream.markdown(`\n\n*${escapeMarkdown(vscode.l10n.t('Earlier parts of this chat were left out so it fits {0} tokens.', event.maxInputTokens))}*\n\n`);
-				break;
-			case 'usage':
-				break;
-			case 'done':
-				if (event.reason !== 'cancelled') {
-					this.waitingFor = undefined;
-				}
-				// After 'maxTurns' the loop's notice said why.
-				break;
-			default:
-				assertNever(event);
-		}
-	}
-
-	/** The account a toolkit's tools act as by default: who its active account is, else its alias or id. */
-	private accountOf(toolkit: string): Promise<string | undefined> {
-		let found = this.accounts.get(toolkit);
-		if (!found) {
-			found = this.snapshot.read().then(
-				(accounts) => {
-					const active = accountsOf(accounts, toolkit).find((a) => a.status === 'ACTIVE' && !a.disabled);
-					return active ? (this.identityOf(active.id) ?? active.alias ?? active.id) : undefined;
-				},
-				(e: unknown) => {
-					this.log.debug(`Listing ${toolkit} accounts for the progress line failed: ${e instanceof Error ? e.message : String(e)}`);
-					return undefined;
-				},
-			);
-			this.accounts.set(toolkit, found);
-		}
-		return found;
 	}
 }

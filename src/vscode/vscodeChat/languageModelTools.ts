@@ -13,15 +13,18 @@
 import * as vscode from 'vscode';
 import { approvalOf, readToolResult, runOnSession, type ToolCall } from '../../agent/agentTurn';
 import { approvalHeading, approvalMarkdown } from '../../agent/approvalSummary';
+import { type OwnAppPort, ownAppReason } from '../../agent/ownAppSetup';
 import { type AlwaysAllowedStore, type ApprovalMode, ToolApprovalGate } from '../../agent/toolApproval';
 import { isRecord } from '../../common/isRecord';
 import { toolAction, toolkitDisplayName } from '../../common/toolkitNames';
 import { accountsOf, type AccountsSnapshot, listingEachTime } from '../../composio/accountsSnapshot';
 import { ComposioError } from '../../composio/composioErrors';
+import { type OwnAppCause, ownAppCause, needsNoSignIn } from '../../composio/managedAuth';
 import type { LinkOpener } from '../../composio/linkPolicy';
 import { MetaTools, searchResultSlugs, searchToolsArguments } from '../../composio/metaTools';
-import type { ToolSession } from '../../composio/toolSession';
+import type { ConnectRequest, ToolSession } from '../../composio/toolSession';
 import { LanguageModelToolNames } from '../workbench/commandIds';
+import type { UserPrompts } from '../workbench/userPrompts';
 
 /** Characters of one tool result the calling model gets. */
 export const LM_TOOL_RESULT_BUDGET = 8_000;
@@ -41,6 +44,10 @@ export interface LanguageModelToolsDeps {
 	readonly connectTimeoutMs?: number;
 	/** The extension's one snapshot of the user's accounts (accountsSnapshot.ts); without one the tools list them through the session. */
 	readonly accounts?: AccountsSnapshot;
+	/** Setting up the user's own app when Composio's cannot connect a toolkit (one per call); without it the tool says why and stops. */
+	ownApp?(): OwnAppPort;
+	/** Where the connect tool asks how such a toolkit should connect. */
+	readonly prompts?: UserPrompts;
 }
 
 function text(value: string): vscode.LanguageModelToolResult {
@@ -167,16 +174,34 @@ export class ComposioLanguageModelTools {
 						return `${name} is already connected (account ${active.alias ?? active.id}). Go on with the task.`;
 					}
 				}
-				const request = await session.authorize(toolkit, alias ? { alias } : {});
+				let request: ConnectRequest;
+				let on = session;
+				try {
+					request = await on.authorize(toolkit, alias ? { alias } : {});
+				} catch (e) {
+					const said = e instanceof ComposioError ? `${e.message} ${e.detail}` : String(e);
+					if (needsNoSignIn(said)) {
+						return `${name} needs no sign-in: there is nothing to connect. Run its tools directly with ${LanguageModelToolNames.runTool}.`;
+					}
+					const cause = ownAppCause(said);
+					if (!cause) {
+						throw e;
+					}
+					const viaOwnApp = await this.connectThroughOwnApp(toolkit, cause, alias);
+					if (typeof viaOwnApp === 'string') {
+						return viaOwnApp;
+					}
+					({ session: on, request } = viaOwnApp);
+				}
 				const opened = await this.deps.linkOpener.open(request.redirectUrl);
 				if (!opened) {
 					return `The Connect Link for ${name} was not opened (the user declined, or the link policy refused it). Ask the user to open it themselves: ${request.redirectUrl}`;
 				}
 				const timeoutMs = this.deps.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
-				const outcome = await session.waitForConnection(request.accountId, { signal, timeoutMs });
+				const outcome = await on.waitForConnection(request.accountId, { signal, timeoutMs });
 				switch (outcome.status) {
 					case 'ACTIVE':
-						this.accountsChanged(session);
+						this.accountsChanged(on);
 						return `Connected ${name} (account ${request.accountId}). Go on with the task: its tools work now.`;
 					case 'TIMEOUT':
 						return `The user has not finished connecting ${name} within ${Math.round(timeoutMs / 60_000)} minutes. Ask them to finish on the Connect page (${request.redirectUrl}), then call ${LanguageModelToolNames.connectApp} again.`;
@@ -185,6 +210,33 @@ export class ComposioLanguageModelTools {
 				}
 			}),
 	};
+
+	/**
+	 * Composio's app cannot connect `toolkit`: asks the user how it should (an API key on the
+	 * Connect page where it takes one, or their own app), sets that up as the sidebar chat's card
+	 * does, and makes the Connect Link on a session that uses it. A string: what to tell the model.
+	 */
+	private async connectThroughOwnApp(toolkit: string, cause: OwnAppCause, alias: string | undefined): Promise<string | { session: ToolSession; request: ConnectRequest }> {
+		const name = toolkitDisplayName(toolkit);
+		const port = this.deps.ownApp?.();
+		const prompts = this.deps.prompts;
+		const why = ownAppReason(cause, toolkit);
+		if (!port || !prompts) {
+			return `${why} Ask the user to run Composio: Use Your Own App for a Toolkit… for ${name}, then call ${LanguageModelToolNames.connectApp} again.`;
+		}
+		const apiKey = vscode.l10n.t('Connect with an API Key');
+		const own = vscode.l10n.t('Set Up Your Own App');
+		const choices = (await port.takesApiKey(toolkit)) ? [apiKey, own] : [own];
+		const chosen = await prompts.confirm(vscode.l10n.t('{0} needs your own app', name), why, ...choices);
+		if (chosen === undefined) {
+			return `The user chose not to set up ${name} now. Tell them they can run Composio: Use Your Own App for a Toolkit… later.`;
+		}
+		if (!(await port.setUp(toolkit, chosen === apiKey ? 'apiKey' : 'ownApp'))) {
+			return `${name} was not set up (the user backed out, or Composio refused the auth config; they were told why). Ask them whether to try again.`;
+		}
+		const session = await port.session();
+		return { session, request: await session.authorize(toolkit, alias ? { alias } : {}) };
+	}
 
 	readonly runTool: vscode.LanguageModelTool<{ tool_slug?: string; arguments?: Record<string, unknown>; account?: string }> = {
 		prepareInvocation: async (options) => {

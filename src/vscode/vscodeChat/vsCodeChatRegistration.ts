@@ -41,6 +41,7 @@ export function registerChatParticipant(deps: () => ChatParticipantDeps, extensi
 		vscode.commands.registerCommand(ParticipantCommandIds.approve, async (runId: unknown, callId: unknown, decision: unknown) => (await get()).approve(runId, callId, decision)),
 		vscode.commands.registerCommand(ParticipantCommandIds.openConnectLink, async (runId: unknown, toolkit: unknown) => (await get()).openConnectLink(runId, toolkit)),
 		vscode.commands.registerCommand(ParticipantCommandIds.renewLink, async (runId: unknown, toolkit: unknown) => (await get()).renewLink(runId, toolkit)),
+		vscode.commands.registerCommand(ParticipantCommandIds.setUpOwnApp, async (runId: unknown, toolkit: unknown, way: unknown) => (await get()).setUpOwnApp(runId, toolkit, way)),
 	];
 	return {
 		dispose: () => {

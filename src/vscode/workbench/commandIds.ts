@@ -73,6 +73,7 @@ export const ParticipantCommandIds = {
 	approve: 'composio.participant.approve',
 	openConnectLink: 'composio.participant.openConnectLink',
 	renewLink: 'composio.participant.renewLink',
+	setUpOwnApp: 'composio.participant.setUpOwnApp',
 } as const;
 
 /** The tools' names (package.json `contributes.languageModelTools`). */

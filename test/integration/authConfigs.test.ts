@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { userIdSecretKey } from '../../src/composio/userIds';
+import type { TranscriptItem } from '../../src/protocol/transcript';
 import type { Services } from '../../src/services';
 import { CommandIds } from '../../src/vscode/workbench/commandIds';
 import { currentWorkspaceIdentity } from '../../src/vscode/settings/userIdStore';
@@ -157,5 +158,92 @@ describe('Auth configs in the editor (against the sandbox emulator)', function (
 		assert.equal(setting().gmail, undefined, 'the setting is back as it was');
 		const configs = (await (await services.authConfigs()).list('gmail')).map((c) => c.name);
 		assert.ok(!configs.includes('Wrong app'), `the refused config is deleted (${configs.join(', ')})`);
+	});
+
+	describe('the chat’s own-app card, when Composio’s app cannot connect a toolkit', () => {
+		type AuthItem = Extract<TranscriptItem, { kind: 'auth' }>;
+		const POSTHOG_SECRET = 'acme-analytics-secret-in-editor-91b2';
+
+		afterEach(async () => {
+			await vscode.workspace.getConfiguration('composio').update('authConfigs', undefined, vscode.ConfigurationTarget.Workspace);
+		});
+
+		it('PostHog in the sidebar chat: Set Up Your Own App asks as the command does, writes the setting (never the secret), and the task finishes once connected', async () => {
+			const { chat } = await services.loadChat();
+			await chat.newConversation();
+			const card = (): AuthItem | undefined => [...chat.current.items].reverse().find((i): i is AuthItem => i.kind === 'auth' && i.toolkit === 'posthog');
+			const prompts = new RecordingPrompts(['Continue', 'Acme Analytics', 'acme-analytics-client', POSTHOG_SECRET, '']);
+			answerWith({ prompts });
+			const sending = chat.send('List my PostHog projects');
+			await until(() => card()?.status === 'needsApp', 'the own-app card');
+			assert.match(card()?.reason ?? '', /^Composio has no app of its own for PostHog/);
+			assert.equal(card()?.ownApp?.apiKey, false, 'PostHog takes no API key');
+
+			assert.ok(chat.setUpOwnApp(card()!.id, 'ownApp'));
+			await until(() => card()?.status === 'waiting' && card()?.url !== '', 'the Connect Link on the card');
+			assert.match(prompts.asked[0] ?? '', /^Register this redirect URL with your PostHog app$/);
+			assert.deepEqual(prompts.boxes.map((b) => b.password === true), [false, false, true, false], 'the secret in a password box');
+			const html = await openConnectPage(card()!.url);
+			assert.match(html, /<strong>Acme Analytics<\/strong> wants to access your PostHog account/, 'the own app on the Connect page');
+			await submitConnectPage(card()!.url);
+			assert.equal(await sending, 'completed');
+
+			const answer = [...chat.current.items].reverse().find((i) => i.kind === 'assistant');
+			assert.match(answer?.kind === 'assistant' ? answer.text : '', /## PostHog projects[\s\S]*Acme Web/);
+			const id = setting().posthog ?? '';
+			assert.match(id, /^ac_/, 'the workspace setting names the new config');
+			const written = readFileSync(join(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '', '.vscode', 'settings.json'), 'utf8');
+			assert.ok(written.includes(id) && !written.includes(POSTHOG_SECRET), 'the settings hold the id, never the secret');
+			assert.ok(!JSON.stringify(chat.current).includes(POSTHOG_SECRET), 'nor does the transcript');
+			const posthog = (await accounts()).filter((a) => a.toolkit.slug === 'posthog');
+			assert.deepEqual(posthog.map((a) => [a.status, a.auth_config.id]), [['ACTIVE', id]]);
+		});
+
+		it('an own app the provider refuses at consent, from the chat: the config is deleted, the setting put back, and the chat says what to check', async () => {
+			const { chat } = await services.loadChat();
+			await chat.newConversation();
+			const card = (): AuthItem | undefined => [...chat.current.items].reverse().find((i): i is AuthItem => i.kind === 'auth' && i.toolkit === 'posthog');
+			answerWith({ prompts: new ScriptedPrompts(['Continue', 'Wrong analytics app', 'wrong-client', 'some-secret', '']) });
+			// Another user: the PostHog account connected above is not theirs.
+			await services.userIds.set(`${userId}-refused`);
+			try {
+				const sending = chat.send('List my PostHog projects');
+				await until(() => card()?.status === 'needsApp', 'the own-app card');
+				chat.setUpOwnApp(card()!.id, 'ownApp');
+				await until(() => card()?.status === 'waiting' && card()?.url !== '', 'the Connect Link');
+				await submitConnectPage(card()!.url);
+				assert.equal(await sending, 'completed');
+				assert.equal(card()?.status, 'failed');
+				const answer = [...chat.current.items].reverse().find((i) => i.kind === 'assistant');
+				assert.match(answer?.kind === 'assistant' ? answer.text : '', /^PostHog refused your app \(.*invalid_client.*\)\. Check the client ID and secret in your OAuth app's settings\. This workspace connects PostHog through Composio's app again\./);
+				assert.equal(setting().posthog, undefined, 'the setting is back as it was');
+				const configs = (await (await services.authConfigs()).list('posthog')).map((c) => c.name);
+				assert.ok(!configs.includes('Wrong analytics app'), `the refused config is deleted (${configs.join(', ')})`);
+			} finally {
+				await services.userIds.set(userId);
+			}
+		});
+
+		it('composio_connect_app for Shopify (Composio’s app is gone): a dialog offers an API key first, and the key is typed on the Connect page', async () => {
+			const prompts = new ScriptedPrompts(['Connect with an API Key']);
+			answerWith({ prompts });
+			const before = opener.urls.length;
+			const result = vscode.lm.invokeTool('composio_connect_app', { input: { toolkit: 'shopify' }, toolInvocationToken: undefined });
+			await until(() => opener.urls.length > before, 'the Connect Link to be opened');
+			assert.equal(prompts.asked[0], 'Shopify needs your own app');
+			const link = opener.urls[opener.urls.length - 1] ?? '';
+			assert.match(await openConnectPage(link), /name="api_key"/, 'the Connect page asks for the key');
+			await submitConnectPage(link, 'authorize', { api_key: 'shpat-in-editor-key' });
+			const said = (await result).content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('');
+			assert.match(said, /^Connected Shopify \(account /);
+			assert.match(setting().shopify ?? '', /^ac_/);
+		});
+
+		it('composio_connect_app for Hacker News: nothing to connect, and no account is made', async () => {
+			const result = await vscode.lm.invokeTool('composio_connect_app', { input: { toolkit: 'hackernews' }, toolInvocationToken: undefined });
+			const said = result.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('');
+			assert.match(said, /^Hacker News needs no sign-in: there is nothing to connect\./);
+			assert.equal((await accounts()).filter((a) => a.toolkit.slug === 'hackernews').length, 0);
+		});
 	});
 });

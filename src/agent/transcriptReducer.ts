@@ -258,7 +258,7 @@ export function reduceEvent(items: readonly TranscriptItem[], turn: TurnItems, e
 			next = { ...next, authItems: new Map(next.authItems).set(event.toolkit, item.id) };
 			draft.add(item);
 			wantsLogo = { itemId: item.id, toolkit: event.toolkit };
-			state = 'waitingForAuth';
+			state = 'waitingForChoice';
 			save = 'now';
 			break;
 		}
@@ -267,7 +267,7 @@ export function reduceEvent(items: readonly TranscriptItem[], turn: TurnItems, e
 			if (found?.item.kind === 'auth') {
 				draft.replace(found.index, { ...found.item, status: event.status === 'settingUp' ? 'settingUp' : 'needsApp' });
 			}
-			state = 'waitingForAuth';
+			state = event.status === 'settingUp' ? 'running' : 'waitingForChoice';
 			save = 'now';
 			break;
 		}

@@ -26,7 +26,8 @@ export interface ChatConfigState {
 export type HostAction = NoticeAction;
 
 /** Whether a turn is running, and whether it waits for the user to connect an account. */
-export type TurnState = 'idle' | 'running' | 'waitingForAuth';
+/** `waitingForChoice`: a card waits for the user's choice (how a toolkit Composio's app cannot connect should connect); writing instead leaves it. */
+export type TurnState = 'idle' | 'running' | 'waitingForAuth' | 'waitingForChoice';
 
 /** Messages from the webview to the host. */
 export type WebviewToHost =

@@ -66,6 +66,7 @@ export const ENGLISH_CHAT_STRINGS = {
 	message: 'Message',
 	composerPlaceholder: 'Ask the agent to act on your apps…',
 	composerPlaceholderWaiting: 'Reply "done" once connected…',
+	composerPlaceholderChoosing: 'Choose on the card, or write to do something else…',
 	composerNeedsModel: 'Choose a model to start',
 	composerNeedsComposioKey: 'Set your Composio API key to start',
 	composerNeedsOpenAiKey: 'Set your OpenAI API key to start',
@@ -77,6 +78,7 @@ export const ENGLISH_CHAT_STRINGS = {
 	hintIdle: 'Enter to send · Shift+Enter for a new line',
 	hintRunning: 'The agent is working · Escape to stop',
 	hintWaiting: 'Connect the account, or reply "done" · Escape to stop',
+	hintChoosing: 'Choose how the app connects on the card · Escape to stop',
 	/** {0}: the file or selection. */
 	removeContext: 'Remove {0}',
 	/** {0}: the file or selection. */
@@ -85,6 +87,7 @@ export const ENGLISH_CHAT_STRINGS = {
 	attachedContext: 'Attached {0}.',
 	agentWorking: 'The agent is working.',
 	agentWaiting: 'Waiting for you to connect an account.',
+	agentChoosing: 'Waiting for you to choose how an app connects.',
 	agentFinished: 'The agent finished.',
 	// Messages.
 	conversation: 'Conversation',
@@ -185,6 +188,7 @@ export const ENGLISH_CHAT_STRINGS = {
 	ownAppExplainApiKey: 'Connect {0} with an API key you enter on Composio\'s Connect page, or set up an OAuth app of yours, and the agent carries on by itself.',
 	/** {0}: what Composio said. */
 	ownAppComposioSaid: 'Composio: {0}',
+	authConfigNeeded: 'An auth config of your own',
 	setUpOwnApp: 'Set Up Your Own App',
 	/** {0}: the app. */
 	connectWithApiKey: 'Connect with an API Key',

@@ -119,7 +119,7 @@ export class Composer {
 	setTurnState(state: TurnState): void {
 		this.state = state;
 		this.stopButton.hidden = state === 'idle';
-		this.hint.textContent = state === 'running' ? this.t.hintRunning : state === 'waitingForAuth' ? this.t.hintWaiting : this.t.hintIdle;
+		this.hint.textContent = state === 'running' ? this.t.hintRunning : state === 'waitingForAuth' ? this.t.hintWaiting : state === 'waitingForChoice' ? this.t.hintChoosing : this.t.hintIdle;
 		this.updateDisabled();
 	}
 
@@ -137,7 +137,7 @@ export class Composer {
 	private updateDisabled(): void {
 		const disabled = this.disabledReason !== undefined;
 		this.input.disabled = disabled;
-		this.input.placeholder = this.disabledReason ?? (this.state === 'waitingForAuth' ? this.t.composerPlaceholderWaiting : this.t.composerPlaceholder);
+		this.input.placeholder = this.disabledReason ?? (this.state === 'waitingForAuth' ? this.t.composerPlaceholderWaiting : this.state === 'waitingForChoice' ? this.t.composerPlaceholderChoosing : this.t.composerPlaceholder);
 		this.sendButton.disabled = disabled || this.state === 'running';
 	}
 

@@ -242,7 +242,7 @@ function setTurnState(state: TurnState): void {
 	composer.setTurnState(state);
 	app?.setAttribute('data-turn', state);
 	if (was !== state) {
-		announce(state === 'running' ? t.agentWorking : state === 'waitingForAuth' ? t.agentWaiting : t.agentFinished);
+		announce(state === 'running' ? t.agentWorking : state === 'waitingForAuth' ? t.agentWaiting : state === 'waitingForChoice' ? t.agentChoosing : t.agentFinished);
 	}
 }
 

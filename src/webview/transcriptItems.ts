@@ -293,10 +293,10 @@ export class TranscriptItems {
 		return h(
 			'section',
 			{ class: `auth-card auth-card-own-app auth-card-${item.status}`, 'data-id': item.id, 'aria-label': title },
-			h('div', { class: 'auth-header' }, logo, h('div', {}, h('div', { class: 'auth-title' }, title), h('div', { class: 'auth-host' }, t.connectLink))),
+			h('div', { class: 'auth-header' }, logo, h('div', {}, h('div', { class: 'auth-title' }, title), h('div', { class: 'auth-host' }, t.authConfigNeeded))),
 			item.reason ? h('p', { class: 'auth-explain' }, item.reason) : undefined,
 			item.status === 'needsApp' ? h('p', { class: 'auth-explain' }, format(ownApp.apiKey ? t.ownAppExplainApiKey : t.ownAppExplain, item.toolkitName)) : undefined,
-			ownApp.detail ? h('p', { class: 'auth-reason' }, format(t.ownAppComposioSaid, ownApp.detail)) : undefined,
+			ownApp.detail ? h('p', { class: 'auth-detail' }, format(t.ownAppComposioSaid, ownApp.detail)) : undefined,
 			h('div', { class: `auth-status auth-${item.status}` }, h('span', { class: 'status-icon' }, icon(status.icon)), h('span', { class: 'auth-status-text' }, status.text)),
 			buttons,
 		);

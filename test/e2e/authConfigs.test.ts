@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
 import { until } from '../shared/until';
-import { runCommand, screenshot, useWorkbench } from './workbench';
+import { answerInputBox, authorizeOpenedLink, runCommand, screenshot, useWorkbench } from './workbench';
 
 const READONLY = 'https://www.googleapis.com/auth/gmail.readonly';
 
@@ -18,14 +18,18 @@ function quickRow(page: Page, text: string): Locator {
 describe('Auth configs in the real workbench (browser) @floor', function () {
 	const wb = useWorkbench({ ownSandbox: true });
 
-	/** Types into the open input box once its title reads `title`, and presses Enter. */
-	async function answerBox(title: string, text: string, password = false): Promise<void> {
+	const answerBox = (title: string, text: string, password = false): Promise<void> => answerInputBox(wb.page, title, text, password);
+
+	/** Drags the sidebar's edge out to about 660 px, where the pictures show cards and rows whole. */
+	async function widenSidebar(): Promise<void> {
 		const { page } = wb;
-		await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor();
-		const box = page.locator('.quick-input-widget input');
-		await until(async () => ((await box.getAttribute('type')) === 'password') === password, `the box for ${title} to be ${password ? '' : 'not '}a password box`);
-		await box.fill(text);
-		await page.keyboard.press('Enter');
+		const side = await page.locator('.part.sidebar').boundingBox();
+		if (side && side.width < 600) {
+			await page.mouse.move(side.x + side.width, side.y + 300);
+			await page.mouse.down();
+			await page.mouse.move(side.x + 660, side.y + 300, { steps: 8 });
+			await page.mouse.up();
+		}
 	}
 
 	it('Use Your Own App for Gmail from the palette, then "Summarize my emails" connects through it on the Connect page and finishes; the Connections view names the config', async () => {
@@ -80,14 +84,48 @@ describe('Auth configs in the real workbench (browser) @floor', function () {
 		await row.waitFor({ timeout: 30_000 });
 		// The sidebar is narrow: widen it for the picture, so the row's description shows whole.
 		await toast.getByRole('button', { name: /Clear Notification|Close/ }).first().click().catch(() => undefined);
-		const sash = await page.locator('.part.sidebar').boundingBox();
-		if (sash) {
-			await page.mouse.move(sash.x + sash.width, sash.y + 300);
-			await page.mouse.down();
-			await page.mouse.move(sash.x + sash.width + 380, sash.y + 300, { steps: 8 });
-			await page.mouse.up();
-		}
+		await widenSidebar();
 		await page.mouse.move(900, 450);
 		await screenshot(page, 'auth-config-connections', { publish: true });
+	});
+
+	it('"List my PostHog projects": the chat card says Composio has no app for PostHog; Set Up Your Own App asks in the workbench, the same card connects, and the answer follows without more typing', async () => {
+		const { page } = wb;
+		const input = wb.chat.getByRole('textbox', { name: 'Message' });
+		await input.fill('List my PostHog projects');
+		await input.press('Enter');
+		const card = wb.chat.locator('.auth-card-own-app.auth-card-needsApp');
+		await card.waitFor({ timeout: 60_000 });
+		const shown = (await card.textContent()) ?? '';
+		assert.match(shown, /PostHog needs your own app/);
+		assert.match(shown, /Composio has no app of its own for PostHog/);
+		assert.match(shown, /Composio: Toolkit "posthog" has no Composio managed auth/, 'Composio’s own words under the plain ones');
+		assert.equal(await card.getByRole('button', { name: 'Connect with an API Key' }).count(), 0, 'PostHog takes no API key');
+		assert.equal(await wb.chat.locator('#app[data-turn="waitingForChoice"]').count(), 1, 'the turn waits for the card');
+		await widenSidebar();
+		await card.scrollIntoViewIfNeeded();
+		await page.mouse.move(900, 450);
+		await screenshot(page, 'own-app-card', { publish: true });
+
+		await card.getByRole('button', { name: 'Set Up Your Own App' }).click();
+		const dialog = page.locator('.monaco-dialog-box', { hasText: 'Register this redirect URL with your PostHog app' });
+		await dialog.waitFor();
+		await dialog.getByRole('button', { name: 'Continue', exact: true }).click();
+		await answerBox('Use Your Own App for PostHog', 'Acme Analytics');
+		await answerBox('(1/3)', 'acme-analytics-browser');
+		await answerBox('(2/3)', 'acme-analytics-secret-77c0', true);
+		await answerBox('(3/3)', '');
+
+		const connecting = wb.chat.locator('.auth-card.auth-card-waiting', { hasText: 'Connect PostHog' });
+		await connecting.waitFor({ timeout: 30_000 });
+		await authorizeOpenedLink(wb, () => connecting.getByRole('button', { name: 'Connect' }).click());
+		const answer = wb.chat.locator('.message.assistant:not(.streaming)').last();
+		await until(async () => /PostHog projects/.test((await answer.textContent()) ?? '') && (await wb.chat.locator('#app[data-turn="idle"]').count()) > 0, 'the PostHog projects');
+		assert.match((await answer.textContent()) ?? '', /Acme Web/);
+		assert.equal(await wb.chat.locator('.auth-card-own-app').count(), 0, 'the card became the Connect card');
+		const accounts = wb.emulator!.accounts().filter((a) => a.toolkit.slug === 'posthog');
+		assert.deepEqual(accounts.map((a) => [a.status, a.auth_config.is_composio_managed]), [['ACTIVE', false]], 'connected through the own app');
+		await page.mouse.move(900, 450);
+		await screenshot(page, 'own-app-card-connected');
 	});
 });

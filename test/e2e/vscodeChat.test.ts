@@ -10,7 +10,7 @@ import type { Locator, Page } from 'playwright-core';
 import { isRecord } from '../../src/common/isRecord';
 import type { ScriptInput, ScriptedTurn } from '../../src/sandbox/scriptedModel/script';
 import { until } from '../shared/until';
-import { authorizeOpenedLink, noModelProviderApi, runCommand, screenshot, useWorkbench } from './workbench';
+import { answerInputBox, authorizeOpenedLink, noModelProviderApi, runCommand, screenshot, useWorkbench } from './workbench';
 
 /** VS Code's chat view, opened (it may be open already on the right). */
 async function openVsCodeChat(page: Page): Promise<Locator> {
@@ -111,6 +111,35 @@ describe('@composio in VS Code\'s chat view (browser)', function () {
 		await screenshot(wb.page, 'participant-resumed-answer', { publish: true });
 		const models = [...new Set(wb.vscodeModel!.requests.map((r) => r.model))];
 		assert.deepEqual(models, ['scripted-large'], 'the model picked in VS Code\'s chat answered');
+	});
+
+	it('"@composio List my PostHog projects": Composio has no app for PostHog, so the response asks; Set Up Your Own App, then Connect PostHog, and the projects in the same response', async () => {
+		await ask(wb.page, '@composio List my PostHog projects');
+		const response = responses(session).last();
+		const setUp = response.getByRole('button', { name: 'Set Up Your Own App' });
+		await setUp.waitFor({ timeout: 90_000 });
+		const shown = (await response.textContent()) ?? '';
+		assert.match(shown, /PostHog needs your own app/);
+		assert.match(shown, /Composio has no app of its own for PostHog/);
+		assert.ok(await response.getByRole('button', { name: 'Not Now' }).isVisible());
+		await wb.page.mouse.move(200, 300);
+		await screenshot(wb.page, 'participant-own-app');
+
+		await setUp.click();
+		const dialog = wb.page.locator('.monaco-dialog-box', { hasText: 'Register this redirect URL with your PostHog app' });
+		await dialog.waitFor();
+		await dialog.getByRole('button', { name: 'Continue', exact: true }).click();
+		await answerInputBox(wb.page, 'Use Your Own App for PostHog', 'Acme Analytics');
+		await answerInputBox(wb.page, '(1/3)', 'acme-analytics-participant');
+		await answerInputBox(wb.page, '(2/3)', 'acme-analytics-secret-0d4e', true);
+		await answerInputBox(wb.page, '(3/3)', '');
+		const connect = response.getByRole('button', { name: 'Connect PostHog' });
+		await connect.waitFor({ timeout: 60_000 });
+		await authorizeOpenedLink(wb, () => connect.click());
+		await until(async () => /PostHog projects[\s\S]*Acme Web/.test((await response.textContent()) ?? ''), 'the projects in the same response', 90_000);
+		await requestDone(wb.page);
+		const accounts = wb.emulator!.accounts().filter((a) => a.toolkit.slug === 'posthog');
+		assert.deepEqual(accounts.map((a) => [a.status, a.auth_config.is_composio_managed]), [['ACTIVE', false]], 'connected through the own app');
 	});
 
 	it('a send planted in an email stops at the approval buttons, and Deny means it never reaches Composio', async () => {

@@ -328,6 +328,15 @@ export async function authorizeOpenedLink(wb: Workbench, click: () => Promise<vo
 	return opened;
 }
 
+/** Types into the workbench's open input box once its title reads `title`, and presses Enter; `password`: it must be a password box. */
+export async function answerInputBox(page: Page, title: string, text: string, password = false): Promise<void> {
+	await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor();
+	const box = page.locator('.quick-input-widget input');
+	await until(async () => ((await box.getAttribute('type')) === 'password') === password, `the box for ${title} to be ${password ? '' : 'not '}a password box`);
+	await box.fill(text);
+	await page.keyboard.press('Enter');
+}
+
 /** Where the README's pictures live; the browser tests on the current VS Code write them, so they never go stale. */
 export const PUBLISHED_SCREENSHOTS_DIR = join(repoRoot, 'media', 'screenshots');
 

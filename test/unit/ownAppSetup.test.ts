@@ -125,7 +125,7 @@ describe('The own-app card in the chat (emulator + scripted model over HTTP)', f
 		assert.deepEqual(asked.ownApp, { detail: asked.ownApp?.detail ?? '', apiKey: false });
 		assert.match(asked.ownApp?.detail ?? '', /no Composio managed auth/);
 		assert.equal(asked.url, '', 'no Connect Link yet');
-		assert.equal(chat.state, 'waitingForAuth');
+		assert.equal(chat.state, 'waitingForChoice', 'the composer says to choose on the card');
 
 		assert.equal(chat.setUpOwnApp(asked.id, 'ownApp'), true);
 		await until(() => card('posthog')?.status === 'waiting' && card('posthog')?.url !== '', 'the Connect Link on the card');

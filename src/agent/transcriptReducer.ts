@@ -95,22 +95,15 @@ export function reduceEvent(items: readonly TranscriptItem[], turn: TurnItems, e
 	let state: TurnState | undefined;
 	let wantsLogo: TranscriptStep['wantsLogo'];
 
-	const newAuthCard = (toolkit: string, url: string, status: AuthCardStatus, accountId?: string, reason?: string): TranscriptItem => {
-		const item: TranscriptItem = {
-			kind: 'auth',
-			id: factory.newId('auth'),
-			at: factory.now(),
-			toolkit,
-			toolkitName: toolkitDisplayName(toolkit),
-			url,
-			...(accountId ? { accountId } : {}),
-			status,
-			...(reason !== undefined ? { reason } : {}),
-		};
+	/** Adds a Connect card (a Reconnect or own-app card too) and makes it the turn's card for its toolkit. */
+	const addAuthCard = (toolkit: string, fields: Omit<AuthItem, 'kind' | 'id' | 'at' | 'toolkit' | 'toolkitName'>): AuthItem => {
+		const item: AuthItem = { kind: 'auth', id: factory.newId('auth'), at: factory.now(), toolkit, toolkitName: toolkitDisplayName(toolkit), ...fields };
 		next = { ...next, authItems: new Map(next.authItems).set(toolkit, item.id) };
 		draft.add(item);
 		return item;
 	};
+	const newAuthCard = (toolkit: string, url: string, status: AuthCardStatus, accountId?: string, reason?: string): AuthItem =>
+		addAuthCard(toolkit, { url, ...(accountId ? { accountId } : {}), status, ...(reason !== undefined ? { reason } : {}) });
 
 	switch (event.type) {
 		case 'toolStarted': {
@@ -198,20 +191,13 @@ export function reduceEvent(items: readonly TranscriptItem[], turn: TurnItems, e
 					: l10n.t('Paused: {0} (the account) needs to be reconnected; this runs again once it is.', app);
 				draft.replace(tool.index, { ...tool.item, note });
 			}
-			const item: TranscriptItem = {
-				kind: 'auth',
-				id: factory.newId('auth'),
-				at: factory.now(),
-				toolkit: event.toolkit,
-				toolkitName: toolkitDisplayName(event.toolkit),
+			const item = addAuthCard(event.toolkit, {
 				url: event.url,
 				accountId: event.accountId,
 				status: 'waiting',
 				reason: event.reason,
 				reconnect: { accountId: event.replacesAccountId, ...(event.name ? { name: event.name } : {}) },
-			};
-			next = { ...next, authItems: new Map(next.authItems).set(event.toolkit, item.id) };
-			draft.add(item);
+			});
 			wantsLogo = { itemId: item.id, toolkit: event.toolkit };
 			state = 'waitingForAuth';
 			save = 'now';
@@ -244,19 +230,8 @@ export function reduceEvent(items: readonly TranscriptItem[], turn: TurnItems, e
 			break;
 		}
 		case 'ownAppRequired': {
-			const item: TranscriptItem = {
-				kind: 'auth',
-				id: factory.newId('auth'),
-				at: factory.now(),
-				toolkit: event.toolkit,
-				toolkitName: toolkitDisplayName(event.toolkit),
-				url: '',
-				status: 'needsApp',
-				reason: event.reason,
-				ownApp: { detail: event.detail, apiKey: event.apiKey },
-			};
-			next = { ...next, authItems: new Map(next.authItems).set(event.toolkit, item.id) };
-			draft.add(item);
+			// No link yet: the card asks how to connect first.
+			const item = addAuthCard(event.toolkit, { url: '', status: 'needsApp', reason: event.reason, ownApp: { detail: event.detail, apiKey: event.apiKey } });
 			wantsLogo = { itemId: item.id, toolkit: event.toolkit };
 			state = 'waitingForChoice';
 			save = 'now';

@@ -79,6 +79,21 @@ export class OwnAppRequests {
 	}
 }
 
+/** `work`'s result, or false as soon as `signal` aborts. */
+function untilAborted(work: Promise<boolean>, signal: AbortSignal): Promise<boolean> {
+	if (signal.aborted) {
+		return Promise.resolve(false);
+	}
+	return new Promise<boolean>((resolve) => {
+		const onAbort = (): void => resolve(false);
+		signal.addEventListener('abort', onAbort, { once: true });
+		void work.then((value) => {
+			signal.removeEventListener('abort', onAbort);
+			resolve(value);
+		});
+	});
+}
+
 /** The card's words for why Composio's app cannot connect the toolkit. */
 export function ownAppReason(cause: OwnAppCause, toolkit: string): string {
 	const name = toolkitDisplayName(toolkit);
@@ -118,7 +133,8 @@ export async function* setUpOwnApp(
 			return { kind: 'declined' };
 		}
 		yield { type: 'ownAppStatus', toolkit, status: 'settingUp' };
-		const ready = await port.setUp(toolkit, answer).catch(() => false);
+		// Stop ends the turn at once; questions still open finish on their own (what was made stays, as from the command).
+		const ready = await untilAborted(port.setUp(toolkit, answer).catch(() => false), signal);
 		if (signal.aborted) {
 			return { kind: 'cancelled' };
 		}

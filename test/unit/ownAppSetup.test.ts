@@ -57,6 +57,8 @@ describe('The own-app card in the chat (emulator + scripted model over HTTP)', f
 	/** What the card's answer asks for (the own app's credentials), as the user would type them. */
 	let credentials: Record<string, string>;
 	const setUps: Array<[string, OwnAppWay]> = [];
+	/** When set, the setup waits on it (the user is still answering its questions). */
+	let setUpGate: Promise<void> | undefined;
 
 	const settings = (): Parameters<ComposioService['getSession']>[1] => ({ apiKey: emu.apiKey, baseUrl: emu.baseUrl, toolkits: [], authConfigs: { ...authConfigs }, multiAccount: false });
 	/** The front door's side, as the editor's (authConfigCommands.ts) does it but without its questions: the config through Composio's API, then the setting. */
@@ -64,6 +66,7 @@ describe('The own-app card in the chat (emulator + scripted model over HTTP)', f
 		takesApiKey: async (toolkit) => (await service.authConfigs(settings()).toolkitAuth(toolkit)).schemes.some((s) => s.mode === 'API_KEY'),
 		setUp: async (toolkit, way) => {
 			setUps.push([toolkit, way]);
+			await setUpGate;
 			const api = service.authConfigs(settings());
 			const id =
 				way === 'apiKey'
@@ -94,6 +97,7 @@ describe('The own-app card in the chat (emulator + scripted model over HTTP)', f
 		authConfigs = {};
 		credentials = { client_id: 'acme-analytics-client', client_secret: 'acme-analytics-secret-7f3e' };
 		setUps.length = 0;
+		setUpGate = undefined;
 		log = new RecordingLogger();
 		factory = new ComposioClientFactory({ logger: log, maxRetries: 0 });
 		service = new ComposioService({ clientFactory: factory, pollIntervalMs: 25 });
@@ -177,6 +181,23 @@ describe('The own-app card in the chat (emulator + scripted model over HTTP)', f
 		assert.equal(card('posthog')?.status, 'cancelled');
 		assert.match(lastAnswer(), /what I can do/);
 		assert.deepEqual(setUps, [], 'nothing was set up');
+		assertConsistent(chat.current.messages);
+	});
+
+	it('Stop while the questions are still open ends the turn at once, the card left', async () => {
+		let answer!: () => void;
+		setUpGate = new Promise<void>((resolve) => (answer = resolve));
+		const sending = chat.send('List my PostHog projects');
+		await until(() => card('posthog')?.status === 'needsApp', 'the own-app card');
+		chat.setUpOwnApp(card('posthog')!.id, 'ownApp');
+		await until(() => card('posthog')?.status === 'settingUp' && setUps.length === 1, 'the setup under way');
+		assert.equal(chat.state, 'running', 'Stop is offered while the questions are open');
+		chat.cancel();
+		assert.equal(await sending, 'completed', 'the turn ended without waiting for the questions');
+		assert.equal(card('posthog')?.status, 'cancelled');
+		const last = chat.current.items.at(-1);
+		assert.ok(last?.kind === 'notice' && last.text === 'Stopped.', JSON.stringify(last));
+		answer();
 		assertConsistent(chat.current.messages);
 	});
 

@@ -96,6 +96,10 @@ function describeEvent(e: AgentEvent): string {
 			return `approvalDecided ${e.decision}`;
 		case 'contextTrimmed':
 			return `contextTrimmed ${e.leftOut.summarizedMessages}/${e.leftOut.shortenedToolResults}/${e.leftOut.shortenedMessages}`;
+		case 'ownAppRequired':
+			return `ownAppRequired ${e.toolkit}${e.apiKey ? ' (API key too)' : ''}`;
+		case 'ownAppStatus':
+			return `ownAppStatus ${e.toolkit} ${e.status}`;
 	}
 }
 

@@ -37,6 +37,8 @@ export function connectionOutcome(check: ConnectionCheck): FinalConnectionOutcom
 			return { status: 'FAILED', reason: check.reason ?? l10n.t('The account is disabled.') };
 		case 'INITIALIZING':
 		case 'INITIATED':
+		case 'UNKNOWN':
+			// Still on its way, or a status this version does not know (PENDING, …): not an outcome yet.
 			return undefined;
 	}
 }

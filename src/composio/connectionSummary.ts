@@ -7,7 +7,7 @@ import { toolkitDisplayName } from '../common/toolkitNames';
 import type { ConnectedAccount, ConnectionStatus, ToolkitStatus } from './toolSession';
 
 /** The handful of states the UI distinguishes. */
-export type AccountState = 'active' | 'initiated' | 'expired' | 'failed' | 'disabled';
+export type AccountState = 'active' | 'initiated' | 'expired' | 'failed' | 'disabled' | 'unknown';
 
 /** What the UI shows for one state. */
 export interface AccountStateInfo {
@@ -37,7 +37,22 @@ export const ACCOUNT_STATES: Readonly<Record<AccountState, AccountStateInfo>> = 
 	get disabled() {
 		return { label: l10n.t('Disabled'), icon: 'circle-slash', color: 'disabledForeground', hint: l10n.t('Disabled: the agent does not use it until you enable it.') };
 	},
+	get unknown() {
+		return { label: l10n.t('Status not known'), icon: 'question', color: 'charts.yellow', hint: l10n.t('Composio reports a status this version does not know; the agent does not use the account until it is active. Refresh later, or Reconnect.') };
+	},
 };
+
+/** What an account's status shows: its state's label, or the status Composio sent when this version does not know it. */
+export function accountStatusLabel(account: Pick<ConnectedAccount, 'status' | 'disabled' | 'unknownStatus'>): string {
+	const state = accountState(account);
+	return state === 'unknown' && account.unknownStatus ? statusWord(account.unknownStatus) : ACCOUNT_STATES[state].label;
+}
+
+/** A status word as a label: PENDING → Pending. */
+function statusWord(raw: string): string {
+	const word = raw.replace(/[_-]+/g, ' ').trim().toLowerCase();
+	return word.charAt(0).toUpperCase() + word.slice(1);
+}
 
 /** The UI state of an account's Composio status. */
 export function accountState(account: Pick<ConnectedAccount, 'status' | 'disabled'>): AccountState {
@@ -61,12 +76,14 @@ function statusState(status: ConnectionStatus): AccountState {
 		case 'FAILED':
 		case 'REVOKED':
 			return 'failed';
+		case 'UNKNOWN':
+			return 'unknown';
 	}
 }
 
 /** True when Reconnect applies (a fresh Connect Link replaces the account). */
 export function canReconnect(state: AccountState): boolean {
-	return state === 'expired' || state === 'failed' || state === 'initiated';
+	return state === 'expired' || state === 'failed' || state === 'initiated' || state === 'unknown';
 }
 
 /** One toolkit with the user's accounts for it, oldest first. */

@@ -8,13 +8,14 @@
 import * as l10n from '@vscode/l10n';
 import { z } from 'zod';
 import { COMPOSIO_MESSAGES, ComposioError } from './composioErrors';
-import { CONNECTION_STATUSES, type ConnectedAccount, type ConnectRequest, type ToolExecutionResult, type ToolkitStatus } from './toolSession';
+import { type ConnectedAccount, readConnectionStatus, type ConnectRequest, type ToolExecutionResult, type ToolkitStatus } from './toolSession';
 
 /** A non-empty string; anything else (absent, null, '', another type) reads as undefined. */
 const text = z.string().min(1).optional().catch(undefined);
 /** A boolean; anything else reads as undefined. */
 const flag = z.boolean().optional().catch(undefined);
-const status = z.enum(CONNECTION_STATUSES);
+/** A status: any non-empty word (one this version does not know reads as UNKNOWN, and does not fail a whole list). */
+const status = z.string().min(1);
 
 /** A connected account (`connectedAccounts.get`, and each item of `connectedAccounts.list`). */
 const AccountSchema = z.object({
@@ -90,7 +91,7 @@ export function parseAccount(value: unknown): ConnectedAccount {
 		id: a.id,
 		toolkit: a.toolkit?.slug ?? 'unknown',
 		...(a.alias ? { alias: a.alias } : {}),
-		status: a.status,
+		...readConnectionStatus(a.status),
 		...(a.statusReason ? { statusReason: a.statusReason } : {}),
 		disabled: a.isDisabled === true,
 		createdAt: a.createdAt ?? '',
@@ -116,7 +117,7 @@ export function parseToolkit(value: unknown): ToolkitStatus | undefined {
 		isNoAuth,
 		connected: isNoAuth || t.connection?.isActive === true,
 		...(account?.id ? { accountId: account.id } : {}),
-		...(account?.status ? { accountStatus: account.status } : {}),
+		...(account?.status ? { accountStatus: readConnectionStatus(account.status).status } : {}),
 		...(authConfig?.id ? { authConfigId: authConfig.id } : {}),
 		...(authConfig?.isComposioManaged !== undefined ? { isComposioManaged: authConfig.isComposioManaged } : {}),
 	};

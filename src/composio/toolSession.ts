@@ -5,11 +5,21 @@
  */
 import type { ChatCompletionTool } from 'openai/resources/chat/completions';
 
-/** Every state a connected account can be in. */
-export type ConnectionStatus = 'INITIALIZING' | 'INITIATED' | 'ACTIVE' | 'FAILED' | 'EXPIRED' | 'INACTIVE' | 'REVOKED';
+/**
+ * Every state a connected account can be in. `UNKNOWN`: a status this version does not know
+ * (Composio's docs also name PENDING); the account keeps what Composio sent in `unknownStatus`,
+ * is shown with it, and is not used until it reads ACTIVE.
+ */
+export type ConnectionStatus = 'INITIALIZING' | 'INITIATED' | 'ACTIVE' | 'FAILED' | 'EXPIRED' | 'INACTIVE' | 'REVOKED' | 'UNKNOWN';
 
-/** The statuses, for checks of what a server sent. */
+/** The statuses Composio sends that this version knows, for checks of what a server sent. */
 export const CONNECTION_STATUSES = ['INITIALIZING', 'INITIATED', 'ACTIVE', 'FAILED', 'EXPIRED', 'INACTIVE', 'REVOKED'] as const satisfies readonly ConnectionStatus[];
+
+/** A status as Composio sent it, read: a known one as it is, anything else (a non-empty word) as UNKNOWN with the word kept. */
+export function readConnectionStatus(raw: string): { readonly status: ConnectionStatus; readonly unknownStatus?: string } {
+	const known = CONNECTION_STATUSES.find((s) => s === raw.toUpperCase());
+	return known ? { status: known } : { status: 'UNKNOWN', unknownStatus: raw };
+}
 
 /** How waiting for a connection ended. */
 export type ConnectionOutcome =
@@ -46,6 +56,8 @@ export interface ConnectedAccount {
 	readonly toolkit: string;
 	readonly alias?: string;
 	readonly status: ConnectionStatus;
+	/** With status UNKNOWN: the status as Composio sent it (PENDING, …). */
+	readonly unknownStatus?: string;
 	readonly statusReason?: string;
 	readonly disabled: boolean;
 	readonly createdAt: string;

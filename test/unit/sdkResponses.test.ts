@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { ComposioError } from '../../src/composio/composioErrors';
+import { accountState, accountStatusLabel, canReconnect } from '../../src/composio/connectionSummary';
+import { connectionOutcome } from '../../src/composio/connectionPoller';
 import { parseAccount, parseConnectRequest, parseExecution, parsePage, parseToolkit } from '../../src/composio/sdkResponses';
 
 /** A connected account as the SDK returns it: the API's snake_case fields plus its camelCase ones. */
@@ -42,9 +44,10 @@ describe('sdkResponses (the SDK\'s objects read with zod)', () => {
 		});
 	});
 
-	it('an account without an id or a known status is an error; odd optional fields are dropped', () => {
+	it('an account without an id or a status is an error; odd optional fields are dropped', () => {
 		serverError(() => parseAccount({ ...SDK_ACCOUNT, id: '' }), /connected account.*id/);
-		serverError(() => parseAccount({ ...SDK_ACCOUNT, status: 'PENDING' }), /connected account.*status/);
+		serverError(() => parseAccount({ ...SDK_ACCOUNT, status: '' }), /connected account.*status/);
+		serverError(() => parseAccount({ ...SDK_ACCOUNT, status: undefined }), /connected account.*status/);
 		serverError(() => parseAccount('ca_1'), /connected account/);
 		assert.deepEqual(parseAccount({ id: 'ca_2', status: 'INITIATED', toolkit: 'gmail', alias: 7, isDisabled: 'no', createdAt: 0, authConfig: null }), {
 			id: 'ca_2',
@@ -53,6 +56,19 @@ describe('sdkResponses (the SDK\'s objects read with zod)', () => {
 			disabled: false,
 			createdAt: '',
 		});
+	});
+
+	it('a status this version does not know (Composio’s docs name PENDING) reads as UNKNOWN with the word kept, so one such account never fails a whole list', () => {
+		const pending = parseAccount({ ...SDK_ACCOUNT, status: 'PENDING' });
+		assert.deepEqual(pending, { id: 'ca_1', toolkit: 'gmail', alias: 'work', status: 'UNKNOWN', unknownStatus: 'PENDING', disabled: false, createdAt: '2026-11-20T10:00:00.000Z', authConfigId: 'ac_1' });
+		const page = parsePage({ items: [SDK_ACCOUNT, { ...SDK_ACCOUNT, id: 'ca_2', status: 'AWAITING_REVIEW' }], nextCursor: null }, 'nextCursor');
+		assert.deepEqual(page.items.map(parseAccount).map((a) => [a.id, a.status, a.unknownStatus]), [['ca_1', 'ACTIVE', undefined], ['ca_2', 'UNKNOWN', 'AWAITING_REVIEW']]);
+		assert.equal(parseAccount({ ...SDK_ACCOUNT, status: 'active' }).status, 'ACTIVE', 'known words in any case');
+		assert.equal(accountStatusLabel(pending), 'Pending', 'shown as Composio said it');
+		assert.equal(accountStatusLabel({ status: 'UNKNOWN', disabled: false, unknownStatus: 'AWAITING_REVIEW' }), 'Awaiting review');
+		assert.equal(accountState(pending), 'unknown');
+		assert.ok(canReconnect('unknown'), 'Reconnect is offered');
+		assert.equal(connectionOutcome({ status: 'UNKNOWN' }), undefined, 'a connection waited for goes on waiting');
 	});
 
 	it('reads a session toolkit with its connection; one without a slug is skipped', () => {
@@ -73,6 +89,7 @@ describe('sdkResponses (the SDK\'s objects read with zod)', () => {
 			isNoAuth: false,
 			connected: false,
 			accountId: 'ca_9',
+			accountStatus: 'UNKNOWN',
 		});
 		assert.equal(parseToolkit({ name: 'No slug' }), undefined);
 		assert.equal(parseToolkit(null), undefined);

@@ -4,7 +4,7 @@ import { Emitter } from '../../common/emitter';
 import type { ConnectedAccount } from '../../composio/toolSession';
 import type { ComposioErrorAction } from '../../composio/composioErrors';
 import type { ConnectionsModel } from '../../composio/connectionsModel';
-import { ACCOUNT_STATES, accountsNeedingAttention, accountState, accountTreeLabel, formatCreated, type AccountState, type ToolkitGroup } from '../../composio/connectionSummary';
+import { ACCOUNT_STATES, accountsNeedingAttention, accountState, accountStatusLabel, accountTreeLabel, formatCreated, type AccountState, type ToolkitGroup } from '../../composio/connectionSummary';
 import { CommandIds, CONNECTIONS_VIEW_ID } from '../workbench/commandIds';
 import { isRecord } from '../../common/isRecord';
 
@@ -139,7 +139,7 @@ export class ConnectionsTreeProvider extends DisposableBase implements vscode.Tr
 		const config = this.model.ownAuthConfig(account);
 		const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
 		item.id = `account:${account.id}`;
-		const status = waiting ? vscode.l10n.t('Waiting for you in the browser') : needsAttention ? vscode.l10n.t('Needs attention: {0}', info.label.toLocaleLowerCase(vscode.env.language)) : info.label;
+		const status = waiting ? vscode.l10n.t('Waiting for you in the browser') : needsAttention ? vscode.l10n.t('Needs attention: {0}', info.label.toLocaleLowerCase(vscode.env.language)) : accountStatusLabel(account);
 		const via = config ? vscode.l10n.t('via {0}', config.name) : '';
 		item.description = [status, lookingUp ? vscode.l10n.t('looking up who this is…') : lookupFailed ? vscode.l10n.t("couldn't tell who this is") : '', via, created].filter(Boolean).join(' · ');
 		item.iconPath = waiting ? new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor(info.color)) : new vscode.ThemeIcon(info.icon, new vscode.ThemeColor(info.color));

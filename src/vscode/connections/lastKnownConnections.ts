@@ -3,7 +3,7 @@ import { isRecord } from '../../common/isRecord';
 import type { ConnectedAccount, ConnectionStatus } from '../../composio/toolSession';
 
 const KEY = 'composio.lastKnownConnections';
-const STATUSES: readonly ConnectionStatus[] = ['INITIALIZING', 'INITIATED', 'ACTIVE', 'FAILED', 'EXPIRED', 'INACTIVE', 'REVOKED'];
+const STATUSES: readonly ConnectionStatus[] = ['INITIALIZING', 'INITIATED', 'ACTIVE', 'FAILED', 'EXPIRED', 'INACTIVE', 'REVOKED', 'UNKNOWN'];
 
 /** An account as stored, or undefined when the stored value is not one. */
 function readAccount(value: unknown): ConnectedAccount | undefined {

@@ -19,6 +19,24 @@ export function mayBeAccountProblem(error: string): boolean {
 	return /connect|account|auth|expired|revoked|inactive|token|credential|forbidden|\b40[13]\b/i.test(error);
 }
 
+/**
+ * True when a tool's error is its provider refusing the account's credential (a token revoked or
+ * expired upstream, bad credentials): the account may still read ACTIVE, as Composio has not
+ * noticed, but only signing in again repairs it.
+ */
+export function credentialRefused(error: string): boolean {
+	return /invalid_grant|token[_ ]revoked|token has been (expired or )?revoked|bad credentials|invalid[_ ](auth[_ ])?token|token (is )?(invalid|expired|revoked)|unauthenticated|401 unauthorized|\bunauthorized\b/i.test(error);
+}
+
+/**
+ * The account a call on `toolkit` ran as: the one it names, or, with none named, the one the
+ * session uses by default (the newest ACTIVE one).
+ */
+export function actingAccountOf(accounts: readonly ConnectedAccount[], toolkit: string, named: string | undefined, nameOf: (id: string) => string | undefined): ConnectedAccount | undefined {
+	const mine = accounts.filter((a) => a.toolkit === toolkit);
+	return named ? findNamed(mine, named, nameOf) : newestFirst(mine.filter((a) => a.status === 'ACTIVE' && !a.disabled))[0];
+}
+
 /** Who an account is for people: its identity, else its alias. */
 function who(account: ConnectedAccount, nameOf: (id: string) => string | undefined): string | undefined {
 	return nameOf(account.id) ?? account.alias;

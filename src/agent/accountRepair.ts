@@ -1,6 +1,7 @@
 /**
  * Repairing the account a tool call failed on: when the call ran as an account that expired,
- * was revoked or failed, the user gets a Reconnect card (a fresh Connect Link for that account),
+ * was revoked or failed, or whose provider refused its token while Composio still says ACTIVE
+ * (the tool's error says so: `credentialRefused`), the user gets a Reconnect card (a fresh Connect Link for that account),
  * the turn waits for it, and the call runs again as the reconnected account. Only a call that is
  * safe to run again is repaired (`namedAccountIn`); any other failure goes to the model as it is.
  */
@@ -12,7 +13,7 @@ import { ComposioError } from '../composio/composioErrors';
 import { mapMultiExecuteEntries } from '../composio/metaTools';
 import type { AccountsSnapshot } from '../composio/accountsSnapshot';
 import type { ConnectedAccount, ConnectRequest, ToolSession } from '../composio/toolSession';
-import { deadAccountOf, namedAccountIn } from './accountHealth';
+import { actingAccountOf, credentialRefused, deadAccountOf, namedAccountIn } from './accountHealth';
 import type { AgentEvent } from './agentEvents';
 import type { AuthWaiter } from './authWaiter';
 import type { ToolCall } from './toolCall';
@@ -45,15 +46,26 @@ export type AccountRepair =
  * Repairs the account `call` (with id `callId`, on `toolkit`) failed on, if it is dead: yields
  * `reconnectRequired` and the waiter's events while the user reconnects it.
  */
-export async function* repairAccount(context: AccountRepairContext, callId: string, call: ToolCall, toolkit: string | undefined): AsyncGenerator<AgentEvent, AccountRepair, undefined> {
+export async function* repairAccount(context: AccountRepairContext, callId: string, call: ToolCall, toolkit: string | undefined, error: string): AsyncGenerator<AgentEvent, AccountRepair, undefined> {
 	const { session, snapshot, identities, logger } = context;
 	const target = namedAccountIn(call.name, call.args, call.account, toolkit);
 	if (!target) {
 		return { kind: 'none' };
 	}
 	let dead: ConnectedAccount | undefined;
+	/** The account reads ACTIVE, but its provider refused its token. */
+	let refused = false;
 	try {
-		dead = deadAccountOf(await snapshot.changed(), target.toolkit, target.account, (id) => identities.nameOf(id));
+		const accounts = await snapshot.changed();
+		const nameOf = (id: string): string | undefined => identities.nameOf(id);
+		dead = deadAccountOf(accounts, target.toolkit, target.account, nameOf);
+		if (!dead && credentialRefused(error)) {
+			const acting = actingAccountOf(accounts, target.toolkit, target.account, nameOf);
+			if (acting?.status === 'ACTIVE' && !acting.disabled) {
+				dead = { ...acting, statusReason: l10n.t('{0} refused its sign-in: {1}', toolkitDisplayName(target.toolkit), error) };
+				refused = true;
+			}
+		}
 	} catch (e) {
 		logger.warn(`Checking the ${target.toolkit} accounts after a failed call failed: ${e instanceof ComposioError ? e.detail : String(e)}`);
 	}
@@ -62,10 +74,10 @@ export async function* repairAccount(context: AccountRepairContext, callId: stri
 	}
 	const name = identities.nameOf(dead.id) ?? dead.alias;
 	const label = `${toolkitDisplayName(target.toolkit)}${name ? ` (${name})` : ''}`;
-	logger.info(`${call.name} failed because ${dead.id} is ${dead.status}; offering to reconnect it.`);
+	logger.info(refused ? `${call.name} failed because the provider refused ${dead.id}'s token (it reads ACTIVE); offering to reconnect it.` : `${call.name} failed because ${dead.id} is ${dead.status}; offering to reconnect it.`);
 	let request: ConnectRequest | undefined;
 	try {
-		request = await session.reconnect(dead.id);
+		request = await session.reconnect(dead.id, refused ? { credentialRefused: true } : {});
 	} catch (e) {
 		logger.warn(`Could not start reconnecting ${dead.id}: ${e instanceof ComposioError ? e.detail : String(e)}`);
 	}
@@ -83,7 +95,10 @@ export async function* repairAccount(context: AccountRepairContext, callId: stri
 		...(name ? { name } : {}),
 		reason: why,
 	};
-	const waited = yield* context.authWaiter.wait([{ toolkit: target.toolkit, url: request.redirectUrl, accountId: request.accountId, replacesAccountId: dead.id }], context.signal);
+	const waited = yield* context.authWaiter.wait(
+		[{ toolkit: target.toolkit, url: request.redirectUrl, accountId: request.accountId, replacesAccountId: dead.id, ...(refused ? { credentialRefused: true } : {}) }],
+		context.signal,
+	);
 	switch (waited.kind) {
 		case 'connected': {
 			await context.accountsChanged();

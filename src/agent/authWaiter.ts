@@ -33,6 +33,8 @@ export interface PendingConnection {
 	readonly accountId?: string;
 	/** For a reconnect: the account the new one replaces ("New link" then reconnects it again). */
 	readonly replacesAccountId?: string;
+	/** For a reconnect of an account that reads ACTIVE but whose provider refused its token. */
+	readonly credentialRefused?: boolean;
 }
 
 /** How a wait ended. */
@@ -402,7 +404,7 @@ export class AuthWaiter {
 						}
 						const current = attempt;
 						const replaces = first.replacesAccountId;
-						(replaces ? this.session.reconnect(replaces) : this.session.authorize(toolkit)).then(
+						(replaces ? this.session.reconnect(replaces, first.credentialRefused ? { credentialRefused: true } : {}) : this.session.authorize(toolkit)).then(
 							(request) => this.post({ type: 'renewed', attempt: current, done: wake.done, result: { request } }),
 							(error: unknown) => this.post({ type: 'renewed', attempt: current, done: wake.done, result: { error } }),
 						);

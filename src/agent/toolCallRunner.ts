@@ -200,7 +200,7 @@ async function* runToolCall(context: ToolStepContext, call: ModelToolCall, answe
 	// ── An account that went bad: reconnect it, then run the call again ──
 	const { authWaiter, identities } = context;
 	if (!stopWith && !ok && !localCall && !declined && error !== undefined && authWaiter && identities && mayBeAccountProblem(error)) {
-		const repair = yield* repairAccount({ session, snapshot: context.snapshot, identities, authWaiter, signal, logger, accountsChanged: context.accountsChanged }, call.id, toRun, toolkit);
+		const repair = yield* repairAccount({ session, snapshot: context.snapshot, identities, authWaiter, signal, logger, accountsChanged: context.accountsChanged }, call.id, toRun, toolkit, error);
 		if (repair.kind === 'reconnected') {
 			toRun = repair.call;
 			await run(toRun);

@@ -310,13 +310,13 @@ export class ComposioToolSession implements ToolSession {
 		}
 	}
 
-	async reconnect(accountId: string, options: { callbackUrl?: string } = {}): Promise<ConnectRequest> {
+	async reconnect(accountId: string, options: { callbackUrl?: string; credentialRefused?: boolean } = {}): Promise<ConnectRequest> {
 		let old: ConnectedAccount;
 		try {
 			old = await this.getAccount(accountId);
 		} catch (e) {
 			throw this.asComposioError(`checking ${accountId}`, e);
 		}
-		return this.deps.reconnections.start(old, (authorizeOptions) => this.authorize(old.toolkit, authorizeOptions), options.callbackUrl);
+		return this.deps.reconnections.start(old, (authorizeOptions) => this.authorize(old.toolkit, authorizeOptions), options.callbackUrl, options.credentialRefused === true);
 	}
 }

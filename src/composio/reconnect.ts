@@ -33,11 +33,12 @@ export class Reconnections {
 
 	/**
 	 * Starts replacing `old` with a new account of the same toolkit. Throws ComposioError
-	 * 'conflict' for an ACTIVE account (nothing to repair) and for a disabled one (enable it
-	 * instead), and whatever `authorize` throws.
+	 * 'conflict' for an ACTIVE account (nothing to repair), unless its provider refused its
+	 * credential (`credentialRefused`: revoked upstream while Composio still says ACTIVE), and for
+	 * a disabled one (enable it instead), and whatever `authorize` throws.
 	 */
-	async start(old: ConnectedAccount, authorize: Authorize, callbackUrl?: string): Promise<ConnectRequest> {
-		if (old.status === 'ACTIVE') {
+	async start(old: ConnectedAccount, authorize: Authorize, callbackUrl?: string, credentialRefused = false): Promise<ConnectRequest> {
+		if (old.status === 'ACTIVE' && !credentialRefused) {
 			throw new ComposioError('conflict', l10n.t('That account is already connected.'), { detail: `reconnect of ACTIVE account ${old.id}` });
 		}
 		if (old.status === 'INACTIVE') {

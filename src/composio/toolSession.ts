@@ -128,6 +128,10 @@ export interface ToolSession {
 	setEnabled(accountId: string, enabled: boolean): Promise<void>;
 	/** Gives an account a Composio alias (unique per user and toolkit: a taken alias is refused with ComposioError 'conflict' or 'badRequest'). */
 	setAlias(accountId: string, alias: string): Promise<void>;
-	/** A fresh Connect Link to replace an EXPIRED, FAILED, REVOKED or abandoned account; see reconnect.ts. */
-	reconnect(accountId: string, options?: { callbackUrl?: string }): Promise<ConnectRequest>;
+	/**
+	 * A fresh Connect Link to replace an EXPIRED, FAILED, REVOKED or abandoned account; see
+	 * reconnect.ts. `credentialRefused`: the account reads ACTIVE, but its provider refused its
+	 * token (revoked upstream), so it is replaced all the same.
+	 */
+	reconnect(accountId: string, options?: { callbackUrl?: string; credentialRefused?: boolean }): Promise<ConnectRequest>;
 }

@@ -167,8 +167,8 @@ export class TestComposioEmulator extends ComposioEmulator {
 		this.store.setStatus(accountId, status, reason);
 	}
 
-	/** Changes who an account is (what its profile tools answer) or makes its profile tools fail or work again. */
-	setAccountProfile(accountId: string, profile: { identity?: string; fails?: boolean }): void {
+	/** Changes who an account is (what its profile tools answer), makes its profile tools fail or work again, or has its provider revoke its token upstream (it still reads ACTIVE). */
+	setAccountProfile(accountId: string, profile: { identity?: string; fails?: boolean; revokedUpstream?: boolean }): void {
 		this.store.setProfile(accountId, profile);
 	}
 

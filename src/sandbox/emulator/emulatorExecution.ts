@@ -67,6 +67,10 @@ export class SessionEngine {
 			return resolved;
 		}
 		const account = resolved.account;
+		if (account?.revokedUpstream) {
+			// The provider's own refusal in the tool's answer; the account still reads ACTIVE.
+			return { data: { http_status: 401 }, error: `${tk.name} API error: invalid_grant (Token has been expired or revoked.)` };
+		}
 		const result = executeAppTool(tool, args, {
 			userId: session.config.userId,
 			data: this.store.userData(session.config.userId),

@@ -47,6 +47,11 @@ export interface AccountRecord {
 	identity?: string;
 	/** The profile tools fail for this account (tests of a failing identity lookup). */
 	profileFails?: boolean;
+	/**
+	 * The provider revoked the token on its side: the account still reads ACTIVE (Composio has not
+	 * noticed), and every tool answers with the provider's refusal, as the real service does.
+	 */
+	revokedUpstream?: boolean;
 }
 
 /** A Connect Link. */
@@ -543,13 +548,16 @@ export class EmulatorStore {
 	}
 
 	/** Changes who an account is or whether its profile tools fail. Throws ApiError(404) for an unknown account. */
-	setProfile(id: string, profile: { identity?: string; fails?: boolean }): AccountRecord {
+	setProfile(id: string, profile: { identity?: string; fails?: boolean; revokedUpstream?: boolean }): AccountRecord {
 		const account = this.requireAccount(id);
 		if (profile.identity?.trim()) {
 			account.identity = profile.identity.trim().slice(0, 200);
 		}
 		if (profile.fails !== undefined) {
 			account.profileFails = profile.fails;
+		}
+		if (profile.revokedUpstream !== undefined) {
+			account.revokedUpstream = profile.revokedUpstream;
 		}
 		this.persist();
 		return account;

@@ -82,7 +82,7 @@ describe('Commands, editor prompts and MCP config in a real VS Code', function (
 			const items = manifest().contributes.menus['view/item/context'] ?? [];
 			const inline = items.filter((m) => m.group?.startsWith('inline'));
 			const when = (command: string): string[] => inline.filter((m) => m.command === command).map((m) => m.when ?? '');
-			assert.deepEqual(when(CommandIds.reconnectAccount), ['view == composio.connections && viewItem =~ /^account:(expired|failed|initiated)(:|$)/']);
+			assert.deepEqual(when(CommandIds.reconnectAccount), ['view == composio.connections && viewItem =~ /^account:(expired|failed|initiated|unknown)(:|$)/']);
 			assert.deepEqual(when(CommandIds.disableAccount), ['view == composio.connections && viewItem =~ /^account:active(:|$)/']);
 			assert.deepEqual(when(CommandIds.enableAccount), ['view == composio.connections && viewItem =~ /^account:disabled(:|$)/']);
 			assert.deepEqual(when(CommandIds.lookUpIdentity), ['view == composio.connections && viewItem =~ /:identityFailed$/']);

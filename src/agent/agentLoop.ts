@@ -13,7 +13,7 @@ import type { AccountIdentities } from '../composio/accountIdentities';
 import { type AccountsSnapshot, listingEachTime } from '../composio/accountsSnapshot';
 import { ComposioError } from '../composio/composioErrors';
 import type { ToolSession } from '../composio/toolSession';
-import type { OwnAppNeed } from '../composio/managedAuth';
+import type { FailedConnection, OwnAppNeed } from '../composio/managedAuth';
 import { type AgentEvent, toAgentFailure } from './agentEvents';
 import type { AuthWaiter, PendingConnection } from './authWaiter';
 import { waitForConnections } from './connectionWait';
@@ -137,6 +137,24 @@ function parameterProperties(tools: readonly ChatCompletionTool[]): Map<string, 
 }
 
 /**
+ * The first failed connection whose cause is Composio's managed app, taken out of `failed`: one
+ * whose words say so, or, where they do not, one whose toolkit has no managed scheme at all (asked
+ * of Composio once per toolkit). Undefined when none is.
+ */
+async function ownAppNeedAmong(failed: Map<string, FailedConnection>, port: OwnAppPort): Promise<OwnAppNeed | undefined> {
+	for (const [toolkit, f] of failed) {
+		failed.delete(toolkit);
+		if (f.cause) {
+			return { toolkit, cause: f.cause, detail: f.detail };
+		}
+		if (await port.lacksManagedApp(toolkit).catch(() => false)) {
+			return { toolkit, cause: 'noManagedApp', detail: f.detail };
+		}
+	}
+	return undefined;
+}
+
+/**
  * Runs the agent for the user message already at the end of `options.messages`.
  *
  * Yields, in order: `text` deltas as the model streams them; `usage`; for each tool call
@@ -235,7 +253,7 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 		...(identities ? { identities } : {}),
 		announced: new Set<string>(),
 		pending,
-		ownAppNeeds: new Map<string, OwnAppNeed>(),
+		ownAppNeeds: new Map<string, FailedConnection>(),
 		snapshot,
 		accountsChanged: async (): Promise<void> => {
 			await accounts.load();
@@ -289,9 +307,8 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 
 		// ── An answer: maybe wait for connections, else the turn is over ──
 		if (reply.calls.length === 0) {
-			const needsOwnApp = [...toolStep.ownAppNeeds.values()].find((n) => !pending.has(n.toolkit));
-			if (pending.size === 0 && needsOwnApp && authWaiter && options.ownApp) {
-				toolStep.ownAppNeeds.delete(needsOwnApp.toolkit);
+			const needsOwnApp = pending.size === 0 && authWaiter && options.ownApp ? await ownAppNeedAmong(toolStep.ownAppNeeds, options.ownApp.port) : undefined;
+			if (needsOwnApp && authWaiter && options.ownApp) {
 				const waiter = authWaiter;
 				const setUp = yield* setUpOwnApp(
 					{

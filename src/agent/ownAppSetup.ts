@@ -24,6 +24,8 @@ export type OwnAppWay = 'ownApp' | 'apiKey';
 export interface OwnAppPort {
 	/** True when the toolkit can connect with an API key entered on its Connect page (no app to register). Never throws. */
 	takesApiKey(toolkit: string): Promise<boolean>;
+	/** True when Composio's details of the toolkit name no managed scheme, though it needs a sign-in. */
+	lacksManagedApp(toolkit: string): Promise<boolean>;
 	/** Makes the auth config for `way` this workspace's for `toolkit` (asking what it needs). False when the user backed out or it failed (already told). */
 	setUp(toolkit: string, way: OwnAppWay): Promise<boolean>;
 	/** A session made after the setting changed: it connects through the new auth config. Throws ComposioError. */

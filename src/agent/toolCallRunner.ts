@@ -13,7 +13,7 @@ import type { Logger } from '../common/logger';
 import type { AccountIdentities } from '../composio/accountIdentities';
 import type { AccountsSnapshot } from '../composio/accountsSnapshot';
 import { ComposioError } from '../composio/composioErrors';
-import { type OwnAppNeed, ownAppNeedsOf } from '../composio/managedAuth';
+import { type FailedConnection, failedConnectionsOf } from '../composio/managedAuth';
 import { MetaTools, multiExecuteEntries, toolkitOfCall } from '../composio/metaTools';
 import type { ToolSession } from '../composio/toolSession';
 import { mayBeAccountProblem } from './accountHealth';
@@ -52,8 +52,8 @@ export interface ToolStepContext {
 	readonly announced: Set<string>;
 	/** Connections to wait for when the model has finished answering, by toolkit (newest link wins). */
 	readonly pending: Map<string, PendingConnection>;
-	/** Toolkits Composio's managed app could not connect, by toolkit: the own-app card follows the model's answer. */
-	readonly ownAppNeeds: Map<string, OwnAppNeed>;
+	/** Toolkits a connection check could not connect, by toolkit: where Composio's managed app is why, the own-app card follows the model's answer. */
+	readonly ownAppNeeds: Map<string, FailedConnection>;
 	/** After an account was reconnected: list the accounts again and rebuild the prompt. */
 	readonly accountsChanged: () => Promise<void>;
 	/** The accounts snapshot the run reads (a failed call lists them again through it). */
@@ -231,7 +231,7 @@ async function* runToolCall(context: ToolStepContext, call: ModelToolCall, answe
 
 	const { output, links } = readToolResult(value, context.budget, localCall ? 'local' : 'composio');
 	if (!localCall) {
-		for (const need of ownAppNeedsOf(toRun.name, toRun.args, value)) {
+		for (const need of failedConnectionsOf(toRun.name, toRun.args, value)) {
 			context.ownAppNeeds.set(need.toolkit, need);
 		}
 	}

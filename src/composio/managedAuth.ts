@@ -23,6 +23,13 @@ export interface OwnAppNeed {
 	readonly detail: string;
 }
 
+/** A toolkit a connection check could not connect, with Composio's words; `cause` when the words say the managed app is why. */
+export interface FailedConnection {
+	readonly toolkit: string;
+	readonly cause?: OwnAppCause;
+	readonly detail: string;
+}
+
 const GONE = /missing required field\W+client[ _-]?id|AuthConfig_MissingRequiredField|client[ _-]?id (is )?(missing|required)/i;
 const NONE = /no (composio[ -])?managed (auth|app|oauth)|NoManagedAuth|managed auth (is )?not (available|supported)|does not (have|support) (composio[ -])?managed|without (composio[ -])?managed auth|requires? (your own|custom) (credentials|auth|app)/i;
 const NO_SIGN_IN = /Auth_Config_NoAuthApp|does not require authentication|needs no (connection|sign-in|authentication)|\bno_auth\b/i;
@@ -54,10 +61,20 @@ function textOf(entry: Record<string, unknown>): string {
  * asked for. Empty for any other tool, or a result that says nothing of the kind.
  */
 export function ownAppNeedsOf(tool: string, args: unknown, value: unknown): OwnAppNeed[] {
+	return failedConnectionsOf(tool, args, value).flatMap((f) => (f.cause ? [{ toolkit: f.toolkit, cause: f.cause, detail: f.detail }] : []));
+}
+
+/**
+ * Every toolkit a connection check could not connect, whatever the words: each failed entry of
+ * its `results`, else the one toolkit a wholly failed call asked for. `cause` is set where the
+ * words say the managed app is why; where they do not, the toolkit's own details can still tell
+ * (no managed scheme at all), which the caller asks Composio for.
+ */
+export function failedConnectionsOf(tool: string, args: unknown, value: unknown): FailedConnection[] {
 	if (tool !== MetaTools.manageConnections || !isRecord(value)) {
 		return [];
 	}
-	const needs: OwnAppNeed[] = [];
+	const needs: FailedConnection[] = [];
 	const data = value['data'];
 	const results = isRecord(data) ? data['results'] : undefined;
 	const entries: Array<[string | undefined, unknown]> = Array.isArray(results) ? results.map((r) => [undefined, r]) : isRecord(results) ? Object.entries(results) : [];
@@ -68,18 +85,17 @@ export function ownAppNeedsOf(tool: string, args: unknown, value: unknown): OwnA
 		const status = typeof raw['status'] === 'string' ? raw['status'].toLowerCase() : '';
 		const named = typeof raw['toolkit'] === 'string' ? raw['toolkit'] : key;
 		const text = textOf(raw);
-		const cause = status === 'failed' || status === 'error' || (status === '' && typeof raw['error'] === 'string') ? ownAppCause(text) : undefined;
-		if (named && cause) {
-			needs.push({ toolkit: named.trim().toLowerCase(), cause, detail: text.trim() });
+		const failed = status === 'failed' || status === 'error' || (status === '' && typeof raw['error'] === 'string');
+		if (named && failed) {
+			const cause = ownAppCause(text);
+			needs.push({ toolkit: named.trim().toLowerCase(), ...(cause ? { cause } : {}), detail: text.trim() });
 		}
 	}
 	const error = value['error'];
-	if (needs.length === 0 && typeof error === 'string') {
+	const toolkit = manageConnectionsToolkit(args);
+	if (needs.length === 0 && typeof error === 'string' && error.trim() !== '' && toolkit && !needsNoSignIn(error)) {
 		const cause = ownAppCause(error);
-		const toolkit = manageConnectionsToolkit(args);
-		if (cause && toolkit) {
-			needs.push({ toolkit, cause, detail: error.trim() });
-		}
+		needs.push({ toolkit, ...(cause ? { cause } : {}), detail: error.trim() });
 	}
 	return needs;
 }

@@ -15,6 +15,7 @@ import { OpenAiModelClient } from '../../src/agent/openAiModelClient';
 import type { OwnAppPort, OwnAppWay } from '../../src/agent/ownAppSetup';
 import { ComposioClientFactory } from '../../src/composio/composioClientFactory';
 import { ComposioService } from '../../src/composio/composioService';
+import type { ToolSession } from '../../src/composio/toolSession';
 import { ownAppCause, ownAppNeedsOf } from '../../src/composio/managedAuth';
 import type { TranscriptItem } from '../../src/protocol/transcript';
 import { TestSandbox } from '../shared/sandbox';
@@ -57,6 +58,10 @@ describe('The own-app card in the chat (emulator + scripted model over HTTP)', f
 	/** What the card's answer asks for (the own app's credentials), as the user would type them. */
 	let credentials: Record<string, string>;
 	const setUps: Array<[string, OwnAppWay]> = [];
+	/** Toolkits whose details the port read to tell why a connection failed. */
+	const lookedUp: string[] = [];
+	/** When set, the connection check's failure comes in these words instead of Composio's (another wording of the real service). */
+	let rewordFailure: string | undefined;
 	/** When set, the setup waits on it (the user is still answering its questions). */
 	let setUpGate: Promise<void> | undefined;
 
@@ -64,6 +69,10 @@ describe('The own-app card in the chat (emulator + scripted model over HTTP)', f
 	/** The front door's side, as the editor's (authConfigCommands.ts) does it but without its questions: the config through Composio's API, then the setting. */
 	const port = (): OwnAppPort => ({
 		takesApiKey: async (toolkit) => (await service.authConfigs(settings()).toolkitAuth(toolkit)).schemes.some((s) => s.mode === 'API_KEY'),
+		lacksManagedApp: async (toolkit) => {
+			lookedUp.push(toolkit);
+			return (await service.authConfigs(settings()).toolkitAuth(toolkit)).managedSchemes.length === 0;
+		},
 		setUp: async (toolkit, way) => {
 			setUps.push([toolkit, way]);
 			await setUpGate;
@@ -78,6 +87,27 @@ describe('The own-app card in the chat (emulator + scripted model over HTTP)', f
 		session: () => service.getSession(user, settings()),
 		connectFailed: (toolkit, reason) => Promise.resolve(/invalid_client/.test(reason) ? `${toolkit} refused your app.` : undefined),
 	});
+
+	/** The session, with a failed connection check's words replaced by `rewordFailure` when it is set. */
+	const reworded = (session: ToolSession): ToolSession =>
+		new Proxy(session, {
+			get(target, key, receiver) {
+				const value: unknown = Reflect.get(target, key, receiver);
+				if (key !== 'execute' || typeof value !== 'function') {
+					return typeof value === 'function' ? ((value as (...a: unknown[]) => unknown).bind(target) as unknown) : value;
+				}
+				return async (...args: Parameters<ToolSession['execute']>) => {
+					const result = await target.execute(...args);
+					const words = rewordFailure;
+					if (args[0] !== 'COMPOSIO_MANAGE_CONNECTIONS' || words === undefined || result.error === null) {
+						return result;
+					}
+					const reword = (v: unknown): unknown =>
+						Array.isArray(v) ? v.map(reword) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'error' && typeof x === 'string' ? words : reword(x)])) : v;
+					return { ...result, data: reword(result.data), error: words };
+				};
+			},
+		});
 
 	const card = (toolkit: string): AuthItem | undefined => [...chat.current.items].reverse().find((i): i is AuthItem => i.kind === 'auth' && i.toolkit === toolkit);
 	const lastAnswer = (): string => [...chat.current.items].reverse().find((i) => i.kind === 'assistant')?.kind === 'assistant' ? ([...chat.current.items].reverse().find((i) => i.kind === 'assistant') as { text: string }).text : '';
@@ -98,6 +128,8 @@ describe('The own-app card in the chat (emulator + scripted model over HTTP)', f
 		credentials = { client_id: 'acme-analytics-client', client_secret: 'acme-analytics-secret-7f3e' };
 		setUps.length = 0;
 		setUpGate = undefined;
+		rewordFailure = undefined;
+		lookedUp.length = 0;
 		log = new RecordingLogger();
 		factory = new ComposioClientFactory({ logger: log, maxRetries: 0 });
 		service = new ComposioService({ clientFactory: factory, pollIntervalMs: 25 });
@@ -106,7 +138,7 @@ describe('The own-app card in the chat (emulator + scripted model over HTTP)', f
 			logger: log,
 			setup: async () => ({
 				model: new OpenAiModelClient({ baseUrl: scripted.baseUrl, model: 'sandbox-scripted', maxRetries: 0 }),
-				session: await service.getSession(user, settings()),
+				session: reworded(await service.getSession(user, settings())),
 				maxTurns: 8,
 				authPollIntervalMs: 25,
 				ownApp: port(),
@@ -211,6 +243,17 @@ describe('The own-app card in the chat (emulator + scripted model over HTTP)', f
 		assert.equal(await sending, 'completed');
 		assert.equal(card('posthog')?.status, 'failed');
 		assert.match(lastAnswer(), /posthog refused your app\./);
+	});
+
+	it('Composio’s failure in words this version does not know: the toolkit’s details (no managed scheme) tell, and the card shows all the same; a toolkit with a managed app gets none', async () => {
+		rewordFailure = 'Connection could not be initiated for this toolkit.';
+		const sending = chat.send('List my PostHog projects');
+		await until(() => card('posthog')?.status === 'needsApp', 'the own-app card');
+		assert.equal(card('posthog')?.ownApp?.detail, 'Connection could not be initiated for this toolkit.');
+		assert.deepEqual(lookedUp, ['posthog'], 'the toolkit’s details were read once');
+		chat.setUpOwnApp(card('posthog')!.id, 'declined');
+		assert.equal(await sending, 'completed');
+		assert.ok(!chat.current.items.some((i) => i.kind === 'auth' && i.toolkit === 'posthog' && i.status === 'waiting'));
 	});
 
 	it('Hacker News needs no sign-in: no card at all, and its tools run without an account', async () => {

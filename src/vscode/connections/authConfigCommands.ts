@@ -115,6 +115,14 @@ export class AuthConfigCommands {
 					return false;
 				}
 			},
+			lacksManagedApp: async (toolkit) => {
+				try {
+					const auth = await (await this.deps.authConfigs()).toolkitAuth(toolkit);
+					return auth.managedSchemes.length === 0 && auth.schemes.some((s) => s.mode !== 'NO_AUTH');
+				} catch {
+					return false;
+				}
+			},
 			setUp: async (toolkit, way) => {
 				const done = await this.setUpForChat(toolkit, way);
 				if (done) {

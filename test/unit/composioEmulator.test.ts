@@ -554,6 +554,9 @@ describe('ComposioEmulator (through the real SDK)', function () {
 			assert.match(String(gmail.connected_account_id), /^ca_/);
 			assert.equal(record(record(first.data.results).notion).status, 'error');
 			assert.match(first.error ?? '', /notion/);
+			// Beside the results, the counts and the session block of Composio's reference.
+			assert.deepEqual(first.data.summary, { total_toolkits: 2, active_connections: 0, initiated_connections: 1, failed_connections: 1 });
+			assert.equal(record(first.data.session).id, session.sessionId);
 
 			emu.completeLink(String(gmail.redirect_url), { decision: 'authorize' });
 			const second = await session.execute('COMPOSIO_MANAGE_CONNECTIONS', { toolkits: ['gmail'] });

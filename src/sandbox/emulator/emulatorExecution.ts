@@ -279,7 +279,12 @@ export class SessionEngine {
 				: problems.length === 0
 					? 'All connections are active'
 					: 'No connection was started.';
-		return { data: { results, message }, error: problems.length > 0 ? problems.join('; ') : null };
+		// The counts and the session block Composio's reference gives beside the results (real-samples/META_COMPOSIO_MANAGE_CONNECTIONS.reference.json).
+		const entries = Object.values(results);
+		const counted = (status: string): number => entries.filter((r) => r['status'] === status).length;
+		const summary = { total_toolkits: entries.length, active_connections: counted('active'), initiated_connections: counted('initiated'), failed_connections: counted('failed') + counted('error') };
+		const sessionBlock = { id: session.id, instructions: 'Pass this id as session_id in later meta tool calls of this task.' };
+		return { data: { results, message, summary, session: sessionBlock }, error: problems.length > 0 ? problems.join('; ') : null };
 	}
 
 	private async multiExecute(session: SessionRecord, items: unknown[]): Promise<ExecutionResult> {

@@ -14,7 +14,7 @@ import type { AccountIdentities } from '../composio/accountIdentities';
 import type { AccountsSnapshot } from '../composio/accountsSnapshot';
 import { ComposioError } from '../composio/composioErrors';
 import { type FailedConnection, failedConnectionsOf } from '../composio/managedAuth';
-import { MetaTools, multiExecuteEntries, toolkitOfCall } from '../composio/metaTools';
+import { MetaTools, multiExecuteEntries, multiExecuteErrors, toolkitOfCall } from '../composio/metaTools';
 import type { ToolSession } from '../composio/toolSession';
 import { mayBeAccountProblem } from './accountHealth';
 import { repairAccount } from './accountRepair';
@@ -164,6 +164,7 @@ async function* runToolCall(context: ToolStepContext, call: ModelToolCall, answe
 
 	let value: unknown;
 	let ok = false;
+	/** What failed: the call's error, or for a multi-execute (whose error only counts them) the errors of the tools it ran. */
 	let error: string | undefined;
 	let declined = false;
 	/** Set when the call stopped the turn (cancelled, key rejected): the event to end with. */
@@ -175,7 +176,7 @@ async function* runToolCall(context: ToolStepContext, call: ModelToolCall, answe
 				localCall && local ? await local.run(runCall.name, runCall.args, { signal, gated: context.approval !== undefined }) : await runOnSession(session, runCall, signal);
 			value = { data: result.data, error: result.error };
 			ok = result.error === null;
-			error = result.error ?? undefined;
+			error = result.error === null ? undefined : multiExecuteErrors(runCall.name, result.data).join('\n') || result.error;
 			declined = result.declined === true;
 		} catch (e) {
 			if (signal.aborted || (e instanceof ComposioError && e.kind === 'cancelled')) {
@@ -230,6 +231,10 @@ async function* runToolCall(context: ToolStepContext, call: ModelToolCall, answe
 	}
 
 	const { output, links } = readToolResult(value, context.budget, localCall ? 'local' : 'composio');
+	if (ok && toRun.name === MetaTools.searchTools && identities) {
+		// A search names who the accounts are (`current_user_info`): no profile lookup needed for those.
+		await identities.fromSearch(isRecord(value) ? value['data'] : undefined);
+	}
 	if (!localCall) {
 		for (const need of failedConnectionsOf(toRun.name, toRun.args, value)) {
 			context.ownAppNeeds.set(need.toolkit, need);

@@ -9,6 +9,7 @@ import * as l10n from '@vscode/l10n';
 import type { TurnState } from '../protocol/chatProtocol';
 import type { AuthCardStatus, EditorContext, TranscriptItem } from '../protocol/transcript';
 import { toolkitDisplayName } from '../common/toolkitNames';
+import { multiExecuteEntries } from '../composio/metaTools';
 import type { AgentEvent } from './agentEvents';
 import type { LeftOut } from './modelClient';
 import { secretWarning } from './secretScan';
@@ -107,12 +108,14 @@ export function reduceEvent(items: readonly TranscriptItem[], turn: TurnItems, e
 
 	switch (event.type) {
 		case 'toolStarted': {
+			const runs = (multiExecuteEntries(event.name, event.args) ?? []).flatMap((entry) => (entry.slug !== undefined ? [entry.slug] : []));
 			const item: TranscriptItem = {
 				kind: 'tool',
 				id: factory.newId('tool'),
 				at: factory.now(),
 				name: event.name,
 				...(event.toolkit ? { toolkit: event.toolkit } : {}),
+				...(runs.length > 0 ? { runs } : {}),
 				args: prettyArgs(event.args),
 				status: 'running',
 				...(event.note ? { note: event.note } : {}),

@@ -27,8 +27,8 @@ export interface AccountIdentity {
 	readonly name?: string;
 	/** More about it where the profile says (a display name, the workspace). */
 	readonly detail?: string;
-	/** Where the name came from: the profile tool, the account's own fields, or the account a reconnect replaced. */
-	readonly source: 'profile' | 'account' | 'reconnect';
+	/** Where the name came from: the profile tool, the account's own fields, the account a reconnect replaced, or a tool search's connection statuses (`current_user_info`). */
+	readonly source: 'profile' | 'account' | 'reconnect' | 'search';
 	/** When it was learned (or the lookup failed), ms since the epoch. */
 	readonly learnedAt: number;
 	/** Why the last lookup failed; the identity is unknown until a retry succeeds. */
@@ -86,6 +86,34 @@ export function findField(value: unknown, keys: readonly string[], maxDepth = 4)
 		level = next;
 	}
 	return undefined;
+}
+
+/** The keys of a user's info (search's `current_user_info`, `user_info`) that name who the account is, in order. */
+const USER_INFO_NAMES = ['email', 'email_address', 'login', 'username', 'user_name', 'name', 'workspace'];
+
+/** Who the accounts a tool search's result describes are: `{accountId, toolkit, name}` for each that says. */
+export function searchIdentities(data: unknown): Array<{ readonly accountId: string; readonly toolkit: string; readonly name: string }> {
+	const statuses = isRecord(data) && Array.isArray(data['toolkit_connection_statuses']) ? data['toolkit_connection_statuses'] : [];
+	const out = new Map<string, { accountId: string; toolkit: string; name: string }>();
+	for (const status of statuses) {
+		if (!isRecord(status) || typeof status['toolkit'] !== 'string') {
+			continue;
+		}
+		const toolkit = status['toolkit'].toLowerCase();
+		const details = status['connection_details'];
+		const inUse = isRecord(details) && typeof details['connected_account_id'] === 'string' ? details['connected_account_id'] : undefined;
+		const current = isRecord(status['current_user_info']) ? findField(status['current_user_info'], USER_INFO_NAMES, 1) : undefined;
+		if (inUse && current) {
+			out.set(inUse, { accountId: inUse, toolkit, name: current });
+		}
+		for (const account of Array.isArray(status['accounts']) ? status['accounts'] : []) {
+			const name = isRecord(account) && isRecord(account['user_info']) ? findField(account['user_info'], USER_INFO_NAMES, 1) : undefined;
+			if (isRecord(account) && typeof account['id'] === 'string' && name) {
+				out.set(account['id'], { accountId: account['id'], toolkit, name });
+			}
+		}
+	}
+	return [...out.values()];
 }
 
 /** The profile tool of each toolkit that has one (slugs as Composio names them). */
@@ -217,6 +245,22 @@ export class AccountIdentities implements Disposable {
 		return this.get(accountId);
 	}
 
+	/**
+	 * Keeps who the accounts are that a tool search described (`toolkit_connection_statuses`:
+	 * `current_user_info` of the toolkit's account in use, `user_info` of each account listed),
+	 * so their profile tool need not run. Accounts already known from a profile are left alone.
+	 */
+	async fromSearch(data: unknown): Promise<void> {
+		for (const found of searchIdentities(data)) {
+			const known = this.get(found.accountId);
+			if (known?.name && !known.error && known.source !== 'reconnect') {
+				continue;
+			}
+			await this.save({ ...found, source: 'search', learnedAt: this.clock.now() });
+			this.logger.info(`${found.accountId} (${found.toolkit}) is ${found.name}, as the tool search says.`);
+		}
+	}
+
 	/** The new account of a reconnect is the same person as the old one until its own lookup says otherwise. */
 	async carry(fromId: string, toId: string): Promise<void> {
 		const old = this.get(fromId);
@@ -286,6 +330,10 @@ export class AccountIdentities implements Disposable {
 		);
 		try {
 			const result = await session.execute(tool.slug, {}, { account: account.id, signal: stop.signal });
+			if (result.refusal === 'toolNotFound' || result.refusal === 'toolkitNotAllowed') {
+				// The session has no such tool: fall back on what the account carries.
+				return undefined;
+			}
 			if (result.error) {
 				throw new ComposioError('server', `${tool.slug} failed: ${result.error}`, { detail: `${tool.slug} for ${account.id}: ${result.error}` });
 			}

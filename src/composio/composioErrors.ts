@@ -300,6 +300,20 @@ function withServerText(base: string, wire: WireError, secrets: readonly string[
 	return extra.length > 0 ? `${base} ${extra.map((t) => (/[.!?…]$/.test(t) ? t : `${t}.`)).join(' ')}` : base;
 }
 
+/** Why Composio refused an execute: no such tool (its code 4301), no active connection (4302), a toolkit the session does not allow (4324). */
+export type ToolRefusalKind = 'toolNotFound' | 'notConnected' | 'toolkitNotAllowed';
+const TOOL_REFUSALS: ReadonlyMap<string, ToolRefusalKind> = new Map([['4301', 'toolNotFound'], ['4302', 'notConnected'], ['4324', 'toolkitNotAllowed'], ['ToolRouterV2_ToolNotFound', 'toolNotFound'], ['ToolRouterV2_NoActiveConnection', 'notConnected'], ['ToolRouterV2_ToolkitNotAllowed', 'toolkitNotAllowed']]);
+
+/**
+ * An execute Composio refused with HTTP 400 for a reason the model can act on: why, and its
+ * message, redacted; undefined for any other failure. Such a refusal is the tool's answer.
+ */
+export function toolRefusal(e: unknown, secrets: readonly string[] = []): { readonly kind: ToolRefusalKind; readonly message: string } | undefined {
+	const { status, wire } = e instanceof ComposioError ? { status: undefined, wire: {} as WireError } : gatherFacts(e);
+	const kind = status === 400 ? (TOOL_REFUSALS.get(wire.code ?? '') ?? TOOL_REFUSALS.get(wire.slug ?? '')) : undefined;
+	return kind ? { kind, message: plainText(wire.message, secrets) ?? kind } : undefined;
+}
+
 /**
  * Turns anything thrown while talking to Composio into a `ComposioError`. Already-converted
  * errors pass through unchanged. Never throws. The message is safe to show; the detail is for

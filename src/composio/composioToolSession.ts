@@ -9,10 +9,11 @@ import type { ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import type { ComposioSdk } from './composioClientFactory';
-import { type ComposioError, toComposioError } from './composioErrors';
+import { type ComposioError, toComposioError, toolRefusal } from './composioErrors';
 import { pollConnection } from './connectionPoller';
 import { type Page, readAllPages } from './pagination';
 import type { Reconnections } from './reconnect';
+import { toolTagsInResult } from './metaTools';
 import { parseAccount, parseConnectRequest, parseExecution, parsePage, parseToolkit } from './sdkResponses';
 import type {
 	ConnectedAccount,
@@ -157,10 +158,21 @@ export class ComposioToolSession implements ToolSession {
 			// (the Session interface it is typed as does not say so).
 			result = parseExecution(await (sdk instanceof ToolRouterSession && signal ? sdk.execute(toolSlug, args, executeOptions, { signal }) : sdk.execute(toolSlug, args, executeOptions)));
 		} catch (e) {
-			throw this.asComposioError(`executing ${toolSlug}`, e);
+			// Composio answers a call it refuses (not connected, toolkit not allowed, no such tool) with
+			// an HTTP 400: that is the tool's answer, which the model can act on, not a failed request.
+			const refused = toolRefusal(e, this.deps.secrets);
+			if (refused === undefined) {
+				throw this.asComposioError(`executing ${toolSlug}`, e);
+			}
+			this.deps.logger.debug(`Composio refused ${toolSlug} (${refused.kind}): ${refused.message}`);
+			return { data: {}, error: refused.message, refusal: refused.kind };
 		}
 		if (result.error) {
 			this.deps.logger.debug(`${toolSlug} reported an error${result.logId ? ` (log ${result.logId})` : ''}: ${result.error}`);
+		}
+		// App tools are not listed in the session: their tags come with the search or schema results that describe them.
+		for (const [slug, tags] of toolTagsInResult(toolSlug, result.data)) {
+			this.tags.set(slug, tags);
 		}
 		return result;
 	}

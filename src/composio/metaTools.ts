@@ -116,6 +116,46 @@ export function mapMultiExecuteEntries(
 	return list ? { ...args, tools: list.map((item) => (isRecord(item) ? change(item, readMultiExecuteEntry(item)) : item)) } : args;
 }
 
+/**
+ * The errors of the tools a multi-execute call ran, in order (`data.results[].error`, or the
+ * inner `response.error`): the outer error only counts them ("1 out of 1 tools failed"). Empty
+ * for any other call.
+ */
+export function multiExecuteErrors(name: string, data: unknown): string[] {
+	if (name !== MetaTools.multiExecute || !isRecord(data)) {
+		return [];
+	}
+	const results = data['results'];
+	return (Array.isArray(results) ? results : []).flatMap((r: unknown) => {
+		if (!isRecord(r)) {
+			return [];
+		}
+		const response = r['response'];
+		const error = typeof r['error'] === 'string' && r['error'] !== '' ? r['error'] : isRecord(response) && typeof response['error'] === 'string' ? response['error'] : '';
+		return error === '' ? [] : [error];
+	});
+}
+
+/**
+ * The tags (`readOnlyHint`, `destructiveHint`, …) of the app tools a tool search or schema lookup
+ * described, for those whose entry in `tool_schemas` carries them; none for any other call.
+ * Composio lists only meta tools in a session, so this is where app tools' tags can come from.
+ */
+export function toolTagsInResult(name: string, data: unknown): Map<string, readonly string[]> {
+	const found = new Map<string, readonly string[]>();
+	if ((name !== MetaTools.searchTools && name !== MetaTools.getToolSchemas) || !isRecord(data) || !isRecord(data['tool_schemas'])) {
+		return found;
+	}
+	for (const [key, schema] of Object.entries(data['tool_schemas'])) {
+		if (!isRecord(schema) || !Array.isArray(schema['tags'])) {
+			continue;
+		}
+		const slug = typeof schema['tool_slug'] === 'string' ? schema['tool_slug'] : key;
+		found.set(slug.toUpperCase(), schema['tags'].filter((t): t is string => typeof t === 'string'));
+	}
+	return found;
+}
+
 /** The toolkit a connection check is about: the first of `toolkits`, else `toolkit`, trimmed and lower-cased. */
 export function manageConnectionsToolkit(args: unknown): string | undefined {
 	if (!isRecord(args)) {

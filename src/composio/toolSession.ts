@@ -4,6 +4,7 @@
  * behind it is `ComposioToolSession` (composioToolSession.ts); `ComposioService` hands sessions out.
  */
 import type { ChatCompletionTool } from 'openai/resources/chat/completions';
+import type { ToolRefusalKind } from './composioErrors';
 
 /**
  * Every state a connected account can be in. `UNKNOWN`: a status this version does not know
@@ -71,6 +72,8 @@ export interface ToolExecutionResult {
 	readonly data: unknown;
 	readonly error: string | null;
 	readonly logId?: string;
+	/** Set when Composio refused the call itself (an HTTP 400 with its own code); `error` says why in its words. */
+	readonly refusal?: ToolRefusalKind;
 }
 
 /** The MCP endpoint of a session. `headers` may hold the API key: never log or show them. */
@@ -104,7 +107,7 @@ export interface ToolSession {
 	readonly mcp: McpEndpoint;
 	/** The session's tools in Chat Completions form. Fetched once per session; concurrent calls share the request. */
 	tools(): Promise<ChatCompletionTool[]>;
-	/** Composio's tags for a tool of the session (e.g. `readOnlyHint`, `destructiveHint`), once `tools()` has resolved; undefined when unknown. */
+	/** Composio's tags for a tool (e.g. `readOnlyHint`, `destructiveHint`): a listed tool's once `tools()` has resolved, an app tool's once a search or schema result carrying them described it; undefined when unknown (the tool is then judged by its name). */
 	toolTags(toolSlug: string): readonly string[] | undefined;
 	/** Runs a tool through the session. Transport failures throw ComposioError; the tool's own failure is in `error`. */
 	execute(toolSlug: string, args: Record<string, unknown>, options?: { account?: string; signal?: AbortSignal }): Promise<ToolExecutionResult>;

@@ -108,6 +108,10 @@ export const ENGLISH_CHAT_STRINGS = {
 	toolFailed: 'Failed',
 	toolDeclined: 'Declined',
 	arguments: 'Arguments',
+	/** Over the app tools a multi-execute call runs. */
+	runsTools: 'Runs',
+	/** {0}: the first action a multi-execute call runs, {1}: how many more it runs. */
+	toolAndMore: '{0} and {1} more',
 	argumentsRow: 'arguments',
 	error: 'Error',
 	result: 'Result',

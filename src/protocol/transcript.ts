@@ -67,6 +67,8 @@ export type TranscriptItem =
 			readonly name: string;
 			/** The toolkit slug, e.g. gmail, when known. */
 			readonly toolkit?: string;
+			/** For Composio's multi-execute tool: the app tools it runs, in order (the card is titled by them). */
+			readonly runs?: readonly string[];
 			/** The arguments as pretty JSON text. */
 			readonly args: string;
 			readonly status: ToolCallStatus;

@@ -92,6 +92,16 @@ export class TranscriptItems {
 		return toolkitName(toolkit, this.t.tool);
 	}
 
+	/** What a tool card is titled: its action, or for a multi-execute call the first app tool it runs (and how many more). */
+	toolTitle(item: ItemOf<'tool'>): string {
+		const [first, ...more] = item.runs ?? [];
+		if (first === undefined) {
+			return toolAction(item.name, item.toolkit);
+		}
+		const action = toolAction(first, undefined);
+		return more.length > 0 ? format(this.t.toolAndMore, action, more.length) : action;
+	}
+
 	/** A time of day in the display language. */
 	private time(at: number): string {
 		return this.times.format(at);
@@ -142,7 +152,7 @@ export class TranscriptItems {
 			{},
 			h('span', { class: `status-icon status-${item.status}` }, icon(status.icon)),
 			h('span', { class: 'tool-app' }, app),
-			h('span', { class: 'tool-name' }, toolAction(item.name, item.toolkit)),
+			h('span', { class: 'tool-name' }, this.toolTitle(item)),
 			h('span', { class: `badge badge-${item.status}` }, status.label),
 		);
 		const asking = item.status === 'awaitingApproval';
@@ -156,6 +166,9 @@ export class TranscriptItems {
 		}
 		const body = h('div', { class: 'tool-body' });
 		body.append(h('div', { class: 'tool-section-title' }, this.t.tool), h('code', { class: 'tool-slug' }, item.name));
+		if (item.runs && item.runs.length > 0) {
+			body.append(h('div', { class: 'tool-section-title' }, this.t.runsTools), h('code', { class: 'tool-slug' }, item.runs.join(', ')));
+		}
 		body.append(h('div', { class: 'tool-section-title' }, this.t.arguments), h('pre', { class: 'tool-json' }, item.args));
 		if (item.error) {
 			body.append(h('div', { class: 'tool-section-title' }, this.t.error), h('pre', { class: 'tool-json tool-error' }, item.error));
@@ -185,7 +198,7 @@ export class TranscriptItems {
 		const warned = actions.some((a) => (a.warnings?.length ?? 0) > 0);
 		return h(
 			'section',
-			{ class: 'approval', role: 'group', 'aria-label': format(t.approvalNeeded, this.app(item.toolkit), toolAction(item.name, item.toolkit)) },
+			{ class: 'approval', role: 'group', 'aria-label': format(t.approvalNeeded, this.app(item.toolkit), this.toolTitle(item)) },
 			h('div', { class: 'approval-title' }, icon('shield'), h('span', {}, heading)),
 			h('p', { class: 'approval-explain' }, approvalExplanation(actions, t)),
 			warned ? h('p', { class: 'approval-secrets', role: 'alert' }, icon('warning'), h('span', {}, t.approvalSecrets)) : undefined,

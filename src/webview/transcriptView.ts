@@ -9,7 +9,6 @@ import type { WebviewToHost } from '../protocol/chatProtocol';
 import { type ChatStrings, formatString as format } from '../protocol/chatStrings';
 import { NOTICE_ACTIONS, type TranscriptItem } from '../protocol/transcript';
 import { h } from './dom';
-import { toolAction } from '../common/toolkitNames';
 import { needsWholeRender, settledLength } from './streamingText';
 import { authStatus, TranscriptItems } from './transcriptItems';
 import { TranscriptScroll } from './transcriptScroll';
@@ -218,7 +217,7 @@ export class TranscriptView {
 	 * view (the card may be taller than the transcript, or arrive while the user reads above).
 	 */
 	private askForApproval(item: ItemOf<'tool'>, el: HTMLElement): void {
-		this.host.announce(format(this.t.approvalNeededAnnouncement, this.items.app(item.toolkit), toolAction(item.name, item.toolkit).toLowerCase()));
+		this.host.announce(format(this.t.approvalNeededAnnouncement, this.items.app(item.toolkit), this.items.toolTitle(item).toLowerCase()));
 		this.scroll.pin(el.querySelector('.approval-buttons') ?? el);
 	}
 

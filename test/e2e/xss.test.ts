@@ -433,10 +433,11 @@ describe('XSS: hostile app data through the sandbox in the real workbench (brows
 			assert.equal(await card.locator('[data-action="open-result"]').count(), 0, `${name}: the whole result is shown inline`);
 			return JSON.parse((await card.locator('pre.tool-json').last().textContent()) ?? '') as unknown;
 		};
-		// Twelve payloads a request: four messages of three, and four account aliases (one line each).
+		// Nine payloads a request: three messages of three, and four account aliases (one line each);
+		// so the card's result (the emails inside the multi-execute's answer) stays short enough to show whole.
 		let accounts: string[] = [];
-		for (let start = 0; start < payloads.length; start += 12) {
-			const batch = payloads.slice(start, start + 12);
+		for (let start = 0; start < payloads.length; start += 9) {
+			const batch = payloads.slice(start, start + 9);
 			const emails = [];
 			for (let i = 0; i < batch.length; i += 3) {
 				emails.push({ from: batch[i] ?? 'x', subject: batch[i + 1] ?? 'x', body: `${batch[i + 2] ?? 'x'} Second sentence.` });
@@ -457,8 +458,9 @@ describe('XSS: hostile app data through the sandbox in the real workbench (brows
 			assert.match((await summary.textContent()) ?? '', /Inbox summary/);
 
 			// The tool cards show the emulator's JSON as text, every payload in it.
-			const fetched = (await cardResult('Fetch emails')) as { data: { messages: { sender: string; subject: string; messageText: string }[] } };
-			const shown = fetched.data.messages.flatMap((m) => [m.sender, m.subject, m.messageText]).join('\n');
+			// The emails come inside the multi-execute's one result, as Composio runs app tools.
+			const fetched = (await cardResult('Fetch emails')) as { data: { results: { response: { data: { messages: { sender: string; subject: string; messageText: string }[] } } }[] } };
+			const shown = fetched.data.results.flatMap((r) => r.response.data.messages.flatMap((m) => [m.sender, m.subject, m.messageText])).join('\n');
 			for (const text of batch) {
 				assert.ok(shown.includes(text), `the Fetch emails card shows the payload as text: ${JSON.stringify(text)}`);
 			}

@@ -4,31 +4,31 @@
  * profile (so SecretStorage persists between them, as it does across window reloads).
  * Prints the suites' report and exits non-zero on a failure or a timeout.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { extensionHostLine, launchBrowser } from './browser';
+import { launchBrowser } from './browser';
 import { installedEditor, repoRoot, startCodeServer, workbenchUrl } from './codeServer';
+import { makeWorkspace, runPhase } from './phases';
 import { installScriptedModels } from './scriptedModelsExtension';
 import { TestSandbox } from '../shared/sandbox';
+import { TestComposioEmulator } from '../shared/testComposioEmulator';
+import { LiveCheck, scrubProblems } from '../live/liveCheck';
 
 interface Phase {
 	readonly name: string;
 	readonly folder: string;
 	readonly index: string;
+	/** Runs before the window opens. */
+	readonly before?: () => void;
+	/** Runs once the window passed; its exit code counts as the phase's. */
+	readonly after?: () => Promise<number>;
 }
 
-// A guard against a hung window, not a pass criterion: the main phase holds the soak test, slow under load.
-const PHASE_TIMEOUT_MS = 15 * 60_000;
-
-function makeWorkspace(name: string): string {
-	const dir = mkdtempSync(join(tmpdir(), `composio-ws-${name}-`));
-	mkdirSync(join(dir, 'src'), { recursive: true });
-	writeFileSync(join(dir, 'src', 'sample.ts'), 'export function add(a: number, b: number): number {\n\treturn a + b;\n}\n');
-	writeFileSync(join(dir, 'README.md'), `# ${name}\n\nA workspace for the Composio Agent tests.\n`);
-	return dir;
-}
+/** The fixtures the live check must have recorded from the emulator (an INITIATED account only when a poll met it). */
+const LIVE_CHECK_FIXTURES = ['session-create', 'session-tools', 'meta-search-tools', 'session-execute-not-connected', 'session-link', 'account-active', 'meta-manage-connections', 'accounts-list', 'session-execute'];
 
 async function main(): Promise<number> {
 	const testsDir = join(repoRoot, 'out', 'test', 'integration');
@@ -50,13 +50,40 @@ async function main(): Promise<number> {
 	// The emulator lists a catalog of Composio's size, so nothing that reads the whole of it goes unnoticed.
 	const sandbox = new TestSandbox({ emulator: { catalogSize: 1200 } });
 	await sandbox.start();
-	const server = await startCodeServer({ verbose: process.env.COMPOSIO_TEST_VERBOSE === '1', env: { COMPOSIO_TEST_SHARED: shared, ...sandbox.env }, developmentPayload: true });
+	// `npm run test:live`'s code path, with the emulator standing in for Composio and its Connect Link completed here.
+	// Its own emulator, with a key like a real one, so the check that no fixture holds the key means something.
+	const liveEmulator = new TestComposioEmulator({ apiKey: `ak_live_check_${randomBytes(12).toString('hex')}` });
+	await liveEmulator.start();
+	const liveCheck = new LiveCheck({ target: liveEmulator.baseUrl, key: liveEmulator.apiKey, toolkit: 'gmail', connectTimeoutMs: 60_000, autoConnect: true, print: (line) => console.log(line) });
+	await liveCheck.start();
+	phases.splice(4, 0, {
+		name: 'the live check (npm run test:live) against the emulator',
+		folder: makeWorkspace('live-check'),
+		index: join(testsDir, 'phases', 'liveCheck.js'),
+		before: () => liveCheck.watch(),
+		after: async () => {
+			const files = await liveCheck.finish(mkdtempSync(join(tmpdir(), 'composio-live-fixtures-')));
+			const names = files.map((f) => basename(f, '.live.json'));
+			const problems = [
+				...LIVE_CHECK_FIXTURES.filter((n) => !names.includes(n)).map((n) => `no ${n}.live.json was recorded`),
+				...scrubProblems(files, liveEmulator.apiKey, liveCheck.userId),
+				...(liveCheck.connectError ? [`completing the Connect Link failed: ${liveCheck.connectError}`] : []),
+			];
+			console.log(`   live check: recorded ${names.join(', ')}${problems.length > 0 ? `\n   ${problems.join('\n   ')}` : ', scrubbed'}`);
+			return problems.length > 0 ? 1 : 0;
+		},
+	});
+	const server = await startCodeServer({ verbose: process.env.COMPOSIO_TEST_VERBOSE === '1', env: { COMPOSIO_TEST_SHARED: shared, ...sandbox.env, ...liveCheck.env }, developmentPayload: true });
 	const browser = await launchBrowser();
 	let exitCode = 0;
 	try {
 		for (const phase of phases) {
 			console.log(`\n== In-editor tests on VS Code ${server.editor.vscodeVersion}: ${phase.name} (${server.origin}, folder ${phase.folder})`);
-			const code = await runPhase(browser.page, workbenchUrl(server, { folder: phase.folder, extensionTestsPath: phase.index }));
+			phase.before?.();
+			let code = await runPhase(browser.page, workbenchUrl(server, { folder: phase.folder, extensionTestsPath: phase.index }));
+			if (code === 0 && phase.after) {
+				code = await phase.after();
+			}
 			if (code !== 0) {
 				console.error(`== Phase ${phase.name} failed (exit ${code}).`);
 				exitCode = code;
@@ -66,6 +93,7 @@ async function main(): Promise<number> {
 	} finally {
 		await server.stop();
 		await sandbox.stop();
+		await liveEmulator.stop();
 	}
 	try {
 		if (exitCode === 0) {
@@ -111,40 +139,6 @@ function atLeast(a: string, b: string): boolean {
 		}
 	}
 	return true;
-}
-
-let settle: ((code: number) => void) | undefined;
-let exposed = false;
-
-async function runPhase(page: Page, url: string): Promise<number> {
-	const done = new Promise<number>((resolve) => (settle = resolve));
-	if (!exposed) {
-		exposed = true;
-		await page.exposeFunction('codeAutomationExit', (code: number) => settle?.(code));
-		await page.exposeFunction('codeAutomationLog', () => undefined);
-		page.on('console', (msg) => {
-			void extensionHostLine(msg).then((line) => {
-				// The workbench's extension gallery query fails offline; that line is noise here.
-				if (line !== undefined && !line.includes('ENOTFOUND open-vsx.org')) {
-					console.log(line);
-				}
-			});
-		});
-		page.on('pageerror', (err) => console.error(`[workbench] ${err.message}`));
-	}
-	await page.goto(url);
-	let timer: NodeJS.Timeout | undefined;
-	const timeout = new Promise<number>((resolve) => {
-		timer = setTimeout(() => {
-			console.error(`Timed out after ${PHASE_TIMEOUT_MS / 1000} s waiting for the in-editor tests to finish.`);
-			resolve(124);
-		}, PHASE_TIMEOUT_MS);
-	});
-	const code = await Promise.race([done, timeout]);
-	clearTimeout(timer);
-	// Let the last console lines arrive.
-	await new Promise((r) => setTimeout(r, 300));
-	return code;
 }
 
 main().then(

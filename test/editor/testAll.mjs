@@ -24,6 +24,7 @@ const stages = [
 	['Lint', 'npm', ['run', '--silent', 'lint'], false],
 	['Build', node, ['esbuild.mjs', '--tests'], false],
 	['Unit tests', node, [mocha, '--config', 'test/unit/.mocharc.json'], true],
+	['Contract tests (Composio\'s published answers)', node, [mocha, '--config', 'test/contract/.mocharc.json'], true],
 	[() => `In-editor tests (VS Code ${installedVsCodeVersion('current')})`, node, ['out/test/editor/runIntegration.js'], true, { COMPOSIO_EDITOR: 'current' }],
 	[() => `Browser tests (VS Code ${installedVsCodeVersion('current')})`, node, [mocha, '--config', 'test/e2e/.mocharc.json'], true, { COMPOSIO_EDITOR: 'current' }],
 	[() => `In-editor tests (VS Code ${installedVsCodeVersion('floor')})`, node, ['out/test/editor/runIntegration.js'], true, { COMPOSIO_EDITOR: 'floor' }],

@@ -9,7 +9,7 @@ import type { TurnSetupFactory } from '../../src/agent/chatTurn';
 import { ConversationStore } from '../../src/agent/conversationStore';
 import { buildSystemPrompt } from '../../src/agent/systemPrompt';
 import { MemoryAlwaysAllowedStore } from '../../src/agent/toolApproval';
-import { AccountIdentities, findField, MemoryIdentityStore } from '../../src/composio/accountIdentities';
+import { AccountIdentities, searchIdentities, findField, MemoryIdentityStore } from '../../src/composio/accountIdentities';
 import { ComposioService } from '../../src/composio/composioService';
 import { ConnectionsModel } from '../../src/composio/connectionsModel';
 import type { ToolSession } from '../../src/composio/toolSession';
@@ -78,6 +78,24 @@ describe('Account identities and Reconnect (emulator + scripted model over HTTP)
 	});
 
 	describe('learning identities', () => {
+		it('a tool search that names the account in use (current_user_info, and user_info per account) gives who it is, and its profile tool never runs', async () => {
+			const s = await session({ multiAccount: true });
+			const work = emu.seedAccount(USER, 'gmail', 'work');
+			emu.setAccountProfile(work, { identity: 'alex@work.example' });
+			const search = await s.execute('COMPOSIO_SEARCH_TOOLS', { queries: [{ use_case: 'fetch my emails' }] });
+			assert.equal(search.error, null);
+			assert.deepEqual(searchIdentities(search.data), [{ accountId: work, toolkit: 'gmail', name: 'alex@work.example' }]);
+			await identities.fromSearch(search.data);
+			assert.equal(identities.nameOf(work), 'alex@work.example');
+			assert.equal(identities.get(work)?.source, 'search');
+			const profiles = (): number => emu.requests.filter((r) => /\/execute$/.test(r.path) && JSON.stringify(r.body).includes('GMAIL_GET_PROFILE')).length;
+			const before = profiles();
+			const [account] = await s.listAccounts('gmail');
+			assert.ok(account);
+			assert.equal((await identities.learn(s, account))?.name, 'alex@work.example');
+			assert.equal(profiles(), before, 'known from the search: no profile call');
+		});
+
 		it('an account is looked up once it is ACTIVE, kept, and named in Composio when it has no alias', async () => {
 			const s = await session();
 			const home = await connect(s, 'gmail', 'alex@home.example');
@@ -193,7 +211,7 @@ describe('Account identities and Reconnect (emulator + scripted model over HTTP)
 			const card = itemsOf(chat, 'auth')[0];
 			assert.deepEqual(card?.reconnect, { accountId: old, name: 'alex@home.example' });
 			assert.equal(card?.reason, 'Max auth failures reached');
-			const tool = itemsOf(chat, 'tool').find((t) => t.name === 'GMAIL_FETCH_EMAILS');
+			const tool = itemsOf(chat, 'tool').find((t) => t.runs?.includes('GMAIL_FETCH_EMAILS') === true);
 			assert.equal(tool?.status, 'running', 'the failure is not shown');
 			assert.match(tool?.note ?? '', /needs to be reconnected/);
 
@@ -201,7 +219,7 @@ describe('Account identities and Reconnect (emulator + scripted model over HTTP)
 			assert.equal(await sent, 'completed');
 			assert.equal(itemsOf(chat, 'auth')[0]?.status, 'connected');
 			assert.equal(itemsOf(chat, 'auth')[0]?.identity, 'alex@home.example');
-			assert.equal(itemsOf(chat, 'tool').find((t) => t.name === 'GMAIL_FETCH_EMAILS')?.status, 'done');
+			assert.equal(itemsOf(chat, 'tool').find((t) => t.runs?.includes('GMAIL_FETCH_EMAILS') === true)?.status, 'done');
 			assert.match(itemsOf(chat, 'assistant').at(-1)?.text ?? '', /Inbox summary/);
 			// The model never saw the failure, and nobody typed anything.
 			assert.ok(!chat.current.messages.some((m) => m.role === 'tool' && JSON.stringify(m.content).includes('No active connection')));
@@ -220,7 +238,7 @@ describe('Account identities and Reconnect (emulator + scripted model over HTTP)
 			await until(() => chat.state === 'waitingForAuth', 'waiting');
 			emu.completeLink(itemsOf(chat, 'auth')[0]?.url ?? '', { decision: 'deny' });
 			assert.equal(await sent, 'completed');
-			assert.equal(itemsOf(chat, 'tool').find((t) => t.name === 'GMAIL_FETCH_EMAILS')?.status, 'failed');
+			assert.equal(itemsOf(chat, 'tool').find((t) => t.runs?.includes('GMAIL_FETCH_EMAILS') === true)?.status, 'failed');
 			assert.match(itemsOf(chat, 'assistant').at(-1)?.text ?? '', /^Reconnecting Gmail failed: User denied access\./);
 			assert.equal((await s.listAccounts('gmail')).find((a) => a.id === old)?.status, 'REVOKED', 'the old account stays');
 		});
@@ -234,7 +252,7 @@ describe('Account identities and Reconnect (emulator + scripted model over HTTP)
 
 			const chat = newChat(realSetup({ multiAccount: true }), true);
 			assert.equal(await chat.send('Summarize my work email'), 'completed');
-			const fetch = itemsOf(chat, 'tool').find((t) => t.name === 'GMAIL_FETCH_EMAILS');
+			const fetch = itemsOf(chat, 'tool').find((t) => t.runs?.includes('GMAIL_FETCH_EMAILS') === true);
 			assert.match(fetch?.args ?? '', /"account": "alex@work\.example"/);
 			assert.equal(fetch?.status, 'done');
 

@@ -17,6 +17,7 @@ import { prepareToolOutput, shortenForModel } from '../../src/agent/toolOutput';
 import { ComposioClientFactory } from '../../src/composio/composioClientFactory';
 import { ComposioService } from '../../src/composio/composioService';
 import type { ToolSession } from '../../src/composio/toolSession';
+import { multiExecuteEntries } from '../../src/composio/metaTools';
 import type { ComposioSettings } from '../../src/composio/settings';
 import { TestComposioEmulator } from '../shared/testComposioEmulator';
 import { isContinuation } from '../../src/sandbox/scriptedModel/conversation';
@@ -72,8 +73,11 @@ function describeEvent(e: AgentEvent): string {
 	switch (e.type) {
 		case 'text':
 			return 'text';
-		case 'toolStarted':
-			return `toolStarted ${e.name}${e.toolkit ? ` (${e.toolkit})` : ''}`;
+		case 'toolStarted': {
+			// A multi-execute names the app tools it runs: COMPOSIO_MULTI_EXECUTE_TOOL[GMAIL_FETCH_EMAILS].
+			const runs = (multiExecuteEntries(e.name, e.args) ?? []).map((entry) => entry.slug ?? '?');
+			return `toolStarted ${e.name}${runs.length > 0 ? `[${runs.join(', ')}]` : ''}${e.toolkit ? ` (${e.toolkit})` : ''}`;
+		}
 		case 'toolFinished':
 			return `toolFinished ${e.ok ? 'ok' : `failed: ${e.error ?? ''}`}${e.truncatedForModel ? ' (shortened for the model)' : ''}`;
 		case 'authRequired':
@@ -161,7 +165,7 @@ describe('agent loop (emulator + scripted model over HTTP)', function () {
 		await run.finished;
 		assert.deepEqual(
 			sequence(run.events).filter((d) => d.startsWith('tool') || d.startsWith('done')),
-			['toolStarted COMPOSIO_MANAGE_CONNECTIONS (github)', 'toolFinished ok', 'toolStarted GITHUB_CREATE_AN_ISSUE (github)', 'toolFinished ok', 'done answered'],
+			['toolStarted COMPOSIO_MANAGE_CONNECTIONS (github)', 'toolFinished ok', 'toolStarted COMPOSIO_MULTI_EXECUTE_TOOL[GITHUB_CREATE_AN_ISSUE] (github)', 'toolFinished ok', 'done answered'],
 		);
 		assert.match(text(run.events), /Login button is misaligned/);
 		assert.deepEqual(
@@ -215,7 +219,7 @@ describe('agent loop (emulator + scripted model over HTTP)', function () {
 			'authStatus gmail connected',
 			'notice "Connected Gmail — continuing"',
 			'usage',
-			'toolStarted GMAIL_FETCH_EMAILS (gmail)',
+			'toolStarted COMPOSIO_MULTI_EXECUTE_TOOL[GMAIL_FETCH_EMAILS] (gmail)',
 			'toolFinished ok',
 			'text',
 			'usage',
@@ -465,6 +469,27 @@ describe('agent loop (emulator + scripted model over HTTP)', function () {
 			assert.deepEqual(last(run.events), { type: 'done', reason: 'answered' });
 		});
 
+		it('a call Composio refuses with HTTP 400 and its code (no active connection, 4302) reaches the model as the tool\'s answer, not as a failed request', async () => {
+			const s = await session();
+			const fake = new FakeModel([
+				[{ type: 'toolCalls', calls: [{ id: 'call_direct', name: 'GMAIL_FETCH_EMAILS', arguments: '{"max_results": 5}' }] }, { type: 'done', finishReason: 'tool_calls' }],
+				[{ type: 'text', delta: 'Gmail needs connecting first.' }, { type: 'done', finishReason: 'stop' }],
+			]);
+			const messages = userMessage('Summarize my emails');
+			const run = start({ model: fake, session: s, messages, maxTurns: 4 });
+			await run.finished;
+			// The session read Composio's HTTP 400 as a refusal (only an SDK error carrying code 4302 is read so).
+			assert.equal((await s.execute('GMAIL_FETCH_EMAILS', {})).refusal, 'notConnected');
+			const finished = run.events.find((e) => e.type === 'toolFinished');
+			assert.ok(finished?.type === 'toolFinished' && !finished.ok);
+			assert.match(finished.error ?? '', /No active connection found for toolkit 'gmail'/);
+			assert.doesNotMatch(finished.error ?? '', /did not accept/, 'not the message of a failed request');
+			const toolMessage = messages.find((m) => m.role === 'tool');
+			assert.ok(toolMessage?.role === 'tool' && typeof toolMessage.content === 'string');
+			assert.match(toolMessage.content, /COMPOSIO_MANAGE_CONNECTIONS/, 'the model reads what to do next');
+			assert.deepEqual(last(run.events), { type: 'done', reason: 'answered' });
+		});
+
 		it('invalid JSON arguments become a tool result saying so', async () => {
 			emu.seedAccount(USER, 'gmail');
 			const s = await session();
@@ -543,8 +568,9 @@ describe('agent loop (emulator + scripted model over HTTP)', function () {
 		const fetched = run.events.filter((e) => e.type === 'toolFinished')[1];
 		assert.ok(fetched?.type === 'toolFinished' && fetched.ok);
 		assert.equal(fetched.truncatedForModel, true);
-		const full = JSON.parse(fetched.result) as { data: { messages: unknown[] } };
-		assert.ok(full.data.messages.length >= 5, 'the UI gets every email');
+		// The emails come inside the multi-execute's one result.
+		const full = JSON.parse(fetched.result) as { data: { results: Array<{ response: { data: { messages: unknown[] } } }> } };
+		assert.ok((full.data.results[0]?.response.data.messages.length ?? 0) >= 5, 'the UI gets every email');
 		const seen = messages.filter((m) => m.role === 'tool')[1];
 		assert.ok(seen?.role === 'tool' && typeof seen.content === 'string');
 		assert.ok(seen.content.length <= 1500, `${seen.content.length} characters`);
@@ -593,7 +619,9 @@ describe('agent loop (emulator + scripted model over HTTP)', function () {
 		assert.match(system, /Gmail \(gmail\): "(work|personal)", "(work|personal)"/);
 		const fetch = emu.requests.find((r) => /\/execute$/.test(r.path) && JSON.stringify(r.body).includes('GMAIL_FETCH_EMAILS'));
 		assert.ok(fetch);
-		assert.equal((fetch.body as { account?: string }).account, 'work');
+		// The account goes with the app tool, inside the multi-execute's list.
+		assert.equal((fetch.body as { tool_slug?: string; arguments?: { tools?: Array<{ account?: string }> } }).tool_slug, 'COMPOSIO_MULTI_EXECUTE_TOOL');
+		assert.equal((fetch.body as { arguments?: { tools?: Array<{ account?: string }> } }).arguments?.tools?.[0]?.account, 'work');
 		assert.match(text(run.events), /Using your \*\*work\*\* Gmail account/);
 	});
 });

@@ -63,7 +63,8 @@ function itemsOf<K extends TranscriptItem['kind']>(chat: ChatSession, kind: K): 
 }
 
 function kinds(chat: ChatSession): string[] {
-	return chat.current.items.map((i) => (i.kind === 'tool' ? `tool ${i.name} ${i.status}` : i.kind === 'auth' ? `auth ${i.toolkit} ${i.status}` : i.kind));
+	// A multi-execute shows the app tools it runs: tool COMPOSIO_MULTI_EXECUTE_TOOL[GMAIL_FETCH_EMAILS] done.
+	return chat.current.items.map((i) => (i.kind === 'tool' ? `tool ${i.name}${i.runs ? `[${i.runs.join(', ')}]` : ''} ${i.status}` : i.kind === 'auth' ? `auth ${i.toolkit} ${i.status}` : i.kind));
 }
 
 function userContents(messages: readonly ChatCompletionMessageParam[]): unknown[] {
@@ -145,7 +146,7 @@ describe('ChatSession (emulator + scripted model over HTTP)', function () {
 
 		assert.equal(await chat.send('  Summarize my emails  '), 'completed');
 
-		assert.deepEqual(kinds(chat), ['user', 'tool COMPOSIO_MANAGE_CONNECTIONS done', 'tool GMAIL_FETCH_EMAILS done', 'assistant']);
+		assert.deepEqual(kinds(chat), ['user', 'tool COMPOSIO_MANAGE_CONNECTIONS done', 'tool COMPOSIO_MULTI_EXECUTE_TOOL[GMAIL_FETCH_EMAILS] done', 'assistant']);
 		assert.equal(chat.current.id, id);
 		assert.equal(chat.current.title, 'Summarize my emails');
 		const [user] = itemsOf(chat, 'user');
@@ -159,7 +160,8 @@ describe('ChatSession (emulator + scripted model over HTTP)', function () {
 			assert.ok(tool.result && tool.result.length > 0);
 		}
 		const fetch = itemsOf(chat, 'tool')[1];
-		assert.deepEqual(JSON.parse(fetch?.args ?? ''), { max_results: 10 });
+		assert.deepEqual(fetch?.runs, ['GMAIL_FETCH_EMAILS']);
+		assert.deepEqual(JSON.parse(fetch?.args ?? ''), { tools: [{ tool_slug: 'GMAIL_FETCH_EMAILS', arguments: { max_results: 10 } }] });
 		assert.match(fetch?.result ?? '', /Q3 roadmap review/);
 
 		// The assistant item: added streaming, grown by deltas, closed without `streaming`.
@@ -289,7 +291,7 @@ describe('ChatSession (emulator + scripted model over HTTP)', function () {
 					'notice',
 					'user',
 					'notice',
-					'tool GMAIL_FETCH_EMAILS done',
+					'tool COMPOSIO_MULTI_EXECUTE_TOOL[GMAIL_FETCH_EMAILS] done',
 					'assistant',
 				],
 			);

@@ -44,6 +44,20 @@ function messageOf(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * The message of an execute Composio refuses, as it does: an HTTP 400 whose body carries its own
+ * code and slug (4302 ToolRouterV2_NoActiveConnection, 4324 …ToolkitNotAllowed, 4301 …ToolNotFound).
+ */
+async function refusedWith(call: Promise<unknown>, code: number, slug: string): Promise<string> {
+	const error = await rejection(call);
+	assert.equal(statusOf(error), 400);
+	const body = typeof error === 'object' && error !== null && 'error' in error ? error.error : undefined;
+	const inner = record(record(body).error);
+	assert.equal(inner.code, code);
+	assert.equal(inner.slug, slug);
+	return String(inner.message);
+}
+
 function record(value: unknown): Record<string, unknown> {
 	assert.ok(typeof value === 'object' && value !== null && !Array.isArray(value), `expected an object, got ${JSON.stringify(value)}`);
 	return value as Record<string, unknown>;
@@ -88,43 +102,55 @@ describe('ComposioEmulator (through the real SDK)', function () {
 	});
 
 	describe('sessions and tools', () => {
-		it('creates a session whose tools() are OpenAI function tools: meta tools and app tools with required fields', async () => {
+		it('creates a session whose tools() are OpenAI function tools: its meta tools only, as on Composio; a preload adds app tools', async () => {
 			const session = await composio.create('alice');
 			assert.match(session.sessionId, /^trs_/);
 			const tools = await session.tools();
 			const names = tools.map((t) => (t.type === 'function' ? t.function.name : ''));
-			for (const meta of ['COMPOSIO_SEARCH_TOOLS', 'COMPOSIO_GET_TOOL_SCHEMAS', 'COMPOSIO_MANAGE_CONNECTIONS', 'COMPOSIO_MULTI_EXECUTE_TOOL']) {
-				assert.ok(names.includes(meta), `missing ${meta}`);
-			}
-			for (const app of ['GMAIL_FETCH_EMAILS', 'GMAIL_SEND_EMAIL', 'GITHUB_LIST_REPOSITORY_ISSUES', 'GITHUB_CREATE_AN_ISSUE', 'SLACK_LIST_ALL_CHANNELS', 'SLACK_SEND_MESSAGE', 'LINEAR_LIST_LINEAR_ISSUES', 'LINEAR_CREATE_LINEAR_ISSUE']) {
-				assert.ok(names.includes(app), `missing ${app}`);
-			}
-			assert.ok(!names.includes('COMPOSIO_WAIT_FOR_CONNECTIONS'));
-			const send = tools.find((t) => t.type === 'function' && t.function.name === 'GMAIL_SEND_EMAIL');
-			assert.ok(send && send.type === 'function');
-			const params = record(send.function.parameters);
-			assert.equal(params.type, 'object');
-			assert.deepEqual(params.required, ['recipient_email', 'body']);
-			assert.ok(typeof send.function.description === 'string' && send.function.description.length > 20);
+			assert.deepEqual(names, ['COMPOSIO_SEARCH_TOOLS', 'COMPOSIO_GET_TOOL_SCHEMAS', 'COMPOSIO_MANAGE_CONNECTIONS', 'COMPOSIO_MULTI_EXECUTE_TOOL', 'COMPOSIO_REMOTE_WORKBENCH', 'COMPOSIO_REMOTE_BASH_TOOL']);
+			const reattached = await composio.use(session.sessionId);
+			assert.deepEqual(reattached.config.preload, { tools: [] });
+			const multi = tools.find((t) => t.type === 'function' && t.function.name === 'COMPOSIO_MULTI_EXECUTE_TOOL');
+			assert.ok(multi && multi.type === 'function');
+			assert.equal(record(multi.function.parameters).type, 'object');
+			assert.ok(typeof multi.function.description === 'string' && multi.function.description.length > 20);
 			assert.equal(countRequests(emu, 'GET', '/tools'), 1);
+
+			// Preloaded by name: those app tools are listed too, with their schemas.
+			const preloaded = await composio.create('alice', { preload: { tools: ['GMAIL_SEND_EMAIL'] } });
+			const listed = await preloaded.tools();
+			const send = listed.find((t) => t.type === 'function' && t.function.name === 'GMAIL_SEND_EMAIL');
+			assert.ok(send && send.type === 'function');
+			assert.deepEqual(record(send.function.parameters).required, ['recipient_email', 'body']);
+			assert.equal(listed.filter((t) => t.type === 'function' && !t.function.name.startsWith('COMPOSIO_')).length, 1);
+			// "all" needs a positive allowlist: with one, every tool it allows; without, a 400.
+			const all = await composio.create('alice', { toolkits: ['github'], preload: { tools: 'all' } });
+			const allNames = (await all.tools()).map((t) => (t.type === 'function' ? t.function.name : ''));
+			assert.ok(allNames.includes('GITHUB_CREATE_AN_ISSUE') && !allNames.some((n) => n.startsWith('GMAIL_')));
+			assert.equal(statusOf(await rejection(composio.create('alice', { preload: { tools: 'all' } }))), 400);
 		});
 
 		it('respects manageConnections: false, toolkit allowlists and the session config it echoes', async () => {
 			const session = await composio.create('alice', { toolkits: ['gmail', 'github'], manageConnections: false });
 			const names = (await session.tools()).map((t) => (t.type === 'function' ? t.function.name : ''));
 			assert.ok(!names.includes('COMPOSIO_MANAGE_CONNECTIONS'));
-			assert.ok(names.includes('GMAIL_FETCH_EMAILS') && names.includes('GITHUB_CREATE_AN_ISSUE'));
-			assert.ok(!names.some((n) => n.startsWith('SLACK_') || n.startsWith('LINEAR_')));
+			assert.ok(names.includes('COMPOSIO_MULTI_EXECUTE_TOOL'));
 			const reattached = await composio.use(session.sessionId);
 			assert.equal(reattached.config.user_id, 'alice');
 			assert.deepEqual(reattached.config.toolkits, { enabled: ['gmail', 'github'] });
-			const disabled = await composio.create('alice', { toolkits: { disable: ['slack'] } });
+			// The allowlist decides what runs: a Slack tool is refused in this session, a Gmail one is not.
+			const slack = await session.execute('SLACK_LIST_ALL_CHANNELS', {}).then(
+				(r) => r.error ?? '',
+				(e: unknown) => messageOf(e),
+			);
+			assert.match(slack, /not (available|allowed|enabled)/i);
+			const disabled = await composio.create('alice', { toolkits: { disable: ['slack'] }, preload: { tools: ['LINEAR_LIST_LINEAR_ISSUES'] } });
 			const disabledNames = (await disabled.tools()).map((t) => (t.type === 'function' ? t.function.name : ''));
 			assert.ok(!disabledNames.some((n) => n.startsWith('SLACK_')) && disabledNames.includes('LINEAR_LIST_LINEAR_ISSUES'));
 		});
 
 		it('pages session tools with a cursor', async () => {
-			const session = await composio.create('alice');
+			const session = await composio.create('alice', { toolkits: ['gmail', 'github', 'slack', 'linear'], preload: { tools: 'all' } });
 			const slugs: string[] = [];
 			let cursor: string | null = null;
 			let pages = 0;
@@ -139,10 +165,10 @@ describe('ComposioEmulator (through the real SDK)', function () {
 				cursor = typeof page.next_cursor === 'string' ? page.next_cursor : null;
 				pages++;
 			} while (cursor);
-			// 18 tools, and the workbench and bash tools of a session that does not turn the workbench off.
-			assert.equal(pages, 4);
-			assert.equal(slugs.length, 20);
-			assert.equal(new Set(slugs).size, 20);
+			// The 4 toolkits' app tools preloaded, the meta tools, and the workbench and bash tools of a session that does not turn the workbench off.
+			assert.ok(pages >= 3, `${pages} pages`);
+			assert.equal(new Set(slugs).size, slugs.length);
+			assert.ok(slugs.includes('COMPOSIO_SEARCH_TOOLS') && slugs.includes('LINEAR_CREATE_LINEAR_ISSUE'));
 		});
 
 		it('rejects unknown toolkits and auth configs at session creation, naming them', async () => {
@@ -207,9 +233,9 @@ describe('ComposioEmulator (through the real SDK)', function () {
 			const account = await composio.connectedAccounts.get(id);
 			assert.equal(account.status, 'EXPIRED');
 			assert.equal(account.statusReason, 'Max auth failures reached');
-			const result = await session.execute('GITHUB_LIST_REPOSITORY_ISSUES', { owner: 'acme', repo: 'webapp' });
-			assert.match(result.error ?? '', /EXPIRED/);
-			assert.match(result.error ?? '', /COMPOSIO_MANAGE_CONNECTIONS/);
+			const error = await refusedWith(session.execute('GITHUB_LIST_REPOSITORY_ISSUES', { owner: 'acme', repo: 'webapp' }), 4302, 'ToolRouterV2_NoActiveConnection');
+			assert.match(error, /EXPIRED/);
+			assert.match(error, /COMPOSIO_MANAGE_CONNECTIONS/);
 		});
 	});
 
@@ -388,8 +414,7 @@ describe('ComposioEmulator (through the real SDK)', function () {
 			const disabled = await composio.connectedAccounts.get(id);
 			assert.equal(disabled.isDisabled, true);
 			assert.equal(disabled.status, 'INACTIVE');
-			const blocked = await session.execute('SLACK_LIST_ALL_CHANNELS', {});
-			assert.match(blocked.error ?? '', /No active connection/);
+			assert.match(await refusedWith(session.execute('SLACK_LIST_ALL_CHANNELS', {}), 4302, 'ToolRouterV2_NoActiveConnection'), /No active connection/);
 
 			await composio.connectedAccounts.enable(id);
 			const enabled = await composio.connectedAccounts.get(id);
@@ -418,11 +443,13 @@ describe('ComposioEmulator (through the real SDK)', function () {
 	describe('execution', () => {
 		it('answers an unconnected toolkit with the not-connected error, then reads the inbox once connected', async () => {
 			const session = await composio.create('alice');
-			const before = await session.execute('GMAIL_FETCH_EMAILS', { max_results: 5 });
-			assert.deepEqual(before.data, {});
-			assert.match(before.error ?? '', /not connected/);
-			assert.match(before.error ?? '', /COMPOSIO_MANAGE_CONNECTIONS/);
-			assert.match(before.logId, /^log_/);
+			const before = await refusedWith(session.execute('GMAIL_FETCH_EMAILS', { max_results: 5 }), 4302, 'ToolRouterV2_NoActiveConnection');
+			assert.match(before, /not connected/);
+			assert.match(before, /COMPOSIO_MANAGE_CONNECTIONS/);
+			// Inside the multi-execute tool the same refusal is that tool's error in a 200 answer (a partial failure).
+			const multi = await session.execute('COMPOSIO_MULTI_EXECUTE_TOOL', { tools: [{ tool_slug: 'GMAIL_FETCH_EMAILS', arguments: { max_results: 5 } }] });
+			assert.equal(multi.data.error_count, 1);
+			assert.match(String(record(list(multi.data.results)[0]).error), /not connected/);
 
 			emu.seedAccount('alice', 'gmail');
 			const after = await session.execute('GMAIL_FETCH_EMAILS', { max_results: 5 });
@@ -500,15 +527,14 @@ describe('ComposioEmulator (through the real SDK)', function () {
 			assert.equal((await relaxed.execute('GMAIL_FETCH_EMAILS', {})).error, null);
 			const pinned = await composio.create('alice', { connectedAccounts: { gmail: work } });
 			emu.setAccountStatus(work, 'REVOKED');
-			assert.match((await pinned.execute('GMAIL_FETCH_EMAILS', {})).error ?? '', /REVOKED/);
+			assert.match(await refusedWith(pinned.execute('GMAIL_FETCH_EMAILS', {}), 4302, 'ToolRouterV2_NoActiveConnection'), /REVOKED/);
 			assert.equal((await relaxed.execute('GMAIL_FETCH_EMAILS', {}, { account: personal })).error, null);
 		});
 
-		it('throws 404 for an unknown tool slug', async () => {
-			const session = await composio.create('alice');
-			const error = await rejection(session.execute('GMAIL_TELEPORT', {}));
-			assert.equal(statusOf(error), 404);
-			assert.match(messageOf(error), /GMAIL_TELEPORT/);
+		it('refuses an unknown tool slug and a toolkit the session does not allow with HTTP 400 and their codes', async () => {
+			const session = await composio.create('alice', { toolkits: ['gmail'] });
+			assert.match(await refusedWith(session.execute('GMAIL_TELEPORT', {}), 4301, 'ToolRouterV2_ToolNotFound'), /GMAIL_TELEPORT/);
+			assert.match(await refusedWith(session.execute('SLACK_LIST_ALL_CHANNELS', {}), 4324, 'ToolRouterV2_ToolkitNotAllowed'), /Toolkit 'slack' is not allowed/);
 		});
 
 		it('runs tool calls from an OpenAI completion through the provider', async () => {
@@ -574,8 +600,8 @@ describe('ComposioEmulator (through the real SDK)', function () {
 			const session = await composio.create('alice', { manageConnections: false });
 			const result = await session.execute('COMPOSIO_MANAGE_CONNECTIONS', { toolkits: ['gmail'] });
 			assert.match(result.error ?? '', /not enabled/);
-			const notConnected = await session.execute('GMAIL_FETCH_EMAILS', {});
-			assert.ok(!(notConnected.error ?? '').includes('COMPOSIO_MANAGE_CONNECTIONS'));
+			const notConnected = await refusedWith(session.execute('GMAIL_FETCH_EMAILS', {}), 4302, 'ToolRouterV2_NoActiveConnection');
+			assert.ok(!notConnected.includes('COMPOSIO_MANAGE_CONNECTIONS'));
 		});
 
 		it('COMPOSIO_WAIT_FOR_CONNECTIONS is offered with waitForConnections and reports a finished connection', async () => {

@@ -24,7 +24,8 @@ interface ToolOutput {
 
 async function sessionFor(baseUrl: string, apiKey: string, userId: string) {
 	const composio = new Composio({ apiKey, baseURL: baseUrl, allowTracking: false, disableVersionCheck: true, provider: new OpenAIProvider() });
-	return composio.create(userId, { mcp: true });
+	// Composio lists only its meta tools unless the session preloads app tools: these two are, so they can be called directly.
+	return composio.create(userId, { mcp: true, preload: { tools: ['GMAIL_FETCH_EMAILS', 'GMAIL_SEND_EMAIL'] } });
 }
 
 async function mcpClient(url: string, apiKey: string): Promise<Client> {

@@ -204,9 +204,10 @@ describe('local tools in the agent loop (emulator over HTTP)', function () {
 		const r = run({ model, messages });
 		await until(() => r.events.some((e) => e.type === 'approvalRequired'), 'the approval card for the issue');
 		const tools = r.events.flatMap((e) => (e.type === 'toolStarted' ? [e.name] : []));
-		assert.deepEqual(tools, ['VSCODE_GET_PROBLEMS', 'COMPOSIO_MANAGE_CONNECTIONS', 'GITHUB_CREATE_AN_ISSUE']);
+		assert.deepEqual(tools, ['VSCODE_GET_PROBLEMS', 'COMPOSIO_MANAGE_CONNECTIONS', 'COMPOSIO_MULTI_EXECUTE_TOOL']);
 		const asked = r.events.find((e) => e.type === 'approvalRequired');
 		assert.ok(asked?.type === 'approvalRequired');
+		assert.equal(asked.actions[0]?.tool, 'GITHUB_CREATE_AN_ISSUE', 'the card asks about the app tool the multi-execute runs');
 		const args = asked.actions[0]?.args ?? {};
 		assert.match(String(args['title']), /src\/broken\.ts/);
 		assert.match(String(args['body']), /src\/broken\.ts:1:14/);
@@ -225,9 +226,10 @@ describe('local tools in the agent loop (emulator over HTTP)', function () {
 		emu.seedAccount(USER, 'slack');
 		const r = run({ model, messages: [{ role: 'user', content: 'Summarize my uncommitted changes to Slack' }] });
 		await until(() => r.events.some((e) => e.type === 'approvalRequired'), 'the approval card for the message');
-		assert.deepEqual(r.events.flatMap((e) => (e.type === 'toolStarted' ? [e.name] : [])), ['VSCODE_GET_DIFF', 'COMPOSIO_MANAGE_CONNECTIONS', 'SLACK_SEND_MESSAGE']);
+		assert.deepEqual(r.events.flatMap((e) => (e.type === 'toolStarted' ? [e.name] : [])), ['VSCODE_GET_DIFF', 'COMPOSIO_MANAGE_CONNECTIONS', 'COMPOSIO_MULTI_EXECUTE_TOOL']);
 		const asked = r.events.find((e) => e.type === 'approvalRequired');
 		assert.ok(asked?.type === 'approvalRequired');
+		assert.equal(asked.actions[0]?.tool, 'SLACK_SEND_MESSAGE');
 		const text = String(asked.actions[0]?.args['text']);
 		assert.match(text, /1 changed file/);
 		assert.match(text, /README\.md.*modified.*\+1/);

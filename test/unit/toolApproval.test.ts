@@ -19,6 +19,7 @@ import {
 	ToolApprovalGate,
 } from '../../src/agent/toolApproval';
 import type { ToolSession } from '../../src/composio/toolSession';
+import { toolTagsInResult } from '../../src/composio/metaTools';
 import { until } from '../shared/until';
 import { useSandbox } from './fakes/sandboxSuite';
 import { FakeModel } from './fakes/fakeModel';
@@ -123,10 +124,18 @@ describe('the agent loop asks before side effects (emulator over HTTP)', functio
 		return { events, finished };
 	}
 
-	it('keeps the session\'s tags for its tools (the emulator marks read tools readOnlyHint)', async () => {
+	it('keeps the tags of the tools the session lists (its meta tools); app tools, not listed, are judged by their names until a result tags them', async () => {
 		await session.tools();
-		assert.ok(session.toolTags('GMAIL_FETCH_EMAILS')?.includes('readOnlyHint'));
-		assert.equal(session.toolTags('GMAIL_SEND_EMAIL')?.includes('readOnlyHint'), false);
+		assert.ok(session.toolTags('COMPOSIO_SEARCH_TOOLS') !== undefined, 'the listed meta tools come with tags');
+		assert.equal(session.toolTags('GMAIL_FETCH_EMAILS'), undefined, 'Composio lists no app tool, so none has tags yet');
+		assert.equal(isReadOnlyTool('GMAIL_FETCH_EMAILS', session.toolTags('GMAIL_FETCH_EMAILS')), true, 'a read verb reads');
+		assert.equal(isReadOnlyTool('GMAIL_SEND_EMAIL', session.toolTags('GMAIL_SEND_EMAIL')), false);
+		// A schema lookup whose entries carry tags: they are kept, and win over the name.
+		const data = { tool_schemas: { GMAIL_LIST_DRAFTS: { tool_slug: 'GMAIL_LIST_DRAFTS', toolkit: 'gmail', tags: ['destructiveHint'] }, GMAIL_GET_PROFILE: { tool_slug: 'GMAIL_GET_PROFILE', toolkit: 'gmail' } } };
+		const tags = toolTagsInResult('COMPOSIO_GET_TOOL_SCHEMAS', data);
+		assert.deepEqual([...tags], [['GMAIL_LIST_DRAFTS', ['destructiveHint']]]);
+		assert.equal(isReadOnlyTool('GMAIL_LIST_DRAFTS', tags.get('GMAIL_LIST_DRAFTS')), false);
+		assert.equal(toolTagsInResult('GMAIL_FETCH_EMAILS', data).size, 0, 'only search and schema results describe other tools');
 	});
 
 	it('"Send an email": an approval card first; Deny → it never runs and the model reads that it was declined', async () => {

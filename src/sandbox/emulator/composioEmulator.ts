@@ -188,7 +188,7 @@ export class ComposioEmulator {
 				return;
 			}
 			if (error instanceof ApiError) {
-				sendError(res, error.status, error.message, error.suggestedFix, {}, error.slug);
+				sendError(res, error.status, error.message, error.suggestedFix, {}, error.slug, error.code, error.errors);
 			} else {
 				this.log(`internal error on ${method} ${path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
 				sendError(res, 500, 'Internal server error');

@@ -106,7 +106,7 @@ type StateOptional<T extends { state: unknown }> = Omit<T, 'state'> & Partial<Pi
 /** A connected account as `GET /connected_accounts/{id}` answers it (`ConnectedAccountRetrieveResponse`). */
 export function accountJson(a: AccountRecord, configs: EmulatorAuthConfigs): StateOptional<ConnectedAccountRetrieveResponse> {
 	// The single-account answer carries the deprecated `params` as well; list items do not.
-	return { ...accountListItem(a, configs.find(a.authConfigId)), params: {} };
+	return { ...accountListItem(a, configs.find(a.authConfigId)), params: { status: a.status } };
 }
 
 /** A connected account as an item of `GET /connected_accounts` (`ConnectedAccountListResponse.Item`). */
@@ -124,7 +124,8 @@ function accountListItem(a: AccountRecord, config: AuthConfigRecord | undefined)
 		toolkit: { slug: a.toolkit },
 		auth_config: { id: a.authConfigId, auth_scheme: scheme, is_composio_managed: config?.isComposioManaged ?? true, is_disabled: config?.status === 'DISABLED' },
 		...(state ? { state } : {}),
-		data: {},
+		// Composio repeats the status in the deprecated `data` (and `params`) of the account.
+		data: { status: a.status },
 		test_request_endpoint: '',
 		created_at: a.createdAt,
 		updated_at: a.updatedAt,
@@ -399,6 +400,10 @@ export class EmulatorApi {
 		}
 		const args = isRecord(body.arguments) ? body.arguments : {};
 		const result = await this.engine.execute(session, slug, args, optString(body, 'account'));
+		if (result.refusal && result.error !== null) {
+			// As on Composio: a call it refuses (not connected, toolkit not allowed, no such tool) is an HTTP 400 with its own code.
+			throw new ApiError(400, result.error, '', result.refusal.slug, result.refusal.code);
+		}
 		sendJson(res, 200, { data: result.data, error: result.error, log_id: newId('log', 16) } satisfies SessionExecuteResponse & SessionExecuteMetaResponse);
 	}
 

@@ -298,6 +298,8 @@ export function authConfigJson(c: AuthConfigRecord, connections: number): AuthCo
 		expected_input_fields: SCHEME_FIELDS[c.authScheme].initiation.required.map((f) => ({ ...f })),
 		restrict_to_following_tools: [],
 		tool_access_config: { tools_available_for_execution: APP_TOOLS.filter((t) => t.toolkit === c.toolkit).map((t) => t.slug), tools_for_connected_account_creation: [] },
+		proxy_config: null,
+		shared_credentials: {},
 	};
 }
 

@@ -16,6 +16,7 @@ import {
 	displayedAccount,
 	enabledToolkits,
 	metaToolInSession,
+	REFUSALS,
 	resolveAccount,
 	usable,
 	type ExecutionResult,
@@ -31,8 +32,9 @@ export class SessionEngine {
 	) {}
 
 	/**
-	 * Executes a tool (meta or app) in a session. Unknown slugs throw ApiError(404); everything a
-	 * model can recover from (not connected, bad arguments, tool failures) comes back as `error`.
+	 * Executes a tool (meta or app) in a session. Everything a model can recover from comes back as
+	 * `error`; what Composio refuses outright (no such tool, a toolkit the session does not allow,
+	 * no active connection) also carries its `refusal`, which a direct execute answers as an HTTP 400.
 	 */
 	async execute(session: SessionRecord, slug: string, args: Record<string, unknown>, accountArg?: string): Promise<ExecutionResult> {
 		const meta = findMetaTool(slug);
@@ -52,14 +54,14 @@ export class SessionEngine {
 	private executeApp(session: SessionRecord, slug: string, args: Record<string, unknown>, accountArg?: string): ExecutionResult {
 		const tool = findAppTool(slug);
 		if (!tool) {
-			throw new ApiError(404, `Tool '${slug}' not found`, 'Use COMPOSIO_SEARCH_TOOLS to find valid tool slugs.', 'Tool_NotFound');
+			return { data: {}, error: `Tool '${slug}' not found. Use COMPOSIO_SEARCH_TOOLS to find valid tool slugs.`, refusal: REFUSALS.toolNotFound };
 		}
 		const tk = findToolkit(tool.toolkit);
 		if (!tk) {
 			throw toolkitNotFound(tool.toolkit);
 		}
 		if (!appToolInSession(session.config, tool)) {
-			return { data: {}, error: `Tool ${tool.slug} is not available in this session (toolkit '${tk.slug}' or the tool is not enabled).` };
+			return { data: {}, error: `[Session Restriction] Toolkit '${tk.slug}' is not allowed for this session (tool ${tool.slug})`, refusal: REFUSALS.toolkitNotAllowed };
 		}
 		// A toolkit with no sign-in runs without an account.
 		const resolved = tk.authScheme === 'NO_AUTH' ? { account: undefined } : resolveAccount(this.store, session.config, tk, accountArg);
@@ -123,9 +125,18 @@ export class SessionEngine {
 					? `${tk.name} is not connected. Call COMPOSIO_MANAGE_CONNECTIONS with toolkits ["${tk.slug}"] and share the Connect Link with the user.`
 					: `${tk.name} is not connected. Ask the user to connect it.`,
 			...(first ? { connection_details: { connected_account_id: first.id, auth_config_id: first.authConfigId, ...(first.alias ? { alias: first.alias } : {}) } } : {}),
+			// Who the account in use is, as Composio tells the model (the simulated identity the profile tools give too).
+			...(first ? { current_user_info: { email: first.identity ?? userEmail(session.config.userId) } } : {}),
 			...(multi?.enable && active.length > 0
 				? {
-						accounts: active.map((a, i) => ({ id: a.id, ...(a.alias ? { alias: a.alias } : {}), status: 'active', is_default: i === 0, created_at: a.createdAt })),
+						accounts: active.map((a, i) => ({
+							id: a.id,
+							...(a.alias ? { alias: a.alias } : {}),
+							status: 'active',
+							is_default: i === 0,
+							created_at: a.createdAt,
+							user_info: { email: a.identity ?? userEmail(session.config.userId) },
+						})),
 						...(active.length > 1 && multi.requireExplicitSelection ? { account_selection: 'required' as const } : {}),
 					}
 				: {}),
@@ -166,6 +177,7 @@ export class SessionEngine {
 				related_tool_slugs: related.map((t) => t.slug),
 				toolkits: [...primaryToolkits],
 				difficulty: primary.length > 1 ? 'medium - more than one tool may be needed' : 'easy - a single tool call with known parameters',
+				recommended_plan_steps: primary.map((t, step) => `${step + 1}. Call ${t.slug} through COMPOSIO_MULTI_EXECUTE_TOOL with arguments matching its input_schema.`),
 			};
 			if (primary.length === 0) {
 				result.execution_guidance = `No tool in this session matches. Available toolkits: ${enabledToolkits(session.config).map((t) => t.slug).join(', ')}.`;
@@ -296,8 +308,6 @@ export class SessionEngine {
 			let outcome: ExecutionResult;
 			if (findMetaTool(slug)) {
 				outcome = { data: {}, error: `${slug} cannot run inside COMPOSIO_MULTI_EXECUTE_TOOL; call it directly.` };
-			} else if (!findAppTool(slug)) {
-				outcome = { data: {}, error: `Tool '${slug}' not found. Use COMPOSIO_SEARCH_TOOLS to find valid tool slugs.` };
 			} else {
 				outcome = await this.execute(session, slug, args, optString(record, 'account'));
 			}

@@ -10,7 +10,8 @@ import { isRecord } from '../../common/isRecord';
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 const ERROR_SLUGS: Record<number, { slug: string; code: number }> = {
-	400: { slug: 'Request_ValidationError', code: 10400 },
+	// Composio's live validation error (recorded); the other statuses' slugs are the emulator's own.
+	400: { slug: 'HTTP_BadRequest', code: 10400 },
 	401: { slug: 'Auth_InvalidApiKey', code: 10401 },
 	403: { slug: 'Auth_Forbidden', code: 10403 },
 	404: { slug: 'Resource_NotFound', code: 10404 },
@@ -29,6 +30,10 @@ export class ApiError extends Error {
 		message: string,
 		readonly suggestedFix: string = '',
 		readonly slug?: string,
+		/** Composio's numeric code, where the route has its own (4302 for a toolkit with no active connection); else the status's. */
+		readonly code?: number,
+		/** Composio's list of what failed validation (`errors`). */
+		readonly errors: readonly string[] = [],
 	) {
 		super(message);
 		this.name = 'ApiError';
@@ -47,17 +52,17 @@ export function newId(prefix: string, length = 12): string {
 }
 
 /** Composio's error body: `{error: {message, code, slug, status, request_id, suggested_fix, errors}}`. */
-export function errorBody(status: number, message: string, suggestedFix = '', slug?: string): Record<string, unknown> {
+export function errorBody(status: number, message: string, suggestedFix = '', slug?: string, code?: number, errors: readonly string[] = []): Record<string, unknown> {
 	const known = ERROR_SLUGS[status] ?? { slug: status >= 500 ? 'Internal_ServerError' : 'Request_Error', code: 10000 + status };
 	return {
 		error: {
 			message,
-			code: known.code,
+			code: code ?? known.code,
 			slug: slug ?? known.slug,
 			status,
 			request_id: newId('req', 16),
 			suggested_fix: suggestedFix,
-			errors: [],
+			errors,
 		},
 	};
 }
@@ -75,8 +80,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 /** Writes Composio's error body with `status`. */
-export function sendError(res: ServerResponse, status: number, message: string, suggestedFix = '', headers: Record<string, string> = {}, slug?: string): void {
-	sendJson(res, status, errorBody(status, message, suggestedFix, slug), headers);
+export function sendError(res: ServerResponse, status: number, message: string, suggestedFix = '', headers: Record<string, string> = {}, slug?: string, code?: number, errors: readonly string[] = []): void {
+	sendJson(res, status, errorBody(status, message, suggestedFix, slug, code, errors), headers);
 }
 
 /** The Content-Security-Policy of the emulator's HTML pages: inline styles, data: images, nothing external. */

@@ -50,7 +50,21 @@ import { isWorkbenchTool, WORKBENCH_TOOLS } from './emulatorWorkbench';
 export interface ExecutionResult {
 	data: Record<string, unknown>;
 	error: string | null;
+	/**
+	 * Set where Composio refuses the call itself rather than the tool failing: a direct execute
+	 * answers HTTP 400 with this code and slug (a multi-execute reports the error for that tool).
+	 */
+	refusal?: ExecutionRefusal;
 }
+
+/** Composio's codes for an execute it refuses (its CLI's error overrides; seen live). */
+export const REFUSALS = {
+	noActiveConnection: { code: 4302, slug: 'ToolRouterV2_NoActiveConnection' },
+	toolkitNotAllowed: { code: 4324, slug: 'ToolRouterV2_ToolkitNotAllowed' },
+	toolNotFound: { code: 4301, slug: 'ToolRouterV2_ToolNotFound' },
+} as const;
+
+export type ExecutionRefusal = (typeof REFUSALS)[keyof typeof REFUSALS];
 
 const str = (description: string): JsonSchema => ({ type: 'string', description });
 const strings = (description: string): JsonSchema => ({ type: 'array', items: { type: 'string' }, description });
@@ -216,6 +230,10 @@ export function parseSessionConfig(body: unknown, store: EmulatorStore): Session
 	}
 
 	let toolkits: SessionConfig['toolkits'] = null;
+	if (isRecord(body.toolkits) && Object.keys(body.toolkits).some((k) => k !== 'enable' && k !== 'disable')) {
+		// As Composio answers `toolkits: {enabled: [...]}` (seen live).
+		throw new ApiError(400, 'Validation error while processing request', '', undefined, undefined, ['Error in payload.toolkits: Invalid input']);
+	}
 	if (isRecord(body.toolkits)) {
 		const enable = optStringArray(body.toolkits, 'enable');
 		const disable = optStringArray(body.toolkits, 'disable');
@@ -302,10 +320,20 @@ export function parseSessionConfig(body: unknown, store: EmulatorStore): Session
 		waitForConnections: isRecord(manage) && manage.enable_wait_for_connections === true,
 	};
 
+	const tags = parseTags(body.tags, 'tags');
+	// Without a preload the session lists its meta tools only, as on the real service; `'all'` needs a
+	// positive allowlist (toolkits, tools or tags enabled) and is refused without one.
 	let preloadTools: SessionConfig['preloadTools'] = null;
 	if (isRecord(body.preload)) {
 		const p = body.preload.tools;
 		if (p === 'all') {
+			const allowlist =
+				(toolkits !== null && 'enable' in toolkits) ||
+				Object.values(tools).some((f) => 'enable' in f || ('tags' in f && f.tags.enable.length > 0)) ||
+				(tags !== null && tags.enable.length > 0);
+			if (!allowlist) {
+				throw new ApiError(400, 'preload.tools "all" is not supported without a positive allowlist (toolkits, tools or tags enabled)');
+			}
 			preloadTools = 'all';
 		} else if (Array.isArray(p)) {
 			const slugs = p.filter((x): x is string => typeof x === 'string').map((x) => x.toUpperCase());
@@ -321,7 +349,7 @@ export function parseSessionConfig(body: unknown, store: EmulatorStore): Session
 		userId,
 		toolkits,
 		tools,
-		tags: parseTags(body.tags, 'tags'),
+		tags,
 		authConfigs,
 		connectedAccounts,
 		manageConnections,
@@ -394,13 +422,23 @@ export function metaToolInSession(config: SessionConfig, tool: MetaToolDef): boo
 	}
 }
 
-/** The tools a session lists: its meta tools, then the app tools of its enabled toolkits. */
+/**
+ * The tools a session lists: its meta tools, then the app tools it preloads (all those its filters
+ * allow for `'all'`, the named ones for a list, none without a preload). App tools that are not
+ * listed still run through COMPOSIO_MULTI_EXECUTE_TOOL and are found with COMPOSIO_SEARCH_TOOLS.
+ */
 export function sessionTools(config: SessionConfig): Array<ToolDef | MetaToolDef> {
 	const meta = META_TOOLS.filter((t) => metaToolInSession(config, t));
 	const preload = config.preloadTools;
-	const apps = APP_TOOLS.filter((t) => appToolInSession(config, t)).filter((t) => !Array.isArray(preload) || preload.includes(t.slug));
+	if (preload === null) {
+		return meta;
+	}
+	const apps = APP_TOOLS.filter((t) => appToolInSession(config, t)).filter((t) => preload === 'all' || preload.includes(t.slug));
 	return [...meta, ...apps];
 }
+
+/** Characters of a tool's answer after which Composio saves it to a workbench file instead (its default, 20k). */
+export const WORKBENCH_OFFLOAD_CHARS = 20_000;
 
 /** The session JSON returned by create and retrieve. */
 export function sessionJson(session: SessionRecord, baseUrl: string): SessionJson<SessionRetrieveResponse> {
@@ -410,21 +448,19 @@ export function sessionJson(session: SessionRecord, baseUrl: string): SessionJso
 		user_id: c.userId,
 		execute: { enable_multi_execute: c.multiExecuteEnabled },
 		search: { enable: c.searchEnabled },
-		preload: { tools: Array.isArray(c.preloadTools) ? c.preloadTools : 'all' },
+		preload: { tools: c.preloadTools ?? [] },
 		manage_connections: {
 			enabled: c.manageConnections.enable,
 			...(c.manageConnections.callbackUrl ? { callback_url: c.manageConnections.callbackUrl } : {}),
 			enable_wait_for_connections: c.manageConnections.waitForConnections,
 			enable_connection_removal: true,
 		},
-		workbench: { enable: c.workbenchEnabled !== false },
+		workbench: { enable: c.workbenchEnabled !== false, proxy_execution_enabled: false, auto_offload_threshold: WORKBENCH_OFFLOAD_CHARS },
 		...(c.toolkits ? { toolkits: 'enable' in c.toolkits ? { enabled: c.toolkits.enable } : { disabled: c.toolkits.disable } } : {}),
-		...(Object.keys(c.authConfigs).length > 0 ? { auth_configs: c.authConfigs } : {}),
-		...(Object.keys(c.connectedAccounts).length > 0 ? { connected_accounts: c.connectedAccounts } : {}),
+		auth_configs: c.authConfigs,
+		connected_accounts: c.connectedAccounts,
 		...(c.tags ? { tags: tags(c.tags) } : {}),
-		...(Object.keys(c.tools).length > 0
-			? { tools: Object.fromEntries(Object.entries(c.tools).map(([k, f]) => [k, 'enable' in f ? { enabled: f.enable } : 'disable' in f ? { disabled: f.disable } : { tags: tags(f.tags) }])) }
-			: {}),
+		tools: Object.fromEntries(Object.entries(c.tools).map(([k, f]) => [k, 'enable' in f ? { enabled: f.enable } : 'disable' in f ? { disabled: f.disable } : { tags: tags(f.tags) }])),
 		...(c.multiAccount
 			? { multi_account: { enable: c.multiAccount.enable, max_accounts_per_toolkit: c.multiAccount.maxAccountsPerToolkit, require_explicit_selection: c.multiAccount.requireExplicitSelection } }
 			: {}),
@@ -485,7 +521,7 @@ function notConnected(store: EmulatorStore, config: SessionConfig, tk: ToolkitDe
 	const next = config.manageConnections.enable
 		? ` Call COMPOSIO_MANAGE_CONNECTIONS with {"toolkits": ["${tk.slug}"]} to get a Connect Link, share it with the user, and retry once they have connected.`
 		: ` Ask the user to connect their ${tk.name} account, then retry.`;
-	return { data: {}, error: `No active connection found for toolkit '${tk.slug}': the user has not connected ${tk.name}.${state}${next}` };
+	return { data: {}, error: `No active connection found for toolkit '${tk.slug}': the user has not connected ${tk.name}.${state}${next}`, refusal: REFUSALS.noActiveConnection };
 }
 
 /** Picks the account an execution uses, or explains (as a tool error) why none can be used. */

@@ -96,6 +96,8 @@ export function chatStrings(): ChatStrings {
 		toolFailed: vscode.l10n.t('Failed'),
 		toolDeclined: vscode.l10n.t('Declined'),
 		arguments: vscode.l10n.t('Arguments'),
+		runsTools: vscode.l10n.t('Runs'),
+		toolAndMore: vscode.l10n.t('{0} and {1} more'),
 		argumentsRow: vscode.l10n.t('arguments'),
 		error: vscode.l10n.t('Error'),
 		result: vscode.l10n.t('Result'),

@@ -9,7 +9,7 @@ function readIdentity(value: unknown): AccountIdentity | undefined {
 	if (!isRecord(value) || typeof value.accountId !== 'string' || typeof value.toolkit !== 'string' || typeof value.learnedAt !== 'number') {
 		return undefined;
 	}
-	const source = value.source === 'account' || value.source === 'reconnect' ? value.source : 'profile';
+	const source = value.source === 'account' || value.source === 'reconnect' || value.source === 'search' ? value.source : 'profile';
 	return {
 		accountId: value.accountId,
 		toolkit: value.toolkit,

@@ -60,8 +60,9 @@ export class ResponseRenderer {
 				stream.markdown(event.delta);
 				break;
 			case 'toolStarted': {
-				const named = isRecord(event.args) && typeof event.args['account'] === 'string' ? event.args['account'] : undefined;
-				const appTool = event.toolkit !== undefined && event.toolkit !== 'vscode' && !isMetaTool(event.name);
+				const inner = multiExecuteEntries(event.name, event.args)?.[0];
+				const named = inner ? inner.account : isRecord(event.args) && typeof event.args['account'] === 'string' ? event.args['account'] : undefined;
+				const appTool = event.toolkit !== undefined && event.toolkit !== 'vscode' && (!isMetaTool(event.name) || inner?.slug !== undefined);
 				const account = named ?? (appTool && event.toolkit ? await this.accountOf(event.toolkit) : undefined);
 				stream.progress(toolProgress(event.name, event.toolkit, event.args, account));
 				break;

@@ -193,7 +193,7 @@ describe('Secrets never travel (real extension host, live mode against a local e
 		const items = (await api.services.loadChat()).chat.current.items;
 		const last = items[items.length - 1];
 		assert.ok(last?.kind === 'assistant' && /Inbox summary/.test(last.text), JSON.stringify(last));
-		assert.ok(items.some((i) => i.kind === 'tool' && i.name === 'GMAIL_FETCH_EMAILS' && i.status === 'done'));
+		assert.ok(items.some((i) => i.kind === 'tool' && i.runs?.includes('GMAIL_FETCH_EMAILS') === true && i.status === 'done'));
 		await api.services.connections.refresh();
 		assert.equal(api.services.connections.state.kind, 'loaded');
 	});

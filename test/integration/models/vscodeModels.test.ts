@@ -107,7 +107,7 @@ describe('VS Code language models in the chat (scripted models through vscode.lm
 		assert.equal(items(chat, 'auth')[0]?.status, 'connected');
 		const answer = items(chat, 'assistant').at(-1);
 		assert.match(answer?.text ?? '', /Inbox summary/);
-		assert.ok(items(chat, 'tool').some((t) => t.name === 'GMAIL_FETCH_EMAILS' && t.status === 'done'));
+		assert.ok(items(chat, 'tool').some((t) => t.runs?.includes('GMAIL_FETCH_EMAILS') === true && t.status === 'done'));
 		// Every model request went through VS Code to the scripted model, as the large model.
 		assert.ok(model.requests.length >= 3, `${model.requests.length} requests`);
 		assert.deepEqual([...new Set(model.requests.map((r) => r.model))], ['scripted-large']);

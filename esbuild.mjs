@@ -121,7 +121,7 @@ function tsFiles(dir, suffix) {
 }
 
 if (tests) {
-	const entryPoints = [...tsFiles('test/unit', '.ts'), ...tsFiles('test/integration', '.ts'), ...tsFiles('test/e2e', '.ts'), ...tsFiles('test/bench', '.ts'), ...tsFiles('test/budgets', '.ts'), ...tsFiles('test/contract', '.ts'), ...tsFiles('test/live', '.ts'), ...readdirSync('test/editor').filter((f) => f.endsWith('.ts')).map((f) => join('test/editor', f))];
+	const entryPoints = [...tsFiles('test/unit', '.ts'), ...tsFiles('test/integration', '.ts'), ...tsFiles('test/e2e', '.ts'), ...tsFiles('test/bench', '.ts'), ...tsFiles('test/budgets', '.ts'), ...tsFiles('test/contract', '.ts'), ...tsFiles('test/live', '.ts'), 'test/shared/sdkSchemaGuard.ts', ...readdirSync('test/editor').filter((f) => f.endsWith('.ts')).map((f) => join('test/editor', f))];
 	builds.tests = {
 		bundle: true,
 		sourcemap: 'inline',

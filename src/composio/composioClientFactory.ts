@@ -79,7 +79,13 @@ function write(target: Logger, level: Level, text: string): void {
 	}
 }
 
-const sdkLogSinks = new Set<Logger>();
+/**
+ * The sinks, kept on the global object: every bundle that holds a copy of this module (the
+ * extension's lazy bundles, each test file's bundle) routes the one SDK singleton's lines into
+ * the same set, however many times it is bridged.
+ */
+const SINKS = Symbol.for('composio-agent.sdkLogSinks');
+const sdkLogSinks: Set<Logger> = ((globalThis as { [SINKS]?: Set<Logger> })[SINKS] ??= new Set<Logger>());
 let sdkLoggerBridged = false;
 
 /** Replaces the SDK singleton logger's methods, once, with forwarders to the registered sinks. */

@@ -181,6 +181,16 @@ describe('Contract: the extension reads what Composio publishes', function () {
 		});
 	});
 
+	it('COMPOSIO_GET_TOOL_SCHEMAS: the schemas found and the slugs not found; tags kept where an entry carries them', async () => {
+		await withReplay([route(fixture('meta-get-tool-schemas'))], async ({ session }) => {
+			const result = await session.execute('COMPOSIO_GET_TOOL_SCHEMAS', { tool_slugs: ['GMAIL_SEND_EMAIL', 'NOPE_TOOL'] });
+			assert.equal(result.error, null);
+			assert.deepEqual((result.data as { not_found?: unknown }).not_found, ['NOPE_TOOL']);
+			// Composio's entries carry no tags: the tool stays judged by its name.
+			assert.equal(session.toolTags('GMAIL_SEND_EMAIL'), undefined);
+		});
+	});
+
 	it('COMPOSIO_MANAGE_CONNECTIONS: the Connect Link for the toolkit, with the list-of-slugs input', async () => {
 		await withReplay([route(fixture('meta-manage-connections'))], async ({ session, server }) => {
 			const result = await session.execute('COMPOSIO_MANAGE_CONNECTIONS', { toolkits: ['gmail'] });
@@ -239,6 +249,7 @@ const OPEN_PATHS = ['data.results', 'data.tool_schemas', 'config.auth_configs', 
 const TOOL_OWN: Record<string, readonly string[]> = {
 	'session-execute': ['data'],
 	'meta-search-tools': ['data.tool_schemas{}.input_schema'],
+	'meta-get-tool-schemas': ['data.tool_schemas{}.input_schema'],
 	'meta-multi-execute-partial': ['data.results[].response.data'],
 };
 
@@ -314,6 +325,7 @@ const SCENARIOS: Record<string, Scenario> = {
 	'auth-configs': (_emu, call) => call('GET', '/api/v3.1/auth_configs?toolkit_slug=gmail'),
 	'meta-search-tools': (_emu, call) => execute(call, 'COMPOSIO_SEARCH_TOOLS', { queries: [{ use_case: 'send emails' }] }),
 	'meta-manage-connections': (_emu, call) => execute(call, 'COMPOSIO_MANAGE_CONNECTIONS', { toolkits: ['gmail'] }),
+	'meta-get-tool-schemas': (_emu, call) => execute(call, 'COMPOSIO_GET_TOOL_SCHEMAS', { tool_slugs: ['GMAIL_SEND_EMAIL', 'NOPE_TOOL'] }),
 	'meta-multi-execute-partial': async (emu, call) => {
 		emu.seedAccount('alice', 'gmail');
 		return execute(call, 'COMPOSIO_MULTI_EXECUTE_TOOL', { tools: [{ tool_slug: 'GMAIL_FETCH_EMAILS', arguments: {} }, { tool_slug: 'GITHUB_CREATE_AN_ISSUE', arguments: { owner: 'acme', repo: 'webapp', title: 'x' } }] });

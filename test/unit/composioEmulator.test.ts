@@ -640,6 +640,9 @@ describe('ComposioEmulator (through the real SDK)', function () {
 			const schemas = await session.execute('COMPOSIO_GET_TOOL_SCHEMAS', { tool_slugs: ['GITHUB_CREATE_AN_ISSUE', 'NOPE_TOOL'] });
 			assert.deepEqual(record(record(record(schemas.data.tool_schemas).GITHUB_CREATE_AN_ISSUE).input_schema).required, ['owner', 'repo', 'title']);
 			assert.deepEqual(schemas.data.not_found, ['NOPE_TOOL']);
+			assert.equal(record(schemas.data.tool_schemas).GITHUB_CREATE_AN_ISSUE !== undefined && 'output_schema' in record(record(schemas.data.tool_schemas).GITHUB_CREATE_AN_ISSUE), false, 'input schemas only, as Composio answers by default');
+			const withOutput = await session.execute('COMPOSIO_GET_TOOL_SCHEMAS', { tool_slugs: ['GITHUB_CREATE_AN_ISSUE'], include: ['input_schema', 'output_schema'] });
+			assert.ok(record(record(withOutput.data.tool_schemas).GITHUB_CREATE_AN_ISSUE).output_schema, 'the output schema when asked for');
 
 			const multi = await session.execute('COMPOSIO_MULTI_EXECUTE_TOOL', {
 				tools: [

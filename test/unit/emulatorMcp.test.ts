@@ -121,7 +121,12 @@ describe('Sandbox MCP server (the MCP SDK client against a session’s mcp.url)'
 		const overHttp = await session.execute('COMPOSIO_GET_TOOL_SCHEMAS', args);
 		const overMcp = output(await client.callTool({ name: 'COMPOSIO_GET_TOOL_SCHEMAS', arguments: args }));
 		assert.ok(Object.keys(overMcp.data.tool_schemas as object).length === 2, JSON.stringify(overMcp.data));
-		assert.deepEqual(overMcp.data, overHttp.data);
+		// The same answer, but for the session each call ran in (the schema lookup names its session).
+		const { session: mcpSession, ...mcpData } = overMcp.data;
+		const { session: httpSession, ...httpData } = overHttp.data;
+		assert.deepEqual(mcpData, httpData);
+		assert.equal((httpSession as { id?: string } | undefined)?.id, session.sessionId);
+		assert.equal((mcpSession as { id?: string } | undefined)?.id, /\/tool_router\/([^/]+)\/mcp$/.exec(mcpUrl)?.[1]);
 		assert.equal(overMcp.error, null);
 	});
 

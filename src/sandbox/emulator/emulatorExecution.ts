@@ -98,7 +98,7 @@ export class SessionEngine {
 				return { data: { ...this.search(session, queries) }, error: null };
 			}
 			case 'COMPOSIO_GET_TOOL_SCHEMAS':
-				return this.getSchemas(session, optStringArray(args, 'tool_slugs') ?? []);
+				return this.getSchemas(session, optStringArray(args, 'tool_slugs') ?? [], optStringArray(args, 'include'));
 			case 'COMPOSIO_MANAGE_CONNECTIONS':
 				return this.manageConnections(session, optStringArray(args, 'toolkits') ?? [], args.reinitiate_all === true);
 			case 'COMPOSIO_MULTI_EXECUTE_TOOL':
@@ -212,14 +212,22 @@ export class SessionEngine {
 		};
 	}
 
-	private getSchemas(session: SessionRecord, slugs: string[]): ExecutionResult {
+	/** COMPOSIO_GET_TOOL_SCHEMAS: each tool's input schema, and its output schema only when `include` asks for it (Composio's default is `["input_schema"]`). */
+	private getSchemas(session: SessionRecord, slugs: string[], include: readonly string[] = ['input_schema']): ExecutionResult {
 		const schemas: Record<string, unknown> = {};
 		const notFound: string[] = [];
 		for (const slug of slugs) {
 			const app = findAppTool(slug);
 			const meta = findMetaTool(slug);
 			if (app && appToolInSession(session.config, app)) {
-				schemas[app.slug] = { tool_slug: app.slug, toolkit: app.toolkit, description: app.description, hasFullSchema: true, input_schema: app.inputParameters, output_schema: app.outputParameters };
+				schemas[app.slug] = {
+					tool_slug: app.slug,
+					toolkit: app.toolkit,
+					description: app.description,
+					hasFullSchema: true,
+					input_schema: app.inputParameters,
+					...(include.includes('output_schema') ? { output_schema: app.outputParameters } : {}),
+				};
 			} else if (meta) {
 				schemas[meta.slug] = { tool_slug: meta.slug, toolkit: 'composio', description: meta.description, hasFullSchema: true, input_schema: meta.inputParameters };
 			} else {
@@ -227,7 +235,7 @@ export class SessionEngine {
 			}
 		}
 		const error = notFound.length > 0 && Object.keys(schemas).length === 0 ? `No tools found for: ${notFound.join(', ')}` : null;
-		return { data: { tool_schemas: schemas, not_found: notFound }, error };
+		return { data: { success: error === null, tool_schemas: schemas, not_found: notFound, session: { id: session.id, instructions: 'Pass this id as session_id in later meta tool calls of this task.' } }, error };
 	}
 
 	private manageConnections(session: SessionRecord, toolkits: string[], reinitiateAll: boolean): ExecutionResult {

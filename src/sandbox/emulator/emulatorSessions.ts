@@ -104,8 +104,15 @@ export const META_TOOLS: readonly MetaToolDef[] = [
 		slug: 'COMPOSIO_GET_TOOL_SCHEMAS',
 		name: 'Get tool schemas',
 		description: 'Returns the full input schemas of tools by slug (for tools whose schema the search did not include).',
-		inputParameters: objectSchema({ tool_slugs: { ...strings('Tool slugs, e.g. ["GMAIL_SEND_EMAIL"].'), minItems: 1 }, session_id: str('Search session id, if any.') }, ['tool_slugs']),
-		outputParameters: objectSchema({ tool_schemas: anyObject('Schemas by tool slug'), not_found: strings('Unknown slugs') }),
+		inputParameters: objectSchema(
+			{
+				tool_slugs: { ...strings('Tool slugs, e.g. ["GMAIL_SEND_EMAIL"].'), minItems: 1 },
+				include: { type: 'array', items: { type: 'string', enum: ['input_schema', 'output_schema'] }, description: 'What to return for each tool.', default: ['input_schema'] },
+				session_id: str('Search session id, if any.'),
+			},
+			['tool_slugs'],
+		),
+		outputParameters: objectSchema({ success: { type: 'boolean' }, tool_schemas: anyObject('Schemas by tool slug'), not_found: strings('Unknown slugs'), session: anyObject('The search session') }),
 		readOnly: true,
 	},
 	{

@@ -62,13 +62,8 @@ function newestFirst(accounts: readonly ConnectedAccount[]): ConnectedAccount[] 
  * session uses by default (the newest ACTIVE one). Undefined when that cannot be told.
  */
 export function whoActs(accounts: readonly ConnectedAccount[], toolkit: string, named: string | undefined, nameOf: (id: string) => string | undefined): string | undefined {
-	const mine = accounts.filter((a) => a.toolkit === toolkit);
-	if (named) {
-		const match = findNamed(mine, named, nameOf);
-		return match ? who(match, nameOf) : undefined;
-	}
-	const usable = newestFirst(mine.filter((a) => a.status === 'ACTIVE' && !a.disabled));
-	return usable[0] ? who(usable[0], nameOf) : undefined;
+	const acting = actingAccountOf(accounts, toolkit, named, nameOf);
+	return acting ? who(acting, nameOf) : undefined;
 }
 
 /**

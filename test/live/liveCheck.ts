@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { submitConnectPage } from '../shared/connectPage';
 import { RecordingProxy } from './recordingProxy';
 import { writeLiveFixtures } from './recordFixtures';
+import { EMAIL } from './scrub';
 
 /** The journey's hand-over files in the shared folder (the extension host writes them). */
 const LINK_FILE = 'live-check-link.txt';
@@ -112,7 +113,7 @@ export function scrubProblems(files: readonly string[], key: string, userId: str
 		if (text.includes(userId)) {
 			problems.push(`${file} holds the live user id`);
 		}
-		const emails = [...text.matchAll(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g)].map((m) => m[0]).filter((e) => e !== 'user@example.com');
+		const emails = [...text.matchAll(EMAIL)].map((m) => m[0]).filter((e) => e !== 'user@example.com');
 		if (emails.length > 0) {
 			problems.push(`${file} holds email addresses: ${[...new Set(emails)].join(', ')}`);
 		}

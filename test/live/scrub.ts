@@ -10,7 +10,8 @@ const CREDENTIAL_KEY = /token|secret|password|passwd|api_?key|authorization|cook
 const PERSON_KEY = /^(user_?name|login|display_?name|full_?name|real_?name|first_?name|last_?name|given_?name|family_?name|nickname|avatar_?url|picture)$/i;
 /** Objects about the user, where even `name` names a person. */
 const PERSON_OBJECT = /^(current_user_info|user_info|user|profile|author|sender|owner|creator)$/i;
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+/** An email address, anywhere in a text. */
+export const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 
 export interface ScrubOptions {
 	/** Exact values to remove wherever they appear (the API key, the live user id). */

@@ -24,6 +24,11 @@ import {
 
 // ── Execution ──────────────────────────────────────────────────────────────
 
+/** The session block the meta tools give beside their answer (search, schemas, connections). */
+function sessionBlock(session: SessionRecord): { id: string; instructions: string } {
+	return { id: session.id, instructions: 'Pass this id as session_id in later meta tool calls of this task.' };
+}
+
 /** Runs tools for sessions; the meta tools live here too. */
 export class SessionEngine {
 	constructor(
@@ -203,7 +208,7 @@ export class SessionEngine {
 			tool_schemas: schemas,
 			toolkit_connection_statuses: statuses,
 			next_steps_guidance: guidance,
-			session: { id: session.id, generate_id: false, instructions: 'Pass this id as session_id in later meta tool calls of this task.' },
+			session: { ...sessionBlock(session), generate_id: false },
 			time_info: {
 				current_time_utc: now.toISOString(),
 				current_time_utc_epoch_seconds: Math.floor(now.getTime() / 1000),
@@ -235,7 +240,7 @@ export class SessionEngine {
 			}
 		}
 		const error = notFound.length > 0 && Object.keys(schemas).length === 0 ? `No tools found for: ${notFound.join(', ')}` : null;
-		return { data: { success: error === null, tool_schemas: schemas, not_found: notFound, session: { id: session.id, instructions: 'Pass this id as session_id in later meta tool calls of this task.' } }, error };
+		return { data: { success: error === null, tool_schemas: schemas, not_found: notFound, session: sessionBlock(session) }, error };
 	}
 
 	private manageConnections(session: SessionRecord, toolkits: string[], reinitiateAll: boolean): ExecutionResult {
@@ -303,8 +308,7 @@ export class SessionEngine {
 		const entries = Object.values(results);
 		const counted = (status: string): number => entries.filter((r) => r['status'] === status).length;
 		const summary = { total_toolkits: entries.length, active_connections: counted('active'), initiated_connections: counted('initiated'), failed_connections: counted('failed') + counted('error') };
-		const sessionBlock = { id: session.id, instructions: 'Pass this id as session_id in later meta tool calls of this task.' };
-		return { data: { results, message, summary, session: sessionBlock }, error: problems.length > 0 ? problems.join('; ') : null };
+		return { data: { results, message, summary, session: sessionBlock(session) }, error: problems.length > 0 ? problems.join('; ') : null };
 	}
 
 	private async multiExecute(session: SessionRecord, items: unknown[]): Promise<ExecutionResult> {

@@ -107,24 +107,34 @@ export class AuthConfigCommands {
 	 */
 	ownAppPort(): OwnAppPort {
 		const made = new Map<string, { readonly id: string; readonly previous: string | undefined; readonly name: string }>();
+		// A toolkit's details, read once for the card's questions and its setup (a failed read is asked again).
+		const auths = new Map<string, Promise<ToolkitAuth>>();
+		const authOf = (toolkit: string): Promise<ToolkitAuth> => {
+			const read = auths.get(toolkit) ?? this.deps.authConfigs().then((api) => api.toolkitAuth(toolkit));
+			if (!auths.has(toolkit)) {
+				auths.set(toolkit, read);
+				read.catch(() => auths.delete(toolkit));
+			}
+			return read;
+		};
 		return {
 			takesApiKey: async (toolkit) => {
 				try {
-					return (await (await this.deps.authConfigs()).toolkitAuth(toolkit)).schemes.some(isKeyScheme);
+					return (await authOf(toolkit)).schemes.some(isKeyScheme);
 				} catch {
 					return false;
 				}
 			},
 			lacksManagedApp: async (toolkit) => {
 				try {
-					const auth = await (await this.deps.authConfigs()).toolkitAuth(toolkit);
+					const auth = await authOf(toolkit);
 					return auth.managedSchemes.length === 0 && auth.schemes.some((s) => s.mode !== 'NO_AUTH');
 				} catch {
 					return false;
 				}
 			},
 			setUp: async (toolkit, way) => {
-				const done = await this.setUpForChat(toolkit, way);
+				const done = await this.setUpForChat(toolkit, way, authOf);
 				if (done) {
 					made.set(toolkit, done);
 				}
@@ -146,11 +156,11 @@ export class AuthConfigCommands {
 	}
 
 	/** Makes the config for the chat's own-app card and makes it this workspace's (no Connect prompt: the chat connects). Undefined when the user backed out or it failed (shown). */
-	private async setUpForChat(slug: string, way: OwnAppWay): Promise<{ readonly id: string; readonly previous: string | undefined; readonly name: string } | undefined> {
+	private async setUpForChat(slug: string, way: OwnAppWay, authOf: (toolkit: string) => Promise<ToolkitAuth>): Promise<{ readonly id: string; readonly previous: string | undefined; readonly name: string } | undefined> {
 		let what = vscode.l10n.t('Could not set up your own app for {0}', this.deps.model.toolkitName(slug));
 		try {
 			const api = await this.deps.authConfigs();
-			const auth = await inStatusBar(vscode.l10n.t('Composio: reading how {0} signs in…', this.deps.model.toolkitName(slug)), () => api.toolkitAuth(slug));
+			const auth = await inStatusBar(vscode.l10n.t('Composio: reading how {0} signs in…', this.deps.model.toolkitName(slug)), () => authOf(slug));
 			what = vscode.l10n.t('Could not set up your own app for {0}', auth.name);
 			let id: string | undefined;
 			if (way === 'apiKey') {

@@ -245,12 +245,10 @@ export class Services extends DisposableBase {
 		);
 		const controller = this._register(
 			new ChatController({
-				chat,
-				view: this.chatView,
-				linkOpener: this.linkOpener,
-				log,
+				chat, log, view: this.chatView, linkOpener: this.linkOpener,
 				config: () => this.config(),
 				runAction: (action) => this.runAction(action),
+				readWorkbenchFile: async (path, signal) => agent.readWorkbenchFile(await this.session(), path, signal),
 			}),
 		);
 		return { chat, controller };

@@ -34,7 +34,17 @@ export type AgentEvent =
 	/** The model asked for a tool; it is about to run. `note`: a line for the card while it runs (a local tool waiting for the user). */
 	| { readonly type: 'toolStarted'; readonly callId: string; readonly name: string; readonly toolkit?: string; readonly args: unknown; readonly note?: string }
 	/** A tool finished. `result` is the full output as JSON text; the model may have been given a shortened one. `declined`: the user said no, it never ran. */
-	| { readonly type: 'toolFinished'; readonly callId: string; readonly ok: boolean; readonly result: string; readonly error?: string; readonly truncatedForModel: boolean; readonly declined?: boolean }
+	| {
+			readonly type: 'toolFinished';
+			readonly callId: string;
+			readonly ok: boolean;
+			readonly result: string;
+			readonly error?: string;
+			readonly truncatedForModel: boolean;
+			readonly declined?: boolean;
+			/** Composio kept the whole response in the remote workbench, at this path; `result` holds its preview. */
+			readonly workbenchFile?: string;
+	  }
 	/** The call has side effects: it waits for the user's consent. `actions` are what needs consent (each call of a multi-execute on its own). */
 	| { readonly type: 'approvalRequired'; readonly callId: string; readonly actions: readonly ToolAction[] }
 	/** The user answered (or the turn stopped, which counts as 'deny'). */

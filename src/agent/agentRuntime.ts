@@ -11,3 +11,4 @@ export { DEFAULT_CONTEXT_WINDOW, estimateTokens, openAiInputLimit } from './cont
 export { ConversationStore } from './conversationStore';
 export { EDITOR_TOOL_IDS, EditorTools } from './editor/editorTools';
 export { ModelError } from './modelErrors';
+export { readWorkbenchFile } from './workbenchFiles';

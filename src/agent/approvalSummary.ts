@@ -28,7 +28,7 @@ export interface ActionSummary {
 export function summarizeAction(a: ToolAction): ActionSummary {
 	return {
 		app: a.toolkit ? toolkitDisplayName(a.toolkit) : l10n.t('Tool'),
-		action: toolAction(a.tool, a.toolkit),
+		action: a.changesAccount === 'remove' ? l10n.t('Remove connected account') : a.changesAccount === 'rename' ? l10n.t('Rename connected account') : toolAction(a.tool, a.toolkit),
 		tool: a.tool,
 		...(a.account ? { account: a.account } : {}),
 		args: Object.entries(a.args).map(([name, value]) => ({ name, value: typeof value === 'string' ? value : (JSON.stringify(value, null, 2) ?? String(value)) })),
@@ -45,6 +45,11 @@ export function approvalHeading(actions: readonly ToolAction[]): string {
 export function approvalExplanation(actions: readonly ToolAction[]): string {
 	if (actions.some((a) => a.runsCode)) {
 		return workbenchExplanation();
+	}
+	if (actions.some((a) => a.changesAccount === 'remove')) {
+		return l10n.t(
+			'The agent wants to remove a connected account from Composio. Tools can no longer use it, and using it again means signing in again. It can only be allowed once.',
+		);
 	}
 	if (actions.length > 0 && actions.every((a) => a.toolkit === 'vscode')) {
 		return actions.some((a) => a.tool === 'VSCODE_READ_SECRET_FILE')

@@ -8,7 +8,7 @@
  * them (`readOnlyHint`, `destructiveHint`) and from the tool's name otherwise. Each call inside
  * Composio's multi-execute tool is judged on its own.
  */
-import { appToolkitOf, CODE_META_TOOLS, isMetaTool, LOOKUP_META_TOOLS, multiExecuteEntries, MetaTools } from '../composio/metaTools';
+import { accountChanges, appToolkitOf, CODE_META_TOOLS, isMetaTool, LOOKUP_META_TOOLS, multiExecuteEntries, MetaTools } from '../composio/metaTools';
 import { findSecrets, type SecretFinding } from './secretScan';
 
 /** The `composio.approval` setting: ask for side-effecting tools (default), for every tool, or never. */
@@ -48,6 +48,12 @@ export interface ToolAction {
 	 * connected account. It always asks, and only "Allow once" is offered.
 	 */
 	readonly runsCode?: boolean;
+	/**
+	 * Set for a connection call that renames or removes a connected account (an entry of
+	 * `COMPOSIO_MANAGE_CONNECTIONS` with `action: rename|remove`). It asks even though the tool
+	 * otherwise only looks, and only "Allow once" is offered; a removal asks in every mode.
+	 */
+	readonly changesAccount?: 'rename' | 'remove';
 }
 
 /** Verbs of tools that only read. The verb is the first word after the toolkit prefix. */
@@ -109,6 +115,17 @@ export function actionsOf(name: string, args: Readonly<Record<string, unknown>>,
 	if (name === MetaTools.multiExecute) {
 		return [{ tool: name, args, ...(account ? { account } : {}) }];
 	}
+	const changes = accountChanges(name, args);
+	if (changes.length > 0) {
+		// Only the entries that change an account are actions to judge; the rest only look.
+		return changes.map((c): ToolAction => ({
+			tool: name,
+			toolkit: c.toolkit,
+			...(c.account ? { account: c.account } : {}),
+			args: { action: c.action, ...(c.account ? { account_id: c.account } : {}), ...(c.alias !== undefined ? { alias: c.alias } : {}) },
+			changesAccount: c.action === 'rename' ? 'rename' : 'remove',
+		}));
+	}
 	const toolkit = appToolkitOf(name);
 	return [{ tool: name, ...(toolkit ? { toolkit } : {}), ...(account ? { account } : {}), args }];
 }
@@ -161,20 +178,29 @@ export function assessAction(a: ToolAction, context: ApprovalContext): ToolActio
 	return { ...a, ...(runsCode ? { runsCode: true } : {}), ...(secrets.length > 0 ? { secrets } : {}) };
 }
 
-/** True when the question may offer "Allow in this chat" and "Always allow": none of its actions runs code. */
+/** True when the question may offer "Allow in this chat" and "Always allow": none of its actions runs code or changes an account. */
 export function offersLastingAnswers(actions: readonly ToolAction[]): boolean {
-	return !actions.some((a) => a.runsCode === true || CODE_META_TOOLS.has(a.tool));
+	return !actions.some(isOnceOnly);
+}
+
+/** True for an action only "Allow once" may cover: code in the workbench, a change to a connected account. */
+function isOnceOnly(a: ToolAction): boolean {
+	return a.runsCode === true || CODE_META_TOOLS.has(a.tool) || a.changesAccount !== undefined;
 }
 
 /**
  * The actions of a call that need the user's consent (empty: it may run), assessed
- * (`assessAction`). Code that runs in the workbench and an action sending a secret out always
- * ask, whatever the mode and earlier answers.
+ * (`assessAction`). Code that runs in the workbench, removing a connected account and an action
+ * sending a secret out always ask, whatever the mode and earlier answers.
  */
 export function actionsNeedingApproval(actions: readonly ToolAction[], context: ApprovalContext, allowed: (tool: string) => boolean): ToolAction[] {
 	return actions.map((a) => assessAction(a, context)).filter((a) => {
-		if (a.runsCode || (a.secrets?.length ?? 0) > 0) {
+		if (a.runsCode || a.changesAccount === 'remove' || (a.secrets?.length ?? 0) > 0) {
 			return true;
+		}
+		if (a.changesAccount) {
+			// A rename follows the mode; no earlier answer covers it (the tool's other calls only look).
+			return context.mode !== 'never';
 		}
 		if (allowed(a.tool)) {
 			return false;
@@ -266,8 +292,8 @@ export class ToolApprovalGate {
 		if (!pending) {
 			return false;
 		}
-		// Code tools are allowed once at a time: a lasting answer never covers them.
-		const tools = [...new Set(pending.actions.map((a) => a.tool))].filter((t) => !CODE_META_TOOLS.has(t));
+		// Code and account changes are allowed once at a time: a lasting answer never covers them.
+		const tools = [...new Set(pending.actions.filter((a) => !isOnceOnly(a)).map((a) => a.tool))];
 		if (decision === 'chat') {
 			tools.forEach((t) => this.chatAllowed.add(t));
 		} else if (decision === 'always') {

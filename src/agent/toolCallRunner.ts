@@ -14,7 +14,7 @@ import type { AccountIdentities } from '../composio/accountIdentities';
 import type { AccountsSnapshot } from '../composio/accountsSnapshot';
 import { ComposioError } from '../composio/composioErrors';
 import { type FailedConnection, failedConnectionsOf } from '../composio/managedAuth';
-import { MetaTools, multiExecuteEntries, multiExecuteErrors, toolkitOfCall } from '../composio/metaTools';
+import { accountChanges, MetaTools, multiExecuteEntries, multiExecuteErrors, toolkitOfCall, workbenchFileOf } from '../composio/metaTools';
 import type { ToolSession } from '../composio/toolSession';
 import { mayBeAccountProblem } from './accountHealth';
 import { repairAccount } from './accountRepair';
@@ -231,6 +231,11 @@ async function* runToolCall(context: ToolStepContext, call: ModelToolCall, answe
 	}
 
 	const { output, links } = readToolResult(value, context.budget, localCall ? 'local' : 'composio');
+	if (!localCall && accountChanges(toRun.name, toRun.args).length > 0) {
+		// A rename or removal through the connection tool: every view of the accounts lists them again
+		// (also after a failure, which may have changed some of them).
+		await context.accountsChanged();
+	}
 	if (ok && toRun.name === MetaTools.searchTools && identities) {
 		// A search names who the accounts are (`current_user_info`): no profile lookup needed for those.
 		await identities.fromSearch(isRecord(value) ? value['data'] : undefined);
@@ -241,7 +246,17 @@ async function* runToolCall(context: ToolStepContext, call: ModelToolCall, answe
 		}
 	}
 	messages.push({ role: 'tool', tool_call_id: call.id, content: output.forModel });
-	yield { type: 'toolFinished', callId: call.id, ok, result: output.full, ...(error !== undefined ? { error } : {}), truncatedForModel: output.truncated, ...(declined ? { declined } : {}) };
+	const kept = localCall ? undefined : workbenchFileOf(toRun.name, isRecord(value) ? value['data'] : undefined);
+	yield {
+		type: 'toolFinished',
+		callId: call.id,
+		ok,
+		result: output.full,
+		...(error !== undefined ? { error } : {}),
+		truncatedForModel: output.truncated,
+		...(declined ? { declined } : {}),
+		...(kept ? { workbenchFile: kept.path } : {}),
+	};
 	if (signal.aborted) {
 		answerRest(false);
 		yield { type: 'done', reason: 'cancelled' };

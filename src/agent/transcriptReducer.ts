@@ -133,6 +133,7 @@ export function reduceEvent(items: readonly TranscriptItem[], turn: TurnItems, e
 					status: event.declined ? 'declined' : event.ok ? 'done' : 'failed',
 					result: event.result,
 					...(event.error !== undefined ? { error: event.error } : {}),
+					...(event.workbenchFile ? { workbenchFile: event.workbenchFile } : {}),
 				});
 			}
 			save = 'now';
@@ -152,6 +153,7 @@ export function reduceEvent(items: readonly TranscriptItem[], turn: TurnItems, e
 						args: prettyArgs(a.args),
 						...(a.secrets && a.secrets.length > 0 ? { warnings: a.secrets.map(secretWarning) } : {}),
 						...(a.runsCode ? { runsCode: true } : {}),
+						...(a.changesAccount ? { changesAccount: a.changesAccount } : {}),
 					})),
 				});
 			}

@@ -21,9 +21,10 @@ export const MetaTools = {
 	/** The input schemas of tools by slug. */
 	getToolSchemas: 'COMPOSIO_GET_TOOL_SCHEMAS',
 	/**
-	 * Checks connections and starts new ones: `{toolkits: [slug]}` (`manageConnectionsToolkit`) →
+	 * Checks connections and starts new ones: `{toolkits: [slug]}` (`connectionRequests`) →
 	 * per toolkit `active` with its accounts, or `initiated` with a Connect Link (`redirect_url`;
-	 * `connectLinksToOpen`).
+	 * `connectLinksToOpen`). On multi-account sessions an entry may be an object
+	 * `{name, action: add|list|rename|remove, account_id, alias}` (`accountChanges`).
 	 */
 	manageConnections: 'COMPOSIO_MANAGE_CONNECTIONS',
 	/** Waits for connections started by `manageConnections`. */
@@ -156,14 +157,69 @@ export function toolTagsInResult(name: string, data: unknown): Map<string, reado
 	return found;
 }
 
-/** The toolkit a connection check is about: the first of `toolkits`, else `toolkit`, trimmed and lower-cased. */
-export function manageConnectionsToolkit(args: unknown): string | undefined {
+/** What one entry of a connection call asks for (`action`; `add` when it names none). */
+export type ConnectionAction = 'add' | 'list' | 'rename' | 'remove';
+
+/** One entry of a `COMPOSIO_MANAGE_CONNECTIONS` call's `toolkits`, read. */
+export interface ConnectionRequest {
+	/** The toolkit slug, trimmed and lower-cased. */
+	readonly toolkit: string;
+	readonly action: ConnectionAction;
+	/** The account a rename or removal is about (`account_id`: an id or alias). */
+	readonly account?: string;
+	/** The new alias of a rename. */
+	readonly alias?: string;
+}
+
+const CONNECTION_ACTIONS: ReadonlySet<string> = new Set<ConnectionAction>(['add', 'list', 'rename', 'remove']);
+
+/**
+ * The entries of a connection call: `toolkits` is a list of slugs (`["gmail"]`, checks or starts a
+ * connection) or, on multi-account sessions, of objects `{name, action, account_id, alias}` that
+ * also list, rename and remove accounts. An entry without a toolkit is skipped; an object with an
+ * action this version does not know reads as `remove`, so that it asks (the strictest reading).
+ * A lone `toolkit` string is read as a one-entry list. Empty for anything else.
+ */
+export function connectionRequests(args: unknown): ConnectionRequest[] {
 	if (!isRecord(args)) {
-		return undefined;
+		return [];
 	}
-	const list = args['toolkits'];
-	const first: unknown = Array.isArray(list) ? list[0] : args['toolkit'];
-	return typeof first === 'string' && first.trim() !== '' ? first.trim().toLowerCase() : undefined;
+	const raw = args['toolkits'];
+	const list: readonly unknown[] = Array.isArray(raw) ? raw : typeof args['toolkit'] === 'string' ? [args['toolkit']] : [];
+	return list.flatMap((item): ConnectionRequest[] => {
+		if (typeof item === 'string') {
+			return item.trim() === '' ? [] : [{ toolkit: item.trim().toLowerCase(), action: 'add' }];
+		}
+		if (!isRecord(item)) {
+			return [];
+		}
+		const name = item['name'] ?? item['toolkit'];
+		if (typeof name !== 'string' || name.trim() === '') {
+			return [];
+		}
+		const said = typeof item['action'] === 'string' ? item['action'].trim().toLowerCase() : 'add';
+		const action = (CONNECTION_ACTIONS.has(said) ? said : 'remove') as ConnectionAction;
+		const account = item['account_id'];
+		const alias = item['alias'];
+		return [
+			{
+				toolkit: name.trim().toLowerCase(),
+				action,
+				...(typeof account === 'string' && account !== '' ? { account } : {}),
+				...(typeof alias === 'string' ? { alias } : {}),
+			},
+		];
+	});
+}
+
+/** The entries of a connection call that change an account (rename, remove); empty for any other call. */
+export function accountChanges(name: string, args: unknown): ConnectionRequest[] {
+	return name === MetaTools.manageConnections ? connectionRequests(args).filter((r) => r.action === 'rename' || r.action === 'remove') : [];
+}
+
+/** The toolkit a connection check is about: its first entry's (`connectionRequests`). */
+export function manageConnectionsToolkit(args: unknown): string | undefined {
+	return connectionRequests(args)[0]?.toolkit;
 }
 
 /**
@@ -211,4 +267,47 @@ export function connectionIsActive(result: unknown, url: string, depth = 0): boo
 /** The Connect Links in a tool result that the user still has to open: every one found (`findConnectLinks`) but those of connections already active. */
 export function connectLinksToOpen(result: unknown): FoundConnectLink[] {
 	return findConnectLinks(result).filter((link) => !connectionIsActive(result, link.url));
+}
+
+/** Where Composio kept a multi-execute's whole response in the remote workbench, when it did. */
+export interface WorkbenchFile {
+	/** The file's path in the workbench (under /mnt/files/). */
+	readonly path: string;
+	/** Its length in characters, when Composio says. */
+	readonly chars?: number;
+}
+
+/** A workbench path this extension will read: under /mnt/files/, plain characters only, no `..`. */
+const WORKBENCH_PATH = /^\/mnt\/files\/(?:[A-Za-z0-9._-]+\/)*[A-Za-z0-9._-]+$/;
+
+/**
+ * The workbench file a multi-execute's answer points to (`remote_file_info.file_path`, beside its
+ * results), when Composio saved the whole response there (`sync_response_to_workbench`, or a
+ * response over the session's `auto_offload_threshold`). Only that envelope field is read, never
+ * a path inside a tool's own data, and only a plain path under /mnt/files/.
+ */
+export function workbenchFileOf(name: string, data: unknown): WorkbenchFile | undefined {
+	if (name !== MetaTools.multiExecute || !isRecord(data) || !isRecord(data['remote_file_info'])) {
+		return undefined;
+	}
+	const info = data['remote_file_info'];
+	const path = info['file_path'];
+	if (typeof path !== 'string' || !WORKBENCH_PATH.test(path) || path.split('/').includes('..')) {
+		return undefined;
+	}
+	const chars = info['size_chars'];
+	return { path, ...(typeof chars === 'number' && Number.isFinite(chars) ? { chars } : {}) };
+}
+
+/** The arguments of the shell call that prints a workbench file (`workbenchFileOf`'s path, already checked). */
+export function printWorkbenchFileArguments(path: string): Record<string, unknown> {
+	if (!WORKBENCH_PATH.test(path) || path.split('/').includes('..')) {
+		throw new Error(`Not a workbench file path: ${path}`);
+	}
+	return { command: `cat -- '${path}'` };
+}
+
+/** What a shell call printed (`stdout`), or undefined when it did not say. */
+export function shellOutput(data: unknown): string | undefined {
+	return isRecord(data) && typeof data['stdout'] === 'string' ? data['stdout'] : undefined;
 }

@@ -117,6 +117,9 @@ export const ENGLISH_CHAT_STRINGS = {
 	result: 'Result',
 	/** {0}: its size in KB. */
 	openFullResult: 'Open full result ({0} KB)',
+	/** {0}: the file's path in the workbench. */
+	workbenchKept: "Composio kept the whole result in its remote workbench ({0}); this is a preview.",
+	openWorkbenchResult: 'Open the whole result',
 	/** {0}: the app. */
 	toolFailedAnnouncement: '{0} tool failed.',
 	// Approval.
@@ -133,6 +136,10 @@ export const ENGLISH_CHAT_STRINGS = {
 	approvalWorkbench:
 		"The agent wants to run code in Composio's remote workbench. That code can act on every account you have connected, with no further question for each action. Read all of it before you allow it; it can only be allowed once.",
 	approvalSecrets: 'This would send what looks like a secret. Check before you allow it.',
+	approvalRemoveAccount:
+		'The agent wants to remove a connected account from Composio. Tools can no longer use it, and using it again means signing in again. It can only be allowed once.',
+	removeAccountAction: 'Remove connected account',
+	renameAccountAction: 'Rename connected account',
 	/** {0}: who the action acts as. */
 	actsAs: 'as {0}',
 	allowOnce: 'Allow once',

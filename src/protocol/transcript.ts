@@ -51,6 +51,8 @@ export interface ApprovalRequestAction {
 	readonly warnings?: readonly string[];
 	/** It runs code in the remote workbench: the card says so and offers only "Allow once". */
 	readonly runsCode?: boolean;
+	/** It renames or removes a connected account: the card says which and offers only "Allow once". */
+	readonly changesAccount?: 'rename' | 'remove';
 }
 /** A Connect card's state. `needsApp`: Composio's app cannot connect the toolkit and the card asks how (`ownApp`); `settingUp`: the user is making the auth config. */
 export type AuthCardStatus = 'waiting' | 'connected' | 'expired' | 'failed' | 'cancelled' | 'needsApp' | 'settingUp';
@@ -74,6 +76,8 @@ export type TranscriptItem =
 			readonly status: ToolCallStatus;
 			/** The full result as pretty JSON text (the model may have seen a shortened one). */
 			readonly result?: string;
+			/** Composio kept the whole response in its remote workbench at this path; `result` is its preview. */
+			readonly workbenchFile?: string;
 			readonly error?: string;
 			/** While (and after) the call waited for consent: what it asked about. */
 			readonly approval?: readonly ApprovalRequestAction[];

@@ -175,8 +175,14 @@ export class TranscriptItems {
 		}
 		if (item.result !== undefined) {
 			const big = item.result.length > INLINE_RESULT_LIMIT;
-			body.append(h('div', { class: 'tool-section-title' }, this.t.result), h('pre', { class: 'tool-json' }, big ? `${item.result.slice(0, INLINE_RESULT_LIMIT)}\n…` : item.result));
-			if (big) {
+			body.append(h('div', { class: 'tool-section-title' }, this.t.result));
+			if (item.workbenchFile) {
+				body.append(h('p', { class: 'tool-note' }, icon('cloud'), h('span', {}, format(this.t.workbenchKept, item.workbenchFile))));
+			}
+			body.append(h('pre', { class: 'tool-json' }, big ? `${item.result.slice(0, INLINE_RESULT_LIMIT)}\n…` : item.result));
+			if (item.workbenchFile) {
+				body.append(h('button', { class: 'button', type: 'button', 'data-action': 'open-result' }, icon('go-to-file'), h('span', {}, this.t.openWorkbenchResult)));
+			} else if (big) {
 				body.append(
 					h('button', { class: 'button', type: 'button', 'data-action': 'open-result' }, icon('go-to-file'), h('span', {}, format(this.t.openFullResult, Math.round(item.result.length / 1024)))),
 				);
@@ -194,7 +200,7 @@ export class TranscriptItems {
 			h('button', { class: `button${primary ? ' primary' : ''}`, type: 'button', 'data-action': 'approve', 'data-decision': decision }, label);
 		const t = this.t;
 		const heading = actions.length === 1 ? t.allowThisAction : format(t.allowTheseActions, actions.length);
-		const lasting = !actions.some((a) => a.runsCode === true);
+		const lasting = !actions.some((a) => a.runsCode === true || a.changesAccount !== undefined);
 		const warned = actions.some((a) => (a.warnings?.length ?? 0) > 0);
 		return h(
 			'section',
@@ -232,7 +238,7 @@ export class TranscriptItems {
 				'div',
 				{ class: 'approval-what' },
 				h('strong', {}, this.app(action.toolkit)),
-				` ${toolAction(action.tool, action.toolkit)}`,
+				` ${action.changesAccount === 'remove' ? this.t.removeAccountAction : action.changesAccount === 'rename' ? this.t.renameAccountAction : toolAction(action.tool, action.toolkit)}`,
 				action.as || action.account ? h('span', { class: 'approval-account' }, ` ${format(this.t.actsAs, action.as ?? action.account ?? '')}`) : undefined,
 			),
 			h('code', { class: 'tool-slug' }, action.tool),
@@ -346,6 +352,9 @@ export class TranscriptItems {
 function approvalExplanation(actions: readonly ApprovalRequestAction[], t: ChatStrings): string {
 	if (actions.some((a) => a.runsCode === true)) {
 		return t.approvalWorkbench;
+	}
+	if (actions.some((a) => a.changesAccount === 'remove')) {
+		return t.approvalRemoveAccount;
 	}
 	if (actions.length > 0 && actions.every((a) => a.toolkit === 'vscode')) {
 		return actions.some((a) => a.tool === 'VSCODE_READ_SECRET_FILE') ? t.approvalReadSecret : t.approvalWorkspace;

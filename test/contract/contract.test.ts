@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { ComposioClientFactory } from '../../src/composio/composioClientFactory';
 import { ComposioError } from '../../src/composio/composioErrors';
 import { ComposioService } from '../../src/composio/composioService';
-import { connectLinksToOpen, multiExecuteErrors, searchResultSlugs } from '../../src/composio/metaTools';
+import { accountChanges, connectLinksToOpen, multiExecuteErrors, searchResultSlugs } from '../../src/composio/metaTools';
 import type { ComposioSettings } from '../../src/composio/settings';
 import type { ToolSession } from '../../src/composio/toolSession';
 import { TestComposioEmulator } from '../shared/testComposioEmulator';
@@ -201,9 +201,23 @@ describe('Contract: the extension reads what Composio publishes', function () {
 		});
 	});
 
+	it('COMPOSIO_MANAGE_CONNECTIONS with the per-toolkit object input: sent as given, no link to open, and a removal read as a change that asks', async () => {
+		await withReplay([route(fixture('meta-manage-connections-objects'))], async ({ session, server }) => {
+			const args = { toolkits: [{ name: 'gmail', action: 'list' }] };
+			const result = await session.execute('COMPOSIO_MANAGE_CONNECTIONS', args);
+			assert.equal(result.error, null);
+			assert.deepEqual(connectLinksToOpen({ data: result.data, error: result.error }), []);
+			assert.deepEqual(server.requests.find((r) => r.path.endsWith('/execute'))?.body, { tool_slug: 'COMPOSIO_MANAGE_CONNECTIONS', arguments: args });
+			assert.deepEqual(accountChanges('COMPOSIO_MANAGE_CONNECTIONS', args), [], 'a list changes nothing');
+			assert.deepEqual(accountChanges('COMPOSIO_MANAGE_CONNECTIONS', { toolkits: [{ name: 'gmail', action: 'remove', account_id: 'ca_abc123xyz' }] }), [
+				{ toolkit: 'gmail', action: 'remove', account: 'ca_abc123xyz' },
+			]);
+		});
+	});
+
 	it('COMPOSIO_MULTI_EXECUTE_TOOL with a partial failure: each tool\'s error is read', async () => {
 		await withReplay([route(fixture('meta-multi-execute-partial'))], async ({ session }) => {
-			const result = await session.execute('COMPOSIO_MULTI_EXECUTE_TOOL', { tools: [{ tool_slug: 'GMAIL_FETCH_EMAILS', arguments: {} }, { tool_slug: 'GITHUB_CREATE_AN_ISSUE', arguments: {} }] });
+			const result = await session.execute('COMPOSIO_MULTI_EXECUTE_TOOL', { tools: [{ tool_slug: 'GMAIL_FETCH_EMAILS', arguments: {} }, { tool_slug: 'GITHUB_CREATE_AN_ISSUE', arguments: {} }], sync_response_to_workbench: false });
 			assert.equal(result.error, '1 out of 2 tools failed');
 			assert.deepEqual(multiExecuteErrors('COMPOSIO_MULTI_EXECUTE_TOOL', result.data), ["No active connection found for toolkit(s) 'github' in this session"]);
 		});
@@ -325,10 +339,14 @@ const SCENARIOS: Record<string, Scenario> = {
 	'auth-configs': (_emu, call) => call('GET', '/api/v3.1/auth_configs?toolkit_slug=gmail'),
 	'meta-search-tools': (_emu, call) => execute(call, 'COMPOSIO_SEARCH_TOOLS', { queries: [{ use_case: 'send emails' }] }),
 	'meta-manage-connections': (_emu, call) => execute(call, 'COMPOSIO_MANAGE_CONNECTIONS', { toolkits: ['gmail'] }),
+	'meta-manage-connections-objects': (emu, call) => {
+		emu.seedAccount('alice', 'gmail', 'work');
+		return execute(call, 'COMPOSIO_MANAGE_CONNECTIONS', { toolkits: [{ name: 'gmail', action: 'list' }] });
+	},
 	'meta-get-tool-schemas': (_emu, call) => execute(call, 'COMPOSIO_GET_TOOL_SCHEMAS', { tool_slugs: ['GMAIL_SEND_EMAIL', 'NOPE_TOOL'] }),
 	'meta-multi-execute-partial': async (emu, call) => {
 		emu.seedAccount('alice', 'gmail');
-		return execute(call, 'COMPOSIO_MULTI_EXECUTE_TOOL', { tools: [{ tool_slug: 'GMAIL_FETCH_EMAILS', arguments: {} }, { tool_slug: 'GITHUB_CREATE_AN_ISSUE', arguments: { owner: 'acme', repo: 'webapp', title: 'x' } }] });
+		return execute(call, 'COMPOSIO_MULTI_EXECUTE_TOOL', { tools: [{ tool_slug: 'GMAIL_FETCH_EMAILS', arguments: {} }, { tool_slug: 'GITHUB_CREATE_AN_ISSUE', arguments: { owner: 'acme', repo: 'webapp', title: 'x' } }], sync_response_to_workbench: false });
 	},
 	// The live 400: a session whose toolkits filter has a field Composio does not take.
 	'error-400': (_emu, call) => call('POST', '/api/v3.1/tool_router/session', { user_id: 'alice', toolkits: { enabled: ['gmail'] } }),

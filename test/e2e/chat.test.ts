@@ -149,6 +149,31 @@ describe('In-chat authentication in the real workbench (browser) @floor', functi
 		assert.equal(sent(), 1, 'allowed once, sent once');
 		assert.equal(await wb.chat.locator('.tool-card.tool-done', { hasText: 'Send email' }).count(), 1);
 	});
+
+	it('asks before the agent removes a connected account: the card names the change and offers only Allow once', async () => {
+		const created = wb.emulator!.requests.find((r) => r.method === 'POST' && r.path.endsWith('/tool_router/session'));
+		const userId = (created?.body as { user_id?: string } | undefined)?.user_id;
+		assert.ok(userId, 'the chat made a session in the tests before');
+		const old = wb.emulator!.seedAccount(userId, 'gmail', 'old');
+		const input = wb.chat.getByRole('textbox', { name: 'Message' });
+		await input.fill('Remove my old Gmail account');
+		await input.press('Enter');
+		const card = wb.chat.locator('.tool-card.tool-awaitingApproval');
+		await card.waitFor();
+		const approval = card.getByRole('group', { name: /Approval needed: Gmail/ });
+		assert.match((await approval.textContent()) ?? '', /Remove connected account/);
+		assert.match((await approval.textContent()) ?? '', /remove a connected account from Composio/);
+		assert.deepEqual(await card.locator('.approval-buttons button').allTextContents(), ['Allow once', 'Deny'], 'no lasting answer for a removal');
+		assert.ok(wb.emulator!.accounts().some((a) => a.id === old), 'nothing removed while the card waits');
+		await wb.page.mouse.move(700, 450);
+		await screenshot(wb.page, 'approval-remove-account');
+		await until(async () => (await wb.page.locator('.monaco-list-row', { hasText: '+old@' }).count()) > 0, 'the account in the Connections view before');
+		await card.getByRole('button', { name: 'Allow once' }).click();
+		await wb.chat.locator('.message.assistant', { hasText: 'Removed the Gmail account "old"' }).waitFor({ timeout: 60_000 });
+		assert.equal(wb.emulator!.accounts().some((a) => a.id === old), false, 'removed once allowed');
+		// The Connections view lists the accounts again by itself: the removed one's row goes.
+		await until(async () => (await wb.page.locator('.monaco-list-row', { hasText: '+old@' }).count()) === 0, 'the removed account gone from the Connections view');
+	});
 });
 
 describe('Chat view behaviour in the real workbench (browser)', function () {

@@ -119,7 +119,7 @@ describe(`The Composio MCP server in VS Code ${vscode.version}`, function () {
 		assert.match(gmail?.redirect_url ?? '', /^http:\/\/127\.0\.0\.\d:\d+\/link\/ln_/);
 		await submitConnectPage(gmail?.redirect_url ?? '', 'authorize');
 
-		const multi = await invoke('COMPOSIO_MULTI_EXECUTE_TOOL', { tools: [{ tool_slug: 'GMAIL_FETCH_EMAILS', arguments: { max_results: 3 } }] });
+		const multi = await invoke('COMPOSIO_MULTI_EXECUTE_TOOL', { tools: [{ tool_slug: 'GMAIL_FETCH_EMAILS', arguments: { max_results: 3 } }], sync_response_to_workbench: false });
 		assert.equal(multi.successful, true, multi.error ?? '');
 		assert.equal(multi.data.success_count, 1, JSON.stringify(multi.data));
 		assert.equal(innerData(multi)?.messages?.length, 3);
@@ -155,7 +155,7 @@ describe(`The Composio MCP server in VS Code ${vscode.version}`, function () {
 			let cancelledCalls = 0;
 			await until(async () => {
 				try {
-					fetched = await invoke('COMPOSIO_MULTI_EXECUTE_TOOL', { tools: [{ tool_slug: 'GMAIL_FETCH_EMAILS', arguments: { max_results: 1 } }] });
+					fetched = await invoke('COMPOSIO_MULTI_EXECUTE_TOOL', { tools: [{ tool_slug: 'GMAIL_FETCH_EMAILS', arguments: { max_results: 1 } }], sync_response_to_workbench: false });
 				} catch (e) {
 					if (e instanceof Error && (e.name === 'Canceled' || e.message === 'Canceled')) {
 						cancelledCalls++;

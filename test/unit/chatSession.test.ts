@@ -161,7 +161,7 @@ describe('ChatSession (emulator + scripted model over HTTP)', function () {
 		}
 		const fetch = itemsOf(chat, 'tool')[1];
 		assert.deepEqual(fetch?.runs, ['GMAIL_FETCH_EMAILS']);
-		assert.deepEqual(JSON.parse(fetch?.args ?? ''), { tools: [{ tool_slug: 'GMAIL_FETCH_EMAILS', arguments: { max_results: 10 } }] });
+		assert.deepEqual(JSON.parse(fetch?.args ?? ''), { tools: [{ tool_slug: 'GMAIL_FETCH_EMAILS', arguments: { max_results: 10 } }], sync_response_to_workbench: false });
 		assert.match(fetch?.result ?? '', /Q3 roadmap review/);
 
 		// The assistant item: added streaming, grown by deltas, closed without `streaming`.

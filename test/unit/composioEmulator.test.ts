@@ -447,7 +447,7 @@ describe('ComposioEmulator (through the real SDK)', function () {
 			assert.match(before, /not connected/);
 			assert.match(before, /COMPOSIO_MANAGE_CONNECTIONS/);
 			// Inside the multi-execute tool the same refusal is that tool's error in a 200 answer (a partial failure).
-			const multi = await session.execute('COMPOSIO_MULTI_EXECUTE_TOOL', { tools: [{ tool_slug: 'GMAIL_FETCH_EMAILS', arguments: { max_results: 5 } }] });
+			const multi = await session.execute('COMPOSIO_MULTI_EXECUTE_TOOL', { tools: [{ tool_slug: 'GMAIL_FETCH_EMAILS', arguments: { max_results: 5 } }], sync_response_to_workbench: false });
 			assert.equal(multi.data.error_count, 1);
 			assert.match(String(record(list(multi.data.results)[0]).error), /not connected/);
 
@@ -596,6 +596,53 @@ describe('ComposioEmulator (through the real SDK)', function () {
 			assert.equal(record(record(again.data.results).gmail).status, 'initiated');
 		});
 
+		it('COMPOSIO_MANAGE_CONNECTIONS takes per-toolkit entries: list, rename, remove, and add beside a connected account', async () => {
+			const work = emu.seedAccount('alice', 'gmail', 'work');
+			const home = emu.seedAccount('alice', 'gmail', 'home');
+			const session = await composio.create('alice', { multiAccount: { enable: true } });
+			const listed = await session.execute('COMPOSIO_MANAGE_CONNECTIONS', { toolkits: [{ name: 'gmail', action: 'list' }] });
+			assert.equal(listed.error, null);
+			const accounts = (record(record(listed.data.results).gmail).accounts as Array<{ id: string; alias: string }>).map((a) => [a.id, a.alias]).sort();
+			assert.deepEqual(accounts, [[home, 'home'], [work, 'work']].sort());
+
+			const renamed = await session.execute('COMPOSIO_MANAGE_CONNECTIONS', { toolkits: [{ name: 'gmail', action: 'rename', account_id: 'home', alias: 'family' }] });
+			assert.equal(renamed.error, null);
+			assert.equal(record(record(renamed.data.results).gmail).status, 'renamed');
+			const removed = await session.execute('COMPOSIO_MANAGE_CONNECTIONS', { toolkits: [{ name: 'gmail', action: 'remove', account_id: work }] });
+			assert.equal(record(record(removed.data.results).gmail).status, 'removed');
+			assert.deepEqual((await composio.connectedAccounts.list({ userIds: ['alice'] })).items.map((a) => [a.id, a.alias]), [[home, 'family']]);
+
+			// An explicit add on a multi-account session starts another account; a plain slug reports the connected one.
+			const plain = await session.execute('COMPOSIO_MANAGE_CONNECTIONS', { toolkits: ['gmail'] });
+			assert.equal(record(record(plain.data.results).gmail).status, 'active');
+			const another = await session.execute('COMPOSIO_MANAGE_CONNECTIONS', { toolkits: [{ name: 'gmail', action: 'add' }] });
+			assert.equal(record(record(another.data.results).gmail).status, 'initiated');
+
+			const missing = await session.execute('COMPOSIO_MANAGE_CONNECTIONS', { toolkits: [{ name: 'gmail', action: 'remove' }] });
+			assert.match(missing.error ?? '', /account_id/);
+			const unknown = await session.execute('COMPOSIO_MANAGE_CONNECTIONS', { toolkits: [{ name: 'gmail', action: 'wipe', account_id: home }] });
+			assert.match(unknown.error ?? '', /Unknown action 'wipe'/);
+			assert.equal((await composio.connectedAccounts.list({ userIds: ['alice'] })).items.length, 2, 'nothing else was removed');
+		});
+
+		it('COMPOSIO_MANAGE_CONNECTIONS refuses a removal on a session that turned removal off', async () => {
+			const id = emu.seedAccount('alice', 'gmail');
+			const created = await fetch(`${emu.baseUrl}/api/v3.1/tool_router/session`, {
+				method: 'POST',
+				headers: { 'x-api-key': emu.apiKey, 'content-type': 'application/json' },
+				body: JSON.stringify({ user_id: 'alice', manage_connections: { enable: true, enable_connection_removal: false } }),
+			});
+			const body = (await created.json()) as { session_id: string; config: { manage_connections: { enable_connection_removal: boolean } } };
+			assert.equal(body.config.manage_connections.enable_connection_removal, false);
+			const answer = await fetch(`${emu.baseUrl}/api/v3.1/tool_router/session/${body.session_id}/execute`, {
+				method: 'POST',
+				headers: { 'x-api-key': emu.apiKey, 'content-type': 'application/json' },
+				body: JSON.stringify({ tool_slug: 'COMPOSIO_MANAGE_CONNECTIONS', arguments: { toolkits: [{ name: 'gmail', action: 'remove', account_id: id }] } }),
+			});
+			assert.match(((await answer.json()) as { error: string }).error, /turned off/);
+			assert.equal((await composio.connectedAccounts.list({ userIds: ['alice'] })).items.length, 1);
+		});
+
 		it('COMPOSIO_MANAGE_CONNECTIONS is refused when manageConnections is false', async () => {
 			const session = await composio.create('alice', { manageConnections: false });
 			const result = await session.execute('COMPOSIO_MANAGE_CONNECTIONS', { toolkits: ['gmail'] });
@@ -649,6 +696,7 @@ describe('ComposioEmulator (through the real SDK)', function () {
 					{ tool_slug: 'GITHUB_LIST_REPOSITORY_ISSUES', arguments: { owner: 'acme', repo: 'api' } },
 					{ tool_slug: 'GMAIL_FETCH_EMAILS', arguments: {} },
 				],
+				sync_response_to_workbench: false,
 			});
 			assert.equal(multi.error, '1 out of 2 tools failed');
 			const [issues, mail] = list(multi.data.results).map(record);

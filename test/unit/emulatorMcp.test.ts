@@ -108,7 +108,7 @@ describe('Sandbox MCP server (the MCP SDK client against a session’s mcp.url)'
 		const multi = output(
 			await client.callTool({
 				name: 'COMPOSIO_MULTI_EXECUTE_TOOL',
-				arguments: { tools: [{ tool_slug: 'GMAIL_FETCH_EMAILS', arguments: { max_results: 1 } }, { tool_slug: 'GMAIL_SEND_EMAIL', arguments: { recipient_email: 'dana@acme.dev', subject: 'Build', body: 'green' } }] },
+				arguments: { tools: [{ tool_slug: 'GMAIL_FETCH_EMAILS', arguments: { max_results: 1 } }, { tool_slug: 'GMAIL_SEND_EMAIL', arguments: { recipient_email: 'dana@acme.dev', subject: 'Build', body: 'green' } }], sync_response_to_workbench: false },
 			}),
 		);
 		assert.equal(multi.successful, true, multi.error ?? '');

@@ -12,6 +12,8 @@ import {
 	isMetaTool,
 	LOOKUP_META_TOOLS,
 	manageConnectionsToolkit,
+	connectionRequests,
+	accountChanges,
 	mapMultiExecuteEntries,
 	MetaTools,
 	multiExecuteEntries,
@@ -75,6 +77,17 @@ describe('Composio meta tools', () => {
 		assert.equal(manageConnectionsToolkit({ toolkits: [] }), undefined);
 		assert.equal(manageConnectionsToolkit({ toolkits: [''] }), undefined);
 		assert.equal(manageConnectionsToolkit(null), undefined);
+		assert.equal(manageConnectionsToolkit({ toolkits: [{ name: ' Linear ', action: 'list' }] }), 'linear');
+	});
+
+	it('reads both inputs of the connection tool: slugs, and per-toolkit entries with their actions', () => {
+		assert.deepEqual(connectionRequests({ toolkits: ['gmail', '', 7, { action: 'list' }, { name: 'Slack', action: 'RENAME', account_id: 'ca_2', alias: 'team' }, { name: 'github', action: 'remove', account_id: 'ca_3' }] }), [
+			{ toolkit: 'gmail', action: 'add' },
+			{ toolkit: 'slack', action: 'rename', account: 'ca_2', alias: 'team' },
+			{ toolkit: 'github', action: 'remove', account: 'ca_3' },
+		]);
+		assert.deepEqual(accountChanges('COMPOSIO_MANAGE_CONNECTIONS', { toolkits: ['gmail', { name: 'gmail', action: 'add' }, { name: 'gmail', action: 'list' }] }), []);
+		assert.deepEqual(accountChanges('GMAIL_SEND_EMAIL', { toolkits: [{ name: 'gmail', action: 'remove' }] }), [], 'only the connection tool');
 
 		assert.equal(toolkitOfCall('GMAIL_FETCH_EMAILS', {}), 'gmail');
 		assert.equal(toolkitOfCall(MetaTools.manageConnections, { toolkits: ['GitHub'] }), 'github');

@@ -255,7 +255,7 @@ describe('ScriptedModel', () => {
 			assert.deepEqual(call, {
 				type: 'toolCall',
 				name: 'COMPOSIO_MULTI_EXECUTE_TOOL',
-				arguments: { tools: [{ tool_slug: 'GMAIL_FETCH_EMAILS', arguments: { max_results: 10 } }] },
+				arguments: { tools: [{ tool_slug: 'GMAIL_FETCH_EMAILS', arguments: { max_results: 10 } }], sync_response_to_workbench: false },
 			});
 			const wrap = (outcome: { data: unknown; error: string | null }): unknown => ({
 				data: { results: [{ tool_slug: 'GMAIL_FETCH_EMAILS', index: 0, response: { successful: outcome.error === null, ...outcome } }] },

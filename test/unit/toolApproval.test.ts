@@ -19,6 +19,7 @@ import {
 	ToolApprovalGate,
 } from '../../src/agent/toolApproval';
 import type { ToolSession } from '../../src/composio/toolSession';
+import { listingEachTime } from '../../src/composio/accountsSnapshot';
 import { toolTagsInResult } from '../../src/composio/metaTools';
 import { until } from '../shared/until';
 import { useSandbox } from './fakes/sandboxSuite';
@@ -64,6 +65,37 @@ describe('tool approval policy', () => {
 		);
 		const asking = actionsNeedingApproval(actions, { mode: 'writes' }, () => false);
 		assert.deepEqual(asking.map((a) => a.tool), ['SLACK_SEND_MESSAGE']);
+	});
+
+	it('a connection call that renames or removes an account asks; a removal in every mode, and only once at a time', async () => {
+		const remove = actionsOf('COMPOSIO_MANAGE_CONNECTIONS', { toolkits: [{ name: 'Gmail', action: 'remove', account_id: 'ca_1' }, 'github'] });
+		assert.deepEqual(remove.map((a) => [a.tool, a.toolkit, a.account, a.changesAccount]), [['COMPOSIO_MANAGE_CONNECTIONS', 'gmail', 'ca_1', 'remove']]);
+		const rename = actionsOf('COMPOSIO_MANAGE_CONNECTIONS', { toolkits: [{ name: 'gmail', action: 'rename', account_id: 'ca_1', alias: 'work' }] });
+		const lookups = [
+			actionsOf('COMPOSIO_MANAGE_CONNECTIONS', { toolkits: ['gmail'] }),
+			actionsOf('COMPOSIO_MANAGE_CONNECTIONS', { toolkits: [{ name: 'gmail', action: 'list' }, { name: 'gmail' }] }),
+		];
+		const asks = (actions: ReturnType<typeof actionsOf>, mode: ApprovalMode, allowed = false): number => actionsNeedingApproval(actions, { mode }, () => allowed).length;
+		for (const mode of ['writes', 'all', 'never'] as const) {
+			assert.equal(asks(remove, mode), 1, `a removal asks (${mode})`);
+			assert.equal(asks(remove, mode, true), 1, `an earlier answer does not cover a removal (${mode})`);
+			for (const lookup of lookups) {
+				assert.equal(asks(lookup, mode), 0, `a check or list never asks (${mode})`);
+			}
+		}
+		assert.equal(asks(rename, 'writes'), 1);
+		assert.equal(asks(rename, 'writes', true), 1, 'an earlier answer does not cover a rename');
+		assert.equal(asks(rename, 'never'), 0, 'a rename follows the mode');
+		// An action this version does not know reads as a removal.
+		assert.equal(actionsOf('COMPOSIO_MANAGE_CONNECTIONS', { toolkits: [{ name: 'gmail', action: 'purge', account_id: 'ca_1' }] })[0]?.changesAccount, 'remove');
+
+		const store = new MemoryAlwaysAllowedStore();
+		const gate = new ToolApprovalGate(store, () => ({ mode: 'writes' }));
+		const asked = gate.ask('r1', remove, new AbortController().signal);
+		await gate.decide('r1', 'always');
+		assert.equal(await asked, 'always');
+		assert.deepEqual(store.list(), [], 'no lasting answer covers the connection tool');
+		assert.equal(gate.check(remove).length, 1, 'the next removal asks again');
 	});
 
 	it('follows the mode and the allowed list', () => {
@@ -210,6 +242,35 @@ describe('the agent loop asks before side effects (emulator over HTTP)', functio
 		await gate.decide(asked.callId, 'deny');
 		await r.finished;
 		assert.equal(executed('GMAIL_SEND_EMAIL'), 0);
+	});
+
+	it('removing an account through the connection tool: a card first; once allowed it runs and the accounts are listed again', async () => {
+		const other = emu.seedAccount(USER, 'gmail', 'old');
+		const remove = JSON.stringify({ toolkits: [{ name: 'gmail', action: 'remove', account_id: other }] });
+		const remover = new FakeModel([
+			[{ type: 'toolCalls', calls: [{ id: 'm1', name: 'COMPOSIO_MANAGE_CONNECTIONS', arguments: remove }] }, { type: 'done', finishReason: 'tool_calls' }],
+			[{ type: 'text', delta: 'Removed it.' }, { type: 'done', finishReason: 'stop' }],
+		]);
+		const listing = listingEachTime(session);
+		let changes = 0;
+		const accounts = { ...listing, changed: () => (changes++, listing.changed()) };
+		const gate = new ToolApprovalGate(new MemoryAlwaysAllowedStore(), () => ({ mode: 'writes' }));
+		const events: AgentEvent[] = [];
+		const finished = (async () => {
+			for await (const e of runAgent({ model: remover, session, accounts, multiAccount: true, messages: [{ role: 'user', content: 'Remove my old Gmail' }], maxTurns: 4, signal: new AbortController().signal, approval: gate })) {
+				events.push(e);
+			}
+		})();
+		await until(() => events.some((e) => e.type === 'approvalRequired'), 'the approval request');
+		const asked = events.find((e) => e.type === 'approvalRequired');
+		assert.ok(asked?.type === 'approvalRequired');
+		assert.deepEqual(asked.actions.map((a) => [a.toolkit, a.account, a.changesAccount]), [['gmail', other, 'remove']]);
+		assert.equal((await session.listAccounts()).some((a) => a.id === other), true, 'nothing removed before the answer');
+		const before = changes;
+		await gate.decide(asked.callId, 'once');
+		await finished;
+		assert.equal((await session.listAccounts()).some((a) => a.id === other), false, 'removed once allowed');
+		assert.ok(changes > before, 'the snapshot listed the accounts again after the removal');
 	});
 
 	it('Stop while a card waits: the call never runs and every tool call has a result', async () => {

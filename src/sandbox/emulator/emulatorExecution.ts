@@ -4,10 +4,12 @@
  * connections, multi-execute, wait for connections). HTTP-free; see emulatorSessions.ts.
  */
 import type { SessionSearchResponse } from '@composio/client/resources/tool-router/session/session';
-import { ApiError, optString, optStringArray } from './emulatorHttp';
+import { optString, optStringArray } from './emulatorHttp';
 import { isRecord } from '../../common/isRecord';
 import { toolkitNotFound, type EmulatorStore, type SessionRecord } from './emulatorStore';
 import { executeAppTool, userEmail } from './emulatorAppData';
+import { connectionEntries, manageConnections, sessionBlock } from './emulatorConnectionTool';
+import { WorkbenchFiles } from './emulatorWorkbench';
 import { APP_TOOLS, findAppTool, findToolkit, validateArguments, type ToolDef, type ToolkitDef } from './emulatorToolkits';
 import {
 	findMetaTool,
@@ -19,18 +21,17 @@ import {
 	REFUSALS,
 	resolveAccount,
 	usable,
+	WORKBENCH_OFFLOAD_CHARS,
 	type ExecutionResult,
 } from './emulatorSessions';
 
 // ── Execution ──────────────────────────────────────────────────────────────
 
-/** The session block the meta tools give beside their answer (search, schemas, connections). */
-function sessionBlock(session: SessionRecord): { id: string; instructions: string } {
-	return { id: session.id, instructions: 'Pass this id as session_id in later meta tool calls of this task.' };
-}
-
 /** Runs tools for sessions; the meta tools live here too. */
 export class SessionEngine {
+	/** The files each session's remote workbench holds. */
+	private readonly workbench = new WorkbenchFiles();
+
 	constructor(
 		private readonly store: EmulatorStore,
 		private readonly pollMs = 250,
@@ -105,9 +106,13 @@ export class SessionEngine {
 			case 'COMPOSIO_GET_TOOL_SCHEMAS':
 				return this.getSchemas(session, optStringArray(args, 'tool_slugs') ?? [], optStringArray(args, 'include'));
 			case 'COMPOSIO_MANAGE_CONNECTIONS':
-				return this.manageConnections(session, optStringArray(args, 'toolkits') ?? [], args.reinitiate_all === true);
+				return manageConnections(this.store, session, connectionEntries(args.toolkits), args.reinitiate_all === true);
 			case 'COMPOSIO_MULTI_EXECUTE_TOOL':
-				return this.multiExecute(session, Array.isArray(args.tools) ? args.tools : []);
+				return this.multiExecute(session, Array.isArray(args.tools) ? args.tools : [], args.sync_response_to_workbench === true);
+			case 'COMPOSIO_REMOTE_BASH_TOOL': {
+				const ran = this.workbench.runBash(session.id, optString(args, 'command') ?? '');
+				return ran ? { data: ran, error: ran.exit_code === 0 ? null : ran.stderr } : { data: {}, error: `${slug} runs only file reads (cat, head -c, wc -c) in the sandbox` };
+			}
 			case 'COMPOSIO_WAIT_FOR_CONNECTIONS':
 				return this.waitForConnections(session, optStringArray(args, 'toolkits') ?? [], typeof args.timeout_seconds === 'number' ? args.timeout_seconds : 30);
 			default:
@@ -243,75 +248,7 @@ export class SessionEngine {
 		return { data: { success: error === null, tool_schemas: schemas, not_found: notFound, session: sessionBlock(session) }, error };
 	}
 
-	private manageConnections(session: SessionRecord, toolkits: string[], reinitiateAll: boolean): ExecutionResult {
-		const results: Record<string, Record<string, unknown>> = {};
-		const problems: string[] = [];
-		const links: string[] = [];
-		const enabled = enabledToolkits(session.config);
-		for (const raw of toolkits) {
-			const slug = raw.trim().toLowerCase();
-			const tk = findToolkit(slug);
-			if (!tk || !enabled.includes(tk)) {
-				const error = tk ? `Toolkit '${slug}' is not enabled in this session` : `Toolkit '${slug}' not found`;
-				results[slug] = { toolkit: slug, status: 'error', error };
-				problems.push(error);
-				continue;
-			}
-			if (tk.authScheme === 'NO_AUTH') {
-				results[tk.slug] = { toolkit: tk.slug, status: 'no_auth', message: `${tk.name} needs no connection: call its tools directly.` };
-				continue;
-			}
-			const active = candidateAccounts(this.store, session.config, tk.slug).filter(usable);
-			if (active.length > 0 && !reinitiateAll) {
-				results[tk.slug] = {
-					toolkit: tk.slug,
-					status: 'active',
-					connected_account_id: active[0]?.id,
-					accounts: active.map((a) => ({ id: a.id, alias: a.alias, status: 'active' })),
-					message: `${tk.name} is connected.`,
-				};
-				continue;
-			}
-			let started: ReturnType<EmulatorStore['initiate']>;
-			try {
-				started = this.store.initiate({
-					userId: session.config.userId,
-					toolkit: tk.slug,
-					authConfigId: session.config.authConfigs[tk.slug],
-					callbackUrl: session.config.manageConnections.callbackUrl,
-				});
-			} catch (e) {
-				// No way to connect it (no managed auth, a managed app that is gone): say why, as Composio does.
-				const error = e instanceof ApiError ? e.message : String(e);
-				results[tk.slug] = { toolkit: tk.slug, status: 'failed', error };
-				problems.push(`${tk.slug}: ${error}`);
-				continue;
-			}
-			const { account, link } = started;
-			links.push(`${tk.name}: ${account.redirectUrl ?? ''}`);
-			results[tk.slug] = {
-				toolkit: tk.slug,
-				status: 'initiated',
-				redirect_url: account.redirectUrl,
-				connected_account_id: account.id,
-				expires_at: link.expiresAt,
-				instruction: `Share this Connect Link with the user so they can connect ${tk.name}: ${account.redirectUrl ?? ''}`,
-			};
-		}
-		const message =
-			links.length > 0
-				? `The user must connect ${links.length === 1 ? 'this app' : 'these apps'} before you continue. Share the Connect Link${links.length === 1 ? '' : 's'} with them and wait until they say they are done: ${links.join('; ')}`
-				: problems.length === 0
-					? 'All connections are active'
-					: 'No connection was started.';
-		// The counts and the session block Composio's reference gives beside the results (real-samples/META_COMPOSIO_MANAGE_CONNECTIONS.reference.json).
-		const entries = Object.values(results);
-		const counted = (status: string): number => entries.filter((r) => r['status'] === status).length;
-		const summary = { total_toolkits: entries.length, active_connections: counted('active'), initiated_connections: counted('initiated'), failed_connections: counted('failed') + counted('error') };
-		return { data: { results, message, summary, session: sessionBlock(session) }, error: problems.length > 0 ? problems.join('; ') : null };
-	}
-
-	private async multiExecute(session: SessionRecord, items: unknown[]): Promise<ExecutionResult> {
+	private async multiExecute(session: SessionRecord, items: unknown[], sync: boolean): Promise<ExecutionResult> {
 		const results: Array<Record<string, unknown>> = [];
 		for (const [index, item] of items.entries()) {
 			const record = isRecord(item) ? item : {};
@@ -331,8 +268,12 @@ export class SessionEngine {
 			});
 		}
 		const failed = results.filter((r) => r.error !== undefined).length;
+		const data = { results, total_count: results.length, success_count: results.length - failed, error_count: failed };
 		return {
-			data: { results, total_count: results.length, success_count: results.length - failed, error_count: failed },
+			data:
+				session.config.workbenchEnabled === false
+					? data
+					: this.workbench.offloadResponse(session.id, data, { sync, threshold: session.config.offloadThreshold ?? WORKBENCH_OFFLOAD_CHARS, seq: this.store.nextSeq() }),
 			error: failed > 0 ? `${failed} out of ${results.length} tools failed` : null,
 		};
 	}

@@ -120,10 +120,29 @@ export const META_TOOLS: readonly MetaToolDef[] = [
 		name: 'Manage connections',
 		description:
 			"Checks the user's connections to toolkits and starts new ones. For each toolkit: 'active' with its accounts when connected; " +
-			"otherwise 'initiated' with a redirect_url (a Connect Link). Share the link with the user, wait until they say they are done, then retry the task.",
+			"otherwise 'initiated' with a redirect_url (a Connect Link). Share the link with the user, wait until they say they are done, then retry the task. " +
+			'An entry may also be {name, action} with action add (a new account beside the connected ones, on multi-account sessions), list, ' +
+			'rename (account_id, alias) or remove (account_id).',
 		inputParameters: objectSchema(
 			{
-				toolkits: strings('Toolkit slugs, e.g. ["gmail"].'),
+				toolkits: {
+					type: 'array',
+					description: 'Toolkit slugs, e.g. ["gmail"], or entries {name, action, account_id, alias}.',
+					items: {
+						anyOf: [
+							{ type: 'string' },
+							objectSchema(
+								{
+									name: str('Toolkit slug.'),
+									action: { type: 'string', enum: ['add', 'list', 'rename', 'remove'], default: 'add' },
+									account_id: str('The account to rename or remove (id or alias).'),
+									alias: str('The new alias, for rename.'),
+								},
+								['name'],
+							),
+						],
+					},
+				},
 				reinitiate_all: { type: 'boolean', description: 'Start new connections even for toolkits that are already connected.', default: false },
 				session_id: str('Search session id, if any.'),
 			},
@@ -135,14 +154,16 @@ export const META_TOOLS: readonly MetaToolDef[] = [
 	{
 		slug: 'COMPOSIO_MULTI_EXECUTE_TOOL',
 		name: 'Multi execute tool',
-		description: 'Executes one or more app tools (up to 20) by slug with their arguments, and returns each result in order.',
+		description:
+			'Executes up to 50 logically independent app tools in parallel by slug with their arguments, and returns each result in order. ' +
+			'Set sync_response_to_workbench to true when a response may be large or is needed for later scripting: the whole response is saved to the remote workbench and an inline preview comes back.',
 		inputParameters: objectSchema(
 			{
 				tools: {
 					type: 'array',
 					description: 'The tool calls to run.',
 					minItems: 1,
-					maxItems: 20,
+					maxItems: 50,
 					items: objectSchema(
 						{
 							tool_slug: str('Tool slug, e.g. GMAIL_FETCH_EMAILS.'),
@@ -153,9 +174,16 @@ export const META_TOOLS: readonly MetaToolDef[] = [
 					),
 				},
 				thought: str('Why these calls, in one sentence.'),
+				sync_response_to_workbench: {
+					type: 'boolean',
+					description: 'Save the whole response to the remote workbench and return an inline preview; keep false for small responses.',
+					default: false,
+				},
+				current_step: str('A short name for the current step, e.g. FETCHING_EMAILS.'),
+				current_step_metric: str('Progress of the current step, e.g. "10/100 emails".'),
 				session_id: str('Search session id, if any.'),
 			},
-			['tools'],
+			['tools', 'sync_response_to_workbench'],
 		),
 		outputParameters: objectSchema({ results: { type: 'array', items: anyObject('Result of one call') }, total_count: { type: 'integer' }, success_count: { type: 'integer' }, error_count: { type: 'integer' } }),
 		readOnly: false,
@@ -325,6 +353,8 @@ export function parseSessionConfig(body: unknown, store: EmulatorStore): Session
 		enable: isRecord(manage) ? manage.enable !== false : manage !== false,
 		callbackUrl: isRecord(manage) ? (optString(manage, 'callback_url') ?? null) : null,
 		waitForConnections: isRecord(manage) && manage.enable_wait_for_connections === true,
+		// The connection tool's `remove` action: on unless the session turns it off (the generated type's default).
+		removal: !(isRecord(manage) && manage.enable_connection_removal === false),
 	};
 
 	const tags = parseTags(body.tags, 'tags');
@@ -366,6 +396,9 @@ export function parseSessionConfig(body: unknown, store: EmulatorStore): Session
 		preloadTools,
 		// The SDK sends its `sandbox` option as `workbench`; unset means on.
 		workbenchEnabled: !(isRecord(body.workbench) && body.workbench.enable === false),
+		...(isRecord(body.workbench) && typeof body.workbench.auto_offload_threshold === 'number' && body.workbench.auto_offload_threshold > 0
+			? { offloadThreshold: Math.floor(body.workbench.auto_offload_threshold) }
+			: {}),
 	};
 }
 
@@ -460,9 +493,9 @@ export function sessionJson(session: SessionRecord, baseUrl: string): SessionJso
 			enabled: c.manageConnections.enable,
 			...(c.manageConnections.callbackUrl ? { callback_url: c.manageConnections.callbackUrl } : {}),
 			enable_wait_for_connections: c.manageConnections.waitForConnections,
-			enable_connection_removal: true,
+			enable_connection_removal: c.manageConnections.removal !== false,
 		},
-		workbench: { enable: c.workbenchEnabled !== false, proxy_execution_enabled: false, auto_offload_threshold: WORKBENCH_OFFLOAD_CHARS },
+		workbench: { enable: c.workbenchEnabled !== false, proxy_execution_enabled: false, auto_offload_threshold: c.offloadThreshold ?? WORKBENCH_OFFLOAD_CHARS },
 		...(c.toolkits ? { toolkits: 'enable' in c.toolkits ? { enabled: c.toolkits.enable } : { disabled: c.toolkits.disable } } : {}),
 		auth_configs: c.authConfigs,
 		connected_accounts: c.connectedAccounts,

@@ -81,13 +81,15 @@ export interface SessionConfig {
 	tags: TagFilter | null;
 	authConfigs: Record<string, string>;
 	connectedAccounts: Record<string, string[]>;
-	manageConnections: { enable: boolean; callbackUrl: string | null; waitForConnections: boolean };
+	manageConnections: { enable: boolean; callbackUrl: string | null; waitForConnections: boolean; removal?: boolean };
 	multiAccount: { enable: boolean; maxAccountsPerToolkit: number; requireExplicitSelection: boolean } | null;
 	searchEnabled: boolean;
 	multiExecuteEnabled: boolean;
 	preloadTools: string[] | 'all' | null;
 	/** The remote workbench and bash tools are offered (Composio's default); absent in state saved before, meaning on. */
 	workbenchEnabled?: boolean;
+	/** The workbench's `auto_offload_threshold` the session asked for, in characters; absent: the default. */
+	offloadThreshold?: number;
 }
 
 /** A tool router session. */

@@ -58,7 +58,7 @@ function callApp(action: AppAction, tools: ReadonlySet<string>, account?: string
 		return { type: 'toolCall', name: action.tool, arguments: account ? { ...action.args, account } : action.args };
 	}
 	if (tools.has(MULTI_EXECUTE)) {
-		return { type: 'toolCall', name: MULTI_EXECUTE, arguments: { tools: [{ tool_slug: action.tool, arguments: action.args, ...(account ? { account } : {}) }] } };
+		return { type: 'toolCall', name: MULTI_EXECUTE, arguments: { tools: [{ tool_slug: action.tool, arguments: action.args, ...(account ? { account } : {}) }], sync_response_to_workbench: false } };
 	}
 	return say(
 		`I can't do that in this session: the \`${action.tool}\` tool isn't available to me. Enable the ${TOOLKIT_NAMES[action.toolkit]} toolkit for this session and ask again.`,

@@ -8,7 +8,7 @@
 import { interpret } from './scriptInterpreter';
 import type { Script, ScriptedTurn, ScriptInput } from './script';
 import { explainCode, writeCode } from './scripts/code';
-import { connectAccount } from './scripts/connect';
+import { connectAccount, removeAccount } from './scripts/connect';
 import { summarizeChanges } from './scripts/editorChanges';
 import { findInWorkspace, openFile, replaceInFile } from './scripts/editorFiles';
 import { reportProblems } from './scripts/editorProblems';
@@ -22,6 +22,7 @@ import { runInWorkbench } from './scripts/workbench';
 /** The scripts in the order they are tried. */
 export const SCRIPTS: readonly Script[] = [
 	connectAccount,
+	removeAccount,
 	runInWorkbench,
 	replaceInFile,
 	reportProblems,

@@ -22,6 +22,8 @@ export interface ChatControllerDeps {
 	config(): Promise<ChatConfigState>;
 	/** Runs a remedy named by a notice or banner (set a key, open logs, …); `retry` is handled here. */
 	runAction(action: Exclude<HostAction, 'retry'>): Promise<void>;
+	/** The text of a file Composio kept in the session's remote workbench (a tool card's whole result). */
+	readWorkbenchFile(path: string, signal: AbortSignal): Promise<string>;
 }
 
 /**
@@ -49,6 +51,32 @@ export class ChatController extends DisposableBase implements ChatHost {
 		this._register(chat.onDidUpdateItem((e) => view.post({ type: 'itemUpdated', conversationId: e.conversationId, item: e.item })));
 		this._register(chat.onDidAppendText((e) => view.post({ type: 'textDelta', conversationId: e.conversationId, itemId: e.itemId, delta: e.delta })));
 		this._register(chat.onDidChangeTurnState((e) => view.post({ type: 'turnState', conversationId: e.conversationId, state: e.state })));
+	}
+
+	/** Reads a result Composio kept in its workbench, with progress and a way to stop, and opens it; says why when it cannot. */
+	private async openWorkbenchFile(path: string): Promise<void> {
+		const controller = new AbortController();
+		try {
+			const text = await vscode.window.withProgress(
+				{ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t("Reading the whole result from Composio's workbench…"), cancellable: true },
+				async (_progress, token) => {
+					const listener = token.onCancellationRequested(() => controller.abort());
+					try {
+						return await this.deps.readWorkbenchFile(path, controller.signal);
+					} finally {
+						listener.dispose();
+					}
+				},
+			);
+			await openInEditor(text, /\.json$/i.test(path) ? 'json' : 'plaintext');
+		} catch (e) {
+			if (controller.signal.aborted) {
+				return;
+			}
+			const reason = e instanceof Error ? e.message : String(e);
+			this.deps.log.warn(`Reading ${path} from the workbench failed: ${reason}`);
+			void vscode.window.showErrorMessage(vscode.l10n.t("The whole result could not be read from Composio's workbench ({0}): {1}", path, reason));
+		}
 	}
 
 	/** Opens the most recent conversation once, before the view first renders. */
@@ -152,7 +180,9 @@ export class ChatController extends DisposableBase implements ChatHost {
 				return;
 			case 'openToolResult': {
 				const item = chat.findItem(message.itemId);
-				if (item?.kind === 'tool' && item.result !== undefined) {
+				if (item?.kind === 'tool' && item.workbenchFile !== undefined) {
+					await this.openWorkbenchFile(item.workbenchFile);
+				} else if (item?.kind === 'tool' && item.result !== undefined) {
 					await openInEditor(item.result, 'json');
 				}
 				return;

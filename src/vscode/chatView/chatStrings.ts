@@ -102,6 +102,8 @@ export function chatStrings(): ChatStrings {
 		error: vscode.l10n.t('Error'),
 		result: vscode.l10n.t('Result'),
 		openFullResult: vscode.l10n.t('Open full result ({0} KB)'),
+		workbenchKept: vscode.l10n.t("Composio kept the whole result in its remote workbench ({0}); this is a preview."),
+		openWorkbenchResult: vscode.l10n.t('Open the whole result'),
 		toolFailedAnnouncement: vscode.l10n.t('{0} tool failed.'),
 		// Approval.
 		allowThisAction: vscode.l10n.t('Allow this action?'),
@@ -115,6 +117,11 @@ export function chatStrings(): ChatStrings {
 			"The agent wants to run code in Composio's remote workbench. That code can act on every account you have connected, with no further question for each action. Read all of it before you allow it; it can only be allowed once.",
 		),
 		approvalSecrets: vscode.l10n.t('This would send what looks like a secret. Check before you allow it.'),
+		approvalRemoveAccount: vscode.l10n.t(
+			'The agent wants to remove a connected account from Composio. Tools can no longer use it, and using it again means signing in again. It can only be allowed once.',
+		),
+		removeAccountAction: vscode.l10n.t('Remove connected account'),
+		renameAccountAction: vscode.l10n.t('Rename connected account'),
 		actsAs: vscode.l10n.t('as {0}'),
 		allowOnce: vscode.l10n.t('Allow once'),
 		allowInChat: vscode.l10n.t('Allow in this chat'),

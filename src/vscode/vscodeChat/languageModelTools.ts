@@ -12,16 +12,16 @@
  */
 import * as vscode from 'vscode';
 import { approvalOf, readToolResult, runOnSession, type ToolCall } from '../../agent/agentTurn';
-import { approvalHeading, approvalMarkdown } from '../../agent/approvalSummary';
+import { approvalHeading, approvalMarkdown, summarizeAction } from '../../agent/approvalSummary';
 import { type OwnAppPort, ownAppReason } from '../../agent/ownAppSetup';
 import { type AlwaysAllowedStore, type ApprovalMode, ToolApprovalGate } from '../../agent/toolApproval';
 import { isRecord } from '../../common/isRecord';
-import { toolAction, toolkitDisplayName } from '../../common/toolkitNames';
+import { toolkitDisplayName } from '../../common/toolkitNames';
 import { accountsOf, type AccountsSnapshot, listingEachTime } from '../../composio/accountsSnapshot';
 import { ComposioError } from '../../composio/composioErrors';
 import { type OwnAppCause, ownAppCause, needsNoSignIn } from '../../composio/managedAuth';
 import type { LinkOpener } from '../../composio/linkPolicy';
-import { MetaTools, searchResultSlugs, searchToolsArguments } from '../../composio/metaTools';
+import { accountChanges, MetaTools, searchResultSlugs, searchToolsArguments } from '../../composio/metaTools';
 import type { ConnectRequest, ToolSession } from '../../composio/toolSession';
 import { LanguageModelToolNames } from '../workbench/commandIds';
 import type { UserPrompts } from '../workbench/userPrompts';
@@ -103,7 +103,7 @@ export class ComposioLanguageModelTools {
 		return this.deps.accounts ?? listingEachTime(session);
 	}
 
-	/** An account was connected: the snapshot lists them again, in the background. */
+	/** An account was connected, renamed or removed: the snapshot lists them again, in the background. */
 	private accountsChanged(session: ToolSession): void {
 		this.snapshot(session)
 			.changed()
@@ -247,7 +247,7 @@ export class ComposioLanguageModelTools {
 			const gate = new ToolApprovalGate(this.deps.approval.store, () => ({ mode: this.deps.approval.mode(), ...(tagsOf ? { tagsOf } : {}) }));
 			const { actions, asking } = approvalOf(call, gate);
 			const first = actions[0];
-			const label = first ? `${first.toolkit ? toolkitDisplayName(first.toolkit) : vscode.l10n.t('Composio')}: ${toolAction(first.tool, first.toolkit)}` : call.name;
+			const label = first ? `${first.toolkit ? toolkitDisplayName(first.toolkit) : vscode.l10n.t('Composio')}: ${summarizeAction(first).action}` : call.name;
 			return {
 				invocationMessage: account ? vscode.l10n.t('Running {0} as {1}', label, account) : vscode.l10n.t('Running {0}', label),
 				...(asking.length > 0 ? { confirmationMessages: { title: `${approvalHeading(asking)} ${label}`, message: new vscode.MarkdownString(approvalMarkdown(asking)) } } : {}),
@@ -260,6 +260,9 @@ export class ComposioLanguageModelTools {
 					return `Give tool_slug (find one with ${LanguageModelToolNames.findTools}).`;
 				}
 				const result = await runOnSession(session, call, signal);
+				if (result.error === null && accountChanges(call.name, call.args).length > 0) {
+					this.accountsChanged(session);
+				}
 				const { output, links } = readToolResult(result, LM_TOOL_RESULT_BUDGET, 'composio');
 				const needs = links.map((l) => l.toolkit).filter((t): t is string => t !== undefined);
 				const hint = needs.length > 0 ? `\n\nThis needs a connected account: call ${LanguageModelToolNames.connectApp} with toolkit "${needs[0]}" and then run the tool again.` : '';

@@ -159,7 +159,7 @@ describe('Restricted Mode (browser)', function () {
 });
 
 describe('The remote workbench, turned on by the user (browser)', function () {
-	const wb = useWorkbench({ settings: { 'composio.workbench.enabled': true }, chat: false });
+	const wb = useWorkbench({ settings: { 'composio.workbench.enabled': true }, chat: false, ownSandbox: true });
 
 	it("a workbench call's card shows the code in full, says it can act on every account, and offers only Allow once", async () => {
 		await openChat(wb.page);
@@ -177,5 +177,39 @@ describe('The remote workbench, turned on by the user (browser)', function () {
 		await screenshot(wb.page, 'approval-workbench');
 		await card.getByRole('button', { name: 'Deny' }).click();
 		await wb.chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
+	});
+
+	it('a result Composio kept in the workbench: the card shows a preview, says where the whole is, and opens it in an editor', async () => {
+		const emulator = wb.emulator!;
+		const sessionMade = () => emulator.requests.find((r) => r.method === 'POST' && r.path.endsWith('/tool_router/session'));
+		if (!sessionMade()) {
+			// Run on its own: a first message makes the session whose user the data is seeded for.
+			await openChat(wb.page);
+			await send(wb.chat, 'What can you do?');
+			await wb.chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
+		}
+		const userId = (sessionMade()?.body as { user_id?: string } | undefined)?.user_id;
+		assert.ok(userId, 'the chat made a session');
+		emulator.seedAccount(userId, 'gmail');
+		// Twelve long messages: ten of them are well over the workbench's 20,000-character threshold.
+		emulator.seedEmails(userId, Array.from({ length: 12 }, (_, i) => ({ from: `reports${i}@acme.dev`, subject: `Weekly report ${i}`, body: `Figures for week ${i}. `.repeat(120) })));
+		await send(wb.chat, 'Summarize my emails');
+		await wb.chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
+		const card = wb.chat.locator('.tool-card', { hasText: 'Fetch emails' }).last();
+		await card.locator('summary').click();
+		const note = card.locator('.tool-note', { hasText: "Composio kept the whole result in its remote workbench" });
+		await note.waitFor();
+		assert.match((await note.textContent()) ?? '', /\/mnt\/files\/\.composio\/output\/\S+\.json/);
+		assert.match((await card.locator('.tool-json').last().textContent()) ?? '', /more items in the workbench file/, 'the card shows the preview');
+		await note.scrollIntoViewIfNeeded();
+		await wb.page.mouse.move(700, 450);
+		await screenshot(wb.page, 'tool-card-workbench-result');
+		const printed = (): number => emulator.requests.filter((r) => /\/execute$/.test(r.path) && JSON.stringify(r.body).includes('COMPOSIO_REMOTE_BASH_TOOL')).length;
+		assert.equal(printed(), 0);
+		await card.getByRole('button', { name: 'Open the whole result' }).click();
+		const editor = wb.page.locator('.editor-instance .view-lines');
+		await until(async () => /GMAIL_FETCH_EMAILS/.test((await editor.textContent()) ?? ''), 'the whole result in an editor');
+		assert.equal(printed(), 1, 'read once through the shell tool');
+		assert.equal(await wb.chat.locator('.tool-card.tool-awaitingApproval').count(), 0, 'nothing was asked: no code of the model ran');
 	});
 });

@@ -152,6 +152,17 @@ describe('ComposioService (against the emulator)', function () {
 			await other.tools();
 			assert.equal(toolFetches(), 2, 'a new session fetches its own');
 		});
+
+		it('leaves COMPOSIO_WAIT_FOR_CONNECTIONS off: the Connect card waits for a connection, with Cancel and "done", not a blocked tool call', async () => {
+			const session = await service.getSession('alice', settings());
+			const names = (await session.tools()).map((t) => (t.type === 'function' ? t.function.name : ''));
+			assert.ok(names.includes('COMPOSIO_MANAGE_CONNECTIONS'), 'connections are managed');
+			assert.ok(!names.includes('COMPOSIO_WAIT_FOR_CONNECTIONS'), names.join(', '));
+			const create = emu.requests.find((r) => r.method === 'POST' && /\/tool_router\/session$/.test(r.path));
+			const manage = (create?.body as { manage_connections?: Record<string, unknown> } | undefined)?.manage_connections;
+			assert.equal(manage?.['enable'], true);
+			assert.notEqual(manage?.['enable_wait_for_connections'], true);
+		});
 	});
 
 	describe('connections', () => {

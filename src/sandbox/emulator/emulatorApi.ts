@@ -404,7 +404,9 @@ export class EmulatorApi {
 			// As on Composio: a call it refuses (not connected, toolkit not allowed, no such tool) is an HTTP 400 with its own code.
 			throw new ApiError(400, result.error, '', result.refusal.slug, result.refusal.code);
 		}
-		sendJson(res, 200, { data: result.data, error: result.error, log_id: newId('log', 16) } satisfies SessionExecuteResponse & SessionExecuteMetaResponse);
+		const answer: SessionExecuteResponse & SessionExecuteMetaResponse = { data: result.data, error: result.error, log_id: newId('log', 16) };
+		// Newer Composio answers say how the call ended; newer SDKs require it (SDK test inputRequiredExecution.test.ts).
+		sendJson(res, 200, { ...answer, result_type: result.error === null ? 'completed' : 'failed' });
 	}
 
 	private listAccounts(res: ServerResponse, query: URLSearchParams): void {

@@ -146,6 +146,7 @@ export class ComposioService implements Disposable {
 			clock: this.options.clock ?? systemClock,
 			generation: this.factory.signalOf(composio),
 			pollIntervalMs: this.options.pollIntervalMs ?? DEFAULT_POLL_MS,
+			authConfigs: { ...settings.authConfigs },
 			...(this.options.pageSize ? { pageSize: this.options.pageSize } : {}),
 			onSessionLost: (lost) => this.forget(lost),
 			...(this.options.onAccountActive ? { onAccountActive: this.options.onAccountActive } : {}),

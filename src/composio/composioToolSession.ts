@@ -60,6 +60,8 @@ export interface SessionDeps {
 	readonly generation?: AbortSignal;
 	/** Default time between checks in `waitForConnection`. */
 	readonly pollIntervalMs: number;
+	/** The auth configs the session was created with, by toolkit. */
+	readonly authConfigs?: Readonly<Record<string, string>>;
 	/** Page size asked for when listing; the server's when absent. */
 	readonly pageSize?: number;
 	/** The server no longer knows this session: the service drops it, so the next one is new. */
@@ -99,6 +101,10 @@ export class ComposioToolSession implements ToolSession {
 	) {
 		this.sessionId = session.sessionId;
 		this.mcp = { url: session.mcp.url, headers: { ...session.mcp.headers } };
+	}
+
+	pinnedAuthConfig(toolkit: string): string | undefined {
+		return this.deps.authConfigs?.[toolkit];
 	}
 
 	/** Maps a failure of `operation` to the ComposioError to throw, logging it (cancellations are not logged), and drops the session when the server no longer knows it. */

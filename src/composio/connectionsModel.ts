@@ -202,6 +202,22 @@ export class ConnectionsModel implements AccountsSnapshot, Disposable {
 	}
 
 	/** The auth config an account belongs to, when it is known and is not Composio's managed default. */
+	/**
+	 * True when this workspace's sessions do not use the account, so the agent cannot act with it:
+	 * it was made with an auth config other than the one they use for its toolkit (the one the
+	 * settings pin, else Composio's managed app, which Tool Router picks without a pin).
+	 */
+	notUsedHere(account: ConnectedAccount): boolean {
+		if (!account.authConfigId) {
+			return false;
+		}
+		const pinned = this.pinsOf?.(account.toolkit);
+		return pinned !== undefined ? account.authConfigId !== pinned : this.ownAuthConfig(account) !== undefined;
+	}
+
+	/** The pins of the session the accounts were last listed in. */
+	private pinsOf: ((toolkit: string) => string | undefined) | undefined;
+
 	ownAuthConfig(account: ConnectedAccount): AuthConfigInfo | undefined {
 		const config = account.authConfigId ? this.configs?.get(account.authConfigId) : undefined;
 		return config && !config.managed ? config : undefined;
@@ -311,6 +327,7 @@ export class ConnectionsModel implements AccountsSnapshot, Disposable {
 			}
 			const session = await this.deps.session();
 			const accounts = await session.listAccounts();
+			this.pinsOf = session.pinnedAuthConfig ? (toolkit) => session.pinnedAuthConfig?.(toolkit) : undefined;
 			if (generation === this.generation) {
 				await this.nameToolkits(session, accounts);
 				await this.nameConfigs(accounts);

@@ -113,6 +113,8 @@ export interface ToolSession {
 	execute(toolSlug: string, args: Record<string, unknown>, options?: { account?: string; signal?: AbortSignal }): Promise<ToolExecutionResult>;
 	/** Every toolkit the session can use, all pages, with this user's connection state. Composio's catalog is 1,000+ toolkits, about 50 requests: the extension itself reads `toolkitsNamed` and `toolkitsPage`. */
 	toolkits(): Promise<ToolkitStatus[]>;
+	/** The auth config this session was told to use for `toolkit` (`authConfigs`), if any; without one Composio uses its managed app's. */
+	pinnedAuthConfig?(toolkit: string): string | undefined;
 	/** The named toolkits of the session (names, logos, connection state): one request for up to 50, the most a page holds. */
 	toolkitsNamed(slugs: readonly string[]): Promise<ToolkitStatus[]>;
 	/** One page (at most 50) of the session's toolkits, those matching `search` when given: what the Connect App picker shows and searches. */

@@ -625,6 +625,30 @@ describe('ComposioEmulator (through the real SDK)', function () {
 			assert.equal((await composio.connectedAccounts.list({ userIds: ['alice'] })).items.length, 2, 'nothing else was removed');
 		});
 
+		it("uses the session's auth config, else the managed one Tool Router made: an account under another config is not this session's", async () => {
+			const own = await composio.authConfigs.create('gmail', { type: 'use_custom_auth', authScheme: 'OAUTH2', name: 'Acme Mail', credentials: { client_id: 'acme-id', client_secret: 'acme-secret' } });
+			emu.seedAccount('alice', 'gmail', 'own', own.id);
+			const plain = await composio.create('alice');
+			await refusedWith(plain.execute('GMAIL_FETCH_EMAILS', {}), 4302, 'ToolRouterV2_NoActiveConnection');
+			const pinned = await composio.create('alice', { authConfigs: { gmail: own.id } });
+			assert.equal((await pinned.execute('GMAIL_FETCH_EMAILS', {})).error, null);
+			emu.seedAccount('alice', 'gmail', 'managed');
+			assert.equal((await plain.execute('GMAIL_FETCH_EMAILS', {})).error, null, 'an account on the managed config works without a pin');
+		});
+
+		it('without multi-account, `account` must name the one connection the session uses; with it, any active account', async () => {
+			const a = emu.seedAccount('alice', 'gmail', 'a');
+			const b = emu.seedAccount('alice', 'gmail', 'b');
+			const single = await composio.create('alice', { multiAccount: { enable: false } });
+			const outcomes = await Promise.all([a, b].map(async (id) => (await single.execute('GMAIL_FETCH_EMAILS', {}, { account: id })).error));
+			assert.equal(outcomes.filter((e) => e === null).length, 1, `one works: ${JSON.stringify(outcomes)}`);
+			assert.match(outcomes.find((e) => e !== null) ?? '', /not this session's Gmail connection/);
+			const multi = await composio.create('alice', { multiAccount: { enable: true } });
+			for (const id of [a, b]) {
+				assert.equal((await multi.execute('GMAIL_FETCH_EMAILS', {}, { account: id })).error, null);
+			}
+		});
+
 		it('COMPOSIO_MANAGE_CONNECTIONS refuses a removal on a session that turned removal off', async () => {
 			const id = emu.seedAccount('alice', 'gmail');
 			const created = await fetch(`${emu.baseUrl}/api/v3.1/tool_router/session`, {

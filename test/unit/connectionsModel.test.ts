@@ -9,6 +9,7 @@ import { ComposioService } from '../../src/composio/composioService';
 import type { ToolSession } from '../../src/composio/toolSession';
 import { ComposioError } from '../../src/composio/composioErrors';
 import type { AuthConfigApi } from '../../src/composio/authConfigs';
+import type { ComposioSettings } from '../../src/composio/settings';
 import { ConnectionsModel } from '../../src/composio/connectionsModel';
 import { ToolkitLogos } from '../../src/agent/toolkitLogos';
 import { nullLogger } from '../../src/common/logger';
@@ -16,7 +17,13 @@ import { TestComposioEmulator } from '../shared/testComposioEmulator';
 import { until } from '../shared/until';
 
 /** An emulator and a ComposioService over it for the suite (started before it, stopped after); `session` opens the user's. */
-function useEmulatorService(options: ConstructorParameters<typeof TestComposioEmulator>[0]): { emu: () => TestComposioEmulator; session: (userId: string) => Promise<ToolSession>; authConfigs: () => Promise<AuthConfigApi> } {
+function useEmulatorService(options: ConstructorParameters<typeof TestComposioEmulator>[0]): {
+	emu: () => TestComposioEmulator;
+	session: (userId: string) => Promise<ToolSession>;
+	authConfigs: () => Promise<AuthConfigApi>;
+	service: () => Promise<ComposioService>;
+	settings: () => ComposioSettings;
+} {
 	let emu: TestComposioEmulator | undefined;
 	let factory: ComposioClientFactory | undefined;
 	let service: ComposioService | undefined;
@@ -37,6 +44,8 @@ function useEmulatorService(options: ConstructorParameters<typeof TestComposioEm
 	};
 	return {
 		emu: () => running().emu,
+		service: () => Promise.resolve(running().service),
+		settings: () => ({ apiKey: running().emu.apiKey, baseUrl: running().emu.baseUrl, toolkits: [], authConfigs: {}, multiAccount: true }),
 		session: (userId) => {
 			const { emu: e, service: s } = running();
 			return s.getSession(userId, { apiKey: e.apiKey, baseUrl: e.baseUrl, toolkits: [], authConfigs: {}, multiAccount: true });
@@ -296,6 +305,28 @@ describe('ConnectionsModel with a catalog of Composio’s size (1,200 toolkits)'
 		assert.equal(listsOfConfigs() - before, 1, 'one list for the account on its own config, then none');
 		assert.equal(m.ownAuthConfig(m.accounts.find((a) => a.id === own) ?? assert.fail('the slack account'))?.name, 'Slack (Acme Slack Helper)');
 		m.dispose();
+	});
+
+	it("marks an account the workspace's sessions do not use: on an own app without a pin, or off the pinned auth config", async () => {
+		const emu = suite.emu();
+		const other = `${userId}-unused`;
+		const managed = emu.seedAccount(other, 'slack');
+		const own = emu.seedAccount(other, 'slack', 'own', 'ac_slack_custom');
+		const unpinned = new ConnectionsModel({ session: () => suite.session(other), keyMissing: () => Promise.resolve(false), logger: nullLogger, authConfigs: suite.authConfigs });
+		await unpinned.refresh();
+		const find = (m: ConnectionsModel, id: string) => m.accounts.find((a) => a.id === id) ?? assert.fail(id);
+		assert.equal(unpinned.notUsedHere(find(unpinned, managed)), false, 'Composio picks its managed app without a pin');
+		assert.equal(unpinned.notUsedHere(find(unpinned, own)), true, 'an own app is not used without a pin');
+		// The same account works once the session pins its config (through the real session, against the emulator's precedence).
+		const pinnedSession = (await suite.service()).getSession(other, { ...suite.settings(), authConfigs: { slack: 'ac_slack_custom' } });
+		const pinned = new ConnectionsModel({ session: () => pinnedSession, keyMissing: () => Promise.resolve(false), logger: nullLogger, authConfigs: suite.authConfigs });
+		await pinned.refresh();
+		assert.equal(pinned.notUsedHere(find(pinned, own)), false);
+		assert.equal(pinned.notUsedHere(find(pinned, managed)), true, 'the managed account is off the pinned config');
+		const session = await pinnedSession;
+		assert.equal((await session.execute('SLACK_LIST_ALL_CHANNELS', {}, { account: own })).error, null, 'the pinned session runs as the own-app account');
+		unpinned.dispose();
+		pinned.dispose();
 	});
 
 	it('the catalog itself is 1,200 toolkits, 20 a page: what listing it all for every refresh would cost', async () => {

@@ -543,8 +543,10 @@ export function candidateAccounts(store: EmulatorStore, config: SessionConfig, t
 	if (pinned) {
 		return all.filter((a) => pinned.includes(a.id));
 	}
-	const authConfig = config.authConfigs[toolkit];
-	return authConfig ? all.filter((a) => a.authConfigId === authConfig) : all;
+	// Composio's precedence (docs "Users and sessions"): the session's auth config for the toolkit,
+	// else the one Tool Router made (the managed one); accounts under any other config are not used.
+	const authConfig = config.authConfigs[toolkit] ?? store.authConfigs.managedOf(toolkit)?.id;
+	return authConfig ? all.filter((a) => a.authConfigId === authConfig) : [];
 }
 
 /** The account a session shows for a toolkit: the one it would use, else the newest of any status. */
@@ -579,6 +581,14 @@ export function resolveAccount(store: EmulatorStore, config: SessionConfig, tk: 
 		}
 		if (!usable(match)) {
 			return notConnected(store, { ...config, connectedAccounts: { ...config.connectedAccounts, [tk.slug]: [match.id] } }, tk);
+		}
+		// Without multi-account a session has one connection per toolkit, the one it uses: `account`
+		// must name that one (the SDK's `execute` doc: "it must match one of the session's active connections").
+		if (!config.multiAccount?.enable && match !== active[0]) {
+			return {
+				data: { available_accounts: choices.slice(0, 1) },
+				error: `Account '${accountArg}' is not this session's ${tk.name} connection: without multi-account the session uses ${active[0] ? label(active[0]) : 'none'}.`,
+			};
 		}
 		return { account: match };
 	}

@@ -85,6 +85,21 @@ export default tseslint.config(
 		},
 	},
 	{
+		// Tools run through a session, which picks toolkit versions itself; Composio's low-level
+		// `composio.tools.execute` needs a pinned version and is discouraged for agents.
+		files: ['src/**/*.ts'],
+		ignores: ['src/sandbox/**'],
+		rules: {
+			'no-restricted-syntax': [
+				'error',
+				{
+					selector: "CallExpression[callee.property.name=/^(execute|get)$/][callee.object.property.name='tools']",
+					message: 'Run tools through the session (composio.create → session.execute): sessions choose toolkit versions; composio.tools.* needs pinned versions.',
+				},
+			],
+		},
+	},
+	{
 		// The boundary that matters: the product's heart never imports the editor API.
 		files: ['src/agent/**', 'src/composio/**', 'src/protocol/**', 'src/common/**', 'src/sandbox/**'],
 		rules: {

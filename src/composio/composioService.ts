@@ -147,6 +147,7 @@ export class ComposioService implements Disposable {
 			generation: this.factory.signalOf(composio),
 			pollIntervalMs: this.options.pollIntervalMs ?? DEFAULT_POLL_MS,
 			authConfigs: { ...settings.authConfigs },
+			multiAccount: settings.multiAccount,
 			...(this.options.pageSize ? { pageSize: this.options.pageSize } : {}),
 			onSessionLost: (lost) => this.forget(lost),
 			...(this.options.onAccountActive ? { onAccountActive: this.options.onAccountActive } : {}),

@@ -62,6 +62,8 @@ export interface SessionDeps {
 	readonly pollIntervalMs: number;
 	/** The auth configs the session was created with, by toolkit. */
 	readonly authConfigs?: Readonly<Record<string, string>>;
+	/** The session was created with multi-account on. */
+	readonly multiAccount?: boolean;
 	/** Page size asked for when listing; the server's when absent. */
 	readonly pageSize?: number;
 	/** The server no longer knows this session: the service drops it, so the next one is new. */
@@ -101,6 +103,10 @@ export class ComposioToolSession implements ToolSession {
 	) {
 		this.sessionId = session.sessionId;
 		this.mcp = { url: session.mcp.url, headers: { ...session.mcp.headers } };
+	}
+
+	get multiAccount(): boolean {
+		return this.deps.multiAccount === true;
 	}
 
 	pinnedAuthConfig(toolkit: string): string | undefined {

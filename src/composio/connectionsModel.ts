@@ -101,7 +101,8 @@ export class ConnectionsModel implements AccountsSnapshot, Disposable {
 		if (!identities) {
 			return;
 		}
-		const missing = this._accounts.filter((a) => a.status === 'ACTIVE' && !a.disabled && !identities.get(a.id) && !identities.isLearning(a.id));
+		// An account the session does not use cannot run the profile tool (Composio refuses it): it keeps its alias or id.
+		const missing = this._accounts.filter((a) => a.status === 'ACTIVE' && !a.disabled && !this.notUsedHere(a) && !identities.get(a.id) && !identities.isLearning(a.id));
 		void (async () => {
 			for (const account of missing) {
 				await identities.learn(session, account);
@@ -205,18 +206,38 @@ export class ConnectionsModel implements AccountsSnapshot, Disposable {
 	/**
 	 * True when this workspace's sessions do not use the account, so the agent cannot act with it:
 	 * it was made with an auth config other than the one they use for its toolkit (the one the
-	 * settings pin, else Composio's managed app, which Tool Router picks without a pin).
+	 * settings pin, else Composio's managed app, which Tool Router picks without a pin), or,
+	 * without multi-account, another account of the toolkit is the more recently connected one
+	 * (the one Composio uses).
 	 */
 	notUsedHere(account: ConnectedAccount): boolean {
+		return this.whyNotUsedHere(account) !== undefined;
+	}
+
+	/** Why the sessions do not use the account (`notUsedHere`): its auth config, or a newer account of the toolkit without multi-account. */
+	whyNotUsedHere(account: ConnectedAccount): 'authConfig' | 'newerAccount' | undefined {
+		if (this.offConfig(account)) {
+			return 'authConfig';
+		}
+		if (this.usedBy?.multiAccount !== false) {
+			return undefined;
+		}
+		const newest = this._accounts
+			.filter((a) => a.toolkit === account.toolkit && a.status === 'ACTIVE' && !a.disabled && !this.offConfig(a))
+			.reduce<ConnectedAccount | undefined>((best, a) => (best === undefined || a.createdAt > best.createdAt ? a : best), undefined);
+		return newest !== undefined && newest.id !== account.id ? 'newerAccount' : undefined;
+	}
+
+	private offConfig(account: ConnectedAccount): boolean {
 		if (!account.authConfigId) {
 			return false;
 		}
-		const pinned = this.pinsOf?.(account.toolkit);
+		const pinned = this.usedBy?.pinnedAuthConfig?.(account.toolkit);
 		return pinned !== undefined ? account.authConfigId !== pinned : this.ownAuthConfig(account) !== undefined;
 	}
 
-	/** The pins of the session the accounts were last listed in. */
-	private pinsOf: ((toolkit: string) => string | undefined) | undefined;
+	/** The session the accounts were last listed in (its pins and whether it is multi-account). */
+	private usedBy: ToolSession | undefined;
 
 	ownAuthConfig(account: ConnectedAccount): AuthConfigInfo | undefined {
 		const config = account.authConfigId ? this.configs?.get(account.authConfigId) : undefined;
@@ -327,7 +348,7 @@ export class ConnectionsModel implements AccountsSnapshot, Disposable {
 			}
 			const session = await this.deps.session();
 			const accounts = await session.listAccounts();
-			this.pinsOf = session.pinnedAuthConfig ? (toolkit) => session.pinnedAuthConfig?.(toolkit) : undefined;
+			this.usedBy = session;
 			if (generation === this.generation) {
 				await this.nameToolkits(session, accounts);
 				await this.nameConfigs(accounts);

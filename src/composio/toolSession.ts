@@ -115,6 +115,8 @@ export interface ToolSession {
 	toolkits(): Promise<ToolkitStatus[]>;
 	/** The auth config this session was told to use for `toolkit` (`authConfigs`), if any; without one Composio uses its managed app's. */
 	pinnedAuthConfig?(toolkit: string): string | undefined;
+	/** True when the session may use several accounts of a toolkit; without it Composio uses the most recently connected one. */
+	readonly multiAccount?: boolean;
 	/** The named toolkits of the session (names, logos, connection state): one request for up to 50, the most a page holds. */
 	toolkitsNamed(slugs: readonly string[]): Promise<ToolkitStatus[]>;
 	/** One page (at most 50) of the session's toolkits, those matching `search` when given: what the Connect App picker shows and searches. */

@@ -11,6 +11,7 @@ import { ComposioError } from '../../src/composio/composioErrors';
 import type { AuthConfigApi } from '../../src/composio/authConfigs';
 import type { ComposioSettings } from '../../src/composio/settings';
 import { ConnectionsModel } from '../../src/composio/connectionsModel';
+import { AccountIdentities, MemoryIdentityStore } from '../../src/composio/accountIdentities';
 import { ToolkitLogos } from '../../src/agent/toolkitLogos';
 import { nullLogger } from '../../src/common/logger';
 import { TestComposioEmulator } from '../shared/testComposioEmulator';
@@ -327,6 +328,33 @@ describe('ConnectionsModel with a catalog of Composio’s size (1,200 toolkits)'
 		assert.equal((await session.execute('SLACK_LIST_ALL_CHANNELS', {}, { account: own })).error, null, 'the pinned session runs as the own-app account');
 		unpinned.dispose();
 		pinned.dispose();
+	});
+
+	it('without multi-account only the most recent account of a toolkit is used: the older is marked and never looked up', async () => {
+		const emu = suite.emu();
+		const other = `${userId}-single`;
+		const older = emu.seedAccount(other, 'gmail', 'older');
+		// Connected a moment apart: wait for the clock to move on, so "most recent" is one of them.
+		const at = Date.now();
+		await until(() => Date.now() > at + 1, 'the next millisecond');
+		const newer = emu.seedAccount(other, 'gmail', 'newer');
+		const single = (await suite.service()).getSession(other, { ...suite.settings(), multiAccount: false });
+		const identities = new AccountIdentities(new MemoryIdentityStore(), { logger: nullLogger });
+		const m = new ConnectionsModel({ session: () => single, keyMissing: () => Promise.resolve(false), logger: nullLogger, identities });
+		await m.refresh();
+		const find = (id: string) => m.accounts.find((a) => a.id === id) ?? assert.fail(id);
+		assert.equal(m.whyNotUsedHere(find(older)), 'newerAccount');
+		assert.equal(m.whyNotUsedHere(find(newer)), undefined);
+		await until(() => identities.get(newer)?.name !== undefined, 'the newer account looked up');
+		const lookups = (id: string): number => emu.requests.filter((r) => /\/execute$/.test(r.path) && JSON.stringify(r.body).includes(id)).length;
+		assert.equal(lookups(older), 0, 'no profile call for an account the session refuses');
+		assert.equal(identities.get(older)?.error, undefined);
+		// With multi-account both are used.
+		const multi = new ConnectionsModel({ session: () => suite.session(other), keyMissing: () => Promise.resolve(false), logger: nullLogger });
+		await multi.refresh();
+		assert.equal(multi.notUsedHere(multi.accounts.find((a) => a.id === older) ?? assert.fail('older')), false);
+		m.dispose();
+		multi.dispose();
 	});
 
 	it('the catalog itself is 1,200 toolkits, 20 a page: what listing it all for every refresh would cost', async () => {

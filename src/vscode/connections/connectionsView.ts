@@ -141,7 +141,8 @@ export class ConnectionsTreeProvider extends DisposableBase implements vscode.Tr
 		item.id = `account:${account.id}`;
 		const status = waiting ? vscode.l10n.t('Waiting for you in the browser') : needsAttention ? vscode.l10n.t('Needs attention: {0}', info.label.toLocaleLowerCase(vscode.env.language)) : accountStatusLabel(account);
 		const via = config ? vscode.l10n.t('via {0}', config.name) : '';
-		const unused = state === 'active' && this.model.notUsedHere(account) ? vscode.l10n.t('not used by the agent here') : '';
+		const why = state === 'active' ? this.model.whyNotUsedHere(account) : undefined;
+		const unused = why ? vscode.l10n.t('not used by the agent here') : '';
 		item.description = [status, unused, lookingUp ? vscode.l10n.t('looking up who this is…') : lookupFailed ? vscode.l10n.t("couldn't tell who this is") : '', via, created].filter(Boolean).join(' · ');
 		item.iconPath = waiting ? new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor(info.color)) : new vscode.ThemeIcon(info.icon, new vscode.ThemeColor(info.color));
 		item.contextValue = `account:${state}${lookupFailed ? ':identityFailed' : ''}`;
@@ -157,10 +158,12 @@ export class ConnectionsTreeProvider extends DisposableBase implements vscode.Tr
 		if (config) {
 			tooltip.appendMarkdown(`$(key) ${vscode.l10n.t('Connected through the auth config {0} ({1})', `**${escapeMarkdown(config.name)}**`, `\`${escapeMarkdown(config.id)}\``)}\n\n`);
 		}
-		if (unused) {
-			tooltip.appendMarkdown(
-				`$(info) ${vscode.l10n.t("This workspace's sessions use another auth config for {0}, so the agent cannot act with this account. To use it, run **Composio: Choose Auth Config…** for {0} and pick its auth config.", escapeMarkdown(toolkitName))}\n\n`,
-			);
+		if (why) {
+			const text =
+				why === 'authConfig'
+					? vscode.l10n.t("This workspace's sessions use another auth config for {0}, so the agent cannot act with this account. To use it, run **Composio: Choose Auth Config…** for {0} and pick its auth config.", escapeMarkdown(toolkitName))
+					: vscode.l10n.t('Without multi-account the agent uses only the most recently connected {0} account. To use this one as well, turn on the **composio.multiAccount** setting.', escapeMarkdown(toolkitName));
+			tooltip.appendMarkdown(`$(info) ${text}\n\n`);
 		}
 		if (lookupFailed) {
 			tooltip.appendMarkdown(`$(warning) ${vscode.l10n.t("Couldn't tell who this account is: {0} Use **Look Up Identity** to try again.", escapeMarkdown(identity?.error ?? ''))}\n\n`);

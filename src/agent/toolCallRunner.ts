@@ -231,6 +231,7 @@ async function* runToolCall(context: ToolStepContext, call: ModelToolCall, answe
 	}
 
 	const { output, links } = readToolResult(value, context.budget, localCall ? 'local' : 'composio');
+	const data = isRecord(value) ? value['data'] : undefined;
 	if (!localCall && accountChanges(toRun.name, toRun.args).length > 0) {
 		// A rename or removal through the connection tool: every view of the accounts lists them again
 		// (also after a failure, which may have changed some of them).
@@ -238,7 +239,7 @@ async function* runToolCall(context: ToolStepContext, call: ModelToolCall, answe
 	}
 	if (ok && toRun.name === MetaTools.searchTools && identities) {
 		// A search names who the accounts are (`current_user_info`): no profile lookup needed for those.
-		await identities.fromSearch(isRecord(value) ? value['data'] : undefined);
+		await identities.fromSearch(data);
 	}
 	if (!localCall) {
 		for (const need of failedConnectionsOf(toRun.name, toRun.args, value)) {
@@ -246,7 +247,7 @@ async function* runToolCall(context: ToolStepContext, call: ModelToolCall, answe
 		}
 	}
 	messages.push({ role: 'tool', tool_call_id: call.id, content: output.forModel });
-	const kept = localCall ? undefined : workbenchFileOf(toRun.name, isRecord(value) ? value['data'] : undefined);
+	const kept = localCall ? undefined : workbenchFileOf(toRun.name, data);
 	yield {
 		type: 'toolFinished',
 		callId: call.id,
@@ -255,7 +256,7 @@ async function* runToolCall(context: ToolStepContext, call: ModelToolCall, answe
 		...(error !== undefined ? { error } : {}),
 		truncatedForModel: output.truncated,
 		...(declined ? { declined } : {}),
-		...(kept ? { workbenchFile: kept.path } : {}),
+		...(kept ? { workbenchFile: kept } : {}),
 	};
 	if (signal.aborted) {
 		answerRest(false);

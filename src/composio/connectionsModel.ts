@@ -202,7 +202,6 @@ export class ConnectionsModel implements AccountsSnapshot, Disposable {
 		return this._state.kind === 'idle' && !this._loading ? this.refresh() : (this.queued ?? this.chain);
 	}
 
-	/** The auth config an account belongs to, when it is known and is not Composio's managed default. */
 	/**
 	 * True when this workspace's sessions do not use the account, so the agent cannot act with it:
 	 * it was made with an auth config other than the one they use for its toolkit (the one the
@@ -239,6 +238,7 @@ export class ConnectionsModel implements AccountsSnapshot, Disposable {
 	/** The session the accounts were last listed in (its pins and whether it is multi-account). */
 	private usedBy: ToolSession | undefined;
 
+	/** The auth config an account belongs to, when it is known and is not Composio's managed default. */
 	ownAuthConfig(account: ConnectedAccount): AuthConfigInfo | undefined {
 		const config = account.authConfigId ? this.configs?.get(account.authConfigId) : undefined;
 		return config && !config.managed ? config : undefined;
@@ -348,13 +348,13 @@ export class ConnectionsModel implements AccountsSnapshot, Disposable {
 			}
 			const session = await this.deps.session();
 			const accounts = await session.listAccounts();
-			this.usedBy = session;
 			if (generation === this.generation) {
 				await this.nameToolkits(session, accounts);
 				await this.nameConfigs(accounts);
 			}
 			if (generation === this.generation) {
 				this._accounts = accounts;
+				this.usedBy = session;
 				this._state = { kind: 'loaded' };
 				this._loadedAt = Date.now();
 				this.learnMissing(session);

@@ -269,39 +269,30 @@ export function connectLinksToOpen(result: unknown): FoundConnectLink[] {
 	return findConnectLinks(result).filter((link) => !connectionIsActive(result, link.url));
 }
 
-/** Where Composio kept a multi-execute's whole response in the remote workbench, when it did. */
-export interface WorkbenchFile {
-	/** The file's path in the workbench (under /mnt/files/). */
-	readonly path: string;
-	/** Its length in characters, when Composio says. */
-	readonly chars?: number;
-}
-
-/** A workbench path this extension will read: under /mnt/files/, plain characters only, no `..`. */
+/** A workbench path this extension will read: under /mnt/files/, plain characters only, no `..` segment. */
 const WORKBENCH_PATH = /^\/mnt\/files\/(?:[A-Za-z0-9._-]+\/)*[A-Za-z0-9._-]+$/;
 
+function isWorkbenchPath(path: string): boolean {
+	return WORKBENCH_PATH.test(path) && !path.split('/').includes('..');
+}
+
 /**
- * The workbench file a multi-execute's answer points to (`remote_file_info.file_path`, beside its
+ * The path of the workbench file a multi-execute's answer points to (`remote_file_info.file_path`, beside its
  * results), when Composio saved the whole response there (`sync_response_to_workbench`, or a
  * response over the session's `auto_offload_threshold`). Only that envelope field is read, never
  * a path inside a tool's own data, and only a plain path under /mnt/files/.
  */
-export function workbenchFileOf(name: string, data: unknown): WorkbenchFile | undefined {
+export function workbenchFileOf(name: string, data: unknown): string | undefined {
 	if (name !== MetaTools.multiExecute || !isRecord(data) || !isRecord(data['remote_file_info'])) {
 		return undefined;
 	}
-	const info = data['remote_file_info'];
-	const path = info['file_path'];
-	if (typeof path !== 'string' || !WORKBENCH_PATH.test(path) || path.split('/').includes('..')) {
-		return undefined;
-	}
-	const chars = info['size_chars'];
-	return { path, ...(typeof chars === 'number' && Number.isFinite(chars) ? { chars } : {}) };
+	const path = data['remote_file_info']['file_path'];
+	return typeof path === 'string' && isWorkbenchPath(path) ? path : undefined;
 }
 
 /** The arguments of the shell call that prints a workbench file (`workbenchFileOf`'s path, already checked). */
 export function printWorkbenchFileArguments(path: string): Record<string, unknown> {
-	if (!WORKBENCH_PATH.test(path) || path.split('/').includes('..')) {
+	if (!isWorkbenchPath(path)) {
 		throw new Error(`Not a workbench file path: ${path}`);
 	}
 	return { command: `cat -- '${path}'` };

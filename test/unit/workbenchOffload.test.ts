@@ -120,7 +120,7 @@ describe('Large results and the remote workbench', function () {
 	});
 
 	it('reads only a plain path under /mnt/files/ from the envelope, never from a tool’s own data', () => {
-		const at = (file_path: unknown, name = MULTI): string | undefined => workbenchFileOf(name, { results: [], remote_file_info: { file_path, size_chars: 10 } })?.path;
+		const at = (file_path: unknown, name = MULTI): string | undefined => workbenchFileOf(name, { results: [], remote_file_info: { file_path, size_chars: 10 } });
 		assert.equal(at('/mnt/files/.composio/output/r_1.json'), '/mnt/files/.composio/output/r_1.json');
 		for (const bad of ['/etc/passwd', '/mnt/files/../etc/passwd', "/mnt/files/a'; rm -rf ~; '", '/mnt/files/a b.json', '/mnt/files/', 42]) {
 			assert.equal(at(bad), undefined, String(bad));

@@ -273,7 +273,7 @@ export class SessionEngine {
 			data:
 				session.config.workbenchEnabled === false
 					? data
-					: this.workbench.offloadResponse(session.id, data, { sync, threshold: session.config.offloadThreshold ?? WORKBENCH_OFFLOAD_CHARS, seq: this.store.nextSeq() }),
+					: this.workbench.offloadResponse(session.id, data, { sync, threshold: session.config.offloadThreshold ?? WORKBENCH_OFFLOAD_CHARS, nextSeq: () => this.store.nextSeq() }),
 			error: failed > 0 ? `${failed} out of ${results.length} tools failed` : null,
 		};
 	}

@@ -70,13 +70,13 @@ export class WorkbenchFiles {
 	 * `remote_file_info` added. A response over `threshold` comes back as a preview; a smaller one
 	 * that was synced stays whole inline. `data` as it is when nothing is offloaded.
 	 */
-	offloadResponse(sessionId: string, data: { results: Array<Record<string, unknown>> } & Record<string, unknown>, options: { sync: boolean; threshold: number; seq: number }): Record<string, unknown> {
-		const text = JSON.stringify(data, null, 2);
+	offloadResponse(sessionId: string, data: { results: Array<Record<string, unknown>> } & Record<string, unknown>, options: { sync: boolean; threshold: number; nextSeq: () => number }): Record<string, unknown> {
 		const large = JSON.stringify(data).length > options.threshold;
 		if (!options.sync && !large) {
 			return data;
 		}
-		const path = `${OUTPUT_DIR}/multi_execute_response_${options.seq}.json`;
+		const text = JSON.stringify(data, null, 2);
+		const path = `${OUTPUT_DIR}/multi_execute_response_${options.nextSeq()}.json`;
 		this.filesOf(sessionId).set(path, text);
 		const results = large ? data.results.map((r) => ({ ...r, response: preview(r['response']) })) : data.results;
 		return {

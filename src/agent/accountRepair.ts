@@ -15,7 +15,7 @@ import type { AccountsSnapshot } from '../composio/accountsSnapshot';
 import type { ConnectedAccount, ConnectRequest, ToolSession } from '../composio/toolSession';
 import { actingAccountOf, credentialRefused, deadAccountOf, namedAccountIn } from './accountHealth';
 import type { AgentEvent } from './agentEvents';
-import type { AuthWaiter } from './authWaiter';
+import type { AuthWaiter, PendingConnection } from './authWaiter';
 import type { ToolCall } from './toolCall';
 
 /** What repairing needs from the run. */
@@ -126,4 +126,50 @@ export async function* repairAccount(context: AccountRepairContext, callId: stri
 						: l10n.t("The link to reconnect {0} expired before it was used, so I stopped here. Ask me again when you're ready and I'll send a new one.", label),
 			};
 	}
+}
+
+/**
+ * A Connect Link for `toolkit` came back from a call (the connection tool offering to connect
+ * it). When the run's accounts say the toolkit has an active account, they may be out of date:
+ * it may have expired or been revoked on Composio's side since they were listed. So they are
+ * listed again, here only (this is what tells the extension to look, not a list every turn).
+ * When the toolkit's account went bad, the user is offered its Reconnect (keeping its place and
+ * alias) in place of the link, which would add a second account: the returned pending
+ * connection, after `reconnectRequired`. Undefined: offer the link as it is.
+ */
+export async function* reconnectInsteadOfLink(
+	context: Pick<AccountRepairContext, 'session' | 'identities' | 'logger' | 'accountsChanged'> & { readonly known: () => readonly ConnectedAccount[] },
+	callId: string,
+	toolkit: string,
+): AsyncGenerator<AgentEvent, PendingConnection | undefined, undefined> {
+	const { session, identities, logger } = context;
+	const nameOf = (id: string): string | undefined => identities.nameOf(id);
+	if (context.known().some((a) => a.toolkit === toolkit && a.status === 'ACTIVE' && !a.disabled)) {
+		logger.info(`A Connect Link for ${toolkit}, which the accounts last listed show as connected: listing them again.`);
+		await context.accountsChanged();
+	}
+	const dead = deadAccountOf(context.known(), toolkit, undefined, nameOf);
+	if (!dead) {
+		return undefined;
+	}
+	let request: ConnectRequest | undefined;
+	try {
+		request = await session.reconnect(dead.id, {});
+	} catch (e) {
+		logger.warn(`Could not start reconnecting ${dead.id}: ${e instanceof ComposioError ? e.detail : String(e)}`);
+		return undefined;
+	}
+	logger.info(`${dead.id} is ${dead.status}: offering to reconnect it in place of a new ${toolkit} connection.`);
+	const name = nameOf(dead.id) ?? dead.alias;
+	yield {
+		type: 'reconnectRequired',
+		callId,
+		toolkit,
+		url: request.redirectUrl,
+		accountId: request.accountId,
+		replacesAccountId: dead.id,
+		...(name ? { name } : {}),
+		reason: dead.statusReason ?? l10n.t('The account is {0}.', dead.status.toLowerCase()),
+	};
+	return { toolkit, url: request.redirectUrl, accountId: request.accountId, replacesAccountId: dead.id };
 }

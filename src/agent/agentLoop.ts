@@ -221,8 +221,9 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 	const identities = options.identities;
 	const snapshot = options.accounts ?? listingEachTime(session);
 	const accounts = new RunAccounts(snapshot, { ...(options.multiAccount ? { multiAccount: true } : {}), ...(identities ? { identities } : {}) }, logger);
-	// Listed afresh (once, and the views share the list): an account may have gone bad since, and
-	// the prompt must say so for the model to call its tools and let the editor reconnect it.
+	// As the snapshot has them: nothing is listed unless nothing is loaded yet. An account that went
+	// bad on Composio's side since is found by what tells of it (a call failing on its account, a
+	// Connect Link for a toolkit the snapshot says is connected), which lists them again.
 	await accounts.load();
 	let localSection: string | undefined;
 	try {
@@ -256,7 +257,7 @@ export async function* runAgent(options: AgentRunOptions): AsyncGenerator<AgentE
 		ownAppNeeds: new Map<string, FailedConnection>(),
 		snapshot,
 		accountsChanged: async (): Promise<void> => {
-			await accounts.load();
+			await accounts.load(true);
 			systemPrompt = promptFor();
 		},
 	};

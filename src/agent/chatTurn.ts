@@ -4,6 +4,7 @@
  * and reports them (`ConversationEvents`), puts logos on Connect cards, and closes what it left
  * open. `ChatSession` runs one at a time and owns what happens around it (state, save, history).
  */
+import { asComponent } from '../common/requestComponent';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import type { ToolSession } from '../composio/toolSession';
@@ -63,8 +64,12 @@ export class ChatTurn {
 		this.finished = new Promise<void>((resolve) => (this.resolveFinished = resolve));
 	}
 
-	/** Runs the turn to its end, then closes what it left open: streaming text, running tools, approval and Connect cards. */
-	async run(): Promise<void> {
+	/** Runs the turn to its end, then closes what it left open: streaming text, running tools, approval and Connect cards. Its requests name the chat. */
+	run(): Promise<void> {
+		return asComponent('chat', () => this.runTurn());
+	}
+
+	private async runTurn(): Promise<void> {
 		const { controller } = this;
 		try {
 			let setup: TurnSetup;

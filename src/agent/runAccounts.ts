@@ -89,17 +89,18 @@ export class RunAccounts {
 	}
 
 	/**
-	 * Lists the accounts again (at the start, and after an account was connected or reconnected),
-	 * through the snapshot: every view showing it takes the list too. A failure leaves the prompt
+	 * The accounts from the snapshot: at the start as they are (listed only when nothing is loaded
+	 * yet), and listed again with `fresh` after an account was connected or reconnected, through
+	 * the snapshot, so every view showing it takes the list too. A failure leaves the prompt
 	 * without them.
 	 */
-	async load(): Promise<void> {
+	async load(fresh = false): Promise<void> {
 		const { multiAccount, identities } = this.options;
 		if (!multiAccount && !identities) {
 			return;
 		}
 		try {
-			this.all = await this.snapshot.changed();
+			this.all = await (fresh ? this.snapshot.changed() : this.snapshot.read());
 			const usable = this.all.filter((a) => a.status === 'ACTIVE' && !a.disabled);
 			// Accounts that went bad are listed too (identities mode), marked, so the model still calls their tools and the editor reconnects them.
 			const dead = identities ? this.all.filter((a) => (a.status === 'EXPIRED' || a.status === 'REVOKED' || a.status === 'FAILED') && !a.disabled) : [];
@@ -117,6 +118,11 @@ export class RunAccounts {
 			// The prompt just lacks the accounts; the tools still work with the default account.
 			this.logger.warn(`Listing connected accounts for the prompt failed: ${e instanceof ComposioError ? e.detail : String(e)}`);
 		}
+	}
+
+	/** Every account of the user as this run last read them (empty unless the run reads accounts). */
+	get known(): readonly ConnectedAccount[] {
+		return this.all;
 	}
 
 	/** The actions with who each acts as, for the approval card (as they are without identities). */

@@ -14,10 +14,10 @@ import type { AccountIdentities } from '../composio/accountIdentities';
 import type { AccountsSnapshot } from '../composio/accountsSnapshot';
 import { ComposioError } from '../composio/composioErrors';
 import { type FailedConnection, failedConnectionsOf } from '../composio/managedAuth';
-import { accountChanges, MetaTools, multiExecuteEntries, multiExecuteErrors, toolkitOfCall, workbenchFileOf } from '../composio/metaTools';
+import { accountChanges, asksForAnotherAccount, MetaTools, multiExecuteEntries, multiExecuteErrors, toolkitOfCall, workbenchFileOf } from '../composio/metaTools';
 import type { ToolSession } from '../composio/toolSession';
 import { mayBeAccountProblem } from './accountHealth';
-import { repairAccount } from './accountRepair';
+import { reconnectInsteadOfLink, repairAccount } from './accountRepair';
 import { type AgentEvent, toAgentFailure } from './agentEvents';
 import type { AuthWaiter, PendingConnection } from './authWaiter';
 import type { LocalToolbox, LocalToolResult } from './localTools';
@@ -271,6 +271,23 @@ async function* runToolCall(context: ToolStepContext, call: ModelToolCall, answe
 		context.announced.add(link.url);
 		if (link.accountId) {
 			context.announced.add(link.accountId);
+		}
+		if (identities && !localCall && !asksForAnotherAccount(toRun.args, linkToolkit)) {
+			const reconnect = yield* reconnectInsteadOfLink({ session, identities, logger, accountsChanged: context.accountsChanged, known: () => context.accounts.known }, call.id, linkToolkit);
+			if (reconnect) {
+				context.announced.add(reconnect.url);
+				context.pending.set(linkToolkit, reconnect);
+				// The model is told the Reconnect link, so a link it writes is the card's.
+				const told = messages.at(-1);
+				if (told?.role === 'tool' && told.tool_call_id === call.id && typeof told.content === 'string') {
+					told.content = told.content.split(link.url).join(reconnect.url);
+				}
+				// The account Composio started for the link nobody will open: left, it would show as a pending second account.
+				if (link.accountId) {
+					await session.disconnect(link.accountId).catch((e: unknown) => logger.warn(`Could not delete the unused connection ${link.accountId}: ${e instanceof ComposioError ? e.detail : String(e)}`));
+				}
+				continue;
+			}
 		}
 		context.pending.set(linkToolkit, { toolkit: linkToolkit, url: link.url, ...(link.accountId ? { accountId: link.accountId } : {}) });
 		yield { type: 'authRequired', toolkit: linkToolkit, url: link.url, ...(link.accountId ? { accountId: link.accountId } : {}) };

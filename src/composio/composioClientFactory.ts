@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { Composio, logger as sdkLogger } from '@composio/core';
 import { OpenAIProvider } from '@composio/openai';
 import type { Disposable } from '../common/disposable';
+import { tagRequests } from '../common/requestComponent';
 import { endWithGeneration } from '../common/settingsGeneration';
 import { COMPOSIO_MESSAGES, ComposioError, toComposioError } from './composioErrors';
 import { describeError, RedactingLogger, type Logger } from '../common/logger';
@@ -200,6 +201,7 @@ export class ComposioClientFactory implements Disposable {
 		const http = composio.getClient();
 		const generation = new AbortController();
 		endWithGeneration(http, generation.signal);
+		tagRequests(http);
 		this.generations.set(composio, generation);
 		http.logger = httpClientLogger(this.logger);
 		http.logLevel = 'debug';

@@ -6,6 +6,7 @@
  * more, and a result that arrives after `reset()` (new user id, new key) is dropped.
  */
 import { Emitter, type Event } from '../common/emitter';
+import { asComponent, currentComponent } from '../common/requestComponent';
 import type { Disposable } from '../common/disposable';
 import type { ConnectedAccount, ToolkitStatus, ToolSession } from './toolSession';
 import { ComposioError, COMPOSIO_MESSAGES, toComposioError } from './composioErrors';
@@ -335,7 +336,12 @@ export class ConnectionsModel implements AccountsSnapshot, Disposable {
 		}
 	}
 
-	private async load(): Promise<void> {
+	/** Lists the accounts as the component that asked, or as the Connections view when none did (and so learns who they are). */
+	private load(): Promise<void> {
+		return asComponent(currentComponent() ?? 'connections', () => this.loadAccounts());
+	}
+
+	private async loadAccounts(): Promise<void> {
 		const generation = this.generation;
 		this.setLoading(true);
 		try {

@@ -212,6 +212,19 @@ export function connectionRequests(args: unknown): ConnectionRequest[] {
 	});
 }
 
+/**
+ * Whether a connection call asks for one more account of `toolkit` beside those it has: an entry
+ * whose action is an explicit `add`, or `reinitiate_all`. A plain slug only checks the toolkit
+ * (and offers a link when it has no active account).
+ */
+export function asksForAnotherAccount(args: unknown, toolkit: string): boolean {
+	if (!isRecord(args)) {
+		return false;
+	}
+	const explicit = Array.isArray(args['toolkits']) && args['toolkits'].some((e) => isRecord(e) && typeof e['action'] === 'string' && e['action'].trim().toLowerCase() === 'add');
+	return args['reinitiate_all'] === true || (explicit && connectionRequests(args).some((r) => r.toolkit === toolkit && r.action === 'add'));
+}
+
 /** The entries of a connection call that change an account (rename, remove); empty for any other call. */
 export function accountChanges(name: string, args: unknown): ConnectionRequest[] {
 	return name === MetaTools.manageConnections ? connectionRequests(args).filter((r) => r.action === 'rename' || r.action === 'remove') : [];

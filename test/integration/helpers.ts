@@ -86,15 +86,16 @@ export function loadedFiles(root: string): string[] {
 /**
  * Every request the runner's sandbox servers (their tests' build) have received so far, as
  * "METHOD /path": the Composio emulator's `/api/v3.1` requests and the scripted model's chat
- * completions.
+ * completions; `components` names, for each Composio request, the part of the extension that
+ * made it (its `x-composio-agent-component` header), or undefined when it named none.
  */
-export async function sandboxRequests(): Promise<{ composio: string[]; model: string[] }> {
+export async function sandboxRequests(): Promise<{ composio: string[]; model: string[]; components: (string | undefined)[] }> {
 	const composioUrl = process.env[SANDBOX_ENV.composioUrl];
 	const modelUrl = process.env[SANDBOX_ENV.modelUrl];
 	if (!composioUrl || !modelUrl) {
 		throw new Error(`${SANDBOX_ENV.composioUrl} and ${SANDBOX_ENV.modelUrl} are not set; run through out/test/editor/runIntegration.js`);
 	}
-	const emulator = (await (await fetch(`${composioUrl}/_emulator/requests`)).json()) as { requests: { method: string; path: string }[] };
+	const emulator = (await (await fetch(`${composioUrl}/_emulator/requests`)).json()) as { requests: { method: string; path: string; component?: string }[] };
 	const model = (await (await fetch(`${modelUrl.replace(/\/v1$/, '')}/_scripted/requests`)).json()) as { requests: unknown[] };
-	return { composio: emulator.requests.map((r) => `${r.method} ${r.path}`), model: model.requests.map(() => 'POST /v1/chat/completions') };
+	return { composio: emulator.requests.map((r) => `${r.method} ${r.path}`), model: model.requests.map(() => 'POST /v1/chat/completions'), components: emulator.requests.map((r) => r.component) };
 }

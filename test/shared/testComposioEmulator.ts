@@ -14,6 +14,7 @@ import { type ApiRequest, ComposioEmulator, type ComposioEmulatorOptions } from 
 import { accountJson } from '../../src/sandbox/emulator/emulatorApi';
 import { type EmailRecord, type UserAppData, userEmail } from '../../src/sandbox/emulator/emulatorAppData';
 import { isRecord } from '../../src/common/isRecord';
+import { COMPONENT_HEADER } from '../../src/common/requestComponent';
 import { ApiError, decodePathPart, optString, parseJsonBody, readBody, sendError, sendJson } from '../../src/sandbox/emulator/emulatorHttp';
 import { isAccountStatus, LinkUnavailableError } from '../../src/sandbox/emulator/emulatorStore';
 import { findToolkit } from '../../src/sandbox/emulator/emulatorToolkits';
@@ -45,6 +46,8 @@ export interface EmulatorRequest {
 	at: number;
 	/** The `x-api-key` the request came with (recorded before the key is checked). */
 	apiKey?: string;
+	/** The part of the extension that made it (`COMPONENT_HEADER`), when it named one. */
+	component?: string;
 }
 
 /** What `completeLink` does with a link. */
@@ -204,7 +207,8 @@ export class TestComposioEmulator extends ComposioEmulator {
 	protected override async intercept(request: ApiRequest, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
 		const { method, path, query, body } = request;
 		const apiKey = req.headers['x-api-key'];
-		this.requests.push({ method, path, query: Object.fromEntries(query), body, at: this.store.clock.now(), ...(typeof apiKey === 'string' ? { apiKey } : {}) });
+		const component = req.headers[COMPONENT_HEADER];
+		this.requests.push({ method, path, query: Object.fromEntries(query), body, at: this.store.clock.now(), ...(typeof apiKey === 'string' ? { apiKey } : {}), ...(typeof component === 'string' ? { component } : {}) });
 		if (this.latencyMs > 0) {
 			await this.delay(this.latencyMs);
 		}

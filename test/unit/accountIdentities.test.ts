@@ -229,6 +229,39 @@ describe('Account identities and Reconnect (emulator + scripted model over HTTP)
 			assert.deepEqual(accounts.map((a) => [a.id === card?.accountId, a.status, a.alias]), [[true, 'ACTIVE', 'alex@home.example']]);
 		});
 
+		it('an account that expired on Composio’s side after the accounts were loaded: turns list none, and the Connect Link the model gets lists them once and becomes the Reconnect card', async () => {
+			const s = await session();
+			const old = await connect(s, 'gmail', 'alex@home.example');
+			await until(() => identities.nameOf(old) === 'alex@home.example', 'identity');
+			await until(async () => (await s.listAccounts('gmail'))[0]?.alias === 'alex@home.example', 'alias');
+			// The one snapshot the extension reads, loaded as the Connections view loads it.
+			const model = new ConnectionsModel({ session: () => Promise.resolve(s), keyMissing: () => Promise.resolve(false), logger: suite.log, identities });
+			suite.cleanup(() => model.dispose());
+			await model.refresh();
+			const lists = (): number => emu.requests.filter((r) => r.method === 'GET' && r.path === '/api/v3.1/connected_accounts').length;
+			const chat = newChat(async (signal) => ({ ...(await realSetup()(signal)), accounts: model }));
+			const before = lists();
+			assert.equal(await chat.send('Summarize my emails'), 'completed');
+			assert.equal(lists(), before, 'a turn lists no accounts: the snapshot has them');
+
+			emu.setAccountStatus(old, 'EXPIRED', 'Max auth failures reached');
+			const sent = chat.send('Summarize my emails again');
+			await until(() => chat.state === 'waitingForAuth', 'the Reconnect card waits');
+			assert.equal(lists(), before + 1, 'the Connect Link for a toolkit the snapshot had as connected listed the accounts again, once');
+			const cards = itemsOf(chat, 'auth');
+			assert.equal(cards.length, 1, 'one card: the Reconnect, not a Connect card for a second account');
+			assert.deepEqual(cards[0]?.reconnect, { accountId: old, name: 'alex@home.example' });
+			assert.equal(cards[0]?.reason, 'Max auth failures reached');
+			const told = chat.current.messages.filter((m) => m.role === 'tool').at(-1);
+			assert.ok(JSON.stringify(told?.content).includes(cards[0]?.url ?? '-'), 'the model was told the Reconnect link');
+
+			await submitConnectPage(cards[0]?.url ?? '', 'authorize');
+			assert.equal(await sent, 'completed');
+			assert.match(itemsOf(chat, 'assistant').at(-1)?.text ?? '', /Inbox summary/);
+			const accounts = await s.listAccounts('gmail');
+			assert.deepEqual(accounts.map((a) => [a.status, a.alias]), [['ACTIVE', 'alex@home.example']], 'the reconnected account took the old one’s place and alias');
+		});
+
 		it('a denied Reconnect ends the turn with an explanation and the call failed', async () => {
 			const s = await session();
 			const old = emu.seedAccount(USER, 'gmail');

@@ -12,6 +12,7 @@ import {
 	isMetaTool,
 	LOOKUP_META_TOOLS,
 	manageConnectionsToolkit,
+	asksForAnotherAccount,
 	connectionRequests,
 	accountChanges,
 	mapMultiExecuteEntries,
@@ -88,6 +89,11 @@ describe('Composio meta tools', () => {
 		]);
 		assert.deepEqual(accountChanges('COMPOSIO_MANAGE_CONNECTIONS', { toolkits: ['gmail', { name: 'gmail', action: 'add' }, { name: 'gmail', action: 'list' }] }), []);
 		assert.deepEqual(accountChanges('GMAIL_SEND_EMAIL', { toolkits: [{ name: 'gmail', action: 'remove' }] }), [], 'only the connection tool');
+		assert.equal(asksForAnotherAccount({ toolkits: ['gmail'] }, 'gmail'), false, 'a slug only checks the toolkit');
+		assert.equal(asksForAnotherAccount({ toolkits: [{ name: 'Gmail', action: 'ADD' }] }, 'gmail'), true);
+		assert.equal(asksForAnotherAccount({ toolkits: [{ name: 'slack', action: 'add' }, 'gmail'] }, 'github'), false, 'another toolkit’s add');
+		assert.equal(asksForAnotherAccount({ toolkits: ['gmail'], reinitiate_all: true }, 'gmail'), true);
+		assert.equal(asksForAnotherAccount('{not json', 'gmail'), false);
 
 		assert.equal(toolkitOfCall('GMAIL_FETCH_EMAILS', {}), 'gmail');
 		assert.equal(toolkitOfCall(MetaTools.manageConnections, { toolkits: ['GitHub'] }), 'github');

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { asComponent } from '../../common/requestComponent';
 import { DisposableBase } from '../../common/disposable';
 import { Emitter } from '../../common/emitter';
 import { type ChatConfigState, type HostToWebview, parseWebviewMessage, type WebviewToHost } from '../../protocol/chatProtocol';
@@ -76,7 +77,7 @@ export class ChatViewProvider extends DisposableBase implements vscode.WebviewVi
 		};
 		view.webview.html = renderChatHtml(view.webview, this.extensionUri);
 		this.viewDisposables.push(
-			view.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
+			view.webview.onDidReceiveMessage((raw: unknown) => asComponent('chat', () => this.receive(raw))),
 			view.onDidDispose(() => {
 				if (this.view === view) {
 					this.view = undefined;

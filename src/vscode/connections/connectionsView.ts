@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { asComponent } from '../../common/requestComponent';
 import { DisposableBase } from '../../common/disposable';
 import { Emitter } from '../../common/emitter';
 import type { ConnectedAccount } from '../../composio/toolSession';
@@ -70,7 +71,11 @@ export class ConnectionsTreeProvider extends DisposableBase implements vscode.Tr
 		this._register(model.onDidChange(() => this.changeEmitter.fire(undefined)));
 	}
 
-	async getChildren(element?: ConnectionsNode): Promise<ConnectionsNode[]> {
+	getChildren(element?: ConnectionsNode): Promise<ConnectionsNode[]> {
+		return asComponent('connections', () => this.children(element));
+	}
+
+	private async children(element?: ConnectionsNode): Promise<ConnectionsNode[]> {
 		if (element) {
 			return element.kind === 'toolkit' ? element.group.accounts.map((account) => ({ kind: 'account', account, toolkitName: element.group.name })) : [];
 		}
@@ -210,7 +215,7 @@ export class ConnectionsView extends DisposableBase {
 		this._register(
 			this.treeView.onDidChangeVisibility((e) => {
 				if (e.visible && this.model.state.kind !== 'idle' && Date.now() - this.model.loadedAt > (this.options.staleAfterMs ?? 2_000)) {
-					void this.model.refresh();
+					void asComponent('connections', () => this.model.refresh());
 				}
 			}),
 		);

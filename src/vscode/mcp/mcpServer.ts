@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
+import { asComponent } from '../../common/requestComponent';
 import { Emitter, type Event } from '../../common/emitter';
 import type { SecretStore } from '../../common/secrets';
 import type { ToolSession } from '../../composio/toolSession';
@@ -178,23 +179,25 @@ export function createMcpServerProvider(
 				return [];
 			}
 		},
-		resolveMcpServerDefinition: async (server) => {
-			try {
-				const env = await deps.resolveEnvironment();
-				if (env.missing === 'composioKey') {
-					throw new ComposioError('auth', vscode.l10n.t('Set your Composio API key (Composio: Set Composio API Key) to start the Composio MCP server.'), { action: 'setComposioKey' });
-				}
-				const session = await deps.session(env);
-				server.uri = vscode.Uri.parse(session.mcp.url, true);
-				server.headers = Object.fromEntries(mcpHeaderNames(session.mcp.headers).map((name) => [name, env.composio.apiKey]));
-				deps.log.info(`VS Code is starting the Composio MCP server (${env.mode === 'sandbox' ? 'sandbox' : 'live'}): ${session.mcp.url}`);
-				return server;
-			} catch (e) {
-				const message = e instanceof ComposioError ? e.message : vscode.l10n.t('Could not start the Composio MCP server: {0}', e instanceof Error ? e.message : String(e));
-				deps.log.warn(`Starting the Composio MCP server failed: ${message}`);
-				throw new Error(message);
+		resolveMcpServerDefinition: (server) => asComponent('mcp', () => resolve(server)),
+	};
+	/** Opens the session VS Code connects to (when it starts the server). */
+	const resolve = async (server: McpHttpServerDefinition): Promise<McpHttpServerDefinition> => {
+		try {
+			const env = await deps.resolveEnvironment();
+			if (env.missing === 'composioKey') {
+				throw new ComposioError('auth', vscode.l10n.t('Set your Composio API key (Composio: Set Composio API Key) to start the Composio MCP server.'), { action: 'setComposioKey' });
 			}
-		},
+			const session = await deps.session(env);
+			server.uri = vscode.Uri.parse(session.mcp.url, true);
+			server.headers = Object.fromEntries(mcpHeaderNames(session.mcp.headers).map((name) => [name, env.composio.apiKey]));
+			deps.log.info(`VS Code is starting the Composio MCP server (${env.mode === 'sandbox' ? 'sandbox' : 'live'}): ${session.mcp.url}`);
+			return server;
+		} catch (e) {
+			const message = e instanceof ComposioError ? e.message : vscode.l10n.t('Could not start the Composio MCP server: {0}', e instanceof Error ? e.message : String(e));
+			deps.log.warn(`Starting the Composio MCP server failed: ${message}`);
+			throw new Error(message);
+		}
 	};
 	return {
 		provider,

@@ -8,6 +8,7 @@
  *
  * Registering costs nothing: the handler builds its state on the first request.
  */
+import { asComponent } from '../../common/requestComponent';
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { type AgentFailure, toAgentFailure } from '../../agent/agentEvents';
@@ -160,8 +161,12 @@ export class ComposioChatParticipant implements vscode.Disposable {
 		return run.ownApp.answer(toolkit, way);
 	}
 
-	/** The chat request handler. */
-	async handle(request: vscode.ChatRequest, context: vscode.ChatContext, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<vscode.ChatResult> {
+	/** The chat request handler. Its requests name the participant. */
+	handle(request: vscode.ChatRequest, context: vscode.ChatContext, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<vscode.ChatResult> {
+		return asComponent('participant', () => this.respond(request, context, stream, token));
+	}
+
+	private async respond(request: vscode.ChatRequest, context: vscode.ChatContext, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<vscode.ChatResult> {
 		const { log } = this.deps;
 		const runId = randomUUID();
 		const controller = new AbortController();

@@ -6,6 +6,7 @@
  * (see vsCodeChatRuntime.ts and esbuild.mjs).
  */
 import * as vscode from 'vscode';
+import { asComponent } from '../../common/requestComponent';
 import { LanguageModelToolNames, PARTICIPANT_ID, ParticipantCommandIds } from '../workbench/commandIds';
 import type { ChatParticipantDeps, ComposioChatParticipant } from './chatParticipant';
 import type { ComposioLanguageModelTools, LanguageModelToolsDeps } from './languageModelTools';
@@ -38,10 +39,10 @@ export function registerChatParticipant(deps: () => ChatParticipantDeps, extensi
 	participant.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
 	const disposables = [
 		participant,
-		vscode.commands.registerCommand(ParticipantCommandIds.approve, async (runId: unknown, callId: unknown, decision: unknown) => (await get()).approve(runId, callId, decision)),
-		vscode.commands.registerCommand(ParticipantCommandIds.openConnectLink, async (runId: unknown, toolkit: unknown) => (await get()).openConnectLink(runId, toolkit)),
-		vscode.commands.registerCommand(ParticipantCommandIds.renewLink, async (runId: unknown, toolkit: unknown) => (await get()).renewLink(runId, toolkit)),
-		vscode.commands.registerCommand(ParticipantCommandIds.setUpOwnApp, async (runId: unknown, toolkit: unknown, way: unknown) => (await get()).setUpOwnApp(runId, toolkit, way)),
+		vscode.commands.registerCommand(ParticipantCommandIds.approve, (runId: unknown, callId: unknown, decision: unknown) => asComponent('participant', async () => (await get()).approve(runId, callId, decision))),
+		vscode.commands.registerCommand(ParticipantCommandIds.openConnectLink, (runId: unknown, toolkit: unknown) => asComponent('participant', async () => (await get()).openConnectLink(runId, toolkit))),
+		vscode.commands.registerCommand(ParticipantCommandIds.renewLink, (runId: unknown, toolkit: unknown) => asComponent('participant', async () => (await get()).renewLink(runId, toolkit))),
+		vscode.commands.registerCommand(ParticipantCommandIds.setUpOwnApp, (runId: unknown, toolkit: unknown, way: unknown) => asComponent('participant', async () => (await get()).setUpOwnApp(runId, toolkit, way))),
 	];
 	return {
 		dispose: () => {
@@ -67,10 +68,10 @@ export function registerLanguageModelTools(deps: () => LanguageModelToolsDeps, l
 	if (!lm || typeof lm.registerTool !== 'function') {
 		return { tools: get, dispose: () => undefined };
 	}
-	/** A tool whose implementation loads on first use. */
+	/** A tool whose implementation loads on first use; its requests name the Language Model Tools. */
 	const lazy = <T>(pick: (t: ComposioLanguageModelTools) => vscode.LanguageModelTool<T>): vscode.LanguageModelTool<T> => ({
-		prepareInvocation: async (options, token) => pick(await get()).prepareInvocation?.(options, token),
-		invoke: async (options, token) => pick(await get()).invoke(options, token),
+		prepareInvocation: (options, token) => asComponent('languageModelTools', async () => pick(await get()).prepareInvocation?.(options, token)),
+		invoke: (options, token) => asComponent('languageModelTools', async () => pick(await get()).invoke(options, token)),
 	});
 	const disposables = [
 		lm.registerTool(LanguageModelToolNames.findTools, lazy((t) => t.findTools)),

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { asComponent } from '../../common/requestComponent';
 import type { AlwaysAllowedStore } from '../../agent/toolApproval';
 import type { SecretStore } from '../../common/secrets';
 import type { ConnectionsModel } from '../../composio/connectionsModel';
@@ -58,7 +59,8 @@ export interface CommandDeps {
 /** Registers every command; the caller owns the returned disposables. */
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
 	const { secrets, log, prompts, userIds, connectionCommands: connections, editorPrompts } = deps;
-	const register = (id: string, handler: (...args: unknown[]) => unknown): vscode.Disposable => vscode.commands.registerCommand(id, handler);
+	/** A command whose Composio requests name commands. */
+	const register = (id: string, handler: (...args: unknown[]) => unknown): vscode.Disposable => vscode.commands.registerCommand(id, (...args: unknown[]) => asComponent('command', () => handler(...args)));
 	return [
 		register(CommandIds.openChat, () => vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`)),
 		register(CommandIds.newChat, async () => {

@@ -60,8 +60,13 @@ const OWN_APP_CHOICES: readonly OwnAppChoice[] = ['ownApp', 'apiKey', 'declined'
 /** Messages from the host to the webview. */
 export type HostToWebview =
 	| { readonly type: 'config'; readonly config: ChatConfigState }
-	/** The whole current conversation (on ready, open, new chat). */
-	| { readonly type: 'conversation'; readonly id: string; readonly title: string; readonly items: readonly TranscriptItem[]; readonly state: TurnState }
+	/**
+	 * The current conversation (on ready, open, new chat): its newest `items`, and how many
+	 * `earlier` ones follow in `earlierItems` messages (none when left out). See `conversationMessages`.
+	 */
+	| { readonly type: 'conversation'; readonly id: string; readonly title: string; readonly items: readonly TranscriptItem[]; readonly state: TurnState; readonly earlier?: number }
+	/** The items just before the earliest the view has of the conversation, oldest first; `remaining` more come before them, in later messages. */
+	| { readonly type: 'earlierItems'; readonly conversationId: string; readonly items: readonly TranscriptItem[]; readonly remaining: number }
 	| { readonly type: 'itemAdded'; readonly conversationId: string; readonly item: TranscriptItem }
 	| { readonly type: 'itemUpdated'; readonly conversationId: string; readonly item: TranscriptItem }
 	| { readonly type: 'textDelta'; readonly conversationId: string; readonly itemId: string; readonly delta: string }
@@ -76,6 +81,27 @@ export type HostToWebview =
 	| { readonly type: 'focusComposer' }
 	/** The current conversation got its title (from its first message). */
 	| { readonly type: 'title'; readonly conversationId: string; readonly title: string };
+
+/** Items the `conversation` message carries: more than fill a tall view twice. */
+export const CONVERSATION_NEWEST_ITEMS = 100;
+/** Items per `earlierItems` message: the view reads (deserializes) one in a few milliseconds. */
+export const EARLIER_ITEMS_PER_MESSAGE = 500;
+
+/**
+ * The messages that open a conversation in the view: the newest items, then the earlier ones in
+ * chunks, newest chunk first. The view reads each message whole before it can handle it, and
+ * 10,000 items take it a tenth of a second; this way it paints the newest at once and reads the
+ * rest in tasks of a few milliseconds each, while staying responsive.
+ */
+export function conversationMessages(c: { readonly id: string; readonly title: string; readonly items: readonly TranscriptItem[]; readonly state: TurnState }): HostToWebview[] {
+	const first = Math.max(0, c.items.length - CONVERSATION_NEWEST_ITEMS);
+	const messages: HostToWebview[] = [{ type: 'conversation', id: c.id, title: c.title, items: c.items.slice(first), state: c.state, earlier: first }];
+	for (let end = first; end > 0; end -= EARLIER_ITEMS_PER_MESSAGE) {
+		const start = Math.max(0, end - EARLIER_ITEMS_PER_MESSAGE);
+		messages.push({ type: 'earlierItems', conversationId: c.id, items: c.items.slice(start, end), remaining: start });
+	}
+	return messages;
+}
 
 /** Longest message the webview may send; anything longer is refused by the host. */
 export const MAX_MESSAGE_LENGTH = 100_000;

@@ -10,6 +10,7 @@ import { formatString as format, parseChatInitialState, type ChatInitialState } 
 import { type ConversationSummary, UNTITLED } from '../protocol/transcript';
 import { Composer, type ComposerDraft } from './composer';
 import { h, icon } from './dom';
+import { warmUpMarkdown } from './markdown';
 import { SendTracker } from './sendTracker';
 import { TranscriptView } from './transcriptView';
 import { vscodeApi } from './vscodeApi';
@@ -261,11 +262,16 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
 			conversationId = message.id;
 			title.textContent = shownTitle(message.title);
 			// Shown before its items arrive, so it knows how many fill it.
-			transcript.element.hidden = message.items.length === 0;
-			transcript.setItems(message.items);
+			transcript.element.hidden = message.items.length === 0 && !message.earlier;
+			transcript.setItems(message.items, message.earlier ?? 0);
 			updateEmpty();
 			sends.hostState(message.state);
 			setTurnState(sends.shown);
+			break;
+		case 'earlierItems':
+			if (message.conversationId === conversationId) {
+				transcript.addEarlier(message.items, message.remaining);
+			}
 			break;
 		case 'itemAdded':
 			if (message.conversationId === conversationId) {
@@ -339,3 +345,4 @@ window.addEventListener('focus', () => {
 
 updateEmpty();
 post({ type: 'ready' });
+warmUpMarkdown();

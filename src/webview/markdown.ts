@@ -84,3 +84,24 @@ export function codeLanguage(code: Element): string {
 	const cls = Array.from(code.classList).find((c) => c.startsWith('language-'));
 	return cls ? cls.slice('language-'.length) : '';
 }
+
+/** Markdown that takes markdown-it, linkify, highlight.js and DOMPurify through their common paths. */
+const WARM_UP = ['*a* **b** `c`\n\n1. d\n2. [e](https://example.com) https://example.com/f\n\n> g', '| a | b |\n| --- | --- |\n| c | d |', '```ts\nexport const a: number = f(1);\n```'];
+
+/**
+ * Renders a few samples in idle time, one per idle callback, so that the first conversation
+ * renders at full speed: the first render of each kind of markdown costs tens of milliseconds
+ * (lazy compilation of the libraries, highlight.js compiling a grammar), later ones one or two.
+ */
+export function warmUpMarkdown(): void {
+	const next = (i: number): void => {
+		const text = WARM_UP[i];
+		if (text !== undefined) {
+			requestIdleCallback(() => {
+				renderMarkdown(text);
+				next(i + 1);
+			});
+		}
+	};
+	next(0);
+}

@@ -1,9 +1,9 @@
 /**
  * Where the transcript is scrolled to, and what keeps it there. The reader at the newest item
- * stays there as items arrive and grow; one who scrolled up is left alone. Items off screen skip
- * layout (content-visibility) and have an estimated height until first shown, so an item is
- * watched for its real size: when it comes, the end (or the approval buttons waiting for the
- * user) is brought back into view.
+ * stays there as items arrive and grow; one who scrolled up is left alone. Items change size
+ * after they are added (an answer streams, a card opens, a placeholder's estimate gives way to
+ * the item), so each is watched for its size: when it changes, the end (or the approval buttons
+ * waiting for the user) is brought back into view.
  */
 
 /** Within this many pixels of the end counts as at the end. */
@@ -52,10 +52,22 @@ export class TranscriptScroll {
 		}
 	}
 
+	/** Goes to the first item. */
+	toStart(): void {
+		this.atEnd = false;
+		this.element.scrollTop = 0;
+	}
+
 	/** Goes to the newest item and follows from there. */
 	toEnd(): void {
 		this.atEnd = true;
 		this.element.scrollTop = this.element.scrollHeight;
+	}
+
+	/** Whether `el` holds what `pin` keeps in view. */
+	isPinned(el: Element): boolean {
+		const pin = this.pinned;
+		return pin !== undefined && pin.acts === this.userActs && el.contains(pin.target);
 	}
 
 	/** Brings `target` into view now and again as sizes settle, until the user acts in the transcript. */

@@ -2,8 +2,9 @@
  * The conversation as DOM. Items are keyed by id; adding or updating one touches only its own
  * element. Streamed text is collected and rendered at most once per animation frame, for the
  * streaming message only, and only its last block is rendered again (see streamingText.ts).
- * An opened conversation shows its newest items first and the earlier ones when the page is idle
- * (`setItems`). What each item looks like is `TranscriptItems` (transcriptItems.ts).
+ * Only the items near the viewport are in the DOM (`TranscriptWindow`, transcriptWindow.ts): an
+ * opened conversation shows its newest items at once, and the others as the reader scrolls to
+ * them. What each item looks like is `TranscriptItems` (transcriptItems.ts).
  */
 import type { WebviewToHost } from '../protocol/chatProtocol';
 import { type ChatStrings, formatString as format } from '../protocol/chatStrings';
@@ -12,6 +13,7 @@ import { h } from './dom';
 import { needsWholeRender, settledLength } from './streamingText';
 import { authStatus, TranscriptItems } from './transcriptItems';
 import { TranscriptScroll } from './transcriptScroll';
+import { TranscriptWindow } from './transcriptWindow';
 
 type Item = TranscriptItem;
 type ItemOf<K extends Item['kind']> = Extract<Item, { kind: K }>;
@@ -26,10 +28,8 @@ export interface TranscriptHost {
 	readonly language: string;
 }
 
-/** Items rendered at a time before the first paint (until they fill the view twice) and as the reader nears the top. */
-const FIRST_BATCH = 10;
-/** At most this long rendering earlier items in one idle callback, well under a long task's 50 ms. */
-const SLICE_MS = 12;
+/** Items rendered at a time before the first paint, until they fill the view. */
+const FIRST_BATCH = 6;
 
 export class TranscriptView {
 	readonly element: HTMLElement;
@@ -38,10 +38,10 @@ export class TranscriptView {
 	/** Streaming answers: how much of the text is rendered for good, and the nodes of the rest. */
 	private readonly streams = new Map<string, { settledText: string; tail: ChildNode[] }>();
 	private frame: number | undefined;
-	/** The opened conversation's items not rendered yet, oldest first (see `setItems`). */
-	private earlier: Item[] = [];
-	private idle: number | undefined;
+	/** Tool cards the reader opened or closed, while they are out of the DOM (see `release`). */
+	private readonly opened = new Map<string, boolean>();
 	private readonly scroll: TranscriptScroll;
+	private readonly window: TranscriptWindow;
 	private readonly t: ChatStrings;
 	private readonly items: TranscriptItems;
 
@@ -50,108 +50,87 @@ export class TranscriptView {
 		this.items = new TranscriptItems(host.strings, host.language);
 		this.element = h('div', { class: 'transcript', role: 'log', 'aria-label': this.t.conversation, tabindex: '0' });
 		this.scroll = new TranscriptScroll(this.element);
+		this.window = new TranscriptWindow(this.element, { render: (item) => this.render(item), release: (el) => this.release(el) });
 		this.element.addEventListener('click', (e) => this.onClick(e));
-		this.element.addEventListener(
-			'scroll',
-			() => {
-				// Near the top with earlier items still to come: bring the next ones in now.
-				if (this.earlier.length > 0 && this.element.scrollTop < this.element.clientHeight) {
-					this.renderEarlier(FIRST_BATCH);
-				}
-			},
-			{ passive: true },
-		);
-		// Home and Ctrl+Home go to the first message: have it there.
+		// Home and End (with Ctrl too) go to the first and the newest item at once: animated, the
+		// scroll would render the items it passes, and miss the end if heights changed meanwhile.
 		this.element.addEventListener('keydown', (e) => {
-			if (e.key === 'Home' && this.earlier.length > 0) {
-				this.renderAllEarlier();
+			if ((e.key === 'Home' || e.key === 'End') && !e.altKey && !e.shiftKey && !e.metaKey) {
+				e.preventDefault();
+				if (e.key === 'Home') {
+					this.scroll.toStart();
+				} else {
+					this.scroll.toEnd();
+				}
 			}
 		});
 	}
 
 	get isEmpty(): boolean {
-		return this.nodes.size === 0 && this.earlier.length === 0;
+		return this.nodes.size === 0 && this.window.pendingCount === 0;
+	}
+
+	/** Renders an item and keys it. */
+	private render(item: Item): HTMLElement {
+		const el = this.items.render(item);
+		const opened = this.opened.get(item.id);
+		if (opened !== undefined && el instanceof HTMLDetailsElement) {
+			el.open = opened;
+		}
+		this.opened.delete(item.id);
+		this.nodes.set(item.id, { item, el });
+		this.scroll.watch(el);
+		return el;
+	}
+
+	/** Forgets a rendered item far from the view, unless the reader is in it, it streams or it waits for them. */
+	private release(el: HTMLElement): Item | undefined {
+		const id = el.dataset.id ?? '';
+		const node = this.nodes.get(id);
+		if (!node || node.el !== el || el.contains(document.activeElement) || this.streams.has(id) || this.dirtyText.has(id) || this.scroll.isPinned(el)) {
+			return undefined;
+		}
+		if ((node.item.kind === 'assistant' && node.item.streaming === true) || (node.item.kind === 'tool' && node.item.status === 'awaitingApproval')) {
+			return undefined;
+		}
+		if (el instanceof HTMLDetailsElement) {
+			this.opened.set(id, el.open);
+		}
+		this.nodes.delete(id);
+		this.scroll.unwatch(el);
+		return node.item;
 	}
 
 	/**
-	 * Replaces everything with these items. The newest are rendered at once, enough to fill the
-	 * view twice over; the earlier ones in the background when the page is idle, newest first,
-	 * above them, keeping the reader's place. The transcript is `aria-busy` until all are in.
+	 * Replaces everything with these items, and `earlier` more the host sends next (`addEarlier`).
+	 * The newest are rendered at once, enough to fill the view, and the view goes to the end; the
+	 * ones above them after the first paint, and the others when the reader scrolls to them. The
+	 * transcript is `aria-busy` until the host has sent them all.
 	 */
-	setItems(items: readonly Item[]): void {
+	setItems(items: readonly Item[], earlier = 0): void {
 		this.nodes.clear();
 		this.dirtyText.clear();
 		this.streams.clear();
-		this.cancelEarlier();
+		this.opened.clear();
 		this.scroll.reset();
+		this.window.reset();
 		this.element.replaceChildren();
-		this.earlier = [...items];
-		// The newest first, in batches, until they fill the view twice (or are all shown).
+		// The newest first, in batches, until they fill the view (or are all shown).
+		let end = items.length;
 		do {
-			this.renderEarlier(FIRST_BATCH);
-		} while (this.earlier.length > 0 && this.element.scrollHeight < 2 * this.element.clientHeight);
+			const start = Math.max(0, end - FIRST_BATCH);
+			this.element.prepend(...items.slice(start, end).map((item) => this.render(item)));
+			end = start;
+		} while (end > 0 && this.element.scrollHeight <= this.element.clientHeight);
+		if (end > 0 || earlier > 0) {
+			this.window.prepend(items.slice(0, end), earlier);
+		}
 		this.scroll.settleAtEnd();
-		this.scheduleEarlier();
 	}
 
-	/** Renders up to `count` of the items not shown yet (the newest of them) above what is shown, keeping the reader's place. */
-	private renderEarlier(count: number, deadline?: IdleDeadline): void {
-		const els: HTMLElement[] = [];
-		const until = performance.now() + SLICE_MS;
-		while (this.earlier.length > 0 && els.length < count && (!deadline || els.length === 0 || (deadline.timeRemaining() > 1 && performance.now() < until))) {
-			const item = this.earlier.pop() as Item;
-			const el = this.items.render(item);
-			this.nodes.set(item.id, { item, el });
-			this.scroll.watch(el);
-			els.push(el);
-		}
-		if (els.length === 0) {
-			return;
-		}
-		const fragment = document.createDocumentFragment();
-		for (let i = els.length - 1; i >= 0; i--) {
-			fragment.append(els[i] as HTMLElement);
-		}
-		// The browser's scroll anchoring keeps what the reader sees in place (no layout forced here).
-		this.element.prepend(fragment);
-		this.element.setAttribute('aria-busy', this.earlier.length > 0 ? 'true' : 'false');
-	}
-
-	/** Renders every earlier item now (the reader jumps to the start). */
-	private renderAllEarlier(): void {
-		this.cancelEarlier();
-		this.renderEarlier(Number.POSITIVE_INFINITY);
-	}
-
-	private scheduleEarlier(): void {
-		if (this.earlier.length === 0 || this.idle !== undefined) {
-			return;
-		}
-		this.idle = requestIdleCallback(
-			(deadline) => {
-				this.idle = undefined;
-				this.renderEarlier(Number.POSITIVE_INFINITY, deadline);
-				this.scheduleEarlier();
-			},
-			{ timeout: 250 },
-		);
-	}
-
-	private cancelEarlier(): void {
-		if (this.idle !== undefined) {
-			cancelIdleCallback(this.idle);
-			this.idle = undefined;
-		}
-	}
-
-	/** The item not shown yet with this id: it takes `item`'s place. */
-	private replaceEarlier(item: Item): boolean {
-		const i = this.earlier.findIndex((e) => e.id === item.id);
-		if (i < 0) {
-			return false;
-		}
-		this.earlier[i] = item;
-		return true;
+	/** The items just before the earliest the view has (oldest first), and how many more the host will send before them. */
+	addEarlier(items: readonly Item[], remaining: number): void {
+		this.window.prepend(items, remaining);
 	}
 
 	add(item: Item): void {
@@ -159,21 +138,19 @@ export class TranscriptView {
 			this.update(item);
 			return;
 		}
-		if (this.replaceEarlier(item)) {
+		if (this.window.replace(item.id, () => item)) {
+			this.opened.delete(item.id);
 			return;
 		}
-		// The user's own message brings the view to the end; anything else only if the reader is there.
-		const el = this.items.render(item);
-		this.nodes.set(item.id, { item, el });
-		this.scroll.watch(el);
+		// The user's own message brings the view to the end; a question for them, its buttons; anything else only if the reader is there.
+		const el = this.render(item);
 		this.element.append(el);
 		if (item.kind === 'user') {
 			this.scroll.toEnd();
+		} else if (item.kind === 'tool' && item.status === 'awaitingApproval') {
+			this.askForApproval(item, el);
 		} else {
 			this.scroll.follow();
-		}
-		if (item.kind === 'tool' && item.status === 'awaitingApproval') {
-			this.askForApproval(item, el);
 		}
 		if (item.kind === 'tool' && item.status === 'running' && item.note) {
 			// It waits for the user somewhere else (a diff in the editor): say where.
@@ -206,9 +183,11 @@ export class TranscriptView {
 		if (item.kind === 'tool' && previous.kind === 'tool' && item.status !== previous.status && item.status === 'failed') {
 			this.host.announce(format(this.t.toolFailedAnnouncement, this.items.app(item.toolkit)));
 		}
-		this.scroll.follow();
 		if (item.kind === 'tool' && previous.kind === 'tool' && item.status !== previous.status && item.status === 'awaitingApproval') {
+			// Its buttons come into view, from below with the card above them (not from the end, past them).
 			this.askForApproval(item, node.el);
+		} else {
+			this.scroll.follow();
 		}
 	}
 
@@ -224,7 +203,11 @@ export class TranscriptView {
 	/** Appends streamed text to an assistant item; rendered on the next animation frame. */
 	appendDelta(itemId: string, delta: string): void {
 		const node = this.nodes.get(itemId);
-		if (!node || node.item.kind !== 'assistant') {
+		if (!node) {
+			this.window.replace(itemId, (item) => (item.kind === 'assistant' ? { ...item, text: item.text + delta } : item));
+			return;
+		}
+		if (node.item.kind !== 'assistant') {
 			return;
 		}
 		node.item = { ...node.item, text: node.item.text + delta };

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { conversationMessages } from '../../src/protocol/chatProtocol';
+import type { TranscriptItem } from '../../src/protocol/transcript';
 import { until } from '../shared/until';
 import { sampleTranscript } from './sampleTranscript';
 import { openWebviewHarness, type WebviewHarness } from './webviewHarness';
@@ -15,55 +17,109 @@ describe('Chat webview rendering (chromium, same document and CSP as in VS Code)
 		await view?.close();
 	});
 
-	it('opens a 1,000-message conversation whole, scrolled to its end, and scrolls to its start', async () => {
-		const items = sampleTranscript(1000);
-		await view.send({ type: 'conversation', id: 'big', title: 'Big', items, state: 'idle' });
+	/** Opens a conversation as the host sends it (the newest items, then the earlier ones in chunks) and waits until it has all arrived. */
+	const open = async (id: string, items: TranscriptItem[]): Promise<void> => {
+		for (const message of conversationMessages({ id, title: id, items, state: 'idle' })) {
+			await view.send(message);
+		}
 		await view.settle();
+	};
+	/** Items in the DOM, and where one is against the transcript's visible box (undefined: not in the DOM). */
+	const rendered = async (): Promise<number> => view.page.locator('.transcript > [data-id]').count();
+	const onScreen = async (selector: string): Promise<boolean> =>
+		view.page.evaluate((sel) => {
+			const d = (globalThis as unknown as { document: { querySelector(s: string): { getBoundingClientRect(): { top: number; bottom: number } } | null } }).document;
+			const el = d.querySelector(sel);
+			const frame = d.querySelector('.transcript');
+			if (!el || !frame) {
+				return false;
+			}
+			const [r, f] = [el.getBoundingClientRect(), frame.getBoundingClientRect()];
+			return r.top >= f.top - 1 && r.bottom <= f.bottom + 1;
+		}, selector);
+
+	it('opens a 1,000-message conversation at its end with only the items near the view in the DOM, and the wheel scrolls to its start', async () => {
+		const items = sampleTranscript(1000);
+		await open('big', items);
 		const page = view.page;
-		assert.equal(await page.locator('.transcript > [data-id]').count(), items.length, 'every item is in the transcript');
-		assert.equal(await page.locator('.message.user').count(), 500);
-		assert.equal(await page.locator('.message.assistant').count(), 500);
-		const last = page.locator('.message.assistant').last();
-		assert.match((await last.textContent()) ?? '', /answer 500/);
-		assert.equal(await last.isVisible(), true);
-		assert.ok(await last.evaluate((el) => {
-			const t = (el as unknown as { getBoundingClientRect(): { bottom: number } }).getBoundingClientRect();
-			return t.bottom <= (globalThis as unknown as { innerHeight: number }).innerHeight;
-		}), 'the newest message is on screen');
+		const newest = items[items.length - 1];
+		assert.ok(newest);
+		assert.match((await page.locator(`[data-id="${newest.id}"]`).textContent()) ?? '', /answer 500/);
+		assert.ok(await onScreen(`[data-id="${newest.id}"]`), 'the newest message is on screen');
+		const atOpen = await rendered();
+		assert.ok(atOpen > 0 && atOpen <= 60, `only the items near the view are in the DOM (${atOpen} of ${items.length})`);
+		assert.equal(await page.locator('.transcript').getAttribute('aria-busy'), 'false');
+		assert.equal(await page.locator('.transcript-pending:not([aria-hidden="true"])').count(), 0, 'the stand-ins for the others are hidden from assistive technology');
 		// The user scrolls all the way up with the wheel.
 		await page.locator('.transcript').hover();
-		const first = page.locator('.message.user').first();
-		const firstOnScreen = async (): Promise<boolean> => first.evaluate((el) => (el as unknown as { getBoundingClientRect(): { top: number } }).getBoundingClientRect().top >= 0);
 		await until(async () => {
 			await page.mouse.wheel(0, -20_000);
-			return firstOnScreen();
+			return onScreen('[data-id="i0"]');
 		}, 'the first message after scrolling up');
-		assert.match((await first.textContent()) ?? '', /Question number 1:/);
+		assert.match((await page.locator('[data-id="i0"]').textContent()) ?? '', /Question number 1:/);
+		const atStart = await rendered();
+		assert.ok(atStart <= 80, `items far from the view left the DOM (${atStart} in it)`);
+		assert.equal(await page.locator(`[data-id="${newest.id}"]`).count(), 0, 'the newest message is out of the DOM while the reader is at the start');
 	});
 
-	it('opening a long conversation renders the newest items first, the rest in the background; Home brings in the first at once', async () => {
-		const items = sampleTranscript(1000);
+	it('opening 10,000 messages renders the newest at once and the rest as the reader goes there: Home shows the first, End the newest', async () => {
+		const items = sampleTranscript(10_000);
 		const page = view.page;
+		const [first, ...rest] = conversationMessages({ id: 'long', title: 'Long', items, state: 'idle' });
 		// Delivered in the page's own task, so what is rendered before the first paint can be read.
-		const before = await page.evaluate((its) => {
+		const before = await page.evaluate((message) => {
 			const w = globalThis as unknown as { dispatchEvent(e: unknown): void; MessageEvent: new (type: string, init: { data: unknown }) => unknown; document: { querySelector(s: string): { getAttribute(n: string): string | null } | null; querySelectorAll(s: string): ArrayLike<unknown> } };
-			w.dispatchEvent(new w.MessageEvent('message', { data: { type: 'conversation', id: 'long', title: 'Long', items: its, state: 'idle' } }));
+			w.dispatchEvent(new w.MessageEvent('message', { data: message }));
 			return { rendered: w.document.querySelectorAll('.transcript > [data-id]').length, busy: w.document.querySelector('.transcript')?.getAttribute('aria-busy') };
-		}, items);
-		assert.ok(before.rendered > 0 && before.rendered <= 100, `only the newest items before the first paint (${before.rendered})`);
+		}, first);
+		assert.ok(before.rendered > 0 && before.rendered <= 20, `only the newest items before the first paint (${before.rendered})`);
 		assert.equal(before.busy, 'true', 'the transcript says it is still loading');
-		// An item not rendered yet changes: it shows changed once it is in.
+		for (const message of rest) {
+			await view.send(message);
+		}
+		await view.settle();
+		assert.equal(await page.locator('.transcript').getAttribute('aria-busy'), 'false', 'not busy once the host sent everything');
+		// An item not rendered changes: it shows changed once it is in.
 		const old = items.find((i) => i.kind === 'assistant');
 		assert.ok(old?.kind === 'assistant');
+		assert.equal(await page.locator(`[data-id="${old.id}"]`).count(), 0);
 		await view.send({ type: 'itemUpdated', conversationId: 'long', item: { ...old, text: 'An answer changed while it waited' } });
+		// Home on the transcript goes to the first message.
 		await page.locator('.transcript').focus();
 		await page.keyboard.press('Home');
-		assert.equal(await page.locator('.transcript > [data-id]').count(), items.length, 'Home rendered every earlier item at once');
-		assert.equal(await page.locator('.transcript').getAttribute('aria-busy'), 'false');
-		const first = page.locator('.message.user').first();
-		await until(async () => first.evaluate((el) => (el as unknown as { getBoundingClientRect(): { top: number } }).getBoundingClientRect().top >= 0), 'the first message at the top');
-		assert.match((await first.textContent()) ?? '', /Question number 1:/);
+		await until(async () => onScreen('[data-id="i0"]'), 'the first message at the top');
+		assert.match((await page.locator('[data-id="i0"]').textContent()) ?? '', /Question number 1:/);
 		assert.match((await page.locator(`[data-id="${old.id}"]`).textContent()) ?? '', /An answer changed while it waited/);
+		assert.ok((await rendered()) <= 80, `a bounded number of items in the DOM (${await rendered()})`);
+		// End goes back to the newest.
+		const newest = items[items.length - 1];
+		assert.ok(newest);
+		await page.keyboard.press('End');
+		await until(async () => onScreen(`[data-id="${newest.id}"]`), 'the newest message on screen after End');
+		assert.ok((await rendered()) <= 80, `a bounded number of items in the DOM (${await rendered()})`);
+	});
+
+	it('keeps a focused item in the DOM while the reader is far from it, and a tool card opened by the reader open when it comes back', async () => {
+		const items = sampleTranscript(2000);
+		await open('keep', items);
+		const page = view.page;
+		const cards = page.locator('.transcript > details.tool-card');
+		const [focusedId, openedId] = [await cards.last().getAttribute('data-id'), await cards.nth(-2).getAttribute('data-id')];
+		assert.ok(focusedId && openedId);
+		// The reader opens one card, then moves focus to another one's summary with the keyboard.
+		await page.locator(`[data-id="${openedId}"] > summary`).click();
+		assert.equal(await page.locator(`[data-id="${openedId}"]`).getAttribute('open'), '');
+		await page.locator(`[data-id="${focusedId}"] > summary`).focus();
+		await page.keyboard.press('Home');
+		await until(async () => onScreen('[data-id="i0"]'), 'the first message at the top');
+		await until(async () => (await page.locator(`[data-id="${openedId}"]`).count()) === 0, 'the opened card out of the DOM');
+		assert.equal(await page.locator(`[data-id="${focusedId}"]`).count(), 1, 'the focused card stays in the DOM');
+		assert.equal(await page.locator(`[data-id="${focusedId}"] > summary`).evaluate((el) => el === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement), true, 'and keeps the focus');
+		await page.keyboard.press('End');
+		await until(async () => (await page.locator(`[data-id="${openedId}"]`).count()) === 1, 'the opened card back in the DOM');
+		assert.equal(await page.locator(`[data-id="${openedId}"]`).getAttribute('open'), '', 'the card the reader opened is open again');
+		const order = await page.locator('.transcript > [data-id]').evaluateAll((els) => els.map((el) => Number((el as unknown as { dataset: { id: string } }).dataset.id.slice(1))));
+		assert.deepEqual(order, [...order].sort((a, b) => a - b), 'the items in the DOM are in the conversation\'s order');
 	});
 
 	it('streams 2,000 deltas into one message, re-rendering only that message', async () => {
@@ -103,9 +159,10 @@ describe('Chat webview rendering (chromium, same document and CSP as in VS Code)
 		});
 		assert.ok(total >= 50 && kept === total - 1, `the finished blocks stayed, only the last was rendered again (${kept} of ${total} kept)`);
 		// What stays on screen is what rendering the complete answer at once gives.
+		const streamed = await live.locator('.message-body').innerHTML();
 		await view.send({ type: 'itemAdded', conversationId: 'stream', item: { kind: 'assistant', id: 'whole', at: Date.now(), text: deltas.join('') } });
 		await view.settle();
-		assert.equal(await live.locator('.message-body').innerHTML(), await page.locator('[data-id="whole"] .message-body').innerHTML());
+		assert.equal(streamed, await page.locator('[data-id="whole"] .message-body').innerHTML());
 	});
 	it('keeps the reader at the end as tall items arrive, leaves one who scrolled up in place, and brings approval buttons into view', async () => {
 		const page = view.page;
@@ -154,7 +211,8 @@ describe('Chat webview rendering (chromium, same document and CSP as in VS Code)
 		const buttons = page.locator('[data-id="ask"] .approval-buttons');
 		await until(async () => {
 			const [box, frame] = [await buttons.boundingBox(), await transcript.boundingBox()];
-			return box !== null && frame !== null && box.height > 0 && box.y >= frame.y && box.y + box.height <= frame.y + frame.height;
+			// To the pixel: the transcript scrolls by whole pixels, and items are laid out at fractions of one.
+			return box !== null && frame !== null && box.height > 0 && box.y >= frame.y - 1 && box.y + box.height <= frame.y + frame.height + 1;
 		}, 'the approval buttons inside the transcript\'s visible box');
 	});
 });

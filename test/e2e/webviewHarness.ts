@@ -23,7 +23,7 @@ export interface WebviewHarness {
 	readonly posted: WebviewToHost[];
 	/** Delivers a host message to the view as VS Code does (a window message event). */
 	send(message: HostToWebview): Promise<void>;
-	/** Resolves after the view has rendered what it was sent: every item of an opened conversation, then two animation frames. */
+	/** Resolves after the view has taken in what it was sent: every item of an opened conversation (the transcript is no longer `aria-busy`), then two animation frames. */
 	settle(): Promise<void>;
 	close(): Promise<void>;
 }
@@ -88,7 +88,7 @@ export async function openWebviewHarness(options: { colorScheme?: 'light' | 'dar
 			await page.evaluate((m) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(m, '*'), message as unknown);
 		},
 		async settle() {
-			// Two frames, and every item of an opened conversation rendered (the transcript is aria-busy until then).
+			// Two frames, and every item of an opened conversation received (the transcript is aria-busy until then).
 			await page.evaluate(
 				() =>
 					new Promise<void>((resolve) => {

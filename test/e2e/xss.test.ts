@@ -25,19 +25,92 @@ const AT = Date.parse('2026-11-30T09:00:00Z');
 interface Route {
 	readonly name: string;
 	deliver(texts: readonly string[], conversationId: string): HostToWebview[];
-	/** Selector whose elements' text must include each payload verbatim (plain-text routes), or a custom check. */
+	/** Selector whose elements' text must include each payload verbatim (plain-text routes), or a custom check of what `reads` saw. */
 	readonly shownIn?: string;
-	readonly verify?: (view: WebviewHarness, texts: readonly string[]) => Promise<void>;
+	readonly reads?: readonly (readonly [string, string?])[];
+	readonly verify?: (seen: Seen, texts: readonly string[]) => void;
+	/** A check of the view as the route left it. */
+	readonly after?: (view: WebviewHarness, texts: readonly string[]) => Promise<void>;
 }
 
 const added = (conversationId: string, item: TranscriptItem): HostToWebview => ({ type: 'itemAdded', conversationId, item });
+
+/**
+ * Runs `at` with each part of the transcript in the DOM in turn: only the items near the view are
+ * (src/webview/transcriptWindow.ts), so the transcript is scrolled from its start to its end a
+ * view at a time, and `at` runs once the items there are rendered.
+ */
+async function throughTranscript(view: WebviewHarness, at: () => Promise<void>): Promise<void> {
+	type Scroller = { scrollTop: number; scrollHeight: number; clientHeight: number; getBoundingClientRect(): { top: number; bottom: number }; querySelectorAll(s: string): ArrayLike<{ getBoundingClientRect(): { top: number; bottom: number } }> };
+	const transcript = view.page.locator('.transcript');
+	await transcript.evaluate((el) => ((el as unknown as Scroller).scrollTop = 0));
+	for (;;) {
+		// Rendered once no placeholder shows in the view, two frames on.
+		await until(
+			async () =>
+				transcript.evaluate((el) => {
+					const t = el as unknown as Scroller;
+					const box = t.getBoundingClientRect();
+					return Array.from(t.querySelectorAll(':scope > .transcript-pending')).every((p) => p.getBoundingClientRect().bottom <= box.top || p.getBoundingClientRect().top >= box.bottom);
+				}),
+			'the items in view rendered',
+		);
+		await view.page.evaluate(() => new Promise<void>((resolve) => (globalThis as unknown as { requestAnimationFrame(cb: () => void): void }).requestAnimationFrame(() => (globalThis as unknown as { requestAnimationFrame(cb: () => void): void }).requestAnimationFrame(() => resolve()))));
+		await at();
+		const atEnd = await transcript.evaluate((el) => {
+			const t = el as unknown as Scroller;
+			if (t.scrollTop + t.clientHeight >= t.scrollHeight - 1) {
+				return true;
+			}
+			t.scrollTop += t.clientHeight;
+			return false;
+		});
+		if (atEnd) {
+			return;
+		}
+	}
+}
+
+/**
+ * What elements matching `selector` show (their text, or `attribute`) all through the view: in the
+ * transcript one value per element of each item however often it was in the DOM, elsewhere as it is now.
+ */
+class Seen {
+	private readonly values = new Map<string, Map<string, string>>();
+
+	constructor(private readonly view: WebviewHarness) {}
+
+	/** Reads what is in the DOM now. */
+	async read(selectors: readonly (readonly [string, string?])[]): Promise<void> {
+		for (const [selector, attribute] of selectors) {
+			const found = await this.view.page.locator(selector).evaluateAll(
+				(els, attr) =>
+					els.map((e, i) => {
+						const el = e as unknown as { closest(s: string): { getAttribute(n: string): string | null; querySelectorAll(s: string): ArrayLike<unknown> } | null; getAttribute(n: string): string | null; textContent: string | null };
+						const item = el.closest('.transcript > [data-id]');
+						const key = item ? `${item.getAttribute('data-id') ?? ''}#${Array.from(item.querySelectorAll('*')).indexOf(el)}` : `#${i}`;
+						return [key, (attr ? el.getAttribute(attr) : el.textContent) ?? ''] as [string, string];
+					}),
+				attribute,
+			);
+			const seen = this.values.get(`${selector} ${attribute ?? ''}`) ?? new Map<string, string>();
+			found.forEach(([key, value]) => seen.set(key, value));
+			this.values.set(`${selector} ${attribute ?? ''}`, seen);
+		}
+	}
+
+	get(selector: string, attribute?: string): string[] {
+		return [...(this.values.get(`${selector} ${attribute ?? ''}`)?.values() ?? [])];
+	}
+}
 
 const ROUTES: readonly Route[] = [
 	{
 		name: 'assistant text (markdown), one message per payload',
 		deliver: (texts, id) => [{ type: 'conversation', id, title: 'XSS', state: 'idle', items: texts.map((text, i) => ({ kind: 'assistant', id: `a${i}`, at: AT, text })) }],
-		verify: async (view, texts) => {
-			assert.equal(await view.page.locator('.message.assistant').count(), texts.length);
+		reads: [['.message.assistant', 'data-id']],
+		verify: (seen, texts) => {
+			assert.equal(seen.get('.message.assistant', 'data-id').length, texts.length);
 		},
 	},
 	{
@@ -63,9 +136,10 @@ const ROUTES: readonly Route[] = [
 				const tool: TranscriptItem = { kind: 'tool', id: `t${i}`, at: AT, name: text, toolkit: text, args: text, status: 'running' };
 				return [added(id, tool), { type: 'itemUpdated', conversationId: id, item: { ...tool, status: 'failed', result: text, error: text } }];
 			}),
-		verify: async (view, texts) => {
-			const slugs = await view.page.locator('.tool-card .tool-slug').allTextContents();
-			const json = await view.page.locator('.tool-card pre.tool-json').allTextContents();
+		reads: [['.tool-card .tool-slug'], ['.tool-card pre.tool-json']],
+		verify: (seen, texts) => {
+			const slugs = seen.get('.tool-card .tool-slug');
+			const json = seen.get('.tool-card pre.tool-json');
 			for (const text of texts) {
 				assert.ok(slugs.includes(text), `tool slug shown as text: ${text}`);
 				assert.ok(json.filter((t) => t === text).length >= 3, `arguments, result and error shown as text: ${text}`);
@@ -81,14 +155,15 @@ const ROUTES: readonly Route[] = [
 				const card: TranscriptItem = { kind: 'auth', id: `c${i}`, at: AT, toolkit: text, toolkitName: text, url: text, logo: logos[i % logos.length], status: 'waiting' };
 				return [added(id, card), { type: 'itemUpdated', conversationId: id, item: { ...card, url: `https://connect.composio.dev/link/${text}`, status: 'failed', reason: text } }];
 			}),
-		verify: async (view, texts) => {
-			const titles = await view.page.locator('.auth-card .auth-title').allTextContents();
-			const reasons = await view.page.locator('.auth-card .auth-reason').allTextContents();
+		reads: [['.auth-card .auth-title'], ['.auth-card .auth-reason'], ['.auth-card img.auth-logo', 'src']],
+		verify: (seen, texts) => {
+			const titles = seen.get('.auth-card .auth-title');
+			const reasons = seen.get('.auth-card .auth-reason');
 			for (const text of texts) {
 				assert.ok(titles.includes(`Connect ${text}`), `toolkit name shown as text: ${text}`);
 				assert.ok(reasons.includes(text), `reason shown as text: ${text}`);
 			}
-			const logos = await view.page.locator('.auth-card img.auth-logo').evaluateAll((els) => els.map((e) => (e as unknown as { getAttribute(n: string): string }).getAttribute('src')));
+			const logos = seen.get('.auth-card img.auth-logo', 'src');
 			assert.equal(logos.length, texts.filter((_, i) => i % 4 < 2).length, 'https and image data URI logos show; script and page URIs do not');
 			assert.ok(logos.every((src) => /^(https:|data:image\/svg\+xml,)/.test(src)));
 		},
@@ -111,13 +186,14 @@ const ROUTES: readonly Route[] = [
 					],
 				}),
 			),
-		verify: async (view, texts) => {
-			const values = await view.page.locator('.approval .approval-args dd').allTextContents();
-			const names = await view.page.locator('.approval .approval-args dt').allTextContents();
+		reads: [['.approval .approval-args dd'], ['.approval .approval-args dt'], ['.approval [data-decision]', 'data-decision']],
+		verify: (seen, texts) => {
+			const values = seen.get('.approval .approval-args dd');
+			const names = seen.get('.approval .approval-args dt');
 			for (const text of texts) {
 				assert.ok(values.includes(text) && names.includes(text), `argument name and value shown as text: ${text}`);
 			}
-			assert.equal(await view.page.locator('.approval [data-decision]').count(), texts.length * 4, 'every card still offers its four answers');
+			assert.equal(seen.get('.approval [data-decision]', 'data-decision').length, texts.length * 4, 'every card still offers its four answers');
 		},
 	},
 	{
@@ -133,8 +209,9 @@ const ROUTES: readonly Route[] = [
 	{
 		name: 'editor-context chip on a sent message',
 		deliver: (texts, id) => texts.map((text, i) => added(id, { kind: 'user', id: `uc${i}`, at: AT, text: 'About this', context: [{ path: text, languageId: text, text, startLine: 1, endLine: 2 }] })),
-		verify: async (view, texts) => {
-			const chips = await view.page.locator('.message.user .chip').allTextContents();
+		reads: [['.message.user .chip']],
+		verify: (seen, texts) => {
+			const chips = seen.get('.message.user .chip');
 			for (const text of texts) {
 				assert.ok(chips.includes(`${text}:1-2`), `chip label shown as text: ${text}`);
 			}
@@ -143,8 +220,9 @@ const ROUTES: readonly Route[] = [
 	{
 		name: 'editor-context chip in the composer',
 		deliver: (texts) => texts.map((text): HostToWebview => ({ type: 'addContext', context: { path: text, languageId: text, text } })),
-		verify: async (view, texts) => {
-			const chips = await view.page.locator('.composer-chips .chip').allTextContents();
+		reads: [['.composer-chips .chip']],
+		verify: (seen, texts) => {
+			const chips = seen.get('.composer-chips .chip');
 			for (const text of texts) {
 				assert.ok(chips.includes(text), `composer chip shown as text: ${text}`);
 			}
@@ -158,7 +236,7 @@ const ROUTES: readonly Route[] = [
 	{
 		name: 'conversation title and composer prefill',
 		deliver: (texts, id) => texts.flatMap((text): HostToWebview[] => [{ type: 'conversation', id, title: text, items: [], state: 'idle' }, { type: 'title', conversationId: id, title: text }, { type: 'prefill', text, send: false }]),
-		verify: async (view, texts) => {
+		after: async (view, texts) => {
 			// Checked one at a time: each title replaces the last.
 			const last = texts[texts.length - 1] ?? '';
 			assert.equal(await view.page.locator('.toolbar-title').textContent(), last);
@@ -246,15 +324,21 @@ describe('XSS: hostile text in the chat webview (harness: same document and CSP 
 				await view.send(message);
 			}
 			await view.settle();
-			const problems = await inspect(view.page, canary);
+			const problems: string[] = [];
+			const seen = new Seen(view);
+			await throughTranscript(view, async () => {
+				problems.push(...(await inspect(view.page, canary)));
+				await seen.read([...(route.shownIn ? [[route.shownIn] as const] : []), ...(route.reads ?? [])]);
+			});
 			assert.deepEqual(problems, [], `${route.name}:\n${problems.join('\n')}`);
 			if (route.shownIn) {
-				const shown = await view.page.locator(route.shownIn).allTextContents();
+				const shown = seen.get(route.shownIn);
 				for (const text of texts) {
 					assert.ok(shown.includes(text), `${route.name}: shown verbatim as text: ${JSON.stringify(text)}`);
 				}
 			}
-			await route.verify?.(view, texts);
+			route.verify?.(seen, texts);
+			await route.after?.(view, texts);
 			if (route.name.startsWith('history')) {
 				await view.page.getByRole('button', { name: 'History' }).click();
 			}

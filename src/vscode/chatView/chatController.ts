@@ -8,7 +8,7 @@ import type { ChatSession, SendResult } from '../../agent/chatSession';
 import { assertNever } from '../../common/assertNever';
 import { DisposableBase } from '../../common/disposable';
 import type { LinkOpener } from '../../composio/linkPolicy';
-import type { ChatConfigState, HostAction, HostToWebview, WebviewToHost } from '../../protocol/chatProtocol';
+import { type ChatConfigState, conversationMessages, type HostAction, type HostToWebview, type WebviewToHost } from '../../protocol/chatProtocol';
 import type { ChatHost, ChatViewProvider } from './chatViewProvider';
 import { insertAtCursor, openInEditor } from '../editor/editorActions';
 
@@ -38,7 +38,13 @@ export class ChatController extends DisposableBase implements ChatHost {
 	constructor(private readonly deps: ChatControllerDeps) {
 		super();
 		const { chat, view } = deps;
-		this._register(chat.onDidChangeConversation((c) => view.post({ type: 'conversation', id: c.id, title: c.title, items: c.items, state: c.state })));
+		this._register(
+			chat.onDidChangeConversation((c) => {
+				for (const message of conversationMessages(c)) {
+					view.post(message);
+				}
+			}),
+		);
 		this._register(
 			chat.onDidAddItem((e) => {
 				view.post({ type: 'itemAdded', conversationId: e.conversationId, item: e.item });
@@ -92,8 +98,7 @@ export class ChatController extends DisposableBase implements ChatHost {
 	}
 
 	snapshot(): HostToWebview[] {
-		const c = this.deps.chat.snapshot();
-		return [{ type: 'conversation', id: c.id, title: c.title, items: c.items, state: c.state }];
+		return conversationMessages(this.deps.chat.snapshot());
 	}
 
 	/**

@@ -29,7 +29,7 @@ export interface TranscriptHost {
 }
 
 /** Items rendered at a time before the first paint, until they fill the view. */
-const FIRST_BATCH = 6;
+const FIRST_BATCH = 4;
 
 export class TranscriptView {
 	readonly element: HTMLElement;

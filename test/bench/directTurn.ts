@@ -1,10 +1,11 @@
 /**
- * The baseline for a turn with tools: the same requests the extension made for one message,
- * made directly with the `openai` and `@composio/core` SDKs against the same local servers (and
- * the same latency): the connected accounts listed, each chat completion streamed with the same
- * messages and tool definitions (Composio's and the editor's, as the extension sent them), each
- * tool call executed on a Composio session. What the extension adds on
- * top (agent loop, approval, saves, host → webview, rendering) is the difference.
+ * The baseline for a turn with tools: the requests a turn needs, made directly with the `openai`
+ * and `@composio/core` SDKs against the same local servers, with the same latency, while the
+ * benchmark's editor window stays open with its chat idle: each chat completion streamed with the
+ * messages and tool definitions the extension sent (Composio's and the editor's), each tool call
+ * executed on a Composio session. Nothing else: no account list, as a turn of the extension's
+ * makes none once the accounts are loaded. What the extension adds on top (agent loop, approval,
+ * saves, host → webview, rendering) is the difference.
  */
 import { performance } from 'node:perf_hooks';
 import { Composio } from '@composio/core';
@@ -12,7 +13,21 @@ import { OpenAIProvider } from '@composio/openai';
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { TestSandbox } from '../shared/sandbox';
-import type { RecordedCompletion, TurnTiming } from './editorBench';
+
+/** One model request of the turn the direct path replays, as the scripted model received it. */
+export interface RecordedCompletion {
+	readonly messages: unknown[];
+	/** The tool definitions as sent. */
+	readonly tools: unknown;
+}
+
+/** A message sent through the chat view, timed in the webview. */
+export interface TurnTiming {
+	/** From Enter to the first character of the answer on screen. */
+	readonly firstTokenMs: number;
+	/** From Enter to the turn's end (the whole answer on screen). */
+	readonly fullMs: number;
+}
 
 /** Replays a recorded turn directly through the SDKs, timed from its first request. */
 export interface DirectTurn {
@@ -28,7 +43,6 @@ export async function prepareDirectTurn(sandbox: TestSandbox, userId: string, re
 		async run(): Promise<TurnTiming> {
 			const start = performance.now();
 			let firstToken = 0;
-			await composio.connectedAccounts.list({ userIds: [userId] });
 			for (const request of recorded) {
 				const stream = await openai.chat.completions.create({
 					model: 'sandbox-scripted',

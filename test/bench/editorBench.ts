@@ -18,6 +18,7 @@ import { repoRoot, startCodeServer, workbenchUrl } from '../editor/codeServer';
 import { openChat, runCommand } from '../e2e/workbench';
 import type { TestSandbox } from '../shared/sandbox';
 import { until } from '../shared/until';
+import { prepareDirectTurn, type RecordedCompletion, type TurnTiming } from './directTurn';
 
 export const OUR_ID = 'composio-agent.composio-agent';
 export const EMPTY_ID = 'bench.empty-extension';
@@ -36,25 +37,20 @@ interface ProbeRun {
 	readonly extensions: Record<string, ActivationSample | { error: string }>;
 }
 
-/** One model request of the turn the direct path replays, as the scripted model received it. */
-export interface RecordedCompletion {
-	readonly messages: unknown[];
-	/** The tool definitions as sent. */
-	readonly tools: unknown;
-}
-
-/** A message sent through the chat view, timed in the webview. */
-export interface TurnTiming {
-	/** From Enter to the first character of the answer on screen. */
-	readonly firstTokenMs: number;
-	/** From Enter to the turn's end (the whole answer on screen). */
-	readonly fullMs: number;
-}
-
 /** The requests one message made, as "METHOD /path" (Composio) and a count (model). */
 export interface MessageRequests {
 	readonly composio: readonly string[];
+	/** For each Composio request, the part of the extension that made it (its `x-composio-agent-component`), or "none". */
+	readonly components: readonly string[];
 	readonly model: number;
+}
+
+/** Messages and the direct-SDK baseline at one latency. */
+export interface LatencyProfile {
+	readonly latencyMs: number;
+	readonly messages: readonly (TurnTiming & { readonly requests: MessageRequests })[];
+	/** The same turn through the SDKs directly, in the same editor state (the window open, the chat idle). */
+	readonly direct: readonly TurnTiming[];
 }
 
 /** Frame timing while something happens in the webview. */
@@ -70,11 +66,13 @@ export interface FrameStats {
 export interface EditorResults {
 	readonly activation: { readonly ours: ActivationSample[]; readonly empty: ActivationSample[]; readonly windows: number };
 	readonly openChat: MessageRequests;
-	readonly messages: readonly (TurnTiming & { readonly requests: MessageRequests })[];
+	/** The Connections view's refresh after Gmail was connected (outside the extension, in the emulator). */
+	readonly refresh: MessageRequests;
+	/** The first message after activation. */
+	readonly first: TurnTiming & { readonly requests: MessageRequests };
+	readonly profiles: readonly LatencyProfile[];
 	/** The workspace's Composio user id (gmail is connected for it). */
 	readonly userId: string;
-	/** The model requests of the last message, for the direct-SDK replay. */
-	readonly lastMessageCompletions: readonly RecordedCompletion[];
 	readonly streaming: { readonly characters: number; readonly streaming: FrameStats; readonly idle: FrameStats };
 }
 
@@ -270,14 +268,15 @@ export function longAnswer(characters: number): string {
 }
 
 function requestsSince(sandbox: TestSandbox, composioFrom: number, modelFrom: number): MessageRequests {
-	return { composio: sandbox.emulator.requests.slice(composioFrom).map((r) => `${r.method} ${r.path}`), model: sandbox.model.requests.length - modelFrom };
+	const composio = sandbox.emulator.requests.slice(composioFrom);
+	return { composio: composio.map((r) => `${r.method} ${r.path}`), components: composio.map((r) => r.component ?? 'none'), model: sandbox.model.requests.length - modelFrom };
 }
 
 /**
  * Runs the editor measurements: `windows` activations (each a fresh extension host), then chat
  * messages and streaming in the last window. The sandbox servers get `latencyMs` on every request.
  */
-export async function editorBench(sandbox: TestSandbox, options: { windows: number; messages: number; latencyMs: number; streamCharacters: number; log: (line: string) => void }): Promise<EditorResults> {
+export async function editorBench(sandbox: TestSandbox, options: { windows: number; messages: number; latencies: readonly number[]; directRuns: number; streamCharacters: number; log: (line: string) => void }): Promise<EditorResults> {
 	const work = mkdtempSync(join(tmpdir(), 'composio-bench-'));
 	const probeOut = join(work, 'probe.jsonl');
 	const ours = benchCopyOfThisExtension(work);
@@ -328,8 +327,12 @@ export async function editorBench(sandbox: TestSandbox, options: { windows: numb
 		}
 
 		// The chat, in the last window: the workspace's user id is in the first request's query.
-		sandbox.emulator.latencyMs = options.latencyMs;
-		sandbox.model.setPace({ latencyMs: options.latencyMs, chunkDelayMs: 0 });
+		const [firstLatency = 50] = options.latencies;
+		const pace = (latencyMs: number): void => {
+			sandbox.emulator.latencyMs = latencyMs;
+			sandbox.model.setPace({ latencyMs, chunkDelayMs: 0, wordsPerChunk: 3 });
+		};
+		pace(firstLatency);
 		const composioBefore = sandbox.emulator.requests.length;
 		const modelBefore = sandbox.model.requests.length;
 		await openChat(page);
@@ -341,17 +344,51 @@ export async function editorBench(sandbox: TestSandbox, options: { windows: numb
 		if (!userId) {
 			throw new Error('could not tell the workspace user id from the requests');
 		}
+		// Gmail connected (in the emulator, as if from another window), then the user's refresh in the
+		// Connections view: the accounts snapshot has it from then on.
 		sandbox.emulator.seedAccount(userId, 'gmail');
+		await runCommand(page, 'Composio: Manage Connections');
+		// Shown again, the view lists the accounts itself; the refresh measured is the title bar's, after that.
+		const header = page.locator('.pane-header', { has: page.locator('.action-label[aria-label^="Refresh Connections"]') });
+		const pane = page.locator('.pane', { has: header });
+		await pane.locator('.monaco-list-row', { hasText: 'Gmail' }).first().waitFor({ timeout: 60_000 });
+		await until(async () => !(await pane.locator('.monaco-progress-container.active').count()), 'the view to finish loading', 30_000);
+		await header.hover();
+		const refreshFrom = sandbox.emulator.requests.length;
+		await header.locator('.action-label[aria-label^="Refresh Connections"]').click();
+		await until(() => sandbox.emulator.requests.slice(refreshFrom).some((r) => r.path === '/api/v3.1/connected_accounts' && r.method === 'GET'), 'the refresh to list the accounts', 60_000);
+		await until(async () => !(await pane.locator('.monaco-progress-container.active').count()), 'the refresh to finish', 30_000);
+		const refresh = requestsSince(sandbox, refreshFrom, sandbox.model.requests.length);
+		await openChat(page);
 
-		const messages: (TurnTiming & { requests: MessageRequests })[] = [];
-		let lastMessageCompletions: RecordedCompletion[] = [];
-		for (let i = 0; i < options.messages; i++) {
+		const message = async (): Promise<{ timing: TurnTiming & { requests: MessageRequests }; completions: RecordedCompletion[] }> => {
 			const c = sandbox.emulator.requests.length;
 			const m = sandbox.model.requests.length;
 			const timing = await timedSend(page, frame, 'Summarize my emails');
-			messages.push({ ...timing, requests: requestsSince(sandbox, c, m) });
-			lastMessageCompletions = sandbox.model.requests.slice(m).map((r) => ({ messages: r.messages, tools: r.toolDefinitions }));
-			options.log(`  message ${i + 1}: first token ${timing.firstTokenMs.toFixed(0)} ms, answer ${timing.fullMs.toFixed(0)} ms`);
+			return { timing: { ...timing, requests: requestsSince(sandbox, c, m) }, completions: sandbox.model.requests.slice(m).map((r) => ({ messages: r.messages, tools: r.toolDefinitions })) };
+		};
+		const first = (await message()).timing;
+		options.log(`  first message: first token ${first.firstTokenMs.toFixed(0)} ms, answer ${first.fullMs.toFixed(0)} ms`);
+		const profiles: LatencyProfile[] = [];
+		for (const latencyMs of options.latencies) {
+			pace(latencyMs);
+			const messages: (TurnTiming & { requests: MessageRequests })[] = [];
+			let completions: RecordedCompletion[] = [];
+			for (let i = 0; i < options.messages; i++) {
+				const sent = await message();
+				messages.push(sent.timing);
+				completions = sent.completions;
+				options.log(`  ${latencyMs} ms latency, message ${i + 1}: first token ${sent.timing.firstTokenMs.toFixed(0)} ms, answer ${sent.timing.fullMs.toFixed(0)} ms`);
+			}
+			// The baseline in the same state: this window open, its chat idle, the same servers and latency.
+			const turn = await prepareDirectTurn(sandbox, userId, completions);
+			await turn.run();
+			const direct: TurnTiming[] = [];
+			for (let i = 0; i < options.directRuns; i++) {
+				direct.push(await turn.run());
+			}
+			options.log(`  ${latencyMs} ms latency, direct SDK calls: answer ${direct.map((d) => d.fullMs.toFixed(0)).join(', ')} ms`);
+			profiles.push({ latencyMs, messages, direct });
 		}
 
 		// Streaming: the next answer is `streamCharacters` long, in chunks of 8 words, 2 ms apart.
@@ -365,7 +402,11 @@ export async function editorBench(sandbox: TestSandbox, options: { windows: numb
 		await timedSend(page, frame, 'Tell me everything');
 		const streaming = await stopFrameStats(frame);
 		options.log(`  streaming: ${streaming.frames} frames, longest ${streaming.longestFrameMs.toFixed(0)} ms, ${streaming.longTasks} long tasks`);
-		return { activation: { ours, empty: emptyRuns, windows: options.windows }, openChat: openChatRequests, messages, userId, lastMessageCompletions, streaming: { characters: options.streamCharacters, streaming, idle } };
+		return { activation: { ours, empty: emptyRuns, windows: options.windows }, openChat: openChatRequests, refresh, first, profiles, userId, streaming: { characters: options.streamCharacters, streaming, idle } };
+	} catch (e) {
+		// What the window showed when it failed, for the one reading the error.
+		await browser?.page.screenshot({ path: join(repoRoot, 'bench-results', 'failure.png') }).catch(() => undefined);
+		throw e;
 	} finally {
 		await browser?.close();
 		await server.stop();

@@ -6,11 +6,13 @@
 import * as vscode from 'vscode';
 import type { ChatSession, SendResult } from '../../agent/chatSession';
 import { assertNever } from '../../common/assertNever';
+import { systemClock } from '../../common/clock';
 import { DisposableBase } from '../../common/disposable';
 import type { LinkOpener } from '../../composio/linkPolicy';
 import { type ChatConfigState, conversationMessages, type HostAction, type HostToWebview, type WebviewToHost } from '../../protocol/chatProtocol';
 import type { ChatHost, ChatViewProvider } from './chatViewProvider';
 import { insertAtCursor, openInEditor } from '../editor/editorActions';
+import { TextDeltaBatcher } from './textDeltaBatcher';
 
 /** What the controller needs besides the chat session and the view. */
 export interface ChatControllerDeps {
@@ -34,10 +36,15 @@ export interface ChatControllerDeps {
  */
 export class ChatController extends DisposableBase implements ChatHost {
 	private started: Promise<void> | undefined;
+	/** Every message to the view goes through it, so streamed text never overtakes what follows it. */
+	private readonly batcher: TextDeltaBatcher;
 
 	constructor(private readonly deps: ChatControllerDeps) {
 		super();
-		const { chat, view } = deps;
+		this.batcher = new TextDeltaBatcher((message) => deps.view.post(message), systemClock);
+		this._register({ dispose: () => this.batcher.dispose() });
+		const { chat } = deps;
+		const view = { post: (message: HostToWebview): void => this.post(message) };
 		this._register(
 			chat.onDidChangeConversation((c) => {
 				for (const message of conversationMessages(c)) {
@@ -98,7 +105,13 @@ export class ChatController extends DisposableBase implements ChatHost {
 	}
 
 	snapshot(): HostToWebview[] {
+		// The snapshot has the text held back so far: a view that reloads gets it once, not again after.
+		this.batcher.discard();
 		return conversationMessages(this.deps.chat.snapshot());
+	}
+
+	private post(message: HostToWebview): void {
+		this.batcher.post(message);
 	}
 
 	/**
@@ -124,12 +137,12 @@ export class ChatController extends DisposableBase implements ChatHost {
 				void this.send(message.text, message.context).then(
 					(result) => {
 						if (result === 'busy' || result === 'empty') {
-							this.deps.view.post({ type: 'sendRefused' });
+							this.post({ type: 'sendRefused' });
 						}
 					},
 					(e: unknown) => {
 						this.deps.log.error(e instanceof Error ? e : String(e));
-						this.deps.view.post({ type: 'sendRefused' });
+						this.post({ type: 'sendRefused' });
 					},
 				);
 				return;
@@ -218,6 +231,6 @@ export class ChatController extends DisposableBase implements ChatHost {
 
 	private async postHistory(): Promise<void> {
 		const conversations = await this.deps.chat.list();
-		this.deps.view.post({ type: 'history', conversations, currentId: this.deps.chat.current.id });
+		this.post({ type: 'history', conversations, currentId: this.deps.chat.current.id });
 	}
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Locator } from 'playwright-core';
 import { until } from '../shared/until';
-import { authorizeOpenedLink, runCommand, screenshot, useWorkbench } from './workbench';
+import { authorizeOpenedLink, lastUserMessageId, runCommand, screenshot, useWorkbench } from './workbench';
 
 /**
  * Who each account is, and Reconnect, in the real workbench: two Gmail accounts connected from
@@ -22,10 +22,10 @@ describe('Identities and Reconnect in the real workbench (browser)', function ()
 
 	/** Types and sends `text`, and waits until the transcript shows it: the host has taken it (a turn has started). */
 	async function send(text: string): Promise<void> {
-		const users = await wb.chat.locator('.message.user').count();
+		const before = await lastUserMessageId(wb.chat);
 		await message().fill(text);
 		await message().press('Enter');
-		await until(async () => (await wb.chat.locator('.message.user').count()) > users, `"${text}" in the transcript`);
+		await until(async () => (await lastUserMessageId(wb.chat)) !== before, `"${text}" in the transcript`);
 	}
 
 	it('connects two Gmail accounts from the chat; each Connect card and the Connections view say who they are', async () => {
@@ -79,8 +79,8 @@ describe('Identities and Reconnect in the real workbench (browser)', function ()
 		assert.ok(work, 'the work account in the emulator');
 		emulator.setAccountStatus(work.id, 'EXPIRED', 'Max auth failures reached');
 
-		const users = await wb.chat.locator('.message.user').count();
 		await send('Summarize my work email');
+		const asked = await lastUserMessageId(wb.chat);
 		const card = wb.chat.locator('.auth-card.auth-card-reconnect');
 		await card.waitFor({ timeout: 30_000 });
 		assert.match((await card.locator('.auth-title').textContent()) ?? '', /Reconnect Gmail \(alex@work\.example\)/);
@@ -94,7 +94,7 @@ describe('Identities and Reconnect in the real workbench (browser)', function ()
 		await wb.chat.locator('.auth-card-reconnect.auth-card-connected .auth-status', { hasText: 'Reconnected as alex@work.example' }).waitFor({ timeout: 30_000 });
 		await idle();
 		assert.match((await wb.chat.locator('.message.assistant').last().textContent()) ?? '', /Inbox summary/);
-		assert.equal(await wb.chat.locator('.message.user').count(), users + 1, 'nothing typed after the request');
+		assert.equal(await lastUserMessageId(wb.chat), asked, 'nothing typed after the request');
 		assert.equal(await wb.chat.locator('.tool-card', { hasText: 'Fetch' }).last().getAttribute('class').then((c) => /tool-done/.test(c ?? '')), true);
 		await card.scrollIntoViewIfNeeded();
 		await wb.page.mouse.move(700, 450);

@@ -17,7 +17,7 @@ import { MCP_PROVIDER_MIN_VERSION } from '../../src/composio/mcpConfig';
 import { SCRIPTED_MODEL, TestSandbox } from '../shared/sandbox';
 import { until } from '../shared/until';
 import { startMcpServerFromList } from './mcpServerList';
-import { runCommand, useWorkbench } from './workbench';
+import { lastUserMessageId, runCommand, useWorkbench } from './workbench';
 
 const hex = (n: number): string => randomBytes(n).toString('hex');
 const COMPOSIO_KEY = `ak_${hex(12)}`;
@@ -117,10 +117,10 @@ describe('Secrets in the real workbench (browser): typed keys stay in the secret
 	async function send(text: string): Promise<void> {
 		await wb.chat.locator('#app[data-turn="idle"]').waitFor({ timeout: 60_000 });
 		const input = wb.chat.getByRole('textbox', { name: 'Message' });
-		const users = await wb.chat.locator('.message.user').count();
+		const before = await lastUserMessageId(wb.chat);
 		await input.fill(text);
 		await input.press('Enter');
-		await until(async () => (await wb.chat.locator('.message.user').count()) > users, 'the message to show');
+		await until(async () => (await lastUserMessageId(wb.chat)) !== before, 'the message to show');
 	}
 
 	it("no key in the chat view, the workbench, browser storage (the view's saved state included) or the data folder, except the secret store", async function () {

@@ -354,3 +354,13 @@ export async function screenshot(page: Page, name: string, options: { publish?: 
 	}
 	return path;
 }
+
+/**
+ * The id of the newest user message the chat view shows, or '' when it shows none. The view keeps
+ * only the items near what is on screen in the page, so counting messages says nothing about a
+ * long conversation; the newest item's id tells a new message from the last one.
+ */
+export async function lastUserMessageId(chat: FrameLocator): Promise<string> {
+	const last = chat.locator('.message.user').last();
+	return (await last.count()) > 0 ? await last.evaluate((el) => el.closest('[data-id]')?.getAttribute('data-id') ?? '') : '';
+}

@@ -167,6 +167,10 @@ describe('In-chat authentication in the real workbench (browser) @floor', functi
 		assert.ok(wb.emulator!.accounts().some((a) => a.id === old), 'nothing removed while the card waits');
 		await wb.page.mouse.move(700, 450);
 		await screenshot(wb.page, 'approval-remove-account');
+		// Connected elsewhere (seeded in the emulator): the view lists it after the user's refresh, as nothing lists the accounts per turn.
+		const header = wb.page.locator('.pane-header', { has: wb.page.locator('.action-label[aria-label^="Refresh Connections"]') });
+		await header.hover();
+		await header.locator('.action-label[aria-label^="Refresh Connections"]').click();
 		await until(async () => (await wb.page.locator('.monaco-list-row', { hasText: '+old@' }).count()) > 0, 'the account in the Connections view before');
 		await card.getByRole('button', { name: 'Allow once' }).click();
 		await wb.chat.locator('.message.assistant', { hasText: 'Removed the Gmail account "old"' }).waitFor({ timeout: 60_000 });

@@ -43,7 +43,16 @@ const added = (conversationId: string, item: TranscriptItem): HostToWebview => (
 async function throughTranscript(view: WebviewHarness, at: () => Promise<void>): Promise<void> {
 	type Scroller = { scrollTop: number; scrollHeight: number; clientHeight: number; getBoundingClientRect(): { top: number; bottom: number }; querySelectorAll(s: string): ArrayLike<{ getBoundingClientRect(): { top: number; bottom: number } }> };
 	const transcript = view.page.locator('.transcript');
-	await transcript.evaluate((el) => ((el as unknown as Scroller).scrollTop = 0));
+	// At the very start: heights measured as the first items render can move the view off it, so go again until the first item is in.
+	await until(
+		async () =>
+			transcript.evaluate((el) => {
+				const t = el as unknown as Scroller & { firstElementChild: { classList: { contains(c: string): boolean } } | null };
+				t.scrollTop = 0;
+				return t.firstElementChild === null || !t.firstElementChild.classList.contains('transcript-pending');
+			}),
+		'the first item rendered at the start',
+	);
 	for (;;) {
 		// Rendered once no placeholder shows in the view, two frames on.
 		await until(
@@ -62,7 +71,8 @@ async function throughTranscript(view: WebviewHarness, at: () => Promise<void>):
 			if (t.scrollTop + t.clientHeight >= t.scrollHeight - 1) {
 				return true;
 			}
-			t.scrollTop += t.clientHeight;
+			// Half a view a step: heights measured as items render may move what is below by up to a view.
+			t.scrollTop += t.clientHeight / 2;
 			return false;
 		});
 		if (atEnd) {

@@ -5,6 +5,7 @@
  * window (liveAfterReload.ts) then starts in live mode, where an extension that loaded anything
  * at activation would ask Composio for a session at once.
  */
+import { until } from '../../shared/until';
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { SANDBOX_ENV } from '../../../src/sandbox/sandboxServers';
@@ -29,6 +30,8 @@ export function run(): Promise<void> {
 			assert.equal(services.connections.state.kind, 'loaded');
 			await services.statusBar.update();
 			assert.equal(services.statusBar.view?.text, '$(plug) Composio: 1 app connected');
+			// The refresh learns who the account is and names it in the background: that PATCH lands before the log is cleared.
+			await until(() => services.connections.accounts.every((a) => a.alias !== undefined), 'the account named by who it is');
 			await emulatorAdmin(emulatorUrl, 'DELETE', '/requests');
 		},
 	});

@@ -221,8 +221,9 @@ export function asksForAnotherAccount(args: unknown, toolkit: string): boolean {
 	if (!isRecord(args)) {
 		return false;
 	}
-	const explicit = Array.isArray(args['toolkits']) && args['toolkits'].some((e) => isRecord(e) && typeof e['action'] === 'string' && e['action'].trim().toLowerCase() === 'add');
-	return args['reinitiate_all'] === true || (explicit && connectionRequests(args).some((r) => r.toolkit === toolkit && r.action === 'add'));
+	// Read entry by entry, as connectionRequests reads them: only an object entry names its action.
+	const entries: readonly unknown[] = Array.isArray(args['toolkits']) ? args['toolkits'] : [];
+	return args['reinitiate_all'] === true || entries.some((e) => isRecord(e) && typeof e['action'] === 'string' && connectionRequests({ toolkits: [e] }).some((r) => r.toolkit === toolkit && r.action === 'add'));
 }
 
 /** The entries of a connection call that change an account (rename, remove); empty for any other call. */

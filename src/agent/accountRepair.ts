@@ -75,36 +75,17 @@ export async function* repairAccount(context: AccountRepairContext, callId: stri
 	const name = identities.nameOf(dead.id) ?? dead.alias;
 	const label = `${toolkitDisplayName(target.toolkit)}${name ? ` (${name})` : ''}`;
 	logger.info(refused ? `${call.name} failed because the provider refused ${dead.id}'s token (it reads ACTIVE); offering to reconnect it.` : `${call.name} failed because ${dead.id} is ${dead.status}; offering to reconnect it.`);
-	let request: ConnectRequest | undefined;
-	try {
-		request = await session.reconnect(dead.id, refused ? { credentialRefused: true } : {});
-	} catch (e) {
-		logger.warn(`Could not start reconnecting ${dead.id}: ${e instanceof ComposioError ? e.detail : String(e)}`);
-	}
-	if (!request) {
+	const pending = yield* offerReconnect(session, logger, callId, target.toolkit, dead, name, refused);
+	if (!pending) {
 		return { kind: 'none' };
 	}
-	const why = dead.statusReason ?? l10n.t('The account is {0}.', dead.status.toLowerCase());
-	yield {
-		type: 'reconnectRequired',
-		callId,
-		toolkit: target.toolkit,
-		url: request.redirectUrl,
-		accountId: request.accountId,
-		replacesAccountId: dead.id,
-		...(name ? { name } : {}),
-		reason: why,
-	};
-	const waited = yield* context.authWaiter.wait(
-		[{ toolkit: target.toolkit, url: request.redirectUrl, accountId: request.accountId, replacesAccountId: dead.id, ...(refused ? { credentialRefused: true } : {}) }],
-		context.signal,
-	);
+	const waited = yield* context.authWaiter.wait([pending], context.signal);
 	switch (waited.kind) {
 		case 'connected': {
 			await context.accountsChanged();
 			// The call named the old account by id: the new one takes its place (an alias moved over with the reconnect).
 			const deadId = dead.id;
-			const newId = request.accountId;
+			const newId = pending.accountId;
 			const swap = (named: unknown): unknown => (named === deadId ? newId : named);
 			const args = target.inner ? mapMultiExecuteEntries(call.args, (entry) => ({ ...entry, ...(entry['account'] !== undefined ? { account: swap(entry['account']) } : {}) })) : call.args;
 			const account = call.account === deadId ? newId : call.account;
@@ -152,15 +133,23 @@ export async function* reconnectInsteadOfLink(
 	if (!dead) {
 		return undefined;
 	}
-	let request: ConnectRequest | undefined;
+	logger.info(`${dead.id} is ${dead.status}: offering to reconnect it in place of a new ${toolkit} connection.`);
+	return yield* offerReconnect(session, logger, callId, toolkit, dead, nameOf(dead.id) ?? dead.alias, false);
+}
+
+/**
+ * Starts reconnecting `dead` (a fresh Connect Link that replaces it) and yields its Reconnect card
+ * (`reconnectRequired`, for call `callId`); resolves with what to wait for, or undefined when
+ * Composio would not start it (logged).
+ */
+async function* offerReconnect(session: ToolSession, logger: Logger, callId: string, toolkit: string, dead: ConnectedAccount, name: string | undefined, credentialRefused: boolean): AsyncGenerator<AgentEvent, PendingConnection & { readonly accountId: string } | undefined, undefined> {
+	let request: ConnectRequest;
 	try {
-		request = await session.reconnect(dead.id, {});
+		request = await session.reconnect(dead.id, credentialRefused ? { credentialRefused: true } : {});
 	} catch (e) {
 		logger.warn(`Could not start reconnecting ${dead.id}: ${e instanceof ComposioError ? e.detail : String(e)}`);
 		return undefined;
 	}
-	logger.info(`${dead.id} is ${dead.status}: offering to reconnect it in place of a new ${toolkit} connection.`);
-	const name = nameOf(dead.id) ?? dead.alias;
 	yield {
 		type: 'reconnectRequired',
 		callId,
@@ -171,5 +160,5 @@ export async function* reconnectInsteadOfLink(
 		...(name ? { name } : {}),
 		reason: dead.statusReason ?? l10n.t('The account is {0}.', dead.status.toLowerCase()),
 	};
-	return { toolkit, url: request.redirectUrl, accountId: request.accountId, replacesAccountId: dead.id };
+	return { toolkit, url: request.redirectUrl, accountId: request.accountId, replacesAccountId: dead.id, ...(credentialRefused ? { credentialRefused: true } : {}) };
 }

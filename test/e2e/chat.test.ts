@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Locator } from 'playwright-core';
 import { until } from '../shared/until';
-import { authorizeOpenedLink, openChat, runCommand, screenshot, useWorkbench, type Workbench } from './workbench';
+import { answersAfter, authorizeOpenedLink, lastUserMessageId, openChat, runCommand, screenshot, useWorkbench, type Workbench } from './workbench';
 
 /** The finished (not streaming) assistant answers of the conversations titled `title` that the extension has saved in this editor's data folder. */
 function savedAnswers(wb: Workbench, title: string): string[] {
@@ -241,13 +241,15 @@ describe('Chat view behaviour in the real workbench (browser)', function () {
 		await editor.waitFor();
 		await editor.locator('.view-lines').click();
 		await wb.page.keyboard.press('Control+End');
-		const answers = await wb.chat.locator('.message.assistant').count();
+		const before = await lastUserMessageId(wb.chat);
 		await message().fill('Write a debounce function in TypeScript');
 		await message().press('Enter');
 		// This turn's own answer, not the last one of the test before (which has a code block too).
-		await until(async () => (await wb.chat.locator('.message.assistant').count()) > answers, 'the answer to start');
+		await until(async () => (await lastUserMessageId(wb.chat)) !== before, 'the message in the transcript');
+		const answer = answersAfter(wb.chat, await lastUserMessageId(wb.chat));
+		await until(async () => (await answer.count()) > 0, 'the answer to start');
 		await idle();
-		const block = wb.chat.locator('.message.assistant').last().locator('.code-block', { hasText: 'debounce' }).first();
+		const block = answer.last().locator('.code-block', { hasText: 'debounce' }).first();
 		await block.waitFor();
 		await block.hover();
 		await block.getByRole('button', { name: 'Insert at Cursor' }).click();

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { until } from '../shared/until';
-import { authorizeOpenedLink, noModelProviderApi, screenshot, useWorkbench } from './workbench';
+import { answersAfter, authorizeOpenedLink, noModelProviderApi, screenshot, useWorkbench } from './workbench';
 
 /** The model picker the chat header's model button opens (a quick pick in the workbench). */
 function pickerRows(page: Page): Locator {
@@ -91,9 +91,9 @@ describe('VS Code language models in the chat view (browser)', function () {
 		await idle(wb.chat);
 		await wb.page.mouse.move(700, 450);
 		await screenshot(wb.page, 'models-provider-error');
-		const answers = await wb.chat.locator('.message.assistant').count();
+		const answer = answersAfter(wb.chat, (await notice.evaluate((el) => el.closest('[data-id]')?.getAttribute('data-id'))) ?? '');
 		await notice.getByRole('button', { name: 'Retry' }).click();
-		await until(async () => (await wb.chat.locator('.message.assistant').count()) > answers, 'the answer after Retry');
+		await until(async () => (await answer.count()) > 0, 'the answer after Retry');
 		await idle(wb.chat);
 	});
 });

@@ -5,7 +5,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { type BrowserSession, launchBrowser } from '../editor/browser';
 import { type CodeServer, installedEditor, repoRoot, startCodeServer, workbenchUrl } from '../editor/codeServer';
 import { installScriptedModels, SCRIPTED_MODELS_EXTENSION_ID } from '../editor/scriptedModelsExtension';
@@ -363,4 +363,9 @@ export async function screenshot(page: Page, name: string, options: { publish?: 
 export async function lastUserMessageId(chat: FrameLocator): Promise<string> {
 	const last = chat.locator('.message.user').last();
 	return (await last.count()) > 0 ? await last.evaluate((el) => el.closest('[data-id]')?.getAttribute('data-id') ?? '') : '';
+}
+
+/** The assistant messages the chat view shows after the item `itemId` (a user message, a notice): this turn's answer, however many the view kept in the page before. */
+export function answersAfter(chat: FrameLocator, itemId: string): Locator {
+	return chat.locator(`[data-id="${itemId}"] ~ .message.assistant`);
 }

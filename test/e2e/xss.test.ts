@@ -16,7 +16,7 @@ import { until } from '../shared/until';
 import { startCanaryServer, type CanaryServer } from './canaryServer';
 import { auditDom, installCanaries, inView, provokeHandlers, readCanaries, resetCanaries, type ViewTarget } from './domAudit';
 import { openWebviewHarness, type WebviewHarness } from './webviewHarness';
-import { screenshot, useWorkbench } from './workbench';
+import { answersAfter, lastUserMessageId, screenshot, useWorkbench } from './workbench';
 import { payloadText, XSS_PAYLOADS } from './xssPayloads';
 
 const AT = Date.parse('2026-11-30T09:00:00Z');
@@ -543,12 +543,16 @@ describe('XSS: hostile app data through the sandbox in the real workbench (brows
 			const aliases = batch.slice(0, 4).map((text, i) => `${text.replace(/\s+/g, ' ').trim()} #${start + i}`);
 			accounts = aliases.map((alias) => emulator.seedAccount(userId, 'gmail', alias));
 
-			const answers = await wb.chat.locator('.message.assistant').count();
+			// The view keeps only what is near the screen in the page: the answer is told by following this message, not by a count.
+			const before = await lastUserMessageId(wb.chat);
 			await input.fill(`Summarize my emails (payloads ${start + 1}-${start + batch.length})`);
 			await input.press('Enter');
-			await until(async () => (await wb.chat.locator('.message.assistant').count()) > answers, 'the summary to start');
+			await until(async () => (await lastUserMessageId(wb.chat)) !== before, 'the message in the transcript');
+			const asked = await lastUserMessageId(wb.chat);
+			const answer = answersAfter(wb.chat, asked);
+			await until(async () => (await answer.count()) > 0, 'the summary to start');
 			await idle();
-			const summary = wb.chat.locator('.message.assistant').last();
+			const summary = answer.last();
 			assert.match((await summary.textContent()) ?? '', /Inbox summary/);
 
 			// The tool cards show the emulator's JSON as text, every payload in it.

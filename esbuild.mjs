@@ -25,6 +25,7 @@ const LAZY_BUNDLES = {
 	vscodeModel: 'src/vscode/models/vsCodeModelRuntime.ts',
 	vscodeChat: 'src/vscode/vscodeChat/vsCodeChatRuntime.ts',
 	sandbox: 'src/sandbox/sandboxRuntime.ts',
+	authConfigs: 'src/vscode/connections/authConfigRuntime.ts',
 };
 
 /**

@@ -8,6 +8,7 @@ import { type McpOfferState, type McpServerDefinitionProvider, offerMcpServer } 
 import { ScriptableUserInterface, type UserInterface, vsCodeUserInterface } from './vscode/workbench/userInterface';
 import { userSetting, WorkspaceSettingsNotice } from './vscode/settings/userSettings';
 import { registerChatParticipant, registerLanguageModelTools } from './vscode/vscodeChat/vsCodeChatRegistration';
+import { runHostAction } from './vscode/workbench/hostActions';
 
 /** The participant's and the tools' code, loaded on the first request or call (dist/lazy/vscodeChat.js). */
 const loadVsCodeChat = lazyBundle(() => import('./vscode/vscodeChat/vsCodeChatRuntime'));
@@ -67,7 +68,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
 			editProposals: services.editorTools.proposals,
 			models: services.models,
 			environment: services.environment,
-			runAction: (action) => services.runAction(action),
+			runAction: runHostAction,
 		}),
 		// VS Code's own chat: the @composio participant and the Composio tools for its agent (their code loads on first use).
 		registerChatParticipant(() => ({ setup: (signal, model) => services.turnSetup(signal, model), approval: services.approval, linkOpener: services.linkOpener, log }), context.extensionUri, loadVsCodeChat),
@@ -79,7 +80,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
 		log,
 		enabled: () => userSetting<boolean>('composio.languageModelTools.enabled') !== false,
 		accounts: services.connections,
-		ownApp: () => services.authConfigCommands.ownAppPort(),
+		ownApp: () => services.ownAppPort(),
 		prompts: ui.prompts,
 	}), loadVsCodeChat);
 	context.subscriptions.push(lmTools);

@@ -15,16 +15,18 @@ import { WorkspaceStateIdentityStore } from './vscode/connections/identityStore'
 import type { ToolSession } from './composio/toolSession';
 import { ConnectionsModel } from './composio/connectionsModel';
 import type { LinkOpener } from './composio/linkPolicy';
-import type { ChatConfigState, HostAction } from './protocol/chatProtocol';
+import type { ChatConfigState } from './protocol/chatProtocol';
 import { SandboxServers } from './sandbox/sandboxServers';
 import type { ModelClient } from './agent/modelClient';
+import type { OwnAppPort } from './agent/ownAppSetup';
 import { GlobalStateAlwaysAllowedStore } from './vscode/chatView/approvalStore';
 import { ChatController } from './vscode/chatView/chatController';
 import { ChatViewProvider } from './vscode/chatView/chatViewProvider';
-import { CommandIds } from './vscode/workbench/commandIds';
-import { AuthConfigCommands } from './vscode/connections/authConfigCommands';
+import { runHostAction } from './vscode/workbench/hostActions';
+import type { AuthConfigCommands } from './vscode/connections/authConfigCommands';
 import { ConnectionCommands } from './vscode/connections/connectionCommands';
 import { ConnectionsView } from './vscode/connections/connectionsView';
+import { lazyOwnAppPort } from './vscode/connections/lazyOwnAppPort';
 import { ContextKeyUpdater } from './vscode/workbench/contextKeys';
 import { EditorPrompts } from './vscode/editor/editorPrompts';
 import { EditorToolsProvider } from './vscode/editor/editorToolsProvider';
@@ -51,6 +53,7 @@ const loadComposio = lazyBundle(() => import('./composio/composioRuntime'));
 const loadAgent = lazyBundle(() => import('./agent/agentRuntime'));
 const loadModel = lazyBundle(() => import('./agent/modelRuntime'));
 const loadVsCodeModel = lazyBundle(() => import('./vscode/models/vsCodeModelRuntime'));
+const loadAuthConfigs = lazyBundle(() => import('./vscode/connections/authConfigRuntime'));
 
 /** The agent bundle's exports. */
 type AgentRuntime = Awaited<ReturnType<typeof loadAgent>>;
@@ -87,7 +90,8 @@ export class Services extends DisposableBase {
 	readonly connections: ConnectionsModel;
 	/** Connect, reconnect, disable, enable and disconnect accounts; and how they sign in (Use Your Own App, Choose Auth Config, Show Auth Configs). */
 	readonly connectionCommands: ConnectionCommands;
-	readonly authConfigCommands: AuthConfigCommands;
+	/** Made when one of them is first used (their code is a bundle of its own). */
+	readonly authConfigCommands: () => Promise<AuthConfigCommands>;
 	/** The connections tree view under the chat. */
 	readonly connectionsView: ConnectionsView;
 	/** Ask About Selection and Run Prompt on Selection. */
@@ -170,14 +174,17 @@ export class Services extends DisposableBase {
 			multiAccount: () => vscode.workspace.getConfiguration('composio').get<boolean>('multiAccount') === true,
 			identities: this.identities,
 		});
-		this.authConfigCommands = new AuthConfigCommands({
-			authConfigs: () => this.authConfigs(),
-			session: () => this.session(),
-			model: this.connections,
-			prompts: ui.prompts,
-			picker: ui.picker,
-			log,
-			connect: (toolkit) => this.connectionCommands.connectApp(toolkit, false, { quietFailure: true }),
+		this.authConfigCommands = once(async () => {
+			const { AuthConfigCommands } = await loadAuthConfigs();
+			return new AuthConfigCommands({
+				authConfigs: () => this.authConfigs(),
+				session: () => this.session(),
+				model: this.connections,
+				prompts: ui.prompts,
+				picker: ui.picker,
+				log,
+				connect: (toolkit) => this.connectionCommands.connectApp(toolkit, false, { quietFailure: true }),
+			});
 		});
 		this.editorPrompts = new EditorPrompts({
 			chatView: this.chatView,
@@ -247,7 +254,7 @@ export class Services extends DisposableBase {
 			new ChatController({
 				chat, log, view: this.chatView, linkOpener: this.linkOpener,
 				config: () => this.config(),
-				runAction: (action) => this.runAction(action),
+				runAction: runHostAction,
 				readWorkbenchFile: async (path, signal) => agent.readWorkbenchFile(await this.session(), path, signal),
 			}),
 		);
@@ -374,24 +381,11 @@ export class Services extends DisposableBase {
 			throw new ComposioError('cancelled', 'Cancelled.');
 		}
 		const [session, client, localTools] = await Promise.all([this.session(env, generation), model(), this.editorTools.toolbox()]);
-		return { model: client, session, maxTurns: env.maxTurns, multiAccount: env.composio.multiAccount, localTools, identities: this.identities, accounts: this.connections, ownApp: this.authConfigCommands.ownAppPort() };
+		return { model: client, session, maxTurns: env.maxTurns, multiAccount: env.composio.multiAccount, localTools, identities: this.identities, accounts: this.connections, ownApp: this.ownAppPort() };
 	}
 
-	async runAction(action: HostAction): Promise<void> {
-		const command = {
-			setComposioKey: CommandIds.setComposioApiKey,
-			setOpenAiKey: CommandIds.setOpenAiApiKey,
-			openLogs: CommandIds.showLogs,
-			retry: undefined,
-			openSettings: 'workbench.action.openSettings',
-			chooseModel: CommandIds.chooseModel,
-			findModelProviders: CommandIds.getModels,
-			useSandbox: CommandIds.useSandbox,
-		}[action];
-		if (command === 'workbench.action.openSettings') {
-			await vscode.commands.executeCommand(command, 'composio');
-		} else if (command) {
-			await vscode.commands.executeCommand(command);
-		}
+	/** The own-app card's questions and setup for one turn; their code loads when the card first asks. */
+	ownAppPort(): OwnAppPort {
+		return lazyOwnAppPort(async () => (await this.authConfigCommands()).ownAppPort());
 	}
 }

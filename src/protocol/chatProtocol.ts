@@ -82,6 +82,14 @@ export type HostToWebview =
 	/** The current conversation got its title (from its first message). */
 	| { readonly type: 'title'; readonly conversationId: string; readonly title: string };
 
+/**
+ * What one `postMessage` to the webview carries: a message, or the messages the host posted in
+ * one task, in order. Each crossing costs a trip through the workbench and a task in the view;
+ * the messages of one moment (an answer's end: its text, the item done, the turn idle) make one,
+ * and the view handles them in one task, with no frame rendered between them.
+ */
+export type HostPacket = HostToWebview | { readonly type: 'batch'; readonly messages: readonly HostToWebview[] };
+
 /** Items the `conversation` message carries: more than fill a tall view twice. */
 export const CONVERSATION_NEWEST_ITEMS = 100;
 /** Items per `earlierItems` message: the view reads (deserializes) one in a few milliseconds. */

@@ -5,7 +5,7 @@
  * host, in the display language, with the document (the initial state on #app).
  */
 import { assertNever } from '../common/assertNever';
-import type { ChatConfigState, HostToWebview, TurnState, WebviewToHost } from '../protocol/chatProtocol';
+import type { ChatConfigState, HostPacket, HostToWebview, TurnState, WebviewToHost } from '../protocol/chatProtocol';
 import { formatString as format, parseChatInitialState, type ChatInitialState } from '../protocol/chatStrings';
 import { type ConversationSummary, UNTITLED } from '../protocol/transcript';
 import { Composer, type ComposerDraft } from './composer';
@@ -252,8 +252,14 @@ function updateEmpty(): void {
 	transcript.element.hidden = transcript.isEmpty;
 }
 
-window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
-	const message = event.data;
+window.addEventListener('message', (event: MessageEvent<HostPacket>) => {
+	const packet = event.data;
+	for (const message of packet.type === 'batch' ? packet.messages : [packet]) {
+		handle(message);
+	}
+});
+
+function handle(message: HostToWebview): void {
 	switch (message.type) {
 		case 'config':
 			showConfig(message.config);
@@ -327,7 +333,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
 	if (message.type === 'conversation' || message.type === 'itemAdded') {
 		updateEmpty();
 	}
-});
+}
 
 // Escape stops a running turn from anywhere in the view, not only from the message box.
 document.addEventListener('keydown', (e) => {

@@ -18,6 +18,8 @@ export class TranscriptScroll {
 	private userActs = 0;
 	/** Kept in view until the user does anything in the transcript, or it leaves the page. */
 	private pinned: { target: Element; acts: number } | undefined;
+	/** The frame `follow` goes back to the end in. */
+	private endFrame: number | undefined;
 	private readonly sizes = new ResizeObserver(() => this.keep());
 
 	constructor(private readonly element: HTMLElement) {
@@ -45,10 +47,19 @@ export class TranscriptScroll {
 		this.pinned = undefined;
 	}
 
-	/** After a change: back to the end if the reader was there. */
+	/**
+	 * After a change: back to the end if the reader was there, before the next paint. Not at
+	 * once: reading the height would lay the transcript out in the middle of a message's handling,
+	 * and again for every message that follows in the same task; at the frame it is laid out once.
+	 */
 	follow(): void {
 		if (this.atEnd) {
-			this.toEnd();
+			this.endFrame ??= requestAnimationFrame(() => {
+				this.endFrame = undefined;
+				if (this.atEnd) {
+					this.toEnd();
+				}
+			});
 		}
 	}
 
@@ -62,6 +73,12 @@ export class TranscriptScroll {
 	toEnd(): void {
 		this.atEnd = true;
 		this.element.scrollTop = this.element.scrollHeight;
+	}
+
+	/** Goes to the newest item before the next paint (as `follow` does), and follows from there. */
+	toEndBeforePaint(): void {
+		this.atEnd = true;
+		this.follow();
 	}
 
 	/** Whether `el` holds what `pin` keeps in view. */
@@ -100,7 +117,7 @@ export class TranscriptScroll {
 		requestAnimationFrame(() => step(0));
 	}
 
-	/** Something changed size: bring back what the reader was shown. */
+	/** Something changed size (seen after layout, before the paint): bring back what the reader was shown, now. */
 	private keep(): void {
 		const pin = this.pinned;
 		if (pin && pin.acts === this.userActs && pin.target.isConnected) {
@@ -108,7 +125,9 @@ export class TranscriptScroll {
 			return;
 		}
 		this.pinned = undefined;
-		this.follow();
+		if (this.atEnd) {
+			this.toEnd();
+		}
 	}
 
 	private nearEnd(): boolean {

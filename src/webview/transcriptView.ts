@@ -146,7 +146,7 @@ export class TranscriptView {
 		const el = this.render(item);
 		this.element.append(el);
 		if (item.kind === 'user') {
-			this.scroll.toEnd();
+			this.scroll.toEndBeforePaint();
 		} else if (item.kind === 'tool' && item.status === 'awaitingApproval') {
 			this.askForApproval(item, el);
 		} else {

@@ -6,10 +6,11 @@
  *   first), with what each loaded (Node's module cache) and how many bytes;
  * - chat messages through the whole extension path (webview → host → agent loop → Composio
  *   emulator and scripted model → host → webview), timed inside the webview: the first message
- *   after activation and later ones, with the requests each made;
+ *   after activation and later ones, with the requests each made, and the same turn's requests
+ *   made directly with the SDKs in the window's extension host (test/bench/directTurn.ts);
  * - streaming 100,000 characters into the real chat webview: the longest frame and long tasks.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
@@ -18,7 +19,7 @@ import { repoRoot, startCodeServer, workbenchUrl } from '../editor/codeServer';
 import { openChat, runCommand } from '../e2e/workbench';
 import type { TestSandbox } from '../shared/sandbox';
 import { until } from '../shared/until';
-import { prepareDirectTurn, type RecordedCompletion, type TurnTiming } from './directTurn';
+import type { DirectTurnConfig, RecordedCompletion, TurnTiming } from './directTurn';
 
 export const OUR_ID = 'composio-agent.composio-agent';
 export const EMPTY_ID = 'bench.empty-extension';
@@ -49,7 +50,7 @@ export interface MessageRequests {
 export interface LatencyProfile {
 	readonly latencyMs: number;
 	readonly messages: readonly (TurnTiming & { readonly requests: MessageRequests })[];
-	/** The same turn through the SDKs directly, in the same editor state (the window open, the chat idle). */
+	/** The same turn through the SDKs directly, in the same editor state (the window's extension host, the chat idle). */
 	readonly direct: readonly TurnTiming[];
 }
 
@@ -106,6 +107,16 @@ exports.activate = function (context) {
 			result.extensions[id] = { ms, modules, bytes };
 		}
 		fs.appendFileSync(out, JSON.stringify(result) + '\\n');
+	}));
+	// The direct-SDK baseline, in this extension host (test/bench/directTurn.ts).
+	context.subscriptions.push(vscode.commands.registerCommand('bench.directTurn', async () => {
+		const dir = process.env.COMPOSIO_BENCH_DIRECT_DIR;
+		try {
+			await require(process.env.COMPOSIO_BENCH_DIRECT_MODULE).runDirectTurns(dir + '/direct-in.json', dir + '/direct-out.json');
+		} catch (e) {
+			fs.writeFileSync(dir + '/direct-out.json.part', JSON.stringify({ error: String(e && e.stack || e) }));
+			fs.renameSync(dir + '/direct-out.json.part', dir + '/direct-out.json');
+		}
 	}));
 };
 `;
@@ -267,6 +278,20 @@ export function longAnswer(characters: number): string {
 	return out.slice(0, characters);
 }
 
+/** Runs the direct-SDK baseline in the window's extension host, through the probe extension. */
+async function directTurns(page: Page, work: string, config: DirectTurnConfig): Promise<TurnTiming[]> {
+	const output = join(work, 'direct-out.json');
+	rmSync(output, { force: true });
+	writeFileSync(join(work, 'direct-in.json'), JSON.stringify(config));
+	await runCommand(page, 'Bench: Direct Turn');
+	await until(() => existsSync(output), 'the direct SDK calls to finish', 120_000);
+	const result = JSON.parse(readFileSync(output, 'utf8')) as TurnTiming[] | { error: string };
+	if (!Array.isArray(result)) {
+		throw new Error(`the direct SDK calls failed: ${result.error}`);
+	}
+	return result;
+}
+
 function requestsSince(sandbox: TestSandbox, composioFrom: number, modelFrom: number): MessageRequests {
 	const composio = sandbox.emulator.requests.slice(composioFrom);
 	return { composio: composio.map((r) => `${r.method} ${r.path}`), components: composio.map((r) => r.component ?? 'none'), model: sandbox.model.requests.length - modelFrom };
@@ -281,11 +306,11 @@ export async function editorBench(sandbox: TestSandbox, options: { windows: numb
 	const probeOut = join(work, 'probe.jsonl');
 	const ours = benchCopyOfThisExtension(work);
 	const empty = writeExtension(work, 'empty-extension', { activationEvents: [] }, 'exports.activate = function () {};\nexports.deactivate = function () {};\n');
-	const probe = writeExtension(work, 'probe', { contributes: { commands: [{ command: 'bench.measureActivation', title: 'Measure Activation', category: 'Bench' }] } }, PROBE_SOURCE);
+	const probe = writeExtension(work, 'probe', { contributes: { commands: [{ command: 'bench.measureActivation', title: 'Measure Activation', category: 'Bench' }, { command: 'bench.directTurn', title: 'Direct Turn', category: 'Bench' }] } }, PROBE_SOURCE);
 	const folder = join(work, 'workspace');
 	mkdirSync(folder);
 	writeFileSync(join(folder, 'README.md'), '# Benchmark workspace\n');
-	const server = await startCodeServer({ extraExtensions: [ours, empty, probe], env: { ...sandbox.env, COMPOSIO_BENCH_PROBE_OUT: probeOut } });
+	const server = await startCodeServer({ extraExtensions: [ours, empty, probe], env: { ...sandbox.env, COMPOSIO_BENCH_PROBE_OUT: probeOut, COMPOSIO_BENCH_DIRECT_DIR: work, COMPOSIO_BENCH_DIRECT_MODULE: join(repoRoot, 'out', 'test', 'bench', 'directTurn.js') } });
 	let browser: BrowserSession | undefined;
 	try {
 		browser = await launchBrowser();
@@ -380,13 +405,8 @@ export async function editorBench(sandbox: TestSandbox, options: { windows: numb
 				completions = sent.completions;
 				options.log(`  ${latencyMs} ms latency, message ${i + 1}: first token ${sent.timing.firstTokenMs.toFixed(0)} ms, answer ${sent.timing.fullMs.toFixed(0)} ms`);
 			}
-			// The baseline in the same state: this window open, its chat idle, the same servers and latency.
-			const turn = await prepareDirectTurn(sandbox, userId, completions);
-			await turn.run();
-			const direct: TurnTiming[] = [];
-			for (let i = 0; i < options.directRuns; i++) {
-				direct.push(await turn.run());
-			}
+			// The baseline in the same state: in this window's extension host, its chat idle, the same servers and latency.
+			const direct = await directTurns(page, work, { composio: { apiKey: sandbox.emulator.apiKey, baseUrl: sandbox.emulator.baseUrl }, modelBaseUrl: sandbox.model.baseUrl, userId, recorded: completions, runs: options.directRuns });
 			options.log(`  ${latencyMs} ms latency, direct SDK calls: answer ${direct.map((d) => d.fullMs.toFixed(0)).join(', ')} ms`);
 			profiles.push({ latencyMs, messages, direct });
 		}

@@ -63,7 +63,7 @@ export function measureShippedSizes(): ShippedSizes {
 	const { name, version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { name: string; version: string };
 	return {
 		activation: bundle('extension', 'dist/extension.js'),
-		lazy: Object.fromEntries(['composio', 'agent', 'model', 'vscodeModel', 'vscodeChat', 'sandbox'].map((n) => [n, bundle(`lazy-${n}`, `dist/lazy/${n}.js`)])),
+		lazy: Object.fromEntries(['composio', 'agent', 'model', 'vscodeModel', 'vscodeChat', 'sandbox', 'authConfigs'].map((n) => [n, bundle(`lazy-${n}`, `dist/lazy/${n}.js`)])),
 		webview: bundle('webview', 'dist/webview/chat.js'),
 		vsixBytes: statSync(join(repoRoot, `${name}-${version}.vsix`)).size,
 	};

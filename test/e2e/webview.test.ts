@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { conversationMessages } from '../../src/protocol/chatProtocol';
+import { conversationMessages, type HostPacket } from '../../src/protocol/chatProtocol';
 import type { TranscriptItem } from '../../src/protocol/transcript';
 import { until } from '../shared/until';
 import { sampleTranscript } from './sampleTranscript';
@@ -164,6 +164,33 @@ describe('Chat webview rendering (chromium, same document and CSP as in VS Code)
 		await view.settle();
 		assert.equal(streamed, await page.locator('[data-id="whole"] .message-body').innerHTML());
 	});
+	it('handles the messages of a batch in order, in the task that delivers it: an answer\'s end shows with the turn idle at once', async () => {
+		await view.send({ type: 'conversation', id: 'batch', title: 'Batch', items: sampleTranscript(6), state: 'running' });
+		await view.settle();
+		const answer = 'The **build** passed.\n\n- 3 tests fixed\n- 1 skipped';
+		const batch: HostPacket = {
+			type: 'batch',
+			messages: [
+				{ type: 'itemAdded', conversationId: 'batch', item: { kind: 'assistant', id: 'end', at: Date.now(), text: 'The **build**', streaming: true } },
+				{ type: 'textDelta', conversationId: 'batch', itemId: 'end', delta: answer.slice('The **build**'.length) },
+				{ type: 'itemUpdated', conversationId: 'batch', item: { kind: 'assistant', id: 'end', at: Date.now(), text: answer } },
+				{ type: 'turnState', conversationId: 'batch', state: 'idle' },
+			],
+		};
+		// Dispatched synchronously: what the view shows right after is what that one task did.
+		const seen = await view.page.evaluate((packet) => {
+			const w = globalThis as unknown as { dispatchEvent(e: unknown): void; MessageEvent: new (type: string, init: { data: unknown }) => unknown; document: { querySelector(s: string): { textContent: string | null; getAttribute(n: string): string | null; dataset: Record<string, string | undefined> } | null } };
+			w.dispatchEvent(new w.MessageEvent('message', { data: packet }));
+			const el = w.document.querySelector('[data-id="end"]');
+			return { text: el?.textContent ?? '', busy: el?.getAttribute('aria-busy'), turn: w.document.querySelector('#app')?.dataset.turn };
+		}, batch as unknown);
+		assert.match(seen.text, /The build passed\.\s*3 tests fixed\s*1 skipped/);
+		assert.equal(seen.busy, 'false', 'the answer is complete');
+		assert.equal(seen.turn, 'idle', 'and the turn over, in the same task');
+		await view.settle();
+		assert.equal(await view.page.locator('[data-id="end"] li').count(), 2);
+	});
+
 	it('keeps the reader at the end as tall items arrive, leaves one who scrolled up in place, and brings approval buttons into view', async () => {
 		const page = view.page;
 		await view.send({ type: 'conversation', id: 'follow', title: 'Follow', items: sampleTranscript(40), state: 'running' });

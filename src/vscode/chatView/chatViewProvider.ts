@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { asComponent } from '../../common/requestComponent';
 import { DisposableBase } from '../../common/disposable';
 import { Emitter } from '../../common/emitter';
-import { type ChatConfigState, type HostToWebview, parseWebviewMessage, type WebviewToHost } from '../../protocol/chatProtocol';
+import { type ChatConfigState, type HostPacket, type HostToWebview, parseWebviewMessage, type WebviewToHost } from '../../protocol/chatProtocol';
 import { renderChatHtml } from './webviewHtml';
 
 /** What the chat view asks of the rest of the extension. */
@@ -29,6 +29,8 @@ export class ChatViewProvider extends DisposableBase implements vscode.WebviewVi
 	private view: vscode.WebviewView | undefined;
 	private ready = false;
 	private readonly outbox: HostToWebview[] = [];
+	/** Posted in this task, to go in one packet at its end (`flush`). */
+	private sending: HostToWebview[] = [];
 	private readonly viewDisposables: vscode.Disposable[] = [];
 	private host: ChatHost | undefined;
 	/** Messages from the view are handled in order; this is the last one's handling. */
@@ -71,6 +73,8 @@ export class ChatViewProvider extends DisposableBase implements vscode.WebviewVi
 		this.disposeView();
 		this.view = view;
 		this.ready = false;
+		// What was on its way to an earlier view: this one is brought up to date by the snapshot.
+		this.sending = [];
 		view.webview.options = {
 			enableScripts: true,
 			localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
@@ -82,14 +86,16 @@ export class ChatViewProvider extends DisposableBase implements vscode.WebviewVi
 				if (this.view === view) {
 					this.view = undefined;
 					this.ready = false;
+					this.sending = [];
 				}
 			}),
 		);
 	}
 
 	/**
-	 * Sends a message to the webview. While the view is loading, messages queue until it is
-	 * ready; while no view exists they are dropped (the snapshot re-syncs a new view).
+	 * Sends a message to the webview, with the others posted in the same task (`HostPacket`).
+	 * While the view is loading, messages queue until it is ready; while no view exists they are
+	 * dropped (the snapshot re-syncs a new view).
 	 */
 	post(message: HostToWebview): void {
 		if (!this.view) {
@@ -99,9 +105,25 @@ export class ChatViewProvider extends DisposableBase implements vscode.WebviewVi
 			this.outbox.push(message);
 			return;
 		}
-		void this.view.webview.postMessage(message).then((delivered) => {
+		this.sending.push(message);
+		if (this.sending.length === 1) {
+			setImmediate(() => this.flush());
+		}
+	}
+
+	private flush(): void {
+		const messages = this.sending;
+		this.sending = [];
+		const view = this.view;
+		if (!view || messages.length === 0) {
+			return;
+		}
+		const packet: HostPacket = messages.length === 1 && messages[0] ? messages[0] : { type: 'batch', messages };
+		void view.webview.postMessage(packet).then((delivered) => {
 			if (delivered) {
-				this.postEmitter.fire(message);
+				for (const message of messages) {
+					this.postEmitter.fire(message);
+				}
 			}
 		});
 	}

@@ -89,6 +89,8 @@ export class ModelResolver extends DisposableBase {
 	private listed: Promise<vscode.LanguageModelChat[]> | undefined;
 	/** Something needed the models: VS Code may be asked for them. */
 	private woken = false;
+	/** The last OpenAI-compatible client made, and what for (`client`). */
+	private openAiClient: { readonly for: Readonly<Record<string, unknown>>; readonly client: ModelClient } | undefined;
 
 	constructor(private readonly deps: ModelResolverDeps) {
 		super();
@@ -189,12 +191,20 @@ export class ModelResolver extends DisposableBase {
 		}
 		const config = vscode.workspace.getConfiguration('composio');
 		const window = openAiInputLimit(env.model.model, config.get('openai.contextWindow'));
+		// The same model, server, key and window as the last turn's, and no settings change since: its client (and what it counted of the tools) again.
+		const made = this.openAiClient;
+		const same = { model: env.model.model, baseUrl: env.model.baseUrl, apiKey: env.model.apiKey, maxInputTokens: window.maxInputTokens, title, generation };
+		if (made && !generation?.aborted && (Object.keys(same) as (keyof typeof same)[]).every((k) => made.for[k] === same[k])) {
+			return made.client;
+		}
 		if (!window.known) {
 			this.deps.log.info(`The context window of "${env.model.model}" is not known; assuming ${window.contextWindow} tokens. Set composio.openai.contextWindow to change it.`);
 		}
 		const { OpenAiModelClient } = await this.deps.load.openAi();
 		const inner = new OpenAiModelClient({ model: env.model.model, baseUrl: env.model.baseUrl, ...(env.model.apiKey ? { apiKey: env.model.apiKey } : {}), ...(generation ? { generation } : {}) });
-		return new ContextFittingModelClient(inner, { maxInputTokens: window.maxInputTokens, count: (text) => Promise.resolve(estimateTokens(text)) }, { label: title });
+		const client = new ContextFittingModelClient(inner, { maxInputTokens: window.maxInputTokens, count: (text) => Promise.resolve(estimateTokens(text)) }, { label: title });
+		this.openAiClient = { for: same, client };
+		return client;
 	}
 
 	/**

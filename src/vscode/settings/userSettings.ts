@@ -21,15 +21,32 @@ import {
 	type WorkspaceSettingsFile,
 } from '../../common/workspaceSettings';
 
+/**
+ * What `inspect` said of each setting read, until the configuration changes. A turn reads the
+ * same settings many times (each editor tool's switch, for its definitions, its prompt and each
+ * call), and every read builds VS Code's whole configuration again; the change event comes before
+ * anything can read the new values, so what is kept is never older than a fresh read.
+ */
+const inspected = new Map<string, ReturnType<vscode.WorkspaceConfiguration['inspect']>>();
+let watching: vscode.Disposable | undefined;
+
+function inspect<T>(name: string): { globalValue?: T; defaultValue?: T; workspaceValue?: T; workspaceFolderValue?: T } | undefined {
+	watching ??= vscode.workspace.onDidChangeConfiguration(() => inspected.clear());
+	if (!inspected.has(name)) {
+		inspected.set(name, vscode.workspace.getConfiguration().inspect(name));
+	}
+	return inspected.get(name) as { globalValue?: T; defaultValue?: T; workspaceValue?: T; workspaceFolderValue?: T } | undefined;
+}
+
 /** A setting (full name, `composio.baseUrl`) from the user's settings, else its default; never a workspace's. */
 export function userSetting<T>(name: string): T | undefined {
-	const inspected = vscode.workspace.getConfiguration().inspect<T>(name);
-	return inspected?.globalValue ?? inspected?.defaultValue;
+	const setting = inspect<T>(name);
+	return setting?.globalValue ?? setting?.defaultValue;
 }
 
 /** `composio.approval`: the user's mode, or the workspace's where that one asks more. */
 export function approvalSetting(): ApprovalSettingMode {
-	const inspected = vscode.workspace.getConfiguration().inspect<unknown>(APPROVAL_SETTING);
+	const inspected = inspect<unknown>(APPROVAL_SETTING);
 	const user = approvalModeOf(inspected?.globalValue ?? inspected?.defaultValue);
 	const workspace = inspected?.workspaceFolderValue ?? inspected?.workspaceValue;
 	return workspace === undefined ? user : stricterApproval(user, approvalModeOf(workspace));

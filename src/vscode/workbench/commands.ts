@@ -40,7 +40,8 @@ export interface CommandDeps {
 	/** Connect, reconnect, disable, enable, disconnect. */
 	readonly connectionCommands: ConnectionCommands;
 	/** Use Your Own App, Choose Auth Config, Show Auth Configs. */
-	readonly authConfigCommands: AuthConfigCommands;
+	/** Loads the auth config commands the first time one runs. */
+	authConfigCommands(): Promise<AuthConfigCommands>;
 	/** Ask About Selection / File, Run Prompt on Selection / File. */
 	readonly editorPrompts: EditorPrompts;
 	/** Copy MCP Server Config. */
@@ -90,9 +91,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
 		register(CommandIds.disableAccount, (arg) => connections.setAccountEnabled(arg, false)),
 		register(CommandIds.enableAccount, (arg) => connections.setAccountEnabled(arg, true)),
 		register(CommandIds.disconnectAccount, (arg) => connections.disconnectAccount(arg)),
-		register(CommandIds.useOwnApp, (arg) => deps.authConfigCommands.useOwnApp(arg)),
-		register(CommandIds.chooseAuthConfig, (arg) => deps.authConfigCommands.chooseAuthConfig(arg)),
-		register(CommandIds.showAuthConfigs, () => deps.authConfigCommands.showAuthConfigs()),
+		register(CommandIds.useOwnApp, async (arg) => (await deps.authConfigCommands()).useOwnApp(arg)),
+		register(CommandIds.chooseAuthConfig, async (arg) => (await deps.authConfigCommands()).chooseAuthConfig(arg)),
+		register(CommandIds.showAuthConfigs, async () => (await deps.authConfigCommands()).showAuthConfigs()),
 
 		// Editor context: the document or explorer resource comes first, the explorer's multi-selection second.
 		register(CommandIds.askAboutSelection, (arg, all) => editorPrompts.askAboutSelection(arg, all)),

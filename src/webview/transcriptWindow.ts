@@ -223,43 +223,40 @@ export class TranscriptWindow {
 			}
 			if (r.bottom <= bottom) {
 				// Its end is near: render from the end, upwards.
-				rendered = this.renderEnd(run, this.count(r.bottom - Math.max(r.top, top)), started) || rendered;
+				rendered = this.renderSide(run, 'end', this.count(r.bottom - Math.max(r.top, top)), started) || rendered;
 			} else if (r.top >= top) {
 				// Its start is near (and nothing is still to come before it): render from the start, downwards.
 				if (run.unknown === 0) {
-					rendered = this.renderStart(run, this.count(bottom - r.top), started) || rendered;
+					rendered = this.renderSide(run, 'start', this.count(bottom - r.top), started) || rendered;
 				}
 			} else {
 				// The reader landed inside it: render from where they are.
 				const lower = this.split(run, this.indexAt(run, Math.max(0, view.top - r.top)));
 				if (lower) {
-					rendered = this.renderStart(lower, this.count(bottom - view.top), started) || rendered;
+					rendered = this.renderSide(lower, 'start', this.count(bottom - view.top), started) || rendered;
 				}
 			}
 		}
 		return rendered;
 	}
 
-	private renderEnd(run: Run, count: number, started: number): boolean {
+	/**
+	 * Renders up to `count` of a run's items from its `side` (the ones next to the items shown
+	 * there), at least one and as many more as the frame's budget allows, in place of the
+	 * placeholder's part they stood for.
+	 */
+	private renderSide(run: Run, side: 'start' | 'end', count: number, started: number): boolean {
 		const els: HTMLElement[] = [];
 		while (run.items.length > 0 && els.length < count && (els.length === 0 || performance.now() - started < FRAME_BUDGET_MS)) {
-			const item = run.items.pop() as Item;
+			const item = (side === 'end' ? run.items.pop() : run.items.shift()) as Item;
 			this.forget(run, item);
 			els.push(this.host.render(item));
 		}
-		run.el.after(...els.reverse());
-		this.resize(run);
-		return els.length > 0;
-	}
-
-	private renderStart(run: Run, count: number, started: number): boolean {
-		const els: HTMLElement[] = [];
-		while (run.items.length > 0 && els.length < count && (els.length === 0 || performance.now() - started < FRAME_BUDGET_MS)) {
-			const item = run.items.shift() as Item;
-			this.forget(run, item);
-			els.push(this.host.render(item));
+		if (side === 'end') {
+			run.el.after(...els.reverse());
+		} else {
+			run.el.before(...els);
 		}
-		run.el.before(...els);
 		this.resize(run);
 		return els.length > 0;
 	}

@@ -21,21 +21,24 @@ import {
 	type WorkspaceSettingsFile,
 } from '../../common/workspaceSettings';
 
+/** What `inspect` tells of a setting: its value in each place it can be set. */
+type Inspected<T> = { readonly globalValue?: T; readonly defaultValue?: T; readonly workspaceValue?: T; readonly workspaceFolderValue?: T } | undefined;
+
 /**
  * What `inspect` said of each setting read, until the configuration changes. A turn reads the
  * same settings many times (each editor tool's switch, for its definitions, its prompt and each
  * call), and every read builds VS Code's whole configuration again; the change event comes before
  * anything can read the new values, so what is kept is never older than a fresh read.
  */
-const inspected = new Map<string, ReturnType<vscode.WorkspaceConfiguration['inspect']>>();
+const inspected = new Map<string, Inspected<unknown>>();
 let watching: vscode.Disposable | undefined;
 
-function inspect<T>(name: string): { globalValue?: T; defaultValue?: T; workspaceValue?: T; workspaceFolderValue?: T } | undefined {
+function inspect<T>(name: string): Inspected<T> {
 	watching ??= vscode.workspace.onDidChangeConfiguration(() => inspected.clear());
 	if (!inspected.has(name)) {
 		inspected.set(name, vscode.workspace.getConfiguration().inspect(name));
 	}
-	return inspected.get(name) as { globalValue?: T; defaultValue?: T; workspaceValue?: T; workspaceFolderValue?: T } | undefined;
+	return inspected.get(name) as Inspected<T>;
 }
 
 /** A setting (full name, `composio.baseUrl`) from the user's settings, else its default; never a workspace's. */
